@@ -1,0 +1,75 @@
+// One interface for cgroup v1, v2 and hybrid (youki's split): the runtime and the sampler never
+// branch on the version. All paths to /sys/fs/cgroup and /proc are parameters so the same code
+// runs against fixture trees in unit tests.
+
+export type CgroupVersion = 'v1' | 'v2' | 'hybrid';
+
+export interface DeviceRule { allow: boolean; type: 'a' | 'c' | 'b'; major: number; minor: number; access: string } // -1 = '*'
+
+export interface CgroupResources {
+  memoryBytes?: number;        // 0 = unlimited
+  memorySwapBytes?: number;    // memory + swap (v1 memsw semantics); -1 = unlimited swap
+  cpuQuotaUs?: number;         // 0 = no quota
+  cpuPeriodUs?: number;        // default 100000
+  cpuShares?: number;          // v1 shares 2..262144; v2 converted to cpu.weight
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  pidsLimit?: number;          // 0 = unlimited
+  blkioWeight?: number;        // 10..1000; v2 io.weight / io.bfq.weight
+  devices?: DeviceRule[];      // v1 devices.allow/deny; v2 needs an eBPF program (documented gap if absent)
+}
+
+/** Version-neutral counters of one cgroup. Absent = this cgroup version/kernel has no such figure. */
+export interface CgroupStats {
+  cpu: {
+    usageNs: number; userNs: number; systemNs: number;
+    periods: number; throttledPeriods: number; throttledNs: number;
+    perCpuNs?: number[];        // v1 only (cpuacct.usage_percpu)
+  };
+  memory: {
+    usageBytes: number; workingSetBytes: number; rssBytes: number; cacheBytes: number;
+    swapBytes: number; mappedFileBytes: number; maxUsageBytes: number; failcnt: number;
+    limitBytes: number;         // 0 = unlimited
+    swapLimitBytes: number;     // 0 = unlimited
+    reservationBytes: number;
+    pgfault: number; pgmajfault: number;
+    oomEvents: number;          // v1 memory.oom_control oom_kill; v2 memory.events oom
+    oomKills: number;
+  };
+  pids: { current: number; limit: number };  // limit 0 = unlimited
+  io: { readBytes: number; writeBytes: number; reads: number; writes: number };
+  spec: { cpuQuotaUs: number; cpuPeriodUs: number; cpuShares: number };
+  pressure?: { cpu?: PressureStat; memory?: PressureStat; io?: PressureStat };
+}
+
+export interface PressureStat { someTotalUs: number; fullTotalUs: number }
+
+/** Keeps the stat files of one cgroup open and re-reads them at offset 0 (no open/close per sample). */
+export interface CgroupStatsReader {
+  /** Returns null when the cgroup is gone (ENOENT/ENODEV): an expected branch, not an error. */
+  read(): CgroupStats | null;
+  close(): void;
+}
+
+export interface CgroupManager {
+  readonly version: CgroupVersion;
+  /** The parent under which every berth cgroup lives, e.g. "berth". */
+  readonly parent: string;
+  /** Path of a container's cgroup relative to the hierarchy root, e.g. "/berth/<name>". */
+  path(name: string): string;
+  /** Creates the cgroup (in every hierarchy) and applies the resources; removes what it made on failure. */
+  create(name: string, resources: CgroupResources): Promise<void>;
+  /** The cgroup.procs files the shim writes the init pid into, before user code runs. */
+  procsFiles(name: string): string[];
+  update(name: string, resources: CgroupResources): Promise<void>;
+  freeze(name: string): Promise<void>;
+  thaw(name: string): Promise<void>;
+  /** SIGKILLs every process (cgroup.kill where present); resolves when the cgroup is empty. */
+  killAll(name: string): Promise<void>;
+  pids(name: string): Promise<number[]>;
+  /** Removes the cgroup from every hierarchy; a missing one is fine. */
+  destroy(name: string): Promise<void>;
+  /** Names of existing cgroups under the parent (for garbage collection after a crash). */
+  list(): Promise<string[]>;
+  statsReader(name: string): CgroupStatsReader;
+}

@@ -1,0 +1,2 @@
+export { EventBus } from './bus.js';
+export type { BerthEvent, EventKind, EventListener } from './bus.js';

@@ -1,0 +1,156 @@
+// The one container vocabulary: the API body, `inspect`, and the `container` variable of policy
+// rules all use these shapes. `ContainerSpec` is what a user sends; `ResolvedSpec` is the same spec
+// with every default filled in (Docker's defaults), which is what admission policy and the launch
+// plan see.
+
+export const NAMESPACE_TYPES = ['pid', 'net', 'mnt', 'uts', 'ipc', 'cgroup', 'user'] as const;
+export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
+export type NamespaceMode = 'private' | 'host';
+
+export interface IdMapping { containerId: number; hostId: number; size: number }
+
+export interface MountSpec {
+  type: 'bind' | 'tmpfs';
+  source?: string;         // bind: host path (absolute)
+  target: string;          // absolute path inside the container
+  readOnly?: boolean;
+  options?: string[];      // tmpfs: size=64m, mode=1777, …; bind: nosuid, nodev, noexec, rprivate…
+}
+
+export interface Ulimit { name: string; soft: number; hard: number } // name like "nofile", "nproc"
+
+export interface ResourcesSpec {
+  memoryBytes?: number;      // -m; 0 or absent = unlimited
+  memorySwapBytes?: number;  // --memory-swap: memory + swap; -1 = unlimited swap
+  cpus?: number;             // --cpus: fractional cores → CFS quota over a 100 ms period
+  cpuShares?: number;        // --cpu-shares (v1 shares; mapped to cpu.weight on v2)
+  cpusetCpus?: string;       // --cpuset-cpus "0-1,3"
+  cpusetMems?: string;
+  pidsLimit?: number;        // --pids-limit; 0, -1 or absent = unlimited
+  blkioWeight?: number;      // --blkio-weight 10..1000
+}
+
+export interface ContainerSpec {
+  name?: string;
+  rootfs?: string;           // a root filesystem directory …
+  bundle?: string;           // … or an OCI runtime bundle (config.json + rootfs)
+  image?: string;            // a label for display and metrics until images exist
+  cmd?: string[];
+  env?: string[];            // "K=V"
+  workdir?: string;
+  hostname?: string;
+  user?: string;             // "uid[:gid]" or "name[:group]" resolved in the rootfs
+  labels?: Record<string, string>;
+  resources?: ResourcesSpec;
+  namespaces?: Partial<Record<NamespaceType, NamespaceMode>>;
+  uidMappings?: IdMapping[]; // with namespaces.user = private
+  gidMappings?: IdMapping[];
+  capabilities?: { add?: string[]; drop?: string[] }; // "NET_ADMIN" or "CAP_NET_ADMIN"; "ALL"
+  mounts?: MountSpec[];
+  readOnlyRootfs?: boolean;
+  seccomp?: string;          // "default" (Docker's profile), "unconfined", or a profile file path
+  noNewPrivileges?: boolean; // default true
+  ulimits?: Ulimit[];
+  stopTimeout?: number;      // seconds between SIGTERM and SIGKILL on stop (default 10)
+  stopSignal?: string;       // default SIGTERM
+  autoRemove?: boolean;      // --rm
+}
+
+/** A spec with all defaults applied: every field present, numbers 0 where unlimited. */
+export interface ResolvedSpec {
+  name: string;
+  rootfs: string;            // absolute path of the root filesystem actually used
+  bundle: string;            // "" when started from a rootfs directory
+  image: string;             // image reference, or the rootfs path when there is no image
+  cmd: string[];
+  env: string[];
+  workdir: string;
+  hostname: string;
+  user: { uid: number; gid: number; additionalGids: number[]; name: string };
+  labels: Record<string, string>;
+  resources: Required<ResourcesSpec>; // 0 / "" = not set
+  namespaces: Record<NamespaceType, NamespaceMode>;
+  uidMappings: IdMapping[];
+  gidMappings: IdMapping[];
+  capabilities: string[];    // effective set, "CAP_*" names, sorted
+  mounts: MountSpec[];       // user mounts only (the default /proc, /dev, … are in the plan)
+  readOnlyRootfs: boolean;
+  seccomp: string;           // "default" | "unconfined" | "localhost/<path>"
+  noNewPrivileges: boolean;
+  privileged: boolean;       // true when all capabilities, no seccomp: what a policy wants to catch
+  ulimits: Ulimit[];
+  stopTimeout: number;
+  stopSignal: string;
+  autoRemove: boolean;
+}
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'stopping' | 'exited' | 'removing';
+
+/** Why a container was stopped by berth itself (a policy rule, a stop request, …). */
+export interface StopReason { by: 'user' | 'policy' | 'agent'; policy?: string; rule?: string; message?: string }
+
+export interface ExitInfo {
+  exitCode: number;          // 0..255, 128+signal for a signal
+  signal?: string;           // "SIGKILL" when killed by a signal
+  oomKilled: boolean;
+  finishedAt: string;        // ISO time
+  reason?: StopReason;
+}
+
+export interface ContainerInfo {
+  id: string;                // 64 hex characters; 12 shown by the CLI
+  name: string;
+  status: ContainerStatus;
+  pid: number;               // init's host pid; 0 when not running
+  shimPid: number;
+  createdAt: string;
+  startedAt?: string;
+  exit?: ExitInfo;
+  spec: ResolvedSpec;
+  cgroup: string;            // cgroup path relative to the hierarchy root, e.g. "/berth/<id>"
+  stateDir: string;
+  warnings?: string[];       // e.g. admission warnings
+}
+
+export interface LogOptions { follow?: boolean; tail?: number; since?: string; stdout?: boolean; stderr?: boolean; timestamps?: boolean }
+export interface LogLine { stream: 'stdout' | 'stderr'; time: string; line: string }
+
+export interface ExecOptions { cmd: string[]; env?: string[]; workdir?: string; user?: string }
+export interface ExecProcess {
+  pid: number;
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  exited: Promise<{ exitCode: number; signal?: string }>;
+}
+
+/** What the rest of the agent (api/, sampler/, policy/) uses of the runtime. */
+export interface Runtime {
+  /** Re-adopts live shims, records exits that happened while the agent was down, removes half-created containers. */
+  recover(): Promise<void>;
+  resolve(spec: ContainerSpec): Promise<ResolvedSpec>;
+  create(spec: ContainerSpec): Promise<ContainerInfo>;
+  start(idOrName: string): Promise<ContainerInfo>;
+  stop(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo>;
+  kill(idOrName: string, signal?: string, reason?: StopReason): Promise<ContainerInfo>;
+  pause(idOrName: string, reason?: StopReason): Promise<ContainerInfo>;
+  resume(idOrName: string): Promise<ContainerInfo>;
+  /** Lowers or raises limits of a running container (used by the throttle action). */
+  update(idOrName: string, resources: ResourcesSpec): Promise<ContainerInfo>;
+  wait(idOrName: string): Promise<ExitInfo>;
+  remove(idOrName: string, force?: boolean): Promise<void>;
+  get(idOrName: string): ContainerInfo;          // throws BerthError NOT_FOUND
+  list(all?: boolean): ContainerInfo[];          // in-memory, cheap: the sampler calls it every tick
+  logs(idOrName: string, opts: LogOptions): AsyncIterable<LogLine>;
+  exec(idOrName: string, opts: ExecOptions): Promise<ExecProcess>;
+  /** Stops watchers and timers; containers keep running (their shims outlive the agent). */
+  close(): Promise<void>;
+}
+
+/** A policy rule that failed admission. */
+export interface AdmissionViolation { policy: string; rule: string; message: string; enforcement: 'enforce' | 'warn' | 'audit' }
+
+/**
+ * Called by `Runtime.create` after the spec is resolved and before anything is made.
+ * Throws BerthError('POLICY_DENIED', …, { violations }) to deny; returns warnings to admit with them.
+ */
+export type AdmitHook = (spec: ResolvedSpec) => Promise<{ warnings: string[] }>;
