@@ -1,0 +1,35 @@
+// What buildServer needs. The runtime, events and logger are always there; each optional part of
+// berth (sampler, policy, streams, …) adds one optional field here and one `register` line in
+// server.ts, so the API works with whatever parts a daemon or a test wires in.
+import type { Logger } from 'pino';
+import type { EventBus } from '../events/index.js';
+import type { Runtime } from '../runtime/types.js';
+import type { SnapshotStore } from '../sampler/types.js';
+
+/** Static facts about the running agent, for GET /v1/version and GET /v1/info. */
+export interface AgentFacts {
+  version: string;
+  startedAt: string;
+  stateDir: string;
+  cgroupVersion: string;
+  cgroupParent: string;
+  rulesDir: string;
+  socket: string;
+  listen: string;      // "127.0.0.1:9465" or "none"
+  sampleIntervalMs: number;
+}
+
+export type ListenerKind = 'unix' | 'tcp';
+
+export interface ServerDeps {
+  runtime: Runtime;
+  events: EventBus;
+  logger: Logger;
+  facts: AgentFacts;
+  /** Which listener this server instance answers on: the TCP one guards mutating calls. */
+  listener: ListenerKind;
+  /** Bearer token for mutating calls on the TCP listener; "" or absent = refused there. */
+  token?: string;
+  /** The sampler's store: adds `sample` to GET /v1/containers/:id when present. */
+  snapshot?: SnapshotStore;
+}

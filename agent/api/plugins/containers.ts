@@ -1,0 +1,80 @@
+// Container lifecycle routes under /v1/containers: create (optionally start), list, inspect,
+// start/stop/kill/pause/resume, wait and remove. Logs and exec stream, so they live in their
+// own plugins, registered from here.
+import type { FastifyInstance } from 'fastify';
+import type { ServerDeps } from '../deps.js';
+import type { ContainerInfo, ContainerSpec, StopReason } from '../../runtime/types.js';
+import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
+import { createContainerBodySchema } from '../schemas/container-spec.js';
+import { containerInfoSchema, containerListSchema, createdSchema, exitInfoSchema } from '../schemas/container-info.js';
+import type { RouteErrorConfig } from './error-handler.js';
+import { logsPlugin } from './logs.js';
+import { execPlugin } from './exec.js';
+
+const USER: StopReason = { by: 'user' };
+const ok = (schema: object) => ({ 200: schema, ...errorResponses });
+const infoRoute = { params: idParamsSchema, response: ok(containerInfoSchema) };
+
+type CreateBody = ContainerSpec & { start?: boolean };
+
+export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const { runtime } = deps;
+
+  app.post<{ Body: CreateBody }>('/v1/containers', {
+    schema: { body: createContainerBodySchema, response: { 201: createdSchema, ...errorResponses } },
+    config: { invalidBodyCode: 'INVALID_SPEC' } satisfies RouteErrorConfig,
+  }, async (req, reply) => {
+    const { start, ...spec } = req.body;
+    const created = await runtime.create(spec);
+    if (start) await startOrRemove(deps, created);
+    return reply.code(201).send({ id: created.id, name: created.name, warnings: created.warnings ?? [] });
+  });
+
+  app.get<{ Querystring: { all?: boolean } }>('/v1/containers', {
+    schema: { querystring: { type: 'object', properties: { all: { type: 'boolean', default: false } } }, response: ok(containerListSchema) },
+  }, async (req) => runtime.list(req.query.all));
+
+  app.get<{ Params: IdParams }>('/v1/containers/:id', { schema: infoRoute }, async (req) => {
+    const info = runtime.get(req.params.id);
+    const sample = deps.snapshot?.latest(info.id);
+    return sample ? { ...info, sample } : info;
+  });
+
+  app.post<{ Params: IdParams }>('/v1/containers/:id/start', { schema: infoRoute }, async (req) => runtime.start(req.params.id));
+
+  app.post<{ Params: IdParams; Querystring: { t?: number } }>('/v1/containers/:id/stop', {
+    schema: { ...infoRoute, querystring: { type: 'object', properties: { t: { type: 'integer', minimum: 0, description: 'seconds before SIGKILL' } } } },
+  }, async (req) => runtime.stop(req.params.id, req.query.t, USER));
+
+  app.post<{ Params: IdParams; Querystring: { signal?: string } }>('/v1/containers/:id/kill', {
+    schema: { ...infoRoute, querystring: { type: 'object', properties: { signal: { type: 'string', minLength: 1, description: 'name (SIGTERM, TERM) or number; default SIGKILL' } } } },
+  }, async (req) => runtime.kill(req.params.id, req.query.signal, USER));
+
+  app.post<{ Params: IdParams }>('/v1/containers/:id/pause', { schema: infoRoute }, async (req) => runtime.pause(req.params.id, USER));
+  app.post<{ Params: IdParams }>('/v1/containers/:id/resume', { schema: infoRoute }, async (req) => runtime.resume(req.params.id));
+
+  app.post<{ Params: IdParams }>('/v1/containers/:id/wait', {
+    schema: { params: idParamsSchema, response: ok(exitInfoSchema) },
+  }, async (req) => runtime.wait(req.params.id));
+
+  app.delete<{ Params: IdParams; Querystring: { force?: boolean } }>('/v1/containers/:id', {
+    schema: { params: idParamsSchema, querystring: { type: 'object', properties: { force: { type: 'boolean', default: false } } } },
+  }, async (req, reply) => {
+    await runtime.remove(req.params.id, req.query.force);
+    return reply.code(204).send();
+  });
+
+  await app.register(logsPlugin, deps);
+  await app.register(execPlugin, deps);
+}
+
+/** `start: true` means "run": a container that cannot start is removed, not left behind half-done. */
+async function startOrRemove(deps: ServerDeps, created: ContainerInfo): Promise<void> {
+  try {
+    await deps.runtime.start(created.id);
+  } catch (err) {
+    await deps.runtime.remove(created.id, true).catch((removeErr: unknown) =>
+      deps.logger.error({ err: removeErr, id: created.id }, `remove container ${created.id} after a failed start`));
+    throw err;
+  }
+}

@@ -1,0 +1,60 @@
+// POST /v1/containers/:id/exec runs one process in a running container and streams its output
+// over one HTTP response as NDJSON frames:
+//   {"stream":"stdout","data":"…"}   {"stream":"stderr","data":"…"}   …   {"exitCode":N,"signal":"SIGKILL"?}
+// `data` is UTF-8 text (split multi-byte characters are held back to the next frame). The exit
+// frame is always last; a failure after streaming started ends with {"error":{code,message}}.
+// Failures before the process exists (no such container, command not found) are normal JSON errors.
+import { PassThrough, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { FastifyInstance } from 'fastify';
+import type { ServerDeps } from '../deps.js';
+import type { ExecOptions, ExecProcess } from '../../runtime/types.js';
+import { BerthError } from '../../errors.js';
+import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
+
+const execBodySchema = {
+  type: 'object', additionalProperties: false, required: ['cmd'],
+  properties: {
+    cmd: { type: 'array', minItems: 1, items: { type: 'string' } },
+    env: { type: 'array', items: { type: 'string' } },
+    workdir: { type: 'string' },
+    user: { type: 'string' },
+  },
+} as const;
+
+export async function execPlugin(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  app.post<{ Params: IdParams; Body: ExecOptions }>('/v1/containers/:id/exec', {
+    schema: { params: idParamsSchema, body: execBodySchema, response: errorResponses },
+  }, async (req, reply) => {
+    const proc = await deps.runtime.exec(req.params.id, req.body);
+    const out = new PassThrough();
+    // If the client goes away, pump keeps reading (and discarding) so the process never blocks on a full pipe.
+    void pump(proc, out, deps);
+    return reply.type('application/x-ndjson').send(out);
+  });
+}
+
+async function pump(proc: ExecProcess, out: PassThrough, deps: ServerDeps): Promise<void> {
+  try {
+    await Promise.all([frames(proc.stdout, 'stdout', out), frames(proc.stderr, 'stderr', out)]);
+    const exit = await proc.exited;
+    out.end(`${JSON.stringify({ exitCode: exit.exitCode, ...(exit.signal ? { signal: exit.signal } : {}) })}\n`);
+  } catch (err) {
+    deps.logger.warn({ err }, 'exec stream failed');
+    const body = err instanceof BerthError ? err.toJSON() : { code: 'INTERNAL', message: (err as Error).message };
+    out.end(`${JSON.stringify({ error: body })}\n`);
+  }
+}
+
+/** Copies one pipe into frames, pausing it while the HTTP client is slower than the process. */
+async function frames(source: NodeJS.ReadableStream, stream: 'stdout' | 'stderr', out: PassThrough): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  const write = (data: string) => {
+    if (!data || out.destroyed) return true;
+    return out.write(`${JSON.stringify({ stream, data })}\n`);
+  };
+  for await (const chunk of source as Readable) {
+    if (!write(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer))) await new Promise((r) => out.once('drain', r).once('close', r));
+  }
+  write(decoder.end());
+}

@@ -1,0 +1,78 @@
+// GET /v1/containers/:id/logs streams a container's log: plain text lines (like `docker logs`)
+// or, with ?format=json, NDJSON of LogLine ({stream,time,line}) so a client can keep stdout and
+// stderr apart. With ?follow=true the response stays open until the container exits. A failure
+// after the first byte cannot change the status any more: the JSON form ends with an
+// {"error":{…}} line instead, the text form just ends.
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { ServerDeps } from '../deps.js';
+import type { LogLine, LogOptions } from '../../runtime/types.js';
+import { BerthError } from '../../errors.js';
+import { idParamsSchema, type IdParams } from '../schemas/common.js';
+
+interface LogsQuery {
+  follow?: boolean; tail?: number; since?: string; timestamps?: boolean;
+  stdout?: boolean; stderr?: boolean; format?: 'text' | 'json';
+}
+
+const logsQuerySchema = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    follow: { type: 'boolean' },
+    tail: { type: 'integer', minimum: 0, description: 'only the last N lines' },
+    since: { type: 'string', description: 'RFC 3339 time, unix seconds, or a duration back from now (10m, 1h)' },
+    timestamps: { type: 'boolean' },
+    stdout: { type: 'boolean' },
+    stderr: { type: 'boolean' },
+    format: { type: 'string', enum: ['text', 'json'], default: 'text' },
+  },
+} as const;
+
+export async function logsPlugin(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  app.get<{ Params: IdParams; Querystring: LogsQuery }>('/v1/containers/:id/logs', {
+    schema: { params: idParamsSchema, querystring: logsQuerySchema },
+  }, async (req, reply) => {
+    const q = req.query;
+    const info = deps.runtime.get(req.params.id); // NOT_FOUND answers with a status, before streaming starts
+    const opts: LogOptions = {
+      follow: q.follow, tail: q.tail, since: q.since === undefined ? undefined : parseSince(q.since, Date.now()),
+      stdout: q.stdout, stderr: q.stderr, timestamps: q.timestamps,
+    };
+    const lines = deps.runtime.logs(info.id, opts);
+    const json = q.format === 'json';
+    reply.type(json ? 'application/x-ndjson' : 'text/plain; charset=utf-8');
+    return reply.send(Readable.from(json ? ndjson(lines, deps) : text(lines, q.timestamps ?? false, deps)));
+  });
+}
+
+async function* ndjson(lines: AsyncIterable<LogLine>, deps: ServerDeps): AsyncGenerator<string> {
+  try {
+    for await (const l of lines) yield `${JSON.stringify(l)}\n`;
+  } catch (err) {
+    deps.logger.warn({ err }, 'log stream failed');
+    const body = err instanceof BerthError ? err.toJSON() : { code: 'INTERNAL', message: (err as Error).message };
+    yield `${JSON.stringify({ error: body })}\n`;
+  }
+}
+
+async function* text(lines: AsyncIterable<LogLine>, timestamps: boolean, deps: ServerDeps): AsyncGenerator<string> {
+  try {
+    for await (const l of lines) yield timestamps ? `${l.time} ${l.line}\n` : `${l.line}\n`;
+  } catch (err) {
+    deps.logger.warn({ err }, 'log stream failed');
+  }
+}
+
+const SINCE_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Normalises ?since= to an ISO time: the runtime compares log times with it. */
+export function parseSince(value: string, now: number): string {
+  const rel = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(value);
+  if (rel) return new Date(now - Number(rel[1]) * SINCE_UNITS[rel[2]!]!).toISOString();
+  if (/^\d+(\.\d+)?$/.test(value)) return new Date(Number(value) * 1000).toISOString();
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) {
+    throw new BerthError('INVALID_REQUEST', `querystring: since "${value}" is not a time; use RFC 3339, unix seconds or a duration like 10m`, { field: 'since' });
+  }
+  return new Date(t).toISOString();
+}

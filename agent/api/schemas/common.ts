@@ -1,0 +1,29 @@
+// Shapes shared by every route: the error body, the :id parameter and small query helpers.
+
+export const errorBodySchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object', required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'object', additionalProperties: true },
+      },
+    },
+  },
+} as const;
+
+/** Error responses every route may give; listed so the API reference shows them. */
+export const errorResponses = {
+  '4xx': errorBodySchema,
+  '5xx': errorBodySchema,
+} as const;
+
+export const idParamsSchema = {
+  type: 'object', required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, description: 'container id, unique id prefix or name' } },
+} as const;
+
+export interface IdParams { id: string }

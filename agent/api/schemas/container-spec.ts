@@ -1,0 +1,75 @@
+// JSON schema of ContainerSpec (agent/runtime/types.ts) for the request body of POST /v1/containers.
+// It checks shape only (types, known fields); validateSpec in agent/runtime/spec.ts stays the
+// authority on meaning (absolute paths, ranges, capability names, …) and runs in Runtime.create.
+import { NAMESPACE_TYPES } from '../../runtime/types.js';
+
+const str = { type: 'string' } as const;
+const strList = { type: 'array', items: str } as const;
+const int = { type: 'integer' } as const;
+const num = { type: 'number' } as const;
+const bool = { type: 'boolean' } as const;
+
+const idMapping = {
+  type: 'object', additionalProperties: false, required: ['containerId', 'hostId', 'size'],
+  properties: { containerId: int, hostId: int, size: int },
+} as const;
+
+export const mountSpecSchema = {
+  type: 'object', additionalProperties: false, required: ['type', 'target'],
+  properties: {
+    type: { type: 'string', enum: ['bind', 'tmpfs'] },
+    source: str, target: str, readOnly: bool, options: strList,
+  },
+} as const;
+
+export const resourcesSchema = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    memoryBytes: int, memorySwapBytes: int, cpus: num, cpuShares: int,
+    cpusetCpus: str, cpusetMems: str, pidsLimit: int, blkioWeight: int,
+  },
+} as const;
+
+export const containerSpecProperties = {
+  name: str,
+  rootfs: str,
+  bundle: str,
+  image: str,
+  cmd: strList,
+  env: strList,
+  workdir: str,
+  hostname: str,
+  user: str,
+  labels: { type: 'object', additionalProperties: str },
+  resources: resourcesSchema,
+  namespaces: {
+    type: 'object', additionalProperties: false,
+    properties: Object.fromEntries(NAMESPACE_TYPES.map((t) => [t, { type: 'string', enum: ['private', 'host'] }])),
+  },
+  uidMappings: { type: 'array', items: idMapping },
+  gidMappings: { type: 'array', items: idMapping },
+  capabilities: { type: 'object', additionalProperties: false, properties: { add: strList, drop: strList } },
+  mounts: { type: 'array', items: mountSpecSchema },
+  readOnlyRootfs: bool,
+  seccomp: str,
+  noNewPrivileges: bool,
+  ulimits: {
+    type: 'array',
+    items: { type: 'object', additionalProperties: false, required: ['name', 'soft', 'hard'], properties: { name: str, soft: int, hard: int } },
+  },
+  stopTimeout: int,
+  stopSignal: str,
+  autoRemove: bool,
+} as const;
+
+export const containerSpecSchema = {
+  $id: 'berth.ContainerSpec',
+  type: 'object', additionalProperties: false,
+  properties: containerSpecProperties,
+} as const;
+
+/** POST /v1/containers: a spec plus `start: true` to create and start in one call. */
+export const createContainerBodySchema = {
+  type: 'object', additionalProperties: false,
+  properties: { ...containerSpecProperties, start: bool },
+} as const;

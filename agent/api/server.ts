@@ -1,0 +1,35 @@
+// buildServer(deps) assembles one fastify instance for one listener. It never listens by itself
+// (listen.ts does), so tests drive it with app.inject. The daemon builds two: the unix socket's
+// (full API) and the TCP listener's (same routes behind the token guard of auth.ts).
+import fastify, { type FastifyInstance } from 'fastify';
+import type { ServerDeps } from './deps.js';
+import { installErrorHandler } from './plugins/error-handler.js';
+import { installTcpAuth } from './plugins/auth.js';
+import { healthPlugin } from './plugins/health.js';
+import { systemPlugin } from './plugins/system.js';
+import { containersPlugin } from './plugins/containers.js';
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = fastify({
+    loggerInstance: deps.logger.child({ listener: deps.listener }),
+    // Request lines at info would log every scrape and poll; the onResponse hook logs them at debug.
+    disableRequestLogging: true,
+    // Report unknown fields instead of silently dropping them (fastify's default removes them).
+    ajv: { customOptions: { removeAdditional: false } },
+    // Long-polls (wait) and followed log streams stay open as long as the container runs.
+    requestTimeout: 0,
+    return503OnClosing: true,
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  installErrorHandler(app);
+  if (deps.listener === 'tcp') installTcpAuth(app, deps.token);
+
+  app.register(healthPlugin);
+  app.register(systemPlugin, deps);
+  app.register(containersPlugin, deps);
+  // Optional parts register here, one line each, e.g.:
+  //   if (deps.policy) app.register(policiesPlugin, deps);
+  return app;
+}

@@ -1,0 +1,72 @@
+// The agent's metrics registry: a prom-client Registry (never the global one) holding berth's own
+// instruments, plus the container and machine series rendered from the snapshot store's latest
+// tick. A scrape never reads the kernel; the container text is rendered at most once per tick
+// and cached, so frequent or parallel scrapes cost a string copy.
+import { performance } from 'node:perf_hooks';
+import { Registry } from 'prom-client';
+import type { ContainerInfo, Runtime } from '../runtime/types.js';
+import type { SnapshotStore } from '../sampler/types.js';
+import { ExpositionRenderer } from './render.js';
+import { createSelfMetrics, type LaunchOutcome, type SelfMetrics } from './self.js';
+import type { ContainerView } from './table.js';
+
+export interface MetricsRegistryOptions {
+  store: SnapshotStore;
+  runtime: Pick<Runtime, 'list'>;
+  /** Labels of berth_build_info, e.g. { version, node_version, cgroup_version }. */
+  build?: Record<string, string>;
+}
+
+export class MetricsRegistry extends Registry {
+  private readonly renderer = new ExpositionRenderer();
+  private readonly self: SelfMetrics;
+  private readonly unsubscribe: () => void;
+  private cache = { key: '', text: '' };
+
+  constructor(private readonly options: MetricsRegistryOptions) {
+    super();
+    this.self = createSelfMetrics(this, options.build ?? { version: 'unknown', node_version: process.version });
+    this.unsubscribe = options.store.subscribe((tick) => this.self.sampleDuration.observe(tick.host.agent.sampleDurationSeconds));
+  }
+
+  /** Called by the runtime or the daemon once per launch attempt. */
+  observeLaunch(seconds: number, outcome: LaunchOutcome): void {
+    this.self.launches.inc({ outcome });
+    this.self.launchDuration.observe({ outcome }, seconds);
+  }
+
+  override async metrics(): Promise<string> {
+    const containers = this.containerText();
+    return containers + (await super.metrics());
+  }
+
+  /** Stops observing the store. */
+  close(): void { this.unsubscribe(); }
+
+  /**
+   * The latest tick's samples of containers the runtime still lists: a container removed since
+   * the tick vanishes from this scrape already, not only from the next tick's.
+   */
+  private containerText(): string {
+    const { store, runtime } = this.options;
+    const host = store.host();
+    const live = new Map<string, ContainerInfo>();
+    for (const info of runtime.list()) live.set(info.id, info);
+    const views: ContainerView[] = [];
+    for (const sample of store.all()) {
+      const info = live.get(sample.id);
+      if (info) views.push({ sample, info });
+    }
+    const key = `${host?.time ?? 0}:${views.length}`;
+    if (key !== this.cache.key) {
+      const started = performance.now();
+      this.cache = { key, text: this.renderer.render(views, host) };
+      this.self.renderDuration.set((performance.now() - started) / 1000);
+    }
+    return this.cache.text;
+  }
+}
+
+export function createMetricsRegistry(options: MetricsRegistryOptions): MetricsRegistry {
+  return new MetricsRegistry(options);
+}

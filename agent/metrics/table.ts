@@ -1,0 +1,155 @@
+// The exported series as a table, like cAdvisor's containerMetrics: one row per family, reading
+// only the snapshot. Names, help texts and semantics follow cAdvisor (REFERENCE.md §3.1-3.2);
+// what cAdvisor lacks is berth_*.
+//
+// Decisions (documented here because the rows are where they show):
+// - container_cpu_usage_seconds_total carries only cpu="total", on v1 too: cAdvisor's v1 per-CPU
+//   series multiply cardinality by the core count (google/cadvisor#1513) and every common query
+//   sums them anyway; the same query now works on both cgroup versions.
+// - container_fs_* carry no `device` label: the cgroup stats are summed over devices.
+// - container_memory_failcnt is typed gauge: cAdvisor types it counter, which promtool rejects
+//   for a name without _total; PromQL treats both alike.
+// - container_last_seen is the sample's time, not the scrape's: it says when berth last saw it.
+import type { ContainerInfo } from '../runtime/types.js';
+import type { ContainerSample, HostSample } from '../sampler/types.js';
+
+export type MetricType = 'counter' | 'gauge';
+
+/** What a container row reads: its latest sample and the runtime's record (start time). */
+export interface ContainerView { sample: ContainerSample; info: ContainerInfo | undefined }
+
+/** Emits one series; `extra` is preformatted extra labels (`cpu="total"`), already escaped. */
+export type Emit = (value: number, extra?: string) => void;
+
+/** `container` = id,name,image (cAdvisor's); `idName` = id,name (the namespace info series). */
+export type BaseLabels = 'container' | 'idName';
+
+export interface ContainerRow {
+  name: string; help: string; type: MetricType; base: BaseLabels;
+  series(view: ContainerView, emit: Emit): void;
+}
+
+export interface HostRow { name: string; help: string; type: MetricType; value(host: HostSample): number }
+
+const NS = 1e9;
+const US = 1e6;
+
+function row(type: MetricType, name: string, help: string, value: (s: ContainerSample) => number | undefined): ContainerRow {
+  return {
+    name, help, type, base: 'container',
+    series(view, emit) {
+      const v = value(view.sample);
+      if (v !== undefined) emit(v);
+    },
+  };
+}
+const counter = (name: string, help: string, value: (s: ContainerSample) => number | undefined) => row('counter', name, help, value);
+const gauge = (name: string, help: string, value: (s: ContainerSample) => number | undefined) => row('gauge', name, help, value);
+
+/** Only when a CFS quota is set, like cAdvisor. */
+const withQuota = (s: ContainerSample, v: number): number | undefined => (s.stats.spec.cpuQuotaUs > 0 ? v : undefined);
+
+export function escapeLabelValue(v: string): string {
+  let needs = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 92 || c === 34 || c === 10) { needs = true; break; }
+  }
+  return needs ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v;
+}
+
+type Iface = ContainerSample['network'][number];
+
+/** cAdvisor leaves lo out of the network series (the sample keeps it). */
+function network(name: string, help: string, value: (i: Iface) => number): ContainerRow {
+  return {
+    name, help, type: 'counter', base: 'container',
+    series(view, emit) {
+      for (const itf of view.sample.network) {
+        if (itf.name !== 'lo') emit(value(itf), `interface="${escapeLabelValue(itf.name)}"`);
+      }
+    },
+  };
+}
+
+type PressureKind = 'cpu' | 'memory' | 'io';
+function pressure(kind: PressureKind, which: 'stalled' | 'waiting', help: string): ContainerRow {
+  return counter(`container_pressure_${kind}_${which}_seconds_total`, help, (s) => {
+    const p = s.stats.pressure?.[kind];
+    if (!p) return undefined;
+    return (which === 'stalled' ? p.fullTotalUs : p.someTotalUs) / US;
+  });
+}
+
+export const CONTAINER_ROWS: readonly ContainerRow[] = [
+  {
+    name: 'container_cpu_usage_seconds_total', help: 'Cumulative cpu time consumed in seconds.', type: 'counter', base: 'container',
+    series: (v, emit) => emit(v.sample.stats.cpu.usageNs / NS, 'cpu="total"'),
+  },
+  counter('container_cpu_user_seconds_total', 'Cumulative user cpu time consumed in seconds.', (s) => s.stats.cpu.userNs / NS),
+  counter('container_cpu_system_seconds_total', 'Cumulative system cpu time consumed in seconds.', (s) => s.stats.cpu.systemNs / NS),
+  counter('container_cpu_cfs_periods_total', 'Number of elapsed enforcement period intervals.', (s) => withQuota(s, s.stats.cpu.periods)),
+  counter('container_cpu_cfs_throttled_periods_total', 'Number of throttled period intervals.', (s) => withQuota(s, s.stats.cpu.throttledPeriods)),
+  counter('container_cpu_cfs_throttled_seconds_total', 'Total time duration the container has been throttled.', (s) => withQuota(s, s.stats.cpu.throttledNs / NS)),
+  gauge('container_memory_usage_bytes', 'Current memory usage in bytes, including all memory regardless of when it was accessed', (s) => s.stats.memory.usageBytes),
+  gauge('container_memory_working_set_bytes', 'Current working set in bytes.', (s) => s.stats.memory.workingSetBytes),
+  gauge('container_memory_rss', 'Size of RSS in bytes.', (s) => s.stats.memory.rssBytes),
+  gauge('container_memory_cache', 'Number of bytes of page cache memory.', (s) => s.stats.memory.cacheBytes),
+  gauge('container_memory_swap', 'Container swap usage in bytes.', (s) => s.stats.memory.swapBytes),
+  gauge('container_memory_mapped_file', 'Size of memory mapped files in bytes.', (s) => s.stats.memory.mappedFileBytes),
+  gauge('container_memory_max_usage_bytes', 'Maximum memory usage recorded in bytes', (s) => s.stats.memory.maxUsageBytes),
+  gauge('container_memory_failcnt', 'Number of memory usage hits limits', (s) => s.stats.memory.failcnt),
+  gauge('container_spec_memory_limit_bytes', 'Memory limit for the container.', (s) => s.stats.memory.limitBytes),
+  gauge('container_spec_memory_swap_limit_bytes', 'Memory swap limit for the container.', (s) => s.stats.memory.swapLimitBytes),
+  gauge('container_spec_memory_reservation_limit_bytes', 'Memory reservation limit for the container.', (s) => s.stats.memory.reservationBytes),
+  gauge('container_spec_cpu_period', 'CPU period of the container.', (s) => s.stats.spec.cpuPeriodUs || undefined),
+  gauge('container_spec_cpu_quota', 'CPU quota of the container.', (s) => s.stats.spec.cpuQuotaUs || undefined),
+  gauge('container_spec_cpu_shares', 'CPU share of the container.', (s) => s.stats.spec.cpuShares),
+  counter('container_oom_events_total', 'Count of out of memory events observed for the container', (s) => s.stats.memory.oomEvents),
+  gauge('container_processes', 'Number of processes running inside the container.', (s) => s.processes),
+  gauge('container_threads', 'Number of threads running inside the container', (s) => s.threads),
+  counter('container_fs_reads_bytes_total', 'Cumulative count of bytes read', (s) => s.stats.io.readBytes),
+  counter('container_fs_writes_bytes_total', 'Cumulative count of bytes written', (s) => s.stats.io.writeBytes),
+  counter('container_fs_reads_total', 'Cumulative count of reads completed', (s) => s.stats.io.reads),
+  counter('container_fs_writes_total', 'Cumulative count of writes completed', (s) => s.stats.io.writes),
+  network('container_network_receive_bytes_total', 'Cumulative count of bytes received', (i) => i.rxBytes),
+  network('container_network_receive_packets_total', 'Cumulative count of packets received', (i) => i.rxPackets),
+  network('container_network_receive_errors_total', 'Cumulative count of errors encountered while receiving', (i) => i.rxErrors),
+  network('container_network_receive_packets_dropped_total', 'Cumulative count of packets dropped while receiving', (i) => i.rxDropped),
+  network('container_network_transmit_bytes_total', 'Cumulative count of bytes transmitted', (i) => i.txBytes),
+  network('container_network_transmit_packets_total', 'Cumulative count of packets transmitted', (i) => i.txPackets),
+  network('container_network_transmit_errors_total', 'Cumulative count of errors encountered while transmitting', (i) => i.txErrors),
+  network('container_network_transmit_packets_dropped_total', 'Cumulative count of packets dropped while transmitting', (i) => i.txDropped),
+  pressure('cpu', 'waiting', 'Total time duration tasks in the container have waited due to CPU congestion.'),
+  pressure('cpu', 'stalled', 'Total time duration no tasks in the container could make progress due to CPU congestion.'),
+  pressure('memory', 'waiting', 'Total time duration tasks in the container have waited due to memory congestion.'),
+  pressure('memory', 'stalled', 'Total time duration no tasks in the container could make progress due to memory congestion.'),
+  pressure('io', 'waiting', 'Total time duration tasks in the container have waited due to IO congestion.'),
+  pressure('io', 'stalled', 'Total time duration no tasks in the container could make progress due to IO congestion.'),
+  gauge('container_last_seen', 'Last time a container was seen by the exporter', (s) => s.time / 1000),
+  {
+    name: 'container_start_time_seconds', help: 'Start time of the container since unix epoch in seconds.', type: 'gauge', base: 'container',
+    series(v, emit) {
+      const started = v.info?.startedAt ? Date.parse(v.info.startedAt) : NaN;
+      if (!Number.isNaN(started)) emit(started / 1000);
+    },
+  },
+  gauge('berth_container_pids_limit', 'Maximum number of tasks in the container (pids.max); 0 = unlimited.', (s) => s.stats.pids.limit),
+  counter('berth_container_oom_kills_total', 'Processes of the container killed by the OOM killer.', (s) => s.stats.memory.oomKills),
+  counter('berth_container_memory_major_page_faults_total', 'Major page faults of the container.', (s) => s.stats.memory.pgmajfault),
+  {
+    name: 'berth_container_namespace_info', help: 'Namespaces of the container\'s init process; host_shared="true" when it is the host\'s.',
+    type: 'gauge', base: 'idName',
+    series(v, emit) {
+      for (const ns of v.sample.namespaces) emit(1, `type="${ns.type}",inode="${ns.inode}",host_shared="${ns.hostShared}"`);
+    },
+  },
+];
+
+export const HOST_ROWS: readonly HostRow[] = [
+  { name: 'machine_cpu_cores', help: 'Number of logical CPU cores.', type: 'gauge', value: (h) => h.cpuCores },
+  { name: 'machine_memory_bytes', help: 'Amount of memory installed on the machine.', type: 'gauge', value: (h) => h.memoryTotalBytes },
+  { name: 'berth_containers_running', help: 'Containers sampled in the latest tick.', type: 'gauge', value: (h) => h.containersRunning },
+  { name: 'berth_agent_cpu_seconds_total', help: 'CPU time used by the berth agent process.', type: 'counter', value: (h) => h.agent.cpuSecondsTotal },
+  { name: 'berth_agent_resident_memory_bytes', help: 'Resident memory of the berth agent process.', type: 'gauge', value: (h) => h.agent.rssBytes },
+];

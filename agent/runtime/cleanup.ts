@@ -1,0 +1,25 @@
+// Making sure nothing of a container is left: its processes (through the cgroup, so children
+// that escaped init's pid namespace go too), its shim, and its cgroup.
+import { isErrno } from '../errors.js';
+import type { RuntimeContext } from './context.js';
+import { isShimProcess } from './shim.js';
+
+export async function killLeftovers(ctx: RuntimeContext, cgroupName: string, pids: { shimPid: number }): Promise<void> {
+  if ((await ctx.cgroups.list()).includes(cgroupName)) {
+    await ctx.cgroups.thaw(cgroupName).catch(() => undefined); // a frozen cgroup cannot die; thaw is harmless otherwise
+    await ctx.cgroups.killAll(cgroupName);
+    await ctx.cgroups.destroy(cgroupName);
+  }
+  if (await isShimProcess(pids.shimPid)) signal(pids.shimPid, 'SIGKILL');
+}
+
+/** Sends a signal; false when the process is already gone (ESRCH, an expected branch). */
+export function signal(pid: number, sig: NodeJS.Signals | number): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ESRCH')) return false;
+    throw err;
+  }
+}

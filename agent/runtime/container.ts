@@ -1,0 +1,76 @@
+// A container's persisted record (state.json) and the state machine: which verb is allowed in
+// which status. Every verb checks here first, so "cannot pause an exited container" is said once.
+import { BerthError } from '../errors.js';
+import type { ContainerInfo, ContainerStatus, ExitInfo, ResolvedSpec, StopReason } from './types.js';
+
+/** `creating` until the shim reported `created`: a record still `creating` after a crash is half-made. */
+export type CreatePhase = 'creating' | 'created';
+
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  phase: CreatePhase;
+  status: ContainerStatus;
+  pid: number;
+  shimPid: number;
+  createdAt: string;
+  startedAt?: string;
+  exit?: ExitInfo;
+  spec: ResolvedSpec;
+  /** The name given to the CgroupManager (the id), and the path it reports. */
+  cgroupName: string;
+  cgroup: string;
+  stateDir: string;
+  warnings: string[];
+  files: { log: string; exit: string; startFifo: string };
+  /** Why berth is stopping it (stop/kill/policy); copied into `exit.reason` when it exits. */
+  pendingReason?: StopReason;
+  /** The memory cgroup's oom_kill counter when the container was created. */
+  oomKillsAtCreate: number;
+}
+
+export type Verb = 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'update' | 'exec' | 'remove';
+
+const ALLOWED: Record<Verb, readonly ContainerStatus[]> = {
+  start: ['created'],
+  stop: ['created', 'running', 'paused', 'stopping', 'exited'], // stopping a stopped container is a no-op
+  kill: ['running', 'paused', 'stopping'],
+  pause: ['running'],
+  resume: ['paused'],
+  update: ['created', 'running', 'paused'],
+  exec: ['running'],
+  remove: ['created', 'exited'], // running ones need force
+};
+
+export function isAllowed(record: ContainerRecord, verb: Verb): boolean {
+  return ALLOWED[verb].includes(record.status);
+}
+
+export function assertAllowed(record: ContainerRecord, verb: Verb): void {
+  if (isAllowed(record, verb)) return;
+  const hint = verb === 'remove' ? ' (stop it first or use force)' : '';
+  throw new BerthError('INVALID_STATE', `cannot ${verb} container ${record.name} (${record.id.slice(0, 12)}): it is ${record.status}${hint}`,
+    { id: record.id, status: record.status, verb });
+}
+
+/** Has a live init process (a shim waiting or a process running). */
+export function isLive(record: ContainerRecord): boolean {
+  return record.status !== 'exited' && record.status !== 'removing';
+}
+
+export function toInfo(record: ContainerRecord): ContainerInfo {
+  return {
+    id: record.id,
+    name: record.name,
+    status: record.status,
+    pid: isLive(record) ? record.pid : 0,
+    shimPid: isLive(record) ? record.shimPid : 0,
+    createdAt: record.createdAt,
+    ...(record.startedAt ? { startedAt: record.startedAt } : {}),
+    ...(record.exit ? { exit: record.exit } : {}),
+    spec: record.spec,
+    cgroup: record.cgroup,
+    stateDir: record.stateDir,
+    ...(record.warnings.length ? { warnings: record.warnings } : {}),
+  };
+}

@@ -1,0 +1,45 @@
+// What every lifecycle verb works with: the registry of containers (in memory, mirrored in
+// state.json), the collaborators handed in by daemon.ts, and a few shared helpers.
+import type { Logger } from 'pino';
+import type { CgroupManager } from '../cgroups/types.js';
+import type { EventBus, EventKind } from '../events/index.js';
+import type { ContainerRecord } from './container.js';
+import type { KeyedLock } from './lock.js';
+import type { ContainerStore } from './store.js';
+import type { AdmitHook } from './types.js';
+import type { ExitTracker } from './wait.js';
+
+export interface RuntimeOptions {
+  stateDir: string;
+  cgroups: CgroupManager;
+  events: EventBus;
+  logger: Logger;
+  shimPath: string;
+  admit?: AdmitHook;
+  hostCpus?: number;
+}
+
+export interface RuntimeContext {
+  readonly store: ContainerStore;
+  readonly cgroups: CgroupManager;
+  readonly events: EventBus;
+  readonly logger: Logger;
+  readonly shimPath: string;
+  readonly admit?: AdmitHook;
+  readonly hostCpus: number;
+  /** By id; includes containers still being created (phase `creating`). */
+  readonly records: Map<string, ContainerRecord>;
+  /** Names in use, reserved synchronously before the first await of a create (uniqueness under concurrency). */
+  readonly names: Map<string, string>;
+  readonly lock: KeyedLock;
+  readonly exits: ExitTracker;
+  /** Writes the record's current state.json; writes of one container are queued, the last one wins. */
+  persist(record: ContainerRecord): Promise<void>;
+  emit(kind: EventKind, record: ContainerRecord, message: string, data?: Record<string, unknown>): void;
+  /** Removes a container once it has exited (autoRemove); errors are logged. */
+  scheduleRemove(record: ContainerRecord): void;
+}
+
+export function describe(record: { id: string; name: string }): string {
+  return `container ${record.name} (${record.id.slice(0, 12)})`;
+}

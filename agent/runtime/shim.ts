@@ -1,0 +1,176 @@
+// Talking to berth-shim (protocol: agent/native/PLAN.md). `create` runs a detached shim that
+// reports `shim <pid>`, `init <pid>`, then `created` or `error <step> <errno> <message>` on
+// fd 4; `exec` runs one process in a live container. Also: is a pid still our shim (adoption)?
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs, constants as fsc } from 'node:fs';
+import { basename } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { BerthError, errnoCode, isErrno } from '../errors.js';
+import { signalNumber } from './signals.js';
+
+export interface ShimStatusError { step: string; errno: number; message: string }
+export interface LaunchedShim { shimPid: number; initPid: number }
+
+const ENOENT = 2;
+const EACCES = 13;
+const CREATE_TIMEOUT_MS = 30_000;
+
+/** Maps a shim `error` line to the BerthError the user sees (127/126 like docker for the command). */
+export function shimError(err: ShimStatusError, what: string): BerthError {
+  const details = { step: err.step, errno: err.errno };
+  if (err.step === 'exec' && err.errno === ENOENT) return new BerthError('COMMAND_NOT_FOUND', `${what}: ${err.message}`, details);
+  if (err.step === 'exec' && err.errno === EACCES) return new BerthError('COMMAND_NOT_EXECUTABLE', `${what}: ${err.message}`, details);
+  return new BerthError('LAUNCH_FAILED', `${what}: step ${err.step}: ${err.message}`, details);
+}
+
+/** Parses one status line; unknown lines are returned as `other` so they can be logged, not lost. */
+export function parseStatusLine(line: string):
+  | { kind: 'shim' | 'init'; pid: number } | { kind: 'created' } | { kind: 'error'; error: ShimStatusError } | { kind: 'other'; line: string } {
+  const [word, ...rest] = line.split(' ');
+  if ((word === 'shim' || word === 'init') && /^\d+$/.test(rest[0] ?? '')) return { kind: word, pid: Number(rest[0]) };
+  if (word === 'created' && rest.length === 0) return { kind: 'created' };
+  if (word === 'error' && rest.length >= 2 && /^\d+$/.test(rest[1]!)) {
+    return { kind: 'error', error: { step: rest[0]!, errno: Number(rest[1]), message: rest.slice(2).join(' ') } };
+  }
+  return { kind: 'other', line };
+}
+
+/** Calls `onLine` for each complete line of a stream; resolves at its end. */
+function readLines(stream: Readable, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let pending = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      pending += chunk;
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        onLine(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+      }
+    });
+    stream.on('error', () => resolve());
+    stream.on('end', () => {
+      if (pending) onLine(pending);
+      resolve();
+    });
+    stream.on('close', () => resolve());
+  });
+}
+
+/**
+ * Spawns `berth-shim create` with the encoded plan and waits for `created`. On `error` the shim
+ * has already cleaned up after itself; the pids seen so far are returned in the error's details
+ * so the caller can make sure nothing is left.
+ */
+export async function spawnCreateShim(shimPath: string, plan: Buffer, what: string, logger: Logger): Promise<LaunchedShim> {
+  const child = spawn(shimPath, ['create'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (err) => reject(new BerthError('LAUNCH_FAILED', `${what}: spawn ${shimPath}: ${errnoCode(err) ?? err.message}`,
+      { step: 'spawn' }, { cause: err })));
+  });
+  child.unref(); // the shim's first process exits at once; M lives on without the agent
+  await spawned;
+  (child.stdio[3] as Writable).on('error', () => undefined).end(plan);
+  const seen: Partial<LaunchedShim> = {};
+  let created = false;
+  let failure: ShimStatusError | undefined;
+  const status = child.stdio[4] as Readable;
+  const timer = setTimeout(() => status.destroy(), CREATE_TIMEOUT_MS);
+  await readLines(status, (line) => {
+    const parsed = parseStatusLine(line);
+    if (parsed.kind === 'shim') seen.shimPid = parsed.pid;
+    else if (parsed.kind === 'init') seen.initPid = parsed.pid;
+    else if (parsed.kind === 'created') created = true;
+    else if (parsed.kind === 'error') failure ??= parsed.error;
+    else logger.warn({ line }, 'unexpected status line from berth-shim');
+  });
+  clearTimeout(timer);
+  const pids = { shimPid: seen.shimPid ?? 0, initPid: seen.initPid ?? 0 };
+  if (failure) throw withPids(shimError(failure, what), pids);
+  if (!created || !seen.shimPid || !seen.initPid) {
+    const why = created ? 'without its pids' : `without reporting \`created\` (status channel closed${child.exitCode !== null ? `, exit code ${child.exitCode}` : ''})`;
+    throw withPids(new BerthError('LAUNCH_FAILED', `${what}: berth-shim ended ${why}`, { step: 'status' }), pids);
+  }
+  return { shimPid: seen.shimPid, initPid: seen.initPid };
+}
+
+function withPids(err: BerthError, pids: { shimPid: number; initPid: number }): BerthError {
+  Object.assign(err, { pids });
+  return err;
+}
+
+export function pidsOf(err: unknown): { shimPid: number; initPid: number } {
+  const pids = (err as { pids?: { shimPid: number; initPid: number } }).pids;
+  return pids ?? { shimPid: 0, initPid: 0 };
+}
+
+export interface ExecShim {
+  child: ChildProcess;
+  /** Resolves once the process is spawned. */
+  spawned: Promise<void>;
+  /** Resolves when the status channel closes without an `error` line; rejects with the mapped error. */
+  status: Promise<void>;
+  exited: Promise<{ exitCode: number; signal?: string }>;
+}
+
+/** Spawns `berth-shim exec`: the process's stdout/stderr are the shim's; its exit code is the shim's. */
+export function spawnExecShim(shimPath: string, plan: Buffer, what: string): ExecShim {
+  const child = spawn(shimPath, ['exec'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
+  const exited = new Promise<{ exitCode: number; signal?: string }>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ? { exitCode: 128 + signalNumber(signal), signal } : { exitCode: code ?? 255 }));
+  });
+  const spawned = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (err) => reject(new BerthError('LAUNCH_FAILED', `${what}: spawn ${shimPath}: ${errnoCode(err) ?? err.message}`,
+      { step: 'spawn' }, { cause: err })));
+  });
+  (child.stdio[3] as Writable).on('error', () => undefined).end(plan);
+  let failure: ShimStatusError | undefined;
+  const status = readLines(child.stdio[4] as Readable, (line) => {
+    const parsed = parseStatusLine(line);
+    if (parsed.kind === 'error') failure ??= parsed.error;
+  }).then(() => {
+    if (failure) throw shimError(failure, what);
+  });
+  status.catch(() => undefined); // observed by the caller; never an unhandled rejection
+  spawned.catch(() => undefined);
+  return { child, spawned, status, exited };
+}
+
+/** True when `pid` exists and its command line is berth-shim (guards against pid reuse). */
+export async function isShimProcess(pid: number): Promise<boolean> {
+  if (!pid) return false;
+  try {
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
+    const argv0 = cmdline.split('\0')[0] ?? '';
+    return basename(argv0) === 'berth-shim';
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ESRCH')) return false;
+    throw new BerthError('STATE_FAILED', `read /proc/${pid}/cmdline: ${errnoCode(err)}`, { pid }, { cause: err });
+  }
+}
+
+/**
+ * Releases a created container: one byte into the start fifo the shim holds open. ENXIO (no
+ * reader) and ENOENT mean the shim is gone.
+ */
+export async function writeStartFifo(path: string, what: string): Promise<void> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, fsc.O_WRONLY | fsc.O_NONBLOCK);
+  } catch (err) {
+    if (isErrno(err, 'ENXIO', 'ENOENT')) {
+      throw new BerthError('INVALID_STATE', `${what}: its shim is gone (open ${path}: ${errnoCode(err)})`, { path });
+    }
+    throw new BerthError('LAUNCH_FAILED', `${what}: open ${path}: ${errnoCode(err)}`, { path }, { cause: err });
+  }
+  try {
+    await handle.write(Buffer.from([1]));
+  } catch (err) {
+    throw new BerthError('LAUNCH_FAILED', `${what}: write ${path}: ${errnoCode(err)}`, { path }, { cause: err });
+  } finally {
+    await handle.close();
+  }
+}

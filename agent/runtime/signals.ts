@@ -1,0 +1,25 @@
+// Signal names and numbers as users type them: "TERM", "SIGTERM", "15" all mean the same.
+import { constants } from 'node:os';
+import { BerthError } from '../errors.js';
+
+const SIGNALS = constants.signals as Record<string, number>;
+
+export interface Signal { name: NodeJS.Signals; number: number }
+
+export function parseSignal(input: string | number, field = 'signal'): Signal {
+  const text = String(input).trim().toUpperCase();
+  if (/^\d+$/.test(text)) {
+    const number = Number(text);
+    const name = Object.keys(SIGNALS).find((n) => SIGNALS[n] === number);
+    if (name) return { name: name as NodeJS.Signals, number };
+  } else {
+    const name = text.startsWith('SIG') ? text : `SIG${text}`;
+    const number = SIGNALS[name];
+    if (number !== undefined) return { name: name as NodeJS.Signals, number };
+  }
+  throw new BerthError('INVALID_REQUEST', `${field}: unknown signal ${JSON.stringify(String(input))}`, { field });
+}
+
+export function signalNumber(name: string): number {
+  return SIGNALS[name] ?? 0;
+}

@@ -1,0 +1,92 @@
+// Validation of `resources` with Docker's limits (docker/cli run.md, moby daemon_unix.go
+// verifyContainerResources).
+import { MIN_MEMORY_BYTES } from './defaults.js';
+import type { ResourcesSpec } from './types.js';
+import { integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
+
+const KNOWN = ['memoryBytes', 'memorySwapBytes', 'cpus', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight'];
+const MIB = 1024 * 1024;
+
+/** "0-2,5" → [0,1,2,5]; throws a plain Error describing the syntax problem. */
+export function parseCpuList(list: string): number[] {
+  const out: number[] = [];
+  for (const part of list.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) throw new Error(`"${part}" is not N or N-M`);
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) throw new Error(`range "${part}" ends before it starts`);
+    for (let n = from; n <= to; n++) out.push(n);
+  }
+  return out;
+}
+
+export function validateResources(value: unknown, field: string, hostCpus: number): ResourcesSpec {
+  const obj = object(value, field);
+  noUnknownKeys(obj, KNOWN, field);
+  const out: ResourcesSpec = {
+    memoryBytes: optional(obj, 'memoryBytes', field, memory),
+    memorySwapBytes: optional(obj, 'memorySwapBytes', field, (v, f) => integer(v, f, -1)),
+    cpus: optional(obj, 'cpus', field, (v, f) => cpus(v, f, hostCpus)),
+    cpuShares: optional(obj, 'cpuShares', field, (v, f) => zeroOr(v, f, 2, 262144)),
+    cpusetCpus: optional(obj, 'cpusetCpus', field, (v, f) => cpuset(v, f, hostCpus)),
+    cpusetMems: optional(obj, 'cpusetMems', field, (v, f) => cpuset(v, f)),
+    pidsLimit: optional(obj, 'pidsLimit', field, (v, f) => integer(v, f, -1)),
+    blkioWeight: optional(obj, 'blkioWeight', field, (v, f) => zeroOr(v, f, 10, 1000)),
+  };
+  checkSwap(obj, out, field);
+  return dropUndefined(out);
+}
+
+function memory(value: unknown, field: string): number {
+  const bytes = integer(value, field, 0);
+  if (bytes !== 0 && bytes < MIN_MEMORY_BYTES) {
+    throw invalid(field, `minimum memory limit is ${MIN_MEMORY_BYTES / MIB} MiB (${MIN_MEMORY_BYTES} bytes), got ${bytes}`);
+  }
+  return bytes;
+}
+
+function checkSwap(obj: Obj, out: ResourcesSpec, field: string): void {
+  const swap = out.memorySwapBytes;
+  if (swap === undefined || swap === 0) return;
+  const memoryBytes = out.memoryBytes ?? 0;
+  const swapField = join(field, 'memorySwapBytes');
+  if (memoryBytes === 0) throw invalid(swapField, 'needs resources.memoryBytes: the swap limit is memory + swap');
+  if (swap !== -1 && swap < memoryBytes) {
+    throw invalid(swapField, `must be -1 (unlimited) or ≥ resources.memoryBytes (${memoryBytes}), got ${shown(obj.memorySwapBytes)}`);
+  }
+}
+
+function cpus(value: unknown, field: string, hostCpus: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw invalid(field, `must be a number of CPUs > 0, got ${shown(value)}`);
+  }
+  // The kernel's smallest CFS quota is 1 ms of a 100 ms period.
+  if (value !== 0 && (value < 0.01 || value > hostCpus)) {
+    throw invalid(field, `must be between 0.01 and ${hostCpus} (the host's CPUs), got ${value}`);
+  }
+  return value;
+}
+
+function zeroOr(value: unknown, field: string, min: number, max: number): number {
+  if (value === 0) return 0;
+  return integer(value, field, min, max);
+}
+
+function cpuset(value: unknown, field: string, hostCpus?: number): string {
+  const list = string(value, field);
+  if (list === '') return list;
+  let ids: number[];
+  try {
+    ids = parseCpuList(list);
+  } catch (err) {
+    throw invalid(field, `must be a list like "0-2,4": ${(err as Error).message}`);
+  }
+  const missing = hostCpus === undefined ? [] : ids.filter((n) => n >= hostCpus);
+  if (missing.length > 0) throw invalid(field, `CPUs ${missing.join(',')} are not available (the host has 0-${hostCpus! - 1})`);
+  return list;
+}
+
+function dropUndefined<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,229 @@
+// validateSpec: the strict gate for a user's container spec (API body, CLI flags). Unknown
+// fields, wrong types and bad values are rejected with the field's path; the result is a fresh
+// object holding only validated fields. Defaults are resolve.ts's job.
+import { statSync } from 'node:fs';
+import { availableParallelism, constants } from 'node:os';
+import { isErrno } from '../errors.js';
+import { isKnownCapability, normalizeCapabilityName } from './capabilities.js';
+import { normalizeRlimitName } from './rlimits.js';
+import { validateMounts } from './spec-mounts.js';
+import { validateResources } from './spec-resources.js';
+import { NAMESPACE_TYPES, type ContainerSpec, type IdMapping, type NamespaceMode, type NamespaceType, type Ulimit } from './types.js';
+import {
+  absolutePath, array, boolean, integer, invalid, join, nonEmptyString, noUnknownKeys, object, optional, shown,
+  string, stringArray, stringRecord, type Obj,
+} from './spec-check.js';
+
+const KNOWN_FIELDS = [
+  'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'labels', 'resources',
+  'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
+  'noNewPrivileges', 'ulimits', 'stopTimeout', 'stopSignal', 'autoRemove',
+] as const;
+
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const MAX_NAME = 128;
+const HOSTNAME_LABEL = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+/** The kernel refuses more than 340 lines in uid_map/gid_map. */
+const MAX_ID_MAPPINGS = 340;
+
+export interface ValidateEnv { hostCpus?: number }
+
+export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSpec {
+  const obj = object(input, 'spec');
+  noUnknownKeys(obj, KNOWN_FIELDS, '');
+  const hostCpus = env.hostCpus ?? availableParallelism();
+  const spec: ContainerSpec = {
+    name: optional(obj, 'name', '', containerName),
+    ...source(obj),
+    image: optional(obj, 'image', '', nonEmptyString),
+    cmd: optional(obj, 'cmd', '', command),
+    env: optional(obj, 'env', '', environment),
+    workdir: optional(obj, 'workdir', '', absolutePath),
+    hostname: optional(obj, 'hostname', '', hostname),
+    user: optional(obj, 'user', '', user),
+    labels: optional(obj, 'labels', '', stringRecord),
+    resources: optional(obj, 'resources', '', (v, f) => validateResources(v, f, hostCpus)),
+    namespaces: optional(obj, 'namespaces', '', namespaces),
+    uidMappings: optional(obj, 'uidMappings', '', idMappings),
+    gidMappings: optional(obj, 'gidMappings', '', idMappings),
+    capabilities: optional(obj, 'capabilities', '', capabilities),
+    mounts: optional(obj, 'mounts', '', validateMounts),
+    readOnlyRootfs: optional(obj, 'readOnlyRootfs', '', boolean),
+    seccomp: optional(obj, 'seccomp', '', seccomp),
+    noNewPrivileges: optional(obj, 'noNewPrivileges', '', boolean),
+    ulimits: optional(obj, 'ulimits', '', ulimits),
+    stopTimeout: optional(obj, 'stopTimeout', '', (v, f) => integer(v, f, 0)),
+    stopSignal: optional(obj, 'stopSignal', '', signal),
+    autoRemove: optional(obj, 'autoRemove', '', boolean),
+  };
+  checkCrossFields(spec);
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as ContainerSpec;
+}
+
+function source(obj: Obj): Pick<ContainerSpec, 'rootfs' | 'bundle'> {
+  if ((obj.rootfs === undefined) === (obj.bundle === undefined)) {
+    throw invalid(obj.rootfs === undefined ? 'rootfs' : 'bundle', 'give exactly one of rootfs (a root filesystem directory) or bundle (an OCI bundle)');
+  }
+  if (obj.rootfs !== undefined) return { rootfs: existingDir(obj.rootfs, 'rootfs') };
+  return { bundle: existingDir(obj.bundle, 'bundle') };
+}
+
+function existingDir(value: unknown, field: string): string {
+  const path = absolutePath(value, field);
+  try {
+    if (!statSync(path).isDirectory()) throw invalid(field, `${path} is not a directory`);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) throw invalid(field, `${path} does not exist`);
+    if (isErrno(err)) throw invalid(field, `stat ${path}: ${(err as Error).message}`);
+    throw err;
+  }
+  return path;
+}
+
+function containerName(value: unknown, field: string): string {
+  const name = string(value, field);
+  if (!NAME.test(name) || name.length > MAX_NAME) {
+    throw invalid(field, `must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most ${MAX_NAME} characters), got ${shown(name)}`);
+  }
+  return name;
+}
+
+function command(value: unknown, field: string): string[] {
+  const cmd = stringArray(value, field);
+  if (cmd.length === 0) throw invalid(field, 'must name a program to run (an empty list)');
+  nonEmptyString(cmd[0], join(field, 0));
+  return cmd;
+}
+
+function environment(value: unknown, field: string): string[] {
+  const env = stringArray(value, field);
+  env.forEach((entry, i) => {
+    if (!/^[^=]+=/.test(entry)) throw invalid(join(field, i), `must be "NAME=value", got ${shown(entry)}`);
+  });
+  return env;
+}
+
+function hostname(value: unknown, field: string): string {
+  const name = nonEmptyString(value, field);
+  if (name.length > 64 || !name.split('.').every((label) => HOSTNAME_LABEL.test(label))) {
+    throw invalid(field, `must be an RFC 1123 host name (letters, digits and inner "-", labels ≤ 63, ≤ 64 in all), got ${shown(name)}`);
+  }
+  return name;
+}
+
+function user(value: unknown, field: string): string {
+  const spec = nonEmptyString(value, field);
+  if (!/^[^:\s]+(:[^:\s]+)?$/.test(spec)) throw invalid(field, `must be "user", "user:group", "uid" or "uid:gid", got ${shown(spec)}`);
+  for (const part of spec.split(':')) {
+    if (/^\d+$/.test(part)) integer(Number(part), field, 0, 2 ** 32 - 2);
+  }
+  return spec;
+}
+
+function namespaces(value: unknown, field: string): Partial<Record<NamespaceType, NamespaceMode>> {
+  const obj = object(value, field);
+  noUnknownKeys(obj, NAMESPACE_TYPES, field);
+  const out: Partial<Record<NamespaceType, NamespaceMode>> = {};
+  for (const [key, mode] of Object.entries(obj)) {
+    if (mode !== 'private' && mode !== 'host') throw invalid(join(field, key), `must be "private" or "host", got ${shown(mode)}`);
+    out[key as NamespaceType] = mode;
+  }
+  if (out.mnt === 'host') throw invalid(join(field, 'mnt'), 'must be "private": a container needs its own mount namespace');
+  return out;
+}
+
+function idMappings(value: unknown, field: string): IdMapping[] {
+  const list = array(value, field);
+  if (list.length === 0 || list.length > MAX_ID_MAPPINGS) throw invalid(field, `must hold 1..${MAX_ID_MAPPINGS} mappings, got ${list.length}`);
+  const mappings = list.map((item, i) => idMapping(item, join(field, i)));
+  mappings.forEach((m, i) => {
+    const j = mappings.findIndex((o, k) => k < i && m.containerId < o.containerId + o.size && o.containerId < m.containerId + m.size);
+    if (j >= 0) throw invalid(join(field, i), `container ids overlap ${field}[${j}]`);
+  });
+  return mappings;
+}
+
+function idMapping(value: unknown, field: string): IdMapping {
+  const obj = object(value, field);
+  noUnknownKeys(obj, ['containerId', 'hostId', 'size'], field);
+  const max = 2 ** 32 - 1;
+  const mapping = {
+    containerId: integer(obj.containerId, join(field, 'containerId'), 0, max - 1),
+    hostId: integer(obj.hostId, join(field, 'hostId'), 0, max - 1),
+    size: integer(obj.size, join(field, 'size'), 1, max),
+  };
+  if (mapping.containerId + mapping.size > max || mapping.hostId + mapping.size > max) {
+    throw invalid(join(field, 'size'), `the range goes beyond id ${max - 1}`);
+  }
+  return mapping;
+}
+
+function capabilities(value: unknown, field: string): { add?: string[]; drop?: string[] } {
+  const obj = object(value, field);
+  noUnknownKeys(obj, ['add', 'drop'], field);
+  const list = (key: 'add' | 'drop') => optional(obj, key, field, (v, f) => stringArray(v, f).map((name, i) => {
+    const normal = normalizeCapabilityName(name);
+    if (normal !== 'ALL' && !isKnownCapability(normal)) throw invalid(join(f, i), `unknown capability ${shown(name)}`);
+    return name;
+  }));
+  const out = { add: list('add'), drop: list('drop') };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+function seccomp(value: unknown, field: string): string {
+  const profile = nonEmptyString(value, field);
+  if (profile === 'default' || profile === 'unconfined') return profile;
+  const path = profile.startsWith('localhost/') ? profile.slice('localhost/'.length) : profile;
+  if (!path.startsWith('/')) throw invalid(field, `must be "default", "unconfined" or the absolute path of a profile file, got ${shown(profile)}`);
+  try {
+    if (!statSync(path).isFile()) throw invalid(field, `profile ${path} is not a file`);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ENOTDIR')) throw invalid(field, `profile file ${path} does not exist`);
+    if (isErrno(err)) throw invalid(field, `stat ${path}: ${(err as Error).message}`);
+    throw err;
+  }
+  return profile;
+}
+
+function ulimits(value: unknown, field: string): Ulimit[] {
+  const list = array(value, field).map((item, i) => ulimit(item, join(field, i)));
+  list.forEach((u, i) => {
+    const j = list.findIndex((o, k) => k < i && normalizeRlimitName(o.name) === normalizeRlimitName(u.name));
+    if (j >= 0) throw invalid(join(join(field, i), 'name'), `${u.name} is already set by ${field}[${j}]`);
+  });
+  return list;
+}
+
+function ulimit(value: unknown, field: string): Ulimit {
+  const obj = object(value, field);
+  noUnknownKeys(obj, ['name', 'soft', 'hard'], field);
+  const name = nonEmptyString(obj.name, join(field, 'name'));
+  if (normalizeRlimitName(name) === undefined) throw invalid(join(field, 'name'), `unknown ulimit ${shown(name)} (e.g. nofile, nproc, core)`);
+  const soft = integer(obj.soft, join(field, 'soft'), -1);
+  const hard = integer(obj.hard, join(field, 'hard'), -1);
+  const finite = (n: number) => (n === -1 ? Infinity : n);
+  if (finite(soft) > finite(hard)) throw invalid(join(field, 'soft'), `soft limit ${soft} is above the hard limit ${hard}`);
+  return { name, soft, hard };
+}
+
+function signal(value: unknown, field: string): string {
+  const name = nonEmptyString(value, field).toUpperCase();
+  const full = name.startsWith('SIG') ? name : `SIG${name}`;
+  if (full in constants.signals) return full;
+  if (/^\d+$/.test(name) && Object.values(constants.signals).includes(Number(name))) return name;
+  throw invalid(field, `unknown signal ${shown(value)}`);
+}
+
+function checkCrossFields(spec: ContainerSpec): void {
+  const userNs = spec.namespaces?.user;
+  const hasMappings = spec.uidMappings !== undefined || spec.gidMappings !== undefined;
+  if (userNs === 'private' && !hasMappings) throw invalid('uidMappings', 'required when namespaces.user is "private"');
+  if (userNs === 'host' && hasMappings) throw invalid(spec.uidMappings ? 'uidMappings' : 'gidMappings', 'needs a private user namespace, but namespaces.user is "host"');
+  if (hasMappings && (!spec.uidMappings || !spec.gidMappings)) {
+    throw invalid(spec.uidMappings ? 'gidMappings' : 'uidMappings', 'uidMappings and gidMappings go together');
+  }
+  if (spec.hostname !== undefined && spec.namespaces?.uts === 'host') {
+    throw invalid('hostname', 'cannot be set with namespaces.uts "host" (it would rename the host)');
+  }
+  if (spec.rootfs !== undefined && spec.cmd === undefined) throw invalid('cmd', 'is required (a rootfs has no default command)');
+}

@@ -1,0 +1,116 @@
+// The state directory: `<stateDir>/containers/<id>/` per container. Every write is atomic
+// (unique temp file, fsync, rename, fsync of the directory) so a crash leaves either the old
+// or the new file, never a torn one, and concurrent writers never share a temp file.
+import { randomBytes } from 'node:crypto';
+import { promises as fs, constants as fsc } from 'node:fs';
+import { join } from 'node:path';
+import { BerthError, isErrno, errnoCode } from '../errors.js';
+
+export const STATE_FILE = 'state.json';
+export const SPEC_FILE = 'spec.json';
+export const OCI_CONFIG_FILE = 'config.json';
+
+export class ContainerStore {
+  readonly containersDir: string;
+
+  constructor(readonly stateDir: string) {
+    this.containersDir = join(stateDir, 'containers');
+  }
+
+  dir(id: string): string {
+    return join(this.containersDir, id);
+  }
+
+  async init(): Promise<void> {
+    await wrap('mkdir', this.containersDir, () => fs.mkdir(this.containersDir, { recursive: true, mode: 0o711 }));
+  }
+
+  /** Creates the container's directory; fails if it exists (ids are random: a clash is a bug). */
+  async createDir(id: string): Promise<string> {
+    const dir = this.dir(id);
+    await wrap('mkdir', dir, () => fs.mkdir(dir, { mode: 0o711 }));
+    return dir;
+  }
+
+  async removeDir(id: string): Promise<void> {
+    const dir = this.dir(id);
+    await wrap('rm -r', dir, () => fs.rm(dir, { recursive: true, force: true }));
+  }
+
+  /** Ids of every container directory (whatever their state). */
+  async listIds(): Promise<string[]> {
+    try {
+      const entries = await fs.readdir(this.containersDir, { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return [];
+      throw stateError('readdir', this.containersDir, err);
+    }
+  }
+
+  writeJson(id: string, file: string, value: unknown): Promise<void> {
+    return writeFileAtomic(join(this.dir(id), file), `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** Parsed JSON, or undefined when the file does not exist (an expected branch). */
+  readJson<T>(id: string, file: string): Promise<T | undefined> {
+    return readJsonFile<T>(join(this.dir(id), file));
+  }
+}
+
+export async function readJsonFile<T>(path: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw stateError('read', path, err);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new BerthError('STATE_FAILED', `parse ${path}: ${(err as Error).message}`, { path }, { cause: err });
+  }
+}
+
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    const handle = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, path);
+  } catch (err) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw stateError('write', path, err);
+  }
+  await syncDir(path.slice(0, path.lastIndexOf('/')) || '/');
+}
+
+async function syncDir(dir: string): Promise<void> {
+  // The rename is durable only once the directory entry is on disk.
+  const handle = await wrap('open', dir, () => fs.open(dir, fsc.O_RDONLY | fsc.O_DIRECTORY));
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function wrap<T>(op: string, path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw stateError(op, path, err);
+  }
+}
+
+function stateError(op: string, path: string, err: unknown): BerthError {
+  if (err instanceof BerthError) return err;
+  const code = errnoCode(err) ?? (err as Error).message;
+  return new BerthError('STATE_FAILED', `${op} ${path}: ${code}`, { path }, { cause: err });
+}

@@ -1,0 +1,80 @@
+// The sampler folder's entry: createSampler wires the loop, the snapshot store and the timer.
+import type { CgroupManager } from '../cgroups/types.js';
+import type { Runtime } from '../runtime/types.js';
+import { processUsage, Sampler, SYSTEM_CLOCK, type AgentUsage, type SamplerClock, type SamplerLogger } from './sampler.js';
+import { createSnapshotStore } from './snapshot.js';
+import type { SnapshotStore } from './types.js';
+
+export type { ContainerSample, HostSample, SampleTick, SnapshotStore, NamespaceSample, InterfaceSample } from './types.js';
+export { createSnapshotStore, type WritableSnapshotStore } from './snapshot.js';
+export { deriveCpu } from './derive.js';
+export { parseNetDev } from './network.js';
+export { parseProcStat, parseMeminfo, parseLoadavg } from './host.js';
+export type { SamplerClock, AgentUsage } from './sampler.js';
+
+export interface SamplerOptions {
+  runtime: Pick<Runtime, 'list'>;
+  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles'>;
+  intervalMs: number;
+  procRoot?: string;
+  historySize?: number;
+  logger: SamplerLogger;
+  /** Test seams: a fake clock, fixed agent usage, how often namespaces are re-read (in ticks). */
+  clock?: SamplerClock;
+  agentUsage?: () => AgentUsage;
+  namespaceRefreshTicks?: number;
+}
+
+export interface SamplerHandle {
+  store: SnapshotStore;
+  /** Starts ticking: one tick at once, then every intervalMs (missed ticks are skipped, not queued). */
+  start(): void;
+  /** Stops the timer and closes every open file. */
+  stop(): void;
+  /** One tick now, outside the schedule (tests, and a fresh sample right after a launch). */
+  tickNow(): Promise<void>;
+}
+
+export function createSampler(options: SamplerOptions): SamplerHandle {
+  const { intervalMs, procRoot = '/proc', historySize = 300, logger } = options;
+  if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new Error(`sampler interval: must be at least 10 ms, got ${intervalMs}`);
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const store = createSnapshotStore(historySize, (err) => logger.error({ err }, 'sampler: snapshot listener threw'));
+  const sampler = new Sampler({
+    runtime: options.runtime, cgroups: options.cgroups, store, procRoot, logger, clock,
+    agentUsage: options.agentUsage ?? processUsage, namespaceRefreshTicks: options.namespaceRefreshTicks ?? 60,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  const runScheduled = (): void => {
+    const started = clock.monotonicMs();
+    try {
+      sampler.tick();
+    } catch (err) {
+      logger.error({ err }, 'sampler: tick failed');
+    }
+    if (!running) return;
+    const elapsed = clock.monotonicMs() - started;
+    timer = setTimeout(runScheduled, Math.max(0, intervalMs - (elapsed % intervalMs)));
+    timer.unref(); // the listeners keep the daemon alive, not the sampler
+  };
+
+  return {
+    store,
+    start() {
+      if (running) return;
+      running = true;
+      runScheduled();
+    },
+    stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      sampler.close();
+    },
+    async tickNow() {
+      sampler.tick();
+    },
+  };
+}

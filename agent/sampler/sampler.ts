@@ -1,0 +1,169 @@
+// The 1 Hz loop: the only reader of the kernel's counters. One tick lists the running containers
+// (in memory), re-reads each one's open files, derives rates from the previous tick, samples the
+// host and stores everything in the snapshot store in one go.
+import type { Logger } from 'pino';
+import type { CgroupManager } from '../cgroups/types.js';
+import type { ContainerInfo, Runtime } from '../runtime/types.js';
+import { deriveCpu } from './derive.js';
+import { hostCpuPercent, HostReader, type ProcStat } from './host.js';
+import { readNamespaceInodes, type NamespaceInodes } from './namespaces.js';
+import { ScratchBuffer } from './open-file.js';
+import { ProcessCounter } from './processes.js';
+import type { WritableSnapshotStore } from './snapshot.js';
+import { TrackedContainer } from './tracked.js';
+import type { ContainerSample, HostSample, SampleTick } from './types.js';
+
+export interface SamplerClock {
+  /** Wall clock, ms since epoch: the `time` of samples. */
+  now(): number;
+  /** Monotonic ms: the denominator of every rate. */
+  monotonicMs(): number;
+}
+
+export const SYSTEM_CLOCK: SamplerClock = { now: () => Date.now(), monotonicMs: () => performance.now() };
+
+export interface AgentUsage { cpuSecondsTotal: number; rssBytes: number }
+
+/** The agent's own CPU seconds and resident memory (a parameter so tests can fix them). */
+export function processUsage(): AgentUsage {
+  const usage = process.cpuUsage();
+  return { cpuSecondsTotal: (usage.user + usage.system) / 1e6, rssBytes: process.memoryUsage.rss() };
+}
+
+export type SamplerLogger = Pick<Logger, 'warn' | 'error'>;
+
+export interface SamplerDeps {
+  runtime: Pick<Runtime, 'list'>;
+  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles'>;
+  store: WritableSnapshotStore;
+  procRoot: string;
+  logger: SamplerLogger;
+  clock: SamplerClock;
+  agentUsage: () => AgentUsage;
+  namespaceRefreshTicks: number;
+}
+
+const SAMPLED_STATUSES = new Set<ContainerInfo['status']>(['running', 'paused', 'stopping']);
+
+export class Sampler {
+  private readonly tracked = new Map<string, TrackedContainer>();
+  private readonly scratch = new ScratchBuffer();
+  private host: HostReader | undefined;
+  private hostNamespaces: NamespaceInodes = new Map();
+  private prevProcStat: ProcStat | undefined;
+  private tickCount = 0;
+
+  constructor(private readonly deps: SamplerDeps) {}
+
+  tick(): SampleTick {
+    const { clock, store } = this.deps;
+    const time = clock.now();
+    const mono = clock.monotonicMs();
+    if (this.tickCount % this.deps.namespaceRefreshTicks === 0) this.hostNamespaces = this.readHostNamespaces();
+    const running = this.syncTracked();
+    const samples: ContainerSample[] = [];
+    for (const t of this.tracked.values()) {
+      const s = this.sampleContainer(t, time, mono);
+      if (s) samples.push(s);
+    }
+    const host = this.sampleHost(time, samples.length, (clock.monotonicMs() - mono) / 1000);
+    const tick: SampleTick = { time, samples, host };
+    store.record(tick, running);
+    this.tickCount++;
+    return tick;
+  }
+
+  close(): void {
+    for (const t of this.tracked.values()) t.close();
+    this.tracked.clear();
+    this.host?.close();
+    this.host = undefined;
+  }
+
+  /** Opens readers for new containers, closes those of containers that left; returns the running ids. */
+  private syncTracked(): Set<string> {
+    const running = new Set<string>();
+    for (const info of this.deps.runtime.list()) {
+      if (!SAMPLED_STATUSES.has(info.status) || info.pid <= 0) continue;
+      running.add(info.id);
+      const t = this.tracked.get(info.id);
+      if (t) t.info = info;
+      else this.track(info);
+    }
+    for (const [id, t] of this.tracked) {
+      if (!running.has(id)) { t.close(); this.tracked.delete(id); }
+    }
+    return running;
+  }
+
+  private track(info: ContainerInfo): void {
+    const { cgroups, procRoot, logger } = this.deps;
+    try {
+      const reader = cgroups.statsReader(info.id);
+      const procsPath = cgroups.procsFiles(info.id)[0];
+      const counter = procsPath ? new ProcessCounter(procsPath) : null;
+      this.tracked.set(info.id, new TrackedContainer(info, reader, counter, procRoot));
+    } catch (err) {
+      // Retried next tick: the runtime may list a container a moment before its cgroup is readable.
+      logger.warn({ err, container: info.id }, `sampler: open stats of container ${info.name}`);
+    }
+  }
+
+  /** null when the container vanished mid-sample or its read failed (logged once per distinct error). */
+  private sampleContainer(t: TrackedContainer, time: number, mono: number): ContainerSample | null {
+    try {
+      const stats = t.stats.read();
+      if (!stats) return null; // cgroup gone between list() and read(): expected, not an error
+      const processes = t.processes?.processes(this.scratch) ?? -1;
+      if (processes < 0 && t.processes) return null;
+      const threads = stats.pids.current > 0 ? stats.pids.current : Math.max(0, t.processes?.threadsFromList(this.scratch) ?? 0);
+      const mark = { monoMs: mono, usageNs: stats.cpu.usageNs, periods: stats.cpu.periods, throttledPeriods: stats.cpu.throttledPeriods };
+      const cpu = deriveCpu(t.prev, mark);
+      t.prev = mark;
+      t.lastError = '';
+      const { info } = t;
+      return {
+        id: info.id, name: info.name, image: info.spec.image, cgroup: info.cgroup, time, stats, cpu,
+        network: t.network(this.scratch),
+        processes: Math.max(0, processes),
+        threads,
+        namespaces: t.namespaces(this.tickCount, this.deps.namespaceRefreshTicks, this.hostNamespaces),
+      };
+    } catch (err) {
+      const message = (err as Error).message;
+      if (message !== t.lastError) this.deps.logger.warn({ err, container: t.info.id }, `sampler: sample container ${t.info.name}`);
+      t.lastError = message;
+      return null;
+    }
+  }
+
+  private sampleHost(time: number, containersRunning: number, sampleDurationSeconds: number): HostSample {
+    this.host ??= new HostReader(this.deps.procRoot);
+    const reading = this.host.read(this.scratch);
+    const cpuPercent = hostCpuPercent(this.prevProcStat, reading.stat);
+    this.prevProcStat = reading.stat;
+    return {
+      time,
+      cpuCores: reading.stat.cpuCores,
+      cpuPercent,
+      memoryTotalBytes: reading.mem.totalBytes,
+      memoryAvailableBytes: reading.mem.availableBytes,
+      ...reading.load,
+      containersRunning,
+      agent: { ...this.deps.agentUsage(), sampleDurationSeconds },
+    };
+  }
+
+  /**
+   * The host's namespaces are those of pid 1; without the right to read them (not root) the
+   * agent's own stand in, which is the same on a normal host.
+   */
+  private readHostNamespaces(): NamespaceInodes {
+    const { procRoot } = this.deps;
+    try {
+      return readNamespaceInodes(procRoot, 1) ?? readNamespaceInodes(procRoot, 'self') ?? new Map();
+    } catch {
+      return readNamespaceInodes(procRoot, 'self') ?? new Map();
+    }
+  }
+}

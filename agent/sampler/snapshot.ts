@@ -1,0 +1,70 @@
+// The latest sample per container plus a bounded ring of history, for the host too. Written only
+// by the sampler (record), read by /metrics, streams, runtime rules and the dashboard.
+import type { ContainerSample, HostSample, SampleTick, SnapshotStore } from './types.js';
+
+/** Fixed-capacity ring: push overwrites the oldest; no array shifting per sample. */
+export class Ring<T> {
+  private readonly items: (T | undefined)[];
+  private next = 0;
+  private size = 0;
+
+  constructor(readonly capacity: number) { this.items = new Array<T | undefined>(capacity); }
+
+  push(item: T): void {
+    this.items[this.next] = item;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.size < this.capacity) this.size++;
+  }
+
+  latest(): T | undefined { return this.size ? this.items[(this.next - 1 + this.capacity) % this.capacity] : undefined; }
+
+  /** Oldest first; the newest `limit` items. */
+  toArray(limit = this.size): T[] {
+    const n = Math.max(0, Math.min(limit, this.size));
+    const out = new Array<T>(n);
+    const start = (this.next - n + this.capacity) % this.capacity;
+    for (let i = 0; i < n; i++) out[i] = this.items[(start + i) % this.capacity] as T;
+    return out;
+  }
+}
+
+export interface WritableSnapshotStore extends SnapshotStore {
+  /**
+   * Stores one tick, then runs the listeners. Containers absent from the tick are dropped unless
+   * listed in `alive` (still running, but this tick's read failed: keep their history).
+   */
+  record(tick: SampleTick, alive?: ReadonlySet<string>): void;
+}
+
+export function createSnapshotStore(historySize = 300, onListenerError?: (err: unknown) => void): WritableSnapshotStore {
+  if (!Number.isInteger(historySize) || historySize < 1) throw new Error(`snapshot history size: must be a positive integer, got ${historySize}`);
+  const containers = new Map<string, Ring<ContainerSample>>();
+  const hostRing = new Ring<HostSample>(historySize);
+  const listeners = new Set<(tick: SampleTick) => void>();
+
+  return {
+    record(tick, alive) {
+      const present = new Set<string>();
+      for (const s of tick.samples) {
+        present.add(s.id);
+        let ring = containers.get(s.id);
+        if (!ring) containers.set(s.id, (ring = new Ring(historySize)));
+        ring.push(s);
+      }
+      for (const id of containers.keys()) if (!present.has(id) && !alive?.has(id)) containers.delete(id);
+      hostRing.push(tick.host);
+      for (const listener of listeners) {
+        try { listener(tick); } catch (err) { onListenerError?.(err); }
+      }
+    },
+    latest: (id) => containers.get(id)?.latest(),
+    history: (id, limit) => containers.get(id)?.toArray(limit) ?? [],
+    all: () => Array.from(containers.values(), (ring) => ring.latest() as ContainerSample),
+    host: () => hostRing.latest(),
+    hostHistory: (limit) => hostRing.toArray(limit),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => { listeners.delete(listener); };
+    },
+  };
+}
