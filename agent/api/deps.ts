@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../events/index.js';
 import type { Runtime } from '../runtime/types.js';
 import type { SnapshotStore } from '../sampler/types.js';
+import type { MetricsRegistry } from '../metrics/index.js';
+import type { PolicyEngine } from '../policy/index.js';
 
 /** Static facts about the running agent, for GET /v1/version and GET /v1/info. */
 export interface AgentFacts {
@@ -32,4 +34,8 @@ export interface ServerDeps {
   token?: string;
   /** The sampler's store: adds `sample` to GET /v1/containers/:id when present. */
   snapshot?: SnapshotStore;
+  /** The metrics registry: serves GET /metrics when present. */
+  metrics?: MetricsRegistry;
+  /** The policy engine: serves /v1/policies, /v1/policies/evaluate and /v1/policies/report when present. */
+  policy?: PolicyEngine;
 }

@@ -1,19 +1,21 @@
 // buildServer(deps) assembles one fastify instance for one listener. It never listens by itself
 // (listen.ts does), so tests drive it with app.inject. The daemon builds two: the unix socket's
 // (full API) and the TCP listener's (same routes behind the token guard of auth.ts).
-import fastify, { type FastifyInstance } from 'fastify';
+import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ServerDeps } from './deps.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 import { installTcpAuth } from './plugins/auth.js';
 import { healthPlugin } from './plugins/health.js';
 import { systemPlugin } from './plugins/system.js';
 import { containersPlugin } from './plugins/containers.js';
+import { metricsPlugin } from './plugins/metrics.js';
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = fastify({
-    loggerInstance: deps.logger.child({ listener: deps.listener }),
+    // pino's Logger and fastify's FastifyBaseLogger differ only in generics; the instance is the same.
+    loggerInstance: deps.logger.child({ listener: deps.listener }) as FastifyBaseLogger,
     // Request lines at info would log every scrape and poll; the onResponse hook logs them at debug.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Report unknown fields instead of silently dropping them (fastify's default removes them).
     ajv: { customOptions: { removeAdditional: false } },
     // Long-polls (wait) and followed log streams stay open as long as the container runs.
@@ -29,6 +31,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.register(healthPlugin);
   app.register(systemPlugin, deps);
   app.register(containersPlugin, deps);
+  if (deps.metrics || deps.snapshot) app.register(metricsPlugin, deps);
   // Optional parts register here, one line each, e.g.:
   //   if (deps.policy) app.register(policiesPlugin, deps);
   return app;

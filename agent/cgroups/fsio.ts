@@ -4,6 +4,7 @@
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, readdir, rmdir, stat } from 'node:fs/promises';
 import { BerthError, errnoCode, isErrno } from '../errors.js';
+import type { FixtureHooks } from './options.js';
 
 export function cgroupError(op: string, path: string, err: unknown, hint = ''): BerthError {
   const code = errnoCode(err) ?? (err instanceof Error ? err.message : String(err));
@@ -81,9 +82,10 @@ export async function listDirs(path: string): Promise<string[]> {
 }
 
 /** rmdir; returns false when the directory was already gone. Other errors (EBUSY) are thrown raw for retry loops. */
-export async function removeDir(path: string): Promise<boolean> {
+export async function removeDir(path: string, hooks?: FixtureHooks): Promise<boolean> {
   try {
-    await rmdir(path);
+    if (hooks) await hooks.remove(path);
+    else await rmdir(path);
     return true;
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return false;

@@ -94,3 +94,22 @@ export function parseCpuMax(text: string): { quotaUs: number; periodUs: number }
   const [quota, period] = text.trim().split(' ');
   return { quotaUs: quota === 'max' ? 0 : Number(quota), periodUs: Number(period) };
 }
+
+/**
+ * One value of a flat keyed file without building an object: the sampler's hot path needs a
+ * handful of the ~40 keys of memory.stat. A key only matches at the start of a line.
+ */
+export function flatKeyValue(text: string, key: string): number | undefined {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(key, from);
+    if (at < 0) return undefined;
+    const end = at + key.length;
+    if ((at === 0 || text.charCodeAt(at - 1) === 10) && text.charCodeAt(end) === 32) {
+      let lineEnd = text.indexOf('\n', end);
+      if (lineEnd < 0) lineEnd = text.length;
+      return Number(text.slice(end + 1, lineEnd));
+    }
+    from = end;
+  }
+}

@@ -11,54 +11,59 @@ export class ReadBuffer {
 }
 
 /**
- * The open stat files of one cgroup directory. A file missing at open is simply absent (this
- * kernel or controller lacks it); ENOENT/ENODEV on a later read means the cgroup is gone.
+ * The stat files of one cgroup directory, opened on first use and kept open: only the files a
+ * source actually reads cost a descriptor (1000 containers × ~20 files meets RLIMIT_NOFILE).
+ * A file missing at first use is absent for good (this kernel or controller lacks it);
+ * ENOENT/ENODEV afterwards, or a missing directory, means the cgroup is gone.
  */
 export class StatFileSet {
   private readonly fds = new Map<string, number>();
-  private gone = false;
+  private readonly absent = new Set<string>();
+  private gone: boolean;
 
-  constructor(private readonly dir: string, names: readonly string[], private readonly buffer: ReadBuffer) {
-    for (const name of names) this.openFile(name);
+  constructor(private readonly dir: string, private readonly buffer: ReadBuffer) {
+    this.gone = !existsSync(dir);
   }
 
-  private openFile(name: string): void {
+  /** True once the cgroup turned out to be gone. */
+  get isGone(): boolean {
+    return this.gone;
+  }
+
+  /** The file's current content; undefined when this kernel lacks the file or the cgroup is gone. */
+  read(name: string): string | undefined {
+    if (this.gone) return undefined;
+    const fd = this.fds.get(name) ?? this.open(name);
+    if (fd === undefined) return undefined;
+    return this.readFd(name, fd);
+  }
+
+  private open(name: string): number | undefined {
+    if (this.absent.has(name)) return undefined;
     const path = join(this.dir, name);
     try {
-      this.fds.set(name, openSync(path, 'r'));
+      const fd = openSync(path, 'r');
+      this.fds.set(name, fd);
+      return fd;
     } catch (err) {
       if (!isErrno(err, 'ENOENT')) throw cgroupError('open', path, err);
-      if (!existsSync(this.dir)) this.gone = true;
+      if (existsSync(this.dir)) this.absent.add(name);
+      else this.gone = true;
+      return undefined;
     }
   }
 
-  has(name: string): boolean {
-    return this.fds.has(name);
-  }
-
-  /** Contents of every open file by name; null when the cgroup is gone. */
-  readAll(): Record<string, string> | null {
-    if (this.gone) return null;
-    const out: Record<string, string> = {};
-    for (const [name, fd] of this.fds) {
-      const text = this.readOne(name, fd);
-      if (text === null) return null;
-      out[name] = text;
-    }
-    return out;
-  }
-
-  private readOne(name: string, fd: number): string | null {
+  private readFd(name: string, fd: number): string | undefined {
     for (;;) {
       const { buf } = this.buffer;
       let n: number;
       try {
         n = readSync(fd, buf, 0, buf.length, 0);
       } catch (err) {
-        if (isErrno(err, 'ENOENT', 'ENODEV')) { this.gone = true; return null; }
+        if (isErrno(err, 'ENOENT', 'ENODEV')) { this.gone = true; return undefined; }
         throw cgroupError('read', join(this.dir, name), err);
       }
-      if (n < buf.length) return buf.latin1Slice(0, n);
+      if (n < buf.length) return buf.toString('latin1', 0, n);
       this.buffer.buf = Buffer.allocUnsafe(buf.length * 2);
     }
   }

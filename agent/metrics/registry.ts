@@ -10,11 +10,16 @@ import { ExpositionRenderer } from './render.js';
 import { createSelfMetrics, type LaunchOutcome, type SelfMetrics } from './self.js';
 import type { ContainerView } from './table.js';
 
+/** Statuses whose containers have live cgroups, as the sampler samples them. */
+const SAMPLED_STATUSES = new Set<ContainerInfo['status']>(['running', 'paused', 'stopping']);
+
 export interface MetricsRegistryOptions {
   store: SnapshotStore;
   runtime: Pick<Runtime, 'list'>;
   /** Labels of berth_build_info, e.g. { version, node_version, cgroup_version }. */
   build?: Record<string, string>;
+  /** Monotonic ms for timing the render (a seam for golden tests). */
+  monotonicMs?: () => number;
 }
 
 export class MetricsRegistry extends Registry {
@@ -51,7 +56,7 @@ export class MetricsRegistry extends Registry {
     const { store, runtime } = this.options;
     const host = store.host();
     const live = new Map<string, ContainerInfo>();
-    for (const info of runtime.list()) live.set(info.id, info);
+    for (const info of runtime.list()) if (SAMPLED_STATUSES.has(info.status)) live.set(info.id, info);
     const views: ContainerView[] = [];
     for (const sample of store.all()) {
       const info = live.get(sample.id);
@@ -59,9 +64,10 @@ export class MetricsRegistry extends Registry {
     }
     const key = `${host?.time ?? 0}:${views.length}`;
     if (key !== this.cache.key) {
-      const started = performance.now();
+      const now = this.options.monotonicMs ?? (() => performance.now());
+      const started = now();
       this.cache = { key, text: this.renderer.render(views, host) };
-      this.self.renderDuration.set((performance.now() - started) / 1000);
+      this.self.renderDuration.set((now() - started) / 1000);
     }
     return this.cache.text;
   }

@@ -272,7 +272,9 @@ static int dispatch(struct plan *p, enum kind_id k, const struct rec *r, struct 
   switch (k) {
   case K_ID: return parse_string(&p->id, r, 0, e);
   case K_STATE_DIR: return parse_string(&p->state_dir, r, 1, e);
-  case K_ROOTFS: return parse_string(&p->rootfs, r, 1, e);
+  case K_ROOTFS: /* unused by exec (it joins the container's mnt namespace): "" is fine there */
+    if (p->is_exec && !r->f[0][0]) return 0;
+    return parse_string(&p->rootfs, r, 1, e);
   case K_RO_ROOTFS: return parse_bool(r, 0, &p->ro_rootfs, e);
   case K_NS: return parse_ns(p, r, e);
   case K_UID_MAP: return parse_idmap(&p->uid_maps, &p->n_uid_maps, r, e);

@@ -4,7 +4,9 @@
 #ifndef BERTH_SHIM_H
 #define BERTH_SHIM_H
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>

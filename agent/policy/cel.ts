@@ -30,6 +30,8 @@ export interface CelEnv {
   compile(source: string, scope: CelScope, resultType: CelResultType): CelProgram;
   container(spec: ResolvedSpec): CelValue;
   sample(sample: ContainerSample): CelValue;
+  /** From the `sample` shape itself (cel-schema.ts), e.g. a test suite's sample sequence. */
+  sampleFromView(view: Record<string, unknown>): CelValue;
 }
 
 const LIMITS = { maxAstNodes: 2000, maxDepth: 64, maxListElements: 1000, maxMapEntries: 1000, maxCallArguments: 32 };
@@ -60,6 +62,7 @@ export function createCelEnv(): CelEnv {
     compile: (source, scope, resultType) => compile(envs[scope], source, resultType),
     container: (spec) => toContainer(spec),
     sample: (sample) => toSample(sampleView(sample)),
+    sampleFromView: (view) => toSample(view),
   };
 }
 

@@ -99,7 +99,7 @@ function parseDocument(r: YamlReader, root: Node, cel: CelEnv, out: ParsedFile):
   if (spec === undefined) { r.issue(root, 'spec', 'is required'); return; }
   if (kind === 'Policy') {
     const policy = parsePolicySpec(r, spec, cel, name ?? '', description);
-    if (policy) out.policies.push(policy);
+    if (policy) out.policies.push({ ...policy, pos: r.posOf(metadata?.get('name') ?? root) });
   } else if (kind === 'PolicyException') {
     const exception = parseException(r, spec, name ?? '');
     if (exception) out.exceptions.push(exception);
@@ -251,6 +251,9 @@ function parseException(r: YamlReader, node: Node | null, name: string): PolicyE
     expiresAt: expiresAt !== undefined && !Number.isNaN(expiresAt) ? expiresAt : undefined,
     pos: r.posOf(node),
   };
+  if (exception.containers.length === 0 && Object.keys(exception.labels).length === 0) {
+    r.issue(node, 'spec', 'needs containers (names) or labels (a selector): an exception for every container is a disabled rule');
+  }
   return policy === undefined || reason === undefined ? undefined : exception;
 }
 

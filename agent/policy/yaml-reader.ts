@@ -12,6 +12,8 @@ export function formatIssue(i: LoadIssue): string {
 
 export class YamlReader {
   readonly issues: LoadIssue[] = [];
+  /** Mappings read so far by path: a missing field is reported at the mapping that lacks it. */
+  private readonly owners = new Map<string, Node>();
   constructor(readonly file: string, readonly source: string, private readonly lines: LineCounter) {}
 
   pos(offset: number): SourcePos {
@@ -24,7 +26,7 @@ export class YamlReader {
   }
 
   issue(node: Node | null | undefined, path: string, message: string, offset?: number): void {
-    const p = offset === undefined ? this.posOf(node) : this.pos(offset);
+    const p = offset !== undefined ? this.pos(offset) : this.posOf(node ?? this.owner(path));
     this.issues.push({ file: this.file, line: p.line, col: p.col, path, message });
   }
 
@@ -34,6 +36,7 @@ export class YamlReader {
       this.issue(node, path, `expected a mapping, got ${describe(node)}`);
       return undefined;
     }
+    this.owners.set(path, node);
     const out = new Map<string, Node | null>();
     for (const pair of (node as YAMLMap).items as Pair<Node, Node | null>[]) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
@@ -44,6 +47,16 @@ export class YamlReader {
       else out.set(key, pair.value ?? null);
     }
     return out;
+  }
+
+  private owner(path: string): Node | undefined {
+    for (let p = path; p !== ''; p = p.replace(/(\.[^.[\]]*|\[\d+\])$/, '')) {
+      const parent = p.replace(/(\.[^.[\]]*|\[\d+\])$/, '');
+      const found = this.owners.get(parent);
+      if (found) return found;
+      if (parent === p) break;
+    }
+    return this.owners.get('');
   }
 
   seq(node: Node | null | undefined, path: string): Node[] | undefined {

@@ -15,6 +15,8 @@ export async function killLeftovers(ctx: RuntimeContext, cgroupName: string, pid
 
 /** Sends a signal; false when the process is already gone (ESRCH, an expected branch). */
 export function signal(pid: number, sig: NodeJS.Signals | number): boolean {
+  // kill(0) or kill(-1) would signal the agent's own process group or every process.
+  if (!Number.isSafeInteger(pid) || pid <= 1) return false;
   try {
     process.kill(pid, sig);
     return true;

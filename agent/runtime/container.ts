@@ -25,8 +25,6 @@ export interface ContainerRecord {
   files: { log: string; exit: string; startFifo: string };
   /** Why berth is stopping it (stop/kill/policy); copied into `exit.reason` when it exits. */
   pendingReason?: StopReason;
-  /** The memory cgroup's oom_kill counter when the container was created. */
-  oomKillsAtCreate: number;
 }
 
 export type Verb = 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'update' | 'exec' | 'remove';

@@ -35,6 +35,13 @@ export interface RuntimeContext {
   readonly exits: ExitTracker;
   /** Writes the record's current state.json; writes of one container are queued, the last one wins. */
   persist(record: ContainerRecord): Promise<void>;
+  /**
+   * The same, without waiting: for transitions that recovery can re-derive from the kernel and
+   * the state dir (exit file, start fifo) if the agent dies before the write lands. Failures are logged.
+   */
+  persistLater(record: ContainerRecord): void;
+  /** Resolves when no state.json write of this container is pending. */
+  settled(id: string): Promise<void>;
   emit(kind: EventKind, record: ContainerRecord, message: string, data?: Record<string, unknown>): void;
   /** Removes a container once it has exited (autoRemove); errors are logged. */
   scheduleRemove(record: ContainerRecord): void;

@@ -2,6 +2,7 @@
 // shim → `created`. All or nothing: any failure kills what started, destroys the cgroup and
 // removes the state directory before the error (naming the step) reaches the caller.
 import { BerthError } from '../errors.js';
+import type { CgroupResources } from '../cgroups/types.js';
 import type { ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { generateName, newContainerId } from './ids.js';
@@ -13,12 +14,12 @@ import { toCgroupResources } from './resources.js';
 import { specToOciConfig } from './oci-config.js';
 import { pidsOf, spawnCreateShim } from './shim.js';
 import { validateSpec } from './spec.js';
-import { OCI_CONFIG_FILE, SPEC_FILE, STATE_FILE } from './store.js';
+import { OCI_CONFIG_FILE, SPEC_FILE } from './store.js';
 import { killLeftovers } from './cleanup.js';
 import type { ContainerSpec, ResolvedSpec } from './types.js';
 
 export async function createContainer(ctx: RuntimeContext, input: unknown): Promise<ContainerRecord> {
-  const spec = validateSpec(input);
+  const spec = validateSpec(input, { hostCpus: ctx.hostCpus });
   const id = newContainerId();
   const name = reserveName(ctx, spec.name, id);
   try {
@@ -67,16 +68,20 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
       spec: resolved, cgroupName: id, cgroup: ctx.cgroups.path(id), stateDir, warnings,
       files: { log: plan.logPath, exit: plan.exitPath, startFifo: plan.startFifo },
     };
-    // state.json first: after a crash from here on, recovery finds a `creating` record and cleans up.
-    await ctx.store.writeJson(id, STATE_FILE, record);
-    await Promise.all([ctx.store.writeJson(id, SPEC_FILE, spec), ctx.store.writeJson(id, OCI_CONFIG_FILE, specToOciConfig(plan, resolved))]);
-    await ctx.cgroups.create(id, toCgroupResources(resolved));
+    // Until state.json says `created`, a crash leaves a directory that recovery treats as
+    // half-created (and a cgroup named by the id): both are removed at the next start. The
+    // documents for `inspect` are written while the cgroup and the shim are being made.
+    const documents = Promise.all([
+      ctx.store.writeJson(id, SPEC_FILE, spec), ctx.store.writeJson(id, OCI_CONFIG_FILE, specToOciConfig(plan, resolved))]);
+    documents.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
+    await ctx.cgroups.create(id, onlySet(toCgroupResources(resolved, oci)));
     try {
       pids = await spawnCreateShim(ctx.shimPath, encodeLaunchPlan(plan), what, ctx.logger);
     } catch (err) {
       pids = pidsOf(err);
       throw err;
     }
+    await documents;
     Object.assign(record, { phase: 'created', pid: pids.initPid, shimPid: pids.shimPid });
     await ctx.persist(record);
     ctx.records.set(id, record);
@@ -96,6 +101,19 @@ async function undoCreate(ctx: RuntimeContext, id: string, pids: { shimPid: numb
   } catch (err) {
     ctx.logger.error({ err, id }, 'cleaning up after a failed create failed; recovery will retry at the next start');
   }
+}
+
+/**
+ * ResolvedSpec writes "not set" as 0 / ""; for shares, weight and cpusets the cgroup manager
+ * wants the field absent instead (0 shares is not a value the kernel takes).
+ */
+export function onlySet(r: CgroupResources): CgroupResources {
+  const out: CgroupResources = { ...r };
+  if (!out.cpuShares) delete out.cpuShares;
+  if (!out.blkioWeight) delete out.blkioWeight;
+  if (!out.cpusetCpus) delete out.cpusetCpus;
+  if (!out.cpusetMems) delete out.cpusetMems;
+  return out;
 }
 
 function asLaunchError(err: unknown, what: string): BerthError {

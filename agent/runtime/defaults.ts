@@ -72,7 +72,7 @@ export function defaultDevSymlinks(procRoot = '/proc'): PlanSymlink[] {
 
 /**
  * Docker's default mounts (REFERENCE.md §1.3) in OCI shape; the plan translates them like a
- * bundle's. With the host's IPC namespace Docker shares the host's /dev/shm and /dev/mqueue.
+ * bundle's. With the host's IPC namespace Docker shares the host's /dev/shm (a bind).
  */
 export function defaultMounts(namespaces: Record<NamespaceType, NamespaceMode>): OciMount[] {
   const ipcHost = namespaces.ipc === 'host';
@@ -82,9 +82,8 @@ export function defaultMounts(namespaces: Record<NamespaceType, NamespaceMode>):
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
     { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
     { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid', 'noexec', 'nodev'] },
-    ipcHost
-      ? { destination: '/dev/mqueue', type: 'bind', source: '/dev/mqueue', options: ['rbind', 'nosuid', 'noexec', 'nodev'] }
-      : { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+    // An mqueue mount belongs to the mounting process's IPC namespace: with the host's, it shows the host's queues.
+    { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     ipcHost
       ? { destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'nosuid', 'noexec', 'nodev'] }
       : { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${DEFAULT_SHM_SIZE_BYTES / 1024}k`] },

@@ -119,7 +119,9 @@ export interface ExecShim {
 export function spawnExecShim(shimPath: string, plan: Buffer, what: string): ExecShim {
   const child = spawn(shimPath, ['exec'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
   const exited = new Promise<{ exitCode: number; signal?: string }>((resolve) => {
-    child.once('exit', (code, signal) => resolve(signal ? { exitCode: 128 + signalNumber(signal), signal } : { exitCode: code ?? 255 }));
+    // 'close', not 'exit': by then stdout and stderr are drained, so a reader that awaits the
+    // exit has all of the output.
+    child.once('close', (code, signal) => resolve(signal ? { exitCode: 128 + signalNumber(signal), signal } : { exitCode: code ?? 255 }));
   });
   const spawned = new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);

@@ -173,8 +173,10 @@ function capabilities(value: unknown, field: string): { add?: string[]; drop?: s
 function seccomp(value: unknown, field: string): string {
   const profile = nonEmptyString(value, field);
   if (profile === 'default' || profile === 'unconfined') return profile;
-  const path = profile.startsWith('localhost/') ? profile.slice('localhost/'.length) : profile;
-  if (!path.startsWith('/')) throw invalid(field, `must be "default", "unconfined" or the absolute path of a profile file, got ${shown(profile)}`);
+  if (profile.trimStart().startsWith('{')) return inlineProfile(profile, field);
+  // "localhost/etc/p.json" and "localhost//etc/p.json" both name /etc/p.json (Kubernetes' spelling).
+  const path = profile.startsWith('localhost/') ? `/${profile.slice('localhost/'.length).replace(/^\/+/, '')}` : profile;
+  if (!path.startsWith('/')) throw invalid(field, `must be "default", "unconfined", the absolute path of a profile file or a JSON profile, got ${shown(profile)}`);
   try {
     if (!statSync(path).isFile()) throw invalid(field, `profile ${path} is not a file`);
   } catch (err) {
@@ -183,6 +185,18 @@ function seccomp(value: unknown, field: string): string {
     throw err;
   }
   return profile;
+}
+
+/** The profile's own shape is checked when it is compiled; here only that it is a JSON object. */
+function inlineProfile(text: string, field: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw invalid(field, `inline profile is not valid JSON: ${(err as Error).message}`);
+  }
+  object(json, field);
+  return text;
 }
 
 function ulimits(value: unknown, field: string): Ulimit[] {

@@ -19,5 +19,5 @@ export async function startContainer(ctx: RuntimeContext, record: ContainerRecor
     throw err;
   }
   ctx.emit('container.started', record, `started ${describe(record)}`, { pid: record.pid });
-  await ctx.persist(record);
+  ctx.persistLater(record); // recovery also knows a started container by its missing start fifo
 }

@@ -1,6 +1,8 @@
 // The state directory: `<stateDir>/containers/<id>/` per container. Every write is atomic
-// (unique temp file, fsync, rename, fsync of the directory) so a crash leaves either the old
-// or the new file, never a torn one, and concurrent writers never share a temp file.
+// (unique temp file, fdatasync, rename) so a crash leaves either the old or the new file, never
+// a torn one, and concurrent writers never share a temp file. The directory itself is not
+// fsynced: only a power loss can lose a rename, and that ends every container anyway;
+// recovery treats a missing state.json as half-created (measured: each fsync costs 5-50 ms here).
 import { randomBytes } from 'node:crypto';
 import { promises as fs, constants as fsc } from 'node:fs';
 import { join } from 'node:path';
@@ -79,7 +81,7 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     const handle = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o644);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      await handle.datasync();
     } finally {
       await handle.close();
     }
@@ -87,17 +89,6 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   } catch (err) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw stateError('write', path, err);
-  }
-  await syncDir(path.slice(0, path.lastIndexOf('/')) || '/');
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // The rename is durable only once the directory entry is on disk.
-  const handle = await wrap('open', dir, () => fs.open(dir, fsc.O_RDONLY | fsc.O_DIRECTORY));
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

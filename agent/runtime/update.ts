@@ -7,6 +7,7 @@ import { assertAllowed, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { toCgroupResources } from './resources.js';
 import { validateSpec } from './spec.js';
+import { onlySet } from './create.js';
 import type { ResourcesSpec } from './types.js';
 
 const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
@@ -28,8 +29,8 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   if (given.length === 0) return;
   const merged = { ...record.spec.resources, ...resources };
   // Validation of the merged limits with a minimal spec: the same rules and messages as create.
-  validateSpec({ rootfs: '/', cmd: ['update'], resources: withoutUnset(merged) });
-  const mapped = toCgroupResources({ ...record.spec, resources: merged });
+  validateSpec({ rootfs: '/', cmd: ['update'], resources: withoutUnset(merged) }, { hostCpus: ctx.hostCpus });
+  const mapped = onlySet(toCgroupResources({ ...record.spec, resources: merged }));
   const changes: CgroupResources = {};
   for (const key of given) for (const ck of CGROUP_KEYS[key]) (changes as Record<string, unknown>)[ck] = mapped[ck];
   await ctx.cgroups.update(record.cgroupName, changes);

@@ -28,7 +28,7 @@ export class ExitTracker {
     this.tracked.set(id, entry);
     const name = basename(exitPath);
     try {
-      entry.watcher = watch(dirname(exitPath), { persistent: false }, (_event, filename) => {
+      entry.watcher = watch(dirname(exitPath), { persistent: true }, (_event, filename) => {
         if (filename === null || filename === name) void this.check(id, exitPath);
       });
       entry.watcher.on('error', (err) => this.logger.warn({ err, id }, `watch ${dirname(exitPath)} failed`));

@@ -23,6 +23,8 @@ export interface SamplerOptions {
   clock?: SamplerClock;
   agentUsage?: () => AgentUsage;
   namespaceRefreshTicks?: number;
+  /** Containers read between two yields to the event loop (default 100). */
+  sliceSize?: number;
 }
 
 export interface SamplerHandle {
@@ -43,20 +45,24 @@ export function createSampler(options: SamplerOptions): SamplerHandle {
   const sampler = new Sampler({
     runtime: options.runtime, cgroups: options.cgroups, store, procRoot, logger, clock,
     agentUsage: options.agentUsage ?? processUsage, namespaceRefreshTicks: options.namespaceRefreshTicks ?? 60,
+    sliceSize: options.sliceSize ?? 100,
   });
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  // Ticks never overlap: a tickNow() during a scheduled tick runs after it.
+  let last: Promise<unknown> = Promise.resolve();
+  const serialTick = (): Promise<unknown> => (last = last.then(() => sampler.tick(), () => sampler.tick()));
 
-  const runScheduled = (): void => {
+  const runScheduled = async (): Promise<void> => {
     const started = clock.monotonicMs();
     try {
-      sampler.tick();
+      await serialTick();
     } catch (err) {
       logger.error({ err }, 'sampler: tick failed');
     }
     if (!running) return;
     const elapsed = clock.monotonicMs() - started;
-    timer = setTimeout(runScheduled, Math.max(0, intervalMs - (elapsed % intervalMs)));
+    timer = setTimeout(() => void runScheduled(), Math.max(0, intervalMs - (elapsed % intervalMs)));
     timer.unref(); // the listeners keep the daemon alive, not the sampler
   };
 
@@ -65,7 +71,8 @@ export function createSampler(options: SamplerOptions): SamplerHandle {
     start() {
       if (running) return;
       running = true;
-      runScheduled();
+      sampler.reopen();
+      void runScheduled();
     },
     stop() {
       running = false;
@@ -74,7 +81,7 @@ export function createSampler(options: SamplerOptions): SamplerHandle {
       sampler.close();
     },
     async tickNow() {
-      sampler.tick();
+      await serialTick();
     },
   };
 }

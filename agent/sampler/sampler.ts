@@ -41,7 +41,14 @@ export interface SamplerDeps {
   clock: SamplerClock;
   agentUsage: () => AgentUsage;
   namespaceRefreshTicks: number;
+  /** Containers read between two yields to the event loop. */
+  sliceSize: number;
 }
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+const GONE = Symbol('gone');
+const FAILED = Symbol('failed');
 
 const SAMPLED_STATUSES = new Set<ContainerInfo['status']>(['running', 'paused', 'stopping']);
 
@@ -52,36 +59,56 @@ export class Sampler {
   private hostNamespaces: NamespaceInodes = new Map();
   private prevProcStat: ProcStat | undefined;
   private tickCount = 0;
+  private closed = false;
 
   constructor(private readonly deps: SamplerDeps) {}
 
-  tick(): SampleTick {
-    const { clock, store } = this.deps;
+  /**
+   * One tick. Containers are read in slices with a yield to the event loop in between, so a tick
+   * over 1000 containers never blocks requests (a scrape, a stream) for its whole duration.
+   * Resolves to null when the sampler was closed mid-tick (nothing is recorded then).
+   */
+  async tick(): Promise<SampleTick | null> {
+    if (this.closed) return null;
+    const { clock, store, sliceSize } = this.deps;
     const time = clock.now();
-    const mono = clock.monotonicMs();
+    const started = clock.monotonicMs();
     if (this.tickCount % this.deps.namespaceRefreshTicks === 0) this.hostNamespaces = this.readHostNamespaces();
-    const running = this.syncTracked();
+    this.syncTracked();
     const samples: ContainerSample[] = [];
-    for (const t of this.tracked.values()) {
-      const s = this.sampleContainer(t, time, mono);
-      if (s) samples.push(s);
+    const failed = new Set<string>();
+    let inSlice = 0;
+    for (const t of [...this.tracked.values()]) {
+      if (++inSlice > sliceSize) {
+        inSlice = 1;
+        await yieldToEventLoop();
+        if (this.closed) return null;
+      }
+      if (t.closed) continue; // left the runtime's list during the yield? the next sync handles it
+      const s = this.sampleContainer(t, clock.now(), clock.monotonicMs());
+      if (s === FAILED) failed.add(t.info.id);
+      else if (s !== GONE) samples.push(s);
     }
-    const host = this.sampleHost(time, samples.length, (clock.monotonicMs() - mono) / 1000);
+    const host = this.sampleHost(time, samples.length, (clock.monotonicMs() - started) / 1000);
     const tick: SampleTick = { time, samples, host };
-    store.record(tick, running);
+    store.record(tick, failed);
     this.tickCount++;
     return tick;
   }
 
+  /** Allows ticks again after close() (stop, then start). */
+  reopen(): void { this.closed = false; }
+
   close(): void {
+    this.closed = true;
     for (const t of this.tracked.values()) t.close();
     this.tracked.clear();
     this.host?.close();
     this.host = undefined;
   }
 
-  /** Opens readers for new containers, closes those of containers that left; returns the running ids. */
-  private syncTracked(): Set<string> {
+  /** Opens readers for new containers, closes those of containers that left. */
+  private syncTracked(): void {
     const running = new Set<string>();
     for (const info of this.deps.runtime.list()) {
       if (!SAMPLED_STATUSES.has(info.status) || info.pid <= 0) continue;
@@ -93,7 +120,6 @@ export class Sampler {
     for (const [id, t] of this.tracked) {
       if (!running.has(id)) { t.close(); this.tracked.delete(id); }
     }
-    return running;
   }
 
   private track(info: ContainerInfo): void {
@@ -109,14 +135,17 @@ export class Sampler {
     }
   }
 
-  /** null when the container vanished mid-sample or its read failed (logged once per distinct error). */
-  private sampleContainer(t: TrackedContainer, time: number, mono: number): ContainerSample | null {
+  /**
+   * GONE when the container vanished mid-sample (its history goes); FAILED when a read failed
+   * (logged once per distinct error; its history stays until it leaves the runtime's list).
+   */
+  private sampleContainer(t: TrackedContainer, time: number, mono: number): ContainerSample | typeof GONE | typeof FAILED {
     try {
       const stats = t.stats.read();
-      if (!stats) return null; // cgroup gone between list() and read(): expected, not an error
+      if (!stats) return GONE; // cgroup gone between list() and read(): expected, not an error
       const processes = t.processes?.processes(this.scratch) ?? -1;
-      if (processes < 0 && t.processes) return null;
-      const threads = stats.pids.current > 0 ? stats.pids.current : Math.max(0, t.processes?.threadsFromList(this.scratch) ?? 0);
+      if (processes < 0 && t.processes) return GONE;
+      const threads = this.threads(t, stats.pids.current, processes);
       const mark = { monoMs: mono, usageNs: stats.cpu.usageNs, periods: stats.cpu.periods, throttledPeriods: stats.cpu.throttledPeriods };
       const cpu = deriveCpu(t.prev, mark);
       t.prev = mark;
@@ -133,8 +162,17 @@ export class Sampler {
       const message = (err as Error).message;
       if (message !== t.lastError) this.deps.logger.warn({ err, container: t.info.id }, `sampler: sample container ${t.info.name}`);
       t.lastError = message;
-      return null;
+      return FAILED;
     }
+  }
+
+  /**
+   * pids.current counts tasks (threads). It reads 0 both for an empty cgroup and where the pids
+   * controller is missing; only the latter (processes but no count) costs a read of the thread list.
+   */
+  private threads(t: TrackedContainer, pidsCurrent: number, processes: number): number {
+    if (pidsCurrent > 0 || processes <= 0) return pidsCurrent;
+    return Math.max(processes, t.processes?.threadsFromList(this.scratch) ?? 0);
   }
 
   private sampleHost(time: number, containersRunning: number, sampleDurationSeconds: number): HostSample {

@@ -13,6 +13,7 @@ import type { InterfaceSample, NamespaceSample } from './types.js';
 export class TrackedContainer {
   prev: CpuMark | undefined;
   lastError = '';
+  closed = false;
   private netDev: OpenFile | null = null;
   private netPid = 0;
   private nsPid = 0;
@@ -55,6 +56,7 @@ export class TrackedContainer {
   }
 
   close(): void {
+    this.closed = true;
     this.stats.close();
     this.processes?.close();
     this.netDev?.close();

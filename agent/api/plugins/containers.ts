@@ -6,6 +6,7 @@ import type { ServerDeps } from '../deps.js';
 import type { ContainerInfo, ContainerSpec, StopReason } from '../../runtime/types.js';
 import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
 import { createContainerBodySchema } from '../schemas/container-spec.js';
+import { strictValidatorCompiler } from '../schemas/strict-validator.js';
 import { containerInfoSchema, containerListSchema, createdSchema, exitInfoSchema } from '../schemas/container-info.js';
 import type { RouteErrorConfig } from './error-handler.js';
 import { logsPlugin } from './logs.js';
@@ -22,6 +23,7 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
 
   app.post<{ Body: CreateBody }>('/v1/containers', {
     schema: { body: createContainerBodySchema, response: { 201: createdSchema, ...errorResponses } },
+    validatorCompiler: strictValidatorCompiler,
     config: { invalidBodyCode: 'INVALID_SPEC' } satisfies RouteErrorConfig,
   }, async (req, reply) => {
     const { start, ...spec } = req.body;

@@ -11,6 +11,7 @@ import type { ServerDeps } from '../deps.js';
 import type { ExecOptions, ExecProcess } from '../../runtime/types.js';
 import { BerthError } from '../../errors.js';
 import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
+import { strictValidatorCompiler } from '../schemas/strict-validator.js';
 
 const execBodySchema = {
   type: 'object', additionalProperties: false, required: ['cmd'],
@@ -25,6 +26,7 @@ const execBodySchema = {
 export async function execPlugin(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.post<{ Params: IdParams; Body: ExecOptions }>('/v1/containers/:id/exec', {
     schema: { params: idParamsSchema, body: execBodySchema, response: errorResponses },
+    validatorCompiler: strictValidatorCompiler,
   }, async (req, reply) => {
     const proc = await deps.runtime.exec(req.params.id, req.body);
     const out = new PassThrough();

@@ -17,6 +17,12 @@ export const BPF = {
 export const BPF_MAXINSNS = 4096;
 const MAX_SHORT_JUMP = 255;
 
+export class BpfProgramTooLong extends Error {
+  constructor(readonly instructions: number) {
+    super(`the program has ${instructions} instructions, more than BPF_MAXINSNS (${BPF_MAXINSNS})`);
+  }
+}
+
 /** A forward jump target; `undefined` in a jump means "the next instruction". */
 export type Label = { readonly id: number };
 
@@ -62,7 +68,7 @@ export class BpfAssembler {
   assemble(): Uint8Array {
     const far = this.relax();
     const { positions, size } = this.layout(far);
-    if (size > BPF_MAXINSNS) throw new Error(`seccomp program has ${size} instructions, more than BPF_MAXINSNS (${BPF_MAXINSNS})`);
+    if (size > BPF_MAXINSNS) throw new BpfProgramTooLong(size);
     const out = new Uint8Array(size * 8);
     const view = new DataView(out.buffer);
     let pc = 0;

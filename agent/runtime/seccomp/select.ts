@@ -38,7 +38,9 @@ export function planFilter(profile: SeccompProfile, ctx: SelectContext): FilterP
     for (const name of rule.names) {
       const nr = SYSCALLS_X86_64.get(name);
       if (nr === undefined) { skipped.add(name); continue; }
-      byNr.set(nr, [...(byNr.get(nr) ?? []), ...planned]);
+      const rules = byNr.get(nr);
+      if (rules) rules.push(...planned);
+      else byNr.set(nr, [...planned]);
     }
   }
   const syscalls = [...byNr.entries()].sort(([a], [b]) => a - b).map(([nr, rules]) => ({ nr, rules: reachable(rules) }));

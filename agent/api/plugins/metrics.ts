@@ -1,0 +1,46 @@
+// GET /metrics (Prometheus text, both listeners), GET /v1/containers/:id/stats (recent history of
+// one container) and GET /v1/stats (latest sample of every running container plus the host, what
+// `berth stats` polls). All read the sampler's snapshot; none touches the kernel.
+import type { FastifyInstance } from 'fastify';
+import type { ServerDeps } from '../deps.js';
+import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
+
+const open = { type: 'object', additionalProperties: true } as const;
+
+const containerStatsSchema = {
+  type: 'object', additionalProperties: false, required: ['id', 'name', 'samples'],
+  properties: { id: { type: 'string' }, name: { type: 'string' }, samples: { type: 'array', items: open } },
+} as const;
+
+const allStatsSchema = {
+  type: 'object', additionalProperties: false, required: ['host', 'containers'],
+  properties: { host: { anyOf: [open, { type: 'null' }] }, containers: { type: 'array', items: open } },
+} as const;
+
+export async function metricsPlugin(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const { metrics, snapshot, runtime } = deps;
+
+  if (metrics) {
+    app.get('/metrics', async (_req, reply) => {
+      const text = await metrics.metrics();
+      return reply.header('content-type', metrics.contentType).send(text);
+    });
+  }
+  if (!snapshot) return;
+
+  app.get<{ Params: IdParams; Querystring: { limit?: number } }>('/v1/containers/:id/stats', {
+    schema: {
+      params: idParamsSchema,
+      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, description: 'newest N samples (default: the whole history)' } } },
+      response: { 200: containerStatsSchema, ...errorResponses },
+    },
+  }, async (req) => {
+    const info = runtime.get(req.params.id); // NOT_FOUND names the id
+    return { id: info.id, name: info.name, samples: snapshot.history(info.id, req.query.limit) };
+  });
+
+  app.get('/v1/stats', { schema: { response: { 200: allStatsSchema, ...errorResponses } } }, async () => ({
+    host: snapshot.host() ?? null,
+    containers: snapshot.all(),
+  }));
+}

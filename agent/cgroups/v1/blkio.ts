@@ -1,0 +1,43 @@
+// v1 blkio controller. blkio.weight exists only with the CFQ scheduler (gone since Linux 5.0);
+// BFQ offers blkio.bfq.weight instead. Neither → a weight cannot be applied, said plainly.
+import { join } from 'node:path';
+import { BerthError } from '../../errors.js';
+import { fileExists, writeCgroupFile } from '../fsio.js';
+import { parseBlkio } from '../parse.js';
+import type { StatGetter } from '../stats.js';
+import type { CgroupResources, CgroupStats } from '../types.js';
+
+export async function applyBlkioV1(dir: string, r: CgroupResources): Promise<void> {
+  if (r.blkioWeight === undefined) return;
+  for (const file of ['blkio.weight', 'blkio.bfq.weight']) {
+    const path = join(dir, file);
+    if (await fileExists(path)) return writeCgroupFile(path, String(r.blkioWeight));
+  }
+  throw new BerthError('CGROUP_FAILED',
+    `write ${join(dir, 'blkio.weight')}: ENOENT (neither blkio.weight nor blkio.bfq.weight exists: no CFQ or BFQ I/O scheduler, so blkioWeight cannot be applied)`,
+    { path: dir, field: 'resources.blkioWeight' });
+}
+
+/**
+ * Which files count I/O depends on the kernel: CFQ/BFQ stats count only I/O through that
+ * scheduler, throttle stats only on devices with a throttle rule (measured on 6.18). Like runc,
+ * use the first family that has device lines.
+ */
+export const BLKIO_FAMILIES = [
+  ['blkio.bfq.io_service_bytes_recursive', 'blkio.bfq.io_serviced_recursive'],
+  ['blkio.io_service_bytes_recursive', 'blkio.io_serviced_recursive'],
+  ['blkio.throttle.io_service_bytes_recursive', 'blkio.throttle.io_serviced_recursive'],
+] as const;
+
+/** Reads the bytes file of each family in turn and the ops file of the first with device lines only. */
+export function fillBlkioV1(get: StatGetter, s: CgroupStats): void {
+  for (const [bytesFile, opsFile] of BLKIO_FAMILIES) {
+    const bytesText = get(bytesFile);
+    if (bytesText === undefined) continue;
+    const bytes = parseBlkio(bytesText);
+    if (bytes.devices === 0) continue;
+    const ops = parseBlkio(get(opsFile) ?? '');
+    s.io = { readBytes: bytes.read, writeBytes: bytes.write, reads: ops.read, writes: ops.write };
+    return;
+  }
+}

@@ -1,0 +1,43 @@
+// v1 cpu controller: CFS quota/period and shares; throttling counters and the spec from its files.
+import { join } from 'node:path';
+import { isErrno } from '../../errors.js';
+import { v1Limit } from '../convert.js';
+import { writeCgroupFile } from '../fsio.js';
+import { flatKeyValue, parseNumber } from '../parse.js';
+import type { StatGetter } from '../stats.js';
+import type { CgroupResources, CgroupStats } from '../types.js';
+
+export async function applyCpuV1(dir: string, r: CgroupResources): Promise<void> {
+  if (r.cpuShares !== undefined) await writeCgroupFile(join(dir, 'cpu.shares'), String(r.cpuShares));
+  await applyQuotaAndPeriod(dir, r);
+}
+
+/** Period first (the quota is measured against it); if the kernel refuses that order, quota first. */
+async function applyQuotaAndPeriod(dir: string, r: CgroupResources): Promise<void> {
+  const period = (): Promise<void> => writeCgroupFile(join(dir, 'cpu.cfs_period_us'), String(r.cpuPeriodUs));
+  const quota = (): Promise<void> => writeCgroupFile(join(dir, 'cpu.cfs_quota_us'), v1Limit(r.cpuQuotaUs ?? 0));
+  if (r.cpuPeriodUs === undefined) {
+    if (r.cpuQuotaUs !== undefined) await quota();
+    return;
+  }
+  try {
+    await period();
+  } catch (err) {
+    if (r.cpuQuotaUs === undefined || !isErrno((err as Error).cause, 'EINVAL')) throw err;
+    await quota();
+    await period();
+    return;
+  }
+  if (r.cpuQuotaUs !== undefined) await quota();
+}
+
+export function fillCpuV1(get: StatGetter, s: CgroupStats): void {
+  const stat = get('cpu.stat') ?? '';
+  s.cpu.periods = flatKeyValue(stat, 'nr_periods') ?? 0;
+  s.cpu.throttledPeriods = flatKeyValue(stat, 'nr_throttled') ?? 0;
+  s.cpu.throttledNs = flatKeyValue(stat, 'throttled_time') ?? 0;
+  const quota = parseNumber(get('cpu.cfs_quota_us') ?? '');
+  s.spec.cpuQuotaUs = quota > 0 ? quota : 0;
+  s.spec.cpuPeriodUs = parseNumber(get('cpu.cfs_period_us') ?? '') || 0;
+  s.spec.cpuShares = parseNumber(get('cpu.shares') ?? '') || 0;
+}

@@ -1,0 +1,52 @@
+// v1 memory controller: limit and memsw (memory + swap) limit, usage and memory.stat totals.
+import { join } from 'node:path';
+import { BerthError } from '../../errors.js';
+import { v1Limit } from '../convert.js';
+import { readCgroupFile, writeCgroupFile } from '../fsio.js';
+import { flatKeyValue, parseLimit, parseNumber } from '../parse.js';
+import { workingSet, type StatGetter } from '../stats.js';
+import type { CgroupResources, CgroupStats } from '../types.js';
+
+const LIMIT = 'memory.limit_in_bytes';
+const MEMSW = 'memory.memsw.limit_in_bytes';
+
+/**
+ * The kernel requires memsw ≥ limit at every moment, so when the new limit is above the current
+ * memsw limit, memsw goes first; otherwise the limit goes first.
+ */
+export async function applyMemoryV1(dir: string, r: CgroupResources, hasMemsw: boolean): Promise<void> {
+  const writeLimit = async (): Promise<void> => { if (r.memoryBytes !== undefined) await writeCgroupFile(join(dir, LIMIT), v1Limit(r.memoryBytes)); };
+  const writeMemsw = async (): Promise<void> => {
+    if (r.memorySwapBytes === undefined) return;
+    if (!hasMemsw) {
+      if (r.memorySwapBytes <= 0) return; // unlimited swap is what a kernel without swap accounting gives anyway
+      throw new BerthError('CGROUP_FAILED', `write ${join(dir, MEMSW)}: ENOENT (no swap accounting on this kernel: memorySwapBytes cannot be enforced)`);
+    }
+    await writeCgroupFile(join(dir, MEMSW), v1Limit(r.memorySwapBytes));
+  };
+  const newLimit = r.memoryBytes !== undefined ? r.memoryBytes : undefined;
+  const memswFirst = hasMemsw && r.memorySwapBytes !== undefined && newLimit !== undefined
+    && (newLimit <= 0 || newLimit > (parseLimit(await readCgroupFile(join(dir, MEMSW))) || Infinity));
+  if (memswFirst) { await writeMemsw(); await writeLimit(); } else { await writeLimit(); await writeMemsw(); }
+}
+
+export function fillMemoryV1(get: StatGetter, s: CgroupStats): void {
+  const m = s.memory;
+  const stat = get('memory.stat') ?? '';
+  m.usageBytes = parseNumber(get('memory.usage_in_bytes') ?? '') || 0;
+  m.workingSetBytes = workingSet(m.usageBytes, flatKeyValue(stat, 'total_inactive_file') ?? 0);
+  m.rssBytes = flatKeyValue(stat, 'total_rss') ?? 0;
+  m.cacheBytes = flatKeyValue(stat, 'total_cache') ?? 0;
+  m.swapBytes = flatKeyValue(stat, 'total_swap') ?? 0;
+  m.mappedFileBytes = flatKeyValue(stat, 'total_mapped_file') ?? 0;
+  m.pgfault = flatKeyValue(stat, 'total_pgfault') ?? 0;
+  m.pgmajfault = flatKeyValue(stat, 'total_pgmajfault') ?? 0;
+  m.maxUsageBytes = parseNumber(get('memory.max_usage_in_bytes') ?? '') || 0;
+  m.failcnt = parseNumber(get('memory.failcnt') ?? '') || 0;
+  m.limitBytes = parseLimit(get('memory.limit_in_bytes') ?? 'max') || 0;
+  m.swapLimitBytes = parseLimit(get('memory.memsw.limit_in_bytes') ?? 'max') || 0;
+  m.reservationBytes = parseLimit(get('memory.soft_limit_in_bytes') ?? 'max') || 0;
+  // v1 counts only OOM kills; it has no separate "hit the limit and OOM'd" counter.
+  m.oomKills = flatKeyValue(get('memory.oom_control') ?? '', 'oom_kill') ?? 0;
+  m.oomEvents = m.oomKills;
+}

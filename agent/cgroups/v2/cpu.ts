@@ -1,0 +1,36 @@
+// v2 cpu controller: cpu.max "quota period" in one write, cpu.weight from shares; cpu.stat is
+// always present (core), cpu.max/cpu.weight only when the cpu controller is enabled.
+import { join } from 'node:path';
+import { DEFAULT_CPU_PERIOD_US, sharesToWeight, weightToShares } from '../convert.js';
+import { readOptionalFile, writeCgroupFile } from '../fsio.js';
+import { flatKeyValue, parseCpuMax, parseNumber } from '../parse.js';
+import type { StatGetter } from '../stats.js';
+import type { CgroupResources, CgroupStats } from '../types.js';
+
+export async function applyCpuV2(dir: string, r: CgroupResources): Promise<void> {
+  if (r.cpuShares !== undefined) await writeCgroupFile(join(dir, 'cpu.weight'), String(sharesToWeight(r.cpuShares)));
+  if (r.cpuQuotaUs === undefined && r.cpuPeriodUs === undefined) return;
+  // Only one of the two given (an update): keep the other as it is now.
+  const current = parseCpuMax((await readOptionalFile(join(dir, 'cpu.max'))) ?? `max ${DEFAULT_CPU_PERIOD_US}`);
+  const quota = r.cpuQuotaUs ?? current.quotaUs;
+  const period = r.cpuPeriodUs ?? (current.periodUs || DEFAULT_CPU_PERIOD_US);
+  await writeCgroupFile(join(dir, 'cpu.max'), `${quota > 0 ? quota : 'max'} ${period}`);
+}
+
+export function fillCpuV2(get: StatGetter, s: CgroupStats): void {
+  const stat = get('cpu.stat') ?? '';
+  s.cpu.usageNs = (flatKeyValue(stat, 'usage_usec') ?? 0) * 1000;
+  s.cpu.userNs = (flatKeyValue(stat, 'user_usec') ?? 0) * 1000;
+  s.cpu.systemNs = (flatKeyValue(stat, 'system_usec') ?? 0) * 1000;
+  s.cpu.periods = flatKeyValue(stat, 'nr_periods') ?? 0;
+  s.cpu.throttledPeriods = flatKeyValue(stat, 'nr_throttled') ?? 0;
+  s.cpu.throttledNs = (flatKeyValue(stat, 'throttled_usec') ?? 0) * 1000;
+  const max = get('cpu.max');
+  if (max !== undefined) {
+    const parsed = parseCpuMax(max);
+    s.spec.cpuQuotaUs = parsed.quotaUs;
+    s.spec.cpuPeriodUs = parsed.periodUs || 0;
+  }
+  const weight = get('cpu.weight');
+  if (weight !== undefined) s.spec.cpuShares = weightToShares(parseNumber(weight) || 100);
+}

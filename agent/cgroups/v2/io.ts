@@ -1,0 +1,29 @@
+// v2 io controller: io.bfq.weight takes the blkio weight as is, io.weight (iocost) a rescaled one.
+import { join } from 'node:path';
+import { BerthError } from '../../errors.js';
+import { blkioWeightToIoWeight } from '../convert.js';
+import { fileExists, writeCgroupFile } from '../fsio.js';
+import { parseNestedKeyed } from '../parse.js';
+import type { StatGetter } from '../stats.js';
+import type { CgroupResources, CgroupStats } from '../types.js';
+
+export async function applyIoV2(dir: string, r: CgroupResources): Promise<void> {
+  if (r.blkioWeight === undefined) return;
+  const bfq = join(dir, 'io.bfq.weight');
+  if (await fileExists(bfq)) return writeCgroupFile(bfq, String(r.blkioWeight));
+  const weight = join(dir, 'io.weight');
+  if (await fileExists(weight)) return writeCgroupFile(weight, `default ${blkioWeightToIoWeight(r.blkioWeight)}`);
+  throw new BerthError('CGROUP_FAILED',
+    `write ${weight}: ENOENT (neither io.bfq.weight nor io.weight exists: the io controller is not enabled here, so blkioWeight cannot be applied)`,
+    { path: dir, field: 'resources.blkioWeight' });
+}
+
+export function fillIoV2(get: StatGetter, s: CgroupStats): void {
+  const devices = parseNestedKeyed(get('io.stat') ?? '');
+  for (const entry of Object.values(devices)) {
+    s.io.readBytes += entry.rbytes ?? 0;
+    s.io.writeBytes += entry.wbytes ?? 0;
+    s.io.reads += entry.rios ?? 0;
+    s.io.writes += entry.wios ?? 0;
+  }
+}

@@ -1,0 +1,92 @@
+// HTTP to the agent: over its unix socket by default, or TCP (`--host tcp://127.0.0.1:9465`,
+// with BERTH_TOKEN as the bearer token). Agent errors come back as BerthErrors with the agent's
+// code, so the CLI's exit code follows the catalogue; a missing agent is a clear 125.
+import { request, type IncomingMessage } from 'node:http';
+import { createInterface } from 'node:readline';
+import { BerthError, ERROR_CODES, errnoCode, type ErrorCode } from '../errors.js';
+
+export const DEFAULT_HOST = 'unix:///run/berth/berth.sock';
+
+export type Target = { kind: 'unix'; path: string; shown: string } | { kind: 'tcp'; host: string; port: number; shown: string };
+
+/** "unix:///run/x.sock", "/run/x.sock", "tcp://host:port", "http://host:port", "host:port". */
+export function parseHost(value: string): Target {
+  const v = value.trim();
+  if (v.startsWith('unix://')) return { kind: 'unix', path: v.slice('unix://'.length), shown: v };
+  if (v.startsWith('/') || v.startsWith('.')) return { kind: 'unix', path: v, shown: `unix://${v}` };
+  const m = /^(?:(?:tcp|http):\/\/)?(\[[0-9a-fA-F:.]+\]|[^:/\s]+):(\d{1,5})\/?$/.exec(v);
+  if (!m) throw new BerthError('INVALID_REQUEST', `--host "${value}": use unix:///path/to.sock, /path/to.sock or tcp://host:port`, { flag: '--host' });
+  return { kind: 'tcp', host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]), shown: `tcp://${m[1]}:${m[2]}` };
+}
+
+export interface Reply { status: number; headers: IncomingMessage['headers']; body: unknown }
+
+export class AgentClient {
+  constructor(readonly target: Target, private readonly token = '') {}
+
+  /** A JSON call; an error status becomes the agent's BerthError. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.open(method, path, body);
+    const text = await readAll(res);
+    const parsed = text && String(res.headers['content-type'] ?? '').includes('json') ? JSON.parse(text) : text;
+    if ((res.statusCode ?? 500) >= 400) throw agentError(res.statusCode ?? 500, parsed);
+    return parsed as T;
+  }
+
+  /** A streamed response (logs, exec): the caller reads it; error statuses are thrown before. */
+  async stream(method: string, path: string, body?: unknown): Promise<IncomingMessage> {
+    const res = await this.open(method, path, body);
+    if ((res.statusCode ?? 500) >= 400) {
+      const text = await readAll(res);
+      throw agentError(res.statusCode ?? 500, safeJson(text));
+    }
+    return res;
+  }
+
+  private open(method: string, path: string, body?: unknown): Promise<IncomingMessage> {
+    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const where = this.target.kind === 'unix' ? { socketPath: this.target.path } : { host: this.target.host, port: this.target.port };
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (data) { headers['content-type'] = 'application/json'; headers['content-length'] = String(data.length); }
+    if (this.token && this.target.kind === 'tcp') headers.authorization = `Bearer ${this.token}`;
+    return new Promise((resolve, reject) => {
+      // agent:false: no keep-alive pool, so the CLI process exits as soon as its work is done.
+      const req = request({ ...where, method, path, headers, agent: false }, resolve);
+      req.once('error', (err) => reject(this.unreachable(err)));
+      req.end(data);
+    });
+  }
+
+  private unreachable(err: Error): BerthError {
+    const code = errnoCode(err);
+    const hint = code === 'EACCES' ? ' (permission denied: run as root or as a member of the group berth)' : '';
+    return new BerthError('AGENT_UNREACHABLE',
+      `cannot reach the agent at ${this.target.shown} (${code ?? err.message})${hint}; is \`berth agent\` running?`, { host: this.target.shown }, { cause: err });
+  }
+}
+
+function agentError(status: number, body: unknown): BerthError {
+  const e = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined)?.error;
+  const code = (e?.code && e.code in ERROR_CODES ? e.code : 'INTERNAL') as ErrorCode;
+  return new BerthError(code, e?.message ?? `the agent answered ${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`, e?.details);
+}
+
+function safeJson(text: string): unknown {
+  try { return JSON.parse(text); } catch { return text; }
+}
+
+function readAll(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.once('error', reject);
+  });
+}
+
+/** NDJSON frames of a streamed response, one parsed object per line. */
+export async function* ndjson<T>(res: IncomingMessage): AsyncGenerator<T> {
+  for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
+    if (line.trim()) yield JSON.parse(line) as T;
+  }
+}

@@ -1,0 +1,27 @@
+// What every CLI command is: its flags, its usage line and a run function that returns the exit
+// code. Output goes through the context (not console.*) so commands run in tests in-process.
+import type { AgentClient } from './client.js';
+import type { FlagDef, Parsed } from './args.js';
+
+export interface CliContext {
+  client: () => AgentClient;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: () => number;
+  /** Calls `handler` on SIGINT/SIGTERM/SIGHUP until the returned function is called. */
+  onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
+}
+
+export interface Command {
+  name: string;
+  usage: string;          // after "berth ", e.g. "stop [OPTIONS] CONTAINER [CONTAINER...]"
+  summary: string;
+  flags: FlagDef[];
+  /** false: flags end at the first positional argument (commands that take a command line). */
+  interspersed?: boolean;
+  minArgs?: number;
+  maxArgs?: number;
+  run(ctx: CliContext, p: Parsed): Promise<number>;
+}

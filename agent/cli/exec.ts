@@ -1,0 +1,34 @@
+import { BerthError } from '../errors.js';
+import { ndjson } from './client.js';
+import type { Command } from './command.js';
+import { enc } from './each.js';
+import { streamError } from './log-printer.js';
+
+type Frame = { stream: 'stdout' | 'stderr'; data: string } | { exitCode: number; signal?: string } | { error: { code: string; message: string } };
+
+export const exec: Command = {
+  name: 'exec', usage: 'exec [OPTIONS] CONTAINER COMMAND [ARG...]', summary: 'Run a command in a running container; exits with its exit code',
+  interspersed: false, minArgs: 2,
+  flags: [
+    { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable' },
+    { name: 'workdir', short: 'w', kind: 'string', value: 'DIR', help: 'working directory inside the container' },
+    { name: 'user', short: 'u', kind: 'string', value: 'USER[:GROUP]', help: 'user name or uid[:gid]' },
+  ],
+  async run(ctx, p) {
+    const [name, ...cmd] = p.args as [string, ...string[]];
+    const body = {
+      cmd,
+      ...(p.has('env') ? { env: p.list('env') } : {}),
+      ...(p.has('workdir') ? { workdir: p.str('workdir') } : {}),
+      ...(p.has('user') ? { user: p.str('user') } : {}),
+    };
+    const res = await ctx.client().stream('POST', `/v1/containers/${enc(name)}/exec`, body);
+    for await (const frame of ndjson<Frame>(res)) {
+      if ('error' in frame) throw streamError(frame.error);
+      if ('exitCode' in frame) return frame.exitCode;
+      if (frame.stream === 'stderr') ctx.err(frame.data);
+      else ctx.out(frame.data);
+    }
+    throw new BerthError('INTERNAL', `exec in ${name}: the agent closed the stream before the exit code`);
+  },
+};

@@ -1,0 +1,93 @@
+// The CLI entry: global flags (--host), then one command. Returns the exit code: 0, the
+// container's or process's own code, 126/127 when the command cannot run, 125 for berth's own
+// errors (printed as `berth: <message>` on stderr).
+import { BerthError } from '../errors.js';
+import { findPackageInfo } from '../package-info.js';
+import { parseArgs, usageError } from './args.js';
+import { AgentClient, DEFAULT_HOST, parseHost } from './client.js';
+import type { CliContext, Command } from './command.js';
+import { COMMANDS } from './commands.js';
+import { commandHelp, HELP_FLAG, mainHelp } from './help.js';
+
+export type { CliContext, Command } from './command.js';
+export { RUN_FLAGS, specFromFlags } from './run-flags.js';
+export { parseArgs, Parsed, usageError, type FlagDef } from './args.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export interface GlobalArgs { host?: string; help: boolean; version: boolean; verb?: string; rest: string[] }
+
+/** Global flags come before the verb: `berth --host /run/b.sock ps -a`. */
+export function parseGlobal(argv: string[]): GlobalArgs {
+  const g: GlobalArgs = { help: false, version: false, rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-H' || a === '--host') {
+      g.host = argv[++i];
+      if (g.host === undefined) throw usageError('berth', `flag needs an argument: ${a}`, a);
+    } else if (a.startsWith('--host=')) g.host = a.slice('--host='.length);
+    else if (a === '--help' || a === '-h') g.help = true;
+    else if (a === '--version' || a === '-v') g.version = true;
+    else if (a.startsWith('-')) throw usageError('berth', `unknown flag: ${a}`, a);
+    else { g.verb = a; g.rest = argv.slice(i + 1); break; }
+  }
+  return g;
+}
+
+export async function runCli(g: GlobalArgs, io: CliIo): Promise<number> {
+  const ctx = makeContext(g, io);
+  try {
+    return await dispatch(g, ctx);
+  } catch (err) {
+    const e = err instanceof BerthError ? err : new BerthError('INTERNAL', (err as Error).message ?? String(err));
+    ctx.err(`berth: ${e.message}\n`);
+    return e.exitCode;
+  }
+}
+
+async function dispatch(g: GlobalArgs, ctx: CliContext): Promise<number> {
+  if (g.version) { ctx.out(`berth version ${findPackageInfo().version}\n`); return 0; }
+  if (!g.verb || g.verb === 'help') return help(ctx, g.rest[0]);
+  const command = COMMANDS.find((c) => c.name === g.verb);
+  if (!command) throw usageError('berth', `unknown command "${g.verb}"`);
+  if (g.help) { ctx.out(commandHelp(command)); return 0; }
+  const parsed = parseArgs(g.rest, { command: `berth ${command.name}`, flags: [...command.flags, HELP_FLAG], interspersed: command.interspersed });
+  if (parsed.bool('help')) { ctx.out(commandHelp(command)); return 0; }
+  checkArgCount(command, parsed.args.length);
+  return command.run(ctx, parsed);
+}
+
+function help(ctx: CliContext, topic: string | undefined): number {
+  const command = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
+  if (topic && !command) throw usageError('berth help', `unknown command "${topic}"`);
+  ctx.out(command ? commandHelp(command) : mainHelp(COMMANDS));
+  return 0;
+}
+
+function checkArgCount(c: Command, n: number): void {
+  const where = `berth ${c.name}`;
+  if (c.minArgs !== undefined && n < c.minArgs) throw usageError(where, `requires at least ${c.minArgs} argument${c.minArgs > 1 ? 's' : ''}; usage: berth ${c.usage}`);
+  if (c.maxArgs !== undefined && n > c.maxArgs) throw usageError(where, c.maxArgs === 0 ? 'takes no arguments' : `takes at most ${c.maxArgs} argument(s); usage: berth ${c.usage}`);
+}
+
+function makeContext(g: GlobalArgs, io: CliIo): CliContext {
+  let client: AgentClient | undefined;
+  return {
+    client: () => (client ??= new AgentClient(parseHost(g.host ?? io.env.BERTH_HOST ?? DEFAULT_HOST), io.env.BERTH_TOKEN)),
+    out: (t) => { io.stdout.write(t); },
+    err: (t) => { io.stderr.write(t); },
+    env: io.env,
+    cwd: io.cwd,
+    now: () => Date.now(),
+    onSignal: (handler) => {
+      const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+      for (const s of signals) process.on(s, handler);
+      return () => { for (const s of signals) process.off(s, handler); };
+    },
+  };
+}

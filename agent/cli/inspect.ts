@@ -1,0 +1,24 @@
+import { BerthError } from '../errors.js';
+import type { ContainerInfo } from '../runtime/types.js';
+import type { Command } from './command.js';
+import { enc } from './each.js';
+
+export const inspect: Command = {
+  name: 'inspect', usage: 'inspect CONTAINER [CONTAINER...]', summary: 'Show the full state and resolved spec of containers as a JSON array', flags: [], minArgs: 1,
+  async run(ctx, p) {
+    const found: ContainerInfo[] = [];
+    const missing: BerthError[] = [];
+    for (const name of p.args) {
+      try {
+        found.push(await ctx.client().call<ContainerInfo>('GET', `/v1/containers/${enc(name)}`));
+      } catch (err) {
+        if (!(err instanceof BerthError) || err.code !== 'NOT_FOUND') throw err;
+        missing.push(err);
+      }
+    }
+    // Like docker: the objects that exist are printed even when some names do not.
+    ctx.out(`${JSON.stringify(found, null, 4)}\n`);
+    for (const err of missing) ctx.err(`berth: ${err.message}\n`);
+    return missing.length ? missing[0]!.exitCode : 0;
+  },
+};

@@ -1,0 +1,24 @@
+import type { Command } from './command.js';
+import { enc } from './each.js';
+import { printLogs } from './log-printer.js';
+import { parseInteger } from './units.js';
+
+export const logs: Command = {
+  name: 'logs', usage: 'logs [OPTIONS] CONTAINER', summary: 'Print the logs of a container', minArgs: 1, maxArgs: 1,
+  flags: [
+    { name: 'follow', short: 'f', kind: 'bool', help: 'keep printing new lines until the container exits' },
+    { name: 'tail', short: 'n', kind: 'string', value: 'N', help: 'only the last N lines (default: all)' },
+    { name: 'timestamps', short: 't', kind: 'bool', help: 'prefix each line with its time' },
+    { name: 'since', kind: 'string', value: 'TIME', help: 'lines since an RFC 3339 time, unix seconds or a duration (10m)' },
+  ],
+  async run(ctx, p) {
+    const query = new URLSearchParams({ format: 'json' });
+    if (p.bool('follow')) query.set('follow', 'true');
+    const tail = p.str('tail');
+    if (tail !== undefined && tail !== 'all') query.set('tail', String(parseInteger(tail, '--tail', 'berth logs', 0)));
+    if (p.has('since')) query.set('since', p.str('since')!);
+    const res = await ctx.client().stream('GET', `/v1/containers/${enc(p.args[0]!)}/logs?${query}`);
+    await printLogs(ctx, res, p.bool('timestamps'));
+    return 0;
+  },
+};

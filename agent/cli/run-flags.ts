@@ -1,0 +1,193 @@
+// The flags of `berth run` / `berth create` and their translation into a ContainerSpec. Shape
+// and syntax errors are caught here, naming the flag; what the values mean (paths inside the
+// rootfs, capability names, ranges) is checked by the agent's validateSpec.
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { ContainerSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
+import { usageError, type FlagDef, type Parsed } from './args.js';
+import { parseBytes, parseDecimal, parseInteger } from './units.js';
+
+export const RUN_FLAGS: FlagDef[] = [
+  { name: 'rootfs', kind: 'string', value: 'DIR', help: 'root filesystem directory to run' },
+  { name: 'bundle', kind: 'string', value: 'DIR', help: 'OCI runtime bundle (config.json + rootfs) to run' },
+  { name: 'name', kind: 'string', help: 'assign a name to the container' },
+  { name: 'image', kind: 'string', help: 'label shown as IMAGE and in metrics (default: the rootfs path)' },
+  { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable (K alone: take it from this shell)' },
+  { name: 'workdir', short: 'w', kind: 'string', value: 'DIR', help: 'working directory inside the container' },
+  { name: 'hostname', short: 'h', kind: 'string', help: 'container host name' },
+  { name: 'user', short: 'u', kind: 'string', value: 'USER[:GROUP]', help: 'user name or uid[:gid]' },
+  { name: 'label', short: 'l', kind: 'list', value: 'K=V', help: 'set a label' },
+  { name: 'memory', short: 'm', kind: 'string', value: 'BYTES', help: 'memory limit, e.g. 64m (binary units b, k, m, g)' },
+  { name: 'memory-swap', kind: 'string', value: 'BYTES', help: 'memory + swap limit; -1 for unlimited swap' },
+  { name: 'cpus', kind: 'string', value: 'N', help: 'number of CPUs, e.g. 0.5' },
+  { name: 'cpu-shares', kind: 'string', value: 'N', help: 'relative CPU weight (default 1024)' },
+  { name: 'cpuset-cpus', kind: 'string', value: 'LIST', help: 'CPUs allowed, e.g. 0-1,3' },
+  { name: 'cpuset-mems', kind: 'string', value: 'LIST', help: 'memory nodes allowed, e.g. 0' },
+  { name: 'pids-limit', kind: 'string', value: 'N', help: 'maximum number of processes; -1 for unlimited' },
+  { name: 'blkio-weight', kind: 'string', value: 'N', help: 'block IO weight 10..1000' },
+  { name: 'ulimit', kind: 'list', value: 'NAME=SOFT[:HARD]', help: 'resource limit, e.g. nofile=1024:2048' },
+  { name: 'read-only', kind: 'bool', help: 'mount the root filesystem read-only' },
+  { name: 'cap-add', kind: 'list', value: 'CAP', help: 'add a Linux capability (or ALL)' },
+  { name: 'cap-drop', kind: 'list', value: 'CAP', help: 'drop a Linux capability (or ALL)' },
+  { name: 'security-opt', kind: 'list', value: 'OPT', help: 'seccomp=unconfined|default|FILE, no-new-privileges[=true|false]' },
+  { name: 'network', kind: 'string', value: 'MODE', help: 'none (own network namespace with lo only) or host' },
+  { name: 'pid', kind: 'string', value: 'MODE', help: 'host: share the host\'s pid namespace' },
+  { name: 'ipc', kind: 'string', value: 'MODE', help: 'host: share the host\'s ipc namespace' },
+  { name: 'uts', kind: 'string', value: 'MODE', help: 'host: share the host\'s uts namespace' },
+  { name: 'volume', short: 'v', kind: 'list', value: 'SRC:DST[:ro]', help: 'bind mount a host path' },
+  { name: 'tmpfs', kind: 'list', value: 'DST[:OPTS]', help: 'mount a tmpfs, e.g. /run:size=64m' },
+  { name: 'stop-timeout', kind: 'string', value: 'SECONDS', help: 'seconds from the stop signal to SIGKILL (default 10)' },
+  { name: 'stop-signal', kind: 'string', value: 'SIGNAL', help: 'signal that stops the container (default SIGTERM)' },
+  { name: 'rm', kind: 'bool', help: 'remove the container when it exits' },
+];
+
+/** Builds the spec; `cmd` is everything after the flags. Relative host paths are taken from `cwd`. */
+export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv, cwd: string): ContainerSpec {
+  const fail = (flag: string, msg: string) => usageError(command, `${flag}: ${msg}`, flag);
+  const rootfs = p.str('rootfs');
+  const bundle = p.str('bundle');
+  if (rootfs && bundle) throw fail('--rootfs', 'give either --rootfs or --bundle, not both');
+  if (!rootfs && !bundle) throw usageError(command, 'nothing to run: give a root filesystem with --rootfs DIR or an OCI bundle with --bundle DIR', '--rootfs');
+  const spec: ContainerSpec = {};
+  if (rootfs) spec.rootfs = resolve(cwd, rootfs);
+  if (bundle) spec.bundle = resolve(cwd, bundle);
+  if (p.args.length) spec.cmd = p.args;
+  copyStrings(p, spec);
+  const envList = p.list('env').flatMap((e) => envEntry(e, env, fail));
+  if (envList.length) spec.env = envList;
+  const labels: Record<string, string> = Object.fromEntries(p.list('label').map((l): [string, string] => keyValue(l, '--label', fail)));
+  if (Object.keys(labels).length) spec.labels = labels;
+  const resources = resourcesFrom(p, command);
+  if (Object.keys(resources).length) spec.resources = resources;
+  const namespaces = namespacesFrom(p, fail);
+  if (Object.keys(namespaces).length) spec.namespaces = namespaces;
+  if (p.has('cap-add') || p.has('cap-drop')) spec.capabilities = { add: splitCaps(p.list('cap-add')), drop: splitCaps(p.list('cap-drop')) };
+  const mounts = [...p.list('volume').map((v) => bindMount(v, cwd, fail)), ...p.list('tmpfs').map((t) => tmpfsMount(t, fail))];
+  if (mounts.length) spec.mounts = mounts;
+  if (p.bool('read-only')) spec.readOnlyRootfs = true;
+  applySecurityOpts(p.list('security-opt'), spec, cwd, fail);
+  const ulimits = p.list('ulimit').map((u) => ulimit(u, fail));
+  if (ulimits.length) spec.ulimits = ulimits;
+  if (p.has('stop-timeout')) spec.stopTimeout = parseInteger(p.str('stop-timeout')!, '--stop-timeout', command, 0);
+  if (p.bool('rm')) spec.autoRemove = true;
+  return spec;
+}
+
+type Fail = (flag: string, msg: string) => Error;
+
+function copyStrings(p: Parsed, spec: ContainerSpec): void {
+  const fields: [string, 'name' | 'image' | 'workdir' | 'hostname' | 'user' | 'stopSignal'][] = [
+    ['name', 'name'], ['image', 'image'], ['workdir', 'workdir'], ['hostname', 'hostname'], ['user', 'user'], ['stop-signal', 'stopSignal'],
+  ];
+  for (const [flag, key] of fields) {
+    const v = p.str(flag);
+    if (v !== undefined) spec[key] = v;
+  }
+}
+
+function envEntry(e: string, env: NodeJS.ProcessEnv, fail: Fail): string[] {
+  const eq = e.indexOf('=');
+  if (eq === 0) throw fail('--env', `"${e}" has no variable name`);
+  if (eq > 0) return [e];
+  // docker: `-e NAME` passes this shell's value, and nothing when it is unset.
+  return env[e] === undefined ? [] : [`${e}=${env[e]}`];
+}
+
+function keyValue(s: string, flag: string, fail: Fail): [string, string] {
+  const eq = s.indexOf('=');
+  if (eq === 0 || s === '') throw fail(flag, `"${s}" has no key`);
+  return eq < 0 ? [s, ''] : [s.slice(0, eq), s.slice(eq + 1)];
+}
+
+function resourcesFrom(p: Parsed, command: string): ResourcesSpec {
+  const r: ResourcesSpec = {};
+  const s = (name: string) => p.str(name);
+  if (s('memory') !== undefined) r.memoryBytes = parseBytes(s('memory')!, '--memory', command);
+  if (s('memory-swap') !== undefined) r.memorySwapBytes = s('memory-swap') === '-1' ? -1 : parseBytes(s('memory-swap')!, '--memory-swap', command);
+  if (s('cpus') !== undefined) r.cpus = parseDecimal(s('cpus')!, '--cpus', command);
+  if (s('cpu-shares') !== undefined) r.cpuShares = parseInteger(s('cpu-shares')!, '--cpu-shares', command, 0);
+  if (s('cpuset-cpus') !== undefined) r.cpusetCpus = cpuList(s('cpuset-cpus')!, '--cpuset-cpus', command);
+  if (s('cpuset-mems') !== undefined) r.cpusetMems = cpuList(s('cpuset-mems')!, '--cpuset-mems', command);
+  if (s('pids-limit') !== undefined) r.pidsLimit = parseInteger(s('pids-limit')!, '--pids-limit', command, -1);
+  if (s('blkio-weight') !== undefined) r.blkioWeight = parseInteger(s('blkio-weight')!, '--blkio-weight', command, 0);
+  return r;
+}
+
+function cpuList(value: string, flag: string, command: string): string {
+  if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(value)) throw usageError(command, `${flag}: "${value}" is not a list like 0-1,3`, flag);
+  return value;
+}
+
+function namespacesFrom(p: Parsed, fail: Fail): NonNullable<ContainerSpec['namespaces']> {
+  const ns: NonNullable<ContainerSpec['namespaces']> = {};
+  const network = p.str('network');
+  if (network !== undefined) {
+    if (network !== 'none' && network !== 'host') throw fail('--network', `"${network}" is not supported; use none or host`);
+    ns.net = network === 'host' ? 'host' : 'private';
+  }
+  for (const type of ['pid', 'ipc', 'uts'] as const) {
+    const v = p.str(type);
+    if (v === undefined) continue;
+    if (v !== 'host' && v !== 'private') throw fail(`--${type}`, `"${v}" is not supported; use host (or private, the default)`);
+    ns[type] = v as NamespaceMode;
+  }
+  return ns;
+}
+
+function splitCaps(values: string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+const BIND_OPTIONS = new Set(['nosuid', 'suid', 'nodev', 'dev', 'noexec', 'exec', 'private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave', 'bind', 'rbind']);
+
+function bindMount(v: string, cwd: string, fail: Fail): MountSpec {
+  const parts = v.split(':');
+  if (parts.length < 2 || parts.length > 3) throw fail('--volume', `"${v}" is not SRC:DST[:OPTIONS]`);
+  const [src, target, opts = ''] = parts as [string, string, string?];
+  if (!src.startsWith('/') && !src.startsWith('.')) throw fail('--volume', `"${src}": berth has no named volumes; give a host path (absolute, or starting with ./)`);
+  if (!isAbsolute(target)) throw fail('--volume', `"${target}": the container path must be absolute`);
+  const mount: MountSpec = { type: 'bind', source: resolve(cwd, src), target };
+  const options: string[] = [];
+  for (const o of opts.split(',').filter(Boolean)) {
+    if (o === 'ro') mount.readOnly = true;
+    else if (o === 'rw') mount.readOnly = false;
+    else if (BIND_OPTIONS.has(o)) options.push(o);
+    else throw fail('--volume', `unknown option "${o}" in "${v}"; use ro, rw, nosuid, nodev, noexec or a propagation mode`);
+  }
+  if (options.length) mount.options = options;
+  return mount;
+}
+
+function tmpfsMount(t: string, fail: Fail): MountSpec {
+  const colon = t.indexOf(':');
+  const target = colon < 0 ? t : t.slice(0, colon);
+  if (!isAbsolute(target)) throw fail('--tmpfs', `"${target}": the container path must be absolute`);
+  const options = colon < 0 ? [] : t.slice(colon + 1).split(',').filter(Boolean);
+  return options.length ? { type: 'tmpfs', target, options } : { type: 'tmpfs', target };
+}
+
+function applySecurityOpts(opts: string[], spec: ContainerSpec, cwd: string, fail: Fail): void {
+  for (const opt of opts) {
+    const m = /^([a-z-]+)(?:[=:](.*))?$/.exec(opt);
+    const [key, value] = [m?.[1], m?.[2]];
+    if (key === 'seccomp' && value) spec.seccomp = seccompValue(value, cwd, fail);
+    else if (key === 'no-new-privileges' && (value === undefined || value === 'true' || value === 'false')) spec.noNewPrivileges = value !== 'false';
+    else throw fail('--security-opt', `"${opt}" is not supported; use seccomp=unconfined|default|FILE or no-new-privileges[=true|false]`);
+  }
+}
+
+function seccompValue(value: string, cwd: string, fail: Fail): string {
+  if (value === 'unconfined' || value === 'default') return value;
+  const file = resolve(cwd, value);
+  if (!existsSync(file)) throw fail('--security-opt', `seccomp profile ${file}: no such file`);
+  return file;
+}
+
+function ulimit(u: string, fail: Fail): Ulimit {
+  const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(u);
+  if (!m) throw fail('--ulimit', `"${u}" is not NAME=SOFT[:HARD], e.g. nofile=1024:2048`);
+  const soft = Number(m[2]);
+  const hard = m[3] === undefined ? soft : Number(m[3]);
+  if (soft !== -1 && hard !== -1 && soft > hard) throw fail('--ulimit', `"${u}": the soft limit ${soft} is above the hard limit ${hard}`);
+  return { name: m[1]!, soft, hard };
+}

@@ -1,0 +1,70 @@
+// `berth run`: create + start. Detached (-d) prints the id. In the foreground the CLI attaches
+// before starting (log stream and wait request open first, so no output and no exit is missed,
+// even with --rm), prints the output, forwards SIGINT/SIGTERM/SIGHUP to the container, and exits
+// with the container's exit code.
+import type { ExitInfo } from '../runtime/types.js';
+import type { AgentClient } from './client.js';
+import type { CliContext, Command } from './command.js';
+import { printLogs } from './log-printer.js';
+import { RUN_FLAGS, specFromFlags } from './run-flags.js';
+import { printWarnings } from './warnings.js';
+
+interface Created { id: string; name: string; warnings: string[] }
+
+/** After the exit, the log stream gets this long to deliver its last lines. */
+const LOG_DRAIN_MS = 5000;
+
+export const run: Command = {
+  name: 'run', usage: 'run [OPTIONS] (--rootfs DIR | --bundle DIR) [--] [COMMAND] [ARG...]',
+  summary: 'Create and start a container; in the foreground, print its output and exit with its code',
+  flags: [{ name: 'detach', short: 'd', kind: 'bool', help: 'run in the background and print the container id' }, ...RUN_FLAGS],
+  interspersed: false,
+  async run(ctx, p) {
+    const spec = specFromFlags(p, 'berth run', ctx.env, ctx.cwd);
+    const client = ctx.client();
+    if (p.bool('detach')) {
+      const created = await client.call<Created>('POST', '/v1/containers', { ...spec, start: true });
+      printWarnings(ctx, created.warnings);
+      ctx.out(`${created.id}\n`);
+      return 0;
+    }
+    const created = await client.call<Created>('POST', '/v1/containers', spec);
+    printWarnings(ctx, created.warnings);
+    return attachAndStart(ctx, client, created.id);
+  },
+};
+
+async function attachAndStart(ctx: CliContext, client: AgentClient, id: string): Promise<number> {
+  const logs = await client.stream('GET', `/v1/containers/${id}/logs?follow=true&format=json`);
+  let logError: unknown;
+  const printing = printLogs(ctx, logs, false).catch((err: unknown) => { logError = err; });
+  const waiting = client.call<ExitInfo>('POST', `/v1/containers/${id}/wait`);
+  try {
+    await client.call('POST', `/v1/containers/${id}/start`);
+  } catch (err) {
+    waiting.catch(() => undefined);
+    logs.destroy();
+    // run = create + start: a container that never started is not left behind.
+    await client.call('DELETE', `/v1/containers/${id}?force=true`).catch(() => undefined);
+    throw err;
+  }
+  const stopForwarding = ctx.onSignal((signal) => {
+    client.call('POST', `/v1/containers/${id}/kill?signal=${signal}`).catch(() => undefined);
+  });
+  try {
+    const exit = await waiting;
+    await drained(printing, logs);
+    if (logError) throw logError;
+    return exit.exitCode;
+  } finally {
+    stopForwarding();
+  }
+}
+
+async function drained(printing: Promise<void>, logs: { destroy(): void }): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, LOG_DRAIN_MS); });
+  await Promise.race([printing, deadline]);
+  clearTimeout(timer);
+  logs.destroy();
+}

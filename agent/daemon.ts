@@ -1,0 +1,81 @@
+// The composition root: config → logger → events → cgroups → runtime (recover) → API servers.
+// Every part is built here and handed what it needs; nothing else wires or starts anything.
+// On SIGTERM/SIGINT the listeners close and the runtime stops watching; containers keep running
+// (their shims outlive the agent) and the next agent re-adopts them.
+import { availableParallelism } from 'node:os';
+import pino, { type Logger } from 'pino';
+import type { AgentConfig } from './config.js';
+import { EventBus } from './events/index.js';
+import { createCgroupManager } from './cgroups/index.js';
+import { createRuntime } from './runtime/index.js';
+import { buildServer, listenTcp, listenUnix, type AgentFacts, type ServerDeps } from './api/index.js';
+import { findPackageInfo } from './package-info.js';
+import { createSampler } from './sampler/index.js';
+import { createMetricsRegistry } from './metrics/index.js';
+
+export interface Daemon {
+  facts: AgentFacts;
+  /** Closes the listeners, then the runtime and the other parts, in reverse order of start. */
+  close(): Promise<void>;
+}
+
+export async function startDaemon(config: AgentConfig, logger: Logger): Promise<Daemon> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => { for (const c of closers.reverse()) await c().catch((err: unknown) => logger.error({ err }, 'drain step failed')); };
+  try {
+    const events = new EventBus();
+    const cgroups = await createCgroupManager({ parent: config.cgroupParent, logger: logger.child({ part: 'cgroups' }) });
+    const runtime = createRuntime({
+      stateDir: config.stateDir, cgroups, events, logger: logger.child({ part: 'runtime' }), shimPath: config.shimPath,
+      hostCpus: availableParallelism(),
+    });
+    closers.push(() => runtime.close());
+    await runtime.recover();
+
+    const facts: AgentFacts = {
+      version: findPackageInfo().version, startedAt: new Date().toISOString(), stateDir: config.stateDir,
+      cgroupVersion: cgroups.version, cgroupParent: config.cgroupParent, rulesDir: config.rulesDir,
+      socket: config.socket, listen: 'none', sampleIntervalMs: config.sampleIntervalMs,
+    };
+    const sampler = createSampler({ runtime, cgroups, intervalMs: config.sampleIntervalMs, logger: logger.child({ part: 'sampler' }) });
+    closers.push(async () => sampler.stop());
+    const metrics = createMetricsRegistry({ store: sampler.store, runtime,
+      build: { version: facts.version, node_version: process.version, cgroup_version: cgroups.version } });
+    closers.push(async () => metrics.close());
+    sampler.start();
+    const deps: Omit<ServerDeps, 'listener'> = { runtime, events, logger, facts, snapshot: sampler.store, metrics };
+
+    const unix = buildServer({ ...deps, listener: 'unix' });
+    closers.push(() => unix.close());
+    await listenUnix(unix, config.socket);
+    if (config.listen) {
+      const tcp = buildServer({ ...deps, listener: 'tcp', token: config.token });
+      closers.push(() => tcp.close());
+      facts.listen = await listenTcp(tcp, config.listen);
+    }
+    events.emit('agent.started', `berth agent ${facts.version} listening on ${config.socket} and ${facts.listen}`);
+    logger.info({ socket: config.socket, listen: facts.listen, stateDir: config.stateDir, cgroupVersion: cgroups.version }, 'berth agent ready');
+    return { facts, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Runs until SIGTERM/SIGINT, then drains. A second signal, or a drain over `drainMs`, exits at once. */
+export async function runDaemon(config: AgentConfig, drainMs = 10_000): Promise<number> {
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  const daemon = await startDaemon(config, logger);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  logger.info({ signal }, 'draining: closing listeners; containers keep running');
+  const forced = new Promise<number>((resolve) => {
+    const timer = setTimeout(() => { logger.error({ drainMs }, 'drain took too long; exiting'); resolve(1); }, drainMs);
+    timer.unref();
+    process.once('SIGTERM', () => resolve(1));
+    process.once('SIGINT', () => resolve(1));
+  });
+  return Promise.race([daemon.close().then(() => 0), forced]);
+}

@@ -1,0 +1,42 @@
+/* berth-shim create | exec: the plan arrives on fd 3, status lines go to fd 4 (PLAN.md). */
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PLAN_FD 3
+#define STATUS_FD 4
+
+static int usage(void) {
+  dprintf(2, "usage: berth-shim create|exec  (plan on fd %d, status on fd %d; see agent/native/PLAN.md)\n", PLAN_FD, STATUS_FD);
+  return 2;
+}
+
+int main(int argc, char **argv) {
+  struct shim_error e;
+  struct plan p;
+  char *buf;
+  size_t len;
+  int is_exec, status_fd = STATUS_FD;
+  if (argc != 2 || (strcmp(argv[1], "create") && strcmp(argv[1], "exec"))) return usage();
+  is_exec = !strcmp(argv[1], "exec");
+  /* Without a status channel errors still need a reader: stderr. */
+  if (fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC) < 0) status_fd = 2;
+  if (plan_read_fd(PLAN_FD, &buf, &len, &e) || plan_parse(buf, len, is_exec, &p, &e)) {
+    status_error(status_fd, &e);
+    return is_exec ? 125 : 1;
+  }
+  close(PLAN_FD);
+  if (is_exec) return exec_main(&p, status_fd);
+  pid_t pid = fork();
+  if (pid < 0) {
+    shim_fail_errno(&e, "shim", errno, "fork monitor");
+    status_error(status_fd, &e);
+    return 1;
+  }
+  if (pid > 0) _exit(0); /* the agent's child is done; M carries on in its own session */
+  return monitor_main(&p, status_fd);
+}

@@ -1,0 +1,33 @@
+// Device nodes and /dev symlinks of the launch plan (runc's createDevices / setupDevSymlinks).
+import { DEFAULT_DEVICES, defaultDevSymlinks } from './defaults.js';
+import type { OciConfig, OciDevice, OciMount } from './oci-types.js';
+import type { PlanDevice, PlanSymlink } from './plan-types.js';
+import { isBindMount } from './plan-mounts.js';
+
+/** runc leaves /dev alone when the bundle bind-mounts one (needsSetupDev). */
+export function needsDevSetup(mounts: readonly OciMount[]): boolean {
+  return !mounts.some((m) => m.destination.replace(/\/+$/, '') === '/dev' && isBindMount(m));
+}
+
+/**
+ * runc always creates its default nodes, unless the bundle lists a device at the same path (the
+ * bundle's wins), then adds the bundle's own devices.
+ */
+export function planDevices(oci: OciConfig | undefined, mounts: readonly OciMount[]): PlanDevice[] {
+  if (!needsDevSetup(mounts)) return [];
+  const listed = (oci?.linux?.devices ?? []).map(toPlanDevice);
+  const paths = new Set(listed.map((d) => d.path));
+  return [...DEFAULT_DEVICES.filter((d) => !paths.has(d.path)).map((d) => ({ ...d })), ...listed];
+}
+
+export function planSymlinks(mounts: readonly OciMount[], procRoot: string): PlanSymlink[] {
+  return needsDevSetup(mounts) ? defaultDevSymlinks(procRoot) : [];
+}
+
+function toPlanDevice(d: OciDevice): PlanDevice {
+  return {
+    path: d.path, type: d.type === 'b' ? 'b' : 'c', major: d.major ?? 0, minor: d.minor ?? 0,
+    // fileMode may carry S_IFMT bits; runc keeps only the permissions.
+    mode: (d.fileMode ?? 0o666) & 0o7777, uid: d.uid ?? 0, gid: d.gid ?? 0,
+  };
+}

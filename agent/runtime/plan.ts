@@ -1,0 +1,134 @@
+// ResolvedSpec → LaunchPlan (every decision the shim executes), and the ExecPlan of `berth exec`.
+// Without `oci` the container gets Docker's filesystem view (defaults.ts); with `oci` (a bundle)
+// the bundle's own mounts, devices, masked/read-only paths, sysctls and capability sets, so it
+// behaves as under runc.
+import { join } from 'node:path';
+import { BerthError } from '../errors.js';
+import type { CgroupVersion } from '../cgroups/types.js';
+import { bundleUserMounts } from './bundle.js';
+import { loadBundleOciSync } from './bundle-oci.js';
+import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, thermalThrottlePaths } from './defaults.js';
+import { OCI_NAMESPACE_TYPES, type OciConfig } from './oci-types.js';
+import { planDevices, planSymlinks } from './plan-devices.js';
+import { mountList, toPlanMount } from './plan-mounts.js';
+import { capabilitySets, seccompProgram, type SeccompCompile } from './plan-security.js';
+import { PLAN_VERSION, type ExecPlan, type LaunchPlan, type PlanNamespace } from './plan-types.js';
+import { mergeEnv, hasEnv } from './resolve-common.js';
+import { toPlanRlimits } from './rlimits.js';
+import { lookupUser } from './user-lookup.js';
+import { NAMESPACE_TYPES, type ContainerInfo, type ExecOptions, type MountSpec, type ResolvedSpec } from './types.js';
+
+export const LOG_FILE = 'container.log';
+export const EXIT_FILE = 'exit.json';
+export const START_FIFO = 'start.fifo';
+
+export interface LaunchContext {
+  id: string;
+  stateDir: string;
+  cgroupProcs: string[];
+  cgroupVersion: CgroupVersion;
+  /** The bundle's config.json (loadBundleOci) when the container comes from a bundle. */
+  oci?: OciConfig;
+  /** Defaults to seccomp/index.ts compileSeccomp (uncached); pass a SeccompCompiler's compile to cache. */
+  compileSeccomp?: SeccompCompile;
+  /** Host /sys and /proc, for the thermal_throttle masks and /dev/core (fixtures in tests). */
+  sysRoot?: string;
+  procRoot?: string;
+}
+
+export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchPlan {
+  const oci = ctx.oci;
+  const mounts = mountList(spec, oci?.mounts ?? (oci ? [] : undefined), bundleMountFilter(spec, oci));
+  const mountCtx = { cgroupVersion: ctx.cgroupVersion, netHost: spec.namespaces.net === 'host', baseDir: spec.bundle || '/' };
+  return {
+    version: PLAN_VERSION,
+    id: ctx.id,
+    stateDir: ctx.stateDir,
+    rootfs: spec.rootfs,
+    readOnlyRootfs: spec.readOnlyRootfs,
+    namespaces: planNamespaces(spec, oci),
+    uidMappings: spec.uidMappings.map((m) => ({ ...m })),
+    gidMappings: spec.gidMappings.map((m) => ({ ...m })),
+    hostname: spec.namespaces.uts === 'private' ? spec.hostname : '',
+    mounts: mounts.map((m, i) => toPlanMount(m, mountCtx, `mounts[${i}] (${m.destination})`)),
+    devices: planDevices(oci, mounts),
+    symlinks: planSymlinks(mounts, ctx.procRoot ?? '/proc'),
+    maskedPaths: oci ? [...(oci.linux?.maskedPaths ?? [])] : [...DEFAULT_MASKED_PATHS, ...thermalThrottlePaths(ctx.sysRoot)],
+    readonlyPaths: oci ? [...(oci.linux?.readonlyPaths ?? [])] : [...DEFAULT_READONLY_PATHS],
+    sysctls: { ...(oci?.linux?.sysctl ?? {}) },
+    rlimits: toPlanRlimits(spec.ulimits),
+    uid: spec.user.uid,
+    gid: spec.user.gid,
+    additionalGids: [...spec.user.additionalGids],
+    capabilities: capabilitySets(spec, oci),
+    noNewPrivileges: spec.noNewPrivileges,
+    ...seccompField(seccompProgram(spec, oci, ctx.compileSeccomp)),
+    oomScoreAdj: oci?.process?.oomScoreAdj ?? 0,
+    cgroupProcs: [...ctx.cgroupProcs],
+    cwd: spec.workdir,
+    args: [...spec.cmd],
+    env: [...spec.env],
+    logPath: join(ctx.stateDir, LOG_FILE),
+    exitPath: join(ctx.stateDir, EXIT_FILE),
+    startFifo: join(ctx.stateDir, START_FIFO),
+  };
+}
+
+/** ResolvedSpec.mounts of a bundle repeat the bundle's own binds (for policy); don't mount them twice. */
+function bundleMountFilter(spec: ResolvedSpec, oci: OciConfig | undefined): (m: MountSpec) => boolean {
+  if (!oci) return () => false;
+  const own = new Set(bundleUserMounts(oci.mounts ?? [], spec.bundle).map((m) => JSON.stringify(m)));
+  return (m) => own.has(JSON.stringify(m));
+}
+
+/**
+ * Private namespaces only (a host one is simply absent); a bundle's `path` joins an existing one.
+ * The time namespace exists only in bundles (berth's own spec has no switch for it).
+ */
+function planNamespaces(spec: ResolvedSpec, oci: OciConfig | undefined): PlanNamespace[] {
+  const paths = new Map((oci?.linux?.namespaces ?? []).map((ns) => [OCI_NAMESPACE_TYPES[ns.type as keyof typeof OCI_NAMESPACE_TYPES], ns.path ?? '']));
+  const list: PlanNamespace[] = NAMESPACE_TYPES.filter((t) => spec.namespaces[t] === 'private').map((type) => ({ type, path: paths.get(type) ?? '' }));
+  if (paths.has('time')) list.push({ type: 'time', path: paths.get('time')! });
+  return list;
+}
+
+function seccompField(program: Uint8Array | undefined): { seccomp?: Uint8Array } {
+  return program ? { seccomp: program } : {};
+}
+
+export interface ExecContext { cgroupProcs: string[]; oci?: OciConfig; compileSeccomp?: SeccompCompile }
+
+/**
+ * `berth exec`: the container's namespaces, cgroups, capabilities, no_new_privs, seccomp and
+ * rlimits; env = the container's + the exec's; user/workdir from the options or the container.
+ */
+export function buildExecPlan(info: ContainerInfo, opts: ExecOptions, ctx: ExecContext): ExecPlan {
+  if (info.pid <= 0) {
+    throw new BerthError('INVALID_STATE', `exec in container ${info.name}: it is not running`, { id: info.id, status: info.status });
+  }
+  if (opts.cmd.length === 0 || opts.cmd[0] === '') throw new BerthError('INVALID_REQUEST', 'cmd: must name a program to run', { field: 'cmd' });
+  const container = info.spec;
+  const oci = ctx.oci ?? (container.bundle ? loadBundleOciSync(container.bundle) : undefined);
+  const user = opts.user !== undefined ? lookupUser(container.rootfs, opts.user) : undefined;
+  const spec: ResolvedSpec = user ? { ...container, user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, name: user.name } } : container;
+  const env = mergeEnv(container.env, opts.env ?? []);
+  const launchNs = planNamespaces(container, oci);
+  return {
+    version: PLAN_VERSION,
+    initPid: info.pid,
+    namespaces: launchNs.map((ns) => ns.type),
+    cgroupProcs: [...ctx.cgroupProcs],
+    rootfs: container.rootfs,
+    uid: spec.user.uid,
+    gid: spec.user.gid,
+    additionalGids: [...spec.user.additionalGids],
+    capabilities: capabilitySets(spec, oci),
+    noNewPrivileges: container.noNewPrivileges,
+    ...seccompField(seccompProgram(container, oci, ctx.compileSeccomp)),
+    rlimits: toPlanRlimits(container.ulimits),
+    cwd: opts.workdir ?? container.workdir,
+    args: [...opts.cmd],
+    // Another user's HOME, as runc sets it for `runc exec --user`, unless the exec names one.
+    env: user && !hasEnv(opts.env ?? [], 'HOME') ? mergeEnv(env, [`HOME=${user.home}`]) : env,
+  };
+}

@@ -1,0 +1,114 @@
+// recover: after an agent (re)start, rebuild the registry from `<state>/containers`. A live shim
+// is adopted; an exit that happened while the agent was down is recorded from the exit file;
+// a half-created container (no `created` recorded, or a dead shim without an exit file) is
+// removed with its processes and cgroup; cgroups under the parent with no state dir go too.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { isErrno } from '../errors.js';
+import type { ContainerRecord } from './container.js';
+import type { RuntimeContext } from './context.js';
+import { killLeftovers } from './cleanup.js';
+import { readExitFile } from './exit-file.js';
+import { isShimProcess } from './shim.js';
+import { STATE_FILE } from './store.js';
+
+export interface RecoverySummary { adopted: number; exited: number; discarded: number; orphanCgroups: number; failed: number }
+
+export async function recoverContainers(ctx: RuntimeContext): Promise<RecoverySummary> {
+  await ctx.store.init();
+  const summary: RecoverySummary = { adopted: 0, exited: 0, discarded: 0, orphanCgroups: 0, failed: 0 };
+  for (const id of await ctx.store.listIds()) {
+    try {
+      summary[await recoverOne(ctx, id)]++;
+    } catch (err) {
+      summary.failed++;
+      ctx.logger.error({ err, id }, `recover container ${id}: failed; its state directory is left for inspection`);
+    }
+  }
+  for (const name of await ctx.cgroups.list()) {
+    if (ctx.records.has(name) || (await exists(ctx.store.dir(name)))) continue;
+    await killLeftovers(ctx, name, { shimPid: 0 });
+    summary.orphanCgroups++;
+  }
+  const message = `recovered: ${summary.adopted} live, ${summary.exited} exited, ${summary.discarded} half-created removed, `
+    + `${summary.orphanCgroups} orphan cgroups removed, ${summary.failed} failed`;
+  ctx.events.emit('agent.recovered', message, { data: { ...summary } });
+  ctx.logger.info(summary, message);
+  return summary;
+}
+
+async function recoverOne(ctx: RuntimeContext, id: string): Promise<'adopted' | 'exited' | 'discarded'> {
+  const record = await readRecord(ctx, id);
+  if (!record || record.phase !== 'created') {
+    await discard(ctx, id, record);
+    return 'discarded';
+  }
+  if (record.exit || (await readExitFile(record.files.exit))) {
+    const wasRemoving = record.status === 'removing';
+    if (record.exit) record.status = 'exited';
+    register(ctx, record);
+    // An exit not yet recorded is recorded by the tracker's first check, like a live one's.
+    if (!record.exit) ctx.exits.track(record.id, record.files.exit);
+    else if (wasRemoving || record.spec.autoRemove) ctx.scheduleRemove(record); // the agent died before removing it
+    return 'exited';
+  }
+  if (await isShimProcess(record.shimPid)) {
+    if (record.status === 'stopping' || record.status === 'removing') record.status = 'running'; // that request died with the agent
+    // The shim unlinks the fifo when started; state.json may not have said `running` yet.
+    if (record.status === 'created' && !(await exists(record.files.startFifo))) record.status = 'running';
+    register(ctx, record);
+    ctx.exits.track(record.id, record.files.exit);
+    return 'adopted';
+  }
+  await discard(ctx, id, record);
+  return 'discarded';
+}
+
+function register(ctx: RuntimeContext, record: ContainerRecord): void {
+  const owner = ctx.names.get(record.name);
+  if (owner !== undefined && owner !== record.id) {
+    ctx.logger.warn({ id: record.id, name: record.name, owner }, 'two containers recorded with one name; renaming the later one');
+    record.name = `${record.name}_${record.id.slice(0, 12)}`;
+  }
+  ctx.names.set(record.name, record.id);
+  ctx.records.set(record.id, record);
+}
+
+/** A torn or foreign state.json counts as half-created: nothing else can be done with it. */
+async function readRecord(ctx: RuntimeContext, id: string): Promise<ContainerRecord | undefined> {
+  try {
+    const record = await ctx.store.readJson<ContainerRecord>(id, STATE_FILE);
+    if (record && record.id === id && record.files && record.spec) return record;
+    if (record) ctx.logger.warn({ id }, `${ctx.store.dir(id)}/${STATE_FILE} does not describe container ${id}`);
+  } catch (err) {
+    ctx.logger.warn({ err, id }, `unreadable ${STATE_FILE}; treating the container as half-created`);
+  }
+  return undefined;
+}
+
+async function discard(ctx: RuntimeContext, id: string, record: ContainerRecord | undefined): Promise<void> {
+  const shimPid = record?.shimPid || (await readPidFile(join(ctx.store.dir(id), 'shim.pid')));
+  ctx.logger.warn({ id, shimPid }, `removing half-created container ${id}`);
+  await killLeftovers(ctx, record?.cgroupName ?? id, { shimPid });
+  await ctx.store.removeDir(id);
+}
+
+async function readPidFile(path: string): Promise<number> {
+  try {
+    const pid = Number((await fs.readFile(path, 'utf8')).trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return 0;
+    throw err;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fs.access(path);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,66 @@
+// Pieces of resolution shared by rootfs specs (resolve.ts) and OCI bundles (bundle.ts).
+import { BerthError } from '../errors.js';
+import { CAPABILITY_NAMES } from './capabilities.js';
+import { DEFAULT_STOP_SIGNAL, DEFAULT_STOP_TIMEOUT_SECONDS } from './defaults.js';
+import { validateResources } from './spec-resources.js';
+import type { ContainerSpec, IdMapping, NamespaceMode, NamespaceType, ResolvedSpec, ResourcesSpec } from './types.js';
+
+export const UNSET_RESOURCES: Required<ResourcesSpec> = {
+  memoryBytes: 0, memorySwapBytes: 0, cpus: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0,
+};
+
+/**
+ * `over` wins field by field; the result is checked against this host (cpus ≤ host CPUs), which
+ * validateSpec could only estimate.
+ */
+export function resolveResources(base: ResourcesSpec, over: ResourcesSpec | undefined, hostCpus: number): Required<ResourcesSpec> {
+  const merged = { ...UNSET_RESOURCES, ...base, ...over };
+  // -1 and 0 both mean "no pids limit"; keep one spelling.
+  if (merged.pidsLimit < 0) merged.pidsLimit = 0;
+  validateResources(withoutUnset(merged), 'resources', hostCpus);
+  return merged;
+}
+
+function withoutUnset(r: Required<ResourcesSpec>): ResourcesSpec {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== 0 && v !== '')) as ResourcesSpec;
+}
+
+/** Later entries replace earlier ones with the same NAME; order of first appearance is kept. */
+export function mergeEnv(...lists: readonly string[][]): string[] {
+  const byName = new Map<string, string>();
+  for (const list of lists) for (const entry of list) byName.set(entry.slice(0, entry.indexOf('=')), entry);
+  return [...byName.values()];
+}
+
+export function hasEnv(env: readonly string[], name: string): boolean {
+  return env.some((e) => e.startsWith(`${name}=`));
+}
+
+export function applyNamespaceOverrides(
+  base: Record<NamespaceType, NamespaceMode>, over: Partial<Record<NamespaceType, NamespaceMode>> | undefined,
+): Record<NamespaceType, NamespaceMode> {
+  return { ...base, ...over };
+}
+
+/** A process user outside the user namespace's mapping could not even be set: say so now. */
+export function checkUserMapped(ns: Record<NamespaceType, NamespaceMode>, uid: number, gid: number, uidMap: IdMapping[], gidMap: IdMapping[]): void {
+  if (ns.user !== 'private') return;
+  const inside = (id: number, map: IdMapping[]) => map.some((m) => id >= m.containerId && id < m.containerId + m.size);
+  if (!inside(uid, uidMap)) throw new BerthError('INVALID_SPEC', `user: uid ${uid} is not mapped by uidMappings`, { field: 'user' });
+  if (!inside(gid, gidMap)) throw new BerthError('INVALID_SPEC', `user: gid ${gid} is not mapped by gidMappings`, { field: 'user' });
+}
+
+/** What a policy wants to catch: every capability and no seccomp filter (docker run --privileged). */
+export function isPrivileged(capabilities: readonly string[], seccomp: string): boolean {
+  return seccomp === 'unconfined' && CAPABILITY_NAMES.every((c) => capabilities.includes(c));
+}
+
+/** The fields that are the same for both kinds of source. */
+export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labels' | 'stopTimeout' | 'stopSignal' | 'autoRemove'> {
+  return {
+    labels: { ...spec.labels },
+    stopTimeout: spec.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
+    stopSignal: spec.stopSignal ?? DEFAULT_STOP_SIGNAL,
+    autoRemove: spec.autoRemove ?? false,
+  };
+}

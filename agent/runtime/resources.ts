@@ -1,0 +1,48 @@
+// ResolvedSpec resources → the version-neutral CgroupResources the cgroup manager applies,
+// with Docker's device allowlist (or, for a bundle, its own rules + what runc appends).
+import type { CgroupResources, DeviceRule } from '../cgroups/types.js';
+import { DOCKER_DEVICE_RULES, RUNC_ALLOWED_DEVICE_RULES } from './defaults.js';
+import type { OciConfig, OciDeviceCgroup } from './oci-types.js';
+import type { ResolvedSpec } from './types.js';
+
+/** The CFS period Docker uses for --cpus (100 ms). */
+export const CPU_PERIOD_US = 100_000;
+
+export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources'>, oci?: OciConfig): CgroupResources {
+  const r = spec.resources;
+  const period = bundlePeriod(oci) ?? CPU_PERIOD_US;
+  return {
+    memoryBytes: r.memoryBytes,
+    memorySwapBytes: r.memorySwapBytes,
+    cpuQuotaUs: r.cpus > 0 ? Math.round(r.cpus * period) : 0,
+    cpuPeriodUs: period,
+    cpuShares: r.cpuShares,
+    cpusetCpus: r.cpusetCpus,
+    cpusetMems: r.cpusetMems,
+    pidsLimit: r.pidsLimit > 0 ? r.pidsLimit : 0,
+    blkioWeight: r.blkioWeight,
+    devices: oci ? bundleDeviceRules(oci) : DOCKER_DEVICE_RULES.map((d) => ({ ...d })),
+  };
+}
+
+/** cpus came from the bundle as quota/period; keep its period so quota/period stay as written. */
+function bundlePeriod(oci: OciConfig | undefined): number | undefined {
+  const cpu = oci?.linux?.resources?.cpu;
+  return cpu?.quota && cpu.quota > 0 && cpu.period ? cpu.period : undefined;
+}
+
+/** runc: the bundle's rules in order, then its AllowedDevices (libcontainer/specconv). */
+export function bundleDeviceRules(oci: OciConfig): DeviceRule[] {
+  const own = (oci.linux?.resources?.devices ?? []).map(toDeviceRule);
+  return [...own, ...RUNC_ALLOWED_DEVICE_RULES.map((d) => ({ ...d }))];
+}
+
+function toDeviceRule(d: OciDeviceCgroup): DeviceRule {
+  return {
+    allow: d.allow,
+    type: d.type === 'c' || d.type === 'b' ? d.type : 'a',
+    major: d.major ?? -1,
+    minor: d.minor ?? -1,
+    access: d.access || 'rwm',
+  };
+}

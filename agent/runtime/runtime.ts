@@ -1,0 +1,215 @@
+// The Runtime the rest of the agent uses: looks containers up, serializes the verbs per
+// container, and records exits. The verbs themselves live one per file.
+import { cpus } from 'node:os';
+import { BerthError } from '../errors.js';
+import { toInfo, type ContainerRecord } from './container.js';
+import { describe, type RuntimeContext, type RuntimeOptions } from './context.js';
+import { createContainer } from './create.js';
+import { toExitInfo, type ExitFile } from './exit-file.js';
+import { execInContainer } from './exec.js';
+import { isFullId } from './ids.js';
+import { killContainer } from './kill.js';
+import { KeyedLock } from './lock.js';
+import { checkLogOptions, readLogs } from './logs.js';
+import { pauseContainer, resumeContainer } from './pause.js';
+import { recoverContainers } from './recover.js';
+import { removeContainer } from './remove.js';
+import { resolveSpec } from './resolve.js';
+import { validateSpec } from './spec.js';
+import { startContainer } from './start.js';
+import { stopContainer, exitPromise } from './stop.js';
+import { ContainerStore, STATE_FILE } from './store.js';
+import { updateContainer } from './update.js';
+import { ExitTracker } from './wait.js';
+import type {
+  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ResolvedSpec, ResourcesSpec, Runtime, StopReason,
+} from './types.js';
+
+export class BerthRuntime implements Runtime {
+  private readonly ctx: RuntimeContext;
+  private closed = false;
+
+  constructor(opts: RuntimeOptions) {
+    const store = new ContainerStore(opts.stateDir);
+    const persistQueues = new Map<string, Promise<void>>();
+    const self = this;
+    this.ctx = {
+      store,
+      cgroups: opts.cgroups,
+      events: opts.events,
+      logger: opts.logger,
+      shimPath: opts.shimPath,
+      admit: opts.admit,
+      hostCpus: opts.hostCpus ?? cpus().length,
+      records: new Map(),
+      names: new Map(),
+      lock: new KeyedLock(),
+      exits: new ExitTracker((id, file) => self.recordExit(id, file), opts.logger),
+      persist(record) {
+        // Queued per container and serialized at write time: the last state always lands last.
+        const next = (persistQueues.get(record.id) ?? Promise.resolve()).catch(() => undefined)
+          .then(() => store.writeJson(record.id, STATE_FILE, record));
+        persistQueues.set(record.id, next);
+        void next.finally(() => { if (persistQueues.get(record.id) === next) persistQueues.delete(record.id); }).catch(() => undefined);
+        return next;
+      },
+      persistLater(record) {
+        this.persist(record).catch((err: unknown) => opts.logger.error({ err, id: record.id }, `write state of ${describe(record)} failed`));
+      },
+      async settled(id) {
+        await persistQueues.get(id)?.catch(() => undefined);
+      },
+      emit(kind, record, message, data) {
+        opts.events.emit(kind, message, { containerId: record.id, containerName: record.name, ...(data ? { data } : {}) });
+      },
+      scheduleRemove(record) {
+        if (self.closed) return;
+        void self.ctx.lock.run(record.id, async () => {
+          if (self.ctx.records.get(record.id) === record) await removeContainer(self.ctx, record, true);
+        }).catch((err) => opts.logger.error({ err, id: record.id }, `auto-remove ${describe(record)} failed`));
+      },
+    };
+  }
+
+  async recover(): Promise<void> {
+    await recoverContainers(this.ctx);
+  }
+
+  async resolve(spec: ContainerSpec): Promise<ResolvedSpec> {
+    return resolveSpec(validateSpec(spec, { hostCpus: this.ctx.hostCpus }), { hostCpus: this.ctx.hostCpus });
+  }
+
+  async create(spec: ContainerSpec): Promise<ContainerInfo> {
+    this.assertOpen();
+    return toInfo(await createContainer(this.ctx, spec));
+  }
+
+  start(idOrName: string): Promise<ContainerInfo> {
+    return this.locked(idOrName, (r) => startContainer(this.ctx, r));
+  }
+
+  stop(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo> {
+    return this.locked(idOrName, (r) => stopContainer(this.ctx, r, timeoutSeconds, reason));
+  }
+
+  /** Not behind the lock: a kill must be able to cut a graceful stop short. */
+  async kill(idOrName: string, signal?: string, reason?: StopReason): Promise<ContainerInfo> {
+    const record = this.find(idOrName);
+    await killContainer(this.ctx, record, signal, reason);
+    return toInfo(record);
+  }
+
+  pause(idOrName: string, reason?: StopReason): Promise<ContainerInfo> {
+    return this.locked(idOrName, (r) => pauseContainer(this.ctx, r, reason));
+  }
+
+  resume(idOrName: string): Promise<ContainerInfo> {
+    return this.locked(idOrName, (r) => resumeContainer(this.ctx, r));
+  }
+
+  update(idOrName: string, resources: ResourcesSpec): Promise<ContainerInfo> {
+    return this.locked(idOrName, (r) => updateContainer(this.ctx, r, resources));
+  }
+
+  async wait(idOrName: string): Promise<ExitInfo> {
+    const record = this.find(idOrName);
+    if (record.exit) return record.exit;
+    return exitPromise(this.ctx, record);
+  }
+
+  async remove(idOrName: string, force = false): Promise<void> {
+    const record = this.find(idOrName);
+    await this.ctx.lock.run(record.id, async () => {
+      if (this.ctx.records.get(record.id) !== record) throw notFound(idOrName); // removed meanwhile (e.g. --rm)
+      await removeContainer(this.ctx, record, force);
+    });
+  }
+
+  get(idOrName: string): ContainerInfo {
+    return toInfo(this.find(idOrName));
+  }
+
+  list(all = false): ContainerInfo[] {
+    const out: ContainerInfo[] = [];
+    for (const record of this.ctx.records.values()) {
+      if (all || record.status !== 'exited') out.push(toInfo(record));
+    }
+    return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  }
+
+  logs(idOrName: string, opts: LogOptions): AsyncIterable<LogLine> {
+    const record = this.find(idOrName);
+    checkLogOptions(opts);
+    return readLogs(this.ctx, record, opts);
+  }
+
+  async exec(idOrName: string, opts: ExecOptions): Promise<ExecProcess> {
+    return execInContainer(this.ctx, this.find(idOrName), opts);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.ctx.exits.close();
+  }
+
+  /** By full id, then by exact name, then by a unique id prefix (Docker's order). */
+  private find(idOrName: string): ContainerRecord {
+    if (typeof idOrName !== 'string' || idOrName === '') throw notFound(String(idOrName));
+    const records = this.ctx.records;
+    if (isFullId(idOrName) && records.has(idOrName)) return records.get(idOrName)!;
+    const byName = this.ctx.names.get(idOrName);
+    if (byName !== undefined && records.has(byName)) return records.get(byName)!;
+    if (/^[0-9a-f]+$/.test(idOrName)) {
+      const matches = [...records.keys()].filter((id) => id.startsWith(idOrName));
+      if (matches.length === 1) return records.get(matches[0]!)!;
+      if (matches.length > 1) {
+        throw new BerthError('INVALID_REQUEST', `id prefix "${idOrName}" matches ${matches.length} containers; give more characters`,
+          { prefix: idOrName, matches: matches.length });
+      }
+    }
+    throw notFound(idOrName);
+  }
+
+  private async locked(idOrName: string, verb: (record: ContainerRecord) => Promise<void>): Promise<ContainerInfo> {
+    const record = this.find(idOrName);
+    return this.ctx.lock.run(record.id, async () => {
+      if (this.ctx.records.get(record.id) !== record) throw notFound(idOrName);
+      await verb(record);
+      return toInfo(record);
+    });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new BerthError('INVALID_STATE', 'the runtime is shutting down');
+  }
+
+  /** Called by the exit tracker when the exit file appears (fresh, adopted or exited while down). */
+  private async recordExit(id: string, file: ExitFile): Promise<ExitInfo> {
+    const record = this.ctx.records.get(id);
+    if (!record) return toExitInfo(file, false);
+    const exit = toExitInfo(file, file.signal === 'SIGKILL' && this.oomKills(record) > 0, record.pendingReason);
+    Object.assign(record, { status: 'exited', exit });
+    delete record.pendingReason;
+    this.ctx.persistLater(record); // the exit file is the durable fact; recovery reads it again
+    if (exit.oomKilled) this.ctx.emit('container.oom', record, `${describe(record)} was killed by the OOM killer`);
+    this.ctx.emit('container.exited', record, `${describe(record)} exited with code ${exit.exitCode}`, { ...exit });
+    if (record.spec.autoRemove) this.ctx.scheduleRemove(record);
+    return exit;
+  }
+
+  private oomKills(record: ContainerRecord): number {
+    const reader = this.ctx.cgroups.statsReader(record.cgroupName);
+    try {
+      return reader.read()?.memory.oomKills ?? 0;
+    } catch (err) {
+      this.ctx.logger.warn({ err, id: record.id }, `read the oom_kill counter of ${record.cgroup}`);
+      return 0;
+    } finally {
+      reader.close();
+    }
+  }
+}
+
+function notFound(idOrName: string): BerthError {
+  return new BerthError('NOT_FOUND', `no such container: ${idOrName}`, { id: idOrName });
+}

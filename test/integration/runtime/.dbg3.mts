@@ -1,0 +1,12 @@
+import { startHarness } from './harness.js';
+let t0 = Date.now();
+const h = await startHarness();
+console.log('start', Date.now() - t0); t0 = Date.now();
+const c = await h.runtime.create({ rootfs: h.rootfs, cmd: ['true'] });
+console.log('create', Date.now() - t0); t0 = Date.now();
+await h.runtime.start(c.id); await h.runtime.wait(c.id);
+console.log('start+wait', Date.now() - t0); t0 = Date.now();
+await h.runtime.remove(c.id);
+console.log('remove', Date.now() - t0); t0 = Date.now();
+await h.cleanup();
+console.log('cleanup', Date.now() - t0);

@@ -1,0 +1,99 @@
+// Isolation of a default container, as seen from inside: namespaces, capabilities, no_new_privs,
+// seccomp, masked and read-only paths. Real containers on the real kernel (root).
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { hostNs, sh, startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+before(async () => { h = await startHarness(); });
+after(async () => { await h?.cleanup(); });
+
+const NS = ['pid', 'uts', 'ipc', 'net', 'mnt'] as const;
+
+function field(status: string, name: string): string {
+  const line = status.split('\n').find((l) => l.startsWith(`${name}:`));
+  assert.ok(line, `no ${name} in /proc/self/status`);
+  return line.slice(name.length + 1).trim();
+}
+
+test('a default container has its own pid, uts, ipc, net and mnt namespaces', async () => {
+  const out = await sh(h.runtime, h.rootfs, NS.map((t) => `readlink /proc/self/ns/${t}`).join('; '));
+  const inside = out.trim().split('\n');
+  NS.forEach((t, i) => {
+    assert.match(inside[i]!, new RegExp(`^${t}:\\[\\d+\\]$`));
+    assert.notEqual(inside[i], hostNs(t), `${t} namespace is the host's`);
+  });
+});
+
+test('ps inside sees only the container processes; the net namespace has only lo', async () => {
+  const out = await sh(h.runtime, h.rootfs, 'ps -o pid,comm; echo ---; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "');
+  const [ps, ifaces] = out.split('---\n');
+  const pids = ps!.trim().split('\n').slice(1).map((l) => Number(l.trim().split(/\s+/)[0]));
+  assert.ok(pids.includes(1), `pid 1 missing in ${ps}`);
+  assert.ok(pids.length <= 3, `more processes than sh + ps: ${ps}`);
+  assert.deepEqual(ifaces!.trim().split('\n'), ['lo']);
+});
+
+test('with host namespaces (--pid/--net/--ipc/--uts host) the container shares them', async () => {
+  const shared = ['pid', 'net', 'ipc', 'uts'] as const;
+  const out = await sh(h.runtime, h.rootfs, shared.map((t) => `readlink /proc/self/ns/${t}`).join('; '),
+    { namespaces: { pid: 'host', net: 'host', ipc: 'host', uts: 'host' } });
+  assert.deepEqual(out.trim().split('\n'), shared.map((t) => hostNs(t)));
+});
+
+test('root in a default container has Docker\'s 14 capabilities, NoNewPrivs 1 and a seccomp filter', async () => {
+  const status = await sh(h.runtime, h.rootfs, 'cat /proc/self/status');
+  assert.equal(field(status, 'CapEff'), '00000000a80425fb');
+  assert.equal(field(status, 'CapPrm'), '00000000a80425fb');
+  assert.equal(field(status, 'CapBnd'), '00000000a80425fb');
+  assert.equal(field(status, 'CapInh'), '0000000000000000');
+  assert.equal(field(status, 'CapAmb'), '0000000000000000');
+  assert.equal(field(status, 'NoNewPrivs'), '1');
+  assert.equal(field(status, 'Seccomp'), '2');
+});
+
+test('cap-add and cap-drop change the effective set', async () => {
+  const status = await sh(h.runtime, h.rootfs, 'cat /proc/self/status',
+    { capabilities: { add: ['NET_ADMIN'], drop: ['CHOWN', 'CAP_NET_RAW'] } });
+  const expected = (0xa80425fbn | (1n << 12n)) & ~(1n << 0n) & ~(1n << 13n);
+  assert.equal(field(status, 'CapEff'), expected.toString(16).padStart(16, '0'));
+});
+
+test('a non-root user has no effective capabilities', async () => {
+  const status = await sh(h.runtime, h.rootfs, 'cat /proc/self/status; id -u', { user: '1000:1000' });
+  assert.equal(field(status, 'CapEff'), '0000000000000000');
+  assert.match(status, /\n1000\n$/);
+});
+
+test('masked /proc files read empty (kcore where the kernel has one); /proc/sys is read-only', async () => {
+  // This kernel has no /proc/kcore (CONFIG_PROC_KCORE off): the masked files that exist are checked.
+  const masked = ['/proc/kcore', '/proc/keys', '/proc/timer_list', '/proc/interrupts'].filter((f) => existsSync(f));
+  assert.ok(masked.length > 0);
+  for (const f of masked) assert.ok(readFileSync(f).length > 0 || f === '/proc/kcore', `${f} is empty on the host too`);
+  const out = await sh(h.runtime, h.rootfs,
+    `for f in ${masked.join(' ')}; do echo "$f $(cat $f | wc -c)"; done; echo 1 > /proc/sys/kernel/ns_last_pid 2>/dev/null && echo writable || echo ro`);
+  assert.deepEqual(out.trim().split('\n'), [...masked.map((f) => `${f} 0`), 'ro']);
+});
+
+test('a read-only rootfs rejects writes, /tmp in a writable rootfs accepts them', async () => {
+  const ro = await sh(h.runtime, h.rootfs, 'touch /probe 2>&1 && echo wrote || echo refused', { readOnlyRootfs: true });
+  assert.match(ro, /Read-only file system/);
+  assert.match(ro, /refused/);
+  const rw = await sh(h.runtime, h.rootfs, 'touch /tmp/probe-$$ && echo wrote && rm /tmp/probe-$$');
+  assert.equal(rw.trim(), 'wrote');
+});
+
+test('the hostname defaults to the short id; a given hostname is used', async () => {
+  const r = await h.runtime.create({ rootfs: h.rootfs, cmd: ['hostname'] });
+  try {
+    await h.runtime.start(r.id);
+    await h.runtime.wait(r.id);
+    const lines = [];
+    for await (const l of h.runtime.logs(r.id, {})) lines.push(l.line);
+    assert.deepEqual(lines, [r.id.slice(0, 12)]);
+  } finally {
+    await h.runtime.remove(r.id, true);
+  }
+  assert.equal((await sh(h.runtime, h.rootfs, 'hostname', { hostname: 'probe-host' })).trim(), 'probe-host');
+});

@@ -1,0 +1,225 @@
+// The lifecycle verbs on real containers: exit codes, stop/kill/pause, logs, exec, update,
+// failures that leave nothing, lookups.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { run, startHarness, type Harness } from './harness.js';
+import { waitFor } from '../../helpers/wait.js';
+import { BerthError } from '../../../agent/errors.js';
+import type { ContainerSpec } from '../../../agent/runtime/types.js';
+
+let h: Harness;
+before(async () => { h = await startHarness(); });
+after(async () => { await h?.cleanup(); });
+
+/** Creates and starts; removal is registered on the test. */
+async function started(t: { after: (fn: () => Promise<void>) => void }, spec: Partial<ContainerSpec>) {
+  const info = await h.runtime.create({ rootfs: h.rootfs, cmd: ['sleep', '300'], ...spec });
+  t.after(async () => { await h.runtime.remove(info.id, true).catch(() => undefined); });
+  return h.runtime.start(info.id);
+}
+
+function collect(lines: AsyncIterable<{ line: string; stream: string }>) {
+  return (async () => { const out: string[] = []; for await (const l of lines) out.push(`${l.stream}:${l.line}`); return out; })();
+}
+
+test('exit codes: 0, 3, and 128+signal', async () => {
+  assert.equal((await run(h.runtime, { rootfs: h.rootfs, cmd: ['true'] })).exit.exitCode, 0);
+  const three = await run(h.runtime, { rootfs: h.rootfs, cmd: ['sh', '-c', 'exit 3'] });
+  assert.equal(three.exit.exitCode, 3);
+  assert.equal(three.exit.signal, undefined);
+  assert.equal(three.exit.oomKilled, false);
+  const self = await run(h.runtime, { rootfs: h.rootfs, cmd: ['sh', '-c', 'kill -USR1 $$'], namespaces: { pid: 'host' } });
+  assert.equal(self.exit.exitCode, 128 + 10);
+  assert.equal(self.exit.signal, 'SIGUSR1');
+});
+
+test('stdout and stderr are both kept in the log, in order, with tail and stream filters', async () => {
+  const r = await run(h.runtime, { rootfs: h.rootfs, cmd: ['sh', '-c', 'echo out1; echo err1 >&2; echo out2; printf tail-no-newline'] },
+    { keep: true });
+  try {
+    assert.equal(r.stdout, 'out1\nout2\ntail-no-newline\n');
+    assert.equal(r.stderr, 'err1\n');
+    assert.deepEqual(await collect(h.runtime.logs(r.id, { tail: 2, stderr: false })), ['stdout:out2', 'stdout:tail-no-newline']);
+    assert.deepEqual(await collect(h.runtime.logs(r.id, { stdout: false })), ['stderr:err1']);
+    assert.deepEqual(await collect(h.runtime.logs(r.id, { since: new Date(Date.now() + 60_000).toISOString() })), []);
+    assert.throws(() => h.runtime.logs(r.id, { since: 'not a time' }), /since: expected/);
+  } finally {
+    await h.runtime.remove(r.id);
+  }
+});
+
+test('logs follow streams new lines and ends when the container exits', async (t) => {
+  const info = await started(t, { cmd: ['sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.2; done'] });
+  const lines = await collect(h.runtime.logs(info.id, { follow: true }));
+  assert.deepEqual(lines, ['stdout:line1', 'stdout:line2', 'stdout:line3']);
+  assert.equal(h.runtime.get(info.id).status, 'exited');
+});
+
+test('stop: SIGTERM ends a process without a handler outside a pid namespace (143)', async (t) => {
+  const info = await started(t, { namespaces: { pid: 'host' } });
+  const t0 = Date.now();
+  const stopped = await h.runtime.stop(info.id, 10);
+  assert.ok(Date.now() - t0 < 5000, 'stop waited for the grace period');
+  assert.equal(stopped.status, 'exited');
+  assert.equal(stopped.exit?.exitCode, 143);
+  assert.equal(stopped.exit?.signal, 'SIGTERM');
+  assert.deepEqual(stopped.exit?.reason, { by: 'user' });
+});
+
+test('stop: a namespace init ignores SIGTERM without a handler, so SIGKILL follows the grace period (137)', async (t) => {
+  const info = await started(t, {});
+  const t0 = Date.now();
+  const stopped = await h.runtime.stop(info.id, 1);
+  assert.ok(Date.now() - t0 >= 900, 'stop did not wait for the grace period');
+  assert.equal(stopped.exit?.exitCode, 137);
+  const trapped = await started(t, { cmd: ['sh', '-c', 'trap "exit 7" TERM; while true; do sleep 0.1; done'] });
+  assert.equal((await h.runtime.stop(trapped.id, 10)).exit?.exitCode, 7);
+});
+
+test('kill: SIGKILL gives 137 and records the reason; kill of an exited container is refused', async (t) => {
+  const info = await started(t, {});
+  await assert.rejects(h.runtime.kill(info.id, 'SIGNOPE'), /unknown signal/);
+  await h.runtime.kill(info.id, 'KILL', { by: 'policy', policy: 'p', rule: 'r', message: 'too hungry' });
+  const exit = await h.runtime.wait(info.id);
+  assert.equal(exit.exitCode, 137);
+  assert.equal(exit.signal, 'SIGKILL');
+  assert.equal(exit.oomKilled, false);
+  assert.deepEqual(exit.reason, { by: 'policy', policy: 'p', rule: 'r', message: 'too hungry' });
+  const persisted = JSON.parse(readFileSync(join(h.runtime.get(info.id).stateDir, 'state.json'), 'utf8'));
+  assert.deepEqual(persisted.exit.reason, exit.reason);
+  await assert.rejects(h.runtime.kill(info.id), (e: BerthError) => e.code === 'INVALID_STATE');
+});
+
+test('pause freezes the container (its counter stops), resume thaws it', async (t) => {
+  const info = await started(t, { cmd: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; done'] });
+  const count = async () => {
+    const p = await h.runtime.exec(info.id, { cmd: ['cat', '/tmp/count'] });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    await p.exited;
+    return Number(out.trim());
+  };
+  await waitFor('the counter to run', async () => (await count()) > 0);
+  await h.runtime.pause(info.id);
+  assert.equal(h.runtime.get(info.id).status, 'paused');
+  await assert.rejects(h.runtime.exec(info.id, { cmd: ['true'] }), (e: BerthError) => e.code === 'INVALID_STATE');
+  await h.runtime.resume(info.id);
+  const a = await count();
+  await h.runtime.pause(info.id);
+  const b = await statValue(info.pid);
+  await delay(300); // a measurement window, not synchronisation: the CPU time must not move during it
+  assert.equal(await statValue(info.pid), b, 'a paused container used CPU');
+  await h.runtime.resume(info.id);
+  await waitFor('the counter to move again', async () => (await count()) > a);
+  assert.ok(h.events.some((e) => e.kind === 'container.paused' && e.containerId === info.id));
+});
+
+/** utime+stime of a process in clock ticks. */
+async function statValue(pid: number): Promise<number> {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+test('exec runs in the container with its exit code; a missing command gives 127 and says why', async (t) => {
+  const info = await started(t, { hostname: 'exec-probe' });
+  const p = await h.runtime.exec(info.id, { cmd: ['sh', '-c', 'hostname; echo oops >&2; exit 5'], env: ['A=1'] });
+  let out = ''; let err = '';
+  p.stdout.on('data', (d) => { out += d; });
+  p.stderr.on('data', (d) => { err += d; });
+  assert.deepEqual(await p.exited, { exitCode: 5 });
+  assert.equal(out, 'exec-probe\n');
+  assert.equal(err, 'oops\n');
+  const missing = await h.runtime.exec(info.id, { cmd: ['/no/such/binary'] });
+  let missingErr = '';
+  missing.stderr.on('data', (d) => { missingErr += d; });
+  missing.stdout.resume();
+  assert.equal((await missing.exited).exitCode, 127);
+  await waitFor('the error on stderr', () => missingErr.includes('/no/such/binary'));
+});
+
+test('update changes a live limit (the throttle action)', async (t) => {
+  const info = await started(t, { resources: { cpus: 1 } });
+  const updated = await h.runtime.update(info.id, { cpus: 0.25 });
+  assert.equal(updated.spec.resources.cpus, 0.25);
+  const quota = readFileSync(`/sys/fs/cgroup/cpu${info.cgroup}/cpu.cfs_quota_us`, 'utf8').trim();
+  assert.equal(quota, '25000');
+  await assert.rejects(h.runtime.update(info.id, { memoryBytes: 5 }), (e: BerthError) => e.code === 'INVALID_SPEC' && /memoryBytes/.test(e.message));
+  assert.ok(h.events.some((e) => e.kind === 'container.updated' && e.containerId === info.id));
+});
+
+test('a command that does not exist fails create with 127 and leaves nothing behind', async () => {
+  const before = readdirSync(join(h.stateDir, 'containers'));
+  await assert.rejects(h.runtime.create({ rootfs: h.rootfs, cmd: ['/bin/nope'] }), (e: BerthError) => {
+    assert.equal(e.code, 'COMMAND_NOT_FOUND');
+    assert.equal(e.exitCode, 127);
+    assert.match(e.message, /nope/);
+    return true;
+  });
+  assert.deepEqual(readdirSync(join(h.stateDir, 'containers')), before);
+  assert.deepEqual(await h.cgroups.list(), h.runtime.list(true).map((c) => c.id).filter((id) => before.includes(id)));
+  await assert.rejects(h.runtime.create({ rootfs: h.rootfs, cmd: ['/etc/passwd'] }), (e: BerthError) => e.code === 'COMMAND_NOT_EXECUTABLE');
+});
+
+test('an admission denial leaves nothing; a warning is kept on the container', async () => {
+  const { createRuntime } = await import('../../../agent/runtime/index.js');
+  const pino = (await import('pino')).default;
+  const { EventBus } = await import('../../../agent/events/index.js');
+  const rt = createRuntime({
+    stateDir: h.stateDir, cgroups: h.cgroups, events: new EventBus(), logger: pino({ level: 'silent' }), shimPath: (await import('./harness.js')).SHIM_PATH,
+    admit: async (spec) => {
+      if (spec.capabilities.includes('CAP_SYS_ADMIN')) throw new BerthError('POLICY_DENIED', 'no SYS_ADMIN', { violations: [] });
+      return { warnings: spec.resources.memoryBytes ? [] : ['no memory limit'] };
+    },
+  });
+  try {
+    const before = readdirSync(join(h.stateDir, 'containers')).length;
+    await assert.rejects(rt.create({ rootfs: h.rootfs, cmd: ['true'], name: 'denied', capabilities: { add: ['SYS_ADMIN'] } }),
+      (e: BerthError) => e.code === 'POLICY_DENIED');
+    assert.equal(readdirSync(join(h.stateDir, 'containers')).length, before);
+    const ok = await rt.create({ rootfs: h.rootfs, cmd: ['true'], name: 'denied' }); // the name was not kept by the denial
+    assert.deepEqual(ok.warnings, ['no memory limit']);
+    await rt.remove(ok.id, true);
+  } finally {
+    await rt.close();
+  }
+});
+
+test('names are unique; lookups by name, id and unique prefix; remove refuses a running container', async (t) => {
+  const info = await started(t, { name: 'lookup-me' });
+  await assert.rejects(h.runtime.create({ rootfs: h.rootfs, cmd: ['true'], name: 'lookup-me' }), (e: BerthError) => e.code === 'NAME_IN_USE');
+  assert.equal(h.runtime.get('lookup-me').id, info.id);
+  assert.equal(h.runtime.get(info.id.slice(0, 10)).id, info.id);
+  assert.throws(() => h.runtime.get('no-such-thing'), (e: BerthError) => e.code === 'NOT_FOUND');
+  await assert.rejects(h.runtime.remove('lookup-me'), (e: BerthError) => e.code === 'INVALID_STATE');
+  await h.runtime.remove('lookup-me', true);
+  assert.throws(() => h.runtime.get(info.id), (e: BerthError) => e.code === 'NOT_FOUND');
+  assert.ok(!existsSync(info.stateDir));
+  assert.ok(!(await h.cgroups.list()).includes(info.id));
+});
+
+test('a created container that never started can be removed without force; nothing is left', async () => {
+  const info = await h.runtime.create({ rootfs: h.rootfs, cmd: ['sleep', '300'] });
+  assert.equal(info.status, 'created');
+  assert.ok(info.pid > 0 && existsSync(`/proc/${info.pid}`), 'no init waiting for start');
+  assert.equal((await h.runtime.stop(info.id)).status, 'created'); // nothing runs: a no-op
+  await h.runtime.remove(info.id);
+  assert.ok(!existsSync(info.stateDir));
+  assert.ok(!(await h.cgroups.list()).includes(info.id));
+  await waitFor('the waiting init to be gone', () => !existsSync(`/proc/${info.pid}`));
+});
+
+test('autoRemove removes the container after it exits', async () => {
+  const info = await h.runtime.create({ rootfs: h.rootfs, cmd: ['true'], autoRemove: true });
+  await h.runtime.start(info.id);
+  await waitFor('the container to be removed', () => !existsSync(info.stateDir) && h.events.some((e) => e.kind === 'container.removed' && e.containerId === info.id));
+  assert.throws(() => h.runtime.get(info.id), (e: BerthError) => e.code === 'NOT_FOUND');
+});
+
+test('lifecycle events are emitted in order', async () => {
+  const r = await run(h.runtime, { rootfs: h.rootfs, cmd: ['true'] });
+  const kinds = h.events.filter((e) => e.containerId === r.id).map((e) => e.kind);
+  assert.deepEqual(kinds, ['container.created', 'container.started', 'container.exited', 'container.removed']);
+});

@@ -1,0 +1,57 @@
+// Limits that bite: the memory limit OOM-kills (reported oomKilled, 137), the pids limit stops
+// a fork loop.
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { run, startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+before(async () => { h = await startHarness(); });
+after(async () => { await h?.cleanup(); });
+
+const MiB = 1024 * 1024;
+
+test('a process over a 16 MiB memory limit is OOM-killed and reported oomKilled with exit 137', async () => {
+  // Each doubling of the shell variable allocates; 64 MiB of string cannot fit in 16 MiB (swap off too).
+  const r = await run(h.runtime, {
+    rootfs: h.rootfs,
+    cmd: ['sh', '-c', 'x=0123456789abcdef; while true; do x="$x$x"; done'],
+    resources: { memoryBytes: 16 * MiB, memorySwapBytes: 16 * MiB },
+  });
+  assert.equal(r.exit.exitCode, 137);
+  assert.equal(r.exit.signal, 'SIGKILL');
+  assert.equal(r.exit.oomKilled, true);
+  assert.ok(h.events.some((e) => e.kind === 'container.oom' && e.containerId === r.id));
+});
+
+test('a container under its memory limit is not reported oomKilled when SIGKILLed', async () => {
+  const info = await h.runtime.create({ rootfs: h.rootfs, cmd: ['sleep', '60'], resources: { memoryBytes: 64 * MiB } });
+  try {
+    await h.runtime.start(info.id);
+    await h.runtime.kill(info.id, 'SIGKILL');
+    const exit = await h.runtime.wait(info.id);
+    assert.equal(exit.exitCode, 137);
+    assert.equal(exit.oomKilled, false);
+  } finally {
+    await h.runtime.remove(info.id, true);
+  }
+});
+
+test('the pids limit stops a fork loop', async () => {
+  const r = await run(h.runtime, {
+    rootfs: h.rootfs,
+    cmd: ['sh', '-c', 'i=0; while [ $i -lt 100 ]; do sleep 1000 & i=$((i+1)); done; echo forked-all'],
+    resources: { pidsLimit: 10 },
+  }, { keep: true });
+  try {
+    assert.doesNotMatch(r.stdout, /forked-all/);
+    assert.match(r.stderr, /can't fork/);
+    assert.notEqual(r.exit.exitCode, 0);
+    // The kernel counts refused forks in pids.events (v1 pids controller and v2 alike).
+    const cg = h.runtime.get(r.id).cgroup;
+    const events = readFileSync(existsSync(`/sys/fs/cgroup/pids${cg}`) ? `/sys/fs/cgroup/pids${cg}/pids.events` : `/sys/fs/cgroup${cg}/pids.events`, 'utf8');
+    assert.ok(Number(/max (\d+)/.exec(events)?.[1]) > 0, `pids.events: ${events}`);
+  } finally {
+    await h.runtime.remove(r.id, true);
+  }
+});

@@ -1,0 +1,87 @@
+// Agent crash (SIGKILL) and restart through a real agent process: live containers are adopted,
+// exits that happened while it was down are recorded with their real code, half-created
+// containers and orphan cgroups are removed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startAgent, type TestAgent } from '../../helpers/agent.js';
+import { busyboxRootfs } from '../../helpers/rootfs.js';
+import { waitFor } from '../../helpers/wait.js';
+import { ensureShim } from './harness.js';
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+async function runDetached(agent: TestAgent, cmd: string[]): Promise<{ id: string; pid: number; stateDir: string }> {
+  const created = await agent.api('POST', '/v1/containers', { rootfs: busyboxRootfs(), cmd, start: true });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const info = await agent.api('GET', `/v1/containers/${created.body.id}`);
+  assert.equal(info.body.status, 'running');
+  return { id: created.body.id, pid: info.body.pid, stateDir: info.body.stateDir };
+}
+
+test('after an agent crash, a live container is adopted (still running, stoppable) and an exit while down is recorded', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  const live = await runDetached(agent, ['sleep', '300']);
+  const trapper = await runDetached(agent, ['sh', '-c', 'trap "exit 42" TERM; while true; do sleep 0.1; done']);
+  const exitFile = JSON.parse(readFileSync(join(trapper.stateDir, 'state.json'), 'utf8')).files.exit as string;
+
+  await agent.crash();
+  assert.ok(alive(live.pid), 'the container died with the agent');
+  process.kill(trapper.pid, 'SIGTERM');
+  await waitFor('the exit file written while the agent is down', () => existsSync(exitFile));
+
+  await agent.start();
+  const adopted = await agent.api('GET', `/v1/containers/${live.id}`);
+  assert.equal(adopted.body.status, 'running');
+  assert.equal(adopted.body.pid, live.pid);
+  const exited = await agent.api('GET', `/v1/containers/${trapper.id}`);
+  assert.equal(exited.body.status, 'exited');
+  assert.equal(exited.body.exit.exitCode, 42);
+  assert.equal((await agent.api('POST', `/v1/containers/${trapper.id}/wait`)).body.exitCode, 42);
+
+  const stopped = await agent.api('POST', `/v1/containers/${live.id}/stop?t=1`);
+  assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+  assert.equal(stopped.body.status, 'exited');
+  assert.equal(stopped.body.exit.exitCode, 137);
+  assert.ok(!alive(live.pid));
+  const removed = await agent.api('DELETE', `/v1/containers/${live.id}`);
+  assert.equal(removed.status, 204);
+  assert.ok(!existsSync(live.stateDir));
+});
+
+test('a half-created container (no `created` recorded) and an orphan cgroup are cleaned at start', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  await agent.crash();
+
+  const halfId = randomBytes(32).toString('hex');
+  const orphanId = randomBytes(32).toString('hex');
+  const halfDir = join(agent.stateDir, 'containers', halfId);
+  mkdirSync(halfDir, { recursive: true });
+  writeFileSync(join(halfDir, 'state.json'), JSON.stringify({ id: halfId, phase: 'creating' }));
+  const pidsRoot = `/sys/fs/cgroup/pids/${agent.cgroupParent}`;
+  const halfCg = join(pidsRoot, halfId);
+  const orphanCg = join(pidsRoot, orphanId);
+  mkdirSync(halfCg, { recursive: true });
+  mkdirSync(orphanCg, { recursive: true });
+  const leftover = spawn('sleep', ['300'], { stdio: 'ignore' });
+  t.after(() => { leftover.kill('SIGKILL'); });
+  writeFileSync(join(halfCg, 'cgroup.procs'), String(leftover.pid));
+
+  await agent.start();
+  assert.ok(!existsSync(halfDir), 'the half-created state dir is still there');
+  assert.ok(!existsSync(halfCg), 'the half-created cgroup is still there');
+  assert.ok(!existsSync(orphanCg), 'the orphan cgroup is still there');
+  await waitFor('the leftover process to be killed through its cgroup', () => leftover.exitCode !== null || leftover.signalCode !== null);
+  assert.deepEqual(agent.leftoverCgroups(), []);
+  const list = await agent.api('GET', '/v1/containers?all=true');
+  assert.deepEqual(list.body, []);
+});

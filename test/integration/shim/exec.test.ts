@@ -1,0 +1,71 @@
+// berth-shim exec joins a running container's namespaces and cgroup and mirrors the exit code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { busyboxAvailable, busyboxRootfs } from '../../helpers/rootfs.js';
+import { waitFor } from '../../helpers/wait.js';
+import type { ExecPlan } from '../../../agent/runtime/plan-types.js';
+import { buildShim, DOCKER_CAPS, dockerLikePlan, isRoot, nsLink, readPid, Scratch, shimCreate, shimExec,
+  startContainer, stdoutText, TestCgroup } from './harness.js';
+
+const skip = !isRoot() || !busyboxAvailable() ? 'needs root and busybox-static' : false;
+let scratch: Scratch;
+let cgroup: TestCgroup;
+let initPid = 0;
+
+before(async () => {
+  if (skip) return;
+  buildShim();
+  scratch = new Scratch();
+  cgroup = new TestCgroup();
+  const p = dockerLikePlan(busyboxRootfs(), scratch.stateDir('target'), ['sh', '-c', 'echo up; exec sleep 1000'], [cgroup.procsFile]);
+  const { lines } = await shimCreate(p);
+  assert.equal(lines.at(-1), 'created', lines.join(' | '));
+  startContainer(p.startFifo);
+  await waitFor('the container to run', () => stdoutText(p) === 'up\n');
+  initPid = readPid(p.stateDir, 'init.pid')!;
+});
+after(async () => { await scratch?.cleanup(); await cgroup?.remove(); });
+
+function execPlan(args: string[], over: Partial<ExecPlan> = {}): ExecPlan {
+  return {
+    version: 1, initPid, namespaces: ['ipc', 'uts', 'net', 'pid', 'mnt'], cgroupProcs: [cgroup.procsFile], rootfs: '',
+    uid: 0, gid: 0, additionalGids: [], capabilities: { bounding: DOCKER_CAPS, effective: DOCKER_CAPS, permitted: DOCKER_CAPS },
+    noNewPrivileges: true, rlimits: [], cwd: '/', args, env: ['PATH=/bin:/usr/bin', 'X=exec'], ...over,
+  };
+}
+
+test('exec joins the namespaces and the cgroup of the container', { skip }, async () => {
+  const script = 'echo host=$(hostname); echo net=$(readlink /proc/self/ns/net); echo mnt=$(readlink /proc/self/ns/mnt); ' +
+    'echo init=$(cat /proc/1/comm); echo cg=$(grep :pids: /proc/self/cgroup | cut -d: -f3); echo x=$X; ' +
+    'echo nnp=$(grep NoNewPrivs /proc/self/status | cut -f2); echo capeff=$(grep CapEff /proc/self/status | cut -f2); echo err >&2';
+  const r = await shimExec(execPlan(['sh', '-c', script]));
+  assert.equal(r.code, 0, r.stderr + r.status.join('|'));
+  const v = Object.fromEntries(r.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  assert.equal(v.host, 'berth-shim-test');
+  assert.equal(v.net, nsLink(initPid, 'net'));
+  assert.equal(v.mnt, nsLink(initPid, 'mnt'));
+  assert.equal(v.init, 'sleep');
+  assert.equal(v.cg, cgroup.dir.replace('/sys/fs/cgroup/pids', ''));
+  assert.equal(v.x, 'exec');
+  assert.equal(v.nnp, '1');
+  assert.equal(v.capeff, '00000000a80425fb');
+  assert.equal(r.stderr, 'err\n');
+  assert.deepEqual(r.status, []);
+});
+
+test('exec mirrors exit codes and reports not found / not executable as 127 / 126', { skip }, async () => {
+  assert.equal((await shimExec(execPlan(['sh', '-c', 'exit 5']))).code, 5);
+  assert.equal((await shimExec(execPlan(['sh', '-c', 'kill -9 $$']))).code, 137);
+  const missing = await shimExec(execPlan(['nope']));
+  assert.equal(missing.code, 127);
+  assert.deepEqual(missing.status, ['error exec 2 execvp nope (PATH=/bin:/usr/bin): No such file or directory']);
+  const dir = await shimExec(execPlan(['/tmp']));
+  assert.equal(dir.code, 126);
+  assert.match(dir.status[0], /^error exec 13 execvp \/tmp: Permission denied$/);
+});
+
+test('exec into a pid that is gone fails with error ns', { skip }, async () => {
+  const r = await shimExec(execPlan(['true'], { initPid: 0x3ffffff0, cgroupProcs: [] }));
+  assert.equal(r.code, 125);
+  assert.match(r.status[0], /^error ns 2 open \/proc\/1073741808\/ns\/ipc: No such file or directory$/);
+});

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildServer } from '../../../agent/api/index.js';
+import { parseSince } from '../../../agent/api/plugins/logs.js';
+import { FakeRuntime, fakeDeps } from './fake-runtime.js';
+
+async function withContainer(t: { after: (fn: () => Promise<void>) => void }, start = true) {
+  const runtime = new FakeRuntime();
+  const app = buildServer(fakeDeps(runtime));
+  t.after(() => app.close());
+  const { id } = (await app.inject({ method: 'POST', url: '/v1/containers', payload: { rootfs: '/r', name: 'c', start } })).json();
+  return { app, runtime, id: id as string };
+}
+
+test('logs: text lines, with timestamps, and NDJSON LogLines with ?format=json', async (t) => {
+  const { app, runtime } = await withContainer(t);
+  runtime.logLines = [
+    { stream: 'stdout', time: '2024-01-01T00:00:01.000000001Z', line: 'one' },
+    { stream: 'stderr', time: '2024-01-01T00:00:02.000000002Z', line: 'two' },
+  ];
+  const plain = await app.inject({ url: '/v1/containers/c/logs' });
+  assert.equal(plain.statusCode, 200);
+  assert.match(String(plain.headers['content-type']), /^text\/plain/);
+  assert.equal(plain.body, 'one\ntwo\n');
+  assert.equal((await app.inject({ url: '/v1/containers/c/logs?timestamps=true&tail=1' })).body, '2024-01-01T00:00:02.000000002Z two\n');
+  const json = await app.inject({ url: '/v1/containers/c/logs?format=json' });
+  assert.equal(json.headers['content-type'], 'application/x-ndjson');
+  assert.deepEqual(json.body.trim().split('\n').map((l) => JSON.parse(l)), runtime.logLines);
+  const opts = runtime.calls.filter((c) => c.method === 'logs').at(-1)!.args[1];
+  assert.deepEqual(opts, { follow: undefined, tail: undefined, since: undefined, stdout: undefined, stderr: undefined, timestamps: undefined });
+});
+
+test('logs: an unknown container is a 404 before any streaming; a bad since is a 400', async (t) => {
+  const { app } = await withContainer(t);
+  assert.equal((await app.inject({ url: '/v1/containers/zzz/logs' })).statusCode, 404);
+  const bad = await app.inject({ url: '/v1/containers/c/logs?since=yesterday' });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().error.details.field, 'since');
+});
+
+test('parseSince accepts durations, unix seconds and RFC 3339', () => {
+  const now = Date.parse('2024-05-01T12:00:00Z');
+  assert.equal(parseSince('10m', now), '2024-05-01T11:50:00.000Z');
+  assert.equal(parseSince('1.5h', now), '2024-05-01T10:30:00.000Z');
+  assert.equal(parseSince('1714564800', now), '2024-05-01T12:00:00.000Z');
+  assert.equal(parseSince('2024-05-01T13:00:00+01:00', now), '2024-05-01T12:00:00.000Z');
+  assert.throws(() => parseSince('10 minutes', now), /since "10 minutes"/);
+});
+
+test('exec streams stdout/stderr frames then the exit frame; multi-byte characters are not split', async (t) => {
+  const { app, runtime } = await withContainer(t);
+  const euro = Buffer.from('€');
+  runtime.execOutput = { stdout: [Buffer.concat([Buffer.from('a'), euro.subarray(0, 1)]) as unknown as string, euro.subarray(1) as unknown as string], stderr: ['oops\n'], exitCode: 7 };
+  const res = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: ['sh', '-c', 'x'], env: ['A=1'] } });
+  assert.equal(res.statusCode, 200);
+  const frames = res.body.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(frames.at(-1), { exitCode: 7 });
+  const text = (s: string) => frames.filter((f) => f.stream === s).map((f) => f.data).join('');
+  assert.equal(text('stdout'), 'a€');
+  assert.equal(text('stderr'), 'oops\n');
+  assert.deepEqual(runtime.calls.at(-1), { method: 'exec', args: ['c', { cmd: ['sh', '-c', 'x'], env: ['A=1'] }] });
+});
+
+test('exec: body errors name the field and are not coerced; a stopped container is a 409 JSON error', async (t) => {
+  const { app } = await withContainer(t, false);
+  const empty = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: [] } });
+  assert.equal(empty.statusCode, 400);
+  assert.equal(empty.json().error.details.field, 'cmd');
+  const str = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: 'ls' } });
+  assert.equal(str.statusCode, 400);
+  assert.match(str.json().error.message, /cmd must be array/);
+  const stopped = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: ['ls'] } });
+  assert.equal(stopped.statusCode, 409);
+  assert.equal(stopped.json().error.code, 'INVALID_STATE');
+});

@@ -1,0 +1,162 @@
+// The v2 manager against a temp copy of the v2 fixture tree (the fixture hooks stand in for the
+// kernel's mkdir/rmdir): every write it makes, its failures and its clean-up.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCgroupManager, type CgroupManager, type FixtureHooks } from '../../../agent/cgroups/index.js';
+import { fixtureTree, type FixtureTree } from './fixture-tree.js';
+
+const PARENT = 'berth-unit';
+
+async function setUp(t: { after(fn: () => void): void }, hooks?: (h: FixtureHooks) => FixtureHooks, extra: object = {}):
+  Promise<{ tree: FixtureTree; manager: CgroupManager; warnings: string[] }> {
+  const tree = fixtureTree('v2');
+  t.after(() => tree.cleanup());
+  const warnings: string[] = [];
+  const manager = await createCgroupManager({
+    root: tree.root, parent: PARENT, fixtureHooks: hooks ? hooks(tree.hooks) : tree.hooks,
+    logger: { warn: (_obj, msg) => warnings.push(msg) }, timeouts: { freezeMs: 200, killMs: 200, rmdirMs: 100 }, ...extra,
+  });
+  return { tree, manager, warnings };
+}
+
+test('v2 create: parent enables the offered controllers, limits land in the v2 files', async (t) => {
+  const { tree, manager } = await setUp(t);
+  assert.equal(manager.version, 'v2');
+  await manager.create('c1', {
+    memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, cpuQuotaUs: 50_000, cpuPeriodUs: 100_000, cpuShares: 512,
+    cpusetCpus: '0', cpusetMems: '0', pidsLimit: 64, blkioWeight: 500,
+  });
+  const read = (f: string): string => tree.read(`${PARENT}/c1/${f}`);
+  // One "+controller" write per controller: the last one stays in the plain file.
+  assert.equal(tree.read(`${PARENT}/cgroup.subtree_control`), '+pids');
+  assert.equal(read('memory.max'), String(256 << 20));
+  assert.equal(read('memory.swap.max'), String(256 << 20), 'swap.max is swap alone');
+  assert.equal(read('cpu.max'), '50000 100000');
+  assert.equal(read('cpu.weight'), '59');
+  assert.equal(read('cpuset.cpus'), '0');
+  assert.equal(read('cpuset.mems'), '0');
+  assert.equal(read('pids.max'), '64');
+  assert.equal(read('io.weight'), 'default 4950', 'no io.bfq.weight: io.weight rescaled');
+  assert.equal(manager.path('c1'), `/${PARENT}/c1`);
+  assert.deepEqual(manager.procsFiles('c1'), [join(tree.root, PARENT, 'c1/cgroup.procs')]);
+  assert.deepEqual(await manager.list(), ['c1']);
+});
+
+test('v2 create writes nothing it was not asked for, and unlimited values as max', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', { memoryBytes: 0, pidsLimit: 0, cpuQuotaUs: 0 });
+  assert.equal(tree.read(`${PARENT}/c1/memory.max`), 'max');
+  assert.equal(tree.read(`${PARENT}/c1/pids.max`), 'max');
+  assert.equal(tree.read(`${PARENT}/c1/cpu.max`), 'max 100000');
+  assert.equal(tree.read(`${PARENT}/c1/cpu.weight`), '100\n', 'untouched');
+  assert.equal(tree.read(`${PARENT}/c1/memory.swap.max`), 'max\n', 'untouched');
+});
+
+test('v2 io.bfq.weight takes the blkio weight unchanged when present', async (t) => {
+  const { tree, manager } = await setUp(t, (h) => ({ ...h, populate: (dir) => { h.populate(dir); writeFileSync(join(dir, 'io.bfq.weight'), '100\n'); } }));
+  await manager.create('c1', { blkioWeight: 300 });
+  assert.equal(tree.read(`${PARENT}/c1/io.bfq.weight`), '300');
+});
+
+test('v2 create is all-or-nothing: a failing write removes the cgroup and names the file', async (t) => {
+  const { tree, manager } = await setUp(t, (h) => ({ ...h, populate: (dir) => { h.populate(dir); if (dir.endsWith('/c1')) rmSync(join(dir, 'pids.max')); } }));
+  await assert.rejects(manager.create('c1', { memoryBytes: 1 << 20, pidsLimit: 10 }),
+    (err: any) => err.code === 'CGROUP_FAILED' && err.message === `open ${join(tree.root, PARENT, 'c1/pids.max')}: ENOENT (to write "10")`);
+  assert.equal(existsSync(join(tree.root, PARENT, 'c1')), false);
+  assert.ok(existsSync(join(tree.root, PARENT)), 'the parent stays: it is shared by every container');
+});
+
+test('v2 rejects a limit whose controller the parent is not offered, before making anything', async (t) => {
+  const { tree, manager } = await setUp(t, (h) => ({ ...h, populate: (dir) => { h.populate(dir); if (dir.endsWith(PARENT)) tree.write(`${PARENT}/cgroup.controllers`, 'cpu pids\n'); } }));
+  await assert.rejects(manager.create('c1', { memoryBytes: 1 << 20 }), /the memory controller is not available under .*berth-unit \(enabled: cpu pids\)/);
+  assert.equal(existsSync(join(tree.root, PARENT, 'c1')), false);
+  await manager.create('c2', { pidsLimit: 5 });
+  assert.equal(tree.read(`${PARENT}/c2/pids.max`), '5');
+});
+
+test('v2 create of an existing cgroup fails without removing it', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', {});
+  await assert.rejects(manager.create('c1', {}), /mkdir .*c1: EEXIST \(a cgroup named c1 already exists\)/);
+  assert.ok(existsSync(join(tree.root, PARENT, 'c1/cgroup.procs')));
+});
+
+test('v2 update: only the given fields; cpu.max keeps the period when only the quota changes', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', { cpuQuotaUs: 50_000, cpuPeriodUs: 200_000, memoryBytes: 1 << 20 });
+  tree.write(`${PARENT}/c1/cpu.max`, '50000 200000\n'); // the kernel reads back what was written
+  await manager.update('c1', { cpuQuotaUs: 20_000 });
+  assert.equal(tree.read(`${PARENT}/c1/cpu.max`), '20000 200000');
+  assert.equal(tree.read(`${PARENT}/c1/memory.max`), String(1 << 20));
+  await assert.rejects(manager.update('nope', { cpuQuotaUs: 20_000 }), /update \/berth-unit\/nope: the cgroup does not exist/);
+  await assert.rejects(manager.update('c1', { cpuShares: 1 }), { code: 'INVALID_SPEC' });
+});
+
+test('v2 freeze waits for cgroup.events frozen 1, and undoes the request on timeout', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', {});
+  await assert.rejects(manager.freeze('c1'), /cgroup.events still says frozen 0 200 ms after writing 1/);
+  assert.equal(tree.read(`${PARENT}/c1/cgroup.freeze`), '0', 'left running, not half-frozen');
+  tree.write(`${PARENT}/c1/cgroup.events`, 'populated 1\nfrozen 1\n');
+  await manager.freeze('c1');
+  assert.equal(tree.read(`${PARENT}/c1/cgroup.freeze`), '1');
+  tree.write(`${PARENT}/c1/cgroup.events`, 'populated 1\nfrozen 0\n');
+  await manager.thaw('c1');
+  assert.equal(tree.read(`${PARENT}/c1/cgroup.freeze`), '0');
+});
+
+test('v2 killAll writes cgroup.kill while pids remain and returns once cgroup.procs is empty; times out naming pids', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', {});
+  await manager.killAll('c1');
+  assert.equal(tree.read(`${PARENT}/c1/cgroup.kill`), '', 'an empty cgroup needs no kill');
+  // pid 2147483646 cannot exist (above pid_max), so signalling it is a harmless ESRCH.
+  tree.write(`${PARENT}/c1/cgroup.procs`, '2147483646\n');
+  await assert.rejects(manager.killAll('c1'), /kill \/berth-unit\/c1: pids 2147483646 still there after 200 ms/);
+  assert.equal(tree.read(`${PARENT}/c1/cgroup.kill`), '1');
+  tree.write(`${PARENT}/c1/cgroup.procs`, '');
+  await manager.killAll('c1');
+});
+
+test('v2 pids and destroy cover nested cgroups; destroy tolerates a missing cgroup', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', {});
+  const nested = join(tree.root, PARENT, 'c1/sub');
+  mkdirSync(nested);
+  tree.hooks.populate(nested);
+  tree.write(`${PARENT}/c1/cgroup.procs`, '20\n');
+  tree.write(`${PARENT}/c1/sub/cgroup.procs`, '10\n');
+  assert.deepEqual(await manager.pids('c1'), [10, 20]);
+  assert.deepEqual(await manager.pids('missing'), []);
+  await manager.destroy('c1');
+  assert.equal(existsSync(join(tree.root, PARENT, 'c1')), false);
+  await manager.destroy('c1');
+  assert.deepEqual(await manager.list(), []);
+});
+
+test('v2 destroy retries a busy rmdir until its deadline, then says so', async (t) => {
+  let busy = true;
+  const { manager } = await setUp(t, (h) => ({ ...h, remove: (dir) => { if (busy) throw Object.assign(new Error('busy'), { code: 'EBUSY' }); h.remove(dir); } }));
+  await manager.create('c1', {});
+  await assert.rejects(manager.destroy('c1'), /rmdir .*c1: EBUSY for 100 ms/);
+  busy = false;
+  await manager.destroy('c1');
+});
+
+test('v2 device rules are reported as not enforced (eBPF gap), not silently dropped', async (t) => {
+  const { manager, warnings } = await setUp(t);
+  await manager.create('c1', { devices: [{ allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }] });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /device rules are not enforced on cgroup v2/);
+});
+
+test('names are checked on every operation', async (t) => {
+  const { manager } = await setUp(t);
+  await assert.rejects(manager.create('../escape', {}), { code: 'INVALID_REQUEST' });
+  await assert.rejects(manager.destroy('..'), { code: 'INVALID_REQUEST' });
+  assert.throws(() => manager.procsFiles('a/b'), { code: 'INVALID_REQUEST' });
+  assert.throws(() => manager.statsReader('.'), { code: 'INVALID_REQUEST' });
+  await assert.rejects(createCgroupManager({ parent: '../x' }), { code: 'INVALID_REQUEST' });
+});

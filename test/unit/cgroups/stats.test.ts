@@ -1,0 +1,135 @@
+// The stats readers against the fixture trees: every CgroupStats figure, same meaning on v1 and v2.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { createCgroupManager, type CgroupStats } from '../../../agent/cgroups/index.js';
+import { fixtureTree } from './fixture-tree.js';
+
+// Both fixtures describe the same container in each version's own files.
+const common = {
+  cpu: { usageNs: 5_000_000_000, userNs: 3_000_000_000, systemNs: 1_500_000_000, periods: 100, throttledPeriods: 20, throttledNs: 400_000_000 },
+  memory: {
+    usageBytes: 104857600, workingSetBytes: 104857600 - 20971520, rssBytes: 62914560, cacheBytes: 41943040, swapBytes: 1048576,
+    mappedFileBytes: 4194304, maxUsageBytes: 125829120, failcnt: 7, limitBytes: 268435456, swapLimitBytes: 536870912,
+    reservationBytes: 0, pgfault: 12345, pgmajfault: 67,
+  },
+  pids: { current: 5, limit: 100 },
+  io: { readBytes: 5096, writeBytes: 10192, reads: 11, writes: 22 },
+  spec: { cpuQuotaUs: 50000, cpuPeriodUs: 100000, cpuShares: 512 },
+  pressure: { cpu: { someTotalUs: 1500, fullTotalUs: 500 }, memory: { someTotalUs: 2500, fullTotalUs: 700 }, io: { someTotalUs: 3500, fullTotalUs: 900 } },
+};
+
+test('v1 (hybrid) stats: cpuacct, cpu.stat, memory totals, oom_kill, pids, blkio, pressure from unified', async (t) => {
+  const tree = fixtureTree('v1');
+  t.after(() => tree.cleanup());
+  const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
+  const reader = manager.statsReader('c1');
+  t.after(() => reader.close());
+  const expected: CgroupStats = {
+    ...common,
+    cpu: { ...common.cpu, perCpuNs: [3_000_000_000, 2_000_000_000] },
+    memory: { ...common.memory, oomEvents: 2, oomKills: 2 },
+  };
+  assert.deepEqual(reader.read(), expected);
+});
+
+test('v2 stats: cpu.stat usec → ns, memory.stat anon/file, swap.max + max, memory.events, io.stat, pressure', async (t) => {
+  const tree = fixtureTree('v2');
+  t.after(() => tree.cleanup());
+  const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
+  const reader = manager.statsReader('c1');
+  t.after(() => reader.close());
+  const expected: CgroupStats = {
+    ...common,
+    cpu: { ...common.cpu, systemNs: 2_000_000_000 },
+    memory: { ...common.memory, oomEvents: 3, oomKills: 2 },
+    // cpu.weight 59 is what shares 512 became; weights are coarser than shares (every share in
+    // 511..521 maps to 59), so the way back lands at the top of that range.
+    spec: { ...common.spec, cpuShares: 521 },
+  };
+  assert.deepEqual(reader.read(), expected);
+});
+
+test('the reader re-reads the same open files: new content shows, the cgroup vanishing gives null', async (t) => {
+  const tree = fixtureTree('v2');
+  t.after(() => tree.cleanup());
+  const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
+  const reader = manager.statsReader('c1');
+  t.after(() => reader.close());
+  tree.write('berth/c1/memory.current', '1\n');
+  tree.write('berth/c1/memory.max', 'max\n');
+  const stats = reader.read()!;
+  assert.equal(stats.memory.usageBytes, 1);
+  assert.equal(stats.memory.workingSetBytes, 0, 'working set floors at 0 when inactive_file exceeds usage');
+  assert.equal(stats.memory.limitBytes, 0);
+  assert.equal(stats.memory.swapLimitBytes, 0, 'no memory limit: memory + swap is unlimited too');
+  // A plain file that was deleted still reads through its open fd; a cgroup directory that is gone
+  // answers ENODEV, which real kernels do (shown in the integration test). Here: a reader opened late.
+  rmSync(`${tree.root}/berth/c1`, { recursive: true });
+  const late = manager.statsReader('c1');
+  t.after(() => late.close());
+  assert.equal(late.read(), null);
+});
+
+test('a big memory.stat grows the shared buffer instead of being cut off', async (t) => {
+  const tree = fixtureTree('v1');
+  t.after(() => tree.cleanup());
+  const padding = Array.from({ length: 400 }, (_, i) => `padding_key_number_${i} ${i}`).join('\n');
+  tree.write('memory/berth/c1/memory.stat', `${padding}\ntotal_rss 4242\ntotal_inactive_file 0\n`);
+  const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
+  const reader = manager.statsReader('c1');
+  t.after(() => reader.close());
+  assert.ok(padding.length > 8192);
+  assert.equal(reader.read()!.memory.rssBytes, 4242);
+  assert.equal(reader.read()!.memory.rssBytes, 4242, 'second read with the grown buffer');
+});
+
+test('optional files missing (no memsw, no memory.peak, no pressure) leave 0 or absent, not errors', async (t) => {
+  const tree = fixtureTree('v2');
+  t.after(() => tree.cleanup());
+  for (const f of ['memory.peak', 'memory.swap.max', 'memory.swap.current', 'cpu.pressure', 'memory.pressure', 'io.pressure', 'cpu.weight']) {
+    rmSync(`${tree.root}/berth/c1/${f}`);
+  }
+  const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
+  const reader = manager.statsReader('c1');
+  t.after(() => reader.close());
+  const stats = reader.read()!;
+  assert.equal(stats.memory.maxUsageBytes, 0);
+  assert.equal(stats.memory.swapLimitBytes, 0);
+  assert.equal(stats.pressure, undefined);
+  assert.equal(stats.spec.cpuShares, 0);
+  assert.equal(stats.memory.usageBytes, 104857600);
+});
+
+test('v1 blkio: the first family with device lines wins (bfq empty → throttle)', async (t) => {
+  const tree = fixtureTree('v1');
+  t.after(() => tree.cleanup());
+  tree.write('blkio/berth/c1/blkio.bfq.io_service_bytes_recursive', '8:16 Read 7\n8:16 Write 9\nTotal 16\n');
+  tree.write('blkio/berth/c1/blkio.bfq.io_serviced_recursive', '8:16 Read 1\n8:16 Write 1\nTotal 2\n');
+  const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
+  const reader = manager.statsReader('c1');
+  t.after(() => reader.close());
+  assert.deepEqual(reader.read()!.io, { readBytes: 7, writeBytes: 9, reads: 1, writes: 1 });
+});
+
+test('a closed reader returns null and closing twice is harmless', async (t) => {
+  const tree = fixtureTree('v1');
+  t.after(() => tree.cleanup());
+  const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
+  assert.notEqual(reader.read(), null);
+  reader.close();
+  reader.close();
+  assert.equal(reader.read(), null);
+});
+
+test('v1 cpuacct.usage_all, where the kernel has it, gives ns user/system and per-CPU usage from one file', async (t) => {
+  const tree = fixtureTree('v1');
+  t.after(() => tree.cleanup());
+  tree.write('cpuacct/berth/c1/cpuacct.usage_all', 'cpu user system\n0 2000000000 1000000000\n1 1500000000 500000000\n');
+  const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
+  t.after(() => reader.close());
+  assert.deepEqual(reader.read()!.cpu, {
+    usageNs: 5_000_000_000, userNs: 3_500_000_000, systemNs: 1_500_000_000, perCpuNs: [3_000_000_000, 2_000_000_000],
+    periods: 100, throttledPeriods: 20, throttledNs: 400_000_000,
+  });
+});

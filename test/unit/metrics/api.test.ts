@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pino } from 'pino';
+import { buildServer } from '../../../agent/api/index.js';
+import { EventBus } from '../../../agent/events/index.js';
+import { BerthError } from '../../../agent/errors.js';
+import { createMetricsRegistry } from '../../../agent/metrics/index.js';
+import { createSnapshotStore } from '../../../agent/sampler/index.js';
+import type { ContainerInfo, Runtime } from '../../../agent/runtime/types.js';
+import type { ContainerSample, HostSample } from '../../../agent/sampler/types.js';
+import { makeInfo, makeStats } from '../sampler/fakes.js';
+
+function setup(t: { after(fn: () => unknown): void }, listener: 'unix' | 'tcp' = 'unix') {
+  const containers: ContainerInfo[] = [makeInfo('aaaa')];
+  const runtime = {
+    list: () => containers,
+    get: (idOrName: string) => {
+      const c = containers.find((x) => x.id === idOrName || x.name === idOrName);
+      if (!c) throw new BerthError('NOT_FOUND', `no such container: ${idOrName}`);
+      return c;
+    },
+  } as unknown as Runtime;
+  const snapshot = createSnapshotStore(10);
+  const metrics = createMetricsRegistry({ store: snapshot, runtime });
+  const facts = { version: '0', startedAt: '', stateDir: '', cgroupVersion: 'v1', cgroupParent: 'berth', rulesDir: '', socket: '', listen: '', sampleIntervalMs: 1000 };
+  const app = buildServer({ runtime, events: new EventBus(), logger: pino({ level: 'silent' }), facts, listener, snapshot, metrics });
+  t.after(() => { metrics.close(); return app.close(); });
+  const host = (time: number) => ({ time, cpuCores: 2, memoryTotalBytes: 1 << 30, agent: { sampleDurationSeconds: 0.001 } }) as HostSample;
+  for (let i = 1; i <= 3; i++) {
+    const sample = { id: 'aaaa', name: 'c-aaaa', image: 'img', cgroup: '/berth/aaaa', time: i, stats: makeStats({ memory: { workingSetBytes: i } }),
+      cpu: { cores: 0, percent: 0, throttledRatio: 0 }, network: [], processes: 1, threads: 1, namespaces: [] } as ContainerSample;
+    snapshot.record({ time: i, samples: [sample], host: host(i) });
+  }
+  return app;
+}
+
+test('GET /metrics answers Prometheus text on the TCP listener without a token', async (t) => {
+  const app = setup(t, 'tcp');
+  const r = await app.inject({ method: 'GET', url: '/metrics' });
+  assert.equal(r.statusCode, 200);
+  assert.equal(r.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+  assert.match(r.body, /^container_memory_working_set_bytes\{id="\/berth\/aaaa",name="c-aaaa",image="img"\} 3$/m);
+});
+
+test('GET /v1/containers/:id/stats gives the recent history by id or name, limit bounds it', async (t) => {
+  const app = setup(t);
+  const all = await app.inject({ method: 'GET', url: '/v1/containers/c-aaaa/stats' });
+  assert.equal(all.statusCode, 200);
+  assert.deepEqual(all.json().samples.map((s: ContainerSample) => s.stats.memory.workingSetBytes), [1, 2, 3]);
+  const two = await app.inject({ method: 'GET', url: '/v1/containers/aaaa/stats?limit=2' });
+  assert.deepEqual(two.json().samples.map((s: ContainerSample) => s.time), [2, 3]);
+  const bad = await app.inject({ method: 'GET', url: '/v1/containers/aaaa/stats?limit=0' });
+  assert.equal(bad.statusCode, 400);
+  const missing = await app.inject({ method: 'GET', url: '/v1/containers/nope/stats' });
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().error.code, 'NOT_FOUND');
+});
+
+test('GET /v1/stats gives the host and every latest sample; GET /v1/containers/:id carries `sample`', async (t) => {
+  const app = setup(t);
+  const r = (await app.inject({ method: 'GET', url: '/v1/stats' })).json();
+  assert.equal(r.host.time, 3);
+  assert.deepEqual(r.containers.map((s: ContainerSample) => [s.id, s.time]), [['aaaa', 3]]);
+  const info = (await app.inject({ method: 'GET', url: '/v1/containers/aaaa' })).json();
+  assert.equal(info.sample.time, 3);
+  assert.equal(info.sample.stats.memory.workingSetBytes, 3);
+});

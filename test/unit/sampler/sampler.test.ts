@@ -1,0 +1,155 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSampler } from '../../../agent/sampler/index.js';
+import type { ContainerInfo } from '../../../agent/runtime/types.js';
+import { FakeClock, makeInfo, makeStats, recordingLogger, ScriptedReader } from './fakes.js';
+
+const PROC = join(import.meta.dirname, '../../fixtures/proc');
+
+function setup(t: { after(fn: () => void): void }) {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-sampler-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const readers = new Map<string, ScriptedReader>();
+  let containers: ContainerInfo[] = [];
+  const clock = new FakeClock();
+  const { logger, lines } = recordingLogger();
+  const procsFile = (id: string) => join(dir, `${id}.procs`);
+  const sampler = createSampler({
+    runtime: { list: () => containers },
+    cgroups: {
+      statsReader: (id) => { const r = new ScriptedReader(); readers.set(id, r); return r; },
+      procsFiles: (id) => [procsFile(id)],
+    },
+    intervalMs: 1000, procRoot: PROC, historySize: 10, logger, clock,
+    agentUsage: () => ({ cpuSecondsTotal: 1.5, rssBytes: 4096 }),
+  });
+  t.after(() => sampler.stop());
+  const add = (id: string, pids = '4242\n', over: Partial<ContainerInfo> = {}) => {
+    writeFileSync(procsFile(id), pids);
+    containers = [...containers, makeInfo(id, over)];
+  };
+  const remove = (id: string) => { containers = containers.filter((c) => c.id !== id); };
+  return { sampler, readers, clock, add, remove, lines, procsFile };
+}
+
+test('cpu cores and throttled ratio derive from two ticks on the monotonic clock', async (t) => {
+  const { sampler, readers, clock, add } = setup(t);
+  add('a');
+  await sampler.tickNow();
+  const r = readers.get('a')!;
+  assert.equal(sampler.store.latest('a')!.cpu.cores, 0, 'first sample has no rate');
+  r.next = makeStats({ cpu: { usageNs: 250e6, periods: 10, throttledPeriods: 4 }, spec: { cpuQuotaUs: 50000 } });
+  clock.advance(500);
+  clock.wall += 60_000; // a wall-clock jump must not change the rate
+  await sampler.tickNow();
+  const s = sampler.store.latest('a')!;
+  assert.equal(s.cpu.cores, 0.5);
+  assert.equal(s.cpu.percent, 50);
+  assert.equal(s.cpu.throttledRatio, 0.4);
+  assert.equal(s.time, clock.wall);
+});
+
+test('a sample carries identity, network (lo kept), processes, threads and namespaces', async (t) => {
+  const { sampler, readers, add } = setup(t);
+  add('a', '4242\n4250\n4251\n');
+  await sampler.tickNow();
+  readers.get('a')!.next = makeStats({ pids: { current: 7, limit: 100 } });
+  await sampler.tickNow();
+  const s = sampler.store.latest('a')!;
+  assert.deepEqual([s.id, s.name, s.image, s.cgroup], ['a', 'c-a', 'busybox:test', '/berth/a']);
+  assert.deepEqual(s.network.map((i) => i.name), ['lo', 'eth0']);
+  assert.equal(s.network[1].rxBytes, 1048576);
+  assert.equal(s.processes, 3);
+  assert.equal(s.threads, 7, 'threads = pids.current');
+  assert.equal(s.namespaces.length, 8);
+  assert.deepEqual(s.namespaces.filter((n) => !n.hostShared).map((n) => n.type), ['pid', 'net', 'mnt', 'uts', 'ipc', 'cgroup']);
+  const host = sampler.store.host()!;
+  assert.equal(host.cpuCores, 2);
+  assert.equal(host.containersRunning, 1);
+  assert.equal(host.memoryTotalBytes, 24683620 * 1024);
+  assert.deepEqual(host.agent, { cpuSecondsTotal: 1.5, rssBytes: 4096, sampleDurationSeconds: 0 });
+});
+
+test('a container that vanishes mid-sample is skipped, the others still sampled, readers closed when it leaves', async (t) => {
+  const { sampler, readers, add, remove, lines } = setup(t);
+  add('a');
+  add('b');
+  await sampler.tickNow();
+  assert.equal(sampler.store.all().length, 2);
+  readers.get('a')!.next = null; // cgroup gone between list() and read()
+  await sampler.tickNow();
+  assert.deepEqual(sampler.store.all().map((s) => s.id), ['b']);
+  assert.equal(lines.length, 0, 'a vanished cgroup is expected, not logged');
+  remove('a');
+  await sampler.tickNow();
+  assert.equal(readers.get('a')!.closed, true);
+  assert.equal(readers.get('b')!.closed, false);
+});
+
+test('a failing read is logged once, keeps the history, and recovers', async (t) => {
+  const { sampler, readers, add, lines } = setup(t);
+  add('a');
+  await sampler.tickNow();
+  const r = readers.get('a')!;
+  r.next = new Error('read /sys/fs/cgroup/memory/berth/a/memory.stat: EIO');
+  await sampler.tickNow();
+  await sampler.tickNow();
+  assert.equal(lines.filter((l) => l.includes('c-a')).length, 1);
+  assert.equal(sampler.store.history('a').length, 1, 'history kept while the container still runs');
+  r.next = makeStats();
+  await sampler.tickNow();
+  assert.equal(sampler.store.history('a').length, 2);
+});
+
+test('containers that are not running (or have no pid) are not sampled', async (t) => {
+  const { sampler, add } = setup(t);
+  add('a', '', { status: 'exited', pid: 0 });
+  add('b', '', { status: 'created', pid: 0 });
+  add('c', '', { status: 'paused' });
+  await sampler.tickNow();
+  assert.deepEqual(sampler.store.all().map((s) => s.id), ['c']);
+});
+
+test('the scheduled loop ticks until stopped', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-sampler-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const sampler = createSampler({
+    runtime: { list: () => [] }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [] },
+    intervalMs: 10, procRoot: PROC, logger: recordingLogger().logger,
+  });
+  const ticks: number[] = [];
+  sampler.store.subscribe((tick) => ticks.push(tick.time));
+  sampler.start();
+  const { waitFor } = await import('../../helpers/wait.js');
+  await waitFor('three ticks', () => ticks.length >= 3, { timeoutMs: 5000 });
+  sampler.stop();
+  const n = ticks.length;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(ticks.length, n);
+  assert.throws(() => createSampler({ runtime: { list: () => [] }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [] },
+    intervalMs: 0, logger: recordingLogger().logger }), /interval: must be at least 10 ms, got 0/);
+});
+
+test('a tick over many containers yields to the event loop between slices; stop mid-tick records nothing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-sampler-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const containers = ['a', 'b', 'c'].map((id) => makeInfo(id));
+  const sampler = createSampler({
+    runtime: { list: () => containers }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [] },
+    intervalMs: 1000, procRoot: PROC, logger: recordingLogger().logger, sliceSize: 1,
+  });
+  t.after(() => sampler.stop());
+  let otherWorkRan = false;
+  const ticked = sampler.tickNow();
+  setImmediate(() => { otherWorkRan = sampler.store.all().length === 0; });
+  await ticked;
+  assert.equal(otherWorkRan, true, 'other work ran while the tick was in progress');
+  assert.equal(sampler.store.all().length, 3);
+  const second = sampler.tickNow();
+  sampler.stop();
+  await second;
+  assert.equal(sampler.store.hostHistory().length, 1, 'the interrupted tick was not recorded');
+});
