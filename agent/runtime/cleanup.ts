@@ -5,11 +5,13 @@ import type { RuntimeContext } from './context.js';
 import { isShimProcess } from './shim.js';
 
 export async function killLeftovers(ctx: RuntimeContext, cgroupName: string, pids: { shimPid: number }): Promise<void> {
-  if ((await ctx.cgroups.list()).includes(cgroupName)) {
+  // pids() is [] for a missing cgroup, destroy() accepts one; killing is skipped when nothing is
+  // left (the common case: an exited container), which saves a freeze/kill/thaw round.
+  if ((await ctx.cgroups.pids(cgroupName)).length > 0) {
     await ctx.cgroups.thaw(cgroupName).catch(() => undefined); // a frozen cgroup cannot die; thaw is harmless otherwise
     await ctx.cgroups.killAll(cgroupName);
-    await ctx.cgroups.destroy(cgroupName);
   }
+  await ctx.cgroups.destroy(cgroupName);
   if (await isShimProcess(pids.shimPid)) signal(pids.shimPid, 'SIGKILL');
 }
 
