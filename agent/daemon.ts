@@ -12,6 +12,9 @@ import { buildServer, listenTcp, listenUnix, type AgentFacts, type ServerDeps } 
 import { findPackageInfo } from './package-info.js';
 import { createSampler } from './sampler/index.js';
 import { createMetricsRegistry } from './metrics/index.js';
+import { createPolicyEngine } from './policy/index.js';
+import { StreamHub } from './stream/index.js';
+import { join } from 'node:path';
 
 export interface Daemon {
   facts: AgentFacts;
@@ -24,10 +27,13 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
   const close = async () => { for (const c of closers.reverse()) await c().catch((err: unknown) => logger.error({ err }, 'drain step failed')); };
   try {
     const events = new EventBus();
+    // Created before the runtime, which calls its admit hook; started once the sampler exists.
+    const policy = createPolicyEngine({ rulesDir: config.rulesDir || undefined, events, stateDir: config.stateDir,
+      logger: logger.child({ part: 'policy' }) });
     const cgroups = await createCgroupManager({ parent: config.cgroupParent, logger: logger.child({ part: 'cgroups' }) });
     const runtime = createRuntime({
       stateDir: config.stateDir, cgroups, events, logger: logger.child({ part: 'runtime' }), shimPath: config.shimPath,
-      hostCpus: availableParallelism(),
+      hostCpus: availableParallelism(), admit: policy.admit,
     });
     closers.push(() => runtime.close());
     await runtime.recover();
@@ -42,8 +48,16 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
     const metrics = createMetricsRegistry({ store: sampler.store, runtime,
       build: { version: facts.version, node_version: process.version, cgroup_version: cgroups.version } });
     closers.push(async () => metrics.close());
+    policy.metrics.register(metrics);
+    await policy.start({ runtime, store: sampler.store });
+    closers.push(() => policy.stop());
     sampler.start();
-    const deps: Omit<ServerDeps, 'listener'> = { runtime, events, logger, facts, snapshot: sampler.store, metrics };
+    const stream = new StreamHub({ store: sampler.store, events, runtime, intervalMs: config.sampleIntervalMs,
+      version: facts.version, logger: logger.child({ part: 'stream' }) });
+    stream.start();
+    closers.push(async () => stream.stop());
+    const dashboardDir = join(findPackageInfo().root, 'dist/dashboard');
+    const deps: Omit<ServerDeps, 'listener'> = { runtime, events, logger, facts, snapshot: sampler.store, metrics, stream, dashboardDir, policy };
 
     const unix = buildServer({ ...deps, listener: 'unix' });
     closers.push(() => unix.close());

@@ -38,7 +38,8 @@ function buildAgent() {
 function buildDashboard() {
   const out = join(root, 'dist/dashboard');
   mkdirSync(out, { recursive: true });
-  run('the dashboard bundle', process.execPath, [join(root, 'node_modules/esbuild/bin/esbuild'),
+  // bin/esbuild is the native binary after esbuild's install step (a node script without it): run it directly.
+  run('the dashboard bundle', join(root, 'node_modules/esbuild/bin/esbuild'), [
     'dashboard/src/main.ts', '--bundle', '--minify', '--sourcemap', '--target=es2022', '--format=esm',
     `--outfile=${join(out, 'app.js')}`, '--log-level=warning']);
   for (const f of readdirSync(join(root, 'dashboard'))) {

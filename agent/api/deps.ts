@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime/types.js';
 import type { SnapshotStore } from '../sampler/types.js';
 import type { MetricsRegistry } from '../metrics/index.js';
 import type { PolicyEngine } from '../policy/index.js';
+import type { StreamHub } from '../stream/index.js';
 
 /** Static facts about the running agent, for GET /v1/version and GET /v1/info. */
 export interface AgentFacts {
@@ -38,4 +39,8 @@ export interface ServerDeps {
   metrics?: MetricsRegistry;
   /** The policy engine: serves /v1/policies, /v1/policies/evaluate and /v1/policies/report when present. */
   policy?: PolicyEngine;
+  /** The websocket hub: serves GET /v1/stream when present (one hub shared by both listeners). */
+  stream?: StreamHub;
+  /** The built dashboard (dist/dashboard): served at / when present. */
+  dashboardDir?: string;
 }

@@ -9,6 +9,10 @@ import { healthPlugin } from './plugins/health.js';
 import { systemPlugin } from './plugins/system.js';
 import { containersPlugin } from './plugins/containers.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { policiesPlugin } from './plugins/policies.js';
+import { eventsPlugin } from './plugins/events.js';
+import { streamPlugin } from './plugins/stream.js';
+import { dashboardPlugin } from './plugins/dashboard.js';
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = fastify({
@@ -32,6 +36,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.register(systemPlugin, deps);
   app.register(containersPlugin, deps);
   if (deps.metrics || deps.snapshot) app.register(metricsPlugin, deps);
+  if (deps.policy) app.register(policiesPlugin, deps);
+  app.register(eventsPlugin, deps);
+  if (deps.stream) app.register(streamPlugin, { hub: deps.stream });
+  if (deps.dashboardDir) app.register(dashboardPlugin, { dir: deps.dashboardDir });
   // Optional parts register here, one line each, e.g.:
   //   if (deps.policy) app.register(policiesPlugin, deps);
   return app;

@@ -17,7 +17,9 @@ import { unpause } from './unpause.js';
 import { version } from './version.js';
 import { info } from './info.js';
 import { stats } from './stats.js';
+import { policy } from './policy.js';
+import { events } from './events.js';
 
 export const COMMANDS: Command[] = [
-  run, create, start, ps, inspect, logs, stop, kill, rm, wait, exec, pause, unpause, version, info, stats,
+  run, create, start, ps, inspect, logs, stop, kill, rm, wait, exec, pause, unpause, version, info, stats, policy, events,
 ];

@@ -33,13 +33,17 @@ export interface PolicyEngineOptions {
   debounceMs?: number;
 }
 
+/** Parts that may be created after the engine (the runtime needs the engine's admit hook). */
+export interface EngineParts { runtime?: Runtime; store?: SnapshotStore }
+
 export interface ReloadResult { ok: boolean; changed: boolean; error?: string }
 
 export interface PolicyEngine {
   admit: AdmitHook;
   /** Dry run: what admission would decide, without events, audit or metrics. */
   evaluate(spec: ResolvedSpec): AdmissionOutcome;
-  start(): Promise<void>;
+  /** Loads the rules (throws if they do not load), starts watching and evaluating samples. */
+  start(parts?: EngineParts): Promise<void>;
   stop(): Promise<void>;
   reload(): ReloadResult;
   report(): PolicyReport;
@@ -63,9 +67,11 @@ class Engine implements PolicyEngine {
   private lastError?: string;
   private unsubscribe?: () => void;
   private watcher?: FolderWatch;
+  private runtime?: Runtime;
 
   constructor(private readonly opts: PolicyEngineOptions) {
     this.clock = opts.clock ?? Date.now;
+    this.runtime = opts.runtime;
     this.audit = createAuditLog(opts.stateDir, opts.logger, this.clock);
   }
 
@@ -84,7 +90,9 @@ class Engine implements PolicyEngine {
     return evaluateAdmission(this.set, this.cel, spec, this.clock());
   }
 
-  async start(): Promise<void> {
+  async start(parts: EngineParts = {}): Promise<void> {
+    this.runtime = parts.runtime ?? this.runtime;
+    const store = parts.store ?? this.opts.store;
     const { rulesDir } = this.opts;
     if (rulesDir) {
       const first = this.reload();
@@ -95,7 +103,7 @@ class Engine implements PolicyEngine {
       }
     }
     this.updateRuleGauges();
-    this.unsubscribe = this.opts.store?.subscribe((tick) => this.onTick(tick));
+    this.unsubscribe = store?.subscribe((tick) => this.onTick(tick));
   }
 
   async stop(): Promise<void> {
@@ -145,7 +153,7 @@ class Engine implements PolicyEngine {
   }
 
   report(): PolicyReport {
-    const containers = this.opts.runtime?.list(true) ?? [];
+    const containers = this.runtime?.list(true) ?? [];
     return buildReport(this.set, this.cel, this.table, containers, this.clock());
   }
 
@@ -165,7 +173,7 @@ class Engine implements PolicyEngine {
 
   private onTick(tick: SampleTick): void {
     if (!this.set.policies.some((p) => p.runtime.length > 0)) return;
-    const infos = new Map<string, ContainerInfo>((this.opts.runtime?.list() ?? []).map((c) => [c.id, c]));
+    const infos = new Map<string, ContainerInfo>((this.runtime?.list() ?? []).map((c) => [c.id, c]));
     const inputs: RuntimeInput[] = [];
     for (const sample of tick.samples) {
       const info = infos.get(sample.id);
@@ -226,7 +234,7 @@ class Engine implements PolicyEngine {
     const action = enforcement === 'enforce' ? d.rule.action : 'alert';
     const result = enforcement === 'audit' && d.rule.action !== 'alert'
       ? { outcome: 'skipped' as const, detail: `audit mode: would ${d.rule.action}` }
-      : await runAction(this.opts.runtime, { action, containerId: d.containerId, policy: d.policy.name, rule: d.rule.name,
+      : await runAction(this.runtime, { action, containerId: d.containerId, policy: d.policy.name, rule: d.rule.name,
         message: d.message, throttleCpus: d.rule.throttleCpus });
     const labels = { policy: d.policy.name, rule: d.rule.name, action, outcome: result.outcome };
     this.metrics.actions.inc(labels);

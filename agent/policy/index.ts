@@ -1,7 +1,7 @@
 // The policy folder's public face: the engine for daemon.ts, and the pure pieces the CLI
 // (`berth policy check|test`) and the API plugin use.
 export { createPolicyEngine } from './engine.js';
-export type { PolicyEngine, PolicyEngineOptions, ReloadResult } from './engine.js';
+export type { EngineParts, PolicyEngine, PolicyEngineOptions, ReloadResult } from './engine.js';
 export { createCelEnv, CelCompileError } from './cel.js';
 export type { CelEnv } from './cel.js';
 export { loadPolicyDir, loadPolicyFiles, listPolicyFiles, PolicyLoadError } from './load.js';

@@ -2,11 +2,12 @@
 // which instances changed state (for events, actions, audit) and how many evaluations ran.
 // A container the policy's match excludes, or an exception exempts, counts as "condition false",
 // so a rule that stops applying resolves like one whose condition cleared.
+// Hot path (rules × containers every tick): keys and counters are prepared once per tick.
 import type { ResolvedSpec } from '../runtime/types.js';
-import { matchSkipReason, safeEvaluate, violationMessage } from './admission.js';
+import { matchSkipReason, violationMessage } from './admission.js';
 import type { CelEnv, CelValue, CelVars } from './cel.js';
 import { findException } from './exceptions.js';
-import { AlertTable, step, stepError, type AlertInstance, type Transition } from './runtime.js';
+import { AlertTable, ruleKey, step, stepError, type AlertInstance, type Transition } from './runtime.js';
 import { formatDuration, type Policy, type PolicySet, type RuntimeRule } from './schema.js';
 
 /** One container at one tick; `sample` is the typed CEL value (CelEnv.sample), `time` its ms time. */
@@ -35,58 +36,58 @@ export interface TickContext {
   now: number;
 }
 
+interface RuleEntry { policy: Policy; rule: RuntimeRule; key: string; count: RuleCount }
+
 export function evaluateRuntimeTick(ctx: TickContext, inputs: readonly RuntimeInput[]): TickResult {
   const decisions: RuntimeDecision[] = [];
-  const counts = new Map<string, RuleCount>();
-  const policies = ctx.set.policies.filter((p) => p.runtime.length > 0);
+  const byPolicy = ctx.set.policies.filter((p) => p.runtime.length > 0).map((policy) => ({
+    policy,
+    rules: policy.runtime.map((rule): RuleEntry => ({ policy, rule, key: ruleKey(policy.name, rule.name),
+      count: { policy: policy.name, rule: rule.name, evaluations: 0, errors: 0 } })),
+  }));
+  const hasExceptions = ctx.set.exceptions.length > 0;
   for (const input of inputs) {
     const vars: CelVars = { container: ctx.containerValue(input.spec), sample: input.sample };
-    for (const policy of policies) {
+    for (const { policy, rules } of byPolicy) {
       const applies = matchSkipReason(policy, vars) === undefined;
-      for (const rule of policy.runtime) {
-        const count = countFor(counts, policy.name, rule.name);
-        const decision = evaluateOne(ctx, policy, rule, input, vars, applies, count);
+      for (const entry of rules) {
+        const exempt = hasExceptions && findException(ctx.set.exceptions, policy.name, entry.rule.name,
+          { name: input.name, labels: input.spec.labels }, ctx.now) !== undefined;
+        const decision = evaluateOne(ctx, entry, input, vars, applies && !exempt);
         if (decision) decisions.push(decision);
       }
     }
   }
   ctx.table.retain(new Set(inputs.map((i) => i.id)));
-  return { decisions, counts: [...counts.values()] };
+  return { decisions, counts: byPolicy.flatMap((p) => p.rules.map((r) => r.count)) };
 }
 
-function evaluateOne(ctx: TickContext, policy: Policy, rule: RuntimeRule, input: RuntimeInput, vars: CelVars,
-  applies: boolean, count: RuleCount): RuntimeDecision | undefined {
-  const prev = ctx.table.get(policy.name, rule.name, input.id);
-  const now = input.time;
-  const exempt = findException(ctx.set.exceptions, policy.name, rule.name, { name: input.name, labels: input.spec.labels }, ctx.now);
+function evaluateOne(ctx: TickContext, entry: RuleEntry, input: RuntimeInput, vars: CelVars, applies: boolean): RuntimeDecision | undefined {
+  const { policy, rule, key, count } = entry;
+  const prev = ctx.table.getByKey(input.id, key);
   let holds = false;
-  if (applies && !exempt) {
+  if (applies) {
     count.evaluations++;
-    const evaluated = safeEvaluate(rule.condition, vars);
-    if (evaluated.error !== undefined) {
+    try {
+      holds = rule.condition.evaluate(vars) === true;
+    } catch (err) {
       count.errors++;
-      const instance = stepError(prev, evaluated.error, now);
-      ctx.table.set(policy.name, rule.name, input.id, instance);
-      if (prev.lastError === evaluated.error) return undefined; // reported when it started
-      return decision(policy, rule, input, [], instance, `condition failed: ${evaluated.error}`, evaluated.error);
+      const error = String((err as Error).message ?? err).split('\n')[0];
+      const instance = stepError(prev, error);
+      ctx.table.setByKey(input.id, key, instance);
+      if (prev.lastError === error) return undefined; // reported when it started
+      return decision(entry, input, [], instance, `condition failed: ${error}`, error);
     }
-    holds = evaluated.value === true;
   }
-  const { next, transitions } = step(prev, holds, now, rule);
-  ctx.table.set(policy.name, rule.name, input.id, next);
+  const transitions: Transition[] = [];
+  const next = step(prev, holds, input.time, rule, transitions);
+  if (next !== prev) ctx.table.setByKey(input.id, key, next);
   if (transitions.length === 0) return undefined;
   const fallback = `${rule.condition.source} held${rule.forMs > 0 ? ` for ${formatDuration(rule.forMs)}` : ''}`;
-  return decision(policy, rule, input, transitions, next, violationMessage(rule, vars, fallback));
+  return decision(entry, input, transitions, next, violationMessage(rule, vars, fallback));
 }
 
-function decision(policy: Policy, rule: RuntimeRule, input: RuntimeInput, transitions: Transition[], instance: AlertInstance,
+function decision(entry: RuleEntry, input: RuntimeInput, transitions: Transition[], instance: AlertInstance,
   message: string, error?: string): RuntimeDecision {
-  return { policy, rule, containerId: input.id, containerName: input.name, transitions, instance, message, error };
-}
-
-function countFor(counts: Map<string, RuleCount>, policy: string, rule: string): RuleCount {
-  const key = `${policy}/${rule}`;
-  let c = counts.get(key);
-  if (!c) counts.set(key, (c = { policy, rule, evaluations: 0, errors: 0 }));
-  return c;
+  return { policy: entry.policy, rule: entry.rule, containerId: input.id, containerName: input.name, transitions, instance, message, error };
 }

@@ -14,84 +14,110 @@ export interface AlertInstance {
   firedAt?: number;
   resolvedAt?: number;
   keepFiringSince?: number; // when a firing instance's condition turned false
-  lastEvalAt?: number;
   lastError?: string;       // the last evaluation error, cleared by a successful one
 }
 
 export interface Transition { from: AlertState; to: AlertState; at: number }
 export interface Timing { forMs: number; keepFiringForMs: number }
 
+const INACTIVE: AlertInstance = Object.freeze({ state: 'inactive' }) as AlertInstance;
+
 export function newInstance(): AlertInstance {
-  return { state: 'inactive' };
+  return INACTIVE;
 }
 
-/** One evaluation: returns the next instance and the transitions it went through (0, 1 or 2). */
-export function step(prev: AlertInstance, holds: boolean, now: number, timing: Timing): { next: AlertInstance; transitions: Transition[] } {
-  const transitions: Transition[] = [];
-  const next: AlertInstance = { ...prev, lastEvalAt: now, lastError: undefined };
-  const go = (to: AlertState) => { transitions.push({ from: next.state, to, at: now }); next.state = to; };
+/**
+ * One evaluation: returns the next instance and appends the transitions it went through (0, 1
+ * or 2) to `out`. Instances are immutable; when nothing changes the same object comes back (the
+ * common case on every tick, so a tick over thousands of containers allocates almost nothing).
+ */
+export function step(prev: AlertInstance, holds: boolean, now: number, timing: Timing, out: Transition[] = []): AlertInstance {
+  if (prev.lastError === undefined) {
+    if (!holds && (prev.state === 'inactive' || prev.state === 'resolved')) return prev;
+    if (holds && prev.state === 'firing' && prev.keepFiringSince === undefined) return prev;
+  }
+  const next: AlertInstance = { ...prev, lastError: undefined };
   if (holds) {
     next.keepFiringSince = undefined;
     if (next.state === 'inactive' || next.state === 'resolved') {
-      go('pending');
-      next.activeAt = now;
-      next.firedAt = undefined;
-      next.resolvedAt = undefined;
+      out.push({ from: next.state, to: 'pending', at: now });
+      Object.assign(next, { state: 'pending', activeAt: now, firedAt: undefined, resolvedAt: undefined });
     }
     if (next.state === 'pending' && now - (next.activeAt ?? now) >= timing.forMs) {
-      go('firing');
-      next.firedAt = now;
+      out.push({ from: 'pending', to: 'firing', at: now });
+      Object.assign(next, { state: 'firing', firedAt: now });
     }
   } else if (next.state === 'pending') {
-    go('inactive');
-    next.activeAt = undefined;
+    out.push({ from: 'pending', to: 'inactive', at: now });
+    Object.assign(next, { state: 'inactive', activeAt: undefined });
   } else if (next.state === 'firing') {
     next.keepFiringSince ??= now;
     if (now - next.keepFiringSince >= timing.keepFiringForMs) {
-      go('resolved');
-      next.resolvedAt = now;
-      next.keepFiringSince = undefined;
+      out.push({ from: 'firing', to: 'resolved', at: now });
+      Object.assign(next, { state: 'resolved', resolvedAt: now, keepFiringSince: undefined });
     }
   }
-  return { next, transitions };
+  return next;
 }
 
 /** An evaluation error leaves the state as it was (like a failed Prometheus rule query). */
-export function stepError(prev: AlertInstance, error: string, now: number): AlertInstance {
-  return { ...prev, lastEvalAt: now, lastError: error };
+export function stepError(prev: AlertInstance, error: string): AlertInstance {
+  return prev.lastError === error ? prev : { ...prev, lastError: error };
 }
 
-/** All instances, keyed by policy, rule and container; forgets containers that are gone. */
-export class AlertTable {
-  private readonly instances = new Map<string, { policy: string; rule: string; containerId: string; instance: AlertInstance }>();
+/** `policy/rule`: the key of a rule in the table. */
+export function ruleKey(policy: string, rule: string): string {
+  return `${policy}/${rule}`;
+}
 
-  private static key(policy: string, rule: string, containerId: string): string {
-    return `${policy}\u0000${rule}\u0000${containerId}`;
-  }
+/**
+ * All instances, per container then per rule; forgets containers that are gone. Inactive
+ * instances are not stored (absent = inactive).
+ */
+export class AlertTable {
+  private readonly byContainer = new Map<string, Map<string, AlertInstance>>();
 
   get(policy: string, rule: string, containerId: string): AlertInstance {
-    return this.instances.get(AlertTable.key(policy, rule, containerId))?.instance ?? newInstance();
+    return this.getByKey(containerId, ruleKey(policy, rule));
+  }
+
+  getByKey(containerId: string, key: string): AlertInstance {
+    return this.byContainer.get(containerId)?.get(key) ?? INACTIVE;
   }
 
   set(policy: string, rule: string, containerId: string, instance: AlertInstance): void {
-    this.instances.set(AlertTable.key(policy, rule, containerId), { policy, rule, containerId, instance });
+    this.setByKey(containerId, ruleKey(policy, rule), instance);
+  }
+
+  setByKey(containerId: string, key: string, instance: AlertInstance): void {
+    let rules = this.byContainer.get(containerId);
+    if (instance === INACTIVE) { rules?.delete(key); return; }
+    if (!rules) this.byContainer.set(containerId, (rules = new Map()));
+    rules.set(key, instance);
   }
 
   /** Drops every instance of containers not in `alive` (a vanished container resets its rules). */
   retain(alive: ReadonlySet<string>): void {
-    for (const [k, v] of this.instances) if (!alive.has(v.containerId)) this.instances.delete(k);
+    for (const id of this.byContainer.keys()) if (!alive.has(id)) this.byContainer.delete(id);
   }
 
-  /** Drops instances of rules that no longer exist after a reload. */
+  /** Drops instances of rules that no longer exist after a reload (keys as ruleKey()). */
   retainRules(rules: ReadonlySet<string>): void {
-    for (const [k, v] of this.instances) if (!rules.has(`${v.policy}/${v.rule}`)) this.instances.delete(k);
+    for (const m of this.byContainer.values()) for (const k of m.keys()) if (!rules.has(k)) m.delete(k);
   }
 
   forContainer(containerId: string): Array<{ policy: string; rule: string; instance: AlertInstance }> {
-    return [...this.instances.values()].filter((v) => v.containerId === containerId);
+    return [...(this.byContainer.get(containerId) ?? new Map<string, AlertInstance>())].map(([k, instance]) => ({ ...splitKey(k), instance }));
   }
 
   all(): Array<{ policy: string; rule: string; containerId: string; instance: AlertInstance }> {
-    return [...this.instances.values()];
+    const out: Array<{ policy: string; rule: string; containerId: string; instance: AlertInstance }> = [];
+    for (const [containerId, m] of this.byContainer) for (const [k, instance] of m) out.push({ ...splitKey(k), containerId, instance });
+    return out;
   }
+}
+
+function splitKey(key: string): { policy: string; rule: string } {
+  const i = key.indexOf('/');
+  return { policy: key.slice(0, i), rule: key.slice(i + 1) };
 }

@@ -36,7 +36,8 @@ export class ContainerStore {
 
   async removeDir(id: string): Promise<void> {
     const dir = this.dir(id);
-    await wrap('rm -r', dir, () => fs.rm(dir, { recursive: true, force: true }));
+    // Retries ENOTEMPTY briefly: a shim that was just killed may still be writing its exit file.
+    await wrap('rm -r', dir, () => fs.rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 }));
   }
 
   /** Ids of every container directory (whatever their state). */

@@ -45,7 +45,12 @@ export async function logsPlugin(app: FastifyInstance, deps: ServerDeps): Promis
   });
 }
 
+// Node sends the status line and headers with the first write; an empty first chunk sends them at
+// once, so a client that follows a container before starting it is not left waiting for them.
+const FLUSH_HEADERS = '';
+
 async function* ndjson(lines: AsyncIterable<LogLine>, deps: ServerDeps): AsyncGenerator<string> {
+  yield FLUSH_HEADERS;
   try {
     for await (const l of lines) yield `${JSON.stringify(l)}\n`;
   } catch (err) {
@@ -56,6 +61,7 @@ async function* ndjson(lines: AsyncIterable<LogLine>, deps: ServerDeps): AsyncGe
 }
 
 async function* text(lines: AsyncIterable<LogLine>, timestamps: boolean, deps: ServerDeps): AsyncGenerator<string> {
+  yield FLUSH_HEADERS;
   try {
     for await (const l of lines) yield timestamps ? `${l.time} ${l.line}\n` : `${l.line}\n`;
   } catch (err) {

@@ -118,3 +118,25 @@ test('a removed container\'s series vanish at the next scrape; /metrics passes p
   const after = await scrape();
   assert.ok(!after.includes('name="gone"'), 'no series of the removed container');
 });
+
+test('berth stats --no-stream prints docker\'s columns; --format json; an unknown container is exit 125', async (t) => {
+  const id = await run('cli-stats', ['sleep', '1000'], { memoryBytes: 64 * MiB });
+  t.after(() => remove(id));
+  await waitFor('a sample', async () => (await agent.api('GET', `/v1/containers/${id}`)).body.sample);
+  const table = await agent.cli(['stats', '--no-stream']);
+  assert.equal(table.code, 0, table.stderr);
+  const [header, ...rows] = table.stdout.trimEnd().split('\n');
+  assert.match(header, /^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/);
+  const row = rows.find((r) => r.startsWith(id.slice(0, 12)));
+  assert.ok(row, table.stdout);
+  assert.match(row, /cli-stats\s+\d+\.\d\d%\s+[\d.]+(B|KiB|MiB) \/ 64MiB\s+\d+\.\d\d%/);
+  const json = await agent.cli(['stats', '--no-stream', '--format', 'json', 'cli-stats']);
+  assert.equal(json.code, 0, json.stderr);
+  const line = JSON.parse(json.stdout.trim());
+  assert.equal(line.Name, 'cli-stats');
+  assert.equal(line.Container, 'cli-stats');
+  assert.equal(line.PIDs, '1');
+  const missing = await agent.cli(['stats', '--no-stream', 'no-such-container']);
+  assert.equal(missing.code, 125);
+  assert.match(missing.stderr, /no-such-container/);
+});

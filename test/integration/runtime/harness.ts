@@ -1,7 +1,7 @@
 // A real runtime for integration tests, built in-process through createRuntime: a real cgroup
 // manager under a random `berth-test-xxxx` parent, a temporary state dir, the built berth-shim.
 // `cleanup()` removes every container, process, cgroup and file, also after a failed test.
-import { existsSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -76,7 +76,7 @@ export async function startHarness(): Promise<Harness> {
 function killShims(stateDir: string): void {
   const containers = join(stateDir, 'containers');
   if (!existsSync(containers)) return;
-  for (const id of spawnSync('ls', [containers], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) {
+  for (const id of readdirSync(containers)) {
     for (const f of ['init.pid', 'shim.pid']) {
       try { process.kill(Number(readFileSync(join(containers, id, f), 'utf8')), 'SIGKILL'); } catch { /* gone */ }
     }

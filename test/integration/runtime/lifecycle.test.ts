@@ -88,8 +88,10 @@ test('kill: SIGKILL gives 137 and records the reason; kill of an exited containe
   assert.equal(exit.signal, 'SIGKILL');
   assert.equal(exit.oomKilled, false);
   assert.deepEqual(exit.reason, { by: 'policy', policy: 'p', rule: 'r', message: 'too hungry' });
-  const persisted = JSON.parse(readFileSync(join(h.runtime.get(info.id).stateDir, 'state.json'), 'utf8'));
-  assert.deepEqual(persisted.exit.reason, exit.reason);
+  // state.json follows the in-memory state asynchronously (the exit file is the durable fact).
+  const stateFile = join(h.runtime.get(info.id).stateDir, 'state.json');
+  const persisted = await waitFor('state.json to record the exit', () => JSON.parse(readFileSync(stateFile, 'utf8')).exit);
+  assert.deepEqual(persisted.reason, exit.reason);
   await assert.rejects(h.runtime.kill(info.id), (e: BerthError) => e.code === 'INVALID_STATE');
 });
 

@@ -104,6 +104,7 @@ test('runtime rules: pending, firing after `for`, the action once, with the poli
   const spec = await resolved({ resources: { memoryBytes: 100 << 20 } });
   const c = info('c1', 'hog', spec);
   const { store, runtime, seen, registry } = await setup(t, { 'guard.yaml': RUNTIME_RULES }, { containers: [c] });
+  const calls = runtime.calls; // (assert.deepEqual below narrows runtime.calls itself)
   const tick = (time: number, workingSet: number, cores = 0.1) => store.push({ time, host: fakeHost(time), samples: [
     fakeSample('c1', time, { name: 'hog', stats: fakeStats({ memoryBytes: workingSet, limitBytes: 100 << 20 }), cpu: { cores, percent: cores * 100, throttledRatio: 0 } }),
   ] });
@@ -121,8 +122,8 @@ test('runtime rules: pending, firing after `for`, the action once, with the poli
   assert.match(await registry.metrics(), /^berth_policy_alerts\{policy="guard",rule="memory-hog",state="firing"\} 1$/m);
   // Throttle: for 0 → fires on the first sample above 1.5 cores.
   tick(4000, 10 << 20, 1.9);
-  await waitFor('the throttle call', () => runtime.calls.find((x) => x.verb === 'update'));
-  assert.deepEqual(runtime.calls.find((x) => x.verb === 'update')?.arg, { cpus: 0.25 });
+  const update = await waitFor('the throttle call', () => calls.find((x) => x.verb === 'update'));
+  assert.deepEqual(update.arg, { cpus: 0.25 });
 });
 
 test('report: per container, runtime states and admission results, with a summary', async (t) => {

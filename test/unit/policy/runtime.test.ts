@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AlertTable, newInstance, step, stepError, type AlertInstance, type AlertState } from '../../../agent/policy/runtime.js';
+import { AlertTable, newInstance, step, stepError, type AlertInstance, type AlertState, type Transition } from '../../../agent/policy/runtime.js';
 
 /** Drives one instance through (time, condition) pairs, returning the state after each. */
 function run(timing: { forMs: number; keepFiringForMs: number }, inputs: Array<[number, boolean]>): { states: AlertState[]; transitions: string[]; last: AlertInstance } {
@@ -8,10 +8,10 @@ function run(timing: { forMs: number; keepFiringForMs: number }, inputs: Array<[
   const states: AlertState[] = [];
   const transitions: string[] = [];
   for (const [now, holds] of inputs) {
-    const r = step(instance, holds, now, timing);
-    instance = r.next;
+    const out: Transition[] = [];
+    instance = step(instance, holds, now, timing, out);
     states.push(instance.state);
-    for (const t of r.transitions) transitions.push(`${t.from}->${t.to}@${t.at}`);
+    for (const t of out) transitions.push(`${t.from}->${t.to}@${t.at}`);
   }
   return { states, transitions, last: instance };
 }
@@ -59,18 +59,26 @@ test('a resolved instance becomes pending again and fires again after `for`', ()
 
 test('an evaluation error keeps the state and is recorded until the next good evaluation', () => {
   const timing = { forMs: 1000, keepFiringForMs: 0 };
-  let i = step(newInstance(), true, 0, timing).next;
-  i = stepError(i, 'boom', 500);
+  let i = step(newInstance(), true, 0, timing);
+  i = stepError(i, 'boom');
   assert.equal(i.state, 'pending');
   assert.equal(i.lastError, 'boom');
-  i = step(i, true, 1000, timing).next;
+  i = step(i, true, 1000, timing);
   assert.equal(i.state, 'firing');
   assert.equal(i.lastError, undefined);
 });
 
+test('an unchanged instance is returned as is (no allocation per tick)', () => {
+  const timing = { forMs: 0, keepFiringForMs: 0 };
+  const inactive = newInstance();
+  assert.equal(step(inactive, false, 1, timing), inactive);
+  const firing = step(inactive, true, 2, timing);
+  assert.equal(step(firing, true, 3, timing), firing);
+});
+
 test('the table keeps instances per (policy, rule, container) and forgets vanished containers and rules', () => {
   const table = new AlertTable();
-  const firing = step(newInstance(), true, 0, { forMs: 0, keepFiringForMs: 0 }).next;
+  const firing = step(newInstance(), true, 0, { forMs: 0, keepFiringForMs: 0 });
   table.set('p', 'r', 'c1', firing);
   table.set('p', 'r', 'c2', firing);
   table.set('p', 'q', 'c1', firing);

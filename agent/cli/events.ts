@@ -1,0 +1,47 @@
+// `berth events [-f] [--since SEQ] [--kind KIND] [--container C] [--format json]`: the agent's
+// events (container lifecycle, policy decisions), like `docker events`.
+import type { BerthEvent } from '../events/index.js';
+import type { Command, CliContext } from './command.js';
+import { ndjson } from './client.js';
+import { usageError } from './args.js';
+import { parseInteger } from './units.js';
+
+function line(e: BerthEvent, json: boolean): string {
+  if (json) return `${JSON.stringify(e)}\n`;
+  const who = e.containerName ?? e.containerId?.slice(0, 12);
+  return `${e.time} ${e.kind}${who ? ` ${who}` : ''}: ${e.message}\n`;
+}
+
+export const events: Command = {
+  name: 'events', usage: 'events [OPTIONS]', summary: 'Show the agent\'s events (lifecycle and policy decisions)', maxArgs: 0,
+  flags: [
+    { name: 'follow', short: 'f', kind: 'bool', help: 'keep printing new events' },
+    { name: 'since', kind: 'string', value: 'SEQ', help: 'only events after this sequence number' },
+    { name: 'kind', kind: 'string', value: 'KIND', help: 'only this kind or kind prefix, e.g. policy or container.exited' },
+    { name: 'container', kind: 'string', value: 'CONTAINER', help: 'only events of this container (id, prefix or name)' },
+    { name: 'format', kind: 'string', value: 'FORMAT', help: '"json" for one JSON object per line' },
+  ],
+  async run(ctx: CliContext, p) {
+    const format = p.str('format');
+    if (format !== undefined && format !== 'json') throw usageError('berth events', `--format must be "json", got "${format}"`, '--format');
+    const query = new URLSearchParams();
+    if (p.has('since')) query.set('after', String(parseInteger(p.str('since')!, '--since', 'berth events', 0)));
+    for (const key of ['kind', 'container'] as const) if (p.has(key)) query.set(key, p.str(key)!);
+    const json = format === 'json';
+    if (!p.bool('follow')) {
+      for (const e of await ctx.client().call<BerthEvent[]>('GET', `/v1/events?${query}`)) ctx.out(line(e, json));
+      return 0;
+    }
+    query.set('follow', 'true');
+    const res = await ctx.client().stream('GET', `/v1/events?${query}`);
+    const stop = ctx.onSignal(() => res.destroy());
+    try {
+      for await (const e of ndjson<BerthEvent>(res)) ctx.out(line(e, json));
+    } catch (err) {
+      if (!res.destroyed) throw err; // interrupted by a signal: a normal end
+    } finally {
+      stop();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,5 @@
+// The stream protocol as the page sees it: the agent's own types (agent/stream/protocol.ts is the
+// contract), imported as types only, so nothing of the agent ends up in the bundle.
+export type { Channel, ClientMessage, ContainerSummary, ServerMessage, StreamSample } from '../../agent/stream/index.js';
+export type { BerthEvent, EventKind } from '../../agent/events/index.js';
+export type { HostSample, NamespaceSample } from '../../agent/sampler/index.js';
