@@ -8,6 +8,7 @@ import { fileExists, listDirs, makeDir, readCgroupFile, writeCgroupFile } from '
 import { undoMade } from './undo.js';
 import { killAndWait } from './kill-loop.js';
 import type { ManagerOptions } from './options.js';
+import { SettingsEpochs } from './settings-epoch.js';
 import { StatFileSet, ReadBuffer } from './stat-file.js';
 import { CompositeStatsReader, fileSource, type StatGetter, type StatSource } from './stats.js';
 import { pidsInTree, removeTree } from './tree.js';
@@ -47,6 +48,7 @@ export class V1CgroupManager implements CgroupManager {
   readonly parent: string;
   /** Distinct hierarchy mount points (cpu and cpuacct comounted → one). */
   private readonly hierarchies: string[];
+  private readonly settingsEpochs = new SettingsEpochs();
   private parentReady?: Promise<void>;
 
   constructor(private readonly layout: CgroupLayout, private readonly opts: ManagerOptions) {
@@ -105,7 +107,11 @@ export class V1CgroupManager implements CgroupManager {
     validateResources(resources);
     this.requireControllers(resources);
     await this.requireExists(name, 'update');
-    await this.apply(name, resources);
+    try {
+      await this.apply(name, resources);
+    } finally {
+      this.settingsEpochs.bump(name);
+    }
   }
 
   private requireControllers(r: CgroupResources): void {
@@ -199,6 +205,7 @@ export class V1CgroupManager implements CgroupManager {
   }
 
   async destroy(name: string): Promise<void> {
+    this.settingsEpochs.forget(name);
     validateCgroupName(name);
     const failures: BerthError[] = [];
     for (const dir of this.allDirs(name)) {
@@ -223,7 +230,7 @@ export class V1CgroupManager implements CgroupManager {
     const sets = new Map<string, StatFileSet>();
     const files = (dir: string): StatFileSet => {
       let set = sets.get(dir);
-      if (set === undefined) { set = new StatFileSet(dir, buffer); sets.set(dir, set); }
+      if (set === undefined) { set = new StatFileSet(dir, buffer, this.settingsEpochs.of(name)); sets.set(dir, set); }
       return set;
     };
     const sources: StatSource[] = [];

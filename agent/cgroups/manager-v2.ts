@@ -5,6 +5,7 @@ import { BerthError } from '../errors.js';
 import { fileExists, listDirs, makeDir, readCgroupFile, writeCgroupFile } from './fsio.js';
 import { killAndWait } from './kill-loop.js';
 import type { ManagerOptions } from './options.js';
+import { SettingsEpochs } from './settings-epoch.js';
 import { ReadBuffer, StatFileSet } from './stat-file.js';
 import { CompositeStatsReader, fileSource, type StatGetter } from './stats.js';
 import { pidsInTree, removeTree } from './tree.js';
@@ -43,6 +44,7 @@ export class V2CgroupManager implements CgroupManager {
   readonly version = 'v2' as const;
   readonly parent: string;
   private readonly parentDir: string;
+  private readonly settingsEpochs = new SettingsEpochs();
   /** Controllers enabled for the parent's children, known once the parent is set up. */
   private enabled?: Promise<Set<string>>;
 
@@ -84,7 +86,11 @@ export class V2CgroupManager implements CgroupManager {
     validateResources(resources);
     this.requireControllers(resources, await this.ensureParent());
     if (!(await fileExists(dir))) throw new BerthError('CGROUP_FAILED', `update ${this.path(name)}: the cgroup does not exist (${dir})`, { path: dir });
-    await this.apply(dir, resources);
+    try {
+      await this.apply(dir, resources);
+    } finally {
+      this.settingsEpochs.bump(name);
+    }
   }
 
   private requireControllers(r: CgroupResources, enabled: Set<string>): void {
@@ -162,6 +168,7 @@ export class V2CgroupManager implements CgroupManager {
   }
 
   async destroy(name: string): Promise<void> {
+    this.settingsEpochs.forget(name);
     await removeTree(this.dir(name), this.opts.timeouts.rmdirMs, this.opts.fixtureHooks);
   }
 
@@ -170,7 +177,7 @@ export class V2CgroupManager implements CgroupManager {
   }
 
   statsReader(name: string): CgroupStatsReader {
-    const files = new StatFileSet(this.dir(name), new ReadBuffer());
+    const files = new StatFileSet(this.dir(name), new ReadBuffer(), this.settingsEpochs.of(name));
     return new CompositeStatsReader([fileSource(files, fillAll)]);
   }
 }

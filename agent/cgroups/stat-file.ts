@@ -4,6 +4,7 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../errors.js';
 import { cgroupError } from './fsio.js';
+import { SETTING_FILES, SETTINGS_REFRESH_READS } from './settings-epoch.js';
 
 /** Shared by every file of one reader; grows when a file does not fit (memory.stat, usage_percpu). */
 export class ReadBuffer {
@@ -19,9 +20,11 @@ export class ReadBuffer {
 export class StatFileSet {
   private readonly fds = new Map<string, number>();
   private readonly absent = new Set<string>();
+  private readonly settings = new Map<string, { epoch: number; reads: number; text: string | undefined }>();
   private gone: boolean;
 
-  constructor(private readonly dir: string, private readonly buffer: ReadBuffer) {
+  /** `settingsEpoch` (from SettingsEpochs) turns on caching of the settings files. */
+  constructor(private readonly dir: string, private readonly buffer: ReadBuffer, private readonly settingsEpoch?: () => number) {
     this.gone = !existsSync(dir);
   }
 
@@ -33,9 +36,31 @@ export class StatFileSet {
   /** The file's current content; undefined when this kernel lacks the file or the cgroup is gone. */
   read(name: string): string | undefined {
     if (this.gone) return undefined;
+    if (this.settingsEpoch !== undefined && SETTING_FILES.has(name)) return this.readSetting(name, this.settingsEpoch());
     const fd = this.fds.get(name) ?? this.open(name);
     if (fd === undefined) return undefined;
     return this.readFd(name, fd);
+  }
+
+  /** A settings file: cached until the epoch moves or the refresh count runs out; no descriptor kept. */
+  private readSetting(name: string, epoch: number): string | undefined {
+    const cached = this.settings.get(name);
+    if (cached && cached.epoch === epoch && cached.reads < SETTINGS_REFRESH_READS) {
+      cached.reads++;
+      return cached.text;
+    }
+    if (this.absent.has(name)) return undefined;
+    const fd = this.open(name);
+    if (fd === undefined) return undefined;
+    this.fds.delete(name);
+    let text: string | undefined;
+    try {
+      text = this.readFd(name, fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (!this.gone) this.settings.set(name, { epoch, reads: 1, text });
+    return text;
   }
 
   private open(name: string): number | undefined {

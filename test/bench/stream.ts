@@ -143,6 +143,7 @@ async function measure(nClients: number, nContainers: number, ticks: number): Pr
     await pushAll(0, WARMUP_TICKS); // JIT and socket buffers warm, like an agent that has been up a while
     child.send({ type: 'measure' });
     await waitFor('the clients to start measuring', () => messages.some((m) => m.type === 'measuring'));
+    { const b0 = process.cpuUsage(); await delay(3000); const d0 = process.cpuUsage(b0); console.log('idle ms/s', (d0.user + d0.system) / 3000); }
     const before = process.cpuUsage();
     const sync = await pushAll(WARMUP_TICKS, WARMUP_TICKS + ticks);
     const cpu = process.cpuUsage(before);

@@ -160,3 +160,21 @@ test('names are checked on every operation', async (t) => {
   assert.throws(() => manager.statsReader('.'), { code: 'INVALID_REQUEST' });
   await assert.rejects(createCgroupManager({ parent: '../x' }), { code: 'INVALID_REQUEST' });
 });
+
+test('stats readers cache settings files until update() moves the epoch, and refresh them periodically', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', { memoryBytes: 64 << 20 });
+  const reader = manager.statsReader('c1');
+  t.after(() => reader.close());
+  assert.equal(reader.read()!.memory.limitBytes, 64 << 20);
+  // Written behind berth's back: not seen at once (cached) …
+  writeFileSync(join(tree.root, PARENT, 'c1/memory.max'), String(32 << 20));
+  assert.equal(reader.read()!.memory.limitBytes, 64 << 20);
+  // … but after the periodic refresh.
+  let limit = 0;
+  for (let i = 0; i < 60; i++) limit = reader.read()!.memory.limitBytes;
+  assert.equal(limit, 32 << 20);
+  // berth's own update is seen at the next read.
+  await manager.update('c1', { memoryBytes: 128 << 20 });
+  assert.equal(reader.read()!.memory.limitBytes, 128 << 20);
+});
