@@ -74,7 +74,7 @@ export class TestAgent {
 
   args(): string[] {
     const a = ['agent', '--state-dir', this.stateDir, '--socket', this.socket, '--listen', `127.0.0.1:${this.port}`,
-      '--cgroup-parent', this.cgroupParent, '--log-level', 'warn'];
+      '--cgroup-parent', this.cgroupParent, '--log-level', process.env.BERTH_TEST_LOG ?? 'warn'];
     if (this.options.rules) a.push('--rules', this.options.rules);
     if (this.options.sampleInterval) a.push('--sample-interval', this.options.sampleInterval);
     if (this.options.token) a.push('--token', this.options.token);
