@@ -97,13 +97,16 @@ function assign<K extends Settable>(config: AgentConfig, s: Setting<K>, raw: unk
   config[s.key] = s.parse(raw, where, base);
 }
 
+/** A file key: the flag name (sample-interval) or its camelCase (sampleInterval). */
+export const fileKey = (s: { flag: string }): string => s.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
 function applyFile(config: AgentConfig, file: string): void {
   const known = new Map<string, Setting<Settable>>();
-  for (const s of SETTINGS as readonly Setting<Settable>[]) { known.set(s.key, s); known.set(s.flag, s); }
+  for (const s of SETTINGS as readonly Setting<Settable>[]) { known.set(s.key, s); known.set(s.flag, s); known.set(fileKey(s), s); }
   const seen = new Set<string>();
   for (const entry of readConfigFile(file)) {
     const s = known.get(entry.key);
-    if (!s) throw v.invalid(entry.where, `unknown setting; known: ${SETTINGS.map((x) => x.key).join(', ')}`);
+    if (!s) throw v.invalid(entry.where, `unknown setting; known: ${SETTINGS.map(fileKey).join(', ')}`);
     if (seen.has(s.key)) throw v.invalid(entry.where, 'set twice in the same file');
     seen.add(s.key);
     assign(config, s, entry.value, entry.where, dirname(file));
@@ -138,7 +141,7 @@ export function agentHelp(ctx: ConfigContext): string {
     'Usage: berth agent [flags]',
     '',
     'Runs the berth daemon. Settings come from defaults, then --config FILE (JSON or YAML, keys like',
-    'stateDir or state-dir), then BERTH_* environment variables, then flags.',
+    'sampleInterval or sample-interval), then BERTH_* environment variables, then flags.',
     '',
     '  --config FILE      config file (env BERTH_CONFIG)',
     ...rows,

@@ -25,6 +25,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // Long-polls (wait) and followed log streams stay open as long as the container runs.
     requestTimeout: 0,
     return503OnClosing: true,
+    // A drain must not wait for followed logs and waits: they end, and the CLI reports it.
+    forceCloseConnections: true,
   });
   app.addHook('onResponse', async (req, reply) => {
     req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');

@@ -54,7 +54,7 @@ export function table(headers: string[], rows: string[][]): string {
 function pad(cell: string, width: number): string { return cell + ' '.repeat(Math.max(0, width - [...cell].length)); }
 
 export function psRow(c: ContainerInfo, now: number, truncate = true): string[] {
-  return [truncate ? shortId(c.id) : c.id, c.spec.image, commandText(c.spec.cmd, truncate), createdText(c, now), statusText(c, now), c.name];
+  return [truncate ? shortId(c.id) : c.id, c.spec.image ?? '', commandText(c.spec.cmd ?? [], truncate), createdText(c, now), statusText(c, now), c.name];
 }
 
 export const PS_HEADERS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'NAMES'];
@@ -62,7 +62,7 @@ export const PS_HEADERS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATU
 /** `ps --format json`: one object per line with docker's keys. */
 export function psJson(c: ContainerInfo, now: number): string {
   return JSON.stringify({
-    ID: shortId(c.id), Names: c.name, Image: c.spec.image, Command: commandText(c.spec.cmd, false),
+    ID: shortId(c.id), Names: c.name, Image: c.spec.image ?? '', Command: commandText(c.spec.cmd ?? [], false),
     CreatedAt: c.createdAt, RunningFor: createdText(c, now), State: c.status, Status: statusText(c, now),
     Labels: Object.entries(c.spec.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
     Pid: c.pid, ExitCode: c.exit?.exitCode ?? null,

@@ -30,7 +30,7 @@ export function parseGlobal(argv: string[]): GlobalArgs {
     if (a === '-H' || a === '--host') {
       g.host = argv[++i];
       if (g.host === undefined) throw usageError('berth', `flag needs an argument: ${a}`, a);
-    } else if (a.startsWith('--host=')) g.host = a.slice('--host='.length);
+    } else if (a.startsWith('--host=') || a.startsWith('-H=')) g.host = a.slice(a.indexOf('=') + 1);
     else if (a === '--help' || a === '-h') g.help = true;
     else if (a === '--version' || a === '-v') g.version = true;
     else if (a.startsWith('-')) throw usageError('berth', `unknown flag: ${a}`, a);

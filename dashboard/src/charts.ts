@@ -3,13 +3,13 @@
 // caller passes min/max, so chart.js never scans the data for them), update('none'). The data
 // arrays are rebuilt from the bounded rings, so a chart never holds more than a ring's points.
 import {
-  Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset,
+  Chart, Filler, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset,
 } from 'chart.js';
 import type { Point } from './rates.js';
 
 /** Called once by main.ts (not on import): chart.js only knows the parts it is given. */
 export function registerChartParts(): void {
-  Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Filler);
+  Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Filler);
 }
 
 export interface SeriesDef {
@@ -36,6 +36,7 @@ export interface SeriesData { points: Point[] }
 
 export class LiveChart {
   readonly chart: Chart<'line', Point[]>;
+  private readonly resizer: ResizeObserver;
 
   constructor(readonly canvas: HTMLCanvasElement, readonly opts: LiveChartOptions) {
     const datasets: ChartDataset<'line', Point[]>[] = opts.series.map((s) => ({
@@ -61,12 +62,15 @@ export class LiveChart {
         animation: false,
         parsing: false,
         normalized: true,
-        responsive: true,
+        // chart.js's own responsive mode watches the whole document with a MutationObserver per
+        // chart, so every list update would wake ten observers; a ResizeObserver on the box suffices.
+        responsive: false,
         maintainAspectRatio: false,
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         elements: { point: { radius: 0 } },
         plugins: {
-          legend: { position: 'bottom', labels: { boxWidth: 10, boxHeight: 2, font: { size: 11 } } },
+          // The legend is static HTML (chart-card.ts): chart.js would measure and lay it out on every update.
+          legend: { display: false },
           tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: ${opts.format(ctx.parsed.y ?? 0)}` } },
         },
         scales: {
@@ -83,6 +87,12 @@ export class LiveChart {
         },
       },
     });
+    this.resizer = new ResizeObserver(([entry]) => {
+      const { width, height } = entry!.contentRect;
+      // A hidden view's box measures 0: keep the last size, redraw when shown.
+      if (width > 0 && height > 0 && (width !== this.chart.width || height !== this.chart.height)) this.chart.resize(width, height);
+    });
+    if (canvas.parentElement) this.resizer.observe(canvas.parentElement);
   }
 
   /**
@@ -112,7 +122,10 @@ export class LiveChart {
     };
   }
 
-  destroy(): void { this.chart.destroy(); }
+  destroy(): void {
+    this.resizer.disconnect();
+    this.chart.destroy();
+  }
 }
 
 /** A horizontal line over the window at `value`; none when the value is 0 (no limit). */

@@ -14,8 +14,18 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   return el;
 }
 
+/**
+ * Writes a text only when it changed, and into the existing text node when there is one: that is
+ * a characterData change, not a childList one, so it neither replaces nodes nor wakes observers
+ * of the DOM tree.
+ */
 export function setText(el: Element, text: string): void {
-  if (el.textContent !== text) el.textContent = text;
+  const node = el.firstChild;
+  if (node && node === el.lastChild && node.nodeType === Node.TEXT_NODE) {
+    if ((node as Text).data !== text) (node as Text).data = text;
+  } else if (el.textContent !== text) {
+    el.textContent = text;
+  }
 }
 
 export function setAttr(el: Element, name: string, value: string | undefined): void {

@@ -4,7 +4,7 @@ import { registerChartParts } from './charts.js';
 import { StreamConnection, type ConnectionStatus } from './connection.js';
 import { byId, setText } from './dom.js';
 import { NamespaceFiller } from './namespace-filler.js';
-import { RenderLoop } from './render-loop.js';
+import { RenderLoop, type RenderStats } from './render-loop.js';
 import { parseRoute, type Route } from './router.js';
 import { DashboardState } from './state.js';
 import { DetailView } from './views/detail.js';
@@ -43,9 +43,10 @@ function start(): void {
   });
 
   const invalidate = () => loop.invalidate();
+  const schedule = (key: string, task: () => void) => loop.enqueue(key, task);
   const views: Record<Route['view'], View> = {
-    overview: new OverviewView(state, invalidate),
-    container: new DetailView(state, stream),
+    overview: new OverviewView(state, invalidate, schedule),
+    container: new DetailView(state, stream, schedule),
     isolation: new IsolationView(state),
     events: new EventsView(state, invalidate),
   };
@@ -59,6 +60,7 @@ function start(): void {
     if (shown) {
       views[route.view].leave();
       views[route.view].root.hidden = true;
+      loop.tasks.clear(); // chart updates queued for the view being left
     }
     shown = true;
     route = next;
@@ -78,6 +80,7 @@ function start(): void {
     route: () => route,
     connection: () => ({ ...connection, channels: stream.channels }),
     charts: () => views[route.view].charts(),
+    render: () => loop.stats(),
   };
 
   stream.subscribe(['host', 'containers', 'events']);
@@ -92,6 +95,7 @@ declare global {
       route: () => Route;
       connection: () => { status: ConnectionStatus; detail: string; channels: string[] };
       charts: () => ReturnType<View['charts']>;
+      render: () => RenderStats;
     };
   }
 }

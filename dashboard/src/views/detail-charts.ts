@@ -1,16 +1,28 @@
 // The container detail's six live charts: CPU with the quota line, memory (usage, working set,
-// limit), block I/O and network rates, pids with the limit line, and CFS throttling.
+// limit), block I/O and network rates, pids with the limit line, and CFS throttling. Each chart
+// is its own frame task (see frame-tasks.ts) and reads the container's ring when it runs.
 import { limitLine, maxY, type ChartSummary } from '../charts.js';
 import { h, setText } from '../dom.js';
 import { formatBytes, formatCpuPercent, formatPercent, formatRate, niceCeil } from '../format.js';
-import { latestRate, ratePoints, valuePoints } from '../rates.js';
+import { latestRate, ratePoints, valuePoints, type Point } from '../rates.js';
 import { HISTORY_POINTS, type ContainerState } from '../state.js';
 import type { StreamSample } from '../protocol.js';
 import { chartCard } from './chart-card.js';
 import { COLORS } from './colors.js';
+import type { Schedule } from './view.js';
 
 const t = (s: StreamSample) => s.t;
 const count = (v: number) => String(Math.round(v));
+
+interface Window {
+  c: ContainerState;
+  samples: StreamSample[];
+  last: StreamSample;
+  before: StreamSample | undefined;
+  xMin: number;
+  xMax: number;
+  line: (value: number) => Point[];
+}
 
 export class ContainerCharts {
   readonly root: HTMLElement;
@@ -27,10 +39,14 @@ export class ContainerCharts {
     { label: 'pids', color: COLORS.primary, stepped: true }, { label: 'limit', color: COLORS.limit, limit: true }] });
   private readonly throttle = chartCard({ id: 'container-throttle', title: 'CPU throttling', format: formatPercent, series: [
     { label: 'throttled periods', color: COLORS.limit, fill: true }] });
+  private readonly draws: [string, (w: Window) => void][] = [
+    ['container-cpu', (w) => this.drawCpu(w)], ['container-memory', (w) => this.drawMemory(w)],
+    ['container-io', (w) => this.drawIo(w)], ['container-net', (w) => this.drawNet(w)],
+    ['container-pids', (w) => this.drawPids(w)], ['container-throttle', (w) => this.drawThrottle(w)],
+  ];
 
-  constructor() {
-    this.root = h('div', { class: 'chart-grid detail-charts' },
-      ...[this.cpu, this.memory, this.io, this.net, this.pids, this.throttle].map((c) => c.card));
+  constructor(private readonly schedule: Schedule) {
+    this.root = h('div', { class: 'chart-grid detail-charts' }, ...this.all().map((c) => c.card));
   }
 
   private all() { return [this.cpu, this.memory, this.io, this.net, this.pids, this.throttle]; }
@@ -42,42 +58,62 @@ export class ContainerCharts {
     }
   }
 
+  /** Queues a redraw of every chart from the container's ring. */
   render(c: ContainerState, intervalMs: number): void {
-    const samples = c.samples.toArray();
-    const last = samples.at(-1);
-    if (!last) { this.clear(); return; }
-    const xMax = last.t;
-    const xMin = xMax - HISTORY_POINTS * intervalMs;
-    const line = (v: number) => limitLine(v, xMin, xMax);
-    const before = samples.at(-2);
+    for (const [key, draw] of this.draws) {
+      this.schedule(key, () => {
+        const w = window_(c, intervalMs);
+        if (w) draw(w);
+      });
+    }
+  }
 
+  private drawCpu({ c, samples, last, xMin, xMax, line }: Window): void {
     const quota = last.cpuQuotaCores || c.summary.limits.cpus;
     const cpu = valuePoints(samples, t, (s) => s.cpuCores);
     this.cpu.chart.update([cpu, line(quota)], xMin, xMax, niceCeil(Math.max(maxY([cpu]), quota, 0.01)));
     setText(this.cpu.value, `${formatCpuPercent(last.cpuCores)}${quota ? ` of ${formatCpuPercent(quota)}` : ''}`);
+  }
 
+  private drawMemory({ c, samples, last, xMin, xMax, line }: Window): void {
     const limit = last.memLimit || c.summary.limits.memoryBytes;
     const mem = [valuePoints(samples, t, (s) => s.memUsage), valuePoints(samples, t, (s) => s.memWorkingSet)];
     this.memory.chart.update([...mem, line(limit)], xMin, xMax, limit > 0 ? Math.max(limit, maxY(mem)) : niceCeil(Math.max(maxY(mem), 1 << 20)));
     setText(this.memory.value, `${formatBytes(last.memWorkingSet)}${limit ? ` of ${formatBytes(limit)}` : ''}`);
+  }
 
+  private drawIo({ samples, last, before, xMin, xMax }: Window): void {
     const io = [ratePoints(samples, (s) => s.ioReadBytes), ratePoints(samples, (s) => s.ioWriteBytes)];
     this.io.chart.update(io, xMin, xMax, niceCeil(Math.max(maxY(io), 1000)));
     setText(this.io.value, `${formatRate(latestRate(last, before, (s) => s.ioReadBytes))} r · ${formatRate(latestRate(last, before, (s) => s.ioWriteBytes))} w`);
+  }
 
+  private drawNet({ samples, last, before, xMin, xMax }: Window): void {
     const net = [ratePoints(samples, (s) => s.netRxBytes), ratePoints(samples, (s) => s.netTxBytes)];
     this.net.chart.update(net, xMin, xMax, niceCeil(Math.max(maxY(net), 1000)));
     setText(this.net.value, `${formatRate(latestRate(last, before, (s) => s.netRxBytes))} in · ${formatRate(latestRate(last, before, (s) => s.netTxBytes))} out`);
+  }
 
+  private drawPids({ c, samples, last, xMin, xMax, line }: Window): void {
     const pidsLimit = last.pidsLimit || c.summary.limits.pidsLimit;
     const pids = valuePoints(samples, t, (s) => s.pids);
     this.pids.chart.update([pids, line(pidsLimit)], xMin, xMax, niceCeil(Math.max(maxY([pids]), pidsLimit, 5)));
     setText(this.pids.value, pidsLimit ? `${last.pids} of ${pidsLimit}` : String(last.pids));
+  }
 
-    const throttled = valuePoints(samples, t, (s) => s.throttledRatio);
-    this.throttle.chart.update([throttled], xMin, xMax, 1);
+  private drawThrottle({ samples, last, xMin, xMax }: Window): void {
+    this.throttle.chart.update([valuePoints(samples, t, (s) => s.throttledRatio)], xMin, xMax, 1);
     setText(this.throttle.value, formatPercent(last.throttledRatio));
   }
 
   charts(): ChartSummary[] { return this.all().map((c) => c.chart.summary()); }
+}
+
+function window_(c: ContainerState, intervalMs: number): Window | undefined {
+  const samples = c.samples.toArray();
+  const last = samples.at(-1);
+  if (!last) return undefined;
+  const xMax = last.t;
+  const xMin = xMax - HISTORY_POINTS * intervalMs;
+  return { c, samples, last, before: samples.at(-2), xMin, xMax, line: (v) => limitLine(v, xMin, xMax) };
 }

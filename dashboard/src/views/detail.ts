@@ -11,7 +11,7 @@ import type { Route } from '../router.js';
 import type { ContainerState, DashboardState } from '../state.js';
 import { ContainerCharts } from './detail-charts.js';
 import { containerEvents, factsList, namespacesTable, policySection } from './detail-sections.js';
-import type { View } from './view.js';
+import type { Schedule, View } from './view.js';
 
 const LOGS_REFRESH_MS = 5000;
 
@@ -22,7 +22,7 @@ export class DetailView implements View {
   private readonly uptime = h('span', { class: 'muted' });
   private readonly message = h('p', { class: 'empty' });
   private readonly body: HTMLElement;
-  private readonly charts_ = new ContainerCharts();
+  private readonly charts_: ContainerCharts;
   private readonly facts = h('div', {});
   private readonly namespaces = h('div', { id: 'detail-namespaces' });
   private readonly policy = h('div', { id: 'detail-policy' });
@@ -38,7 +38,8 @@ export class DetailView implements View {
   private logsAbort: AbortController | undefined;
   private logsTimer: number | undefined;
 
-  constructor(private readonly state: DashboardState, private readonly connection: StreamConnection) {
+  constructor(private readonly state: DashboardState, private readonly connection: StreamConnection, schedule: Schedule) {
+    this.charts_ = new ContainerCharts(schedule);
     const refresh = h('button', { type: 'button', id: 'logs-refresh' }, 'Refresh');
     refresh.addEventListener('click', () => this.loadLogs());
     const panel = (title: string, ...content: HTMLElement[]) => h('section', { class: 'panel' }, h('h3', {}, title), ...content);

@@ -8,8 +8,10 @@ import { HISTORY_POINTS, type DashboardState } from '../state.js';
 import type { HostSample } from '../protocol.js';
 import { chartCard } from './chart-card.js';
 import { COLORS } from './colors.js';
+import type { Schedule } from './view.js';
 
 const pct = (v: number) => `${v.toFixed(0)}%`;
+const time = (s: HostSample) => s.time;
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 
 export class HostPanel {
@@ -18,7 +20,7 @@ export class HostPanel {
   private readonly tiles: Record<'cores' | 'memory' | 'load' | 'running' | 'agent', HTMLElement>;
   private drawnRevision = -1;
 
-  constructor(private readonly state: DashboardState) {
+  constructor(private readonly state: DashboardState, private readonly schedule: Schedule) {
     this.cpu = chartCard({ id: 'host-cpu', title: 'Host CPU', format: pct, series: [{ label: 'busy', color: COLORS.primary, fill: true }] });
     this.memory = chartCard({ id: 'host-memory', title: 'Host memory', format: formatBytes, yTickCount: 5, series: [
       { label: 'used', color: COLORS.secondary, fill: true }, { label: 'total', color: COLORS.limit, limit: true }] });
@@ -42,30 +44,55 @@ export class HostPanel {
   render(force: boolean): void {
     if (!force && this.drawnRevision === this.state.revisions.host) return;
     this.drawnRevision = this.state.revisions.host;
+    const last = this.state.host.last();
+    if (!last) return;
+    this.renderTiles(last, this.state.host.at(-2));
+    // Each chart is its own frame task: the data is read when the task runs, so a chart whose
+    // update waited a frame still draws the newest samples.
+    this.schedule('host-cpu', () => this.drawCpu());
+    this.schedule('host-memory', () => this.drawMemory());
+    this.schedule('host-load', () => this.drawLoad());
+    this.schedule('host-running', () => this.drawRunning());
+  }
+
+  private window(): { samples: HostSample[]; last: HostSample; xMin: number; xMax: number } | undefined {
     const samples = this.state.host.toArray();
     const last = samples.at(-1);
-    if (!last) return;
-    const xMax = last.time;
-    const xMin = xMax - HISTORY_POINTS * this.state.intervalMs;
-    const time = (s: HostSample) => s.time;
+    if (!last) return undefined;
+    return { samples, last, xMax: last.time, xMin: last.time - HISTORY_POINTS * this.state.intervalMs };
+  }
 
-    const busy = valuePoints(samples, time, (s) => s.cpuPercent);
-    this.cpu.chart.update([busy], xMin, xMax, 100);
-    setText(this.cpu.value, pct(last.cpuPercent));
+  private drawCpu(): void {
+    const w = this.window();
+    if (!w) return;
+    this.cpu.chart.update([valuePoints(w.samples, time, (s) => s.cpuPercent)], w.xMin, w.xMax, 100);
+    setText(this.cpu.value, pct(w.last.cpuPercent));
+  }
 
-    const used = valuePoints(samples, time, (s) => s.memoryTotalBytes - s.memoryAvailableBytes);
-    this.memory.chart.update([used, limitLine(last.memoryTotalBytes, xMin, xMax)], xMin, xMax, Math.max(last.memoryTotalBytes, maxY([used])));
-    setText(this.memory.value, `${formatBytes(last.memoryTotalBytes - last.memoryAvailableBytes)} used`);
+  private drawMemory(): void {
+    const w = this.window();
+    if (!w) return;
+    const used = valuePoints(w.samples, time, (s) => s.memoryTotalBytes - s.memoryAvailableBytes);
+    const total = w.last.memoryTotalBytes;
+    this.memory.chart.update([used, limitLine(total, w.xMin, w.xMax)], w.xMin, w.xMax, Math.max(total, maxY([used])));
+    setText(this.memory.value, `${formatBytes(total - w.last.memoryAvailableBytes)} used`);
+  }
 
-    const loads = [valuePoints(samples, time, (s) => s.load1), valuePoints(samples, time, (s) => s.load5), valuePoints(samples, time, (s) => s.load15)];
-    this.load.chart.update([...loads, limitLine(last.cpuCores, xMin, xMax)], xMin, xMax, niceCeil(Math.max(maxY(loads), last.cpuCores)));
-    setText(this.load.value, num(last.load1));
+  private drawLoad(): void {
+    const w = this.window();
+    if (!w) return;
+    const loads = [valuePoints(w.samples, time, (s) => s.load1), valuePoints(w.samples, time, (s) => s.load5), valuePoints(w.samples, time, (s) => s.load15)];
+    const cores = w.last.cpuCores;
+    this.load.chart.update([...loads, limitLine(cores, w.xMin, w.xMax)], w.xMin, w.xMax, niceCeil(Math.max(maxY(loads), cores)));
+    setText(this.load.value, num(w.last.load1));
+  }
 
-    const running = valuePoints(samples, time, (s) => s.containersRunning);
-    this.running.chart.update([running], xMin, xMax, Math.max(5, niceCeil(maxY([running]))));
-    setText(this.running.value, String(last.containersRunning));
-
-    this.renderTiles(last, samples.at(-2));
+  private drawRunning(): void {
+    const w = this.window();
+    if (!w) return;
+    const running = valuePoints(w.samples, time, (s) => s.containersRunning);
+    this.running.chart.update([running], w.xMin, w.xMax, Math.max(5, niceCeil(maxY([running]))));
+    setText(this.running.value, String(w.last.containersRunning));
   }
 
   private renderTiles(last: HostSample, before: HostSample | undefined): void {

@@ -4,7 +4,7 @@ import { h } from '../dom.js';
 import type { DashboardState } from '../state.js';
 import { ContainerList } from './container-list.js';
 import { HostPanel } from './host.js';
-import type { View } from './view.js';
+import type { Schedule, View } from './view.js';
 
 export class OverviewView implements View {
   readonly root: HTMLElement;
@@ -12,8 +12,8 @@ export class OverviewView implements View {
   private readonly list: ContainerList;
   private fresh = true;
 
-  constructor(state: DashboardState, invalidate: () => void) {
-    this.host = new HostPanel(state);
+  constructor(state: DashboardState, invalidate: () => void, schedule: Schedule) {
+    this.host = new HostPanel(state, schedule);
     this.list = new ContainerList(state, invalidate);
     this.root = h('div', { id: 'view-overview', class: 'view' }, this.host.root, this.list.root);
   }

@@ -12,3 +12,6 @@ export interface View {
   /** The charts this view shows, for the `window.__berth` debug hook. */
   charts(): ChartSummary[];
 }
+
+/** Queues a (chart) update for the coming animation frames under a key; see frame-tasks.ts. */
+export type Schedule = (key: string, task: () => void) => void;

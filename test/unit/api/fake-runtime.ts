@@ -91,7 +91,7 @@ export class FakeRuntime implements Runtime {
 }
 
 function resolved(spec: ContainerSpec): ResolvedSpec {
-  return { name: spec.name ?? '', rootfs: spec.rootfs ?? '', cmd: spec.cmd ?? [] } as unknown as ResolvedSpec;
+  return { name: spec.name ?? '', rootfs: spec.rootfs ?? '', image: spec.image ?? spec.rootfs ?? '', cmd: spec.cmd ?? [], labels: spec.labels ?? {} } as unknown as ResolvedSpec;
 }
 
 export const facts: AgentFacts = {

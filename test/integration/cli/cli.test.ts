@@ -1,0 +1,183 @@
+// The berth CLI against a real agent (root, real containers from a busybox rootfs).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAgent, runCli, type TestAgent } from '../../helpers/agent.js';
+import { busyboxRootfs } from '../../helpers/rootfs.js';
+import { waitFor } from '../../helpers/wait.js';
+
+describe('berth CLI against a real agent', () => {
+  let agent: TestAgent;
+  let rootfs: string;
+  before(async () => { rootfs = busyboxRootfs(); agent = await startAgent(); });
+  after(() => agent?.stop());
+
+  test('run prints the output and exits 0', async () => {
+    const r = await agent.cli(['run', '--rootfs', rootfs, '--', '/bin/echo', 'hi']);
+    assert.deepEqual({ code: r.code, out: r.stdout, err: r.stderr }, { code: 0, out: 'hi\n', err: '' });
+  });
+
+  test('run passes the exit code through and keeps stderr apart', async () => {
+    const r = await agent.cli(['run', '--rootfs', rootfs, '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, 'out\n');
+    assert.equal(r.stderr, 'err\n');
+  });
+
+  test('a missing command exits 127, a non-executable one 126, and neither leaves a container', async () => {
+    const before = (await agent.api('GET', '/v1/containers?all=true')).body.length;
+    const missing = await agent.cli(['run', '--rootfs', rootfs, '--', '/no/such/command']);
+    assert.equal(missing.code, 127, missing.stderr);
+    assert.match(missing.stderr, /^berth: .*\/no\/such\/command/);
+    const notExec = await agent.cli(['run', '--rootfs', rootfs, '--', '/etc/passwd']);
+    assert.equal(notExec.code, 126, notExec.stderr);
+    assert.equal((await agent.api('GET', '/v1/containers?all=true')).body.length, before);
+  });
+
+  test('a bad flag exits 125 naming the flag, without calling the agent', async () => {
+    const r = await agent.cli(['run', '--rootfs', rootfs, '-m', 'lots', '--', '/bin/true']);
+    assert.equal(r.code, 125);
+    assert.match(r.stderr, /^berth: berth run: invalid size "lots" for --memory/);
+  });
+
+  test('run -d, ps, logs, exec, stop, rm', async () => {
+    const d = await agent.cli(['run', '-d', '--name', 'sleeper', '--rootfs', rootfs, '--', 'sh', '-c', 'echo started; exec sleep 1000']);
+    assert.equal(d.code, 0, d.stderr);
+    const id = d.stdout.trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    const ps = await agent.cli(['ps']);
+    assert.match(ps.stdout, new RegExp(`^${id.slice(0, 12)}\\s+.*"sh -c echo started;…"\\s+.*\\s+Up .*\\s+sleeper$`, 'm'));
+    await waitFor('the first log line', async () => (await agent.cli(['logs', 'sleeper'])).stdout === 'started\n', { timeoutMs: 15_000, intervalMs: 200 });
+    const ex = await agent.cli(['exec', 'sleeper', 'sh', '-c', 'echo in-exec; echo to-err >&2; exit 4']);
+    assert.deepEqual({ code: ex.code, out: ex.stdout, err: ex.stderr }, { code: 4, out: 'in-exec\n', err: 'to-err\n' });
+    const stop = await agent.cli(['stop', '-t', '1', 'sleeper']);
+    assert.deepEqual({ code: stop.code, out: stop.stdout }, { code: 0, out: 'sleeper\n' });
+    const psa = await agent.cli(['ps', '-a', '--format', 'json']);
+    const row = psa.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((c) => c.Names === 'sleeper');
+    assert.equal(row.State, 'exited');
+    assert.match(row.Status, /^Exited \((137|143)\) /);
+    assert.equal((await agent.cli(['rm', 'sleeper'])).code, 0);
+    assert.equal((await agent.cli(['ps', '-a', '-q'])).stdout.includes(id.slice(0, 12)), false);
+  });
+
+  test('inspect prints a JSON array with the resolved spec', async () => {
+    const c = await agent.cli(['create', '--name', 'inspected', '-e', 'FOO=bar', '-m', '32m', '--rootfs', rootfs, '--', '/bin/true']);
+    assert.equal(c.code, 0, c.stderr);
+    const r = await agent.cli(['inspect', 'inspected']);
+    assert.equal(r.code, 0, r.stderr);
+    const [info] = JSON.parse(r.stdout);
+    assert.equal(info.id, c.stdout.trim());
+    assert.equal(info.status, 'created');
+    assert.equal(info.spec.resources.memoryBytes, 32 * 2 ** 20);
+    assert.ok(info.spec.env.includes('FOO=bar'));
+    const missing = await agent.cli(['inspect', 'no-such-thing']);
+    assert.equal(missing.code, 125);
+    assert.deepEqual(JSON.parse(missing.stdout), []);
+    assert.equal((await agent.cli(['rm', 'inspected'])).code, 0);
+  });
+
+  test('run --rm removes the container after it exits', async () => {
+    const r = await agent.cli(['run', '--rm', '--name', 'gone', '--rootfs', rootfs, '--', 'sh', '-c', 'echo bye; exit 2']);
+    assert.deepEqual({ code: r.code, out: r.stdout }, { code: 2, out: 'bye\n' });
+    await waitFor('the --rm container to be removed', async () =>
+      !(await agent.api('GET', '/v1/containers?all=true')).body.some((c: { name: string }) => c.name === 'gone'));
+  });
+
+  test('the unix socket has mode 0660', () => {
+    assert.equal(statSync(agent.socket).mode & 0o777, 0o660);
+  });
+
+  test('the TCP listener serves reads but refuses mutating calls without a configured token', async () => {
+    assert.equal((await agent.http('GET', '/healthz')).status, 200);
+    assert.equal((await agent.http('GET', '/v1/containers')).status, 200);
+    const r = await agent.http('POST', '/v1/containers', { rootfs, cmd: ['/bin/true'] });
+    assert.equal(r.status, 403);
+    assert.equal(r.body.error.code, 'FORBIDDEN');
+  });
+
+  test('version and info talk to the agent', async () => {
+    const v = await agent.cli(['version']);
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /Agent:\n {2}Version: +\d+\.\d+\.\d+/);
+    const i = await agent.cli(['info', '--format', 'json']);
+    const info = JSON.parse(i.stdout);
+    assert.equal(info.cgroupParent, agent.cgroupParent);
+    assert.equal(info.stateDir, agent.stateDir);
+    assert.match(info.cgroupVersion, /^(v1|v2|hybrid)$/);
+  });
+});
+
+test('an unreachable agent exits 125 with a clear message', async () => {
+  const r = await runCli(['--host', '/nonexistent/berth.sock', 'ps']);
+  assert.equal(r.code, 125);
+  assert.equal(r.stderr, 'berth: cannot reach the agent at unix:///nonexistent/berth.sock (ENOENT); is `berth agent` running?\n');
+});
+
+test('with a token, mutating TCP calls need it; the CLI sends BERTH_TOKEN over tcp://', async (t) => {
+  const token = 'integration-token-0123456789';
+  const agent = await startAgent({ token });
+  t.after(() => agent.stop());
+  const rootfs = busyboxRootfs();
+  const spec = { rootfs, cmd: ['/bin/true'] };
+  assert.equal((await agent.http('POST', '/v1/containers', spec)).status, 401);
+  assert.equal((await agent.http('POST', '/v1/containers', spec, { authorization: 'Bearer wrong-token-0123456789' })).status, 401);
+  const ok = await agent.http('POST', '/v1/containers', spec, { authorization: `Bearer ${token}` });
+  assert.equal(ok.status, 201);
+  const viaCli = await runCliEnv(['--host', `tcp://127.0.0.1:${agent.port}`, 'rm', ok.body.id], { BERTH_TOKEN: token });
+  assert.equal(viaCli.code, 0, viaCli.stderr);
+  const noToken = await runCli(['--host', `tcp://127.0.0.1:${agent.port}`, 'create', '--rootfs', rootfs, '--', '/bin/true']);
+  assert.equal(noToken.code, 125);
+  assert.match(noToken.stderr, /Authorization: Bearer/);
+});
+
+async function runCliEnv(args: string[], env: Record<string, string>) {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try { return await runCli(args); } finally { for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; }
+}
+
+test('two agents side by side keep their containers apart', async (t) => {
+  const a = await startAgent();
+  t.after(() => a.stop());
+  const b = await startAgent();
+  t.after(() => b.stop());
+  const rootfs = busyboxRootfs();
+  const ra = await a.cli(['run', '-d', '--name', 'same-name', '--rootfs', rootfs, '--', 'sleep', '1000']);
+  const rb = await b.cli(['run', '-d', '--name', 'same-name', '--rootfs', rootfs, '--', 'sleep', '1000']);
+  assert.equal(ra.code, 0, ra.stderr);
+  assert.equal(rb.code, 0, `the same name is free in the other agent: ${rb.stderr}`);
+  const idsA = (await a.cli(['ps', '-q', '--no-trunc'])).stdout.trim().split('\n');
+  const idsB = (await b.cli(['ps', '-q', '--no-trunc'])).stdout.trim().split('\n');
+  assert.deepEqual(idsA, [ra.stdout.trim()]);
+  assert.deepEqual(idsB, [rb.stdout.trim()]);
+  const ia = (await a.api('GET', `/v1/containers/${idsA[0]}`)).body;
+  assert.ok(ia.cgroup.includes(a.cgroupParent) && !ia.cgroup.includes(b.cgroupParent));
+  assert.ok(ia.stateDir.startsWith(a.stateDir));
+});
+
+test('a second agent on a live socket is refused; a stale socket is replaced', async (t) => {
+  const a = await startAgent();
+  t.after(() => a.stop());
+  const clash = await runCli(['agent', '--state-dir', join(a.dir, 'state2'), '--socket', a.socket, '--listen', 'none', '--cgroup-parent', `${a.cgroupParent}-2`]);
+  assert.equal(clash.code, 125);
+  assert.match(clash.stderr, /another agent is listening on this socket/);
+  await a.crash(); // SIGKILL leaves the socket file behind
+  assert.ok(statSync(a.socket).isSocket());
+  await a.start();
+  assert.equal((await a.api('GET', '/healthz')).status, 200);
+});
+
+test('SIGTERM drains: the agent exits 0, containers keep running and the next agent adopts them', async (t) => {
+  const a = await startAgent();
+  t.after(() => a.stop());
+  const r = await a.cli(['run', '-d', '--name', 'survivor', '--rootfs', busyboxRootfs(), '--', 'sleep', '1000']);
+  assert.equal(r.code, 0, r.stderr);
+  const pid = (await a.api('GET', '/v1/containers/survivor')).body.pid;
+  assert.equal(await a.shutdown(), 0);
+  assert.doesNotThrow(() => process.kill(pid, 0), 'the container outlives the agent');
+  await a.start();
+  const after = await a.api('GET', '/v1/containers/survivor');
+  assert.equal(after.body.status, 'running');
+  assert.equal(after.body.pid, pid);
+});

@@ -1,0 +1,122 @@
+// The CLI in-process against a real HTTP server on a unix socket (buildServer + a fake runtime):
+// client, commands, output and exit codes, without root.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { buildServer, listenUnix } from '../../../agent/api/index.js';
+import { parseGlobal, runCli } from '../../../agent/cli/index.js';
+import { BerthError } from '../../../agent/errors.js';
+import { FakeRuntime, fakeDeps } from '../api/fake-runtime.js';
+
+async function agent(t: { after: (fn: () => Promise<void> | void) => void }) {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
+  const socket = join(dir, 'sub', 'b.sock');
+  const runtime = new FakeRuntime();
+  const app = buildServer(fakeDeps(runtime));
+  t.after(async () => { await app.close(); rmSync(dir, { recursive: true, force: true }); });
+  await listenUnix(app, socket);
+  const cli = async (...argv: string[]) => {
+    const stdout = sink();
+    const stderr = sink();
+    const code = await runCli(parseGlobal(['--host', socket, ...argv]), { stdout, stderr, env: {}, cwd: dir });
+    return { code, out: stdout.text, err: stderr.text };
+  };
+  return { runtime, cli, dir, socket };
+}
+
+test('create, start, ps, inspect, stop, rm', async (t) => {
+  const { cli, runtime } = await agent(t);
+  const created = await cli('create', '--name', 'web', '--rootfs', '/r', '--', '/bin/true');
+  assert.equal(created.code, 0, created.err);
+  const id = created.out.trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  assert.equal(created.err, 'WARNING: w1\n', 'admission warnings go to stderr');
+  assert.deepEqual((await cli('start', 'web')), { code: 0, out: 'web\n', err: '' });
+  const ps = await cli('ps');
+  assert.equal(ps.code, 0, ps.err);
+  assert.match(ps.out, /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+NAMES\n/);
+  assert.match(ps.out, new RegExp(`^${id.slice(0, 12)} .*"/bin/true".*Up .*web$`, 'm'));
+  assert.equal((await cli('ps', '-q')).out, `${id.slice(0, 12)}\n`);
+  assert.equal(JSON.parse((await cli('ps', '--format', 'json')).out).Names, 'web');
+  const inspected = JSON.parse((await cli('inspect', 'web')).out);
+  assert.equal(inspected.length, 1);
+  assert.equal(inspected[0].id, id);
+  assert.equal((await cli('stop', '-t', '2', 'web')).out, 'web\n');
+  assert.deepEqual(runtime.calls.at(-1), { method: 'stop', args: ['web', 2, { by: 'user' }] });
+  assert.equal((await cli('rm', 'web')).code, 0);
+  assert.equal(runtime.containers.size, 0);
+});
+
+test('errors: unknown container → 125 with the agent\'s message; several names continue past a failure', async (t) => {
+  const { cli } = await agent(t);
+  await cli('create', '--name', 'a', '--rootfs', '/r');
+  const r = await cli('kill', 'nope', 'a');
+  assert.equal(r.code, 125);
+  assert.equal(r.out, 'a\n');
+  assert.equal(r.err, 'berth: no such container: nope\n');
+  const i = await cli('inspect', 'a', 'nope');
+  assert.equal(i.code, 125);
+  assert.equal(JSON.parse(i.out).length, 1);
+});
+
+test('logs route stdout and stderr; exec streams and exits with the process\'s code', async (t) => {
+  const { cli, runtime } = await agent(t);
+  await cli('run', '-d', '--name', 'c', '--rootfs', '/r', '--', 'sleep', '9');
+  runtime.logLines = [
+    { stream: 'stdout', time: '2024-01-01T00:00:00Z', line: 'to out' },
+    { stream: 'stderr', time: '2024-01-01T00:00:01Z', line: 'to err' },
+  ];
+  assert.deepEqual(await cli('logs', 'c'), { code: 0, out: 'to out\n', err: 'to err\n' });
+  assert.equal((await cli('logs', '-t', 'c')).out, '2024-01-01T00:00:00Z to out\n');
+  runtime.execOutput = { stdout: ['hello\n'], stderr: ['warn\n'], exitCode: 4 };
+  assert.deepEqual(await cli('exec', '-e', 'A=1', 'c', 'sh', '-c', 'exit 4'), { code: 4, out: 'hello\n', err: 'warn\n' });
+  assert.deepEqual(runtime.calls.at(-1)!.args, ['c', { cmd: ['sh', '-c', 'exit 4'], env: ['A=1'] }]);
+});
+
+test('agent error codes map to exit codes: 127 not found, 126 not executable', async (t) => {
+  const { cli, runtime } = await agent(t);
+  runtime.failCreate = new BerthError('COMMAND_NOT_FOUND', 'execvp /nope: No such file or directory');
+  const r = await cli('run', '--rootfs', '/r', '--', '/nope');
+  assert.equal(r.code, 127);
+  assert.equal(r.err, 'berth: execvp /nope: No such file or directory\n');
+  runtime.failCreate = new BerthError('COMMAND_NOT_EXECUTABLE', 'execvp /etc: Permission denied');
+  assert.equal((await cli('run', '--rootfs', '/r', '--', '/etc')).code, 126);
+});
+
+test('usage errors and an unreachable agent exit 125; help exits 0', async (t) => {
+  const { cli, dir } = await agent(t);
+  const bad = await cli('run', '--bogus');
+  assert.equal(bad.code, 125);
+  assert.match(bad.err, /^berth: berth run: unknown flag: --bogus\nSee 'berth run --help'.\n$/);
+  assert.equal((await cli('frobnicate')).code, 125);
+  assert.equal((await cli('stop')).code, 125);
+  const gone = await runCli(parseGlobal(['--host', join(dir, 'none.sock'), 'ps']), { stdout: new PassThrough(), stderr: collect(), env: {}, cwd: dir });
+  assert.equal(gone, 125);
+  const help = await cli('run', '--help');
+  assert.equal(help.code, 0);
+  assert.match(help.out, /Usage: berth run/);
+  assert.match(help.out, /-m, --memory BYTES/);
+  assert.match((await cli('help')).out, /Commands:\n  agent/);
+  assert.match((await cli('help', 'ps')).out, /Usage: berth ps/);
+});
+
+function collect(): PassThrough { const s = new PassThrough(); s.resume(); return s; }
+
+/** Collects writes synchronously, so the text is complete when the command returns. */
+function sink(): Writable & { text: string } {
+  const w = new Writable({ write(chunk, _enc, done) { w.text += String(chunk); done(); } }) as Writable & { text: string };
+  w.text = '';
+  return w;
+}
+
+test('the unreachable message names the address and suggests starting the agent', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+ const stderr = sink();
+  const code = await runCli(parseGlobal(['ps']), { stdout: sink(), stderr, env: { BERTH_HOST: `unix://${dir}/x.sock` }, cwd: dir });
+  assert.equal(code, 125);
+  assert.equal(stderr.text, `berth: cannot reach the agent at unix://${dir}/x.sock (ENOENT); is \`berth agent\` running?\n`);
+});

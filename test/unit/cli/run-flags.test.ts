@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from '../../../agent/cli/args.js';
+import { RUN_FLAGS, specFromFlags } from '../../../agent/cli/run-flags.js';
+import { createContainerBodySchema } from '../../../agent/api/index.js';
+import { compileStrict } from '../../../agent/api/schemas/strict-validator.js';
+import { validateSpec } from '../../../agent/runtime/index.js';
+
+const spec = (argv: string[], env: NodeJS.ProcessEnv = {}, cwd = '/work') =>
+  specFromFlags(parseArgs(argv, { command: 'berth run', flags: RUN_FLAGS, interspersed: false }), 'berth run', env, cwd);
+
+test('every run flag lands in the spec', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-flags-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const profile = join(dir, 'seccomp.json');
+  writeFileSync(profile, '{}');
+  const s = spec([
+    '--rootfs', 'rootfs', '--name', 'web', '--image', 'busybox', '-e', 'A=1', '-e', 'FROM_SHELL', '-e', 'UNSET', '-w', '/srv', '-h', 'box',
+    '-u', '1000:1000', '-l', 'tier=batch', '--label', 'flag', '-m', '64m', '--memory-swap', '-1', '--cpus', '0.5', '--cpu-shares', '512',
+    '--cpuset-cpus', '0-1', '--cpuset-mems', '0', '--pids-limit', '64', '--blkio-weight', '300', '--ulimit', 'nofile=1024:2048',
+    '--ulimit', 'nproc=10', '--read-only', '--cap-add', 'NET_ADMIN,SYS_TIME', '--cap-drop', 'ALL', '--security-opt', `seccomp=${profile}`,
+    '--security-opt', 'no-new-privileges=false', '--network', 'none', '--pid', 'host', '--ipc', 'host', '--uts', 'host',
+    '-v', '/data:/data:ro', '-v', './rel:/rel:rw,nosuid', '--tmpfs', '/run:size=64m,mode=1777', '--tmpfs', '/tmp',
+    '--stop-timeout', '3', '--stop-signal', 'SIGINT', '--rm', '--', 'sh', '-c', 'echo hi',
+  ], { FROM_SHELL: 'x' }, dir);
+  assert.deepEqual(s, {
+    rootfs: join(dir, 'rootfs'), cmd: ['sh', '-c', 'echo hi'], name: 'web', image: 'busybox', workdir: '/srv', hostname: 'box', user: '1000:1000',
+    stopSignal: 'SIGINT', env: ['A=1', 'FROM_SHELL=x'], labels: { tier: 'batch', flag: '' },
+    resources: { memoryBytes: 64 * 2 ** 20, memorySwapBytes: -1, cpus: 0.5, cpuShares: 512, cpusetCpus: '0-1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300 },
+    namespaces: { net: 'private', pid: 'host', ipc: 'host', uts: 'host' },
+    capabilities: { add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL'] },
+    mounts: [
+      { type: 'bind', source: '/data', target: '/data', readOnly: true },
+      { type: 'bind', source: join(dir, 'rel'), target: '/rel', readOnly: false, options: ['nosuid'] },
+      { type: 'tmpfs', target: '/run', options: ['size=64m', 'mode=1777'] },
+      { type: 'tmpfs', target: '/tmp' },
+    ],
+    readOnlyRootfs: true, seccomp: profile, noNewPrivileges: false,
+    ulimits: [{ name: 'nofile', soft: 1024, hard: 2048 }, { name: 'nproc', soft: 10, hard: 10 }],
+    stopTimeout: 3, autoRemove: true,
+  });
+  assert.equal(compileStrict(createContainerBodySchema as unknown as Record<string, unknown>)(s).hasOwnProperty('value'), true, 'the CLI sends what the API schema accepts');
+});
+
+test('a spec from typical flags passes validateSpec', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-flags-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const s = spec(['--rootfs', dir, '-m', '16m', '--cpus', '1', '--cap-drop', 'NET_RAW', '--tmpfs', '/run', '--', '/bin/true']);
+  assert.doesNotThrow(() => validateSpec(s, { hostCpus: 2 }));
+});
+
+test('flag errors name the flag', () => {
+  const cases: [string[], RegExp][] = [
+    [['--', 'x'], /--rootfs DIR or an OCI bundle with --bundle DIR/],
+    [['--rootfs', '/r', '--bundle', '/b'], /--rootfs: give either --rootfs or --bundle/],
+    [['--rootfs', '/r', '-e', '=v'], /--env: "=v" has no variable name/],
+    [['--rootfs', '/r', '-m', 'lots'], /invalid size "lots" for --memory/],
+    [['--rootfs', '/r', '--cpus', 'x'], /"x" for --cpus/],
+    [['--rootfs', '/r', '--pids-limit', '-5'], /--pids-limit: must be at least -1/],
+    [['--rootfs', '/r', '--cpuset-cpus', '0-a'], /--cpuset-cpus: "0-a" is not a list/],
+    [['--rootfs', '/r', '--ulimit', 'nofile'], /--ulimit: "nofile" is not NAME=SOFT\[:HARD\]/],
+    [['--rootfs', '/r', '--ulimit', 'nofile=10:5'], /soft limit 10 is above the hard limit 5/],
+    [['--rootfs', '/r', '--network', 'bridge'], /--network: "bridge" is not supported/],
+    [['--rootfs', '/r', '--pid', 'container:x'], /--pid: "container:x" is not supported/],
+    [['--rootfs', '/r', '-v', 'vol:/data'], /--volume: "vol": berth has no named volumes/],
+    [['--rootfs', '/r', '-v', '/a:rel'], /--volume: "rel": the container path must be absolute/],
+    [['--rootfs', '/r', '-v', '/a:/b:rx'], /--volume: unknown option "rx"/],
+    [['--rootfs', '/r', '-v', '/a'], /--volume: "\/a" is not SRC:DST/],
+    [['--rootfs', '/r', '--tmpfs', 'run'], /--tmpfs: "run": the container path must be absolute/],
+    [['--rootfs', '/r', '--security-opt', 'apparmor=x'], /--security-opt: "apparmor=x" is not supported/],
+    [['--rootfs', '/r', '--security-opt', 'seccomp=/nonexistent.json'], /seccomp profile \/nonexistent.json: no such file/],
+    [['--rootfs', '/r', '--stop-timeout', 'soon'], /"soon" for --stop-timeout/],
+  ];
+  for (const [argv, re] of cases) assert.throws(() => spec(argv), (e: any) => e.code === 'INVALID_REQUEST' && re.test(e.message), argv.join(' '));
+});
