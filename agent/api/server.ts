@@ -42,7 +42,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.register(eventsPlugin, deps);
   if (deps.stream) app.register(streamPlugin, { hub: deps.stream });
   if (deps.dashboardDir) app.register(dashboardPlugin, { dir: deps.dashboardDir });
-  // Optional parts register here, one line each, e.g.:
-  //   if (deps.policy) app.register(policiesPlugin, deps);
+  // Each optional part registers above with one line, guarded by its optional field in ServerDeps.
   return app;
 }
