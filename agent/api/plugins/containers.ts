@@ -3,6 +3,7 @@
 // own plugins, registered from here.
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
+import { BerthError } from '../../errors.js';
 import type { ContainerInfo, ContainerSpec, StopReason } from '../../runtime/types.js';
 import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
 import { createContainerBodySchema } from '../schemas/container-spec.js';
@@ -27,8 +28,18 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
     config: { invalidBodyCode: 'INVALID_SPEC' } satisfies RouteErrorConfig,
   }, async (req, reply) => {
     const { start, ...spec } = req.body;
-    const created = await runtime.create(spec);
-    if (start) await startOrRemove(deps, created);
+    const began = process.hrtime.bigint();
+    const observe = (outcome: 'success' | 'failure' | 'denied') =>
+      deps.metrics?.observeLaunch(Number(process.hrtime.bigint() - began) / 1e9, outcome);
+    let created;
+    try {
+      created = await runtime.create(spec);
+      if (start) await startOrRemove(deps, created);
+    } catch (err) {
+      observe(err instanceof BerthError && err.code === 'POLICY_DENIED' ? 'denied' : 'failure');
+      throw err;
+    }
+    observe('success');
     return reply.code(201).send({ id: created.id, name: created.name, warnings: created.warnings ?? [] });
   });
 

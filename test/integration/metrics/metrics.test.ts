@@ -82,12 +82,13 @@ test('a process holding 32 MiB in /dev/shm shows a working set of 32..48 MiB', a
     return s && s.stats.memory.workingSetBytes >= 32 * MiB ? s.stats.memory.workingSetBytes : undefined;
   }, { timeoutMs: 15_000, intervalMs: 100 });
   assert.ok(ws <= 48 * MiB, `working set ${ws / MiB} MiB`);
-  const text = await waitFor('/metrics to show it', async () => {
+  // dd may still be exiting while the memory is already charged: wait until only `sleep` is left.
+  const text = await waitFor('/metrics to show it, with dd gone', async () => {
     const t2 = await scrape();
-    return (value(t2, 'container_memory_working_set_bytes', { name: 'mem' }) ?? 0) >= 32 * MiB ? t2 : undefined;
+    return (value(t2, 'container_memory_working_set_bytes', { name: 'mem' }) ?? 0) >= 32 * MiB
+      && value(t2, 'container_processes', { name: 'mem' }) === 1 ? t2 : undefined;
   });
   assert.equal(value(text, 'container_spec_memory_limit_bytes', { name: 'mem' }), 256 * MiB);
-  assert.equal(value(text, 'container_processes', { name: 'mem' }), 1);
 });
 
 test('namespace info: private pid, net, mnt, uts, ipc, cgroup; user shared with the host', async (t) => {

@@ -14,6 +14,11 @@ function setup(t: { after(fn: () => unknown): void }, listener: 'unix' | 'tcp' =
   const containers: ContainerInfo[] = [makeInfo('aaaa')];
   const runtime = {
     list: () => containers,
+    create: async (spec: { name?: string }) => {
+      if (spec.name === 'denied') throw new BerthError('POLICY_DENIED', 'denied by test/rule');
+      if (spec.name === 'broken') throw new BerthError('LAUNCH_FAILED', 'mount failed');
+      return makeInfo('bbbb');
+    },
     get: (idOrName: string) => {
       const c = containers.find((x) => x.id === idOrName || x.name === idOrName);
       if (!c) throw new BerthError('NOT_FOUND', `no such container: ${idOrName}`);
@@ -64,4 +69,17 @@ test('GET /v1/stats gives the host and every latest sample; GET /v1/containers/:
   const info = (await app.inject({ method: 'GET', url: '/v1/containers/aaaa' })).json();
   assert.equal(info.sample.time, 3);
   assert.equal(info.sample.stats.memory.workingSetBytes, 3);
+});
+
+test('every launch request is counted and timed by outcome in berth_container_launch*', async (t) => {
+  const app = setup(t);
+  const create = (name: string) => app.inject({ method: 'POST', url: '/v1/containers', payload: { name, rootfs: '/r', cmd: ['/bin/true'] } });
+  assert.equal((await create('ok')).statusCode, 201);
+  assert.equal((await create('denied')).statusCode, 403);
+  assert.equal((await create('broken')).statusCode, 500);
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  for (const outcome of ['success', 'denied', 'failure']) {
+    assert.match(text, new RegExp(`^berth_container_launches_total\\{outcome="${outcome}"\\} 1$`, 'm'));
+    assert.match(text, new RegExp(`^berth_container_launch_duration_seconds_count\\{outcome="${outcome}"\\} 1$`, 'm'));
+  }
 });
