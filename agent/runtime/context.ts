@@ -5,6 +5,7 @@ import type { CgroupManager } from '../cgroups/types.js';
 import type { EventBus, EventKind } from '../events/index.js';
 import type { ContainerRecord } from './container.js';
 import type { KeyedLock } from './lock.js';
+import type { ShimLauncher } from './shim-launcher.js';
 import type { ContainerStore } from './store.js';
 import type { AdmitHook } from './types.js';
 import type { ExitTracker } from './wait.js';
@@ -25,6 +26,8 @@ export interface RuntimeContext {
   readonly events: EventBus;
   readonly logger: Logger;
   readonly shimPath: string;
+  /** Spawns create shims, one kept ready ahead of need. */
+  readonly launcher: ShimLauncher;
   readonly admit?: AdmitHook;
   readonly hostCpus: number;
   /** By id; includes containers still being created (phase `creating`). */

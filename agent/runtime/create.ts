@@ -76,10 +76,12 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
     documents.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
     await ctx.cgroups.create(id, onlySet(toCgroupResources(resolved, oci)));
     try {
-      pids = await spawnCreateShim(ctx.shimPath, encodeLaunchPlan(plan), what, ctx.logger);
+      pids = await spawnCreateShim(ctx.launcher.take(), ctx.shimPath, encodeLaunchPlan(plan), what, ctx.logger);
     } catch (err) {
       pids = pidsOf(err);
       throw err;
+    } finally {
+      ctx.launcher.refill();
     }
     await documents;
     Object.assign(record, { phase: 'created', pid: pids.initPid, shimPid: pids.shimPid });

@@ -1,5 +1,6 @@
 // The Runtime the rest of the agent uses: looks containers up, serializes the verbs per
 // container, and records exits. The verbs themselves live one per file.
+import { ShimLauncher } from './shim-launcher.js';
 import { cpus } from 'node:os';
 import { BerthError } from '../errors.js';
 import { toInfo, type ContainerRecord } from './container.js';
@@ -39,6 +40,7 @@ export class BerthRuntime implements Runtime {
       events: opts.events,
       logger: opts.logger,
       shimPath: opts.shimPath,
+      launcher: new ShimLauncher(opts.shimPath),
       admit: opts.admit,
       hostCpus: opts.hostCpus ?? cpus().length,
       records: new Map(),
@@ -150,6 +152,7 @@ export class BerthRuntime implements Runtime {
   async close(): Promise<void> {
     this.closed = true;
     this.ctx.exits.close();
+    this.ctx.launcher.close();
   }
 
   /** By full id, then by exact name, then by a unique id prefix (Docker's order). */

@@ -8,6 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { BerthError, errnoCode, isErrno } from '../errors.js';
 import { signalNumber } from './signals.js';
+import type { CreateShimProcess } from './shim-launcher.js';
 
 export interface ShimStatusError { step: string; errno: number; message: string }
 export interface LaunchedShim { shimPid: number; initPid: number }
@@ -59,20 +60,17 @@ function readLines(stream: Readable, onLine: (line: string) => void): Promise<vo
 }
 
 /**
- * Spawns `berth-shim create` with the encoded plan and waits for `created`. On `error` the shim
- * has already cleaned up after itself; the pids seen so far are returned in the error's details
- * so the caller can make sure nothing is left.
+ * Hands the encoded plan to a waiting `berth-shim create` (from ShimLauncher) and waits for
+ * `created`. On `error` the shim has already cleaned up after itself; the pids seen so far are
+ * returned in the error's details so the caller can make sure nothing is left.
  */
-export async function spawnCreateShim(shimPath: string, plan: Buffer, what: string, logger: Logger): Promise<LaunchedShim> {
-  const child = spawn(shimPath, ['create'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true });
-  const spawned = new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', (err) => reject(new BerthError('LAUNCH_FAILED', `${what}: spawn ${shimPath}: ${errnoCode(err) ?? err.message}`,
-      { step: 'spawn' }, { cause: err })));
-  });
-  child.unref(); // the shim's first process exits at once; M lives on without the agent
-  await spawned;
-  (child.stdio[3] as Writable).on('error', () => undefined).end(plan);
+export async function spawnCreateShim(proc: CreateShimProcess, shimPath: string, plan: Buffer, what: string, logger: Logger): Promise<LaunchedShim> {
+  const { child } = proc;
+  if (child.pid === undefined) {
+    const err = proc.spawnError ?? await new Promise<Error>((resolve) => child.once('error', resolve));
+    throw new BerthError('LAUNCH_FAILED', `${what}: spawn ${shimPath}: ${errnoCode(err) ?? err.message}`, { step: 'spawn' }, { cause: err });
+  }
+  (child.stdio[3] as Writable).end(plan);
   const seen: Partial<LaunchedShim> = {};
   let created = false;
   let failure: ShimStatusError | undefined;
