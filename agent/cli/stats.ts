@@ -6,7 +6,7 @@ import type { ContainerSample, HostSample } from '../sampler/types.js';
 import { usageError } from './args.js';
 import type { CliContext, Command } from './command.js';
 import { shortId, table } from './format.js';
-import { formatBytes } from './units.js';
+import { formatBytes, formatDecimalBytes } from './units.js';
 
 export const STATS_HEADERS = ['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'];
 const CLEAR_SCREEN = '\x1b[2J\x1b[H';
@@ -16,16 +16,6 @@ interface StatsBody { host: HostSample | null; containers: ContainerSample[] }
 
 export interface StatsLine {
   BlockIO: string; CPUPerc: string; Container: string; ID: string; MemPerc: string; MemUsage: string; Name: string; NetIO: string; PIDs: string;
-}
-
-const DECIMAL_ABBRS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-
-/** docker's units.HumanSizeWithPrecision(x, 3): decimal suffixes, e.g. 1.05MB, 720kB, 0B. */
-export function formatDecimalBytes(bytes: number): string {
-  let value = bytes;
-  let i = 0;
-  while (value >= 1000 && i < DECIMAL_ABBRS.length - 1) { value /= 1000; i++; }
-  return `${Number(value.toPrecision(3))}${DECIMAL_ABBRS[i]}`;
 }
 
 /** One row of docker stats; `shown` is what the user asked for (id or name), like docker's Container. */

@@ -28,11 +28,21 @@ export function parseDecimal(value: string, flag: string, command: string, min =
 }
 
 const BINARY_ABBRS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+const DECIMAL_ABBRS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+
+function humanSize(bytes: number, base: number, abbrs: readonly string[], precision: number): string {
+  let value = bytes;
+  let i = 0;
+  while (value >= base && i < abbrs.length - 1) { value /= base; i++; }
+  return `${Number(value.toPrecision(precision))}${abbrs[i]}`;
+}
 
 /** docker's units.BytesSize: "%.4g" with binary suffixes, e.g. 1.944GiB, 64MiB, 512B. */
 export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let i = 0;
-  while (value >= 1024 && i < BINARY_ABBRS.length - 1) { value /= 1024; i++; }
-  return `${Number(value.toPrecision(4))}${BINARY_ABBRS[i]}`;
+  return humanSize(bytes, 1024, BINARY_ABBRS, 4);
+}
+
+/** docker's units.HumanSizeWithPrecision(x, 3): decimal suffixes, e.g. 1.05MB, 720kB, 0B. */
+export function formatDecimalBytes(bytes: number): string {
+  return humanSize(bytes, 1000, DECIMAL_ABBRS, 3);
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDecimalBytes, statsLine } from '../../../agent/cli/stats.js';
+import { statsLine } from '../../../agent/cli/stats.js';
+import { formatDecimalBytes } from '../../../agent/cli/units.js';
 import type { ContainerSample } from '../../../agent/sampler/types.js';
 import { makeStats } from '../sampler/fakes.js';
 
