@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import pino, { type Logger } from 'pino';
 import type { AgentConfig } from './config.js';
 import { EventBus } from './events/index.js';
-import { createCgroupManager } from './cgroups/index.js';
+import { createCgroupManager, shimDeviceProgramLoader } from './cgroups/index.js';
 import { createRuntime } from './runtime/index.js';
 import { buildServer, listenTcp, listenUnix, type AgentFacts, type ServerDeps } from './api/index.js';
 import { findPackageInfo } from './package-info.js';
@@ -30,7 +30,9 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
     // Created before the runtime, which calls its admit hook; started once the sampler exists.
     const policy = createPolicyEngine({ rulesDir: config.rulesDir || undefined, events, stateDir: config.stateDir,
       logger: logger.child({ part: 'policy' }) });
-    const cgroups = await createCgroupManager({ parent: config.cgroupParent, logger: logger.child({ part: 'cgroups' }) });
+    // On cgroup v2 berth-shim attaches the eBPF device program (v1 and hybrid use devices.allow/deny).
+    const cgroups = await createCgroupManager({ parent: config.cgroupParent, logger: logger.child({ part: 'cgroups' }),
+      deviceProgramLoader: shimDeviceProgramLoader(config.shimPath) });
     const runtime = createRuntime({
       stateDir: config.stateDir, cgroups, events, logger: logger.child({ part: 'runtime' }), shimPath: config.shimPath,
       hostCpus: availableParallelism(), admit: policy.admit,

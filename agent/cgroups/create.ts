@@ -3,7 +3,7 @@ import { BerthError } from '../errors.js';
 import { detectCgroupLayout } from './detect.js';
 import { V1CgroupManager } from './manager-v1.js';
 import { V2CgroupManager } from './manager-v2.js';
-import { DEFAULT_TIMEOUTS, type CgroupLogger, type CgroupTimeouts, type FixtureHooks } from './options.js';
+import { DEFAULT_TIMEOUTS, type CgroupLogger, type CgroupTimeouts, type DeviceProgramLoader, type FixtureHooks } from './options.js';
 import type { CgroupManager } from './types.js';
 import { validateCgroupName } from './validate.js';
 
@@ -17,6 +17,8 @@ export interface CreateCgroupManagerOptions {
   mountinfo?: string;
   logger?: CgroupLogger;
   timeouts?: Partial<CgroupTimeouts>;
+  /** Attaches the eBPF device program on cgroup v2 (see DeviceProgramLoader); ignored on v1 and hybrid. */
+  deviceProgramLoader?: DeviceProgramLoader;
   /** Unit tests only: make a plain directory tree behave like cgroupfs. */
   fixtureHooks?: FixtureHooks;
 }
@@ -29,6 +31,7 @@ export async function createCgroupManager(options: CreateCgroupManagerOptions = 
     parent,
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     logger: options.logger,
+    deviceProgramLoader: options.deviceProgramLoader,
     fixtureHooks: options.fixtureHooks,
   };
   if (layout.version === 'v2') {

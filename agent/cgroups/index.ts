@@ -5,5 +5,6 @@ export {
   flatKeyValue, parseBlkio, parseCpuMax, parseFlatKeyed, parseLimit, parseNestedKeyed, parseNumber, parseNumberList, parsePids, parsePressure,
 } from './parse.js';
 export { blkioWeightToIoWeight, sharesToWeight, weightToShares } from './convert.js';
-export type { CgroupLogger, CgroupTimeouts, FixtureHooks } from './options.js';
+export { shimDeviceProgramLoader } from './device-loader.js';
+export type { CgroupLogger, CgroupTimeouts, DeviceProgramLoader, FixtureHooks } from './options.js';
 export type * from './types.js';

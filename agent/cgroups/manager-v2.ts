@@ -14,7 +14,7 @@ import { undoMade } from './undo.js';
 import { validateCgroupName, validateResources } from './validate.js';
 import { applyCpuV2, fillCpuV2 } from './v2/cpu.js';
 import { applyCpusetV2 } from './v2/cpuset.js';
-import { applyDevicesV2 } from './v2/devices.js';
+import { checkDevicesUpdateV2, prepareDevicesV2, type DevicesV2Options } from './v2/devices.js';
 import { setFrozenV2 } from './v2/freezer.js';
 import { applyIoV2, fillIoV2 } from './v2/io.js';
 import { cgroupKill } from './v2/kill.js';
@@ -69,6 +69,7 @@ export class V2CgroupManager implements CgroupManager {
   async create(name: string, resources: CgroupResources): Promise<void> {
     const dir = this.dir(name);
     validateResources(resources);
+    const attachDeviceProgram = prepareDevicesV2(dir, resources, this.devicesOptions());
     this.requireControllers(resources, await this.ensureParent());
     const made: string[] = [];
     try {
@@ -76,6 +77,8 @@ export class V2CgroupManager implements CgroupManager {
       made.push(dir);
       await this.opts.fixtureHooks?.populate(dir);
       await this.apply(dir, resources);
+      // Before the shim places init in the cgroup: the container never runs unrestricted.
+      await attachDeviceProgram?.();
     } catch (err) {
       throw await undoMade(made, err, this.opts.fixtureHooks);
     }
@@ -84,6 +87,7 @@ export class V2CgroupManager implements CgroupManager {
   async update(name: string, resources: CgroupResources): Promise<void> {
     const dir = this.dir(name);
     validateResources(resources);
+    checkDevicesUpdateV2(dir, resources, this.devicesOptions());
     this.requireControllers(resources, await this.ensureParent());
     if (!(await fileExists(dir))) throw new BerthError('CGROUP_FAILED', `update ${this.path(name)}: the cgroup does not exist (${dir})`, { path: dir });
     try {
@@ -109,7 +113,10 @@ export class V2CgroupManager implements CgroupManager {
     await applyCpuV2(dir, r);
     await applyPidsV2(dir, r);
     await applyIoV2(dir, r);
-    applyDevicesV2(dir, r, this.opts.logger);
+  }
+
+  private devicesOptions(): DevicesV2Options {
+    return { loader: this.opts.deviceProgramLoader, logger: this.opts.logger };
   }
 
   private ensureParent(): Promise<Set<string>> {

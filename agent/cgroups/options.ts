@@ -13,10 +13,19 @@ export const DEFAULT_TIMEOUTS: CgroupTimeouts = { freezeMs: 5000, killMs: 5000, 
 
 export interface CgroupLogger { warn(obj: object, msg: string): void }
 
+/**
+ * Loads a BPF_PROG_TYPE_CGROUP_DEVICE program (struct bpf_insn[], agent/cgroups/v2/device-program.ts)
+ * and attaches it to a cgroup v2 directory; rejects with an error naming the step and the directory.
+ * Production: shimDeviceProgramLoader (berth-shim devices). Absent: v2 device rules are not enforced.
+ */
+export type DeviceProgramLoader = (cgroupDir: string, program: Uint8Array) => Promise<void>;
+
 export interface ManagerOptions {
   parent: string;
   timeouts: CgroupTimeouts;
   logger?: CgroupLogger;
+  /** v2 only: enforces device rules (the hybrid manager uses v1's devices controller). */
+  deviceProgramLoader?: DeviceProgramLoader;
   /** Only for plain directory trees standing in for cgroupfs (unit tests); absent on real hosts. */
   fixtureHooks?: FixtureHooks;
 }

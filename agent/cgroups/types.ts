@@ -16,7 +16,7 @@ export interface CgroupResources {
   cpusetMems?: string;
   pidsLimit?: number;          // 0 = unlimited
   blkioWeight?: number;        // 10..1000; v2 io.weight / io.bfq.weight
-  devices?: DeviceRule[];      // v1 devices.allow/deny; v2 needs an eBPF program (documented gap if absent)
+  devices?: DeviceRule[];      // v1 devices.allow/deny; v2 an eBPF device program (needs a loader, else a logged gap)
 }
 
 /** Version-neutral counters of one cgroup. Absent = this cgroup version/kernel has no such figure. */

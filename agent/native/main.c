@@ -1,4 +1,5 @@
-/* berth-shim create | exec: the plan arrives on fd 3, status lines go to fd 4 (PLAN.md). */
+/* berth-shim create | exec: the plan arrives on fd 3, status lines go to fd 4 (PLAN.md).
+ * berth-shim spawner: requests and status lines share the channel on fd 3 (PLAN.md §3). */
 #include "shim.h"
 
 #include <errno.h>
@@ -11,7 +12,9 @@
 #define STATUS_FD 4
 
 static int usage(void) {
-  dprintf(2, "usage: berth-shim create|exec  (plan on fd %d, status on fd %d; see agent/native/PLAN.md)\n", PLAN_FD, STATUS_FD);
+  dprintf(2, "usage: berth-shim create|exec  (plan on fd %d, status on fd %d)\n"
+             "       berth-shim spawner      (framed plans in and status lines out on fd %d)\n"
+             "see agent/native/PLAN.md\n", PLAN_FD, STATUS_FD, PLAN_FD);
   return 2;
 }
 
@@ -21,6 +24,15 @@ int main(int argc, char **argv) {
   char *buf;
   size_t len;
   int is_exec, status_fd = STATUS_FD;
+  if (argc == 2 && !strcmp(argv[1], "spawner")) {
+    /* close-on-exec: init execs the container's command and must not inherit the channel */
+    if (fcntl(PLAN_FD, F_SETFD, FD_CLOEXEC) < 0) {
+      dprintf(2, "berth-shim spawner: fd %d (the channel to the agent): %s\n", PLAN_FD, strerror(errno));
+      return 2;
+    }
+    return spawner_main(PLAN_FD);
+  }
+  if (argc >= 2 && !strcmp(argv[1], "devices")) return devices_main(argc, argv); /* devices.c */
   if (argc != 2 || (strcmp(argv[1], "create") && strcmp(argv[1], "exec"))) return usage();
   is_exec = !strcmp(argv[1], "exec");
   /* Without a status channel errors still need a reader: stderr. */

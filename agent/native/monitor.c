@@ -36,9 +36,9 @@ static int pid_file(struct monitor *m, char *path, const char *name, pid_t pid, 
   return write_file_atomic(path, data, e, "shim");
 }
 
-/* Nothing of a failed create stays behind except what the agent made itself. */
+/* Nothing of a failed create stays behind except what the agent made itself. The error line
+ * comes last: once the agent reads it, M's own cleanup is done and cannot race with the agent's. */
 static void fail(struct monitor *m, const struct shim_error *e) {
-  status_error(m->status_fd, e);
   if (m->init > 0) {
     kill(m->init, SIGKILL);
     while (waitpid(m->init, NULL, 0) < 0 && errno == EINTR) {}
@@ -47,6 +47,7 @@ static void fail(struct monitor *m, const struct shim_error *e) {
   if (m->made_log) unlink(m->p->log_path);
   if (m->wrote_init_pid) unlink(m->init_pid_path);
   if (m->wrote_shim_pid) unlink(m->shim_pid_path);
+  status_error(m->status_fd, e);
   _exit(1);
 }
 

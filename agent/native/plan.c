@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_PLAN (16 * 1024 * 1024)
 #define LAUNCH 1
 #define EXEC 2
 

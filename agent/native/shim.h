@@ -62,6 +62,7 @@ struct plan {
 };
 
 /* plan.c */
+#define MAX_PLAN (16 * 1024 * 1024) /* bytes; also the largest spawner request */
 int plan_read_fd(int fd, char **buf, size_t *len, struct shim_error *e);
 int plan_parse(char *buf, size_t len, int is_exec, struct plan *p, struct shim_error *e);
 void plan_free(struct plan *p);
@@ -70,6 +71,7 @@ void plan_free(struct plan *p);
 int write_all(int fd, const void *buf, size_t len);
 int write_file(const char *path, const char *data, int flags, struct shim_error *e, const char *step);
 int write_file_atomic(const char *path, const char *data, struct shim_error *e, const char *step);
+void status_set_id(const char *id); /* spawner launches: "<id> " before every status line */
 void status_line(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void status_error(int fd, const struct shim_error *e);
 int resolve_command(const struct plan *p, char *out, size_t outlen, struct shim_error *e);
@@ -107,6 +109,10 @@ void format_time(char *out, size_t outlen, int nanos);
 int init_main(const struct plan *p, int sync_fd, int last_cap);
 int monitor_main(struct plan *p, int status_fd);
 int exec_main(struct plan *p, int status_fd);
+int spawner_main(int chan_fd);
+
+/* devices.c: `berth-shim devices <cgroup-dir>`, eBPF device program on stdin */
+int devices_main(int argc, char **argv);
 
 /* Messages on the monitor/init sync socket (SOCK_SEQPACKET). */
 #define SYNC_GO 'g'      /* M → init: placed in cgroups, maps written */

@@ -84,15 +84,23 @@ int write_file_atomic(const char *path, const char *data, struct shim_error *e, 
   return 0;
 }
 
+/* Set once per process: a launch forked by the spawner prefixes every status line with its
+ * container id, because all launches share one channel to the agent (PLAN.md §3). */
+static const char *status_prefix;
+
+void status_set_id(const char *id) { status_prefix = id; }
+
 void status_line(int fd, const char *fmt, ...) {
-  char line[1024];
+  char line[1024]; /* < PIPE_BUF: one write, so concurrent launches' lines never interleave */
   va_list ap;
-  int n;
+  int n, head = 0, body;
   if (fd < 0) return;
+  if (status_prefix) head = snprintf(line, sizeof(line), "%.128s ", status_prefix);
   va_start(ap, fmt);
-  n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+  body = vsnprintf(line + head, sizeof(line) - 1 - (size_t)head, fmt, ap);
   va_end(ap);
-  if (n < 0) return;
+  if (body < 0) return;
+  n = head + body;
   if ((size_t)n > sizeof(line) - 2) n = sizeof(line) - 2;
   line[n++] = '\n';
   (void)write_all(fd, line, (size_t)n); /* the agent may be gone: nothing to do about it */

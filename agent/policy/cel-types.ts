@@ -3,6 +3,7 @@
 // per container (spec) or once per tick (sample), never per rule, so evaluation stays cheap.
 import type { Environment } from '@marcbachmann/cel-js';
 import type { FieldType, ObjectSchema } from './cel-schema.js';
+import type { CelClasses } from './cel-fast-types.js';
 
 type CelClass = new () => Record<string, unknown>;
 export type Converter = (value: unknown) => Record<string, unknown>;
@@ -38,14 +39,18 @@ function toDouble(v: unknown): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Registers the object types of `schema` (depth first) and returns a converter for its root. */
-export function registerObjectType(env: Environment, name: string, schema: ObjectSchema): Converter {
+/**
+ * Registers the object types of `schema` (depth first) and returns a converter for its root.
+ * `classes` collects the generated class of each type (the fast path checks values by class).
+ */
+export function registerObjectType(env: Environment, name: string, schema: ObjectSchema, classes?: CelClasses): Converter {
   const Ctor = makeClass(name);
+  classes?.set(name, Ctor);
   const fieldConverters: Array<[string, (v: unknown) => unknown]> = [];
   const celFields: Record<string, string> = {};
   for (const [field, type] of Object.entries(schema)) {
     celFields[field] = celTypeName(type);
-    fieldConverters.push([field, fieldConverter(env, type)]);
+    fieldConverters.push([field, fieldConverter(env, type, classes)]);
   }
   env.registerType(name, { ctor: Ctor, fields: celFields });
   return (value) => {
@@ -56,9 +61,9 @@ export function registerObjectType(env: Environment, name: string, schema: Objec
   };
 }
 
-function fieldConverter(env: Environment, type: FieldType): (v: unknown) => unknown {
+function fieldConverter(env: Environment, type: FieldType, classes?: CelClasses): (v: unknown) => unknown {
   if (typeof type !== 'string') {
-    const convert = registerObjectType(env, 'object' in type ? type.object : type.listOf, type.fields);
+    const convert = registerObjectType(env, 'object' in type ? type.object : type.listOf, type.fields, classes);
     if ('object' in type) return (v) => convert(v);
     return (v) => (Array.isArray(v) ? v.map((item) => convert(item)) : []);
   }

@@ -2,11 +2,16 @@
 // runtime: `container` + `sample`), expressions compiled and type-checked once at load time, and
 // converters that turn a ResolvedSpec / ContainerSample into typed CEL values once per evaluation
 // round. The int/double decision is documented in cel-schema.ts.
+//
+// Evaluation: an expression in the fast subset (cel-compile.ts) runs as plain JS closures; any
+// other keeps the library's evaluator. Type-checking is the library's either way.
 import { Environment } from '@marcbachmann/cel-js';
 import type { ResolvedSpec } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
 import { CONTAINER_SCHEMA, SAMPLE_SCHEMA } from './cel-schema.js';
 import { registerObjectType, type Converter } from './cel-types.js';
+import { compileFast } from './cel-compile.js';
+import { objectType, type CelClasses, type ObjectFastType } from './cel-fast-types.js';
 import { sampleView } from './sample-view.js';
 
 export type CelScope = 'admission' | 'runtime';
@@ -19,6 +24,8 @@ export interface CelProgram {
   readonly source: string;
   /** Throws the library's EvaluationError on a runtime error (e.g. a missing map key). */
   evaluate(vars: CelVars): unknown;
+  /** true when evaluate() runs compiled closures (cel-compile.ts), false for the library's evaluator. */
+  readonly compiled: boolean;
 }
 
 /** A compile or type error: `message` is one line; `offset` is where in the expression (0-based). */
@@ -26,8 +33,16 @@ export class CelCompileError extends Error {
   constructor(message: string, readonly offset: number) { super(message); this.name = 'CelCompileError'; }
 }
 
+/**
+ * Which evaluator a program uses. 'auto': compiled closures when the expression is in the fast
+ * subset, else the library. 'library': always the library. 'compiled-raw' (tests only): like
+ * 'auto' but an evaluation error surfaces as the bare CEL_ERROR sentinel instead of the library's
+ * error, so a differential test sees what the compiled closure itself did.
+ */
+export type CelEvaluator = 'auto' | 'library' | 'compiled-raw';
+
 export interface CelEnv {
-  compile(source: string, scope: CelScope, resultType: CelResultType): CelProgram;
+  compile(source: string, scope: CelScope, resultType: CelResultType, evaluator?: CelEvaluator): CelProgram;
   container(spec: ResolvedSpec): CelValue;
   sample(sample: ContainerSample): CelValue;
   /** From the `sample` shape itself (cel-schema.ts), e.g. a test suite's sample sequence. */
@@ -51,22 +66,30 @@ function registerMixedNumberOperators(env: Environment): void {
 export function createCelEnv(): CelEnv {
   const base = new Environment({ limits: LIMITS });
   registerMixedNumberOperators(base);
-  const toContainer = registerObjectType(base, 'Container', CONTAINER_SCHEMA);
-  const toSample = registerObjectType(base, 'Sample', SAMPLE_SCHEMA);
+  const classes: CelClasses = new Map();
+  const toContainer = registerObjectType(base, 'Container', CONTAINER_SCHEMA, classes);
+  const toSample = registerObjectType(base, 'Sample', SAMPLE_SCHEMA, classes);
   base.registerVariable('container', 'Container');
   // clone() freezes `base`: admission expressions cannot see `sample`, runtime ones can.
   const admission = base.clone();
   const runtime = base.clone().registerVariable('sample', 'Sample');
-  const envs: Record<CelScope, Environment> = { admission, runtime };
+  const container = objectType('Container', CONTAINER_SCHEMA, classes);
+  const scopes: Record<CelScope, CompileScope> = {
+    admission: { env: admission, roots: { container } },
+    runtime: { env: runtime, roots: { container, sample: objectType('Sample', SAMPLE_SCHEMA, classes) } },
+  };
   return {
-    compile: (source, scope, resultType) => compile(envs[scope], source, resultType),
+    compile: (source, scope, resultType, evaluator = 'auto') => compile(scopes[scope], source, resultType, evaluator),
     container: (spec) => toContainer(spec),
     sample: (sample) => toSample(sampleView(sample)),
     sampleFromView: (view) => toSample(view),
   };
 }
 
-function compile(env: Environment, source: string, resultType: CelResultType): CelProgram {
+/** A CEL scope: the library's environment and the fast path's types of its variables. */
+interface CompileScope { env: Environment; roots: Record<string, ObjectFastType> }
+
+function compile({ env, roots }: CompileScope, source: string, resultType: CelResultType, evaluator: CelEvaluator): CelProgram {
   let program: ReturnType<Environment['parse']>;
   try {
     program = env.parse(source);
@@ -78,7 +101,17 @@ function compile(env: Environment, source: string, resultType: CelResultType): C
   if (checked.type !== resultType && checked.type !== 'dyn') {
     throw new CelCompileError(`expression must evaluate to ${resultType}, not ${checked.type}`, 0);
   }
-  return { source, evaluate: (vars) => program(vars) };
+  const fast = evaluator === 'library' ? undefined : compileFast(program.ast, roots, checked.type);
+  if (!fast) return { source, compiled: false, evaluate: (vars) => program(vars) };
+  if (evaluator === 'compiled-raw') return { source, compiled: true, evaluate: (vars) => fast(vars as unknown as Record<string, unknown>) };
+  // The closure signals any CEL error with a bare sentinel; the library then evaluates the same
+  // expression to throw its own, exact error (errors are rare; the common path stays cheap).
+  return {
+    source, compiled: true,
+    evaluate: (vars) => {
+      try { return fast(vars as unknown as Record<string, unknown>); } catch { return program(vars); }
+    },
+  };
 }
 
 function asCompileError(err: unknown): CelCompileError {

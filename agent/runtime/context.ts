@@ -5,7 +5,7 @@ import type { CgroupManager } from '../cgroups/types.js';
 import type { EventBus, EventKind } from '../events/index.js';
 import type { ContainerRecord } from './container.js';
 import type { KeyedLock } from './lock.js';
-import type { ShimLauncher } from './shim-launcher.js';
+import type { ShimSpawner } from './shim-spawner.js';
 import type { ContainerStore } from './store.js';
 import type { AdmitHook } from './types.js';
 import type { ExitTracker } from './wait.js';
@@ -26,8 +26,8 @@ export interface RuntimeContext {
   readonly events: EventBus;
   readonly logger: Logger;
   readonly shimPath: string;
-  /** Spawns create shims, one kept ready ahead of need. */
-  readonly launcher: ShimLauncher;
+  /** Launches create shims through the long-lived `berth-shim spawner`. */
+  readonly launcher: ShimSpawner;
   readonly admit?: AdmitHook;
   readonly hostCpus: number;
   /** By id; includes containers still being created (phase `creating`). */

@@ -12,7 +12,7 @@ import { loadBundleOci } from './bundle-oci.js';
 import { resolveSpec } from './resolve.js';
 import { toCgroupResources } from './resources.js';
 import { specToOciConfig } from './oci-config.js';
-import { pidsOf, spawnCreateShim } from './shim.js';
+import { pidsOf } from './shim.js';
 import { validateSpec } from './spec.js';
 import { OCI_CONFIG_FILE, SPEC_FILE } from './store.js';
 import { killLeftovers } from './cleanup.js';
@@ -76,12 +76,10 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
     documents.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
     await ctx.cgroups.create(id, onlySet(toCgroupResources(resolved, oci)));
     try {
-      pids = await spawnCreateShim(ctx.launcher.take(), ctx.shimPath, encodeLaunchPlan(plan), what, ctx.logger);
+      pids = await ctx.launcher.launch(id, encodeLaunchPlan(plan), what);
     } catch (err) {
       pids = pidsOf(err);
       throw err;
-    } finally {
-      ctx.launcher.refill();
     }
     await documents;
     Object.assign(record, { phase: 'created', pid: pids.initPid, shimPid: pids.shimPid });

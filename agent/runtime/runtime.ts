@@ -1,6 +1,5 @@
 // The Runtime the rest of the agent uses: looks containers up, serializes the verbs per
 // container, and records exits. The verbs themselves live one per file.
-import { ShimLauncher } from './shim-launcher.js';
 import { cpus } from 'node:os';
 import { BerthError } from '../errors.js';
 import { toInfo, type ContainerRecord } from './container.js';
@@ -22,6 +21,7 @@ import { stopContainer, exitPromise } from './stop.js';
 import { ContainerStore, STATE_FILE } from './store.js';
 import { updateContainer } from './update.js';
 import { ExitTracker } from './wait.js';
+import { ShimSpawner } from './shim-spawner.js';
 import type {
   ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ResolvedSpec, ResourcesSpec, Runtime, StopReason,
 } from './types.js';
@@ -40,7 +40,7 @@ export class BerthRuntime implements Runtime {
       events: opts.events,
       logger: opts.logger,
       shimPath: opts.shimPath,
-      launcher: new ShimLauncher(opts.shimPath),
+      launcher: new ShimSpawner(opts.shimPath, opts.logger),
       admit: opts.admit,
       hostCpus: opts.hostCpus ?? cpus().length,
       records: new Map(),

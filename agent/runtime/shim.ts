@@ -1,21 +1,19 @@
-// Talking to berth-shim (protocol: agent/native/PLAN.md). `create` runs a detached shim that
-// reports `shim <pid>`, `init <pid>`, then `created` or `error <step> <errno> <message>` on
-// fd 4; `exec` runs one process in a live container. Also: is a pid still our shim (adoption)?
+// Talking to berth-shim (protocol: agent/native/PLAN.md). A create launch (forked by the
+// spawner, see shim-spawner.ts) reports `shim <pid>`, `init <pid>`, then `created` or
+// `error <step> <errno> <message>`; `exec` runs one process in a live container. Also: is a pid
+// still our shim (adoption)?
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs, constants as fsc } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { Logger } from 'pino';
 import { BerthError, errnoCode, isErrno } from '../errors.js';
 import { signalNumber } from './signals.js';
-import type { CreateShimProcess } from './shim-launcher.js';
 
 export interface ShimStatusError { step: string; errno: number; message: string }
 export interface LaunchedShim { shimPid: number; initPid: number }
 
 const ENOENT = 2;
 const EACCES = 13;
-const CREATE_TIMEOUT_MS = 30_000;
 
 /** Maps a shim `error` line to the BerthError the user sees (127/126 like docker for the command). */
 export function shimError(err: ShimStatusError, what: string): BerthError {
@@ -60,38 +58,46 @@ function readLines(stream: Readable, onLine: (line: string) => void): Promise<vo
 }
 
 /**
- * Hands the encoded plan to a waiting `berth-shim create` (from ShimLauncher) and waits for
- * `created`. On `error` the shim has already cleaned up after itself; the pids seen so far are
- * returned in the error's details so the caller can make sure nothing is left.
+ * What one create launch has reported so far (`shim <pid>`, `init <pid>`, then `created` or
+ * `error …`). The spawner's channel carries the lines of every launch; ShimSpawner hands each
+ * launch its own lines. On `error` the shim has already cleaned up after itself; the pids seen
+ * so far go into the error's details so the caller can make sure nothing is left.
  */
-export async function spawnCreateShim(proc: CreateShimProcess, shimPath: string, plan: Buffer, what: string, logger: Logger): Promise<LaunchedShim> {
-  const { child } = proc;
-  if (child.pid === undefined) {
-    const err = proc.spawnError ?? await new Promise<Error>((resolve) => child.once('error', resolve));
-    throw new BerthError('LAUNCH_FAILED', `${what}: spawn ${shimPath}: ${errnoCode(err) ?? err.message}`, { step: 'spawn' }, { cause: err });
-  }
-  (child.stdio[3] as Writable).end(plan);
-  const seen: Partial<LaunchedShim> = {};
-  let created = false;
-  let failure: ShimStatusError | undefined;
-  const status = child.stdio[4] as Readable;
-  const timer = setTimeout(() => status.destroy(), CREATE_TIMEOUT_MS);
-  await readLines(status, (line) => {
+export class CreateProgress {
+  private shimPid = 0;
+  private initPid = 0;
+  private created = false;
+  private failure: ShimStatusError | undefined;
+
+  /** Takes one status line (without the id); false for a line that is not part of the protocol. */
+  feed(line: string): boolean {
     const parsed = parseStatusLine(line);
-    if (parsed.kind === 'shim') seen.shimPid = parsed.pid;
-    else if (parsed.kind === 'init') seen.initPid = parsed.pid;
-    else if (parsed.kind === 'created') created = true;
-    else if (parsed.kind === 'error') failure ??= parsed.error;
-    else logger.warn({ line }, 'unexpected status line from berth-shim');
-  });
-  clearTimeout(timer);
-  const pids = { shimPid: seen.shimPid ?? 0, initPid: seen.initPid ?? 0 };
-  if (failure) throw withPids(shimError(failure, what), pids);
-  if (!created || !seen.shimPid || !seen.initPid) {
-    const why = created ? 'without its pids' : `without reporting \`created\` (status channel closed${child.exitCode !== null ? `, exit code ${child.exitCode}` : ''})`;
-    throw withPids(new BerthError('LAUNCH_FAILED', `${what}: berth-shim ended ${why}`, { step: 'status' }), pids);
+    if (parsed.kind === 'shim') this.shimPid = parsed.pid;
+    else if (parsed.kind === 'init') this.initPid = parsed.pid;
+    else if (parsed.kind === 'created') this.created = true;
+    else if (parsed.kind === 'error') this.failure ??= parsed.error;
+    else return false;
+    return true;
   }
-  return { shimPid: seen.shimPid, initPid: seen.initPid };
+
+  /** `created` or `error` has arrived: nothing more will come for this launch. */
+  get done(): boolean { return this.created || this.failure !== undefined; }
+
+  get pids(): { shimPid: number; initPid: number } { return { shimPid: this.shimPid, initPid: this.initPid }; }
+
+  /** The launched shim, or the mapped error (with the pids seen so far). */
+  result(what: string): LaunchedShim {
+    if (this.failure) throw withPids(shimError(this.failure, what), this.pids);
+    if (!this.created || !this.shimPid || !this.initPid) {
+      throw withPids(new BerthError('LAUNCH_FAILED', `${what}: berth-shim reported \`created\` without its pids`, { step: 'status' }), this.pids);
+    }
+    return { shimPid: this.shimPid, initPid: this.initPid };
+  }
+
+  /** An error for a launch that ended without `created`/`error`, carrying the pids seen so far. */
+  abandon(err: BerthError): BerthError {
+    return withPids(err, this.pids);
+  }
 }
 
 function withPids(err: BerthError, pids: { shimPid: number; initPid: number }): BerthError {

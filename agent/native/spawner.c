@@ -1,0 +1,165 @@
+/* berth-shim spawner: one long-lived, tiny process per agent that forks the create shims, so the
+ * agent (a ~100 MB Node process whose fork blocks its event loop for ~10 ms) never forks on the
+ * launch path. Requests arrive on the channel (fd 3) as `<u32 LE length><plan>`; every launch
+ * writes its status lines back on the same channel, prefixed with its id (PLAN.md §3).
+ * The spawner sleeps in poll() without a timeout and exits at EOF (the agent is gone). */
+#include "shim.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FRAME_HEADER 4
+#define MAX_ID 128
+
+struct spawner {
+  int chan, sig_fd;
+  sigset_t old_mask;
+  char *buf;       /* received bytes not yet handled: whole frames and one partial frame */
+  size_t len, cap;
+};
+
+/* A broken channel (unreadable, a request too large to be framed) ends the spawner: the agent
+ * fails what is pending and starts a fresh one. `*` = no particular launch. */
+static void __attribute__((noreturn)) channel_fatal(struct spawner *s, int err, const char *what) {
+  struct shim_error e;
+  shim_fail_errno(&e, "spawner", err, "%s", what);
+  status_set_id("*");
+  status_error(s->chan, &e);
+  _exit(1);
+}
+
+/* Ids prefix status lines, so they must be one word; the agent's are 64 hex digits. */
+static int usable_id(const char *id) {
+  size_t n = id ? strlen(id) : 0;
+  if (n == 0 || n > MAX_ID) return 0;
+  for (const char *c = id; *c; c++)
+    if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || *c == '-' || *c == '_' || *c == '.'))
+      return 0;
+  return 1;
+}
+
+static void report(struct spawner *s, const char *id, const struct shim_error *e) {
+  status_set_id(usable_id(id) ? id : "-");
+  status_error(s->chan, e);
+  status_set_id(NULL);
+}
+
+/* The forked child: today's `create` after the plan is parsed. It forks the monitor M and exits,
+ * so M is re-parented to init (or the nearest subreaper) and survives both spawner and agent. */
+static void __attribute__((noreturn)) launch_child(struct spawner *s, struct plan *p) {
+  struct shim_error e;
+  close(s->sig_fd);
+  sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
+  status_set_id(p->id);
+  pid_t pid = fork();
+  if (pid < 0) {
+    shim_fail_errno(&e, "shim", errno, "fork monitor");
+    status_error(s->chan, &e);
+    _exit(1);
+  }
+  if (pid > 0) _exit(0);
+  _exit(monitor_main(p, s->chan));
+}
+
+/* Parsing here, not in the child: a bad plan costs no fork and its error still names the id. */
+static void launch(struct spawner *s, const char *req, size_t len) {
+  struct shim_error e;
+  struct plan p;
+  char *buf = malloc(len + 1);
+  if (!buf) channel_fatal(s, ENOMEM, "malloc request buffer");
+  memcpy(buf, req, len);
+  buf[len] = '\0';
+  if (plan_parse(buf, len, 0, &p, &e)) {
+    report(s, p.id, &e);
+  } else if (!usable_id(p.id)) {
+    shim_fail(&e, "plan", EINVAL, "plan record id: \"%.40s\" is not a status-line id (1-%d of [A-Za-z0-9._-])", p.id, MAX_ID);
+    report(s, NULL, &e);
+  } else {
+    pid_t pid = fork();
+    if (pid == 0) launch_child(s, &p);
+    if (pid < 0) {
+      shim_fail_errno(&e, "shim", errno, "fork launch");
+      report(s, p.id, &e);
+    }
+  }
+  plan_free(&p); /* frees buf too */
+}
+
+static uint32_t le32(const unsigned char *b) {
+  return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* Launches every complete frame in the buffer and keeps the partial rest. */
+static void dispatch(struct spawner *s) {
+  size_t off = 0;
+  while (s->len - off >= FRAME_HEADER) {
+    uint32_t n = le32((const unsigned char *)s->buf + off);
+    if (n > MAX_PLAN) {
+      char what[96];
+      snprintf(what, sizeof(what), "read request on fd 3: %u bytes, over the %d-byte plan limit", n, MAX_PLAN);
+      channel_fatal(s, EFBIG, what);
+    }
+    if (s->len - off - FRAME_HEADER < n) break;
+    launch(s, s->buf + off + FRAME_HEADER, n);
+    off += FRAME_HEADER + n;
+  }
+  memmove(s->buf, s->buf + off, s->len - off);
+  s->len -= off;
+}
+
+/* Returns 0 at EOF. The channel stays blocking (M writes its status lines through the same open
+ * file), so this reads once, after poll() said there is something. */
+static int receive(struct spawner *s) {
+  if (s->len == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 65536;
+    char *nb = realloc(s->buf, cap);
+    if (!nb) channel_fatal(s, ENOMEM, "realloc request buffer");
+    s->buf = nb;
+    s->cap = cap;
+  }
+  ssize_t r = read(s->chan, s->buf + s->len, s->cap - s->len);
+  if (r < 0 && (errno == EINTR || errno == EAGAIN)) return 1;
+  if (r < 0) channel_fatal(s, errno, "read fd 3");
+  if (r == 0) return 0;
+  s->len += (size_t)r;
+  dispatch(s);
+  return 1;
+}
+
+static void reap(struct spawner *s) {
+  struct signalfd_siginfo si;
+  while (read(s->sig_fd, &si, sizeof(si)) > 0) {}
+  while (waitpid(-1, NULL, WNOHANG) > 0) {}
+}
+
+int spawner_main(int chan) {
+  struct spawner s = { .chan = chan, .sig_fd = -1 };
+  struct shim_error e;
+  sigset_t chld;
+  signal(SIGPIPE, SIG_IGN); /* the agent may die while a launch reports: EPIPE, not death */
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  if (chdir("/") < 0 || sigprocmask(SIG_BLOCK, &chld, &s.old_mask) < 0 ||
+      (s.sig_fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+    shim_fail_errno(&e, "spawner", errno, "set up (chdir /, SIGCHLD signalfd)");
+    status_set_id("*");
+    status_error(chan, &e);
+    return 1;
+  }
+  for (;;) {
+    struct pollfd fds[2] = { { .fd = chan, .events = POLLIN }, { .fd = s.sig_fd, .events = POLLIN } };
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      channel_fatal(&s, errno, "poll fd 3");
+    }
+    if (fds[1].revents) reap(&s);
+    if (fds[0].revents && !receive(&s)) return 0;
+  }
+}
