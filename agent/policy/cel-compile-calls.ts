@@ -54,7 +54,7 @@ function size(target: Compiled): Compiled {
   const get = target.fn;
   const int = scalar('int');
   switch (target.type.kind) {
-    case 'string': return { type: int, fn: (v) => BigInt((get(v) as string).length) };
+    case 'string': return { type: int, fn: (v) => codePointCount(get(v) as string) };
     case 'list': return { type: int, fn: (v) => BigInt((get(v) as unknown[]).length) };
     case 'map': return { type: int, fn: (v) => BigInt(Object.keys(get(v) as object).length) };
     default: throw new Unsupported(`size(${typeName(target.type)})`);

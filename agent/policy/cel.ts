@@ -12,7 +12,7 @@ import { CONTAINER_SCHEMA, SAMPLE_SCHEMA } from './cel-schema.js';
 import { registerObjectType, type Converter } from './cel-types.js';
 import { compileFast } from './cel-compile.js';
 import { objectType, type CelClasses, type ObjectFastType } from './cel-fast-types.js';
-import { sampleView } from './sample-view.js';
+import { createSampleConverter } from './sample-value.js';
 
 export type CelScope = 'admission' | 'runtime';
 export type CelResultType = 'bool' | 'string';
@@ -81,7 +81,7 @@ export function createCelEnv(): CelEnv {
   return {
     compile: (source, scope, resultType, evaluator = 'auto') => compile(scopes[scope], source, resultType, evaluator),
     container: (spec) => toContainer(spec),
-    sample: (sample) => toSample(sampleView(sample)),
+    sample: createSampleConverter(classes), // = toSample(sampleView(sample)), in one pass
     sampleFromView: (view) => toSample(view),
   };
 }

@@ -251,15 +251,7 @@ class Engine implements PolicyEngine {
 
   private updateAlertGauges(): void {
     this.metrics.alerts.reset();
-    const counts = new Map<string, { policy: string; rule: string; state: string; n: number }>();
-    for (const { policy, rule, instance } of this.table.all()) {
-      if (instance.state !== 'pending' && instance.state !== 'firing') continue;
-      const key = `${policy}/${rule}/${instance.state}`;
-      const c = counts.get(key) ?? { policy, rule, state: instance.state, n: 0 };
-      c.n++;
-      counts.set(key, c);
-    }
-    for (const c of counts.values()) this.metrics.alerts.set({ policy: c.policy, rule: c.rule, state: c.state }, c.n);
+    for (const c of this.table.countActive()) this.metrics.alerts.set({ policy: c.policy, rule: c.rule, state: c.state }, c.count);
   }
 }
 

@@ -7,7 +7,7 @@ import type { ResolvedSpec } from '../runtime/types.js';
 import { matchSkipReason, violationMessage } from './admission.js';
 import type { CelEnv, CelValue, CelVars } from './cel.js';
 import { findException } from './exceptions.js';
-import { AlertTable, ruleKey, step, stepError, type AlertInstance, type Transition } from './runtime.js';
+import { AlertTable, newInstance, ruleKey, step, stepError, type AlertInstance, type Transition } from './runtime.js';
 import { formatDuration, type Policy, type PolicySet, type RuntimeRule } from './schema.js';
 
 /** One container at one tick; `sample` is the typed CEL value (CelEnv.sample), `time` its ms time. */
@@ -38,6 +38,9 @@ export interface TickContext {
 
 interface RuleEntry { policy: Policy; rule: RuntimeRule; key: string; count: RuleCount }
 
+/** Per-container state of one tick's loop, reused across rules so an evaluation allocates nothing. */
+interface Cursor { input: RuntimeInput; vars: CelVars; instances?: ReadonlyMap<string, AlertInstance>; scratch: Transition[] }
+
 export function evaluateRuntimeTick(ctx: TickContext, inputs: readonly RuntimeInput[]): TickResult {
   const decisions: RuntimeDecision[] = [];
   const byPolicy = ctx.set.policies.filter((p) => p.runtime.length > 0).map((policy) => ({
@@ -46,14 +49,16 @@ export function evaluateRuntimeTick(ctx: TickContext, inputs: readonly RuntimeIn
       count: { policy: policy.name, rule: rule.name, evaluations: 0, errors: 0 } })),
   }));
   const hasExceptions = ctx.set.exceptions.length > 0;
+  const scratch: Transition[] = [];
   for (const input of inputs) {
     const vars: CelVars = { container: ctx.containerValue(input.spec), sample: input.sample };
+    const cursor: Cursor = { input, vars, instances: ctx.table.ofContainer(input.id), scratch };
     for (const { policy, rules } of byPolicy) {
       const applies = matchSkipReason(policy, vars) === undefined;
       for (const entry of rules) {
         const exempt = hasExceptions && findException(ctx.set.exceptions, policy.name, entry.rule.name,
           { name: input.name, labels: input.spec.labels }, ctx.now) !== undefined;
-        const decision = evaluateOne(ctx, entry, input, vars, applies && !exempt);
+        const decision = evaluateOne(ctx, entry, cursor, applies && !exempt);
         if (decision) decisions.push(decision);
       }
     }
@@ -62,9 +67,12 @@ export function evaluateRuntimeTick(ctx: TickContext, inputs: readonly RuntimeIn
   return { decisions, counts: byPolicy.flatMap((p) => p.rules.map((r) => r.count)) };
 }
 
-function evaluateOne(ctx: TickContext, entry: RuleEntry, input: RuntimeInput, vars: CelVars, applies: boolean): RuntimeDecision | undefined {
-  const { policy, rule, key, count } = entry;
-  const prev = ctx.table.getByKey(input.id, key);
+function evaluateOne(ctx: TickContext, entry: RuleEntry, cursor: Cursor, applies: boolean): RuntimeDecision | undefined {
+  const { rule, key, count } = entry;
+  const { input, vars, scratch } = cursor;
+  // The container's map is fetched once per tick; a setByKey below may create it (then it is
+  // only read again next tick) and never changes an entry another rule of this tick reads.
+  const prev = cursor.instances?.get(key) ?? newInstance();
   let holds = false;
   if (applies) {
     count.evaluations++;
@@ -79,10 +87,11 @@ function evaluateOne(ctx: TickContext, entry: RuleEntry, input: RuntimeInput, va
       return decision(entry, input, [], instance, `condition failed: ${error}`, error);
     }
   }
-  const transitions: Transition[] = [];
-  const next = step(prev, holds, input.time, rule, transitions);
+  if (scratch.length !== 0) scratch.length = 0; // setting length is a runtime call: only when needed
+  const next = step(prev, holds, input.time, rule, scratch);
   if (next !== prev) ctx.table.setByKey(input.id, key, next);
-  if (transitions.length === 0) return undefined;
+  if (scratch.length === 0) return undefined;
+  const transitions = scratch.slice();
   const fallback = `${rule.condition.source} held${rule.forMs > 0 ? ` for ${formatDuration(rule.forMs)}` : ''}`;
   return decision(entry, input, transitions, next, violationMessage(rule, vars, fallback));
 }

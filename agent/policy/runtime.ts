@@ -20,7 +20,11 @@ export interface AlertInstance {
 export interface Transition { from: AlertState; to: AlertState; at: number }
 export interface Timing { forMs: number; keepFiringForMs: number }
 
-const INACTIVE: AlertInstance = Object.freeze({ state: 'inactive' }) as AlertInstance;
+// Every instance has all fields, in this order (spread and Object.assign below keep it): one
+// hidden class, so the per-tick reads of `state` / `lastError` stay monomorphic in the JIT.
+const INACTIVE: AlertInstance = Object.freeze({
+  state: 'inactive', activeAt: undefined, firedAt: undefined, resolvedAt: undefined, keepFiringSince: undefined, lastError: undefined,
+}) as AlertInstance;
 
 export function newInstance(): AlertInstance {
   return INACTIVE;
@@ -85,6 +89,11 @@ export class AlertTable {
     return this.byContainer.get(containerId)?.get(key) ?? INACTIVE;
   }
 
+  /** One container's instances by rule key (read-only; absent = all inactive): one lookup per container per tick. */
+  ofContainer(containerId: string): ReadonlyMap<string, AlertInstance> | undefined {
+    return this.byContainer.get(containerId);
+  }
+
   set(policy: string, rule: string, containerId: string, instance: AlertInstance): void {
     this.setByKey(containerId, ruleKey(policy, rule), instance);
   }
@@ -108,6 +117,25 @@ export class AlertTable {
 
   forContainer(containerId: string): Array<{ policy: string; rule: string; instance: AlertInstance }> {
     return [...(this.byContainer.get(containerId) ?? new Map<string, AlertInstance>())].map(([k, instance]) => ({ ...splitKey(k), instance }));
+  }
+
+  /** Pending and firing instances per rule, counted without an object per instance (every tick). */
+  countActive(): Array<{ policy: string; rule: string; state: 'pending' | 'firing'; count: number }> {
+    const counts = new Map<string, [pending: number, firing: number]>();
+    for (const m of this.byContainer.values()) {
+      for (const [key, { state }] of m) {
+        if (state !== 'pending' && state !== 'firing') continue;
+        let c = counts.get(key);
+        if (!c) counts.set(key, (c = [0, 0]));
+        c[state === 'pending' ? 0 : 1]++;
+      }
+    }
+    const out: Array<{ policy: string; rule: string; state: 'pending' | 'firing'; count: number }> = [];
+    for (const [key, [pending, firing]] of counts) {
+      if (pending) out.push({ ...splitKey(key), state: 'pending', count: pending });
+      if (firing) out.push({ ...splitKey(key), state: 'firing', count: firing });
+    }
+    return out;
   }
 
   all(): Array<{ policy: string; rule: string; containerId: string; instance: AlertInstance }> {

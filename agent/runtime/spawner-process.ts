@@ -43,6 +43,7 @@ export class SpawnerProcess {
       this.ended = 'could not be started';
       return;
     }
+    this.child.on('error', (err) => this.logger.warn({ err, pid: this.child.pid }, 'berth-shim spawner process error'));
     this.channel = this.child.stdio[3] as Socket;
     this.channel.setEncoding('utf8');
     this.channel.on('data', (chunk: string) => this.onData(chunk));

@@ -75,7 +75,9 @@ test('stop: a namespace init ignores SIGTERM without a handler, so SIGKILL follo
   const stopped = await h.runtime.stop(info.id, 1);
   assert.ok(Date.now() - t0 >= 900, 'stop did not wait for the grace period');
   assert.equal(stopped.exit?.exitCode, 137);
-  const trapped = await started(t, { cmd: ['sh', '-c', 'trap "exit 7" TERM; while true; do sleep 0.1; done'] });
+  const trapped = await started(t, { cmd: ['sh', '-c', 'trap "exit 7" TERM; echo trapped; while true; do sleep 0.1; done'] });
+  // A TERM that lands before the shell has set its trap is ignored (pid 1) and the stop ends in 137.
+  await waitFor('the shell to set its TERM trap', async () => (await collect(h.runtime.logs(trapped.id, {}))).includes('stdout:trapped'));
   assert.equal((await h.runtime.stop(trapped.id, 10)).exit?.exitCode, 7);
 });
 

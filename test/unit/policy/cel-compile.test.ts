@@ -117,6 +117,7 @@ const EDGE_CASES = [
   // missing keys, indexes, has().
   'container.labels["tier"] == "batch"', 'container.labels.tier == "batch"', 'container.labels[""] == "empty"',
   'has(container.labels.tier)', 'has(container.labels.owner) && container.labels.owner != ""', 'has(container.user.name)',
+  'has(container.nope) || has(sample.cpu.nope)', // has() type-checks only its variable: undeclared fields are false,
   'container.cmd[0] == "/bin/sh"', 'container.cmd[2] == "sleep 1"', 'container.cmd[-1] == ""', 'container.mounts[1].readOnly',
   'container.uidMappings[0].hostId != 0', 'container.user.additionalGids[1] == 1000',
   // && || with errors on either side (commutative), ternary, !.

@@ -90,3 +90,18 @@ test('the table keeps instances per (policy, rule, container) and forgets vanish
   table.retainRules(new Set(['p/r']));
   assert.deepEqual(table.all().map((x) => `${x.policy}/${x.rule}/${x.containerId}`), ['p/r/c1']);
 });
+
+test('countActive counts pending and firing instances per rule (the alerts gauge)', () => {
+  const table = new AlertTable();
+  const pending = step(newInstance(), true, 0, { forMs: 10_000, keepFiringForMs: 0 });
+  const firing = step(newInstance(), true, 0, { forMs: 0, keepFiringForMs: 0 });
+  const resolved = step(firing, false, 1, { forMs: 0, keepFiringForMs: 0 });
+  assert.equal(resolved.state, 'resolved');
+  table.set('p', 'r', 'c1', firing);
+  table.set('p', 'r', 'c2', firing);
+  table.set('p', 'r', 'c3', pending);
+  table.set('p', 'q/x', 'c1', pending);
+  table.set('p', 'q/x', 'c2', resolved);
+  const counts = table.countActive().map((c) => `${c.policy}|${c.rule}|${c.state}=${c.count}`).sort();
+  assert.deepEqual(counts, ['p|q/x|pending=1', 'p|r|firing=2', 'p|r|pending=1']);
+});
