@@ -33,7 +33,7 @@ function compileNode(node: Node, scope: Scope): Compiled {
   switch (node.op) {
     case 'value': return literal(node.args);
     case 'id': return identifier(node.args, scope);
-    case '.': return access(compileNode(node.args[0], scope), constant(node.args[1]));
+    case '.': return access(compileNode(node.args[0], scope), literal(node.args[1]));
     case '[]': return access(compileNode(node.args[0], scope), compileNode(node.args[1], scope));
     case '&&': case '||': return logical(node.op, compileNode(node.args[0], scope), compileNode(node.args[1], scope));
     case '!_': case '-_': return unary(node.op, compileNode(node.args, scope));
@@ -46,10 +46,6 @@ function compileNode(node: Node, scope: Scope): Compiled {
       return binary(node.op, compileNode(node.args[0], scope), compileNode(node.args[1], scope));
     default: throw new Unsupported(node.op);
   }
-}
-
-export function constant(value: unknown): Compiled {
-  return literal(value);
 }
 
 function literal(value: unknown): Compiled {
