@@ -178,7 +178,9 @@ test('the dashboard shows a real agent live', { skip, timeout: 180_000 }, async 
     await waitFor('only denials listed', async () =>
       (await page.locator('#events-feed li').count()) === (await page.locator('#events-feed li[data-kind="policy.denied"]').count()));
     await page.locator('.filters button[data-filter="all"]').click();
-    assert.ok((await page.locator('#events-feed li[data-kind="policy.firing"]').count()) >= 1, 'the firing is listed too');
+    // The feed re-renders on the next animation frame after the filter changes.
+    await waitFor('the firing listed again with every kind shown', async () =>
+      (await page.locator('#events-feed li[data-kind="policy.firing"]').count()) >= 1);
     await screenshot(page, 'dashboard-events');
   });
 
