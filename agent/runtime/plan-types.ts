@@ -30,7 +30,24 @@ export interface PlanSymlink { target: string; link: string }
 export interface PlanRlimit { resource: number; soft: number | 'unlimited'; hard: number | 'unlimited' } // RLIMIT_* number
 export interface PlanIdMap { containerId: number; hostId: number; size: number }
 
-export interface LaunchPlan {
+/** The process a plan runs, and what it runs as: shared by container init and `exec`. */
+export interface PlanProcess {
+  rlimits: PlanRlimit[];
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  /** Capability bit masks as bigint (bit n = capability number n). Inheritable and ambient are always empty. */
+  capabilities: { bounding: bigint; effective: bigint; permitted: bigint };
+  noNewPrivileges: boolean;
+  /** A compiled classic-BPF seccomp program (struct sock_filter[] as bytes); absent = unconfined. */
+  seccomp?: Uint8Array;
+  cgroupProcs: string[];         // cgroup.procs files to write the pid into before user code runs
+  cwd: string;
+  args: string[];
+  env: string[];
+}
+
+export interface LaunchPlan extends PlanProcess {
   version: typeof PLAN_VERSION;
   id: string;
   stateDir: string;              // the shim writes shim.pid, init.pid, exit, logs here
@@ -46,40 +63,16 @@ export interface LaunchPlan {
   maskedPaths: string[];
   readonlyPaths: string[];
   sysctls: Record<string, string>;
-  rlimits: PlanRlimit[];
-  uid: number;
-  gid: number;
-  additionalGids: number[];
-  /** Capability bit masks as bigint (bit n = capability number n). Inheritable and ambient are always empty. */
-  capabilities: { bounding: bigint; effective: bigint; permitted: bigint };
-  noNewPrivileges: boolean;
-  /** A compiled classic-BPF seccomp program (struct sock_filter[] as bytes); absent = unconfined. */
-  seccomp?: Uint8Array;
   oomScoreAdj: number;
-  cgroupProcs: string[];         // cgroup.procs files to write the init pid into before user code runs
-  cwd: string;
-  args: string[];
-  env: string[];
   logPath: string;               // CRI-format log the shim writes container stdout/stderr to
   exitPath: string;              // exit file the shim writes atomically when init ends
   startFifo: string;             // init waits here until `start` (the create/start split, like runc's exec.fifo)
 }
 
 /** `berth exec`: join a running container's namespaces and cgroups and run one process. */
-export interface ExecPlan {
+export interface ExecPlan extends PlanProcess {
   version: typeof PLAN_VERSION;
   initPid: number;               // namespaces are joined through /proc/<initPid>/ns/*
   namespaces: (NamespaceType | 'time')[];
-  cgroupProcs: string[];
   rootfs: string;                // unused when joining mnt (the container's root is used)
-  uid: number;
-  gid: number;
-  additionalGids: number[];
-  capabilities: { bounding: bigint; effective: bigint; permitted: bigint };
-  noNewPrivileges: boolean;
-  seccomp?: Uint8Array;
-  rlimits: PlanRlimit[];
-  cwd: string;
-  args: string[];
-  env: string[];
 }
