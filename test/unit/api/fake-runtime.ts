@@ -39,7 +39,10 @@ export class FakeRuntime implements Runtime {
   }
 
   get(idOrName: string): ContainerInfo {
-    for (const c of this.containers.values()) if (c.id.startsWith(idOrName) || c.name === idOrName) return c;
+    // The real runtime's order: full id, exact name, then an id prefix (random ids may start with a name).
+    const all = [...this.containers.values()];
+    const c = all.find((x) => x.id === idOrName) ?? all.find((x) => x.name === idOrName) ?? all.find((x) => x.id.startsWith(idOrName));
+    if (c) return c;
     throw new BerthError('NOT_FOUND', `no such container: ${idOrName}`, { id: idOrName });
   }
 
