@@ -44,12 +44,12 @@ const setting = <K extends Settable>(s: Setting<K>) => s;
 export const SETTINGS = [
   setting({ key: 'stateDir', flag: 'state-dir', help: 'where containers, logs and the audit log are kept', parse: v.path }),
   setting({ key: 'socket', flag: 'socket', help: 'unix socket of the full API (mode 0660)', parse: v.path }),
-  setting({ key: 'listen', flag: 'listen', help: 'TCP address for /metrics, /healthz, the dashboard and read-only calls; "none" to disable', parse: (x, w) => v.listenAddress(x, w) }),
+  setting({ key: 'listen', flag: 'listen', help: 'TCP address for /metrics, /healthz, the dashboard and read-only calls; "none" to disable', parse: v.listenAddress }),
   setting({ key: 'rulesDir', flag: 'rules', help: 'directory of policy files (rules/*.yaml); "none" for no policy', parse: v.optionalPath }),
-  setting({ key: 'cgroupParent', flag: 'cgroup-parent', help: 'cgroup under which every container cgroup is made', parse: (x, w) => v.cgroupParent(x, w) }),
-  setting({ key: 'logLevel', flag: 'log-level', help: `one of ${v.LOG_LEVELS.join(', ')}`, parse: (x, w) => v.logLevel(x, w) }),
-  setting({ key: 'sampleIntervalMs', flag: 'sample-interval', help: 'how often containers are sampled, e.g. 1s, 500ms', parse: (x, w) => v.durationMs(x, w) }),
-  setting({ key: 'token', flag: 'token', help: 'bearer token that allows mutating calls on the TCP listener', parse: (x, w) => v.token(x, w) }),
+  setting({ key: 'cgroupParent', flag: 'cgroup-parent', help: 'cgroup under which every container cgroup is made', parse: v.cgroupParent }),
+  setting({ key: 'logLevel', flag: 'log-level', help: `one of ${v.LOG_LEVELS.join(', ')}`, parse: v.logLevel }),
+  setting({ key: 'sampleIntervalMs', flag: 'sample-interval', help: 'how often containers are sampled, e.g. 1s, 500ms', parse: v.durationMs }),
+  setting({ key: 'token', flag: 'token', help: 'bearer token that allows mutating calls on the TCP listener', parse: v.token }),
   setting({ key: 'shimPath', flag: 'shim-path', help: 'path of the berth-shim helper', parse: v.path }),
 ] as const;
 

@@ -2,14 +2,18 @@
 // hard-coded paths, because hosts differ (cpu and cpuacct comounted or separate, v2 only, …).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BerthError } from '../errors.js';
+import { BerthError, errnoCode } from '../errors.js';
 import type { CgroupVersion } from './types.js';
 
 /** The v1 controllers berth manages; others (net_cls, perf_event, name=systemd, …) are left alone. */
-export const V1_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'blkio', 'freezer', 'devices'] as const;
+const V1_CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'pids', 'blkio', 'freezer', 'devices'] as const;
 export type V1Controller = (typeof V1_CONTROLLERS)[number];
 
 const KNOWN_V1_SUBSYSTEMS = new Set<string>([...V1_CONTROLLERS, 'net_cls', 'net_prio', 'perf_event', 'hugetlb', 'rdma', 'misc']);
+
+function isV1Controller(name: string): name is V1Controller {
+  return (V1_CONTROLLERS as readonly string[]).includes(name);
+}
 
 export interface CgroupMount { mountPoint: string; fsType: 'cgroup' | 'cgroup2'; controllers: string[] }
 
@@ -48,7 +52,7 @@ function unescapeMountPath(path: string): string {
  * Builds the layout from the cgroup mounts. `root`, when given and different from where the
  * mount table says the hierarchies live, relocates every mount point under it (fixture trees).
  */
-export function layoutFromMounts(mounts: CgroupMount[], root?: string): CgroupLayout {
+function layoutFromMounts(mounts: CgroupMount[], root?: string): CgroupLayout {
   const v1Mounts = mounts.filter((m) => m.fsType === 'cgroup' && m.controllers.some((c) => !c.startsWith('name=')));
   const v2Mounts = mounts.filter((m) => m.fsType === 'cgroup2');
   if (v1Mounts.length === 0 && v2Mounts.length === 0) {
@@ -63,7 +67,7 @@ export function layoutFromMounts(mounts: CgroupMount[], root?: string): CgroupLa
   const v1 = new Map<V1Controller, string>();
   for (const mount of v1Mounts) {
     for (const c of mount.controllers) {
-      if ((V1_CONTROLLERS as readonly string[]).includes(c) && !v1.has(c as V1Controller)) v1.set(c as V1Controller, relocate(mount.mountPoint));
+      if (isV1Controller(c) && !v1.has(c)) v1.set(c, relocate(mount.mountPoint));
     }
   }
   const unified = v2Mounts.find((m) => m.mountPoint === join(base, 'unified'));
@@ -74,13 +78,13 @@ export function layoutFromMounts(mounts: CgroupMount[], root?: string): CgroupLa
  * Layout of a plain directory that mirrors a cgroup tree (a fixture copy): v2 when the root has
  * cgroup.controllers, else v1 with one sub-directory per hierarchy ("cpu,cpuacct" comounts).
  */
-export function layoutFromTree(root: string): CgroupLayout {
+function layoutFromTree(root: string): CgroupLayout {
   if (existsSync(join(root, 'cgroup.controllers'))) return { version: 'v2', v1: new Map(), unified: root };
   const v1 = new Map<V1Controller, string>();
   for (const entry of readdirSync(root, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     for (const c of entry.name.split(',')) {
-      if ((V1_CONTROLLERS as readonly string[]).includes(c)) v1.set(c as V1Controller, join(root, entry.name));
+      if (isV1Controller(c)) v1.set(c, join(root, entry.name));
     }
   }
   if (v1.size === 0) throw new BerthError('CGROUP_FAILED', `detect cgroups: ${root} holds neither cgroup.controllers nor v1 hierarchies`);
@@ -109,11 +113,11 @@ export function detectCgroupVersion(mountinfo?: string): CgroupVersion {
   return layoutFromMounts(parseCgroupMounts(text)).version;
 }
 
-export function readMountinfo(procRoot: string): string {
+function readMountinfo(procRoot: string): string {
   const path = join(procRoot, 'self/mountinfo');
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new BerthError('CGROUP_FAILED', `read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, undefined, { cause: err });
+    throw new BerthError('CGROUP_FAILED', `read ${path}: ${errnoCode(err) ?? String(err)}`, undefined, { cause: err });
   }
 }

@@ -1,7 +1,7 @@
 // Killing every process of a cgroup and waiting until it is empty. The signal loop is the
 // fallback where cgroup.kill is missing: freezing first stops the tasks from forking while they
 // are being signalled (runc's signalAllProcesses), thawing lets the SIGKILLs take effect.
-import { BerthError } from '../errors.js';
+import { BerthError, errnoCode, isErrno } from '../errors.js';
 import { pollUntil } from './poll.js';
 
 export interface KillSteps {
@@ -39,7 +39,7 @@ function sigkill(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return; // exited meanwhile: what we wanted
-    throw new BerthError('CGROUP_FAILED', `kill -KILL ${pid}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { pid }, { cause: err });
+    if (isErrno(err, 'ESRCH')) return; // exited meanwhile: what we wanted
+    throw new BerthError('CGROUP_FAILED', `kill -KILL ${pid}: ${errnoCode(err) ?? String(err)}`, { pid }, { cause: err });
   }
 }

@@ -70,11 +70,14 @@ export class V1CgroupManager implements CgroupManager {
     return this.layout.unified === undefined ? undefined : join(this.layout.unified, this.parent, name);
   }
 
-  /** Every directory of the cgroup: one per hierarchy, plus the unified one on hybrid hosts. */
+  /** Every hierarchy root berth uses: one per v1 hierarchy, plus the unified mount on hybrid hosts. */
+  private roots(): string[] {
+    return this.layout.unified === undefined ? this.hierarchies : [...this.hierarchies, this.layout.unified];
+  }
+
+  /** Every directory of the cgroup, one under each root. */
   private allDirs(name: string): string[] {
-    const dirs = this.hierarchies.map((m) => join(m, this.parent, name));
-    const unified = this.unifiedDir(name);
-    return unified === undefined ? dirs : [...dirs, unified];
+    return this.roots().map((root) => join(root, this.parent, name));
   }
 
   procsFiles(name: string): string[] {
@@ -152,8 +155,7 @@ export class V1CgroupManager implements CgroupManager {
   private async setUpParent(): Promise<void> {
     const made: string[] = [];
     try {
-      const roots = this.layout.unified === undefined ? this.hierarchies : [...this.hierarchies, this.layout.unified];
-      for (const root of roots) {
+      for (const root of this.roots()) {
         const dir = join(root, this.parent);
         if (await makeDir(dir)) { made.push(dir); await this.opts.fixtureHooks?.populate(dir); }
       }
@@ -217,9 +219,8 @@ export class V1CgroupManager implements CgroupManager {
   }
 
   async list(): Promise<string[]> {
-    const roots = this.layout.unified === undefined ? this.hierarchies : [...this.hierarchies, this.layout.unified];
     const names = new Set<string>();
-    for (const root of roots) for (const name of await listDirs(join(root, this.parent))) names.add(name);
+    for (const root of this.roots()) for (const name of await listDirs(join(root, this.parent))) names.add(name);
     return [...names].sort();
   }
 

@@ -49,7 +49,6 @@ export class StatFileSet {
       cached.reads++;
       return cached.text;
     }
-    if (this.absent.has(name)) return undefined;
     const fd = this.open(name);
     if (fd === undefined) return undefined;
     this.fds.delete(name);

@@ -7,7 +7,7 @@ export interface StatSource {
   close(): void;
 }
 
-export function emptyStats(): CgroupStats {
+function emptyStats(): CgroupStats {
   return {
     cpu: { usageNs: 0, userNs: 0, systemNs: 0, periods: 0, throttledPeriods: 0, throttledNs: 0 },
     memory: {

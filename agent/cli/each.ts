@@ -19,4 +19,12 @@ export async function forEach(ctx: CliContext, names: string[], act: (name: stri
   return code;
 }
 
+/** `POST /v1/containers/<name>/<action><query>` for each name, printing the name once done. */
+export function postEach(ctx: CliContext, names: string[], action: string, query = ''): Promise<number> {
+  return forEach(ctx, names, async (name) => {
+    await ctx.client().call('POST', `/v1/containers/${enc(name)}/${action}${query}`);
+    return name;
+  });
+}
+
 export const enc = encodeURIComponent;

@@ -3,12 +3,13 @@
 import type { BerthEvent } from '../events/index.js';
 import type { Command, CliContext } from './command.js';
 import { ndjson } from './client.js';
+import { shortId } from './format.js';
 import { usageError } from './args.js';
 import { parseInteger } from './units.js';
 
 function line(e: BerthEvent, json: boolean): string {
   if (json) return `${JSON.stringify(e)}\n`;
-  const who = e.containerName ?? e.containerId?.slice(0, 12);
+  const who = e.containerName ?? (e.containerId && shortId(e.containerId));
   return `${e.time} ${e.kind}${who ? ` ${who}` : ''}: ${e.message}\n`;
 }
 

@@ -10,8 +10,6 @@ import { COMMANDS } from './commands.js';
 import { commandHelp, HELP_FLAG, mainHelp } from './help.js';
 
 export type { CliContext, Command } from './command.js';
-export { RUN_FLAGS, specFromFlags } from './run-flags.js';
-export { parseArgs, Parsed, usageError, type FlagDef } from './args.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;

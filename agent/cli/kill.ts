@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { enc, forEach } from './each.js';
+import { enc, postEach } from './each.js';
 
 export const kill: Command = {
   name: 'kill', usage: 'kill [OPTIONS] CONTAINER [CONTAINER...]', summary: 'Send a signal to running containers',
@@ -7,10 +7,6 @@ export const kill: Command = {
   minArgs: 1,
   run: (ctx, p) => {
     const signal = p.str('signal');
-    const query = signal === undefined ? '' : `?signal=${enc(signal)}`;
-    return forEach(ctx, p.args, async (name) => {
-      await ctx.client().call('POST', `/v1/containers/${enc(name)}/kill${query}`);
-      return name;
-    });
+    return postEach(ctx, p.args, 'kill', signal === undefined ? '' : `?signal=${enc(signal)}`);
   },
 };

@@ -8,7 +8,7 @@ import type { PolicyReport, PolicyStatus, RuleResult } from '../policy/index.js'
 import type { AdmissionViolation } from '../runtime/types.js';
 import { parseArgs, usageError, type FlagDef, type Parsed } from './args.js';
 import type { CliContext, Command } from './command.js';
-import { table } from './format.js';
+import { shortId, table } from './format.js';
 import { RUN_FLAGS, specFromFlags } from './run-flags.js';
 
 const FORMAT: FlagDef = { name: 'format', kind: 'string', value: 'FORMAT', help: '"json" for JSON output' };
@@ -109,7 +109,7 @@ async function report(ctx: CliContext, _p: Parsed, json: boolean): Promise<numbe
   const r = await ctx.client().call<PolicyReport>('GET', '/v1/policies/report');
   if (json) { ctx.out(`${JSON.stringify(r, null, 2)}\n`); return 0; }
   ctx.out(table(['CONTAINER ID', 'NAME', 'PASS', 'FAIL', 'WARN', 'ERROR', 'SKIP'], r.containers.map((c) =>
-    [c.id.slice(0, 12), c.name, ...(['pass', 'fail', 'warn', 'error', 'skip'] as const).map((k) => String(c.summary[k]))])));
+    [shortId(c.id), c.name, ...(['pass', 'fail', 'warn', 'error', 'skip'] as const).map((k) => String(c.summary[k]))])));
   const problems = r.containers.flatMap((c) => c.results.filter((x) => x.result === 'fail' || x.result === 'warn' || x.result === 'error')
     .map((x) => [c.name, `${x.policy}/${x.rule}`, x.phase, x.result, x.message]));
   if (problems.length) ctx.out(`\n${table(['NAME', 'RULE', 'PHASE', 'RESULT', 'MESSAGE'], problems)}`);

@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { enc, forEach } from './each.js';
+import { postEach } from './each.js';
 import { parseInteger } from './units.js';
 
 export const stop: Command = {
@@ -8,10 +8,6 @@ export const stop: Command = {
   minArgs: 1,
   run: (ctx, p) => {
     const t = p.str('time');
-    const query = t === undefined ? '' : `?t=${parseInteger(t, '--time', 'berth stop', 0)}`;
-    return forEach(ctx, p.args, async (name) => {
-      await ctx.client().call('POST', `/v1/containers/${enc(name)}/stop${query}`);
-      return name;
-    });
+    return postEach(ctx, p.args, 'stop', t === undefined ? '' : `?t=${parseInteger(t, '--time', 'berth stop', 0)}`);
   },
 };

@@ -5,13 +5,11 @@
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 import type { ContainerInfo, Runtime } from '../runtime/types.js';
+import { SAMPLED_STATUSES } from '../sampler/index.js';
 import type { SnapshotStore } from '../sampler/types.js';
 import { ExpositionRenderer } from './render.js';
 import { createSelfMetrics, type LaunchOutcome, type SelfMetrics } from './self.js';
 import type { ContainerView } from './table.js';
-
-/** Statuses whose containers have live cgroups, as the sampler samples them. */
-const SAMPLED_STATUSES = new Set<ContainerInfo['status']>(['running', 'paused', 'stopping']);
 
 export interface MetricsRegistryOptions {
   store: SnapshotStore;

@@ -7,14 +7,14 @@ import { CONTAINER_ROWS, escapeLabelValue, HOST_ROWS, type ContainerRow, type Co
 
 interface Prefixes { key: string; container: string; idName: string }
 
-export function formatValue(v: number): string {
+function formatValue(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   return String(v);
 }
 
-export function familyHeader(name: string, help: string, type: string): string {
+function familyHeader(name: string, help: string, type: string): string {
   return `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${type}\n`;
 }
 

@@ -80,8 +80,13 @@ export function safeEvaluate(program: CelProgram, vars: CelVars): { value?: unkn
   try {
     return { value: program.evaluate(vars) };
   } catch (err) {
-    return { error: String((err as Error).message ?? err).split('\n')[0] };
+    return { error: evaluationError(err) };
   }
+}
+
+/** The first line of a CEL evaluation error: what events, audit lines and reports show. */
+export function evaluationError(err: unknown): string {
+  return String((err as Error).message ?? err).split('\n')[0];
 }
 
 function outcome(results: RuleResult[]): AdmissionOutcome {

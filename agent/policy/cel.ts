@@ -9,7 +9,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import type { ResolvedSpec } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
 import { CONTAINER_SCHEMA, SAMPLE_SCHEMA } from './cel-schema.js';
-import { registerObjectType, type Converter } from './cel-types.js';
+import { registerObjectType } from './cel-types.js';
 import { compileFast } from './cel-compile.js';
 import { objectType, type CelClasses, type ObjectFastType } from './cel-fast-types.js';
 import { createSampleConverter } from './sample-value.js';
@@ -119,5 +119,3 @@ function asCompileError(err: unknown): CelCompileError {
   const summary = e?.summary ?? String(e?.message ?? err).split('\n')[0];
   return new CelCompileError(summary, e?.range?.start ?? 0);
 }
-
-export type { Converter };

@@ -201,10 +201,12 @@ class Engine implements PolicyEngine {
     const fields = { containerName: spec.name || undefined };
     const byMode = (mode: string) => outcome.violations.filter((v) => v.enforcement === mode);
     if (outcome.denied) this.opts.events.emit('policy.denied', denialMessage(outcome.violations), { ...fields, data: { violations: byMode('enforce') } });
-    if (byMode('warn').length) this.opts.events.emit('policy.warned', outcome.warnings.join('; '), { ...fields, data: { violations: byMode('warn') } });
-    if (byMode('audit').length) {
-      this.opts.events.emit('policy.audited', byMode('audit').map((v) => `${v.policy}/${v.rule}: ${v.message}`).join('; '),
-        { ...fields, data: { violations: byMode('audit') } });
+    const warned = byMode('warn');
+    if (warned.length) this.opts.events.emit('policy.warned', outcome.warnings.join('; '), { ...fields, data: { violations: warned } });
+    const audited = byMode('audit');
+    if (audited.length) {
+      this.opts.events.emit('policy.audited', audited.map((v) => `${v.policy}/${v.rule}: ${v.message}`).join('; '),
+        { ...fields, data: { violations: audited } });
     }
   }
 

@@ -2,7 +2,7 @@
 // `rules/foo.yaml:12:5: spec.runtime[0].for: invalid duration "5x"`; a set with any problem is
 // rejected as a whole (PolicyLoadError), so the caller keeps its last good set.
 import { readFileSync, readdirSync } from 'node:fs';
-import { join as joinPath } from 'node:path';
+import { join } from 'node:path';
 import { LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { BerthError, isErrno } from '../errors.js';
 import { CelCompileError, type CelEnv, type CelProgram, type CelResultType, type CelScope } from './cel.js';
@@ -10,7 +10,7 @@ import {
   ACTIONS, API_VERSION, ENFORCEMENTS, SEVERITIES, parseDuration,
   type AdmissionRule, type Enforcement, type Policy, type PolicyException, type PolicySet, type RuntimeRule,
 } from './schema.js';
-import { YamlReader, formatIssue, join, type LoadIssue } from './yaml-reader.js';
+import { YamlReader, formatIssue, type LoadIssue } from './yaml-reader.js';
 
 export class PolicyLoadError extends BerthError {
   constructor(readonly issues: LoadIssue[]) {
@@ -34,7 +34,7 @@ export function listPolicyFiles(dir: string): string[] {
     throw new BerthError('INVALID_CONFIG', `read rules folder ${dir}: ${(err as Error).message}`, undefined, { cause: err });
   }
   return entries.filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && !e.name.startsWith('.'))
-    .map((e) => joinPath(dir, e.name)).sort();
+    .map((e) => join(dir, e.name)).sort();
 }
 
 export function loadPolicyDir(dir: string, cel: CelEnv, now = Date.now()): PolicySet {
@@ -275,5 +275,3 @@ function crossCheck(policies: Policy[], exceptions: PolicyException[]): LoadIssu
   }
   return issues;
 }
-
-export { join };

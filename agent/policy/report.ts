@@ -59,8 +59,8 @@ function containerReport(set: PolicySet, cel: CelEnv, table: AlertTable, c: Cont
 function runtimeResult(set: PolicySet, table: AlertTable, policy: Policy, rule: RuntimeRule, c: ContainerInfo,
   skip: string | undefined, now: number): ReportResult {
   const base = { policy: policy.name, rule: rule.name, phase: 'runtime' as const, severity: rule.severity };
-  const exception = findException(set.exceptions, policy.name, rule.name, { name: c.name, labels: c.spec.labels }, now);
   if (skip) return { ...base, result: 'skip', message: skip };
+  const exception = findException(set.exceptions, policy.name, rule.name, { name: c.name, labels: c.spec.labels }, now);
   if (exception) return { ...base, result: 'skip', message: `exempt by ${exception.name}: ${exception.reason}` };
   if (c.status !== 'running' && c.status !== 'paused') return { ...base, result: 'skip', message: `container is ${c.status}` };
   const instance = table.get(policy.name, rule.name, c.id);

@@ -4,7 +4,7 @@
 // so a rule that stops applying resolves like one whose condition cleared.
 // Hot path (rules × containers every tick): keys and counters are prepared once per tick.
 import type { ResolvedSpec } from '../runtime/types.js';
-import { matchSkipReason, violationMessage } from './admission.js';
+import { evaluationError, matchSkipReason, violationMessage } from './admission.js';
 import type { CelEnv, CelValue, CelVars } from './cel.js';
 import { findException } from './exceptions.js';
 import { AlertTable, newInstance, ruleKey, step, stepError, type AlertInstance, type Transition } from './runtime.js';
@@ -53,11 +53,12 @@ export function evaluateRuntimeTick(ctx: TickContext, inputs: readonly RuntimeIn
   for (const input of inputs) {
     const vars: CelVars = { container: ctx.containerValue(input.spec), sample: input.sample };
     const cursor: Cursor = { input, vars, instances: ctx.table.ofContainer(input.id), scratch };
+    const identity = { name: input.name, labels: input.spec.labels };
     for (const { policy, rules } of byPolicy) {
       const applies = matchSkipReason(policy, vars) === undefined;
       for (const entry of rules) {
-        const exempt = hasExceptions && findException(ctx.set.exceptions, policy.name, entry.rule.name,
-          { name: input.name, labels: input.spec.labels }, ctx.now) !== undefined;
+        const exempt = applies && hasExceptions
+          && findException(ctx.set.exceptions, policy.name, entry.rule.name, identity, ctx.now) !== undefined;
         const decision = evaluateOne(ctx, entry, cursor, applies && !exempt);
         if (decision) decisions.push(decision);
       }
@@ -80,7 +81,7 @@ function evaluateOne(ctx: TickContext, entry: RuleEntry, cursor: Cursor, applies
       holds = rule.condition.evaluate(vars) === true;
     } catch (err) {
       count.errors++;
-      const error = String((err as Error).message ?? err).split('\n')[0];
+      const error = evaluationError(err);
       const instance = stepError(prev, error);
       ctx.table.setByKey(input.id, key, instance);
       if (prev.lastError === error) return undefined; // reported when it started

@@ -1,4 +1,5 @@
 // The JSON view of the rules in force (GET /v1/policies, `berth policy ls`).
+import { isExpired } from './exceptions.js';
 import { formatDuration, type PolicyException, type PolicySet } from './schema.js';
 
 export interface PolicySummary {
@@ -41,6 +42,6 @@ export function summariseExceptions(exceptions: readonly PolicyException[], now:
   return exceptions.map((e) => ({
     name: e.name, policy: e.policy, rules: e.rules, containers: e.containers, labels: e.labels, reason: e.reason,
     expiresAt: e.expiresAt === undefined ? undefined : new Date(e.expiresAt).toISOString(),
-    expired: e.expiresAt !== undefined && e.expiresAt <= now, file: e.pos.file,
+    expired: isExpired(e, now), file: e.pos.file,
   }));
 }

@@ -1,6 +1,7 @@
 // A container's persisted record (state.json) and the state machine: which verb is allowed in
 // which status. Every verb checks here first, so "cannot pause an exited container" is said once.
 import { BerthError } from '../errors.js';
+import { describe } from './context.js';
 import type { ContainerInfo, ContainerStatus, ExitInfo, ResolvedSpec, StopReason } from './types.js';
 
 /** `creating` until the shim reported `created`: a record still `creating` after a crash is half-made. */
@@ -47,7 +48,7 @@ export function isAllowed(record: ContainerRecord, verb: Verb): boolean {
 export function assertAllowed(record: ContainerRecord, verb: Verb): void {
   if (isAllowed(record, verb)) return;
   const hint = verb === 'remove' ? ' (stop it first or use force)' : '';
-  throw new BerthError('INVALID_STATE', `cannot ${verb} container ${record.name} (${record.id.slice(0, 12)}): it is ${record.status}${hint}`,
+  throw new BerthError('INVALID_STATE', `cannot ${verb} ${describe(record)}: it is ${record.status}${hint}`,
     { id: record.id, status: record.status, verb });
 }
 

@@ -5,6 +5,7 @@ import type { CgroupManager } from '../cgroups/types.js';
 import type { EventBus, EventKind } from '../events/index.js';
 import type { ContainerRecord } from './container.js';
 import type { KeyedLock } from './lock.js';
+import type { SeccompCompile } from './plan-security.js';
 import type { ShimSpawner } from './shim-spawner.js';
 import type { ContainerStore } from './store.js';
 import type { AdmitHook } from './types.js';
@@ -30,6 +31,8 @@ export interface RuntimeContext {
   readonly launcher: ShimSpawner;
   readonly admit?: AdmitHook;
   readonly hostCpus: number;
+  /** Cached per runtime: every create and exec asks for the same few (profile, capabilities) pairs. */
+  readonly compileSeccomp: SeccompCompile;
   /** By id; includes containers still being created (phase `creating`). */
   readonly records: Map<string, ContainerRecord>;
   /** Names in use, reserved synchronously before the first await of a create (uniqueness under concurrency). */

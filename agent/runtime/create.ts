@@ -2,7 +2,6 @@
 // shim → `created`. All or nothing: any failure kills what started, destroys the cgroup and
 // removes the state directory before the error (naming the step) reaches the caller.
 import { BerthError } from '../errors.js';
-import type { CgroupResources } from '../cgroups/types.js';
 import type { ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { generateName, newContainerId } from './ids.js';
@@ -10,7 +9,7 @@ import { buildLaunchPlan } from './plan.js';
 import { encodeLaunchPlan } from './plan-format.js';
 import { loadBundleOci } from './bundle-oci.js';
 import { resolveSpec } from './resolve.js';
-import { toCgroupResources } from './resources.js';
+import { onlySet, toCgroupResources } from './resources.js';
 import { specToOciConfig } from './oci-config.js';
 import { pidsOf } from './shim.js';
 import { validateSpec } from './spec.js';
@@ -57,12 +56,14 @@ function withDefaultHostname(resolved: ResolvedSpec, spec: ContainerSpec, id: st
 interface Launch { id: string; name: string; spec: ContainerSpec; resolved: ResolvedSpec; warnings: string[] }
 
 async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings }: Launch): Promise<ContainerRecord> {
-  const what = `create container ${name} (${id.slice(0, 12)})`;
+  const what = `create ${describe({ id, name })}`;
   const stateDir = await ctx.store.createDir(id);
   let pids = { shimPid: 0, initPid: 0 };
   try {
     const oci = resolved.bundle ? await loadBundleOci(resolved.bundle) : undefined;
-    const plan = buildLaunchPlan(resolved, { id, stateDir, cgroupProcs: ctx.cgroups.procsFiles(id), cgroupVersion: ctx.cgroups.version, oci });
+    const plan = buildLaunchPlan(resolved, {
+      id, stateDir, cgroupProcs: ctx.cgroups.procsFiles(id), cgroupVersion: ctx.cgroups.version, oci, compileSeccomp: ctx.compileSeccomp,
+    });
     const record: ContainerRecord = {
       id, name, phase: 'creating', status: 'created', pid: 0, shimPid: 0, createdAt: new Date().toISOString(),
       spec: resolved, cgroupName: id, cgroup: ctx.cgroups.path(id), stateDir, warnings,
@@ -72,7 +73,7 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
     // half-created (and a cgroup named by the id): both are removed at the next start. The
     // documents for `inspect` are written while the cgroup and the shim are being made.
     const documents = Promise.all([
-      ctx.store.writeJson(id, SPEC_FILE, spec), ctx.store.writeJson(id, OCI_CONFIG_FILE, specToOciConfig(plan, resolved))]);
+      ctx.store.writeJson(id, SPEC_FILE, spec), ctx.store.writeJson(id, OCI_CONFIG_FILE, specToOciConfig(plan, resolved, oci))]);
     documents.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
     await ctx.cgroups.create(id, onlySet(toCgroupResources(resolved, oci)));
     try {
@@ -101,19 +102,6 @@ async function undoCreate(ctx: RuntimeContext, id: string, pids: { shimPid: numb
   } catch (err) {
     ctx.logger.error({ err, id }, 'cleaning up after a failed create failed; recovery will retry at the next start');
   }
-}
-
-/**
- * ResolvedSpec writes "not set" as 0 / ""; for shares, weight and cpusets the cgroup manager
- * wants the field absent instead (0 shares is not a value the kernel takes).
- */
-export function onlySet(r: CgroupResources): CgroupResources {
-  const out: CgroupResources = { ...r };
-  if (!out.cpuShares) delete out.cpuShares;
-  if (!out.blkioWeight) delete out.blkioWeight;
-  if (!out.cpusetCpus) delete out.cpusetCpus;
-  if (!out.cpusetMems) delete out.cpusetMems;
-  return out;
 }
 
 function asLaunchError(err: unknown, what: string): BerthError {

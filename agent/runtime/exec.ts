@@ -7,14 +7,16 @@ import { assertAllowed, toInfo, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { buildExecPlan } from './plan.js';
 import { encodeExecPlan } from './plan-format.js';
-import { spawnExecShim, shimError } from './shim.js';
+import { spawnExecShim } from './shim.js';
 import type { ExecOptions, ExecProcess } from './types.js';
 
 export async function execInContainer(ctx: RuntimeContext, record: ContainerRecord, opts: ExecOptions): Promise<ExecProcess> {
   assertAllowed(record, 'exec');
   checkOptions(opts);
   const what = `exec in ${describe(record)}`;
-  const plan = buildExecPlan(toInfo(record), opts, { cgroupProcs: ctx.cgroups.procsFiles(record.cgroupName) });
+  const plan = buildExecPlan(toInfo(record), opts, {
+    cgroupProcs: ctx.cgroups.procsFiles(record.cgroupName), compileSeccomp: ctx.compileSeccomp,
+  });
   const shim = spawnExecShim(ctx.shimPath, encodeExecPlan(plan), what);
   const stderr = new PassThrough();
   const childStderr = shim.child.stderr as Readable;
@@ -41,5 +43,3 @@ function checkOptions(opts: ExecOptions): void {
     throw new BerthError('INVALID_REQUEST', `workdir: must be an absolute path, got ${JSON.stringify(opts.workdir)}`, { field: 'workdir' });
   }
 }
-
-export { shimError };

@@ -29,7 +29,7 @@ export interface LaunchContext {
   cgroupVersion: CgroupVersion;
   /** The bundle's config.json (loadBundleOci) when the container comes from a bundle. */
   oci?: OciConfig;
-  /** Defaults to seccomp/index.ts compileSeccomp (uncached); pass a SeccompCompiler's compile to cache. */
+  /** Defaults to seccomp/index.ts compileSeccomp (uncached); the runtime passes its SeccompCompiler's. */
   compileSeccomp?: SeccompCompile;
   /** Host /sys and /proc, for the thermal_throttle masks and /dev/core (fixtures in tests). */
   sysRoot?: string;

@@ -21,7 +21,8 @@ export function resolveResources(base: ResourcesSpec, over: ResourcesSpec | unde
   return merged;
 }
 
-function withoutUnset(r: Required<ResourcesSpec>): ResourcesSpec {
+/** validateSpec takes user input, where "unset" is an absent field rather than 0 / "". */
+export function withoutUnset(r: Required<ResourcesSpec>): ResourcesSpec {
   return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== 0 && v !== '')) as ResourcesSpec;
 }
 

@@ -25,6 +25,19 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources'>, oci?: O
   };
 }
 
+/**
+ * ResolvedSpec writes "not set" as 0 / ""; for shares, weight and cpusets the cgroup manager
+ * wants the field absent instead (0 shares is not a value the kernel takes).
+ */
+export function onlySet(r: CgroupResources): CgroupResources {
+  const out: CgroupResources = { ...r };
+  if (!out.cpuShares) delete out.cpuShares;
+  if (!out.blkioWeight) delete out.blkioWeight;
+  if (!out.cpusetCpus) delete out.cpusetCpus;
+  if (!out.cpusetMems) delete out.cpusetMems;
+  return out;
+}
+
 /** cpus came from the bundle as quota/period; keep its period so quota/period stay as written. */
 function bundlePeriod(oci: OciConfig | undefined): number | undefined {
   const cpu = oci?.linux?.resources?.cpu;

@@ -23,10 +23,6 @@ export function rlimitNumber(name: string): number {
   return RLIMIT_NAMES.indexOf(short);
 }
 
-export function ociRlimitType(name: string): string {
-  return `RLIMIT_${(normalizeRlimitName(name) ?? name).toUpperCase()}`;
-}
-
 /**
  * RLIM_INFINITY is 2^64−1, which JSON turns into 18446744073709552000; anything at or above 2^63
  * (and docker's −1) means unlimited.

@@ -22,6 +22,7 @@ import { ContainerStore, STATE_FILE } from './store.js';
 import { updateContainer } from './update.js';
 import { ExitTracker } from './wait.js';
 import { ShimSpawner } from './shim-spawner.js';
+import { SeccompCompiler } from './seccomp/index.js';
 import type {
   ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ResolvedSpec, ResourcesSpec, Runtime, StopReason,
 } from './types.js';
@@ -33,6 +34,7 @@ export class BerthRuntime implements Runtime {
   constructor(opts: RuntimeOptions) {
     const store = new ContainerStore(opts.stateDir);
     const persistQueues = new Map<string, Promise<void>>();
+    const seccomp = new SeccompCompiler();
     const self = this;
     this.ctx = {
       store,
@@ -43,6 +45,7 @@ export class BerthRuntime implements Runtime {
       launcher: new ShimSpawner(opts.shimPath, opts.logger),
       admit: opts.admit,
       hostCpus: opts.hostCpus ?? cpus().length,
+      compileSeccomp: (profile, capabilities) => seccomp.compile(profile, capabilities),
       records: new Map(),
       names: new Map(),
       lock: new KeyedLock(),

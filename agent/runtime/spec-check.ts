@@ -85,6 +85,11 @@ export function stringRecord(value: unknown, field: string): Record<string, stri
   return out;
 }
 
+/** The same object without its undefined fields (an optional field that was absent stays absent). */
+export function dropUndefined<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** Copies `key` through `check` when present (undefined stays absent). */
 export function optional<T>(obj: Obj, key: string, field: string, check: (value: unknown, field: string) => T): T | undefined {
   return obj[key] === undefined ? undefined : check(obj[key], join(field, key));

@@ -2,7 +2,7 @@
 // verifyContainerResources).
 import { MIN_MEMORY_BYTES } from './defaults.js';
 import type { ResourcesSpec } from './types.js';
-import { integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
+import { dropUndefined, integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
 
 const KNOWN = ['memoryBytes', 'memorySwapBytes', 'cpus', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight'];
 const MIB = 1024 * 1024;
@@ -85,8 +85,4 @@ function cpuset(value: unknown, field: string, hostCpus?: number): string {
   const missing = hostCpus === undefined ? [] : ids.filter((n) => n >= hostCpus);
   if (missing.length > 0) throw invalid(field, `CPUs ${missing.join(',')} are not available (the host has 0-${hostCpus! - 1})`);
   return list;
-}
-
-function dropUndefined<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }

@@ -10,7 +10,7 @@ import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
 import { NAMESPACE_TYPES, type ContainerSpec, type IdMapping, type NamespaceMode, type NamespaceType, type Ulimit } from './types.js';
 import {
-  absolutePath, array, boolean, integer, invalid, join, nonEmptyString, noUnknownKeys, object, optional, shown,
+  absolutePath, array, boolean, dropUndefined, integer, invalid, join, nonEmptyString, noUnknownKeys, object, optional, shown,
   string, stringArray, stringRecord, type Obj,
 } from './spec-check.js';
 
@@ -57,7 +57,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     autoRemove: optional(obj, 'autoRemove', '', boolean),
   };
   checkCrossFields(spec);
-  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as ContainerSpec;
+  return dropUndefined(spec);
 }
 
 function source(obj: Obj): Pick<ContainerSpec, 'rootfs' | 'bundle'> {
@@ -166,8 +166,7 @@ function capabilities(value: unknown, field: string): { add?: string[]; drop?: s
     if (normal !== 'ALL' && !isKnownCapability(normal)) throw invalid(join(f, i), `unknown capability ${shown(name)}`);
     return name;
   }));
-  const out = { add: list('add'), drop: list('drop') };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+  return dropUndefined({ add: list('add'), drop: list('drop') });
 }
 
 function seccomp(value: unknown, field: string): string {

@@ -5,9 +5,9 @@ import { BerthError } from '../errors.js';
 import type { CgroupResources } from '../cgroups/types.js';
 import { assertAllowed, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
-import { toCgroupResources } from './resources.js';
+import { onlySet, toCgroupResources } from './resources.js';
+import { withoutUnset } from './resolve-common.js';
 import { validateSpec } from './spec.js';
-import { onlySet } from './create.js';
 import type { ResourcesSpec } from './types.js';
 
 const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
@@ -38,9 +38,4 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   await ctx.persist(record);
   ctx.emit('container.updated', record, `updated ${describe(record)}: ${given.map((k) => `${k}=${String(resources[k])}`).join(' ')}`,
     { resources });
-}
-
-/** validateSpec takes user input, where "unset" is an absent field rather than 0 / "". */
-function withoutUnset(resources: Required<ResourcesSpec>): ResourcesSpec {
-  return Object.fromEntries(Object.entries(resources).filter(([, v]) => v !== 0 && v !== '')) as ResourcesSpec;
 }

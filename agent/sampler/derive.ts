@@ -7,7 +7,7 @@ export interface CpuMark { monoMs: number; usageNs: number; periods: number; thr
 
 export type DerivedCpu = ContainerSample['cpu'];
 
-export const NO_CPU: DerivedCpu = Object.freeze({ cores: 0, percent: 0, throttledRatio: 0 });
+const NO_CPU: DerivedCpu = Object.freeze({ cores: 0, percent: 0, throttledRatio: 0 });
 
 /**
  * cores = Δusage / Δtime; percent = cores × 100 (docker's CPU %: 100 % = one core busy);

@@ -11,10 +11,11 @@ export { deriveCpu } from './derive.js';
 export { parseNetDev } from './network.js';
 export { parseProcStat, parseMeminfo, parseLoadavg } from './host.js';
 export type { SamplerClock, AgentUsage } from './sampler.js';
+export { SAMPLED_STATUSES } from './sampler.js';
 
 export interface SamplerOptions {
   runtime: Pick<Runtime, 'list'>;
-  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles'>;
+  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles' | 'version'>;
   intervalMs: number;
   procRoot?: string;
   historySize?: number;

@@ -5,7 +5,7 @@ import { readlinkSync } from 'node:fs';
 import { isErrno } from '../errors.js';
 import type { NamespaceSample, SampledNamespace } from './types.js';
 
-export const SAMPLED_NAMESPACES: readonly SampledNamespace[] = ['pid', 'net', 'mnt', 'uts', 'ipc', 'user', 'cgroup', 'time'];
+const SAMPLED_NAMESPACES: readonly SampledNamespace[] = ['pid', 'net', 'mnt', 'uts', 'ipc', 'user', 'cgroup', 'time'];
 
 /** type → inode; a type the kernel lacks (time before 5.6) is absent. */
 export type NamespaceInodes = Map<SampledNamespace, number>;

@@ -1,6 +1,10 @@
 // processes = lines of cgroup.procs; threads = pids.current (the pids controller counts tasks),
 // or, where a cgroup has no pids controller, the lines of its thread list (v1 `tasks`, v2
 // `cgroup.threads`). Counting newline bytes avoids decoding the pid lists at all.
+//
+// cgroup v1 caches the pid list of an open cgroup.procs/tasks file and drops the cache only after
+// a second without reads, so a file kept open and re-read every tick keeps returning the list it
+// first saw. On v1 these files are therefore reopened on every read; cgroup2 lists are live.
 import { dirname } from 'node:path';
 import { OpenFile, type ScratchBuffer } from './open-file.js';
 
@@ -11,15 +15,17 @@ export function countLines(buf: Buffer, n: number): number {
 }
 
 export class ProcessCounter {
-  private readonly procs: OpenFile | null;
-  private threads: OpenFile | null | undefined; // undefined = not opened yet (only needed without pids)
+  private procs: OpenFile | null | undefined;   // undefined = not opened (yet, or again on v1)
+  private threads: OpenFile | null | undefined; // only needed without the pids controller
 
-  constructor(private readonly procsPath: string) { this.procs = OpenFile.open(procsPath); }
+  /** `reopen`: reopen the lists on every read (cgroup v1, see above). */
+  constructor(private readonly procsPath: string, private readonly reopen: boolean) {}
 
   /** -1 when the cgroup is gone. */
   processes(scratch: ScratchBuffer): number {
-    if (!this.procs) return -1;
-    const n = this.procs.read(scratch);
+    this.procs ??= OpenFile.open(this.procsPath);
+    const n = this.procs ? this.procs.read(scratch) : -1;
+    if (this.reopen) this.procs = closed(this.procs);
     return n < 0 ? -1 : countLines(scratch.buf, n);
   }
 
@@ -29,8 +35,8 @@ export class ProcessCounter {
       const dir = dirname(this.procsPath);
       this.threads = OpenFile.open(`${dir}/tasks`) ?? OpenFile.open(`${dir}/cgroup.threads`);
     }
-    if (!this.threads) return -1;
-    const n = this.threads.read(scratch);
+    const n = this.threads ? this.threads.read(scratch) : -1;
+    if (this.reopen) this.threads = closed(this.threads);
     return n < 0 ? -1 : countLines(scratch.buf, n);
   }
 
@@ -38,4 +44,9 @@ export class ProcessCounter {
     this.procs?.close();
     this.threads?.close();
   }
+}
+
+function closed(file: OpenFile | null | undefined): undefined {
+  file?.close();
+  return undefined;
 }

@@ -34,7 +34,7 @@ export type SamplerLogger = Pick<Logger, 'warn' | 'error'>;
 
 export interface SamplerDeps {
   runtime: Pick<Runtime, 'list'>;
-  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles'>;
+  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles' | 'version'>;
   store: WritableSnapshotStore;
   procRoot: string;
   logger: SamplerLogger;
@@ -50,7 +50,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 const GONE = Symbol('gone');
 const FAILED = Symbol('failed');
 
-const SAMPLED_STATUSES = new Set<ContainerInfo['status']>(['running', 'paused', 'stopping']);
+/** Statuses whose containers have live cgroups: the sampler samples these (and /metrics shows them). */
+export const SAMPLED_STATUSES: ReadonlySet<ContainerInfo['status']> = new Set<ContainerInfo['status']>(['running', 'paused', 'stopping']);
 
 export class Sampler {
   private readonly tracked = new Map<string, TrackedContainer>();
@@ -127,7 +128,7 @@ export class Sampler {
     try {
       const reader = cgroups.statsReader(info.id);
       const procsPath = cgroups.procsFiles(info.id)[0];
-      const counter = procsPath ? new ProcessCounter(procsPath) : null;
+      const counter = procsPath ? new ProcessCounter(procsPath, cgroups.version !== 'v2') : null;
       this.tracked.set(info.id, new TrackedContainer(info, reader, counter, procRoot));
     } catch (err) {
       // Retried next tick: the runtime may list a container a moment before its cgroup is readable.

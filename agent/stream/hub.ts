@@ -4,7 +4,7 @@
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { BerthEvent, EventBus } from '../events/index.js';
-import type { Runtime } from '../runtime/types.js';
+import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import type { SampleTick, SnapshotStore } from '../sampler/types.js';
 import { StreamClient, DEFAULT_LIMITS, type ClientLimits } from './client.js';
 import { toStreamSample, toSummary } from './condense.js';
@@ -22,6 +22,8 @@ export interface StreamHubDeps {
 }
 
 export interface StreamHubStats { clients: number; droppedFrames: number; disconnectedSlow: number }
+
+const CONTAINER_PREFIX = 'container:';
 
 const CONTAINER_CHANGES: Record<string, 'created' | 'started' | 'paused' | 'resumed' | 'exited' | 'removed' | 'updated'> = {
   'container.created': 'created', 'container.started': 'started', 'container.paused': 'paused',
@@ -111,11 +113,18 @@ export class StreamHub {
 
   /** `container:<name or id prefix>` → `container:<full id>`, so ticks match it by id. */
   private canonical(channel: Channel): Channel {
-    if (!channel.startsWith('container:')) return channel;
+    const key = containerKeyOf(channel);
+    if (key === undefined) return channel;
+    const info = this.findContainer(key);
+    return info ? `container:${info.id}` : channel; // unknown: the snapshot says so (container: null)
+  }
+
+  /** The runtime's record, or undefined when no container has that id, prefix or name (any more). */
+  private findContainer(idOrName: string): ContainerInfo | undefined {
     try {
-      return `container:${this.deps.runtime.get(channel.slice('container:'.length)).id}`;
+      return this.deps.runtime.get(idOrName);
     } catch {
-      return channel; // unknown: the snapshot says so (container: null)
+      return undefined;
     }
   }
 
@@ -134,9 +143,7 @@ export class StreamHub {
         containers: containers.map((c) => toSummary(c, store.latest(c.id))), samples,
       });
     } else {
-      const id = channel.slice('container:'.length);
-      let info;
-      try { info = runtime.get(id); } catch { info = undefined; }
+      const info = this.findContainer(channel.slice(CONTAINER_PREFIX.length));
       this.reply(client, {
         type: 'snapshot', channel,
         container: info ? toSummary(info, store.latest(info.id)) : null,
@@ -187,13 +194,9 @@ export class StreamHub {
   }
 
   private containerFrame(change: (typeof CONTAINER_CHANGES)[string], id: string): string {
-    let container;
-    if (change !== 'removed') {
-      try {
-        const info = this.deps.runtime.get(id);
-        container = toSummary(info, this.deps.store.latest(id));
-      } catch { /* removed before we looked: send the id only */ }
-    }
+    // Removed (or gone before we looked): the id only.
+    const info = change === 'removed' ? undefined : this.findContainer(id);
+    const container = info ? toSummary(info, this.deps.store.latest(id)) : undefined;
     return JSON.stringify({ type: 'container', change, container: container ?? { id } } satisfies ServerMessage);
   }
 
@@ -210,6 +213,11 @@ export class StreamHub {
   }
 }
 
+/** The id (or, before canonical(), the name or prefix) of a `container:<key>` channel; undefined for others. */
+function containerKeyOf(channel: Channel): string | undefined {
+  return channel.startsWith(CONTAINER_PREFIX) ? channel.slice(CONTAINER_PREFIX.length) : undefined;
+}
+
 /** Identifies which tick frame a client needs: clients with equal keys share one serialised frame. */
 function tickKey(channels: Set<Channel>, samples: Map<string, string>): string {
   const parts: string[] = [];
@@ -217,7 +225,8 @@ function tickKey(channels: Set<Channel>, samples: Map<string, string>): string {
   if (channels.has('containers')) parts.push('*');
   else {
     for (const ch of channels) {
-      if (ch.startsWith('container:') && samples.has(ch.slice(10))) parts.push(ch.slice(10));
+      const id = containerKeyOf(ch);
+      if (id !== undefined && samples.has(id)) parts.push(id);
     }
   }
   return parts.join('|');
@@ -232,7 +241,8 @@ function buildTick(time: number, channels: Set<Channel>, hostJson: string, allSa
   } else {
     const own: string[] = [];
     for (const ch of channels) {
-      const json = ch.startsWith('container:') ? samples.get(ch.slice(10)) : undefined;
+      const id = containerKeyOf(ch);
+      const json = id === undefined ? undefined : samples.get(id);
       if (json) own.push(json);
     }
     if (own.length) body += `,"samples":[${own.join(',')}]`;

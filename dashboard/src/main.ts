@@ -26,13 +26,14 @@ function start(): void {
 
   const statusEl = byId('connection');
   const loop = new RenderLoop((now) => views[route.view].render(now));
-  const filler = new NamespaceFiller(state, () => loop.invalidate());
+  const invalidate = () => loop.invalidate();
+  const filler = new NamespaceFiller(state, invalidate);
   const stream = new StreamConnection({
     url: streamUrl(location),
     onMessage: (msg) => {
       state.apply(msg);
       filler.check();
-      loop.invalidate();
+      invalidate();
     },
     onStatus: (status, detail) => {
       connection = { status, detail };
@@ -42,7 +43,6 @@ function start(): void {
     },
   });
 
-  const invalidate = () => loop.invalidate();
   const schedule = (key: string, task: () => void) => loop.enqueue(key, task);
   const views: Record<Route['view'], View> = {
     overview: new OverviewView(state, invalidate, schedule),

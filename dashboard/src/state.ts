@@ -21,8 +21,6 @@ export interface Revisions {
   events: number;      // an event arrived
 }
 
-export type DetailSnapshot = { id: string; found: boolean };
-
 export class DashboardState {
   intervalMs = 1000;
   agentVersion = '';

@@ -21,7 +21,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } } satisfies ErrorBody));
 }
 
-export function toErrorReply(err: FastifyError | BerthError | Error, req: FastifyRequest): { status: number; body: ErrorBody } {
+/** The last NDJSON line of a stream that failed after its status was sent (exec, logs). */
+export function errorFrame(err: unknown): string {
+  const body = err instanceof BerthError ? err.toJSON() : { code: 'INTERNAL', message: (err as Error).message };
+  return `${JSON.stringify({ error: body })}\n`;
+}
+
+function toErrorReply(err: FastifyError | BerthError | Error, req: FastifyRequest): { status: number; body: ErrorBody } {
   if (err instanceof BerthError) return { status: err.status, body: { error: err.toJSON() } };
   const fe = err as FastifyError;
   if (fe.validation) {

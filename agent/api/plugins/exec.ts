@@ -9,9 +9,9 @@ import { StringDecoder } from 'node:string_decoder';
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import type { ExecOptions, ExecProcess } from '../../runtime/types.js';
-import { BerthError } from '../../errors.js';
 import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
 import { strictValidatorCompiler } from '../schemas/strict-validator.js';
+import { errorFrame } from './error-handler.js';
 
 const execBodySchema = {
   type: 'object', additionalProperties: false, required: ['cmd'],
@@ -43,8 +43,7 @@ async function pump(proc: ExecProcess, out: PassThrough, deps: ServerDeps): Prom
     out.end(`${JSON.stringify({ exitCode: exit.exitCode, ...(exit.signal ? { signal: exit.signal } : {}) })}\n`);
   } catch (err) {
     deps.logger.warn({ err }, 'exec stream failed');
-    const body = err instanceof BerthError ? err.toJSON() : { code: 'INTERNAL', message: (err as Error).message };
-    out.end(`${JSON.stringify({ error: body })}\n`);
+    out.end(errorFrame(err));
   }
 }
 

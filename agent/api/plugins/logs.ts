@@ -9,6 +9,7 @@ import type { ServerDeps } from '../deps.js';
 import type { LogLine, LogOptions } from '../../runtime/types.js';
 import { BerthError } from '../../errors.js';
 import { idParamsSchema, type IdParams } from '../schemas/common.js';
+import { errorFrame } from './error-handler.js';
 
 interface LogsQuery {
   follow?: boolean; tail?: number; since?: string; timestamps?: boolean;
@@ -55,8 +56,7 @@ async function* ndjson(lines: AsyncIterable<LogLine>, deps: ServerDeps): AsyncGe
     for await (const l of lines) yield `${JSON.stringify(l)}\n`;
   } catch (err) {
     deps.logger.warn({ err }, 'log stream failed');
-    const body = err instanceof BerthError ? err.toJSON() : { code: 'INTERNAL', message: (err as Error).message };
-    yield `${JSON.stringify({ error: body })}\n`;
+    yield errorFrame(err);
   }
 }
 

@@ -3,9 +3,7 @@
 // `berth stats` polls). All read the sampler's snapshot; none touches the kernel.
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
-import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
-
-const open = { type: 'object', additionalProperties: true } as const;
+import { errorResponses, idParamsSchema, openObjectSchema as open, type IdParams } from '../schemas/common.js';
 
 const containerStatsSchema = {
   type: 'object', additionalProperties: false, required: ['id', 'name', 'samples'],

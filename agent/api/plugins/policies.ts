@@ -4,12 +4,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import type { ContainerSpec } from '../../runtime/types.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, openObjectSchema as open } from '../schemas/common.js';
 import { containerSpecSchema } from '../schemas/container-spec.js';
 import { strictValidatorCompiler } from '../schemas/strict-validator.js';
 import type { RouteErrorConfig } from './error-handler.js';
 
-const open = { type: 'object', additionalProperties: true } as const;
 const list = (items: object) => ({ type: 'array', items }) as const;
 
 const evaluationSchema = {

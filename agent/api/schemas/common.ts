@@ -1,4 +1,4 @@
-// Shapes shared by every route: the error body, the :id parameter and small query helpers.
+// Shapes shared by every route: the error body, the :id parameter and an object passed through as it is.
 
 export const errorBodySchema = {
   type: 'object',
@@ -27,3 +27,6 @@ export const idParamsSchema = {
 } as const;
 
 export interface IdParams { id: string }
+
+/** Any object, serialised field by field as it is (reports, samples: their shapes live elsewhere). */
+export const openObjectSchema = { type: 'object', additionalProperties: true } as const;

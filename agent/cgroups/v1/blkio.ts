@@ -23,7 +23,7 @@ export async function applyBlkioV1(dir: string, r: CgroupResources): Promise<voi
  * scheduler, throttle stats only on devices with a throttle rule (measured on 6.18). Like runc,
  * use the first family that has device lines.
  */
-export const BLKIO_FAMILIES = [
+const BLKIO_FAMILIES = [
   ['blkio.bfq.io_service_bytes_recursive', 'blkio.bfq.io_serviced_recursive'],
   ['blkio.io_service_bytes_recursive', 'blkio.io_serviced_recursive'],
   ['blkio.throttle.io_service_bytes_recursive', 'blkio.throttle.io_serviced_recursive'],

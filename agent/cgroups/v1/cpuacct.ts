@@ -22,7 +22,7 @@ export function fillCpuacctV1(get: StatGetter, s: CgroupStats): void {
 }
 
 /** `cpu user system` header, then one `<cpu> <user ns> <system ns>` line per CPU. */
-export function fillFromUsageAll(text: string, s: CgroupStats): void {
+function fillFromUsageAll(text: string, s: CgroupStats): void {
   const perCpu: number[] = [];
   let user = 0;
   let system = 0;

@@ -5,7 +5,7 @@
 
 export interface BpfInsn { code: number; dst: number; src: number; off: number; imm: number }
 
-export const INSN_SIZE = 8;
+const INSN_SIZE = 8;
 
 /** Opcodes: class | operation | source (BPF_K = immediate, BPF_X = register). */
 export const OP = {

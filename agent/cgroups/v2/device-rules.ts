@@ -15,7 +15,7 @@ import { BerthError } from '../../errors.js';
 import type { DeviceRule } from '../types.js';
 
 /** BPF_DEVCG_ACC_* bits (include/uapi/linux/bpf.h), also v1's ACC_* bits. */
-export const ACCESS_BITS = { m: 1, r: 2, w: 4 } as const;
+const ACCESS_BITS = { m: 1, r: 2, w: 4 } as const;
 export const ACCESS_ALL = 7;
 export const ANY = -1;
 
@@ -32,17 +32,17 @@ export interface DeviceRuleState {
   exceptions: DeviceException[];
 }
 
-export function accessBits(access: string): number {
+function accessBits(access: string): number {
   let bits = 0;
   for (const ch of access) bits |= ACCESS_BITS[ch as keyof typeof ACCESS_BITS] ?? 0;
   return bits;
 }
 
-export function accessString(bits: number): string {
+function accessString(bits: number): string {
   return (bits & ACCESS_BITS.r ? 'r' : '') + (bits & ACCESS_BITS.w ? 'w' : '') + (bits & ACCESS_BITS.m ? 'm' : '');
 }
 
-export function describeRule(r: { type: string; major: number; minor: number; access: string | number }): string {
+function describeRule(r: { type: string; major: number; minor: number; access: string | number }): string {
   const n = (v: number): string => (v === ANY ? '*' : String(v));
   const access = typeof r.access === 'number' ? accessString(r.access) : r.access;
   return `${r.type} ${n(r.major)}:${n(r.minor)} ${access}`;

@@ -14,7 +14,8 @@ import type { Schedule } from './view.js';
 const t = (s: StreamSample) => s.t;
 const count = (v: number) => String(Math.round(v));
 
-interface Window {
+/** What every chart of one container draws from: its samples and the time axis they span. */
+interface ChartWindow {
   c: ContainerState;
   samples: StreamSample[];
   last: StreamSample;
@@ -39,7 +40,7 @@ export class ContainerCharts {
     { label: 'pids', color: COLORS.primary, stepped: true }, { label: 'limit', color: COLORS.limit, limit: true }] });
   private readonly throttle = chartCard({ id: 'container-throttle', title: 'CPU throttling', format: formatPercent, series: [
     { label: 'throttled periods', color: COLORS.limit, fill: true }] });
-  private readonly draws: [string, (w: Window) => void][] = [
+  private readonly draws: [string, (w: ChartWindow) => void][] = [
     ['container-cpu', (w) => this.drawCpu(w)], ['container-memory', (w) => this.drawMemory(w)],
     ['container-io', (w) => this.drawIo(w)], ['container-net', (w) => this.drawNet(w)],
     ['container-pids', (w) => this.drawPids(w)], ['container-throttle', (w) => this.drawThrottle(w)],
@@ -62,46 +63,46 @@ export class ContainerCharts {
   render(c: ContainerState, intervalMs: number): void {
     for (const [key, draw] of this.draws) {
       this.schedule(key, () => {
-        const w = window_(c, intervalMs);
+        const w = chartWindow(c, intervalMs);
         if (w) draw(w);
       });
     }
   }
 
-  private drawCpu({ c, samples, last, xMin, xMax, line }: Window): void {
+  private drawCpu({ c, samples, last, xMin, xMax, line }: ChartWindow): void {
     const quota = last.cpuQuotaCores || c.summary.limits.cpus;
     const cpu = valuePoints(samples, t, (s) => s.cpuCores);
     this.cpu.chart.update([cpu, line(quota)], xMin, xMax, niceCeil(Math.max(maxY([cpu]), quota, 0.01)));
     setText(this.cpu.value, `${formatCpuPercent(last.cpuCores)}${quota ? ` of ${formatCpuPercent(quota)}` : ''}`);
   }
 
-  private drawMemory({ c, samples, last, xMin, xMax, line }: Window): void {
+  private drawMemory({ c, samples, last, xMin, xMax, line }: ChartWindow): void {
     const limit = last.memLimit || c.summary.limits.memoryBytes;
     const mem = [valuePoints(samples, t, (s) => s.memUsage), valuePoints(samples, t, (s) => s.memWorkingSet)];
     this.memory.chart.update([...mem, line(limit)], xMin, xMax, limit > 0 ? Math.max(limit, maxY(mem)) : niceCeil(Math.max(maxY(mem), 1 << 20)));
     setText(this.memory.value, `${formatBytes(last.memWorkingSet)}${limit ? ` of ${formatBytes(limit)}` : ''}`);
   }
 
-  private drawIo({ samples, last, before, xMin, xMax }: Window): void {
+  private drawIo({ samples, last, before, xMin, xMax }: ChartWindow): void {
     const io = [ratePoints(samples, (s) => s.ioReadBytes), ratePoints(samples, (s) => s.ioWriteBytes)];
     this.io.chart.update(io, xMin, xMax, niceCeil(Math.max(maxY(io), 1000)));
     setText(this.io.value, `${formatRate(latestRate(last, before, (s) => s.ioReadBytes))} r · ${formatRate(latestRate(last, before, (s) => s.ioWriteBytes))} w`);
   }
 
-  private drawNet({ samples, last, before, xMin, xMax }: Window): void {
+  private drawNet({ samples, last, before, xMin, xMax }: ChartWindow): void {
     const net = [ratePoints(samples, (s) => s.netRxBytes), ratePoints(samples, (s) => s.netTxBytes)];
     this.net.chart.update(net, xMin, xMax, niceCeil(Math.max(maxY(net), 1000)));
     setText(this.net.value, `${formatRate(latestRate(last, before, (s) => s.netRxBytes))} in · ${formatRate(latestRate(last, before, (s) => s.netTxBytes))} out`);
   }
 
-  private drawPids({ c, samples, last, xMin, xMax, line }: Window): void {
+  private drawPids({ c, samples, last, xMin, xMax, line }: ChartWindow): void {
     const pidsLimit = last.pidsLimit || c.summary.limits.pidsLimit;
     const pids = valuePoints(samples, t, (s) => s.pids);
     this.pids.chart.update([pids, line(pidsLimit)], xMin, xMax, niceCeil(Math.max(maxY([pids]), pidsLimit, 5)));
     setText(this.pids.value, pidsLimit ? `${last.pids} of ${pidsLimit}` : String(last.pids));
   }
 
-  private drawThrottle({ samples, last, xMin, xMax }: Window): void {
+  private drawThrottle({ samples, last, xMin, xMax }: ChartWindow): void {
     this.throttle.chart.update([valuePoints(samples, t, (s) => s.throttledRatio)], xMin, xMax, 1);
     setText(this.throttle.value, formatPercent(last.throttledRatio));
   }
@@ -109,7 +110,7 @@ export class ContainerCharts {
   charts(): ChartSummary[] { return this.all().map((c) => c.chart.summary()); }
 }
 
-function window_(c: ContainerState, intervalMs: number): Window | undefined {
+function chartWindow(c: ContainerState, intervalMs: number): ChartWindow | undefined {
   const samples = c.samples.toArray();
   const last = samples.at(-1);
   if (!last) return undefined;

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNetDev } from '../../../agent/sampler/network.js';
 import { parseLoadavg, parseMeminfo, parseProcStat, hostCpuPercent } from '../../../agent/sampler/host.js';
 import { compareWithHost, parseNamespaceLink, readNamespaceInodes } from '../../../agent/sampler/namespaces.js';
-import { countLines } from '../../../agent/sampler/processes.js';
+import { countLines, ProcessCounter } from '../../../agent/sampler/processes.js';
+import { ScratchBuffer } from '../../../agent/sampler/open-file.js';
 
 const PROC = join(import.meta.dirname, '../../fixtures/proc');
 
@@ -68,4 +70,24 @@ test('countLines counts newline bytes only within the read length', () => {
   const buf = Buffer.from('1\n22\n333\nXX\n');
   assert.equal(countLines(buf, 9), 3);
   assert.equal(countLines(buf, 0), 0);
+});
+
+test('ProcessCounter keeps the list open on v2 but reopens it per read on v1 (whose open list is a cached snapshot)', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-procs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const procs = join(dir, 'cgroup.procs');
+  writeFileSync(procs, '1\n2\n');
+  const v1 = new ProcessCounter(procs, true);
+  const v2 = new ProcessCounter(procs, false);
+  t.after(() => { v1.close(); v2.close(); });
+  const scratch = new ScratchBuffer(64);
+  assert.equal(v1.processes(scratch), 2);
+  assert.equal(v2.processes(scratch), 2);
+  // A new file behind the same path stands in for v1's refreshed list: only a reopen sees it.
+  writeFileSync(`${procs}.new`, '1\n');
+  renameSync(`${procs}.new`, procs);
+  assert.equal(v1.processes(scratch), 1);
+  assert.equal(v2.processes(scratch), 2, 'a kept-open file keeps what it first saw');
+  rmSync(procs);
+  assert.equal(v1.processes(scratch), -1, 'gone');
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSampler } from '../../../agent/sampler/index.js';
 import type { ContainerInfo } from '../../../agent/runtime/types.js';
+import { waitFor } from '../../helpers/wait.js';
 import { FakeClock, makeInfo, makeStats, recordingLogger, ScriptedReader } from './fakes.js';
 
 const PROC = join(import.meta.dirname, '../../fixtures/proc');
@@ -22,6 +23,7 @@ function setup(t: { after(fn: () => void): void }) {
     cgroups: {
       statsReader: (id) => { const r = new ScriptedReader(); readers.set(id, r); return r; },
       procsFiles: (id) => [procsFile(id)],
+      version: 'v2',
     },
     intervalMs: 1000, procRoot: PROC, historySize: 10, logger, clock,
     agentUsage: () => ({ cpuSecondsTotal: 1.5, rssBytes: 4096 }),
@@ -114,31 +116,27 @@ test('containers that are not running (or have no pid) are not sampled', async (
 });
 
 test('the scheduled loop ticks until stopped', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-sampler-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const sampler = createSampler({
-    runtime: { list: () => [] }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [] },
+    runtime: { list: () => [] }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [], version: 'v2' },
     intervalMs: 10, procRoot: PROC, logger: recordingLogger().logger,
   });
+  t.after(() => sampler.stop()); // also when waitFor times out
   const ticks: number[] = [];
   sampler.store.subscribe((tick) => ticks.push(tick.time));
   sampler.start();
-  const { waitFor } = await import('../../helpers/wait.js');
   await waitFor('three ticks', () => ticks.length >= 3, { timeoutMs: 5000 });
   sampler.stop();
   const n = ticks.length;
   await new Promise((r) => setImmediate(r));
   assert.equal(ticks.length, n);
-  assert.throws(() => createSampler({ runtime: { list: () => [] }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [] },
+  assert.throws(() => createSampler({ runtime: { list: () => [] }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [], version: 'v2' },
     intervalMs: 0, logger: recordingLogger().logger }), /interval: must be at least 10 ms, got 0/);
 });
 
 test('a tick over many containers yields to the event loop between slices; stop mid-tick records nothing', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-sampler-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const containers = ['a', 'b', 'c'].map((id) => makeInfo(id));
   const sampler = createSampler({
-    runtime: { list: () => containers }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [] },
+    runtime: { list: () => containers }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [], version: 'v2' },
     intervalMs: 1000, procRoot: PROC, logger: recordingLogger().logger, sliceSize: 1,
   });
   t.after(() => sampler.stop());
