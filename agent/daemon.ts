@@ -24,7 +24,7 @@ export interface Daemon {
 
 export async function startDaemon(config: AgentConfig, logger: Logger): Promise<Daemon> {
   const closers: (() => Promise<unknown>)[] = [];
-  const close = async () => { for (const c of closers.reverse()) await c().catch((err: unknown) => logger.error({ err }, 'drain step failed')); };
+  const close = async () => { for (const c of [...closers].reverse()) await c().catch((err: unknown) => logger.error({ err }, 'drain step failed')); };
   try {
     const events = new EventBus();
     // Created before the runtime, which calls its admit hook; started once the sampler exists.

@@ -60,7 +60,11 @@ export class MetricsRegistry extends Registry {
       const info = live.get(sample.id);
       if (info) views.push({ sample, info });
     }
-    const key = `${host?.time ?? 0}:${views.length}`;
+    // The set of containers (and their start times) can change within one tick with the count
+    // unchanged (one stops, another restarts): the key names them all. Building it costs far
+    // less than a render.
+    let key = String(host?.time ?? 0);
+    for (const v of views) key += `,${v.sample.id}@${v.info?.startedAt ?? ''}`;
     if (key !== this.cache.key) {
       const now = this.options.monotonicMs ?? (() => performance.now());
       const started = now();

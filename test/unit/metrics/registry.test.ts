@@ -118,3 +118,13 @@ test('promtool check metrics is clean', { skip: !existsSync('/usr/bin/promtool')
   assert.equal(r.status, 0, `promtool: ${r.stdout}${r.stderr}`);
   registry.close();
 });
+
+test('within one tick, a scrape follows which containers are live even when their count stays the same', async (t) => {
+  const { registry, setContainers, record } = setup();
+  t.after(() => registry.close());
+  record(1000, [sample('a', 1000), sample('b', 1000)]);
+  setContainers([makeInfo('a')]);
+  assert.deepEqual(lines(await registry.metrics(), 'container_last_seen').map((l) => /name="([^"]+)"/.exec(l)![1]), ['c-a']);
+  setContainers([makeInfo('b')]); // a stopped, b still runs: one live container either way
+  assert.deepEqual(lines(await registry.metrics(), 'container_last_seen').map((l) => /name="([^"]+)"/.exec(l)![1]), ['c-b']);
+});
