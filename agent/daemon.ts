@@ -40,8 +40,9 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
     closers.push(() => runtime.close());
     await runtime.recover();
 
+    const pkg = findPackageInfo();
     const facts: AgentFacts = {
-      version: findPackageInfo().version, startedAt: new Date().toISOString(), stateDir: config.stateDir,
+      version: pkg.version, startedAt: new Date().toISOString(), stateDir: config.stateDir,
       cgroupVersion: cgroups.version, cgroupParent: config.cgroupParent, rulesDir: config.rulesDir,
       socket: config.socket, listen: 'none', sampleIntervalMs: config.sampleIntervalMs,
     };
@@ -58,7 +59,7 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
       version: facts.version, logger: logger.child({ part: 'stream' }) });
     stream.start();
     closers.push(async () => stream.stop());
-    const dashboardDir = join(findPackageInfo().root, 'dist/dashboard');
+    const dashboardDir = join(pkg.root, 'dist/dashboard');
     const deps: Omit<ServerDeps, 'listener'> = { runtime, events, logger, facts, snapshot: sampler.store, metrics, stream, dashboardDir, policy };
 
     const unix = buildServer({ ...deps, listener: 'unix' });

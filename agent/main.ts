@@ -4,7 +4,7 @@ import { agentHelp, loadConfig, type AgentConfig } from './config.js';
 import { runDaemon } from './daemon.js';
 import { BerthError } from './errors.js';
 import { findPackageInfo } from './package-info.js';
-import { parseGlobal, runCli, type CliIo } from './cli/index.js';
+import { parseGlobal, reportError, runCli, type CliIo } from './cli/index.js';
 
 async function main(argv: string[]): Promise<number> {
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
@@ -13,9 +13,7 @@ async function main(argv: string[]): Promise<number> {
     if (g.verb === 'agent') return await agent(g.rest, io);
     return await runCli(g, io);
   } catch (err) {
-    const e = err instanceof BerthError ? err : new BerthError('INTERNAL', (err as Error).message ?? String(err));
-    io.stderr.write(`berth: ${e.message}\n`);
-    return e.exitCode;
+    return reportError(err, (text) => io.stderr.write(text));
   }
 }
 

@@ -42,10 +42,15 @@ export async function runCli(g: GlobalArgs, io: CliIo): Promise<number> {
   try {
     return await dispatch(g, ctx);
   } catch (err) {
-    const e = err instanceof BerthError ? err : new BerthError('INTERNAL', (err as Error).message ?? String(err));
-    ctx.err(`berth: ${e.message}\n`);
-    return e.exitCode;
+    return reportError(err, (text) => ctx.err(text));
   }
+}
+
+/** Prints `berth: <message>` and returns the exit code of the error's catalogue entry (125 for berth's own). */
+export function reportError(err: unknown, write: (text: string) => void): number {
+  const e = err instanceof BerthError ? err : new BerthError('INTERNAL', (err as Error).message ?? String(err));
+  write(`berth: ${e.message}\n`);
+  return e.exitCode;
 }
 
 async function dispatch(g: GlobalArgs, ctx: CliContext): Promise<number> {

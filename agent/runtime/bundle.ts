@@ -10,7 +10,7 @@ import { normalizeRlimitName } from './rlimits.js';
 import {
   applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources,
 } from './resolve-common.js';
-import { homeOf, lookupUser } from './user-lookup.js';
+import { homeOf, lookupUser, specUser } from './user-lookup.js';
 import { OCI_NAMESPACE_TYPES, type OciConfig, type OciIdMapping, type OciMount, type OciResources } from './oci-types.js';
 import { NAMESPACE_TYPES, type ContainerSpec, type IdMapping, type MountSpec, type NamespaceMode, type NamespaceType, type ResolvedSpec, type ResourcesSpec, type Ulimit } from './types.js';
 
@@ -49,7 +49,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     env: hasEnv(env0, 'HOME') ? env0 : [...env0, `HOME=${user.home}`],
     workdir: spec.workdir ?? process.cwd,
     hostname,
-    user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, name: user.name },
+    user: specUser(user),
     resources: resolveResources(bundleResources(oci.linux?.resources), spec.resources, env.hostCpus),
     namespaces,
     uidMappings,

@@ -12,10 +12,10 @@ import { OCI_NAMESPACE_TYPES, type OciConfig } from './oci-types.js';
 import { planDevices, planSymlinks } from './plan-devices.js';
 import { mountList, toPlanMount } from './plan-mounts.js';
 import { capabilitySets, seccompProgram, type SeccompCompile } from './plan-security.js';
-import { PLAN_VERSION, type ExecPlan, type LaunchPlan, type PlanNamespace } from './plan-types.js';
+import { PLAN_VERSION, type ExecPlan, type LaunchPlan, type PlanNamespace, type PlanProcess } from './plan-types.js';
 import { mergeEnv, hasEnv } from './resolve-common.js';
 import { toPlanRlimits } from './rlimits.js';
-import { lookupUser } from './user-lookup.js';
+import { lookupUser, specUser } from './user-lookup.js';
 import { NAMESPACE_TYPES, type ContainerInfo, type ExecOptions, type MountSpec, type ResolvedSpec } from './types.js';
 
 export const LOG_FILE = 'container.log';
@@ -56,18 +56,8 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     maskedPaths: oci ? [...(oci.linux?.maskedPaths ?? [])] : [...DEFAULT_MASKED_PATHS, ...thermalThrottlePaths(ctx.sysRoot)],
     readonlyPaths: oci ? [...(oci.linux?.readonlyPaths ?? [])] : [...DEFAULT_READONLY_PATHS],
     sysctls: { ...(oci?.linux?.sysctl ?? {}) },
-    rlimits: toPlanRlimits(spec.ulimits),
-    uid: spec.user.uid,
-    gid: spec.user.gid,
-    additionalGids: [...spec.user.additionalGids],
-    capabilities: capabilitySets(spec, oci),
-    noNewPrivileges: spec.noNewPrivileges,
-    ...seccompField(seccompProgram(spec, oci, ctx.compileSeccomp)),
+    ...planProcess(spec, oci, ctx, { cwd: spec.workdir, args: [...spec.cmd], env: [...spec.env] }),
     oomScoreAdj: oci?.process?.oomScoreAdj ?? 0,
-    cgroupProcs: [...ctx.cgroupProcs],
-    cwd: spec.workdir,
-    args: [...spec.cmd],
-    env: [...spec.env],
     logPath: join(ctx.stateDir, LOG_FILE),
     exitPath: join(ctx.stateDir, EXIT_FILE),
     startFifo: join(ctx.stateDir, START_FIFO),
@@ -92,8 +82,24 @@ function planNamespaces(spec: ResolvedSpec, oci: OciConfig | undefined): PlanNam
   return list;
 }
 
-function seccompField(program: Uint8Array | undefined): { seccomp?: Uint8Array } {
-  return program ? { seccomp: program } : {};
+/**
+ * What the plan's process runs as, the same for container init and `exec`: an exec runs with
+ * the container's capabilities, no_new_privs, seccomp, rlimits and cgroups, as another user at most.
+ */
+function planProcess(spec: ResolvedSpec, oci: OciConfig | undefined, ctx: { cgroupProcs: string[]; compileSeccomp?: SeccompCompile },
+  run: Pick<PlanProcess, 'cwd' | 'args' | 'env'>): PlanProcess {
+  const seccomp = seccompProgram(spec, oci, ctx.compileSeccomp);
+  return {
+    rlimits: toPlanRlimits(spec.ulimits),
+    uid: spec.user.uid,
+    gid: spec.user.gid,
+    additionalGids: [...spec.user.additionalGids],
+    capabilities: capabilitySets(spec, oci),
+    noNewPrivileges: spec.noNewPrivileges,
+    ...(seccomp ? { seccomp } : {}),
+    cgroupProcs: [...ctx.cgroupProcs],
+    ...run,
+  };
 }
 
 export interface ExecContext { cgroupProcs: string[]; oci?: OciConfig; compileSeccomp?: SeccompCompile }
@@ -110,25 +116,19 @@ export function buildExecPlan(info: ContainerInfo, opts: ExecOptions, ctx: ExecC
   const container = info.spec;
   const oci = ctx.oci ?? (container.bundle ? loadBundleOciSync(container.bundle) : undefined);
   const user = opts.user !== undefined ? lookupUser(container.rootfs, opts.user) : undefined;
-  const spec: ResolvedSpec = user ? { ...container, user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, name: user.name } } : container;
+  const spec: ResolvedSpec = user ? { ...container, user: specUser(user) } : container;
   const env = mergeEnv(container.env, opts.env ?? []);
   const launchNs = planNamespaces(container, oci);
   return {
     version: PLAN_VERSION,
     initPid: info.pid,
     namespaces: launchNs.map((ns) => ns.type),
-    cgroupProcs: [...ctx.cgroupProcs],
     rootfs: container.rootfs,
-    uid: spec.user.uid,
-    gid: spec.user.gid,
-    additionalGids: [...spec.user.additionalGids],
-    capabilities: capabilitySets(spec, oci),
-    noNewPrivileges: container.noNewPrivileges,
-    ...seccompField(seccompProgram(container, oci, ctx.compileSeccomp)),
-    rlimits: toPlanRlimits(container.ulimits),
-    cwd: opts.workdir ?? container.workdir,
-    args: [...opts.cmd],
-    // Another user's HOME, as runc sets it for `runc exec --user`, unless the exec names one.
-    env: user && !hasEnv(opts.env ?? [], 'HOME') ? mergeEnv(env, [`HOME=${user.home}`]) : env,
+    ...planProcess(spec, oci, ctx, {
+      cwd: opts.workdir ?? container.workdir,
+      args: [...opts.cmd],
+      // Another user's HOME, as runc sets it for `runc exec --user`, unless the exec names one.
+      env: user && !hasEnv(opts.env ?? [], 'HOME') ? mergeEnv(env, [`HOME=${user.home}`]) : env,
+    }),
   };
 }

@@ -10,7 +10,7 @@ import { DEFAULT_PATH_ENV } from './defaults.js';
 import {
   applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources,
 } from './resolve-common.js';
-import { lookupUser } from './user-lookup.js';
+import { lookupUser, specUser } from './user-lookup.js';
 import type { ContainerSpec, NamespaceMode, NamespaceType, ResolvedSpec } from './types.js';
 
 export interface ResolveEnv { hostCpus: number }
@@ -39,7 +39,7 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     env: containerEnv(spec.env ?? [], hostname, user.home),
     workdir: spec.workdir ?? '/',
     hostname,
-    user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, name: user.name },
+    user: specUser(user),
     resources: resolveResources({}, spec.resources, env.hostCpus),
     namespaces,
     uidMappings,

@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { BerthError, errnoCode, isErrno } from '../errors.js';
 import { signalNumber } from './signals.js';
+import { LineSplitter } from './spawner-protocol.js';
 
 export interface ShimStatusError { step: string; errno: number; message: string }
 export interface LaunchedShim { shimPid: number; initPid: number }
@@ -38,19 +39,12 @@ export function parseStatusLine(line: string):
 /** Calls `onLine` for each complete line of a stream; resolves at its end. */
 function readLines(stream: Readable, onLine: (line: string) => void): Promise<void> {
   return new Promise((resolve) => {
-    let pending = '';
+    const lines = new LineSplitter();
     stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      pending += chunk;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        onLine(pending.slice(0, nl));
-        pending = pending.slice(nl + 1);
-      }
-    });
+    stream.on('data', (chunk: string) => { for (const line of lines.push(chunk)) onLine(line); });
     stream.on('error', () => resolve());
     stream.on('end', () => {
-      if (pending) onLine(pending);
+      for (const line of lines.rest()) onLine(line);
       resolve();
     });
     stream.on('close', () => resolve());

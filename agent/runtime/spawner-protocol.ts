@@ -41,4 +41,11 @@ export class LineSplitter {
     this.partial = parts.pop() ?? '';
     return parts;
   }
+
+  /** At the end of the stream: the last line if it had no newline. */
+  rest(): string[] {
+    const last = this.partial;
+    this.partial = '';
+    return last ? [last] : [];
+  }
 }

@@ -2,6 +2,7 @@
 // /etc/passwd and /etc/group with runc's rules (moby/sys/user GetExecUser): a numeric id need
 // not exist; a name must; supplementary groups come from /etc/group only when no group is given.
 import { BerthError } from '../errors.js';
+import type { ResolvedSpec } from './types.js';
 import { readRootfsFile, RootfsPathError } from './rootfs-path.js';
 
 export interface PasswdEntry { name: string; uid: number; gid: number; home: string }
@@ -9,6 +10,11 @@ export interface GroupEntry { name: string; gid: number; members: string[] }
 export interface LookedUpUser { uid: number; gid: number; additionalGids: number[]; name: string; home: string }
 
 const NUMERIC = /^\d+$/;
+
+/** The ResolvedSpec form of a looked-up user (its home only matters for HOME). */
+export function specUser(user: LookedUpUser): ResolvedSpec['user'] {
+  return { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, name: user.name };
+}
 
 export function parsePasswd(text: string): PasswdEntry[] {
   return lines(text).flatMap((fields) => {
