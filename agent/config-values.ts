@@ -48,6 +48,13 @@ export function durationMs(value: unknown, where: string): number {
   return Math.round(ms);
 }
 
+/** A whole count ≥ 1, given as a number or a string of digits. */
+export function positiveInt(value: unknown, where: string): number {
+  const s = typeof value === 'number' ? String(value) : asString(value, where).trim();
+  if (!/^\d+$/.test(s) || Number(s) < 1) throw invalid(where, `"${s}" is not a whole number ≥ 1`);
+  return Number(s);
+}
+
 export function logLevel(value: unknown, where: string): LogLevel {
   const s = asString(value, where).trim().toLowerCase();
   if ((LOG_LEVELS as readonly string[]).includes(s)) return s as LogLevel;

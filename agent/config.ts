@@ -19,6 +19,7 @@ export interface AgentConfig {
   cgroupParent: string;
   logLevel: LogLevel;
   sampleIntervalMs: number;
+  sampleFullEvery: number;        // ticks between full reads of a container (sampler/cadence.ts)
   token: string;                  // "" = mutating calls refused on TCP
   shimPath: string;
   configFile: string;             // "" = none
@@ -49,6 +50,7 @@ export const SETTINGS = [
   setting({ key: 'cgroupParent', flag: 'cgroup-parent', help: 'cgroup under which every container cgroup is made', parse: v.cgroupParent }),
   setting({ key: 'logLevel', flag: 'log-level', help: `one of ${v.LOG_LEVELS.join(', ')}`, parse: v.logLevel }),
   setting({ key: 'sampleIntervalMs', flag: 'sample-interval', help: 'how often containers are sampled, e.g. 1s, 500ms', parse: v.durationMs }),
+  setting({ key: 'sampleFullEvery', flag: 'sample-full-every', help: 'every how many samples all figures of a container are read; in between, figures that cannot move while it is idle are read only when it ran', parse: v.positiveInt }),
   setting({ key: 'token', flag: 'token', help: 'bearer token that allows mutating calls on the TCP listener', parse: v.token }),
   setting({ key: 'shimPath', flag: 'shim-path', help: 'path of the berth-shim helper', parse: v.path }),
 ] as const;
@@ -63,6 +65,7 @@ export function defaultConfig(ctx: ConfigContext): AgentConfig {
     cgroupParent: 'berth',
     logLevel: 'info',
     sampleIntervalMs: 1000,
+    sampleFullEvery: 10,
     token: '',
     shimPath: join(ctx.packageRoot, 'dist/bin/berth-shim'),
     configFile: '',
@@ -134,7 +137,7 @@ export function agentHelp(ctx: ConfigContext): string {
   const d = defaultConfig(ctx);
   const shown: Record<Settable, string> = {
     stateDir: d.stateDir, socket: d.socket, listen: '127.0.0.1:9465', rulesDir: '/etc/berth/rules if present, else none',
-    cgroupParent: d.cgroupParent, logLevel: d.logLevel, sampleIntervalMs: '1s', token: 'none', shimPath: d.shimPath,
+    cgroupParent: d.cgroupParent, logLevel: d.logLevel, sampleIntervalMs: '1s', sampleFullEvery: '10', token: 'none', shimPath: d.shimPath,
   };
   const rows = SETTINGS.map((s) => `  --${s.flag.padEnd(16)} ${s.help}\n  ${''.padEnd(18)} (default ${shown[s.key]}; env ${envName(s)})`);
   return [

@@ -6,5 +6,6 @@ export {
 } from './parse.js';
 export { blkioWeightToIoWeight, sharesToWeight, weightToShares } from './convert.js';
 export { shimDeviceProgramLoader } from './device-loader.js';
+export { copyStats, emptyStats, readAllStats, STATS_PARTS } from './stats.js';
 export type { CgroupLogger, CgroupTimeouts, DeviceProgramLoader, FixtureHooks } from './options.js';
 export type * from './types.js';

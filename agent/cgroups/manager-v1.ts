@@ -10,20 +10,20 @@ import { killAndWait } from './kill-loop.js';
 import type { ManagerOptions } from './options.js';
 import { SettingsEpochs } from './settings-epoch.js';
 import { StatFileSet, ReadBuffer } from './stat-file.js';
-import { CompositeStatsReader, fileSource, type StatGetter, type StatSource } from './stats.js';
+import { CompositeStatsReader, fileSource, type StatFills, type StatSource } from './stats.js';
 import { pidsInTree, removeTree } from './tree.js';
 import type { CgroupManager, CgroupResources, CgroupStats, CgroupStatsReader } from './types.js';
 import { validateCgroupName, validateResources } from './validate.js';
-import { applyBlkioV1, fillBlkioV1 } from './v1/blkio.js';
-import { applyCpuV1, fillCpuV1 } from './v1/cpu.js';
-import { fillCpuacctV1 } from './v1/cpuacct.js';
+import { applyBlkioV1, BLKIO_V1 } from './v1/blkio.js';
+import { applyCpuV1, CPU_V1 } from './v1/cpu.js';
+import { CPUACCT_V1 } from './v1/cpuacct.js';
 import { applyCpusetV1, inheritCpusetV1 } from './v1/cpuset.js';
 import { applyDevicesV1 } from './v1/devices.js';
 import { setFreezerStateV1 } from './v1/freezer.js';
-import { applyMemoryV1, fillMemoryV1 } from './v1/memory.js';
-import { applyPids, fillPids } from './v1/pids.js';
+import { applyMemoryV1, MEMORY_V1 } from './v1/memory.js';
+import { applyPids, PIDS } from './v1/pids.js';
 import { cgroupKill } from './v2/kill.js';
-import { fillPressure } from './v2/pressure.js';
+import { PRESSURE } from './v2/pressure.js';
 
 /** Which controller each resource needs: asking for a limit whose controller is not mounted fails. */
 const NEEDED: [V1Controller, (r: CgroupResources) => boolean][] = [
@@ -35,12 +35,12 @@ const NEEDED: [V1Controller, (r: CgroupResources) => boolean][] = [
   ['devices', (r) => r.devices !== undefined],
 ];
 
-const STAT_SOURCES: [V1Controller, (get: StatGetter, s: CgroupStats) => void][] = [
-  ['cpuacct', fillCpuacctV1],
-  ['cpu', fillCpuV1],
-  ['memory', fillMemoryV1],
-  ['pids', fillPids],
-  ['blkio', fillBlkioV1],
+const STAT_SOURCES: [V1Controller, StatFills][] = [
+  ['cpuacct', CPUACCT_V1],
+  ['cpu', CPU_V1],
+  ['memory', MEMORY_V1],
+  ['pids', PIDS],
+  ['blkio', BLKIO_V1],
 ];
 
 export class V1CgroupManager implements CgroupManager {
@@ -227,11 +227,12 @@ export class V1CgroupManager implements CgroupManager {
   statsReader(name: string): CgroupStatsReader {
     validateCgroupName(name);
     const buffer = new ReadBuffer();
+    const epoch = this.settingsEpochs.of(name);
     // One file set per directory: comounted cpu,cpuacct share theirs.
     const sets = new Map<string, StatFileSet>();
     const files = (dir: string): StatFileSet => {
       let set = sets.get(dir);
-      if (set === undefined) { set = new StatFileSet(dir, buffer, this.settingsEpochs.of(name)); sets.set(dir, set); }
+      if (set === undefined) { set = new StatFileSet(dir, buffer, epoch); sets.set(dir, set); }
       return set;
     };
     const sources: StatSource[] = [];
@@ -240,8 +241,8 @@ export class V1CgroupManager implements CgroupManager {
       if (dir !== undefined) sources.push(fileSource(files(dir), fill));
     }
     const unified = this.unifiedDir(name);
-    if (unified !== undefined) sources.push(fileSource(files(unified), fillPressure));
-    return new CompositeStatsReader(sources);
+    if (unified !== undefined) sources.push(fileSource(files(unified), PRESSURE));
+    return new CompositeStatsReader(sources, epoch);
   }
 }
 

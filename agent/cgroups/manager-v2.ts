@@ -7,20 +7,20 @@ import { killAndWait } from './kill-loop.js';
 import type { ManagerOptions } from './options.js';
 import { SettingsEpochs } from './settings-epoch.js';
 import { ReadBuffer, StatFileSet } from './stat-file.js';
-import { CompositeStatsReader, fileSource, type StatGetter } from './stats.js';
+import { CompositeStatsReader, fileSource } from './stats.js';
 import { pidsInTree, removeTree } from './tree.js';
 import type { CgroupManager, CgroupResources, CgroupStats, CgroupStatsReader } from './types.js';
 import { undoMade } from './undo.js';
 import { validateCgroupName, validateResources } from './validate.js';
-import { applyCpuV2, fillCpuV2 } from './v2/cpu.js';
+import { applyCpuV2, CPU_V2 } from './v2/cpu.js';
 import { applyCpusetV2 } from './v2/cpuset.js';
 import { checkDevicesUpdateV2, prepareDevicesV2, type DevicesV2Options } from './v2/devices.js';
 import { setFrozenV2 } from './v2/freezer.js';
-import { applyIoV2, fillIoV2 } from './v2/io.js';
+import { applyIoV2, IO_V2 } from './v2/io.js';
 import { cgroupKill } from './v2/kill.js';
-import { applyMemoryV2, fillMemoryV2 } from './v2/memory.js';
-import { applyPidsV2, fillPidsV2 } from './v2/pids.js';
-import { fillPressure } from './v2/pressure.js';
+import { applyMemoryV2, MEMORY_V2 } from './v2/memory.js';
+import { applyPidsV2, PIDS } from './v2/pids.js';
+import { PRESSURE } from './v2/pressure.js';
 
 const WANTED_CONTROLLERS = ['cpuset', 'cpu', 'io', 'memory', 'pids'] as const;
 
@@ -32,13 +32,8 @@ const NEEDED: [string, (r: CgroupResources) => boolean][] = [
   ['io', (r) => r.blkioWeight !== undefined],
 ];
 
-function fillAll(get: StatGetter, s: CgroupStats): void {
-  fillCpuV2(get, s);
-  fillMemoryV2(get, s);
-  fillPidsV2(get, s);
-  fillIoV2(get, s);
-  fillPressure(get, s);
-}
+/** Every v2 figure lives in the cgroup's one directory. */
+const STAT_FILLS = [CPU_V2, MEMORY_V2, PIDS, IO_V2, PRESSURE];
 
 export class V2CgroupManager implements CgroupManager {
   readonly version = 'v2' as const;
@@ -184,8 +179,9 @@ export class V2CgroupManager implements CgroupManager {
   }
 
   statsReader(name: string): CgroupStatsReader {
-    const files = new StatFileSet(this.dir(name), new ReadBuffer(), this.settingsEpochs.of(name));
-    return new CompositeStatsReader([fileSource(files, fillAll)]);
+    const epoch = this.settingsEpochs.of(name);
+    const files = new StatFileSet(this.dir(name), new ReadBuffer(), epoch);
+    return new CompositeStatsReader([fileSource(files, ...STAT_FILLS)], epoch);
   }
 }
 

@@ -1,17 +1,34 @@
 // The version-neutral stats reader: a list of per-controller sources, each filling its part of
-// one CgroupStats. A source reports false when its cgroup is gone, and the reader returns null.
-import type { CgroupStats, CgroupStatsReader } from './types.js';
+// one CgroupStats. Reads are split into parts by how often their figures can move, so the sampler
+// can read a cheap probe every tick and the rest only when it can have changed (sampler/cadence.ts):
+//   cpu        CPU usage: the activity probe, read for every container on every tick.
+//   active     figures that move only while the container runs (memory usage, pids, v1 throttling).
+//   memoryStat the memory.stat breakdown (working set, rss, cache, faults): the costliest file.
+//   full       everything else (limits, peaks, OOM, block I/O, pressure, v1 user/system split).
+// A read refreshes only its part of `into`; the other figures keep their last values.
+import type { CgroupStats, CgroupStatsReader, StatsPart } from './types.js';
+
+export const STATS_PARTS: readonly StatsPart[] = ['cpu', 'active', 'memoryStat', 'full'];
 
 export interface StatSource {
-  fill(stats: CgroupStats): boolean;
+  /** The parts this source has figures for. */
+  readonly parts: ReadonlySet<StatsPart>;
+  /** False when the cgroup is gone. */
+  fill(part: StatsPart, stats: CgroupStats): boolean;
   close(): void;
 }
 
-function emptyStats(): CgroupStats {
+/** Reads one stat file by name: its text, or undefined when absent (or the cgroup is gone). */
+export type StatGetter = (name: string) => string | undefined;
+
+/** What one controller fills for each part it has figures in. */
+export type StatFills = Partial<Record<StatsPart, (get: StatGetter, stats: CgroupStats) => void>>;
+
+export function emptyStats(): CgroupStats {
   return {
     cpu: { usageNs: 0, userNs: 0, systemNs: 0, periods: 0, throttledPeriods: 0, throttledNs: 0 },
     memory: {
-      usageBytes: 0, workingSetBytes: 0, rssBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0,
+      usageBytes: 0, workingSetBytes: 0, inactiveFileBytes: 0, rssBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0,
       maxUsageBytes: 0, failcnt: 0, limitBytes: 0, swapLimitBytes: 0, reservationBytes: 0,
       pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0,
     },
@@ -21,21 +38,50 @@ function emptyStats(): CgroupStats {
   };
 }
 
-/** Working set as cAdvisor and docker stats define it: usage minus inactive file cache, floor 0. */
-export function workingSet(usageBytes: number, inactiveFileBytes: number): number {
-  return Math.max(0, usageBytes - (inactiveFileBytes || 0));
+/** A copy that shares nothing mutable with `s` (samples in the history must not change later). */
+export function copyStats(s: CgroupStats): CgroupStats {
+  const copy: CgroupStats = { cpu: { ...s.cpu }, memory: { ...s.memory }, pids: { ...s.pids }, io: { ...s.io }, spec: { ...s.spec } };
+  if (s.cpu.perCpuNs) copy.cpu.perCpuNs = s.cpu.perCpuNs.slice();
+  if (s.pressure) copy.pressure = { ...s.pressure };
+  return copy;
+}
+
+/**
+ * Working set as cAdvisor and docker stats define it: usage minus inactive file cache, floor 0.
+ * Recomputed whenever usage is read, with the inactive file figure of the last memory.stat read.
+ */
+export function updateWorkingSet(m: CgroupStats['memory']): void {
+  m.workingSetBytes = Math.max(0, m.usageBytes - (m.inactiveFileBytes || 0));
+}
+
+/** Every part at once into fresh stats: null when the cgroup is gone. */
+export function readAllStats(reader: CgroupStatsReader): CgroupStats | null {
+  const stats = emptyStats();
+  for (const part of STATS_PARTS) if (!reader.read(part, stats)) return null;
+  return stats;
 }
 
 export class CompositeStatsReader implements CgroupStatsReader {
   private closed = false;
+  private fullReadAtEpoch: number;
+  /** Per part, only the sources that have figures for it: the every-tick probe touches one. */
+  private readonly byPart: ReadonlyMap<StatsPart, StatSource[]>;
 
-  constructor(private readonly sources: StatSource[]) {}
+  /** `settingsEpoch`: the cgroup's SettingsEpochs counter, moved by every update(). */
+  constructor(private readonly sources: StatSource[], private readonly settingsEpoch: () => number) {
+    this.fullReadAtEpoch = settingsEpoch();
+    this.byPart = new Map(STATS_PARTS.map((part) => [part, sources.filter((s) => s.parts.has(part))]));
+  }
 
-  read(): CgroupStats | null {
-    if (this.closed) return null;
-    const stats = emptyStats();
-    for (const source of this.sources) if (!source.fill(stats)) return null;
-    return stats;
+  read(part: StatsPart, into: CgroupStats): boolean {
+    if (this.closed) return false;
+    if (part === 'full') this.fullReadAtEpoch = this.settingsEpoch();
+    for (const source of this.byPart.get(part)!) if (!source.fill(part, into)) return false;
+    return true;
+  }
+
+  settingsChanged(): boolean {
+    return this.settingsEpoch() !== this.fullReadAtEpoch;
   }
 
   close(): void {
@@ -45,19 +91,17 @@ export class CompositeStatsReader implements CgroupStatsReader {
   }
 }
 
-/** Reads one stat file by name: its text, or undefined when absent (or the cgroup is gone). */
-export type StatGetter = (name: string) => string | undefined;
-
-/** A source built from one StatFileSet and a function that reads what it needs from it. */
+/** A source built from one StatFileSet and the fills of the controllers that live in it. */
 export function fileSource(
   files: { read(name: string): string | undefined; readonly isGone: boolean; close(): void },
-  fill: (get: StatGetter, stats: CgroupStats) => void,
+  ...controllers: StatFills[]
 ): StatSource {
   const get: StatGetter = (name) => files.read(name);
   return {
-    fill(stats) {
+    parts: new Set(STATS_PARTS.filter((part) => controllers.some((fills) => fills[part] !== undefined))),
+    fill(part, stats) {
       if (files.isGone) return false;
-      fill(get, stats);
+      for (const fills of controllers) fills[part]?.(get, stats);
       return !files.isGone;
     },
     close: () => files.close(),

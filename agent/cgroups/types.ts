@@ -27,7 +27,7 @@ export interface CgroupStats {
     perCpuNs?: number[];        // v1 only (cpuacct.usage_percpu)
   };
   memory: {
-    usageBytes: number; workingSetBytes: number; rssBytes: number; cacheBytes: number;
+    usageBytes: number; workingSetBytes: number; inactiveFileBytes: number; rssBytes: number; cacheBytes: number;
     swapBytes: number; mappedFileBytes: number; maxUsageBytes: number; failcnt: number;
     limitBytes: number;         // 0 = unlimited
     swapLimitBytes: number;     // 0 = unlimited
@@ -44,10 +44,22 @@ export interface CgroupStats {
 
 export interface PressureStat { someTotalUs: number; fullTotalUs: number }
 
+/**
+ * Which figures one read refreshes (cgroups/stats.ts says which file belongs where):
+ * `cpu` the usage probe, `active` what moves only while tasks run, `memoryStat` the memory.stat
+ * breakdown, `full` the rest.
+ */
+export type StatsPart = 'cpu' | 'active' | 'memoryStat' | 'full';
+
 /** Keeps the stat files of one cgroup open and re-reads them at offset 0 (no open/close per sample). */
 export interface CgroupStatsReader {
-  /** Returns null when the cgroup is gone (ENOENT/ENODEV): an expected branch, not an error. */
-  read(): CgroupStats | null;
+  /**
+   * Refreshes the figures of `part` in `into`, leaving the others as they were. False when the
+   * cgroup is gone (ENOENT/ENODEV): an expected branch, not an error.
+   */
+  read(part: StatsPart, into: CgroupStats): boolean;
+  /** True when berth changed the cgroup's settings since the last `full` read (limits are `full` figures). */
+  settingsChanged(): boolean;
   close(): void;
 }
 

@@ -24,7 +24,7 @@ export class MetricsRegistry extends Registry {
   private readonly renderer = new ExpositionRenderer();
   private readonly self: SelfMetrics;
   private readonly unsubscribe: () => void;
-  private cache = { key: '', text: '' };
+  private cache: { key: string; text: string; bytes?: Buffer } = { key: '', text: '' };
 
   constructor(private readonly options: MetricsRegistryOptions) {
     super();
@@ -41,6 +41,17 @@ export class MetricsRegistry extends Registry {
   override async metrics(): Promise<string> {
     const containers = this.containerText();
     return containers + (await super.metrics());
+  }
+
+  /**
+   * The same text as metrics(), as bytes for the HTTP response: the container part (~13 MB at
+   * 1000 containers) is encoded once per tick and sent as is, where sending the string would make
+   * every scrape copy and encode all of it again (each fresh MB costs ~4 ms of page faults here).
+   */
+  async scrapeParts(): Promise<Buffer[]> {
+    this.containerText();
+    this.cache.bytes ??= Buffer.from(this.cache.text);
+    return [this.cache.bytes, Buffer.from(await super.metrics())];
   }
 
   /** Stops observing the store. */

@@ -1,67 +1,96 @@
 // Renders the table rows to Prometheus text. Hand-built because the container part is the bulk
-// of a scrape (~40 series per container): label prefixes are escaped once per container and
-// reused, values are appended straight into one string (REFERENCE.md §3.8: going through
-// prom-client's per-value label formatting costs several times more at 10k+ series).
+// of a scrape (~70 series per container: 1000 containers ≈ 70k series, 13 MB) and it runs on the
+// event loop, stalling the sampler and every request while it runs. So: label prefixes are
+// encoded once per container and copied as bytes, family names and headers once per renderer,
+// and everything is written into one reused buffer (text-buffer.ts says why not strings).
+// REFERENCE.md §3.8: prom-client's per-value label formatting costs several times more.
 import type { HostSample } from '../sampler/types.js';
-import { CONTAINER_ROWS, escapeLabelValue, HOST_ROWS, type ContainerRow, type ContainerView, type HostRow } from './table.js';
+import { CONTAINER_ROWS, escapeLabelValue, HOST_ROWS, type ContainerRow, type ContainerView, type Emit, type HostRow } from './table.js';
+import { encodeText, ExpositionBuffer, type EncodedText } from './text-buffer.js';
 
-interface Prefixes { key: string; container: string; idName: string }
+const COMMA = 0x2c;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const CLOSE_BRACE = 0x7d;
 
-function formatValue(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
-}
+/** A container's label set up to its last value, without the closing brace: `{id="…",name="…"`. */
+interface ContainerLabels { key: string; container: EncodedText; idName: EncodedText }
+
+interface EncodedRow<Row> { row: Row; name: EncodedText; header: EncodedText }
 
 function familyHeader(name: string, help: string, type: string): string {
   return `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} ${type}\n`;
 }
 
+function encodeRow<Row extends { name: string; help: string; type: string }>(row: Row): EncodedRow<Row> {
+  return { row, name: encodeText(row.name), header: encodeText(familyHeader(row.name, row.help, row.type)) };
+}
+
 export class ExpositionRenderer {
-  /** Escaped label prefixes per container id; pruned to the rendered containers each time. */
-  private readonly prefixes = new Map<string, Prefixes>();
+  /** Encoded label sets per container id; pruned to the rendered containers each time. */
+  private readonly labels = new Map<string, ContainerLabels>();
+  private readonly out = new ExpositionBuffer();
+  private readonly containerRows: readonly EncodedRow<ContainerRow>[];
+  private readonly hostRows: readonly EncodedRow<HostRow>[];
 
-  constructor(
-    private readonly containerRows: readonly ContainerRow[] = CONTAINER_ROWS,
-    private readonly hostRows: readonly HostRow[] = HOST_ROWS,
-  ) {}
-
-  render(views: readonly ContainerView[], host: HostSample | undefined): string {
-    const prefixes = views.map((v) => this.prefixFor(v));
-    if (this.prefixes.size > views.length) this.prune(views);
-    let out = '';
-    for (const row of this.containerRows) out += renderRow(row, views, prefixes);
-    if (host) for (const row of this.hostRows) out += familyHeader(row.name, row.help, row.type) + `${row.name} ${formatValue(row.value(host))}\n`;
-    return out;
+  constructor(containerRows: readonly ContainerRow[] = CONTAINER_ROWS, hostRows: readonly HostRow[] = HOST_ROWS) {
+    this.containerRows = containerRows.map(encodeRow);
+    this.hostRows = hostRows.map(encodeRow);
   }
 
-  private prefixFor({ sample }: ContainerView): Prefixes {
-    const key = `${sample.cgroup}\0${sample.name}\0${sample.image}`;
-    let p = this.prefixes.get(sample.id);
-    if (!p || p.key !== key) {
-      const idName = `id="${escapeLabelValue(sample.cgroup)}",name="${escapeLabelValue(sample.name)}"`;
-      p = { key, idName, container: `${idName},image="${escapeLabelValue(sample.image)}"` };
-      this.prefixes.set(sample.id, p);
+  render(views: readonly ContainerView[], host: HostSample | undefined): string {
+    const labels = views.map((v) => this.labelsFor(v));
+    if (this.labels.size > views.length) this.prune(views);
+    this.out.reset();
+    for (const row of this.containerRows) this.renderRow(row, views, labels);
+    if (host) for (const row of this.hostRows) this.renderHostRow(row, host);
+    return this.out.take();
+  }
+
+  private renderRow({ row, name, header }: EncodedRow<ContainerRow>, views: readonly ContainerView[], labels: readonly ContainerLabels[]): void {
+    const out = this.out;
+    // The header goes out with the first series: a family with none this time (no quota → no
+    // cfs series) is left out, header and all.
+    let headerDue = true;
+    let base: EncodedText;
+    const emit: Emit = (value, extra) => {
+      if (headerDue) { out.bytes(header); headerDue = false; }
+      out.bytes(name);
+      out.bytes(base);
+      if (extra) { out.byte(COMMA); out.string(extra); }
+      out.byte(CLOSE_BRACE);
+      out.byte(SPACE);
+      out.value(value);
+      out.byte(NEWLINE);
+    };
+    for (let i = 0; i < views.length; i++) {
+      base = row.base === 'container' ? labels[i].container : labels[i].idName;
+      row.series(views[i], emit);
     }
-    return p;
+  }
+
+  private renderHostRow({ row, name, header }: EncodedRow<HostRow>, host: HostSample): void {
+    const out = this.out;
+    out.bytes(header);
+    out.bytes(name);
+    out.byte(SPACE);
+    out.value(row.value(host));
+    out.byte(NEWLINE);
+  }
+
+  private labelsFor({ sample }: ContainerView): ContainerLabels {
+    const key = `${sample.cgroup}\0${sample.name}\0${sample.image}`;
+    let labels = this.labels.get(sample.id);
+    if (!labels || labels.key !== key) {
+      const idName = `{id="${escapeLabelValue(sample.cgroup)}",name="${escapeLabelValue(sample.name)}"`;
+      labels = { key, idName: encodeText(idName), container: encodeText(`${idName},image="${escapeLabelValue(sample.image)}"`) };
+      this.labels.set(sample.id, labels);
+    }
+    return labels;
   }
 
   private prune(views: readonly ContainerView[]): void {
     const keep = new Set(views.map((v) => v.sample.id));
-    for (const id of this.prefixes.keys()) if (!keep.has(id)) this.prefixes.delete(id);
+    for (const id of this.labels.keys()) if (!keep.has(id)) this.labels.delete(id);
   }
-}
-
-function renderRow(row: ContainerRow, views: readonly ContainerView[], prefixes: readonly Prefixes[]): string {
-  let body = '';
-  let labels = '';
-  const emit = (value: number, extra?: string): void => {
-    body += `${row.name}{${labels}${extra ? `,${extra}` : ''}} ${formatValue(value)}\n`;
-  };
-  for (let i = 0; i < views.length; i++) {
-    labels = row.base === 'container' ? prefixes[i].container : prefixes[i].idName;
-    row.series(views[i], emit);
-  }
-  return body ? familyHeader(row.name, row.help, row.type) + body : '';
 }

@@ -2,6 +2,7 @@
 // container, and records exits. The verbs themselves live one per file.
 import { cpus } from 'node:os';
 import { BerthError } from '../errors.js';
+import { emptyStats } from '../cgroups/index.js';
 import { toInfo, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext, type RuntimeOptions } from './context.js';
 import { createContainer } from './create.js';
@@ -206,7 +207,8 @@ export class BerthRuntime implements Runtime {
   private oomKills(record: ContainerRecord): number {
     const reader = this.ctx.cgroups.statsReader(record.cgroupName);
     try {
-      return reader.read()?.memory.oomKills ?? 0;
+      const stats = emptyStats();
+      return reader.read('full', stats) ? stats.memory.oomKills : 0;
     } catch (err) {
       this.ctx.logger.warn({ err, id: record.id }, `read the oom_kill counter of ${record.cgroup}`);
       return 0;

@@ -7,7 +7,8 @@ export interface CpuMark { monoMs: number; usageNs: number; periods: number; thr
 
 export type DerivedCpu = ContainerSample['cpu'];
 
-const NO_CPU: DerivedCpu = Object.freeze({ cores: 0, percent: 0, throttledRatio: 0 });
+/** No rate: the first sample, or a container whose CPU usage did not move. */
+export const NO_CPU: DerivedCpu = Object.freeze({ cores: 0, percent: 0, throttledRatio: 0 });
 
 /**
  * cores = Δusage / Δtime; percent = cores × 100 (docker's CPU %: 100 % = one core busy);
@@ -18,7 +19,7 @@ export function deriveCpu(prev: CpuMark | undefined, cur: CpuMark): DerivedCpu {
   if (!prev) return NO_CPU;
   const dtMs = cur.monoMs - prev.monoMs;
   const dUsage = cur.usageNs - prev.usageNs;
-  if (dtMs <= 0 || dUsage < 0) return NO_CPU;
+  if (!(dtMs > 0) || dUsage < 0) return NO_CPU; // also no previous time yet (NaN)
   const cores = dUsage / (dtMs * 1e6);
   const dPeriods = cur.periods - prev.periods;
   const dThrottled = cur.throttledPeriods - prev.throttledPeriods;

@@ -24,6 +24,8 @@ export interface SamplerOptions {
   clock?: SamplerClock;
   agentUsage?: () => AgentUsage;
   namespaceRefreshTicks?: number;
+  /** Every how many ticks each container's figures are all read (default 10; 1 = everything every tick). */
+  fullEveryTicks?: number;
   /** Containers read between two yields to the event loop (default 100). */
   sliceSize?: number;
 }
@@ -41,11 +43,14 @@ export interface SamplerHandle {
 export function createSampler(options: SamplerOptions): SamplerHandle {
   const { intervalMs, procRoot = '/proc', historySize = 300, logger } = options;
   if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new Error(`sampler interval: must be at least 10 ms, got ${intervalMs}`);
+  const fullEveryTicks = options.fullEveryTicks ?? 10;
+  if (!(Number.isInteger(fullEveryTicks) && fullEveryTicks >= 1)) throw new Error(`sampler full-read cadence: must be a whole number of ticks ≥ 1, got ${fullEveryTicks}`);
   const clock = options.clock ?? SYSTEM_CLOCK;
   const store = createSnapshotStore(historySize, (err) => logger.error({ err }, 'sampler: snapshot listener threw'));
   const sampler = new Sampler({
     runtime: options.runtime, cgroups: options.cgroups, store, procRoot, logger, clock,
     agentUsage: options.agentUsage ?? processUsage, namespaceRefreshTicks: options.namespaceRefreshTicks ?? 60,
+    fullEveryTicks,
     sliceSize: options.sliceSize ?? 100,
   });
   let timer: NodeJS.Timeout | undefined;

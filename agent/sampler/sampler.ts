@@ -4,14 +4,15 @@
 import type { Logger } from 'pino';
 import type { CgroupManager } from '../cgroups/types.js';
 import type { ContainerInfo, Runtime } from '../runtime/types.js';
-import { deriveCpu } from './derive.js';
+import { copyStats } from '../cgroups/index.js';
+import { deriveCpu, NO_CPU } from './derive.js';
 import { hostCpuPercent, HostReader, type ProcStat } from './host.js';
 import { readNamespaceInodes, type NamespaceInodes } from './namespaces.js';
 import { ScratchBuffer } from './open-file.js';
 import { ProcessCounter } from './processes.js';
 import type { WritableSnapshotStore } from './snapshot.js';
 import { TrackedContainer } from './tracked.js';
-import type { ContainerSample, HostSample, SampleTick } from './types.js';
+import type { ContainerSample, HostSample, NamespaceSample, SampleTick } from './types.js';
 
 export interface SamplerClock {
   /** Wall clock, ms since epoch: the `time` of samples. */
@@ -41,6 +42,8 @@ export interface SamplerDeps {
   clock: SamplerClock;
   agentUsage: () => AgentUsage;
   namespaceRefreshTicks: number;
+  /** Every how many ticks a container's figures are all read (cadence.ts); 1 = all, every tick. */
+  fullEveryTicks: number;
   /** Containers read between two yields to the event loop. */
   sliceSize: number;
 }
@@ -49,6 +52,8 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 const GONE = Symbol('gone');
 const FAILED = Symbol('failed');
+const IDLE = Symbol('idle');
+const READ = Symbol('read');
 
 /** Statuses whose containers have live cgroups: the sampler samples these (and /metrics shows them). */
 export const SAMPLED_STATUSES: ReadonlySet<ContainerInfo['status']> = new Set<ContainerInfo['status']>(['running', 'paused', 'stopping']);
@@ -60,6 +65,7 @@ export class Sampler {
   private hostNamespaces: NamespaceInodes = new Map();
   private prevProcStat: ProcStat | undefined;
   private tickCount = 0;
+  private trackedCount = 0;
   private closed = false;
 
   constructor(private readonly deps: SamplerDeps) {}
@@ -129,7 +135,8 @@ export class Sampler {
       const reader = cgroups.statsReader(info.id);
       const procsPath = cgroups.procsFiles(info.id)[0];
       const counter = procsPath ? new ProcessCounter(procsPath, cgroups.version !== 'v2') : null;
-      this.tracked.set(info.id, new TrackedContainer(info, reader, counter, procRoot));
+      const phase = this.trackedCount++ % this.deps.fullEveryTicks;
+      this.tracked.set(info.id, new TrackedContainer(info, reader, counter, procRoot, phase));
     } catch (err) {
       // Retried next tick: the runtime may list a container a moment before its cgroup is readable.
       logger.warn({ err, container: info.id }, `sampler: open stats of container ${info.name}`);
@@ -137,34 +144,69 @@ export class Sampler {
   }
 
   /**
-   * GONE when the container vanished mid-sample (its history goes); FAILED when a read failed
-   * (logged once per distinct error; its history stays until it leaves the runtime's list).
+   * Reads what is due for this container (cadence.ts) and returns its sample. GONE when the
+   * container vanished mid-sample (its history goes); FAILED when a read failed (logged once per
+   * distinct error; its history stays until it leaves the runtime's list).
    */
   private sampleContainer(t: TrackedContainer, time: number, mono: number): ContainerSample | typeof GONE | typeof FAILED {
     try {
-      const stats = t.stats.read();
-      if (!stats) return GONE; // cgroup gone between list() and read(): expected, not an error
-      const processes = t.processes?.processes(this.scratch) ?? -1;
-      if (processes < 0 && t.processes) return GONE;
-      const threads = this.threads(t, stats.pids.current, processes);
-      const mark = { monoMs: mono, usageNs: stats.cpu.usageNs, periods: stats.cpu.periods, throttledPeriods: stats.cpu.throttledPeriods };
-      const cpu = deriveCpu(t.prev, mark);
-      t.prev = mark;
+      const read = this.readDue(t);
+      if (read === GONE) return GONE; // cgroup or init gone between list() and the read: expected, not an error
       t.lastError = '';
-      const { info } = t;
-      return {
-        id: info.id, name: info.name, image: info.spec.image, cgroup: info.cgroup, time, stats, cpu,
-        network: t.network(this.scratch),
-        processes: Math.max(0, processes),
-        threads,
-        namespaces: t.namespaces(this.tickCount, this.deps.namespaceRefreshTicks, this.hostNamespaces),
-      };
+      const namespaces = t.namespaces(this.tickCount, this.deps.namespaceRefreshTicks, this.hostNamespaces);
+      let sample: ContainerSample;
+      if (read === IDLE && t.last) {
+        // Nothing moved: the figures are those of the last sample, which is immutable, so shared.
+        sample = { ...t.last, time, cpu: NO_CPU, namespaces };
+        t.prev.monoMs = mono;
+      } else {
+        sample = this.freshSample(t, time, mono, namespaces);
+      }
+      t.last = sample;
+      return sample;
     } catch (err) {
       const message = (err as Error).message;
       if (message !== t.lastError) this.deps.logger.warn({ err, container: t.info.id }, `sampler: sample container ${t.info.name}`);
       t.lastError = message;
       return FAILED;
     }
+  }
+
+  private freshSample(t: TrackedContainer, time: number, mono: number, namespaces: NamespaceSample[]): ContainerSample {
+    const stats = copyStats(t.current);
+    const mark = { monoMs: mono, usageNs: stats.cpu.usageNs, periods: stats.cpu.periods, throttledPeriods: stats.cpu.throttledPeriods };
+    const cpu = deriveCpu(t.prev, mark);
+    Object.assign(t.prev, mark);
+    const { info } = t;
+    return {
+      id: info.id, name: info.name, image: info.spec.image, cgroup: info.cgroup, time, stats, cpu,
+      network: t.interfaces, processes: t.processCount, threads: t.threadCount, namespaces,
+    };
+  }
+
+  /** What this tick read: IDLE when only the probe was due and CPU usage had not moved. */
+  private readDue(t: TrackedContainer): typeof GONE | typeof IDLE | typeof READ {
+    const { reader, current, cadence } = t;
+    const usageBefore = current.cpu.usageNs;
+    const pidsBefore = current.pids.current;
+    if (!reader.read('cpu', current)) return GONE;
+    const ran = current.cpu.usageNs !== usageBefore;
+    const full = cadence.fullTurn({ fullEvery: this.deps.fullEveryTicks, ran, settingsChanged: reader.settingsChanged() });
+    if (!full && !ran) return IDLE; // no task ran: nothing else moved
+    if (!reader.read('active', current)) return GONE;
+    if (cadence.memoryStatDue(full, current.memory.usageBytes)) {
+      if (!reader.read('memoryStat', current)) return GONE;
+      cadence.memoryStatRead(current.memory.usageBytes);
+    }
+    if (full && !reader.read('full', current)) return GONE;
+    if (full || current.pids.current !== pidsBefore) {
+      const processes = t.processes?.processes(this.scratch) ?? 0;
+      if (processes < 0) return GONE;
+      t.processCount = processes;
+      t.threadCount = this.threads(t, current.pids.current, processes);
+    }
+    t.readNetwork(this.scratch);
+    return READ;
   }
 
   /**

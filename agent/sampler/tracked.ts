@@ -1,19 +1,30 @@
-// Everything the sampler keeps open for one container between ticks: the cgroup stats reader,
-// cgroup.procs, /proc/<pid>/net/dev, the namespace inodes and the previous CPU mark. Closed
-// when the container leaves, never per tick.
-import type { CgroupStatsReader } from '../cgroups/types.js';
+// Everything the sampler keeps for one container between ticks: the cgroup stats reader and the
+// figures it last read, cgroup.procs, /proc/<pid>/net/dev, the namespace inodes, and where the
+// container stands in the read cadence (cadence.ts). Closed when the container leaves, never per tick.
+import { emptyStats } from '../cgroups/index.js';
+import type { CgroupStats, CgroupStatsReader } from '../cgroups/types.js';
 import type { ContainerInfo } from '../runtime/types.js';
+import { ReadCadence } from './cadence.js';
 import type { CpuMark } from './derive.js';
 import { compareWithHost, readNamespaceInodes, type NamespaceInodes } from './namespaces.js';
 import { parseNetDev } from './network.js';
 import { OpenFile, type ScratchBuffer } from './open-file.js';
 import { ProcessCounter } from './processes.js';
-import type { InterfaceSample, NamespaceSample } from './types.js';
+import type { ContainerSample, InterfaceSample, NamespaceSample } from './types.js';
 
 export class TrackedContainer {
-  prev: CpuMark | undefined;
+  /** The CPU figures and monotonic time of the previous tick, updated in place every tick. */
+  readonly prev: CpuMark = { monoMs: NaN, usageNs: 0, periods: 0, throttledPeriods: 0 };
+  /** The last sample: shared again, with a new time, when nothing moved since. */
+  last: ContainerSample | undefined;
   lastError = '';
   closed = false;
+  /** The figures as last read; each read refreshes only its part (cgroups/stats.ts). */
+  readonly current: CgroupStats = emptyStats();
+  readonly cadence: ReadCadence;
+  processCount = 0;
+  threadCount = 0;
+  interfaces: InterfaceSample[] = [];
   private netDev: OpenFile | null = null;
   private netPid = 0;
   private nsPid = 0;
@@ -22,22 +33,24 @@ export class TrackedContainer {
 
   constructor(
     public info: ContainerInfo,
-    readonly stats: CgroupStatsReader,
+    readonly reader: CgroupStatsReader,
     readonly processes: ProcessCounter | null,
     private readonly procRoot: string,
-  ) {}
+    cadencePhase: number,
+  ) {
+    this.cadence = new ReadCadence(cadencePhase);
+  }
 
-  /** Interfaces of the container's netns; [] when its init is gone. */
-  network(scratch: ScratchBuffer): InterfaceSample[] {
+  /** Re-reads the interfaces of the container's netns; [] when its init is gone. */
+  readNetwork(scratch: ScratchBuffer): void {
     const pid = this.info.pid;
     if (pid !== this.netPid) {
       this.netDev?.close();
       this.netDev = pid > 0 ? OpenFile.open(`${this.procRoot}/${pid}/net/dev`) : null;
       this.netPid = pid;
     }
-    if (!this.netDev) return [];
-    const n = this.netDev.read(scratch);
-    return n < 0 ? [] : parseNetDev(scratch.text(n));
+    const n = this.netDev ? this.netDev.read(scratch) : -1;
+    this.interfaces = n < 0 ? [] : parseNetDev(scratch.text(n));
   }
 
   /**
@@ -57,7 +70,7 @@ export class TrackedContainer {
 
   close(): void {
     this.closed = true;
-    this.stats.close();
+    this.reader.close();
     this.processes?.close();
     this.netDev?.close();
   }

@@ -1,147 +1,245 @@
 // Sampler and /metrics cost on real cgroups: `node --import tsx test/bench/sampler.ts [N…]` (root).
-// Creates N cgroups under a random parent (a tiny process in every tenth), then measures
-//  - CPU seconds per 1000 container-samples of the real sampler path (createSampler().tickNow()),
-//  - the floor: a bare loop that only re-reads, with pread into one buffer, exactly the files the
-//    sampler holds open (found through /proc/self/fd), no parsing, no objects,
-//  - /metrics: render time of a fresh tick, time of a cached scrape, size and series count,
+// Creates N cgroups under a random parent, puts one stand-in workload process in each
+// (test/bench/ticker.c: idle, active or memory-churning), and for each scenario measures
+//  - CPU ms per 1000 container-samples of the real sampler path (createSampler().tickNow()), with
+//    ticks 250 ms apart so that active workloads run between them, as they would at 1 Hz,
+//  - file reads per container-sample (the sampler's read cadence, agent/sampler/cadence.ts),
+//  - the floor: the same reads replayed as a bare loop (pread into one buffer, no parsing, no
+//    objects); the reads are recorded in a second, unmeasured run of as many ticks,
+//  - for reference, the same workload read the way a sampler without cadence would: every file of
+//    every container on every tick (fullEveryTicks 1): the cost without cadence,
+//  - /metrics: the bytes of a scrape after a fresh tick (render + encode; the process's first and the
+//    median of the next five) and of a cached one, size, series,
 // prints one table and removes everything it made, also on failure.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, writeFileSync } from 'node:fs';
+import fs, { closeSync, mkdtempSync, openSync, readFileSync, readlinkSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { createCgroupManager, type CgroupManager } from '../../agent/cgroups/index.js';
 import { createMetricsRegistry } from '../../agent/metrics/index.js';
-import { createSampler } from '../../agent/sampler/index.js';
+import { createSampler, type SamplerHandle } from '../../agent/sampler/index.js';
 import type { ContainerInfo } from '../../agent/runtime/types.js';
 import { removeCgroupTree } from '../helpers/agent.js';
 
-const TICKS = 20;
+// One whole cycle of the slowest cadence (an idle container's full read: 6 × FULL_EVERY ticks), so
+// every row contains the full reads it would have in the long run.
+const TICKS = 60;
+const TICK_SPACING_MS = 250;
+const FULL_EVERY = 10;
 const logger = pino({ level: 'warn' });
 
-interface Row { n: number; realMs: number; floorMs: number; files: number; renderMs: number; cachedMs: number; kib: number; series: number; tickWallMs: number }
+type Mode = 'idle' | 'active' | 'churn';
+/** `active`: share of workloads that run between ticks; `churn`: share (of all) that also move their memory by > 1 MiB. */
+interface Scenario { name: string; active: number; churn: number; fullEvery: number; render?: boolean }
 
-function cpuMs(fn: () => void): number {
-  const before = process.cpuUsage();
-  fn();
-  const d = process.cpuUsage(before);
-  return (d.user + d.system) / 1000;
+const SCENARIOS: Scenario[] = [
+  // The render is timed in wall-clock ms: on the quiet machine, not under 1000 busy workloads on 2 cores.
+  { name: 'idle', active: 0, churn: 0, fullEvery: FULL_EVERY, render: true },
+  { name: '10% active', active: 0.1, churn: 0, fullEvery: FULL_EVERY },
+  { name: 'all active', active: 1, churn: 0, fullEvery: FULL_EVERY },
+  // More churn than this saturates 2 cores with page faults at N=1000 (the workloads, not berth).
+  { name: 'all active, 10% memory churn', active: 1, churn: 0.1, fullEvery: FULL_EVERY },
+  { name: 'same, every file every tick', active: 1, churn: 0.1, fullEvery: 1 },
+];
+
+interface Row {
+  n: number; scenario: string; realMs: number; floorMs: number; readsPerSample: number; tickWallMs: number;
+  render?: { firstMs: number; ms: number; cachedMs: number; kib: number; series: number };
 }
 
-async function cpuMsAsync(fn: () => Promise<void>): Promise<number> {
-  const before = process.cpuUsage();
-  await fn();
-  const d = process.cpuUsage(before);
-  return (d.user + d.system) / 1000;
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
-/** Paths of the files this process holds open that belong to the sampler (cgroup and /proc/<pid>/net). */
-function sampledFiles(parent: string): string[] {
-  const out: string[] = [];
-  for (const fd of readdirSync('/proc/self/fd')) {
-    let target: string;
-    try { target = readlinkSync(`/proc/self/fd/${fd}`); } catch { continue; }
-    if (target.includes(`/${parent}/`) || /^\/proc\/\d+\/net\/dev$/.test(target) || /^\/proc\/(stat|meminfo|loadavg)$/.test(target)) out.push(target);
+/** Ticks spaced in time so the workloads run in between; returns the CPU ms and wall ms spent in ticks. */
+async function spacedTicks(sampler: SamplerHandle, ticks: number): Promise<{ cpu: number; wall: number }> {
+  let cpu = 0;
+  let wall = 0;
+  for (let i = 0; i < ticks; i++) {
+    await sleep(TICK_SPACING_MS);
+    const c0 = cpuMs();
+    const w0 = performance.now();
+    await sampler.tickNow();
+    wall += performance.now() - w0;
+    cpu += cpuMs() - c0;
   }
-  return out;
+  return { cpu, wall };
 }
 
-function bareLoop(paths: string[], ticks: number): number {
-  const fds = paths.map((p) => openSync(p, 'r'));
+/** The paths the sampler pread()s, in order, over `ticks` ticks: fs.readSync wrapped for the run. */
+async function recordReads(sampler: SamplerHandle, ticks: number): Promise<string[]> {
+  const original = fs.readSync;
+  const trace: string[] = [];
+  fs.readSync = ((fd: number, ...rest: unknown[]) => {
+    trace.push(readlinkSync(`/proc/self/fd/${fd}`));
+    return (original as (...a: unknown[]) => number)(fd, ...rest);
+  }) as typeof fs.readSync;
+  syncBuiltinESMExports();
+  try {
+    await spacedTicks(sampler, ticks);
+  } finally {
+    fs.readSync = original;
+    syncBuiltinESMExports();
+  }
+  return trace;
+}
+
+/** CPU ms of the recorded reads replayed with pread at offset 0 into one buffer, each path opened once. */
+function replay(trace: string[]): number {
+  const fds = new Map<string, number>();
+  for (const path of trace) if (!fds.has(path)) { try { fds.set(path, openSync(path, 'r')); } catch { /* gone since */ } }
+  const order = trace.map((p) => fds.get(p)).filter((fd): fd is number => fd !== undefined);
   const buf = Buffer.allocUnsafe(64 * 1024);
   try {
-    return cpuMs(() => {
-      for (let t = 0; t < ticks; t++) for (const fd of fds) readSync(fd, buf, 0, buf.length, 0);
+    const c0 = cpuMs();
+    for (const fd of order) readSync(fd, buf, 0, buf.length, 0);
+    return cpuMs() - c0;
+  } finally {
+    for (const fd of fds.values()) closeSync(fd);
+  }
+}
+
+async function startWorkloads(ticker: string, modes: Mode[]): Promise<{ proc: ChildProcess; pids: number[] }> {
+  const proc = spawn(ticker, modes, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  proc.stdout!.setEncoding('utf8');
+  const pids = await new Promise<number[]>((resolve, reject) => {
+    proc.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      const lines = out.split('\n').filter(Boolean);
+      if (lines.length >= modes.length) resolve(lines.map(Number));
     });
-  } finally {
-    for (const fd of fds) closeSync(fd);
-  }
+    proc.on('exit', (code) => reject(new Error(`ticker exited with ${code} before printing its pids`)));
+  });
+  return { proc, pids };
 }
 
-async function measure(cgroups: CgroupManager, parent: string, n: number, procs: ChildProcess[]): Promise<Row> {
-  const names = Array.from({ length: n }, (_, i) => `c${String(i).padStart(5, '0')}`);
-  for (const name of names) await cgroups.create(name, { memoryBytes: 256 << 20, cpuQuotaUs: 50000, cpuPeriodUs: 100000, pidsLimit: 100 });
-  const infos: ContainerInfo[] = [];
-  for (let i = 0; i < n; i++) {
-    let pid = process.pid;
-    if (i % 10 === 0) {
-      const child = spawn('sleep', ['3600'], { stdio: 'ignore' });
-      procs.push(child);
-      pid = child.pid!;
-      await movePid(cgroups, names[i], pid);
-    }
-    infos.push({ id: names[i], name: names[i], status: 'running', pid, shimPid: 0, createdAt: new Date().toISOString(),
-      startedAt: new Date().toISOString(), cgroup: cgroups.path(names[i]), stateDir: '', spec: { image: 'bench' } as ContainerInfo['spec'] });
-  }
-  const sampler = createSampler({ runtime: { list: () => infos }, cgroups, intervalMs: 1000, logger, historySize: 300 });
-  const registry = createMetricsRegistry({ store: sampler.store, runtime: { list: () => infos } });
+async function measure(cgroups: CgroupManager, names: string[], ticker: string, s: Scenario): Promise<Row> {
+  const n = names.length;
+  const modes = names.map((_, i): Mode => (i < n * s.churn ? 'churn' : i < n * s.active ? 'active' : 'idle'));
+  const { proc, pids } = await startWorkloads(ticker, modes);
   try {
-    // Steady state: every reader open and the hot path compiled by the JIT (a few thousand
-    // container-samples), as in an agent that has been running for a while.
-    for (let t = 0; t < Math.max(2, Math.ceil(5000 / n)); t++) await sampler.tickNow();
-    const wallStart = performance.now();
-    const realMs = await cpuMsAsync(async () => { for (let t = 0; t < TICKS; t++) await sampler.tickNow(); });
-    const tickWallMs = (performance.now() - wallStart) / TICKS;
-    const files = sampledFiles(parent);
-    await sampler.tickNow();
-    let t0 = performance.now();
-    const text = await registry.metrics();
-    const renderMs = performance.now() - t0;
-    t0 = performance.now();
-    for (let i = 0; i < 5; i++) await registry.metrics();
-    const cachedMs = (performance.now() - t0) / 5;
-    const series = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
-    registry.close();
-    sampler.stop(); // the floor opens its own fds on the same paths: the fd limit holds one set at a time
-    const floorMs = bareLoop(files, TICKS);
-    return { n, realMs: (realMs / (TICKS * n)) * 1000, floorMs: (floorMs / (TICKS * n)) * 1000, files: files.length, renderMs, cachedMs,
-      kib: Buffer.byteLength(text) / 1024, series, tickWallMs };
+    for (let i = 0; i < n; i++) for (const f of cgroups.procsFiles(names[i])) writeFileSync(f, String(pids[i]));
+    const now = new Date().toISOString();
+    const infos: ContainerInfo[] = names.map((name, i) => ({
+      id: name, name, status: 'running', pid: pids[i], shimPid: 0, createdAt: now, startedAt: now,
+      cgroup: cgroups.path(name), stateDir: '', spec: { image: 'bench' } as ContainerInfo['spec'],
+    }));
+    const sampler = createSampler({ runtime: { list: () => infos }, cgroups, intervalMs: 1000, logger, historySize: 300, fullEveryTicks: s.fullEvery });
+    const registry = createMetricsRegistry({ store: sampler.store, runtime: { list: () => infos } });
+    try {
+      // Steady state: every reader open, the phases of the full reads spread, the JIT warm.
+      for (let t = 0; t < Math.max(3, Math.ceil(5000 / n)); t++) await sampler.tickNow();
+      await spacedTicks(sampler, s.fullEvery + 2);
+      const real = await spacedTicks(sampler, TICKS);
+      let render: Row['render'];
+      if (s.render) render = await measureRender(sampler, registry);
+      const trace = await recordReads(sampler, TICKS);
+      registry.close();
+      sampler.stop(); // the replay opens its own fds on the same paths: the fd limit holds one set at a time
+      const floor = replay(trace);
+      const samples = TICKS * n;
+      return {
+        n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (floor / samples) * 1000,
+        readsPerSample: trace.length / samples, tickWallMs: real.wall / TICKS, render,
+      };
+    } finally {
+      registry.close();
+      sampler.stop();
+    }
   } finally {
-    registry.close();
-    sampler.stop();
-    for (const p of procs.splice(0)) p.kill('SIGKILL');
-    for (const name of names) await cgroups.destroy(name).catch(() => undefined);
+    proc.kill('SIGKILL');
+    for (const name of names) await cgroups.killAll(name); // the children too, before the next scenario moves its own in
   }
 }
 
-async function movePid(cgroups: CgroupManager, name: string, pid: number): Promise<void> {
-  for (const f of cgroups.procsFiles(name)) writeFileSync(f, String(pid));
+/**
+ * A scrape as the HTTP route serves it (scrapeParts: the bytes it sends) after each of 6 fresh
+ * ticks: the first in the process (cold code, fresh memory) and the median of the others; then a
+ * cached scrape within one tick.
+ */
+async function measureRender(sampler: SamplerHandle, registry: ReturnType<typeof createMetricsRegistry>): Promise<Row['render']> {
+  const times: number[] = [];
+  let parts: Buffer[] = [];
+  for (let i = 0; i < 6; i++) {
+    await sampler.tickNow();
+    const t0 = performance.now();
+    parts = await registry.scrapeParts();
+    times.push(performance.now() - t0);
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < 5; i++) await registry.scrapeParts();
+  const cachedMs = (performance.now() - t0) / 5;
+  const text = await registry.metrics();
+  const series = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+  const rest = times.slice(1).sort((a, b) => a - b);
+  return { firstMs: times[0], ms: rest[Math.floor(rest.length / 2)], cachedMs, kib: parts.reduce((n, p) => n + p.length, 0) / 1024, series };
 }
 
 function fdLimit(): number {
   return Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 0);
 }
 
+function buildTicker(dir: string): string {
+  const out = join(dir, 'ticker');
+  const cc = spawnSync('cc', ['-O2', '-o', out, join(import.meta.dirname, 'ticker.c')], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`cc ticker.c: ${cc.stderr || cc.error?.message}`);
+  return out;
+}
+
+const pad = (v: string | number, w: number) => String(v).padStart(w);
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function printHeader(version: string): void {
+  out(`cgroup ${version}; ${TICKS} ticks ${TICK_SPACING_MS} ms apart per row; full read every ${FULL_EVERY} ticks unless said.`);
+  out('CPU ms per 1000 container-samples = % of one core at 1000 containers sampled every second × 10.');
+  out(`${'N'.padStart(6)}  ${'scenario'.padEnd(36)} ${pad('sampler', 8)} ${pad('% core', 7)} ${pad('floor', 7)} ${pad('ratio', 6)} ${pad('reads', 6)} ${pad('tick ms', 8)}`);
+}
+
+/** Each row as soon as it is measured: a long run cut short still shows what it got. */
+function printRow(r: Row): void {
+  out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
+  if (r.render) out(`        /metrics at N=${r.n}: scrape after a tick ${r.render.ms.toFixed(1)} ms (median of 5; the process's first ${r.render.firstMs.toFixed(1)} ms), cached ${r.render.cachedMs.toFixed(2)} ms, ${r.render.kib.toFixed(0)} KiB, ${r.render.series} series`);
+}
+
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('the sampler bench creates real cgroups: run it as root');
   const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
   const parent = `berth-bench-${randomBytes(4).toString('hex')}`;
+  const work = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   const cgroups = await createCgroupManager({ parent });
-  const procs: ChildProcess[] = [];
-  const rows: Row[] = [];
-  const skipped: string[] = [];
+  const cleanUp = async (): Promise<void> => {
+    await removeCgroupTree(parent); // kills the workloads too
+    rmSync(work, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  }
   try {
+    const ticker = buildTicker(work);
+    printHeader(cgroups.version);
     for (const n of sizes.length ? sizes : [100, 1000]) {
-      // Every container holds ~20-30 files open; a size that cannot fit under the fd limit is
-      // reported instead of failing half-way (raising the hard limit needs CAP_SYS_RESOURCE).
-      const perContainer = rows.length ? rows[0].files / rows[0].n : 30;
-      const need = Math.ceil(perContainer * n) + 200;
-      if (need > fdLimit()) {
-        skipped.push(`N=${n}: needs ~${need} open files (${perContainer.toFixed(1)} per container), fd limit is ${fdLimit()}`);
-        continue;
+      // ~14 files per container stay open (v1/hybrid); a size over the fd limit is reported
+      // instead of failing half-way (raising the hard limit needs CAP_SYS_RESOURCE).
+      const need = 15 * n + 200;
+      if (need > fdLimit()) { out(`skipped N=${n}: needs ~${need} open files, the fd limit is ${fdLimit()}`); continue; }
+      const names = Array.from({ length: n }, (_, i) => `c${String(i).padStart(5, '0')}`);
+      try {
+        for (const name of names) await cgroups.create(name, { memoryBytes: 256 << 20, cpuQuotaUs: 50000, cpuPeriodUs: 100000, pidsLimit: 100 });
+        for (const s of SCENARIOS) printRow(await measure(cgroups, names, ticker, s));
+      } finally {
+        for (const name of names) await cgroups.destroy(name).catch(() => undefined);
       }
-      rows.push(await measure(cgroups, parent, n, procs));
     }
+    out('goals: sampler < 30 ms per 1000 (3 % of a core at 1000 containers/s), ≤ 2× the floor; /metrics render < 100 ms at N=1000');
   } finally {
-    for (const p of procs) p.kill('SIGKILL');
-    await removeCgroupTree(parent);
+    await cleanUp();
   }
-  const pad = (v: string | number, w: number) => String(v).padStart(w);
-  process.stdout.write(`cgroup ${cgroups.version}, ${TICKS} ticks per size, CPU ms per 1000 container-samples (= % of one core at 1000 containers/s ÷ 10)\n`);
-  process.stdout.write(`${pad('N', 6)} ${pad('sampler', 9)} ${pad('floor', 8)} ${pad('ratio', 6)} ${pad('files', 6)} ${pad('tick ms', 8)} ${pad('render ms', 10)} ${pad('cached ms', 10)} ${pad('KiB', 8)} ${pad('series', 7)}\n`);
-  for (const r of rows) {
-    process.stdout.write(`${pad(r.n, 6)} ${pad(r.realMs.toFixed(1), 9)} ${pad(r.floorMs.toFixed(1), 8)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.files, 6)} ${pad(r.tickWallMs.toFixed(1), 8)} ${pad(r.renderMs.toFixed(1), 10)} ${pad(r.cachedMs.toFixed(2), 10)} ${pad(r.kib.toFixed(0), 8)} ${pad(r.series, 7)}\n`);
-  }
-  for (const line of skipped) process.stdout.write(`skipped ${line}\n`);
 }
 
 main().catch((err) => { process.stderr.write(`bench failed: ${(err as Error).stack}\n`); process.exitCode = 1; });

@@ -7,7 +7,7 @@ export function fakeStats(over: { cpuUsageNs?: number; memoryBytes?: number; lim
   return {
     cpu: { usageNs: over.cpuUsageNs ?? 0, userNs: 0, systemNs: 0, periods: 0, throttledPeriods: 0, throttledNs: 0 },
     memory: {
-      usageBytes: over.memoryBytes ?? 0, workingSetBytes: over.memoryBytes ?? 0, rssBytes: over.memoryBytes ?? 0,
+      usageBytes: over.memoryBytes ?? 0, workingSetBytes: over.memoryBytes ?? 0, inactiveFileBytes: 0, rssBytes: over.memoryBytes ?? 0,
       cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0, maxUsageBytes: 0, failcnt: 0, limitBytes: over.limitBytes ?? 0,
       swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0,
     },

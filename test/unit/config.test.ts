@@ -16,7 +16,7 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 test('defaults', () => {
   assert.deepEqual(loadConfig([], {}, ctx), {
     stateDir: '/var/lib/berth', socket: '/run/berth/berth.sock', listen: { host: '127.0.0.1', port: 9465 }, rulesDir: '',
-    cgroupParent: 'berth', logLevel: 'info', sampleIntervalMs: 1000, token: '', shimPath: '/opt/berth/dist/bin/berth-shim', configFile: '',
+    cgroupParent: 'berth', logLevel: 'info', sampleIntervalMs: 1000, sampleFullEvery: 10, token: '', shimPath: '/opt/berth/dist/bin/berth-shim', configFile: '',
   });
   assert.equal(defaultConfig({ ...ctx, exists: (p) => p === '/etc/berth/rules' }).rulesDir, '/etc/berth/rules');
 });
@@ -24,7 +24,7 @@ test('defaults', () => {
 test('precedence: file < env < flags, and relative paths resolve against their source', (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'berth.yaml');
-  writeFileSync(file, 'stateDir: state\nlog-level: debug\nsampleIntervalMs: 2s\nlisten: "[::1]:9000"\ncgroupParent: from-file\n');
+  writeFileSync(file, 'stateDir: state\nlog-level: debug\nsampleIntervalMs: 2s\nlisten: "[::1]:9000"\ncgroupParent: from-file\nsample-full-every: 5\n');
   const c = loadConfig(['--config', file, '--cgroup-parent', 'from-flag', '--sample-interval=250ms'],
     { BERTH_CGROUP_PARENT: 'from-env', BERTH_LOG_LEVEL: 'warn', BERTH_SOCKET: 'rel.sock' }, ctx);
   assert.equal(c.configFile, file);
@@ -33,6 +33,7 @@ test('precedence: file < env < flags, and relative paths resolve against their s
   assert.equal(c.logLevel, 'warn', 'env beats file');
   assert.equal(c.cgroupParent, 'from-flag', 'flag beats env and file');
   assert.equal(c.sampleIntervalMs, 250);
+  assert.equal(c.sampleFullEvery, 5, 'a YAML number');
   assert.deepEqual(c.listen, { host: '::1', port: 9000 });
 });
 
@@ -50,7 +51,7 @@ test('bad values name where they came from', (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'bad.yaml');
   writeFileSync(file, 'stateDir: /s\n\nsampleRate: 5\n');
-  assert.throws(() => loadConfig(['--config', file], {}, ctx), (e: any) => e.code === 'INVALID_CONFIG' && e.message === `${file}:3: sampleRate: unknown setting; known: stateDir, socket, listen, rules, cgroupParent, logLevel, sampleInterval, token, shimPath`);
+  assert.throws(() => loadConfig(['--config', file], {}, ctx), (e: any) => e.code === 'INVALID_CONFIG' && e.message === `${file}:3: sampleRate: unknown setting; known: stateDir, socket, listen, rules, cgroupParent, logLevel, sampleInterval, sampleFullEvery, token, shimPath`);
   writeFileSync(file, 'stateDir: /s\nsample-interval: 5\n');
   assert.throws(() => loadConfig(['--config', file], {}, ctx), new RegExp(`^BerthError: ${file}:2: sample-interval: "5" is not a duration`.replace(/\//g, '\\/')));
   writeFileSync(file, 'stateDir: [1, 2\n');
@@ -65,6 +66,8 @@ test('bad values name where they came from', (t) => {
     [['--listen', '1.2.3.4:70000'], {}, /^--listen: port 70000 is out of range/],
     [['--sample-interval', '1'], {}, /^--sample-interval: "1" is not a duration; use a number with a unit/],
     [['--sample-interval', '1ms'], {}, /^--sample-interval: "1ms" is too short/],
+    [['--sample-full-every', '0'], {}, /^--sample-full-every: "0" is not a whole number ≥ 1/],
+    [[], { BERTH_SAMPLE_FULL_EVERY: '2.5' }, /^BERTH_SAMPLE_FULL_EVERY: "2.5" is not a whole number ≥ 1/],
     [['--cgroup-parent', '../escape'], {}, /^--cgroup-parent: "..\/escape" is not a cgroup parent/],
     [['--token', 'short'], {}, /^--token: a bearer token must be at least 16 characters/],
     [['--state-dir', ''], {}, /^--state-dir: must not be empty/],

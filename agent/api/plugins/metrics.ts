@@ -1,6 +1,7 @@
 // GET /metrics (Prometheus text, both listeners), GET /v1/containers/:id/stats (recent history of
 // one container) and GET /v1/stats (latest sample of every running container plus the host, what
 // `berth stats` polls). All read the sampler's snapshot; none touches the kernel.
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import { errorResponses, idParamsSchema, openObjectSchema as open, type IdParams } from '../schemas/common.js';
@@ -20,8 +21,9 @@ export async function metricsPlugin(app: FastifyInstance, deps: ServerDeps): Pro
 
   if (metrics) {
     app.get('/metrics', async (_req, reply) => {
-      const text = await metrics.metrics();
-      return reply.header('content-type', metrics.contentType).send(text);
+      const parts = await metrics.scrapeParts();
+      const length = parts.reduce((n, part) => n + part.length, 0);
+      return reply.header('content-type', metrics.contentType).header('content-length', length).send(Readable.from(parts));
     });
   }
   if (!snapshot) return;

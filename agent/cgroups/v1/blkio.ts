@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { fileExists, writeCgroupFile } from '../fsio.js';
 import { parseBlkio } from '../parse.js';
-import type { StatGetter } from '../stats.js';
+import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyBlkioV1(dir: string, r: CgroupResources): Promise<void> {
@@ -30,7 +30,9 @@ const BLKIO_FAMILIES = [
 ] as const;
 
 /** Reads the bytes file of each family in turn and the ops file of the first with device lines only. */
-export function fillBlkioV1(get: StatGetter, s: CgroupStats): void {
+export const BLKIO_V1: StatFills = { full: fillBlkio };
+
+function fillBlkio(get: StatGetter, s: CgroupStats): void {
   for (const [bytesFile, opsFile] of BLKIO_FAMILIES) {
     const bytesText = get(bytesFile);
     if (bytesText === undefined) continue;

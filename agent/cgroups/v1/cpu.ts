@@ -4,7 +4,7 @@ import { isErrno } from '../../errors.js';
 import { v1Limit } from '../convert.js';
 import { writeCgroupFile } from '../fsio.js';
 import { flatKeyValue, parseNumber } from '../parse.js';
-import type { StatGetter } from '../stats.js';
+import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyCpuV1(dir: string, r: CgroupResources): Promise<void> {
@@ -31,13 +31,27 @@ async function applyQuotaAndPeriod(dir: string, r: CgroupResources): Promise<voi
   if (r.cpuQuotaUs !== undefined) await quota();
 }
 
-export function fillCpuV1(get: StatGetter, s: CgroupStats): void {
+/**
+ * Throttling counts only periods in which the cgroup had runnable tasks: an `active` figure. The
+ * kernel counts periods only while a quota is set, so without one (as of the last full read) the
+ * active read leaves cpu.stat to the full read.
+ */
+export const CPU_V1: StatFills = {
+  active(get, s) {
+    if (s.spec.cpuQuotaUs > 0) fillThrottling(get, s);
+  },
+  full(get, s) {
+    fillThrottling(get, s);
+    const quota = parseNumber(get('cpu.cfs_quota_us') ?? '');
+    s.spec.cpuQuotaUs = quota > 0 ? quota : 0;
+    s.spec.cpuPeriodUs = parseNumber(get('cpu.cfs_period_us') ?? '') || 0;
+    s.spec.cpuShares = parseNumber(get('cpu.shares') ?? '') || 0;
+  },
+};
+
+function fillThrottling(get: StatGetter, s: CgroupStats): void {
   const stat = get('cpu.stat') ?? '';
   s.cpu.periods = flatKeyValue(stat, 'nr_periods') ?? 0;
   s.cpu.throttledPeriods = flatKeyValue(stat, 'nr_throttled') ?? 0;
   s.cpu.throttledNs = flatKeyValue(stat, 'throttled_time') ?? 0;
-  const quota = parseNumber(get('cpu.cfs_quota_us') ?? '');
-  s.spec.cpuQuotaUs = quota > 0 ? quota : 0;
-  s.spec.cpuPeriodUs = parseNumber(get('cpu.cfs_period_us') ?? '') || 0;
-  s.spec.cpuShares = parseNumber(get('cpu.shares') ?? '') || 0;
 }

@@ -1,19 +1,24 @@
 // v1 cpuacct controller: total, user/system and per-CPU usage (no settings).
 import { parseFlatKeyed, parseNumber, parseNumberList } from '../parse.js';
-import type { StatGetter } from '../stats.js';
+import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupStats } from '../types.js';
 
 /** cpuacct.stat counts USER_HZ ticks, which Linux fixes at 100 per second on every architecture. */
 const NS_PER_TICK = 10_000_000;
 
 /**
- * cpuacct.usage_all (Linux ≥ 4.7) has per-CPU user and system in ns: one file instead of three,
- * with the same totals as cpuacct.usage / usage_percpu. Older kernels: the three files.
+ * The probe is cpuacct.usage (one number, whatever the CPU count). The full read takes
+ * cpuacct.usage_all (Linux ≥ 4.7: per-CPU user and system in ns, one file instead of three, with
+ * the same totals as cpuacct.usage / usage_percpu); older kernels: cpuacct.stat and usage_percpu.
  */
-export function fillCpuacctV1(get: StatGetter, s: CgroupStats): void {
+export const CPUACCT_V1: StatFills = {
+  cpu(get, s) { s.cpu.usageNs = parseNumber(get('cpuacct.usage') ?? '') || 0; },
+  full: fillUserSystem,
+};
+
+function fillUserSystem(get: StatGetter, s: CgroupStats): void {
   const all = get('cpuacct.usage_all');
   if (all !== undefined) return fillFromUsageAll(all, s);
-  s.cpu.usageNs = parseNumber(get('cpuacct.usage') ?? '') || 0;
   const stat = parseFlatKeyed(get('cpuacct.stat') ?? '');
   s.cpu.userNs = (stat.user ?? 0) * NS_PER_TICK;
   s.cpu.systemNs = (stat.system ?? 0) * NS_PER_TICK;

@@ -4,8 +4,8 @@ import { BerthError } from '../../errors.js';
 import { v1Limit } from '../convert.js';
 import { readCgroupFile, writeCgroupFile } from '../fsio.js';
 import { flatKeyValue, parseLimit, parseNumber } from '../parse.js';
-import { workingSet, type StatGetter } from '../stats.js';
-import type { CgroupResources, CgroupStats } from '../types.js';
+import { updateWorkingSet, type StatFills } from '../stats.js';
+import type { CgroupResources } from '../types.js';
 
 const LIMIT = 'memory.limit_in_bytes';
 const MEMSW = 'memory.memsw.limit_in_bytes';
@@ -30,23 +30,32 @@ export async function applyMemoryV1(dir: string, r: CgroupResources, hasMemsw: b
   if (memswFirst) { await writeMemsw(); await writeLimit(); } else { await writeLimit(); await writeMemsw(); }
 }
 
-export function fillMemoryV1(get: StatGetter, s: CgroupStats): void {
-  const m = s.memory;
-  const stat = get('memory.stat') ?? '';
-  m.usageBytes = parseNumber(get('memory.usage_in_bytes') ?? '') || 0;
-  m.workingSetBytes = workingSet(m.usageBytes, flatKeyValue(stat, 'total_inactive_file') ?? 0);
-  m.rssBytes = flatKeyValue(stat, 'total_rss') ?? 0;
-  m.cacheBytes = flatKeyValue(stat, 'total_cache') ?? 0;
-  m.swapBytes = flatKeyValue(stat, 'total_swap') ?? 0;
-  m.mappedFileBytes = flatKeyValue(stat, 'total_mapped_file') ?? 0;
-  m.pgfault = flatKeyValue(stat, 'total_pgfault') ?? 0;
-  m.pgmajfault = flatKeyValue(stat, 'total_pgmajfault') ?? 0;
-  m.maxUsageBytes = parseNumber(get('memory.max_usage_in_bytes') ?? '') || 0;
-  m.failcnt = parseNumber(get('memory.failcnt') ?? '') || 0;
-  m.limitBytes = parseLimit(get('memory.limit_in_bytes') ?? 'max') || 0;
-  m.swapLimitBytes = parseLimit(get('memory.memsw.limit_in_bytes') ?? 'max') || 0;
-  m.reservationBytes = parseLimit(get('memory.soft_limit_in_bytes') ?? 'max') || 0;
-  // v1 counts only OOM kills; it has no separate "hit the limit and OOM'd" counter.
-  m.oomKills = flatKeyValue(get('memory.oom_control') ?? '', 'oom_kill') ?? 0;
-  m.oomEvents = m.oomKills;
-}
+export const MEMORY_V1: StatFills = {
+  active(get, s) {
+    s.memory.usageBytes = parseNumber(get('memory.usage_in_bytes') ?? '') || 0;
+    updateWorkingSet(s.memory);
+  },
+  memoryStat(get, s) {
+    const m = s.memory;
+    const stat = get('memory.stat') ?? '';
+    m.inactiveFileBytes = flatKeyValue(stat, 'total_inactive_file') ?? 0;
+    m.rssBytes = flatKeyValue(stat, 'total_rss') ?? 0;
+    m.cacheBytes = flatKeyValue(stat, 'total_cache') ?? 0;
+    m.swapBytes = flatKeyValue(stat, 'total_swap') ?? 0;
+    m.mappedFileBytes = flatKeyValue(stat, 'total_mapped_file') ?? 0;
+    m.pgfault = flatKeyValue(stat, 'total_pgfault') ?? 0;
+    m.pgmajfault = flatKeyValue(stat, 'total_pgmajfault') ?? 0;
+    updateWorkingSet(m);
+  },
+  full(get, s) {
+    const m = s.memory;
+    m.maxUsageBytes = parseNumber(get('memory.max_usage_in_bytes') ?? '') || 0;
+    m.failcnt = parseNumber(get('memory.failcnt') ?? '') || 0;
+    m.limitBytes = parseLimit(get('memory.limit_in_bytes') ?? 'max') || 0;
+    m.swapLimitBytes = parseLimit(get('memory.memsw.limit_in_bytes') ?? 'max') || 0;
+    m.reservationBytes = parseLimit(get('memory.soft_limit_in_bytes') ?? 'max') || 0;
+    // v1 counts only OOM kills; it has no separate "hit the limit and OOM'd" counter.
+    m.oomKills = flatKeyValue(get('memory.oom_control') ?? '', 'oom_kill') ?? 0;
+    m.oomEvents = m.oomKills;
+  },
+};

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_CPU_PERIOD_US, sharesToWeight, weightToShares } from '../convert.js';
 import { readOptionalFile, writeCgroupFile } from '../fsio.js';
 import { flatKeyValue, parseCpuMax, parseNumber } from '../parse.js';
-import type { StatGetter } from '../stats.js';
+import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyCpuV2(dir: string, r: CgroupResources): Promise<void> {
@@ -17,14 +17,21 @@ export async function applyCpuV2(dir: string, r: CgroupResources): Promise<void>
   await writeCgroupFile(join(dir, 'cpu.max'), `${quota > 0 ? quota : 'max'} ${period}`);
 }
 
-export function fillCpuV2(get: StatGetter, s: CgroupStats): void {
-  const stat = get('cpu.stat') ?? '';
-  s.cpu.usageNs = (flatKeyValue(stat, 'usage_usec') ?? 0) * 1000;
-  s.cpu.userNs = (flatKeyValue(stat, 'user_usec') ?? 0) * 1000;
-  s.cpu.systemNs = (flatKeyValue(stat, 'system_usec') ?? 0) * 1000;
-  s.cpu.periods = flatKeyValue(stat, 'nr_periods') ?? 0;
-  s.cpu.throttledPeriods = flatKeyValue(stat, 'nr_throttled') ?? 0;
-  s.cpu.throttledNs = (flatKeyValue(stat, 'throttled_usec') ?? 0) * 1000;
+/** cpu.stat holds usage, user/system and throttling in one file: all of it is the probe. */
+export const CPU_V2: StatFills = {
+  cpu(get, s) {
+    const stat = get('cpu.stat') ?? '';
+    s.cpu.usageNs = (flatKeyValue(stat, 'usage_usec') ?? 0) * 1000;
+    s.cpu.userNs = (flatKeyValue(stat, 'user_usec') ?? 0) * 1000;
+    s.cpu.systemNs = (flatKeyValue(stat, 'system_usec') ?? 0) * 1000;
+    s.cpu.periods = flatKeyValue(stat, 'nr_periods') ?? 0;
+    s.cpu.throttledPeriods = flatKeyValue(stat, 'nr_throttled') ?? 0;
+    s.cpu.throttledNs = (flatKeyValue(stat, 'throttled_usec') ?? 0) * 1000;
+  },
+  full: fillCpuSpec,
+};
+
+function fillCpuSpec(get: StatGetter, s: CgroupStats): void {
   const max = get('cpu.max');
   if (max !== undefined) {
     const parsed = parseCpuMax(max);

@@ -4,7 +4,7 @@ import { BerthError } from '../../errors.js';
 import { blkioWeightToIoWeight } from '../convert.js';
 import { fileExists, writeCgroupFile } from '../fsio.js';
 import { parseNestedKeyed } from '../parse.js';
-import type { StatGetter } from '../stats.js';
+import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyIoV2(dir: string, r: CgroupResources): Promise<void> {
@@ -18,12 +18,16 @@ export async function applyIoV2(dir: string, r: CgroupResources): Promise<void> 
     { path: dir, field: 'resources.blkioWeight' });
 }
 
-export function fillIoV2(get: StatGetter, s: CgroupStats): void {
-  const devices = parseNestedKeyed(get('io.stat') ?? '');
-  for (const entry of Object.values(devices)) {
-    s.io.readBytes += entry.rbytes ?? 0;
-    s.io.writeBytes += entry.wbytes ?? 0;
-    s.io.reads += entry.rios ?? 0;
-    s.io.writes += entry.wios ?? 0;
+export const IO_V2: StatFills = { full: fillIo };
+
+/** io.stat has one line per device: the sums replace the previous figures. */
+function fillIo(get: StatGetter, s: CgroupStats): void {
+  const io = { readBytes: 0, writeBytes: 0, reads: 0, writes: 0 };
+  for (const entry of Object.values(parseNestedKeyed(get('io.stat') ?? ''))) {
+    io.readBytes += entry.rbytes ?? 0;
+    io.writeBytes += entry.wbytes ?? 0;
+    io.reads += entry.rios ?? 0;
+    io.writes += entry.wios ?? 0;
   }
+  s.io = io;
 }

@@ -5,8 +5,8 @@ import { BerthError } from '../../errors.js';
 import { swapMaxV2, v2Limit } from '../convert.js';
 import { fileExists, writeCgroupFile } from '../fsio.js';
 import { flatKeyValue, parseLimit, parseNumber } from '../parse.js';
-import { workingSet, type StatGetter } from '../stats.js';
-import type { CgroupResources, CgroupStats } from '../types.js';
+import { updateWorkingSet, type StatFills } from '../stats.js';
+import type { CgroupResources } from '../types.js';
 
 export async function applyMemoryV2(dir: string, r: CgroupResources): Promise<void> {
   if (r.memoryBytes !== undefined) await writeCgroupFile(join(dir, 'memory.max'), v2Limit(r.memoryBytes));
@@ -19,27 +19,36 @@ export async function applyMemoryV2(dir: string, r: CgroupResources): Promise<vo
   await writeCgroupFile(swapFile, swapMaxV2(r.memoryBytes ?? 0, r.memorySwapBytes));
 }
 
-export function fillMemoryV2(get: StatGetter, s: CgroupStats): void {
-  const m = s.memory;
-  const stat = get('memory.stat') ?? '';
-  m.usageBytes = parseNumber(get('memory.current') ?? '') || 0;
-  m.workingSetBytes = workingSet(m.usageBytes, flatKeyValue(stat, 'inactive_file') ?? 0);
-  m.rssBytes = flatKeyValue(stat, 'anon') ?? 0;
-  m.cacheBytes = flatKeyValue(stat, 'file') ?? 0;
-  m.mappedFileBytes = flatKeyValue(stat, 'file_mapped') ?? 0;
-  m.pgfault = flatKeyValue(stat, 'pgfault') ?? 0;
-  m.pgmajfault = flatKeyValue(stat, 'pgmajfault') ?? 0;
-  m.swapBytes = parseNumber(get('memory.swap.current') ?? '') || 0;
-  m.maxUsageBytes = parseNumber(get('memory.peak') ?? '') || 0; // memory.peak: kernel ≥ 5.19
-  m.limitBytes = parseLimit(get('memory.max') ?? 'max') || 0;
-  // memory.swap.max is swap alone; CgroupStats keeps v1's memory + swap meaning.
-  const swapMax = parseLimit(get('memory.swap.max') ?? 'max') || 0;
-  m.swapLimitBytes = swapMax > 0 && m.limitBytes > 0 ? swapMax + m.limitBytes : 0;
-  // cAdvisor's reservation on v2 is memory.min (container/common/helpers.go).
-  m.reservationBytes = parseLimit(get('memory.min') ?? '0') || 0;
-  const events = get('memory.events') ?? '';
-  // `max` counts the times usage hit memory.max: the nearest v2 figure to v1's failcnt.
-  m.failcnt = flatKeyValue(events, 'max') ?? 0;
-  m.oomEvents = flatKeyValue(events, 'oom') ?? 0;
-  m.oomKills = flatKeyValue(events, 'oom_kill') ?? 0;
-}
+export const MEMORY_V2: StatFills = {
+  active(get, s) {
+    s.memory.usageBytes = parseNumber(get('memory.current') ?? '') || 0;
+    updateWorkingSet(s.memory);
+  },
+  memoryStat(get, s) {
+    const m = s.memory;
+    const stat = get('memory.stat') ?? '';
+    m.inactiveFileBytes = flatKeyValue(stat, 'inactive_file') ?? 0;
+    m.rssBytes = flatKeyValue(stat, 'anon') ?? 0;
+    m.cacheBytes = flatKeyValue(stat, 'file') ?? 0;
+    m.mappedFileBytes = flatKeyValue(stat, 'file_mapped') ?? 0;
+    m.pgfault = flatKeyValue(stat, 'pgfault') ?? 0;
+    m.pgmajfault = flatKeyValue(stat, 'pgmajfault') ?? 0;
+    updateWorkingSet(m);
+  },
+  full(get, s) {
+    const m = s.memory;
+    m.swapBytes = parseNumber(get('memory.swap.current') ?? '') || 0;
+    m.maxUsageBytes = parseNumber(get('memory.peak') ?? '') || 0; // memory.peak: kernel ≥ 5.19
+    m.limitBytes = parseLimit(get('memory.max') ?? 'max') || 0;
+    // memory.swap.max is swap alone; CgroupStats keeps v1's memory + swap meaning.
+    const swapMax = parseLimit(get('memory.swap.max') ?? 'max') || 0;
+    m.swapLimitBytes = swapMax > 0 && m.limitBytes > 0 ? swapMax + m.limitBytes : 0;
+    // cAdvisor's reservation on v2 is memory.min (container/common/helpers.go).
+    m.reservationBytes = parseLimit(get('memory.min') ?? '0') || 0;
+    const events = get('memory.events') ?? '';
+    // `max` counts the times usage hit memory.max: the nearest v2 figure to v1's failcnt.
+    m.failcnt = flatKeyValue(events, 'max') ?? 0;
+    m.oomEvents = flatKeyValue(events, 'oom') ?? 0;
+    m.oomKills = flatKeyValue(events, 'oom_kill') ?? 0;
+  },
+};

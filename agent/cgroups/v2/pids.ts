@@ -1,2 +1,2 @@
 // v2 pids controller: the same pids.max / pids.current files as v1.
-export { applyPids as applyPidsV2, fillPids as fillPidsV2 } from '../v1/pids.js';
+export { applyPids as applyPidsV2, PIDS } from '../v1/pids.js';

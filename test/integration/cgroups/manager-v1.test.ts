@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCgroupManager, detectCgroupVersion } from '../../../agent/cgroups/index.js';
+import { createCgroupManager, detectCgroupVersion, readAllStats } from '../../../agent/cgroups/index.js';
 import { waitFor } from '../../helpers/wait.js';
 import { cleanUpAfter, exited, grows, place, processState, randomParent, spawnAllocator, spawnBusy } from './helpers.js';
 
@@ -37,7 +37,7 @@ test('create applies the limits, and the kernel reads them back', { skip }, asyn
   // The stats reader reports the same spec.
   const reader = manager.statsReader('c1');
   t.after(() => reader.close());
-  const stats = reader.read()!;
+  const stats = readAllStats(reader)!;
   assert.deepEqual(stats.spec, { cpuQuotaUs: 50_000, cpuPeriodUs: 100_000, cpuShares: 512 });
   assert.equal(stats.memory.limitBytes, 64 << 20);
   assert.equal(stats.memory.swapLimitBytes, 96 << 20);
@@ -71,9 +71,9 @@ test('a placed process shows in pids(), its cpu and memory show in the stats', {
   const busy = spawnBusy(children);
   place(manager, 'c1', busy.pid!);
   assert.deepEqual(await manager.pids('c1'), [busy.pid]);
-  const first = reader.read()!.cpu.usageNs;
-  await grows('cpu usage to grow by 100 ms', () => reader.read()!.cpu.usageNs, first + 100e6);
-  const stats = reader.read()!;
+  const first = readAllStats(reader)!.cpu.usageNs;
+  await grows('cpu usage to grow by 100 ms', () => readAllStats(reader)!.cpu.usageNs, first + 100e6);
+  const stats = readAllStats(reader)!;
   assert.equal(stats.pids.current, 1);
   assert.ok(stats.cpu.perCpuNs!.length >= 1 && stats.cpu.perCpuNs!.reduce((a, b) => a + b, 0) > 0);
   assert.ok(stats.pressure?.cpu, 'hybrid: pressure from the unified mount');
@@ -81,10 +81,10 @@ test('a placed process shows in pids(), its cpu and memory show in the stats', {
   const bytes = 32 << 20;
   const allocator = spawnAllocator(children, bytes);
   place(manager, 'c1', allocator.pid!);
-  const before = reader.read()!.memory.usageBytes;
+  const before = readAllStats(reader)!.memory.usageBytes;
   allocator.stdin!.write('go\n');
   await allocator.allocated;
-  const memory = reader.read()!.memory;
+  const memory = readAllStats(reader)!.memory;
   assert.ok(memory.usageBytes - before >= bytes, `usage grew by ${memory.usageBytes - before}, want ≥ ${bytes}`);
   assert.ok(memory.rssBytes >= bytes, `rss ${memory.rssBytes}`);
   assert.ok(memory.workingSetBytes >= bytes && memory.workingSetBytes <= memory.usageBytes);
@@ -105,19 +105,19 @@ test('freeze stops a process (its cpu usage stands still, State D), thaw resumes
   const frozenStats = manager.statsReader('frozen');
   const referenceStats = manager.statsReader('reference');
   t.after(() => { frozenStats.close(); referenceStats.close(); });
-  await grows('the process to run', () => frozenStats.read()!.cpu.usageNs, 10e6);
+  await grows('the process to run', () => readAllStats(frozenStats)!.cpu.usageNs, 10e6);
 
   await manager.freeze('frozen');
   assert.equal(read(join(ROOT, 'freezer', parent, 'frozen', 'freezer.state')), 'FROZEN');
   assert.notEqual(processState(busy.pid!), 'R');
-  const atFreeze = frozenStats.read()!.cpu.usageNs;
+  const atFreeze = readAllStats(frozenStats)!.cpu.usageNs;
   // Time passes as measured by a process that runs: 300 ms of its CPU.
-  const ref = referenceStats.read()!.cpu.usageNs;
-  await grows('the reference process to use 300 ms of cpu', () => referenceStats.read()!.cpu.usageNs, ref + 300e6);
-  assert.equal(frozenStats.read()!.cpu.usageNs, atFreeze, 'no cpu used while frozen');
+  const ref = readAllStats(referenceStats)!.cpu.usageNs;
+  await grows('the reference process to use 300 ms of cpu', () => readAllStats(referenceStats)!.cpu.usageNs, ref + 300e6);
+  assert.equal(readAllStats(frozenStats)!.cpu.usageNs, atFreeze, 'no cpu used while frozen');
 
   await manager.thaw('frozen');
-  await grows('cpu usage to move again after thaw', () => frozenStats.read()!.cpu.usageNs, atFreeze + 50e6);
+  await grows('cpu usage to move again after thaw', () => readAllStats(frozenStats)!.cpu.usageNs, atFreeze + 50e6);
   assert.equal(processState(busy.pid!), 'R');
 });
 
@@ -165,13 +165,13 @@ test('destroy removes every directory; the open stats reader then reads null (EN
   await manager.create('c2', {});
   const reader = manager.statsReader('c1');
   t.after(() => reader.close());
-  assert.notEqual(reader.read(), null);
+  assert.notEqual(readAllStats(reader), null);
   const busy = spawnBusy(children);
   place(manager, 'c1', busy.pid!);
   await manager.killAll('c1');
   await manager.destroy('c1');
   await manager.destroy('c1'); // already gone: fine
-  assert.equal(reader.read(), null);
+  assert.equal(readAllStats(reader), null);
   for (const h of readdirSync(ROOT)) assert.equal(existsSync(join(ROOT, h, parent, 'c1')), false, h);
   assert.deepEqual(await manager.list(), ['c2']);
   await manager.destroy('c2');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCgroupManager } from '../../../agent/cgroups/index.js';
+import { createCgroupManager, readAllStats } from '../../../agent/cgroups/index.js';
 import { cleanUpAfter, exited, grows, place, processState, randomParent, spawnBusy } from './helpers.js';
 
 const UNIFIED = '/sys/fs/cgroup/unified';
@@ -38,8 +38,8 @@ test('unified: cpu.stat and pressure move with a placed busy process; freeze and
   const busy = spawnBusy(children);
   place(manager, 'c1', busy.pid!);
   assert.deepEqual(await manager.pids('c1'), [busy.pid]);
-  await grows('cpu.stat usage to reach 100 ms', () => reader.read()!.cpu.usageNs, 100e6);
-  const stats = reader.read()!;
+  await grows('cpu.stat usage to reach 100 ms', () => readAllStats(reader)!.cpu.usageNs, 100e6);
+  const stats = readAllStats(reader)!;
   assert.ok(stats.cpu.userNs + stats.cpu.systemNs > 0);
   assert.ok(stats.pressure?.cpu && stats.pressure.memory && stats.pressure.io, 'pressure files are there');
   assert.equal(stats.memory.usageBytes, 0, 'no memory controller: no figure');
@@ -49,8 +49,8 @@ test('unified: cpu.stat and pressure move with a placed busy process; freeze and
   assert.notEqual(processState(busy.pid!), 'R');
   await manager.thaw('c1');
   assert.match(readFileSync(join(UNIFIED, parent, 'c1', 'cgroup.events'), 'utf8'), /frozen 0/);
-  const atThaw = reader.read()!.cpu.usageNs;
-  await grows('cpu usage to move after thaw', () => reader.read()!.cpu.usageNs, atThaw + 50e6);
+  const atThaw = readAllStats(reader)!.cpu.usageNs;
+  await grows('cpu usage to move after thaw', () => readAllStats(reader)!.cpu.usageNs, atThaw + 50e6);
 });
 
 test('unified: killAll via cgroup.kill reaches processes in nested cgroups; destroy removes them', { skip }, async (t) => {

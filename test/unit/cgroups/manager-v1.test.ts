@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCgroupManager, type CgroupManager, type FixtureHooks } from '../../../agent/cgroups/index.js';
+import { createCgroupManager, type CgroupManager, type FixtureHooks, readAllStats } from '../../../agent/cgroups/index.js';
 import { fixtureTree, mountinfo, type FixtureTree } from './fixture-tree.js';
 
 const PARENT = 'berth-unit';
@@ -140,7 +140,7 @@ test('comounted cpu,cpuacct (from a mount table, relocated under the fixture roo
   assert.equal(tree.read('cpu,cpuacct/berth/c9/cpu.shares'), '256');
   const reader = manager.statsReader('c1');
   t.after(() => reader.close());
-  const stats = reader.read()!;
+  const stats = readAllStats(reader)!;
   assert.equal(stats.cpu.usageNs, 5_000_000_000);
   assert.equal(stats.spec.cpuShares, 512);
   assert.equal(stats.pressure, undefined, 'no unified mount, no pressure');

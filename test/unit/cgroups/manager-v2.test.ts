@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCgroupManager, type CgroupManager, type FixtureHooks } from '../../../agent/cgroups/index.js';
+import { createCgroupManager, type CgroupManager, type FixtureHooks, readAllStats } from '../../../agent/cgroups/index.js';
 import { fixtureTree, type FixtureTree } from './fixture-tree.js';
 
 const PARENT = 'berth-unit';
@@ -166,15 +166,15 @@ test('stats readers cache settings files until update() moves the epoch, and ref
   await manager.create('c1', { memoryBytes: 64 << 20 });
   const reader = manager.statsReader('c1');
   t.after(() => reader.close());
-  assert.equal(reader.read()!.memory.limitBytes, 64 << 20);
+  assert.equal(readAllStats(reader)!.memory.limitBytes, 64 << 20);
   // Written behind berth's back: not seen at once (cached) …
   writeFileSync(join(tree.root, PARENT, 'c1/memory.max'), String(32 << 20));
-  assert.equal(reader.read()!.memory.limitBytes, 64 << 20);
+  assert.equal(readAllStats(reader)!.memory.limitBytes, 64 << 20);
   // … but after the periodic refresh.
   let limit = 0;
-  for (let i = 0; i < 60; i++) limit = reader.read()!.memory.limitBytes;
+  for (let i = 0; i < 60; i++) limit = readAllStats(reader)!.memory.limitBytes;
   assert.equal(limit, 32 << 20);
   // berth's own update is seen at the next read.
   await manager.update('c1', { memoryBytes: 128 << 20 });
-  assert.equal(reader.read()!.memory.limitBytes, 128 << 20);
+  assert.equal(readAllStats(reader)!.memory.limitBytes, 128 << 20);
 });

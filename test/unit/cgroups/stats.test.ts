@@ -2,14 +2,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { createCgroupManager, type CgroupStats } from '../../../agent/cgroups/index.js';
+import { createCgroupManager, emptyStats, type CgroupStats, readAllStats } from '../../../agent/cgroups/index.js';
 import { fixtureTree } from './fixture-tree.js';
 
 // Both fixtures describe the same container in each version's own files.
 const common = {
   cpu: { usageNs: 5_000_000_000, userNs: 3_000_000_000, systemNs: 1_500_000_000, periods: 100, throttledPeriods: 20, throttledNs: 400_000_000 },
   memory: {
-    usageBytes: 104857600, workingSetBytes: 104857600 - 20971520, rssBytes: 62914560, cacheBytes: 41943040, swapBytes: 1048576,
+    usageBytes: 104857600, workingSetBytes: 104857600 - 20971520, inactiveFileBytes: 20971520, rssBytes: 62914560, cacheBytes: 41943040, swapBytes: 1048576,
     mappedFileBytes: 4194304, maxUsageBytes: 125829120, failcnt: 7, limitBytes: 268435456, swapLimitBytes: 536870912,
     reservationBytes: 0, pgfault: 12345, pgmajfault: 67,
   },
@@ -30,7 +30,7 @@ test('v1 (hybrid) stats: cpuacct, cpu.stat, memory totals, oom_kill, pids, blkio
     cpu: { ...common.cpu, perCpuNs: [3_000_000_000, 2_000_000_000] },
     memory: { ...common.memory, oomEvents: 2, oomKills: 2 },
   };
-  assert.deepEqual(reader.read(), expected);
+  assert.deepEqual(readAllStats(reader), expected);
 });
 
 test('v2 stats: cpu.stat usec → ns, memory.stat anon/file, swap.max + max, memory.events, io.stat, pressure', async (t) => {
@@ -47,7 +47,7 @@ test('v2 stats: cpu.stat usec → ns, memory.stat anon/file, swap.max + max, mem
     // 511..521 maps to 59), so the way back lands at the top of that range.
     spec: { ...common.spec, cpuShares: 521 },
   };
-  assert.deepEqual(reader.read(), expected);
+  assert.deepEqual(readAllStats(reader), expected);
 });
 
 test('the reader re-reads the same open files: new content shows, the cgroup vanishing gives null', async (t) => {
@@ -58,7 +58,7 @@ test('the reader re-reads the same open files: new content shows, the cgroup van
   t.after(() => reader.close());
   tree.write('berth/c1/memory.current', '1\n');
   tree.write('berth/c1/memory.max', 'max\n');
-  const stats = reader.read()!;
+  const stats = readAllStats(reader)!;
   assert.equal(stats.memory.usageBytes, 1);
   assert.equal(stats.memory.workingSetBytes, 0, 'working set floors at 0 when inactive_file exceeds usage');
   assert.equal(stats.memory.limitBytes, 0);
@@ -68,7 +68,7 @@ test('the reader re-reads the same open files: new content shows, the cgroup van
   rmSync(`${tree.root}/berth/c1`, { recursive: true });
   const late = manager.statsReader('c1');
   t.after(() => late.close());
-  assert.equal(late.read(), null);
+  assert.equal(readAllStats(late), null);
 });
 
 test('a big memory.stat grows the shared buffer instead of being cut off', async (t) => {
@@ -80,8 +80,8 @@ test('a big memory.stat grows the shared buffer instead of being cut off', async
   const reader = manager.statsReader('c1');
   t.after(() => reader.close());
   assert.ok(padding.length > 8192);
-  assert.equal(reader.read()!.memory.rssBytes, 4242);
-  assert.equal(reader.read()!.memory.rssBytes, 4242, 'second read with the grown buffer');
+  assert.equal(readAllStats(reader)!.memory.rssBytes, 4242);
+  assert.equal(readAllStats(reader)!.memory.rssBytes, 4242, 'second read with the grown buffer');
 });
 
 test('optional files missing (no memsw, no memory.peak, no pressure) leave 0 or absent, not errors', async (t) => {
@@ -93,7 +93,7 @@ test('optional files missing (no memsw, no memory.peak, no pressure) leave 0 or 
   const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
   const reader = manager.statsReader('c1');
   t.after(() => reader.close());
-  const stats = reader.read()!;
+  const stats = readAllStats(reader)!;
   assert.equal(stats.memory.maxUsageBytes, 0);
   assert.equal(stats.memory.swapLimitBytes, 0);
   assert.equal(stats.pressure, undefined);
@@ -109,17 +109,17 @@ test('v1 blkio: the first family with device lines wins (bfq empty → throttle)
   const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
   const reader = manager.statsReader('c1');
   t.after(() => reader.close());
-  assert.deepEqual(reader.read()!.io, { readBytes: 7, writeBytes: 9, reads: 1, writes: 1 });
+  assert.deepEqual(readAllStats(reader)!.io, { readBytes: 7, writeBytes: 9, reads: 1, writes: 1 });
 });
 
 test('a closed reader returns null and closing twice is harmless', async (t) => {
   const tree = fixtureTree('v1');
   t.after(() => tree.cleanup());
   const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
-  assert.notEqual(reader.read(), null);
+  assert.notEqual(readAllStats(reader), null);
   reader.close();
   reader.close();
-  assert.equal(reader.read(), null);
+  assert.equal(readAllStats(reader), null);
 });
 
 test('v1 cpuacct.usage_all, where the kernel has it, gives ns user/system and per-CPU usage from one file', async (t) => {
@@ -128,8 +128,57 @@ test('v1 cpuacct.usage_all, where the kernel has it, gives ns user/system and pe
   tree.write('cpuacct/berth/c1/cpuacct.usage_all', 'cpu user system\n0 2000000000 1000000000\n1 1500000000 500000000\n');
   const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
   t.after(() => reader.close());
-  assert.deepEqual(reader.read()!.cpu, {
+  assert.deepEqual(readAllStats(reader)!.cpu, {
     usageNs: 5_000_000_000, userNs: 3_500_000_000, systemNs: 1_500_000_000, perCpuNs: [3_000_000_000, 2_000_000_000],
     periods: 100, throttledPeriods: 20, throttledNs: 400_000_000,
   });
+});
+
+for (const version of ['v1', 'v2'] as const) {
+  test(`${version}: each part refreshes only its own figures and leaves the others as they were`, async (t) => {
+    const tree = fixtureTree(version);
+    t.after(() => tree.cleanup());
+    const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
+    const reader = manager.statsReader('c1');
+    t.after(() => reader.close());
+    const into = emptyStats();
+    assert.equal(reader.read('cpu', into), true);
+    assert.equal(into.cpu.usageNs, common.cpu.usageNs);
+    assert.equal(into.memory.usageBytes, 0, 'the probe reads no memory file');
+    assert.equal(into.spec.cpuShares, 0, 'nor settings');
+    assert.equal(reader.read('active', into), true);
+    assert.equal(into.memory.usageBytes, common.memory.usageBytes);
+    assert.equal(into.pids.current, common.pids.current);
+    assert.equal(into.memory.workingSetBytes, common.memory.usageBytes, 'no memory.stat read yet: nothing inactive known');
+    assert.equal(into.memory.limitBytes, 0, 'limits are full figures');
+    assert.equal(reader.read('memoryStat', into), true);
+    assert.equal(into.memory.workingSetBytes, common.memory.workingSetBytes);
+    assert.equal(into.memory.rssBytes, common.memory.rssBytes);
+    assert.equal(into.memory.maxUsageBytes, 0, 'peaks are full figures');
+    // A new usage with the inactive figure of the last memory.stat read.
+    tree.write(version === 'v1' ? 'memory/berth/c1/memory.usage_in_bytes' : 'berth/c1/memory.current', `${common.memory.usageBytes + 4096}\n`);
+    assert.equal(reader.read('active', into), true);
+    assert.equal(into.memory.workingSetBytes, common.memory.workingSetBytes + 4096);
+    assert.equal(reader.read('full', into), true);
+    assert.equal(into.memory.limitBytes, common.memory.limitBytes);
+    assert.equal(into.pids.limit, common.pids.limit);
+    assert.deepEqual(into.io, common.io);
+  });
+}
+
+test('settingsChanged() says when update() moved the settings since the last full read', async (t) => {
+  const tree = fixtureTree('v2');
+  t.after(() => tree.cleanup());
+  const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
+  const reader = manager.statsReader('c1');
+  t.after(() => reader.close());
+  assert.equal(reader.settingsChanged(), false);
+  await manager.update('c1', { memoryBytes: 128 << 20 });
+  assert.equal(reader.settingsChanged(), true);
+  const into = emptyStats();
+  reader.read('active', into);
+  assert.equal(reader.settingsChanged(), true, 'only a full read takes the change in');
+  reader.read('full', into);
+  assert.equal(reader.settingsChanged(), false);
+  assert.equal(into.memory.limitBytes, 128 << 20);
 });

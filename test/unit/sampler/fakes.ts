@@ -1,6 +1,6 @@
 // Fakes for the sampler's dependencies in unit tests: a scripted stats reader per container, a
 // runtime whose list the test edits, a clock the test advances.
-import type { CgroupStats, CgroupStatsReader } from '../../../agent/cgroups/types.js';
+import type { CgroupStats, CgroupStatsReader, StatsPart } from '../../../agent/cgroups/types.js';
 import type { ContainerInfo } from '../../../agent/runtime/types.js';
 
 export function makeStats(over: { cpu?: Partial<CgroupStats['cpu']>; memory?: Partial<CgroupStats['memory']>;
@@ -9,7 +9,7 @@ export function makeStats(over: { cpu?: Partial<CgroupStats['cpu']>; memory?: Pa
   return {
     cpu: { usageNs: 0, userNs: 0, systemNs: 0, periods: 0, throttledPeriods: 0, throttledNs: 0, ...over.cpu },
     memory: {
-      usageBytes: 0, workingSetBytes: 0, rssBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0, maxUsageBytes: 0,
+      usageBytes: 0, workingSetBytes: 0, inactiveFileBytes: 0, rssBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0, maxUsageBytes: 0,
       failcnt: 0, limitBytes: 0, swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0,
       ...over.memory,
     },
@@ -20,14 +20,36 @@ export function makeStats(over: { cpu?: Partial<CgroupStats['cpu']>; memory?: Pa
   };
 }
 
-/** A reader whose next value the test sets; `null` = the cgroup vanished; an Error = a failed read. */
+/**
+ * A reader whose next values the test sets; `null` = the cgroup vanished; an Error = a failed read.
+ * Each read copies only its part of `next`, grouped as on cgroup v2 (cgroups/stats.ts), and is
+ * logged in `parts`; `settingsMoved` plays an update() of the cgroup's settings.
+ */
 export class ScriptedReader implements CgroupStatsReader {
   next: CgroupStats | null | Error = makeStats();
   closed = false;
-  read(): CgroupStats | null {
+  parts: StatsPart[] = [];
+  settingsMoved = false;
+  read(part: StatsPart, into: CgroupStats): boolean {
     if (this.next instanceof Error) throw this.next;
-    return this.next;
+    if (this.next === null) return false;
+    this.parts.push(part);
+    const n = this.next;
+    const m = into.memory;
+    if (part === 'cpu') into.cpu = { ...n.cpu };
+    if (part === 'active') { m.usageBytes = n.memory.usageBytes; m.workingSetBytes = n.memory.workingSetBytes; into.pids.current = n.pids.current; }
+    if (part === 'memoryStat') {
+      for (const k of ['inactiveFileBytes', 'rssBytes', 'cacheBytes', 'mappedFileBytes', 'pgfault', 'pgmajfault', 'workingSetBytes'] as const) m[k] = n.memory[k];
+    }
+    if (part === 'full') {
+      Object.assign(into, { ...n, cpu: { ...n.cpu }, memory: { ...n.memory }, pids: { ...n.pids }, io: { ...n.io }, spec: { ...n.spec } });
+      this.settingsMoved = false;
+    }
+    return true;
   }
+  settingsChanged(): boolean { return this.settingsMoved; }
+  /** The parts read since the last call. */
+  takeParts(): StatsPart[] { return this.parts.splice(0); }
   close(): void { this.closed = true; }
 }
 

@@ -10,7 +10,7 @@ import { FakeClock, makeInfo, makeStats, recordingLogger, ScriptedReader } from 
 
 const PROC = join(import.meta.dirname, '../../fixtures/proc');
 
-function setup(t: { after(fn: () => void): void }) {
+function setup(t: { after(fn: () => void): void }, fullEveryTicks?: number) {
   const dir = mkdtempSync(join(tmpdir(), 'berth-sampler-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const readers = new Map<string, ScriptedReader>();
@@ -25,7 +25,7 @@ function setup(t: { after(fn: () => void): void }) {
       procsFiles: (id) => [procsFile(id)],
       version: 'v2',
     },
-    intervalMs: 1000, procRoot: PROC, historySize: 10, logger, clock,
+    intervalMs: 1000, procRoot: PROC, historySize: 10, logger, clock, fullEveryTicks,
     agentUsage: () => ({ cpuSecondsTotal: 1.5, rssBytes: 4096 }),
   });
   t.after(() => sampler.stop());
@@ -58,7 +58,7 @@ test('a sample carries identity, network (lo kept), processes, threads and names
   const { sampler, readers, add } = setup(t);
   add('a', '4242\n4250\n4251\n');
   await sampler.tickNow();
-  readers.get('a')!.next = makeStats({ pids: { current: 7, limit: 100 } });
+  readers.get('a')!.next = makeStats({ cpu: { usageNs: 1e6 }, pids: { current: 7, limit: 100 } }); // it ran: pids re-read
   await sampler.tickNow();
   const s = sampler.store.latest('a')!;
   assert.deepEqual([s.id, s.name, s.image, s.cgroup], ['a', 'c-a', 'busybox:test', '/berth/a']);
@@ -150,4 +150,112 @@ test('a tick over many containers yields to the event loop between slices; stop 
   sampler.stop();
   await second;
   assert.equal(sampler.store.hostHistory().length, 1, 'the interrupted tick was not recorded');
+});
+
+const FULL = ['cpu', 'active', 'memoryStat', 'full'];
+const MiB = 1 << 20;
+
+test('an idle container costs one probe per tick and a full read every 6 × fullEvery ticks; one that ran, every fullEvery', async (t) => {
+  const { sampler, readers, add } = setup(t, 3);
+  add('a');
+  await sampler.tickNow();
+  const r = readers.get('a')!;
+  assert.deepEqual(r.takeParts(), FULL);
+  const partsPerTick: string[] = [];
+  for (let i = 1; i <= 18; i++) {
+    await sampler.tickNow();
+    partsPerTick.push(r.takeParts().join('+'));
+  }
+  assert.deepEqual(partsPerTick, [...Array(17).fill('cpu'), FULL.join('+')], 'idle: full again on tick 18 = 6 × 3');
+  r.next = makeStats({ cpu: { usageNs: 1e6 } }); // runs once (memory unchanged: no memory.stat), then idles again
+  const afterRun: string[] = [];
+  for (let i = 1; i <= 3; i++) {
+    await sampler.tickNow();
+    afterRun.push(r.takeParts().join('+'));
+  }
+  assert.deepEqual(afterRun, ['cpu+active', 'cpu', FULL.join('+')], 'it ran since the full read: full after 3 ticks');
+});
+
+test('what cannot move while a container is idle is carried, and shows at the first tick it ran', async (t) => {
+  const { sampler, readers, add } = setup(t, 100);
+  add('a');
+  await sampler.tickNow();
+  const r = readers.get('a')!;
+  r.next = makeStats({ memory: { usageBytes: 5 * MiB, workingSetBytes: 4 * MiB }, pids: { current: 3 } });
+  await sampler.tickNow();
+  assert.equal(sampler.store.latest('a')!.stats.memory.usageBytes, 0, 'CPU usage did not move: memory is carried');
+  r.next = makeStats({ cpu: { usageNs: 1e6 }, memory: { usageBytes: 5 * MiB, workingSetBytes: 4 * MiB }, pids: { current: 3 } });
+  r.takeParts();
+  await sampler.tickNow();
+  const s = sampler.store.latest('a')!;
+  assert.deepEqual(r.takeParts(), ['cpu', 'active', 'memoryStat'], 'usage moved by ≥ 1 MiB: memory.stat too');
+  assert.equal(s.stats.memory.usageBytes, 5 * MiB);
+  assert.equal(s.stats.memory.workingSetBytes, 4 * MiB);
+  assert.equal(s.threads, 3);
+});
+
+test('memory.stat is re-read only once memory usage moved by 1 MiB since its last read', async (t) => {
+  const { sampler, readers, add } = setup(t, 100);
+  add('a');
+  await sampler.tickNow();
+  const r = readers.get('a')!;
+  r.takeParts();
+  const run = async (usageNs: number, usageBytes: number) => {
+    r.next = makeStats({ cpu: { usageNs }, memory: { usageBytes } });
+    await sampler.tickNow();
+    return r.takeParts();
+  };
+  assert.deepEqual(await run(1e6, MiB - 1), ['cpu', 'active']);
+  assert.deepEqual(await run(2e6, 10), ['cpu', 'active'], 'back near the usage at the last memory.stat read');
+  assert.deepEqual(await run(3e6, MiB), ['cpu', 'active', 'memoryStat']);
+  assert.deepEqual(await run(4e6, MiB + 4096), ['cpu', 'active']);
+});
+
+test('a change of the cgroup settings by berth makes the next tick a full read', async (t) => {
+  const { sampler, readers, add } = setup(t, 100);
+  add('a');
+  await sampler.tickNow();
+  const r = readers.get('a')!;
+  r.takeParts();
+  r.next = makeStats({ memory: { limitBytes: 64 * MiB } });
+  r.settingsMoved = true;
+  await sampler.tickNow();
+  assert.deepEqual(r.takeParts(), FULL);
+  assert.equal(sampler.store.latest('a')!.stats.memory.limitBytes, 64 * MiB);
+  await sampler.tickNow();
+  assert.deepEqual(r.takeParts(), ['cpu']);
+});
+
+test('full reads are spread over the ticks: each tick reads about 1/fullEvery of the containers fully', async (t) => {
+  const { sampler, readers, add } = setup(t, 5);
+  const ids = Array.from({ length: 10 }, (_, i) => `c${i}`);
+  for (const id of ids) add(id);
+  await sampler.tickNow(); // every container's first read is full
+  const fullPerTick: number[] = [];
+  for (let tick = 0; tick < 10; tick++) {
+    for (const r of readers.values()) {
+      r.takeParts();
+      r.next = makeStats({ cpu: { usageNs: (tick + 1) * 1e6 } }); // every container runs every tick
+    }
+    await sampler.tickNow();
+    fullPerTick.push([...readers.values()].filter((r) => r.parts.includes('full')).length);
+  }
+  assert.deepEqual(fullPerTick, [0, 0, 0, 0, 2, 2, 2, 2, 2, 2]);
+});
+
+test('a sample in the history keeps its figures when later reads refresh the container', async (t) => {
+  const { sampler, readers, add } = setup(t, 1);
+  add('a');
+  await sampler.tickNow();
+  const r = readers.get('a')!;
+  r.next = makeStats({ cpu: { usageNs: 1e9 }, memory: { usageBytes: 7 * MiB }, io: { readBytes: 99 } });
+  await sampler.tickNow();
+  const first = sampler.store.history('a')[0];
+  r.next = makeStats({ cpu: { usageNs: 2e9 }, memory: { usageBytes: 9 * MiB }, io: { readBytes: 100 } });
+  await sampler.tickNow();
+  const [a, b, c] = sampler.store.history('a');
+  assert.equal(a, first);
+  assert.deepEqual([a.stats.cpu.usageNs, b.stats.cpu.usageNs, c.stats.cpu.usageNs], [0, 1e9, 2e9]);
+  assert.deepEqual([a.stats.memory.usageBytes, b.stats.memory.usageBytes, c.stats.memory.usageBytes], [0, 7 * MiB, 9 * MiB]);
+  assert.deepEqual([a.stats.io.readBytes, b.stats.io.readBytes, c.stats.io.readBytes], [0, 99, 100]);
 });

@@ -1,0 +1,62 @@
+// How often each part of a container is read (README "Metrics" has the table). Reading every file of
+// every container every second costs ~14-16 file reads per container on cgroup v1 (each 3-8 µs of
+// syscall and kernel formatting on a VM); most of those figures cannot move unless the container
+// ran. So, per container and tick:
+//   - the CPU usage probe, always: CPU figures are exact at every tick;
+//   - when the usage moved (a task ran): memory usage and working set, pids, v1 throttling, the
+//     network counters, and the process count when the task count changed;
+//   - memory.stat (working set's inactive file part, rss, cache, faults) when memory usage moved
+//     by MEMORY_STAT_STEP_BYTES since it was last read: the working set is then off by less than
+//     that step;
+//   - everything: on the first tick; every `fullEvery` ticks for a container that ran since its
+//     last full read, every IDLE_FULL_FACTOR × fullEvery ticks for one that did not (like
+//     cAdvisor's housekeeping, which backs off to 60 s for idle containers, but with the probe
+//     noticing activity within a tick); and right after berth changed the cgroup's settings.
+//     Containers are spread over the ticks by their phase, so a tick does a share of the full
+//     reads instead of all of them at once.
+// What an idle container can still see change between full reads (memory shrinking under reclaim,
+// packets the kernel answers without waking a task, I/O writeback) is at most 6 × fullEvery ticks old.
+
+/** Idle containers get a full read this many times less often. */
+export const IDLE_FULL_FACTOR = 6;
+
+/** 1 MiB: the resolution docker stats shows memory in. */
+export const MEMORY_STAT_STEP_BYTES = 1 << 20;
+
+export interface FullTurnInput {
+  fullEvery: number;
+  /** The CPU probe saw usage move this tick. */
+  ran: boolean;
+  /** Berth changed the cgroup's settings since the last full read. */
+  settingsChanged: boolean;
+}
+
+export class ReadCadence {
+  private ticksSinceFull = Infinity; // the first read is full
+  private ranSinceFull = false;
+  private usageAtMemoryStat = -Infinity;
+
+  /** `phase` (0 ≤ phase < fullEvery) delays the second full read, spreading containers over ticks. */
+  constructor(private phase: number) {}
+
+  /** Called once per tick after the probe: true when this tick reads everything. */
+  fullTurn({ fullEvery, ran, settingsChanged }: FullTurnInput): boolean {
+    this.ranSinceFull ||= ran;
+    this.ticksSinceFull++;
+    const every = this.ranSinceFull ? fullEvery : fullEvery * IDLE_FULL_FACTOR;
+    if (!settingsChanged && this.ticksSinceFull < every + this.phase) return false;
+    if (this.ticksSinceFull !== Infinity) this.phase = 0; // the phase delays only the second full read
+    this.ticksSinceFull = 0;
+    this.ranSinceFull = false;
+    return true;
+  }
+
+  /** Whether memory.stat is due, given the memory usage just read. */
+  memoryStatDue(full: boolean, usageBytes: number): boolean {
+    return full || Math.abs(usageBytes - this.usageAtMemoryStat) >= MEMORY_STAT_STEP_BYTES;
+  }
+
+  memoryStatRead(usageBytes: number): void {
+    this.usageAtMemoryStat = usageBytes;
+  }
+}

@@ -1,0 +1,68 @@
+/*
+ * Stand-in workloads for test/bench/sampler.ts (not part of berth). `ticker MODE...` forks one
+ * child per MODE, prints the children's pids (one per line) and waits; the children die with it.
+ *   idle    sleeps (a container waiting for work)
+ *   active  wakes every 200 ms and does a few µs of work: its CPU usage moves between any two
+ *           ticks 250 ms apart, at a load 1000 of them can put on 2 cores
+ *   churn   wakes every 250 ms and grows or shrinks its resident memory by 1 MiB + 64 KiB at
+ *           random, within 0..4 such steps: its memory usage moves by more than 1 MiB too
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK ((1UL << 20) + (64UL << 10))
+#define CHUNKS 4
+
+static void nap(long ms) {
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+  nanosleep(&ts, NULL);
+}
+
+static void active(void) {
+  volatile unsigned long sink = 0;
+  for (;;) {
+    for (int i = 0; i < 2000; i++) sink += (unsigned long)i * 2654435761UL;
+    nap(200);
+  }
+}
+
+static void churn(unsigned seed) {
+  char *base = mmap(NULL, CHUNK * CHUNKS, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) { perror("ticker: mmap"); exit(1); }
+  int held = 0;
+  for (;;) {
+    int grow = held == 0 || (held < CHUNKS && rand_r(&seed) % 2);
+    if (grow) {
+      for (unsigned long off = 0; off < CHUNK; off += 4096) base[held * CHUNK + off] = 1;
+      held++;
+    } else {
+      held--;
+      madvise(base + held * CHUNK, CHUNK, MADV_DONTNEED);
+    }
+    nap(250);
+  }
+}
+
+int main(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    pid_t pid = fork();
+    if (pid < 0) { perror("ticker: fork"); return 1; }
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() == 1) _exit(0);
+      if (strcmp(argv[i], "active") == 0) active();
+      if (strcmp(argv[i], "churn") == 0) churn((unsigned)getpid());
+      for (;;) pause();
+    }
+    printf("%d\n", pid);
+  }
+  fflush(stdout);
+  for (;;) pause();
+}
