@@ -6,7 +6,7 @@
 // REFERENCE.md §3.8: prom-client's per-value label formatting costs several times more.
 import type { HostSample } from '../sampler/types.js';
 import { CONTAINER_ROWS, escapeLabelValue, HOST_ROWS, type ContainerRow, type ContainerView, type Emit, type HostRow } from './table.js';
-import { encodeText, ExpositionBuffer, type EncodedText } from './text-buffer.js';
+import { encodeText, ExpositionBuffer, piecesToString, type EncodedText } from './text-buffer.js';
 
 const COMMA = 0x2c;
 const SPACE = 0x20;
@@ -38,13 +38,18 @@ export class ExpositionRenderer {
     this.hostRows = hostRows.map(encodeRow);
   }
 
-  render(views: readonly ContainerView[], host: HostSample | undefined): string {
+  /** The exposition text as UTF-8 pieces, ready for the socket. */
+  renderBytes(views: readonly ContainerView[], host: HostSample | undefined): Buffer[] {
     const labels = views.map((v) => this.labelsFor(v));
     if (this.labels.size > views.length) this.prune(views);
     this.out.reset();
     for (const row of this.containerRows) this.renderRow(row, views, labels);
     if (host) for (const row of this.hostRows) this.renderHostRow(row, host);
-    return this.out.take();
+    return this.out.takePieces();
+  }
+
+  render(views: readonly ContainerView[], host: HostSample | undefined): string {
+    return piecesToString(this.renderBytes(views, host));
   }
 
   private renderRow({ row, name, header }: EncodedRow<ContainerRow>, views: readonly ContainerView[], labels: readonly ContainerLabels[]): void {

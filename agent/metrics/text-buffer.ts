@@ -1,24 +1,21 @@
-// Where the exposition text is written: one 1 MiB Buffer kept across renders, filled in place and
-// turned into a string piece whenever it is full; the text is the rope of those pieces (a dozen
-// for 1000 containers).
+// Where the exposition text is written: 1 MiB Buffers filled in place, a new one whenever the
+// current one is full; the text is the list of those pieces (a dozen for 1000 containers), sent
+// to the network as they are (a string is made only for callers that want one: tests, metrics()).
 //
 // Why not build the string directly: 1000 containers are ~70k series, ~13 MB. Built with `+=`
 // that is a rope of some 200k nodes which all live until the render ends (the young-generation
 // GC copies them) and which is walked node by node again when the response flattens it.
-// Why not one big Buffer: its 13 MB are fresh memory on the first render (and whenever it grows)
-// on top of the 13 MB of the string; on this VM a fresh page is a slow fault (~3,200 faults,
-// ~45 ms per 13 MB). Why 1 MiB: Node makes a latin1 string of more than ~1 MB (EXTERN_APEX in its
-// string_bytes.cc) external: malloc'd, never copied by the GC, and glibc hands the same memory
-// out again render after render. A smaller piece lands on the V8 heap, where a large object is
-// fresh memory every time; a bigger one only makes the first render touch more.
+// Why pieces and not one big Buffer: a Buffer that grows is copied and is fresh memory each time;
+// on this VM a fresh page is a slow fault (~3,200 faults, ~45 ms per 13 MB). Why send the pieces
+// and not a string: a string of them would be flattened and encoded back to bytes for the socket,
+// twice 13 MB of fresh memory per tick. 1 MiB pieces are malloc'd outside the V8 heap, and glibc
+// hands the memory of the previous tick's pieces out again once they are collected.
 
 /** Text encoded once (label prefixes, family headers) and copied into renders as bytes. */
-export interface EncodedText { readonly bytes: Uint8Array; readonly ascii: boolean }
+export interface EncodedText { readonly bytes: Uint8Array }
 
 export function encodeText(text: string): EncodedText {
-  const bytes = Buffer.from(text, 'utf8');
-  // UTF-8 is longer than UTF-16 exactly when some character is not ASCII.
-  return { bytes, ascii: bytes.length === text.length };
+  return { bytes: Buffer.from(text, 'utf8') };
 }
 
 /** Prometheus' spelling of the non-finite values; everything else is JavaScript's own `String(v)`. */
@@ -39,16 +36,13 @@ const MAX_INTEGER_BYTES = 17; // '-' and 16 digits
 export class ExpositionBuffer {
   private buf = Buffer.allocUnsafeSlow(PIECE_BYTES);
   private used = 0;
-  /** Only ASCII in the buffer: decoding it as latin1 is then exact (and the fast path). */
-  private ascii = true;
-  /** The pieces finished so far. */
-  private text = '';
+  /** The pieces finished so far; a piece never ends inside a UTF-8 sequence. */
+  private pieces: Buffer[] = [];
 
   /** Drops anything written and not taken (a render that threw half-way). */
   reset(): void {
-    this.text = '';
+    this.pieces = [];
     this.used = 0;
-    this.ascii = true;
   }
 
   bytes(text: EncodedText): void {
@@ -56,7 +50,6 @@ export class ExpositionBuffer {
     this.reserve(bytes.length);
     this.buf.set(bytes, this.used);
     this.used += bytes.length;
-    if (!text.ascii) this.ascii = false;
   }
 
   /** One ASCII character by its code (`{`, `,`, newline …). */
@@ -74,7 +67,6 @@ export class ExpositionBuffer {
       const code = text.charCodeAt(i);
       if (code >= 0x80) {
         this.used += buf.write(text, this.used, 'utf8');
-        this.ascii = false;
         return;
       }
       buf[at++] = code;
@@ -88,12 +80,17 @@ export class ExpositionBuffer {
     else this.string(formatValue(v));
   }
 
-  /** The text written since `reset`; starts the next one. */
-  take(): string {
+  /** The bytes written since `reset`, as pieces that now belong to the caller; starts the next text. */
+  takePieces(): Buffer[] {
     this.flush();
-    const text = this.text;
-    this.text = '';
-    return text;
+    const pieces = this.pieces;
+    this.pieces = [];
+    return pieces;
+  }
+
+  /** The text written since `reset`, as one string; starts the next one. */
+  take(): string {
+    return piecesToString(this.takePieces());
   }
 
   /**
@@ -126,10 +123,18 @@ export class ExpositionBuffer {
     if (n > this.buf.length) this.buf = Buffer.allocUnsafeSlow(n); // one label value longer than a piece
   }
 
+  /** The filled part becomes a piece (no copy); writing goes on in a new buffer. */
   private flush(): void {
     if (this.used === 0) return;
-    this.text += this.buf.toString(this.ascii ? 'latin1' : 'utf8', 0, this.used);
+    this.pieces.push(this.buf.subarray(0, this.used));
+    this.buf = Buffer.allocUnsafeSlow(PIECE_BYTES);
     this.used = 0;
-    this.ascii = true;
   }
+}
+
+/** Pieces end on character boundaries, so each decodes on its own. */
+export function piecesToString(pieces: readonly Buffer[]): string {
+  let text = '';
+  for (const piece of pieces) text += piece.toString('utf8');
+  return text;
 }
