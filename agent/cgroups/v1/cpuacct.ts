@@ -7,9 +7,12 @@ import type { CgroupStats } from '../types.js';
 const NS_PER_TICK = 10_000_000;
 
 /**
- * The probe is cpuacct.usage (one number, whatever the CPU count). The full read takes
- * cpuacct.usage_all (Linux ≥ 4.7: per-CPU user and system in ns, one file instead of three, with
- * the same totals as cpuacct.usage / usage_percpu); older kernels: cpuacct.stat and usage_percpu.
+ * The probe is cpuacct.usage (one number, whatever the CPU count), and it alone sets the total.
+ * The full read adds usage_percpu (the same scheduler counter, per CPU) and the user/system
+ * split. That split is sampled at the timer tick in current kernels (usage_all's columns are
+ * multiples of the tick; seen here: their sum 1.3 % below cpuacct.usage), so it must never stand
+ * in for the total: a total switching source between reads would jump, even backwards, and look
+ * like a counter reset to Prometheus.
  */
 export const CPUACCT_V1: StatFills = {
   cpu(get, s) { s.cpu.usageNs = parseNumber(get('cpuacct.usage') ?? '') || 0; },
@@ -17,32 +20,26 @@ export const CPUACCT_V1: StatFills = {
 };
 
 function fillUserSystem(get: StatGetter, s: CgroupStats): void {
-  const all = get('cpuacct.usage_all');
+  const perCpu = get('cpuacct.usage_percpu');
+  if (perCpu !== undefined) s.cpu.perCpuNs = parseNumberList(perCpu);
+  const all = get('cpuacct.usage_all'); // Linux ≥ 4.7: the split in ns rather than USER_HZ ticks
   if (all !== undefined) return fillFromUsageAll(all, s);
   const stat = parseFlatKeyed(get('cpuacct.stat') ?? '');
   s.cpu.userNs = (stat.user ?? 0) * NS_PER_TICK;
   s.cpu.systemNs = (stat.system ?? 0) * NS_PER_TICK;
-  const perCpu = get('cpuacct.usage_percpu');
-  if (perCpu !== undefined) s.cpu.perCpuNs = parseNumberList(perCpu);
 }
 
 /** `cpu user system` header, then one `<cpu> <user ns> <system ns>` line per CPU. */
 function fillFromUsageAll(text: string, s: CgroupStats): void {
-  const perCpu: number[] = [];
   let user = 0;
   let system = 0;
   const lines = text.split('\n');
   for (let i = 1; i < lines.length; i++) {
     const fields = lines[i].split(' ');
     if (fields.length < 3) continue;
-    const u = Number(fields[1]);
-    const sys = Number(fields[2]);
-    user += u;
-    system += sys;
-    perCpu.push(u + sys);
+    user += Number(fields[1]);
+    system += Number(fields[2]);
   }
-  s.cpu.usageNs = user + system;
   s.cpu.userNs = user;
   s.cpu.systemNs = system;
-  s.cpu.perCpuNs = perCpu;
 }
