@@ -49,6 +49,8 @@ export class V1CgroupManager implements CgroupManager {
   /** Distinct hierarchy mount points (cpu and cpuacct comounted → one). */
   private readonly hierarchies: string[];
   private readonly settingsEpochs = new SettingsEpochs();
+  /** One buffer for every stats reader's reads: each read is decoded before the next, and one hot buffer is cheaper than a cold one per container. */
+  private readonly readBuffer = new ReadBuffer();
   private parentReady?: Promise<void>;
 
   constructor(private readonly layout: CgroupLayout, private readonly opts: ManagerOptions) {
@@ -226,7 +228,7 @@ export class V1CgroupManager implements CgroupManager {
 
   statsReader(name: string): CgroupStatsReader {
     validateCgroupName(name);
-    const buffer = new ReadBuffer();
+    const buffer = this.readBuffer;
     const epoch = this.settingsEpochs.of(name);
     // One file set per directory: comounted cpu,cpuacct share theirs.
     const sets = new Map<string, StatFileSet>();

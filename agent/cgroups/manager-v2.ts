@@ -40,6 +40,8 @@ export class V2CgroupManager implements CgroupManager {
   readonly parent: string;
   private readonly parentDir: string;
   private readonly settingsEpochs = new SettingsEpochs();
+  /** One buffer for every stats reader's reads: each read is decoded before the next, and one hot buffer is cheaper than a cold one per container. */
+  private readonly readBuffer = new ReadBuffer();
   /** Controllers enabled for the parent's children, known once the parent is set up. */
   private enabled?: Promise<Set<string>>;
 
@@ -180,7 +182,7 @@ export class V2CgroupManager implements CgroupManager {
 
   statsReader(name: string): CgroupStatsReader {
     const epoch = this.settingsEpochs.of(name);
-    const files = new StatFileSet(this.dir(name), new ReadBuffer(), epoch);
+    const files = new StatFileSet(this.dir(name), this.readBuffer, epoch);
     return new CompositeStatsReader([fileSource(files, ...STAT_FILLS)], epoch);
   }
 }

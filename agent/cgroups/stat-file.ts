@@ -1,12 +1,12 @@
 // The sampler's hot path: stat files stay open and are re-read with pread at offset 0 into one
-// reused buffer per reader, so a sample costs one syscall per file and no open/close.
+// reused buffer (one per manager), so a sample costs one syscall per file and no open/close.
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../errors.js';
 import { cgroupError } from './fsio.js';
 import { SETTING_FILES, SETTINGS_REFRESH_READS } from './settings-epoch.js';
 
-/** Shared by every file of one reader; grows when a file does not fit (memory.stat, usage_percpu). */
+/** Shared by the readers of one manager (reads are synchronous and decoded at once); grows when a file does not fit (memory.stat, usage_percpu). */
 export class ReadBuffer {
   buf = Buffer.allocUnsafe(4096);
 }

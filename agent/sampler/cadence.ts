@@ -23,14 +23,6 @@ export const IDLE_FULL_FACTOR = 6;
 /** 1 MiB: the resolution docker stats shows memory in. */
 export const MEMORY_STAT_STEP_BYTES = 1 << 20;
 
-export interface FullTurnInput {
-  fullEvery: number;
-  /** The CPU probe saw usage move this tick. */
-  ran: boolean;
-  /** Berth changed the cgroup's settings since the last full read. */
-  settingsChanged: boolean;
-}
-
 export class ReadCadence {
   private ticksSinceFull = Infinity; // the first read is full
   private ranSinceFull = false;
@@ -39,8 +31,11 @@ export class ReadCadence {
   /** `phase` (0 ≤ phase < fullEvery) delays the second full read, spreading containers over ticks. */
   constructor(private phase: number) {}
 
-  /** Called once per tick after the probe: true when this tick reads everything. */
-  fullTurn({ fullEvery, ran, settingsChanged }: FullTurnInput): boolean {
+  /**
+   * Called once per tick after the probe: true when this tick reads everything. `ran`: the probe
+   * saw CPU usage move; `settingsChanged`: berth changed the cgroup's settings since the last full read.
+   */
+  fullTurn(fullEvery: number, ran: boolean, settingsChanged: boolean): boolean {
     this.ranSinceFull ||= ran;
     this.ticksSinceFull++;
     const every = this.ranSinceFull ? fullEvery : fullEvery * IDLE_FULL_FACTOR;

@@ -191,7 +191,7 @@ export class Sampler {
     const pidsBefore = current.pids.current;
     if (!reader.read('cpu', current)) return GONE;
     const ran = current.cpu.usageNs !== usageBefore;
-    const full = cadence.fullTurn({ fullEvery: this.deps.fullEveryTicks, ran, settingsChanged: reader.settingsChanged() });
+    const full = cadence.fullTurn(this.deps.fullEveryTicks, ran, reader.settingsChanged());
     if (!full && !ran) return IDLE; // no task ran: nothing else moved
     if (!reader.read('active', current)) return GONE;
     if (cadence.memoryStatDue(full, current.memory.usageBytes)) {
