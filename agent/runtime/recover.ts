@@ -47,9 +47,12 @@ async function recoverOne(ctx: RuntimeContext, id: string): Promise<'adopted' | 
     const wasRemoving = record.status === 'removing';
     if (record.exit) record.status = 'exited';
     register(ctx, record);
-    // An exit not yet recorded is recorded by the tracker's first check, like a live one's.
-    if (!record.exit) ctx.exits.track(record.id, record.files.exit);
-    else if (wasRemoving || record.spec.autoRemove) ctx.scheduleRemove(record); // the agent died before removing it
+    // An exit not yet recorded is recorded by the tracker, like a live one's, before the agent
+    // serves anything: nobody sees `running` for a container known to have exited.
+    if (!record.exit) {
+      ctx.exits.track(record.id, record.files.exit);
+      await ctx.exits.recheck(record.id, record.files.exit);
+    } else if (wasRemoving || record.spec.autoRemove) ctx.scheduleRemove(record); // the agent died before removing it
     return 'exited';
   }
   if (await isShimProcess(record.shimPid)) {

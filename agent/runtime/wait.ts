@@ -10,6 +10,8 @@ import type { ExitInfo } from './types.js';
 interface Tracked {
   watcher?: FSWatcher;
   done: boolean;
+  /** The checks run one after another: a later one finds the exit recorded by an earlier one. */
+  checks: Promise<void>;
   promise: Promise<ExitInfo>;
   resolve: (exit: ExitInfo) => void;
 }
@@ -24,7 +26,7 @@ export class ExitTracker {
     if (this.tracked.has(id)) return;
     let resolve!: (exit: ExitInfo) => void;
     const promise = new Promise<ExitInfo>((r) => { resolve = r; });
-    const entry: Tracked = { done: false, promise, resolve };
+    const entry: Tracked = { done: false, checks: Promise.resolve(), promise, resolve };
     this.tracked.set(id, entry);
     const name = basename(exitPath);
     try {
@@ -43,7 +45,7 @@ export class ExitTracker {
     return this.tracked.get(id)?.promise;
   }
 
-  /** Looks again now (recovery, or after the agent signalled the container). */
+  /** Looks again now (recovery, or after the agent signalled the container); resolves once an exit found is recorded. */
   recheck(id: string, exitPath: string): Promise<void> {
     return this.check(id, exitPath);
   }
@@ -58,9 +60,17 @@ export class ExitTracker {
     this.tracked.clear();
   }
 
-  private async check(id: string, exitPath: string): Promise<void> {
+  private check(id: string, exitPath: string): Promise<void> {
     const entry = this.tracked.get(id);
-    if (!entry || entry.done) return;
+    if (!entry) return Promise.resolve();
+    entry.checks = entry.checks
+      .then(() => this.checkOnce(id, entry, exitPath))
+      .catch((err) => this.logger.error({ err, id }, 'checking for the exit failed')); // the chain must never stay rejected
+    return entry.checks;
+  }
+
+  private async checkOnce(id: string, entry: Tracked, exitPath: string): Promise<void> {
+    if (entry.done) return;
     let file: ExitFile | undefined;
     try {
       file = await readExitFile(exitPath);
