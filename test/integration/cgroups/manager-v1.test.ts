@@ -1,5 +1,5 @@
 // The v1 (hybrid) manager on this machine's real kernel, under a random berth-test-xxxx parent.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -71,7 +71,8 @@ test('a blkio weight without a weighting I/O scheduler is refused naming the fil
   for (const h of readdirSync(ROOT)) assert.equal(existsSync(join(ROOT, h, parent, 'w')), false, h);
 });
 
-test('a placed process shows in pids(), its cpu and memory show in the stats', { skip }, async (t) => {
+/** A cgroup `c1` under a fresh parent with a spinning shell placed in it, and its stats reader. */
+async function busyCgroup(t: TestContext) {
   const parent = randomParent();
   const children: ChildProcess[] = [];
   cleanUpAfter(t, parent, children);
@@ -81,6 +82,11 @@ test('a placed process shows in pids(), its cpu and memory show in the stats', {
   t.after(() => reader.close());
   const busy = spawnBusy(children);
   place(manager, 'c1', busy.pid!);
+  return { parent, children, manager, reader, busy };
+}
+
+test('a placed process shows in pids(), its cpu and memory show in the stats', { skip }, async (t) => {
+  const { children, manager, reader, busy } = await busyCgroup(t);
   assert.deepEqual(await manager.pids('c1'), [busy.pid]);
   const first = readAllStats(reader)!.cpu.usageNs;
   await grows('cpu usage to grow by 100 ms', () => readAllStats(reader)!.cpu.usageNs, first + 100e6);
@@ -103,15 +109,7 @@ test('a placed process shows in pids(), its cpu and memory show in the stats', {
 });
 
 test('the CPU total is cpuacct.usage whatever part is read: a full read does not move it (the sampler takes a move as activity)', { skip }, async (t) => {
-  const parent = randomParent();
-  const children: ChildProcess[] = [];
-  cleanUpAfter(t, parent, children);
-  const manager = await createCgroupManager({ parent });
-  await manager.create('c1', {});
-  const reader = manager.statsReader('c1');
-  t.after(() => reader.close());
-  const busy = spawnBusy(children);
-  place(manager, 'c1', busy.pid!);
+  const { parent, manager, reader, busy } = await busyCgroup(t);
   await grows('cpu usage to grow by 200 ms', () => readAllStats(reader)!.cpu.usageNs, 200e6);
   busy.kill('SIGKILL');
   await exited(busy);
