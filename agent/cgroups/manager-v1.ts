@@ -49,7 +49,7 @@ export class V1CgroupManager implements CgroupManager {
   /** Distinct hierarchy mount points (cpu and cpuacct comounted → one). */
   private readonly hierarchies: string[];
   private readonly settingsEpochs = new SettingsEpochs();
-  /** One buffer for every stats reader's reads: each read is decoded before the next, and one hot buffer is cheaper than a cold one per container. */
+  /** Shared by every stats reader (see ReadBuffer). */
   private readonly readBuffer = new ReadBuffer();
   private parentReady?: Promise<void>;
 
@@ -228,13 +228,12 @@ export class V1CgroupManager implements CgroupManager {
 
   statsReader(name: string): CgroupStatsReader {
     validateCgroupName(name);
-    const buffer = this.readBuffer;
     const epoch = this.settingsEpochs.of(name);
     // One file set per directory: comounted cpu,cpuacct share theirs.
     const sets = new Map<string, StatFileSet>();
     const files = (dir: string): StatFileSet => {
       let set = sets.get(dir);
-      if (set === undefined) { set = new StatFileSet(dir, buffer, epoch); sets.set(dir, set); }
+      if (set === undefined) { set = new StatFileSet(dir, this.readBuffer, epoch); sets.set(dir, set); }
       return set;
     };
     const sources: StatSource[] = [];

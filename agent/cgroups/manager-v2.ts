@@ -40,7 +40,7 @@ export class V2CgroupManager implements CgroupManager {
   readonly parent: string;
   private readonly parentDir: string;
   private readonly settingsEpochs = new SettingsEpochs();
-  /** One buffer for every stats reader's reads: each read is decoded before the next, and one hot buffer is cheaper than a cold one per container. */
+  /** Shared by every stats reader (see ReadBuffer). */
   private readonly readBuffer = new ReadBuffer();
   /** Controllers enabled for the parent's children, known once the parent is set up. */
   private enabled?: Promise<Set<string>>;

@@ -6,7 +6,11 @@ import { isErrno } from '../errors.js';
 import { cgroupError } from './fsio.js';
 import { SETTING_FILES, SETTINGS_REFRESH_READS } from './settings-epoch.js';
 
-/** Shared by the readers of one manager (reads are synchronous and decoded at once); grows when a file does not fit (memory.stat, usage_percpu). */
+/**
+ * Shared by every stats reader of one manager: each read is synchronous and decoded before the
+ * next, and one hot buffer is cheaper than a cold one per container. Grows when a file does not
+ * fit (memory.stat, usage_percpu).
+ */
 export class ReadBuffer {
   buf = Buffer.allocUnsafe(4096);
 }

@@ -78,7 +78,7 @@ export class ExitTracker {
       this.logger.error({ err, id }, 'reading the exit file failed');
       return;
     }
-    if (!file || entry.done) return;
+    if (!file) return;
     entry.done = true;
     entry.watcher?.close();
     entry.watcher = undefined;
