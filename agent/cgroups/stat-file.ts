@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { isErrno } from '../errors.js';
 import { cgroupError } from './fsio.js';
 import { SETTING_FILES, SETTINGS_REFRESH_READS } from './settings-epoch.js';
+import type { ProbeFill } from './stats.js';
+import type { CgroupStats } from './types.js';
 
 /**
  * Shared by every stats reader of one manager: each read is synchronous and decoded before the
@@ -41,9 +43,19 @@ export class StatFileSet {
   read(name: string): string | undefined {
     if (this.gone) return undefined;
     if (this.settingsEpoch !== undefined && SETTING_FILES.has(name)) return this.readSetting(name, this.settingsEpoch());
-    const fd = this.fds.get(name) ?? this.open(name);
+    const fd = this.descriptor(name);
     if (fd === undefined) return undefined;
     return this.readFd(name, fd);
+  }
+
+  /** The bytes of the last readBytes() (they stay until the next read of any file of the manager). */
+  get bytes(): Buffer {
+    return this.buffer.buf;
+  }
+
+  /** The file's open descriptor (opened on first use); undefined when absent or the cgroup is gone. */
+  descriptor(name: string): number | undefined {
+    return this.fds.get(name) ?? this.open(name);
   }
 
   /** A settings file: cached until the epoch moves or the refresh count runs out; no descriptor kept. */
@@ -82,16 +94,22 @@ export class StatFileSet {
   }
 
   private readFd(name: string, fd: number): string | undefined {
+    const n = this.readBytes(name, fd);
+    return n < 0 ? undefined : this.buffer.buf.toString('latin1', 0, n);
+  }
+
+  /** The whole file into `bytes` (growing the buffer until it fits): its length, or -1 when the cgroup is gone. */
+  readBytes(name: string, fd: number): number {
     for (;;) {
       const { buf } = this.buffer;
       let n: number;
       try {
         n = readSync(fd, buf, 0, buf.length, 0);
       } catch (err) {
-        if (isErrno(err, 'ENOENT', 'ENODEV')) { this.gone = true; return undefined; }
+        if (isErrno(err, 'ENOENT', 'ENODEV')) { this.gone = true; return -1; }
         throw cgroupError('read', join(this.dir, name), err);
       }
-      if (n < buf.length) return buf.toString('latin1', 0, n);
+      if (n < buf.length) return n;
       this.buffer.buf = Buffer.allocUnsafe(buf.length * 2);
     }
   }
@@ -100,5 +118,28 @@ export class StatFileSet {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
     this.gone = true;
+  }
+}
+
+/**
+ * The `cpu` part, read for every container on every tick: its descriptor kept in a field and its
+ * bytes parsed where they landed. Measured at N=1000 here: reading it through read(name) and
+ * the generic sources (lookups by name, a string per read, more objects per container to touch)
+ * cost up to ~3 µs per probe on top of the pread's ~5 µs; this way ~0.3 µs.
+ */
+export class ProbeFile {
+  private fd: number | undefined;
+
+  constructor(private readonly files: StatFileSet, private readonly fill: ProbeFill) {}
+
+  /** False when the cgroup is gone; an absent file fills zeros. */
+  read(into: CgroupStats): boolean {
+    if (this.files.isGone) return false;
+    this.fd ??= this.files.descriptor(this.fill.file);
+    if (this.files.isGone) return false; // found gone by that first open
+    const length = this.fd === undefined ? 0 : this.files.readBytes(this.fill.file, this.fd);
+    if (length < 0) return false;
+    this.fill.parse(this.files.bytes, length, into);
+    return true;
   }
 }

@@ -6,23 +6,44 @@
 //   memoryStat the memory.stat breakdown (working set, rss, cache, faults): the costliest file.
 //   full       everything else (limits, peaks, OOM, block I/O, pressure, v1 user/system split).
 // A read refreshes only its part of `into`; the other figures keep their last values.
+import { ProbeFile, type StatFileSet } from './stat-file.js';
 import type { CgroupStats, CgroupStatsReader, StatsPart } from './types.js';
 
 export const STATS_PARTS: readonly StatsPart[] = ['cpu', 'active', 'memoryStat', 'full'];
 
+/** The parts read from text files (the `cpu` part is the probe: ProbeFile). */
+export type TextPart = Exclude<StatsPart, 'cpu'>;
+
 export interface StatSource {
   /** The parts this source has figures for. */
-  readonly parts: ReadonlySet<StatsPart>;
+  readonly parts: ReadonlySet<TextPart>;
   /** False when the cgroup is gone. */
-  fill(part: StatsPart, stats: CgroupStats): boolean;
+  fill(part: TextPart, stats: CgroupStats): boolean;
   close(): void;
 }
 
 /** Reads one stat file by name: its text, or undefined when absent (or the cgroup is gone). */
 export type StatGetter = (name: string) => string | undefined;
 
+type Fill = (get: StatGetter, stats: CgroupStats) => void;
+
+/**
+ * The `cpu` part, read for every container on every tick: one file, parsed from the bytes the
+ * read left in the buffer (parse-bytes.ts) rather than from a string.
+ */
+export interface ProbeFill {
+  file: string;
+  /** `length` is 0 when the file is absent (a controller that is off): the figures are then 0. */
+  parse(bytes: Uint8Array, length: number, stats: CgroupStats): void;
+}
+
 /** What one controller fills for each part it has figures in. */
-export type StatFills = Partial<Record<StatsPart, (get: StatGetter, stats: CgroupStats) => void>>;
+export interface StatFills {
+  cpu?: ProbeFill;
+  active?: Fill;
+  memoryStat?: Fill;
+  full?: Fill;
+}
 
 export function emptyStats(): CgroupStats {
   return {
@@ -65,20 +86,24 @@ export class CompositeStatsReader implements CgroupStatsReader {
   private closed = false;
   private fullReadAtEpoch: number;
   /**
-   * Per part, only the sources that have figures for it: the every-tick probe touches one. An
-   * object with the four parts as fields rather than a Map: the probe runs for every container
-   * every tick, and a field load is the cheapest lookup there is.
+   * Per part, only the sources that have figures for it. An object with the parts as fields
+   * rather than a Map: a field load is the cheapest lookup there is.
    */
-  private readonly byPart: Readonly<Record<StatsPart, readonly StatSource[]>>;
+  private readonly byPart: Readonly<Record<TextPart, readonly StatSource[]>>;
 
-  /** `settingsEpoch`: the cgroup's SettingsEpochs counter, moved by every update(). */
-  constructor(private readonly sources: StatSource[], private readonly settingsEpoch: () => number) {
+  /**
+   * `probe`: the `cpu` part, read directly (it runs for every container on every tick); null
+   * where the host has no CPU accounting. `settingsEpoch`: the cgroup's SettingsEpochs counter,
+   * moved by every update().
+   */
+  constructor(private readonly probe: ProbeFile | null, private readonly sources: StatSource[], private readonly settingsEpoch: () => number) {
     this.fullReadAtEpoch = settingsEpoch();
-    this.byPart = partRecord((part) => sources.filter((s) => s.parts.has(part)));
+    this.byPart = textPartRecord((part) => sources.filter((s) => s.parts.has(part)));
   }
 
   read(part: StatsPart, into: CgroupStats): boolean {
     if (this.closed) return false;
+    if (part === 'cpu') return this.probe === null || this.probe.read(into);
     if (part === 'full') this.fullReadAtEpoch = this.settingsEpoch();
     for (const source of this.byPart[part]) if (!source.fill(part, into)) return false;
     return true;
@@ -95,21 +120,16 @@ export class CompositeStatsReader implements CgroupStatsReader {
   }
 }
 
-function partRecord<T>(of: (part: StatsPart) => T): Record<StatsPart, T> {
-  return { cpu: of('cpu'), active: of('active'), memoryStat: of('memoryStat'), full: of('full') };
+function textPartRecord<T>(of: (part: TextPart) => T): Record<TextPart, T> {
+  return { active: of('active'), memoryStat: of('memoryStat'), full: of('full') };
 }
 
-type Fill = (get: StatGetter, stats: CgroupStats) => void;
-
 /** A source built from one StatFileSet and the fills of the controllers that live in it. */
-export function fileSource(
-  files: { read(name: string): string | undefined; readonly isGone: boolean; close(): void },
-  ...controllers: StatFills[]
-): StatSource {
+export function fileSource(files: StatFileSet, ...controllers: StatFills[]): StatSource {
   const get: StatGetter = (name) => files.read(name);
-  const fills = partRecord((part) => controllers.map((c) => c[part]).filter((f): f is Fill => f !== undefined));
+  const fills = textPartRecord((part): Fill[] => controllers.flatMap((c) => c[part] ?? []));
   return {
-    parts: new Set(STATS_PARTS.filter((part) => fills[part].length > 0)),
+    parts: new Set((['active', 'memoryStat', 'full'] as const).filter((part) => fills[part].length > 0)),
     fill(part, stats) {
       if (files.isGone) return false;
       for (const fill of fills[part]) fill(get, stats);
@@ -117,4 +137,10 @@ export function fileSource(
     },
     close: () => files.close(),
   };
+}
+
+/** The probe of the one controller (of those living in `files`) that has one, else null. */
+export function probeOf(files: StatFileSet, ...controllers: StatFills[]): ProbeFile | null {
+  const fill = controllers.find((c) => c.cpu !== undefined)?.cpu;
+  return fill ? new ProbeFile(files, fill) : null;
 }

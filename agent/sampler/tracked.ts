@@ -29,6 +29,7 @@ export class TrackedContainer {
   private netPid = 0;
   private nsPid = 0;
   private nsReadAtTick = -Infinity;
+  private ranSinceNamespaces = false;
   private namespaceList: NamespaceSample[] = [];
 
   constructor(
@@ -39,6 +40,25 @@ export class TrackedContainer {
     cadencePhase: number,
   ) {
     this.cadence = new ReadCadence(cadencePhase);
+  }
+
+  /** The result of this tick's probe: false when the cgroup is gone, the error when the read failed. */
+  probed: boolean | Error = false;
+  private usageBefore = 0;
+
+  /** Re-reads the CPU figures (the `cpu` part) into `current`; see `probed` and `ran`. */
+  probeCpu(): void {
+    this.usageBefore = this.current.cpu.usageNs;
+    try {
+      this.probed = this.reader.read('cpu', this.current);
+    } catch (err) {
+      this.probed = err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  /** Whether a task of the container ran between the last two probes (its CPU usage moved). */
+  get ran(): boolean {
+    return this.current.cpu.usageNs !== this.usageBefore;
   }
 
   /** Re-reads the interfaces of the container's netns; [] when its init is gone. */
@@ -54,17 +74,20 @@ export class TrackedContainer {
   }
 
   /**
-   * Namespaces of init, re-read when the pid changes or every `refreshTicks` ticks: they only
-   * change through setns/unshare by init itself, so eight readlinks per container per second
-   * would be pure overhead.
+   * Namespaces of init, re-read when the pid changes, or every `refreshTicks` ticks if the
+   * container ran since the last read: they change only through setns/unshare by init itself, so
+   * a container none of whose tasks ran has the same ones (and eight readlinks per container per
+   * second would be pure overhead).
    */
   namespaces(tick: number, refreshTicks: number, host: NamespaceInodes): NamespaceSample[] {
     const pid = this.info.pid;
-    if (pid === this.nsPid && tick - this.nsReadAtTick < refreshTicks) return this.namespaceList;
+    this.ranSinceNamespaces ||= this.ran;
+    if (pid === this.nsPid && !(this.ranSinceNamespaces && tick - this.nsReadAtTick >= refreshTicks)) return this.namespaceList;
     const inodes = pid > 0 ? readNamespaceInodes(this.procRoot, pid) : null;
     this.namespaceList = inodes ? compareWithHost(inodes, host) : [];
     this.nsPid = pid;
     this.nsReadAtTick = tick;
+    this.ranSinceNamespaces = false;
     return this.namespaceList;
   }
 

@@ -5,12 +5,12 @@
 //    ticks 250 ms apart so that active workloads run between them, as they would at 1 Hz,
 //  - file reads per container-sample (the sampler's read cadence, agent/sampler/cadence.ts),
 //  - the floor: the same reads replayed as a bare loop (pread into one buffer, no parsing, no
-//    objects); the reads are recorded, tick by tick, in a second, unmeasured run of as many ticks.
-//    It is replayed twice: at the sampler's own rhythm (each tick's reads, then a pause as long as
-//    the sampler's), which is the floor the ratio is taken against; and back to back with no
-//    pause (hot), for reference. The difference is the kernel's: a cgroup file read once per tick
-//    finds its data out of the CPU caches (up to ~1.5× the cost of the same read repeated at once, here),
-//    which no sampler reading at 1 Hz can avoid,
+//    objects); the reads are recorded, tick by tick, in an unmeasured run of one whole cadence
+//    cycle. Its ticks alternate with the sampler's, each after the same pause, so both are measured
+//    on the same machine at the same time (the ratio's noise on this shared VM was ±30 % when the
+//    floor ran minutes after the sampler). Also replayed back to back with no pause (hot), for
+//    reference: a cgroup file read once per tick finds its data out of the CPU caches (up to ~1.5×
+//    the cost of the same read repeated at once, here), which no sampler reading at 1 Hz can avoid,
 //  - for reference, the same workload read the way a sampler without cadence would: every file of
 //    every container on every tick (fullEveryTicks 1): the cost without cadence,
 //  - /metrics: the bytes of a scrape after a fresh tick (render + encode; the process's first and the
@@ -80,13 +80,16 @@ async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: (
   return { cpu, wall };
 }
 
-/** The paths the sampler pread()s, tick by tick, over `ticks` ticks: fs.readSync wrapped for the run. */
-async function recordReads(sampler: SamplerHandle, ticks: number): Promise<string[][]> {
+/** A read the sampler made: the descriptor and what it was open on. */
+interface RecordedRead { fd: number; path: string }
+
+/** The reads the sampler makes, tick by tick, over `ticks` ticks: fs.readSync wrapped for the run. */
+async function recordReads(sampler: SamplerHandle, ticks: number): Promise<RecordedRead[][]> {
   const original = fs.readSync;
-  const perTick: string[][] = [];
-  let trace: string[] = [];
+  const perTick: RecordedRead[][] = [];
+  let trace: RecordedRead[] = [];
   fs.readSync = ((fd: number, ...rest: unknown[]) => {
-    trace.push(readlinkSync(`/proc/self/fd/${fd}`));
+    trace.push({ fd, path: readlinkSync(`/proc/self/fd/${fd}`) });
     return (original as (...a: unknown[]) => number)(fd, ...rest);
   }) as typeof fs.readSync;
   syncBuiltinESMExports();
@@ -100,26 +103,64 @@ async function recordReads(sampler: SamplerHandle, ticks: number): Promise<strin
 }
 
 /**
- * CPU ms of the recorded reads replayed with pread at offset 0 into one buffer, each path opened
- * once: with `pauseMs` between ticks (the sampler's rhythm), or 0 (back to back).
+ * The floor: recorded reads replayed with pread at offset 0 into one buffer. Through the
+ * sampler's own descriptors where they are still open on the same file (the fd limit could not
+ * hold a second set of them), through its own for the files the sampler opens per read (settings).
  */
-async function replay(perTick: string[][], pauseMs: number): Promise<number> {
-  const fds = new Map<string, number>();
-  for (const path of perTick.flat()) if (!fds.has(path)) { try { fds.set(path, openSync(path, 'r')); } catch { /* gone since */ } }
-  const ticks = perTick.map((trace) => trace.map((p) => fds.get(p)).filter((fd): fd is number => fd !== undefined));
-  const buf = Buffer.allocUnsafe(64 * 1024);
-  let cpu = 0;
-  try {
-    for (const order of ticks) {
-      if (pauseMs > 0) await sleep(pauseMs);
-      const c0 = cpuMs();
-      for (const fd of order) readSync(fd, buf, 0, buf.length, 0);
-      cpu += cpuMs() - c0;
-    }
-    return cpu;
-  } finally {
-    for (const fd of fds.values()) closeSync(fd);
+class FloorReplay {
+  private readonly own: number[] = [];
+  private readonly ticks: number[][];
+  private readonly buf = Buffer.allocUnsafe(64 * 1024);
+
+  constructor(perTick: RecordedRead[][]) {
+    const fds = new Map<string, number>();
+    const resolve = ({ fd, path }: RecordedRead): number | undefined => {
+      const key = `${fd} ${path}`;
+      if (!fds.has(key)) fds.set(key, this.openOn(fd, path));
+      return fds.get(key);
+    };
+    this.ticks = perTick.map((reads) => reads.map(resolve).filter((fd): fd is number => fd !== undefined && fd >= 0));
   }
+
+  /** CPU ms of tick `i`'s reads. */
+  tick(i: number): number {
+    const c0 = cpuMs();
+    for (const fd of this.ticks[i % this.ticks.length]) readSync(fd, this.buf, 0, this.buf.length, 0);
+    return cpuMs() - c0;
+  }
+
+  close(): void {
+    for (const fd of this.own) closeSync(fd);
+  }
+
+  private openOn(fd: number, path: string): number {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) return fd;
+    } catch { /* closed since */ }
+    try {
+      const own = openSync(path, 'r');
+      this.own.push(own);
+      return own;
+    } catch {
+      return -1; // gone since
+    }
+  }
+}
+
+/**
+ * The sampler's ticks and the floor's, alternating, each after a pause of the same length: both
+ * see the same machine (on a shared VM the cost of the same reads drifts by ±20 % over minutes).
+ */
+async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: number): Promise<{ cpu: number; wall: number; floor: number }> {
+  const total = { cpu: 0, wall: 0, floor: 0 };
+  for (let i = 0; i < ticks; i++) {
+    const real = await spacedTicks(sampler, 1);
+    total.cpu += real.cpu;
+    total.wall += real.wall;
+    await sleep(TICK_SPACING_MS);
+    total.floor += floor.tick(i);
+  }
+  return total;
 }
 
 async function startWorkloads(ticker: string, modes: Mode[]): Promise<{ proc: ChildProcess; pids: number[] }> {
@@ -155,19 +196,23 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
       // Steady state: every reader open, the phases of the full reads spread, the JIT warm.
       for (let t = 0; t < Math.max(3, Math.ceil(5000 / n)); t++) await sampler.tickNow();
       await spacedTicks(sampler, s.fullEvery + 2);
-      const real = await spacedTicks(sampler, TICKS);
-      let render: Row['render'];
-      if (s.render) render = await measureRender(sampler, registry);
+      // TICKS is one whole cadence cycle: tick i of the measurement reads what tick i of the recording did.
       const reads = await recordReads(sampler, TICKS);
-      registry.close();
-      sampler.stop(); // the replay opens its own fds on the same paths: the fd limit holds one set at a time
-      const floor = await replay(reads, TICK_SPACING_MS);
-      const hotFloor = await replay(reads, 0);
-      const samples = TICKS * n;
-      return {
-        n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
-        readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, render,
-      };
+      const floor = new FloorReplay(reads);
+      try {
+        const real = await interleaved(sampler, floor, TICKS);
+        let hotFloor = 0;
+        for (let i = 0; i < TICKS; i++) hotFloor += floor.tick(i);
+        let render: Row['render'];
+        if (s.render) render = await measureRender(sampler, registry);
+        const samples = TICKS * n;
+        return {
+          n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (real.floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
+          readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, render,
+        };
+      } finally {
+        floor.close();
+      }
     } finally {
       registry.close();
       sampler.stop();

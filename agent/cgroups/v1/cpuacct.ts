@@ -1,5 +1,6 @@
 // v1 cpuacct controller: total, user/system and per-CPU usage (no settings).
-import { parseFlatKeyed, parseNumber, parseNumberList } from '../parse.js';
+import { parseFlatKeyed, parseNumberList } from '../parse.js';
+import { parseUintBytes } from '../parse-bytes.js';
 import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupStats } from '../types.js';
 
@@ -15,7 +16,7 @@ const NS_PER_TICK = 10_000_000;
  * like a counter reset to Prometheus.
  */
 export const CPUACCT_V1: StatFills = {
-  cpu(get, s) { s.cpu.usageNs = parseNumber(get('cpuacct.usage') ?? '') || 0; },
+  cpu: { file: 'cpuacct.usage', parse(bytes, length, s) { s.cpu.usageNs = parseUintBytes(bytes, 0, length); } },
   full: fillUserSystem,
 };
 

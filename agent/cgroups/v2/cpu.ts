@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { DEFAULT_CPU_PERIOD_US, sharesToWeight, weightToShares } from '../convert.js';
 import { readOptionalFile, writeCgroupFile } from '../fsio.js';
-import { flatKeyValue, parseCpuMax, parseNumber } from '../parse.js';
+import { parseCpuMax, parseNumber } from '../parse.js';
+import { FlatKeyedBytes } from '../parse-bytes.js';
 import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
@@ -18,15 +19,20 @@ export async function applyCpuV2(dir: string, r: CgroupResources): Promise<void>
 }
 
 /** cpu.stat holds usage, user/system and throttling in one file: all of it is the probe. */
+const CPU_STAT = new FlatKeyedBytes(['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec']);
+
 export const CPU_V2: StatFills = {
-  cpu(get, s) {
-    const stat = get('cpu.stat') ?? '';
-    s.cpu.usageNs = (flatKeyValue(stat, 'usage_usec') ?? 0) * 1000;
-    s.cpu.userNs = (flatKeyValue(stat, 'user_usec') ?? 0) * 1000;
-    s.cpu.systemNs = (flatKeyValue(stat, 'system_usec') ?? 0) * 1000;
-    s.cpu.periods = flatKeyValue(stat, 'nr_periods') ?? 0;
-    s.cpu.throttledPeriods = flatKeyValue(stat, 'nr_throttled') ?? 0;
-    s.cpu.throttledNs = (flatKeyValue(stat, 'throttled_usec') ?? 0) * 1000;
+  cpu: {
+    file: 'cpu.stat',
+    parse(bytes, length, s) {
+      const v = CPU_STAT.parse(bytes, length); // by index, in the order of CPU_STAT's keys
+      s.cpu.usageNs = v[0] * 1000;
+      s.cpu.userNs = v[1] * 1000;
+      s.cpu.systemNs = v[2] * 1000;
+      s.cpu.periods = v[3];
+      s.cpu.throttledPeriods = v[4];
+      s.cpu.throttledNs = v[5] * 1000;
+    },
   },
   full: fillCpuSpec,
 };

@@ -71,6 +71,26 @@ test('the reader re-reads the same open files: new content shows, the cgroup van
   assert.equal(readAllStats(late), null);
 });
 
+test('the cpu probe re-reads its open file each time and fills only the CPU figures, on v1 and v2', async (t) => {
+  for (const [version, file, content, usageNs] of [
+    ['v1', 'cpuacct/berth/c1/cpuacct.usage', '7000000001\n', 7_000_000_001],
+    ['v2', 'berth/c1/cpu.stat', 'usage_usec 7000001\nuser_usec 6\nsystem_usec 5\nnr_periods 4\nnr_throttled 3\nthrottled_usec 2\n', 7_000_001_000],
+  ] as const) {
+    const tree = fixtureTree(version);
+    t.after(() => tree.cleanup());
+    const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
+    t.after(() => reader.close());
+    const stats = emptyStats();
+    assert.ok(reader.read('cpu', stats));
+    assert.equal(stats.cpu.usageNs, common.cpu.usageNs, version);
+    tree.write(file, content);
+    assert.ok(reader.read('cpu', stats));
+    assert.equal(stats.cpu.usageNs, usageNs, `${version}: the new content`);
+    if (version === 'v2') assert.deepEqual(stats.cpu, { usageNs, userNs: 6000, systemNs: 5000, periods: 4, throttledPeriods: 3, throttledNs: 2000 });
+    assert.deepEqual(stats.memory, emptyStats().memory, `${version}: nothing but CPU figures`);
+  }
+});
+
 test('a big memory.stat grows the shared buffer instead of being cut off', async (t) => {
   const tree = fixtureTree('v1');
   t.after(() => tree.cleanup());

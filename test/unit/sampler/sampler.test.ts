@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSampler } from '../../../agent/sampler/index.js';
@@ -10,7 +10,7 @@ import { FakeClock, makeInfo, makeStats, recordingLogger, ScriptedReader } from 
 
 const PROC = join(import.meta.dirname, '../../fixtures/proc');
 
-function setup(t: { after(fn: () => void): void }, fullEveryTicks?: number) {
+function setup(t: { after(fn: () => void): void }, fullEveryTicks?: number, more: { procRoot?: string; namespaceRefreshTicks?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'berth-sampler-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const readers = new Map<string, ScriptedReader>();
@@ -25,7 +25,7 @@ function setup(t: { after(fn: () => void): void }, fullEveryTicks?: number) {
       procsFiles: (id) => [procsFile(id)],
       version: 'v2',
     },
-    intervalMs: 1000, procRoot: PROC, historySize: 10, logger, clock, fullEveryTicks,
+    intervalMs: 1000, procRoot: PROC, historySize: 10, logger, clock, fullEveryTicks, ...more,
     agentUsage: () => ({ cpuSecondsTotal: 1.5, rssBytes: 4096 }),
   });
   t.after(() => sampler.stop());
@@ -73,6 +73,24 @@ test('a sample carries identity, network (lo kept), processes, threads and names
   assert.equal(host.containersRunning, 1);
   assert.equal(host.memoryTotalBytes, 24683620 * 1024);
   assert.deepEqual(host.agent, { cpuSecondsTotal: 1.5, rssBytes: 4096, sampleDurationSeconds: 0 });
+});
+
+test('namespaces are re-read on schedule only for a container that ran since (no task ran: no setns/unshare)', async (t) => {
+  const procRoot = mkdtempSync(join(tmpdir(), 'berth-proc-'));
+  t.after(() => rmSync(procRoot, { recursive: true, force: true }));
+  cpSync(PROC, procRoot, { recursive: true, verbatimSymlinks: true });
+  const { sampler, readers, add } = setup(t, 100, { procRoot, namespaceRefreshTicks: 2 });
+  add('a');
+  await sampler.tickNow();
+  const netInode = () => sampler.store.latest('a')!.namespaces.find((n) => n.type === 'net')!.inode;
+  const before = netInode();
+  rmSync(join(procRoot, '4242/ns/net'));
+  symlinkSync('net:[4026599999]', join(procRoot, '4242/ns/net'));
+  for (let i = 0; i < 4; i++) await sampler.tickNow();
+  assert.equal(netInode(), before, 'idle for twice the refresh period: not re-read');
+  readers.get('a')!.next = makeStats({ cpu: { usageNs: 1e6 } });
+  await sampler.tickNow();
+  assert.equal(netInode(), 4026599999, 'it ran: re-read at the next due tick');
 });
 
 test('a container that vanishes mid-sample is skipped, the others still sampled, readers closed when it leaves', async (t) => {
