@@ -22,6 +22,9 @@ export class TrackedContainer {
   /** The figures as last read; each read refreshes only its part (cgroups/stats.ts). */
   readonly current: CgroupStats = emptyStats();
   readonly cadence: ReadCadence;
+  /** The result of this tick's probe: false when the cgroup is gone, the error when the read failed. */
+  probed: boolean | Error = false;
+  private usageBefore = 0;
   processCount = 0;
   threadCount = 0;
   interfaces: InterfaceSample[] = [];
@@ -41,10 +44,6 @@ export class TrackedContainer {
   ) {
     this.cadence = new ReadCadence(cadencePhase);
   }
-
-  /** The result of this tick's probe: false when the cgroup is gone, the error when the read failed. */
-  probed: boolean | Error = false;
-  private usageBefore = 0;
 
   /** Re-reads the CPU figures (the `cpu` part) into `current`; see `probed` and `ran`. */
   probeCpu(): void {

@@ -103,47 +103,47 @@ async function recordReads(sampler: SamplerHandle, ticks: number): Promise<Recor
 }
 
 /**
- * The floor: recorded reads replayed with pread at offset 0 into one buffer. Through the
- * sampler's own descriptors where they are still open on the same file (the fd limit could not
- * hold a second set of them), through its own for the files the sampler opens per read (settings).
+ * The floor: recorded reads replayed with pread at offset 0 into one buffer, through the sampler's
+ * own descriptors (the fd limit could not hold a second set of them). A file the sampler opens per
+ * read (settings, v1 cgroup.procs, whose open list is a snapshot) is opened, read and closed per
+ * read here too: a floor must make the same syscalls.
  */
 class FloorReplay {
-  private readonly own: number[] = [];
-  private readonly ticks: number[][];
+  private readonly ticks: (number | string)[][];
   private readonly buf = Buffer.allocUnsafe(64 * 1024);
 
   constructor(perTick: RecordedRead[][]) {
-    const fds = new Map<string, number>();
-    const resolve = ({ fd, path }: RecordedRead): number | undefined => {
+    const held = new Map<string, boolean>();
+    const isHeld = ({ fd, path }: RecordedRead): boolean => {
       const key = `${fd} ${path}`;
-      if (!fds.has(key)) fds.set(key, this.openOn(fd, path));
-      return fds.get(key);
+      if (!held.has(key)) held.set(key, stillOpenOn(fd, path));
+      return held.get(key)!;
     };
-    this.ticks = perTick.map((reads) => reads.map(resolve).filter((fd): fd is number => fd !== undefined && fd >= 0));
+    this.ticks = perTick.map((reads) => reads.map((read) => (isHeld(read) ? read.fd : read.path)));
   }
 
   /** CPU ms of tick `i`'s reads. */
   tick(i: number): number {
     const c0 = cpuMs();
-    for (const fd of this.ticks[i % this.ticks.length]) readSync(fd, this.buf, 0, this.buf.length, 0);
+    for (const file of this.ticks[i % this.ticks.length]) {
+      if (typeof file === 'number') readSync(file, this.buf, 0, this.buf.length, 0);
+      else this.readOnce(file);
+    }
     return cpuMs() - c0;
   }
 
-  close(): void {
-    for (const fd of this.own) closeSync(fd);
+  private readOnce(path: string): void {
+    let fd: number;
+    try { fd = openSync(path, 'r'); } catch { return; } // gone since
+    try { readSync(fd, this.buf, 0, this.buf.length, 0); } finally { closeSync(fd); }
   }
+}
 
-  private openOn(fd: number, path: string): number {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`) === path) return fd;
-    } catch { /* closed since */ }
-    try {
-      const own = openSync(path, 'r');
-      this.own.push(own);
-      return own;
-    } catch {
-      return -1; // gone since
-    }
+function stillOpenOn(fd: number, path: string): boolean {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`) === path;
+  } catch {
+    return false;
   }
 }
 
@@ -199,20 +199,16 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
       // TICKS is one whole cadence cycle: tick i of the measurement reads what tick i of the recording did.
       const reads = await recordReads(sampler, TICKS);
       const floor = new FloorReplay(reads);
-      try {
-        const real = await interleaved(sampler, floor, TICKS);
-        let hotFloor = 0;
-        for (let i = 0; i < TICKS; i++) hotFloor += floor.tick(i);
-        let render: Row['render'];
-        if (s.render) render = await measureRender(sampler, registry);
-        const samples = TICKS * n;
-        return {
-          n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (real.floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
-          readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, render,
-        };
-      } finally {
-        floor.close();
-      }
+      const real = await interleaved(sampler, floor, TICKS);
+      let hotFloor = 0;
+      for (let i = 0; i < TICKS; i++) hotFloor += floor.tick(i);
+      let render: Row['render'];
+      if (s.render) render = await measureRender(sampler, registry);
+      const samples = TICKS * n;
+      return {
+        n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (real.floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
+        readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, render,
+      };
     } finally {
       registry.close();
       sampler.stop();
@@ -261,9 +257,9 @@ const pad = (v: string | number, w: number) => String(v).padStart(w);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 function printHeader(version: string): void {
-  out(`cgroup ${version}; ${TICKS} ticks ${TICK_SPACING_MS} ms apart per row; full read every ${FULL_EVERY} ticks unless said.`);
+  out(`cgroup ${version}; ${TICKS} sampler ticks per row, each followed after ${TICK_SPACING_MS} ms by a floor tick; full read every ${FULL_EVERY} ticks unless said.`);
   out('CPU ms per 1000 container-samples = % of one core at 1000 containers sampled every second × 10.');
-  out('floor: the same reads, bare, at the same rhythm (ratio = sampler / floor); hot: the same reads back to back.');
+  out('floor: the same reads, bare, alternating with the sampler\'s ticks (ratio = sampler / floor); hot: the same reads back to back.');
   out(`${'N'.padStart(6)}  ${'scenario'.padEnd(36)} ${pad('sampler', 8)} ${pad('% core', 7)} ${pad('floor', 7)} ${pad('ratio', 6)} ${pad('hot', 6)} ${pad('reads', 6)} ${pad('tick ms', 8)}`);
 }
 
