@@ -58,8 +58,18 @@ function parseLimitOrNumber(value: string): number {
 
 /** Pressure (PSI) files: `some avg10=… total=<us>` and `full … total=<us>`. */
 export function parsePressure(text: string): { someTotalUs: number; fullTotalUs: number } {
-  const nested = parseNestedKeyed(text);
-  return { someTotalUs: nested.some?.total ?? 0, fullTotalUs: nested.full?.total ?? 0 };
+  return { someTotalUs: pressureTotal(text, 'some '), fullTotalUs: pressureTotal(text, 'full ') };
+}
+
+/** `total=` of the line starting with `prefix`, 0 without one; no splitting (read for every container). */
+function pressureTotal(text: string, prefix: 'some ' | 'full '): number {
+  let line = text.indexOf(prefix);
+  while (line > 0 && text.charCodeAt(line - 1) !== 10) line = text.indexOf(prefix, line + 1);
+  if (line < 0) return 0;
+  let end = text.indexOf('\n', line);
+  if (end < 0) end = text.length;
+  const total = text.lastIndexOf(' total=', end);
+  return total < line ? 0 : Number(text.slice(total + 7, end)) || 0;
 }
 
 /** v1 blkio files: `<maj:min> <Op> <value>` lines plus a final `Total <value>`; sums Op per device. */

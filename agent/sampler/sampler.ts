@@ -55,6 +55,18 @@ const FAILED = Symbol('failed');
 const IDLE = Symbol('idle');
 const READ = Symbol('read');
 
+/**
+ * The sample of a tick at which nothing moved: the figures are those of the last sample, which is
+ * immutable, so shared. Spelled out rather than spread: same shape as every other sample, and no
+ * larger object (an idle fleet makes one per container per tick and keeps 300 in history).
+ */
+function carried(last: ContainerSample, time: number, namespaces: NamespaceSample[]): ContainerSample {
+  return {
+    id: last.id, name: last.name, image: last.image, cgroup: last.cgroup, time, stats: last.stats, cpu: NO_CPU,
+    network: last.network, processes: last.processes, threads: last.threads, namespaces,
+  };
+}
+
 /** Statuses whose containers have live cgroups: the sampler samples these (and /metrics shows them). */
 export const SAMPLED_STATUSES: ReadonlySet<ContainerInfo['status']> = new Set<ContainerInfo['status']>(['running', 'paused', 'stopping']);
 
@@ -65,6 +77,7 @@ export class Sampler {
   private hostNamespaces: NamespaceInodes = new Map();
   private prevProcStat: ProcStat | undefined;
   private tickCount = 0;
+  private syncs = 0;
   private trackedCount = 0;
   private closed = false;
 
@@ -122,30 +135,33 @@ export class Sampler {
 
   /** Opens readers for new containers, closes those of containers that left. */
   private syncTracked(): void {
-    const running = new Set<string>();
+    const sync = ++this.syncs; // marks who is still listed (no Set of 1000 ids per tick)
     for (const info of this.deps.runtime.list()) {
       if (!SAMPLED_STATUSES.has(info.status) || info.pid <= 0) continue;
-      running.add(info.id);
-      const t = this.tracked.get(info.id);
-      if (t) t.info = info;
-      else this.track(info);
+      const t = this.tracked.get(info.id) ?? this.track(info);
+      if (!t) continue;
+      t.info = info;
+      t.listedAtSync = sync;
     }
     for (const [id, t] of this.tracked) {
-      if (!running.has(id)) { t.close(); this.tracked.delete(id); }
+      if (t.listedAtSync !== sync) { t.close(); this.tracked.delete(id); }
     }
   }
 
-  private track(info: ContainerInfo): void {
+  private track(info: ContainerInfo): TrackedContainer | undefined {
     const { cgroups, procRoot, logger } = this.deps;
     try {
       const reader = cgroups.statsReader(info.id);
       const procsPath = cgroups.procsFiles(info.id)[0];
       const counter = procsPath ? new ProcessCounter(procsPath, cgroups.version !== 'v2') : null;
       const phase = this.trackedCount++ % this.deps.fullEveryTicks;
-      this.tracked.set(info.id, new TrackedContainer(info, reader, counter, procRoot, phase));
+      const t = new TrackedContainer(info, reader, counter, procRoot, phase);
+      this.tracked.set(info.id, t);
+      return t;
     } catch (err) {
       // Retried next tick: the runtime may list a container a moment before its cgroup is readable.
       logger.warn({ err, container: info.id }, `sampler: open stats of container ${info.name}`);
+      return undefined;
     }
   }
 
@@ -162,8 +178,7 @@ export class Sampler {
       const namespaces = t.namespaces(this.tickCount, this.deps.namespaceRefreshTicks, this.hostNamespaces);
       let sample: ContainerSample;
       if (read === IDLE && t.last) {
-        // Nothing moved: the figures are those of the last sample, which is immutable, so shared.
-        sample = { ...t.last, time, cpu: NO_CPU, namespaces };
+        sample = carried(t.last, time, namespaces);
         t.prev.monoMs = mono;
       } else {
         sample = this.freshSample(t, time, mono, namespaces);

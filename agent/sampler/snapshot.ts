@@ -38,28 +38,30 @@ export interface WritableSnapshotStore extends SnapshotStore {
 
 export function createSnapshotStore(historySize = 300, onListenerError?: (err: unknown) => void): WritableSnapshotStore {
   if (!Number.isInteger(historySize) || historySize < 1) throw new Error(`snapshot history size: must be a positive integer, got ${historySize}`);
-  const containers = new Map<string, Ring<ContainerSample>>();
+  /** `recordedAt`: the last record() whose tick had a sample of the container. */
+  const containers = new Map<string, { ring: Ring<ContainerSample>; recordedAt: number }>();
+  let records = 0;
   const hostRing = new Ring<HostSample>(historySize);
   const listeners = new Set<(tick: SampleTick) => void>();
 
   return {
     record(tick, alive) {
-      const present = new Set<string>();
+      const recording = ++records;
       for (const s of tick.samples) {
-        present.add(s.id);
-        let ring = containers.get(s.id);
-        if (!ring) containers.set(s.id, (ring = new Ring(historySize)));
-        ring.push(s);
+        let entry = containers.get(s.id);
+        if (!entry) containers.set(s.id, (entry = { ring: new Ring(historySize), recordedAt: 0 }));
+        entry.ring.push(s);
+        entry.recordedAt = recording;
       }
-      for (const id of containers.keys()) if (!present.has(id) && !alive?.has(id)) containers.delete(id);
+      for (const [id, entry] of containers) if (entry.recordedAt !== recording && !alive?.has(id)) containers.delete(id);
       hostRing.push(tick.host);
       for (const listener of listeners) {
         try { listener(tick); } catch (err) { onListenerError?.(err); }
       }
     },
-    latest: (id) => containers.get(id)?.latest(),
-    history: (id, limit) => containers.get(id)?.toArray(limit) ?? [],
-    all: () => Array.from(containers.values(), (ring) => ring.latest() as ContainerSample),
+    latest: (id) => containers.get(id)?.ring.latest(),
+    history: (id, limit) => containers.get(id)?.ring.toArray(limit) ?? [],
+    all: () => Array.from(containers.values(), ({ ring }) => ring.latest() as ContainerSample),
     host: () => hostRing.latest(),
     hostHistory: (limit) => hostRing.toArray(limit),
     subscribe(listener) {

@@ -19,6 +19,8 @@ export class TrackedContainer {
   last: ContainerSample | undefined;
   lastError = '';
   closed = false;
+  /** The sampler's last sync of the runtime's list that listed this container. */
+  listedAtSync = 0;
   /** The figures as last read; each read refreshes only its part (cgroups/stats.ts). */
   readonly current: CgroupStats = emptyStats();
   readonly cadence: ReadCadence;

@@ -35,6 +35,9 @@ test('parsePressure takes the some and full totals', () => {
   assert.deepEqual(parsePressure(text), { someTotalUs: 1500, fullTotalUs: 500 });
   // The root cgroup's cpu.pressure has only "some" on older kernels.
   assert.deepEqual(parsePressure('some avg10=0.00 avg60=0.00 avg300=0.00 total=7\n'), { someTotalUs: 7, fullTotalUs: 0 });
+  assert.deepEqual(parsePressure('full avg10=0.00 total=9'), { someTotalUs: 0, fullTotalUs: 9 }, 'full first, no newline at the end');
+  assert.deepEqual(parsePressure('some avg10=0.00\nfull avg10=0.00 total=3\n'), { someTotalUs: 0, fullTotalUs: 3 }, 'a line without total');
+  assert.deepEqual(parsePressure(''), { someTotalUs: 0, fullTotalUs: 0 });
 });
 
 test('parseBlkio sums Read and Write over devices and counts devices', () => {
