@@ -13,6 +13,7 @@ export const STATS_PARTS: readonly StatsPart[] = ['cpu', 'active', 'memoryStat',
 
 /** The parts read from text files (the `cpu` part is the probe: ProbeFile). */
 export type TextPart = Exclude<StatsPart, 'cpu'>;
+const TEXT_PARTS: readonly TextPart[] = ['active', 'memoryStat', 'full'];
 
 export interface StatSource {
   /** The parts this source has figures for. */
@@ -129,7 +130,7 @@ export function fileSource(files: StatFileSet, ...controllers: StatFills[]): Sta
   const get: StatGetter = (name) => files.read(name);
   const fills = textPartRecord((part): Fill[] => controllers.flatMap((c) => c[part] ?? []));
   return {
-    parts: new Set((['active', 'memoryStat', 'full'] as const).filter((part) => fills[part].length > 0)),
+    parts: new Set(TEXT_PARTS.filter((part) => fills[part].length > 0)),
     fill(part, stats) {
       if (files.isGone) return false;
       for (const fill of fills[part]) fill(get, stats);

@@ -57,8 +57,8 @@ const READ = Symbol('read');
 
 /**
  * The sample of a tick at which nothing moved: the figures are those of the last sample, which is
- * immutable, so shared. Spelled out rather than spread: same shape as every other sample, and no
- * larger object (an idle fleet makes one per container per tick and keeps 300 in history).
+ * immutable, so shared. Spelled out rather than spread, so it has the shape of every other
+ * sample: an idle fleet makes one per container per tick and keeps 300 of them in history.
  */
 function carried(last: ContainerSample, time: number, namespaces: NamespaceSample[]): ContainerSample {
   return {

@@ -2,7 +2,8 @@
 // Creates N cgroups under a random parent, puts one stand-in workload process in each
 // (test/bench/ticker.c: idle, active or memory-churning), and for each scenario measures
 //  - CPU ms per 1000 container-samples of the real sampler path (createSampler().tickNow()), with
-//    ticks 250 ms apart so that active workloads run between them, as they would at 1 Hz,
+//    a pause of 250 ms before each tick (and a floor tick between two) so that active workloads
+//    run between them, as they would at 1 Hz,
 //  - file reads per container-sample (the sampler's read cadence, agent/sampler/cadence.ts),
 //  - the floor: the same reads replayed as a bare loop (pread into one buffer, no parsing, no
 //    objects); the reads are recorded, tick by tick, in an unmeasured run of one whole cadence
@@ -148,8 +149,8 @@ function stillOpenOn(fd: number, path: string): boolean {
 }
 
 /**
- * The sampler's ticks and the floor's, alternating, each after a pause of the same length: both
- * see the same machine (on a shared VM the cost of the same reads drifts by ±20 % over minutes).
+ * The sampler's ticks and the floor's, alternating, each after a pause of the same length, so
+ * that both see the same machine (see the header).
  */
 async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: number): Promise<{ cpu: number; wall: number; floor: number }> {
   const total = { cpu: 0, wall: 0, floor: 0 };
