@@ -9,8 +9,8 @@ import { undoMade } from './undo.js';
 import { killAndWait } from './kill-loop.js';
 import type { ManagerOptions } from './options.js';
 import { SettingsEpochs } from './settings-epoch.js';
-import { StatFileSet, ReadBuffer, type ProbeFile } from './stat-file.js';
-import { CompositeStatsReader, fileSource, probeOf, type StatFills, type StatSource } from './stats.js';
+import { StatFileSet, ReadBuffer } from './stat-file.js';
+import { CompositeStatsReader, fileSource, hotFilesOf, type HotFiles, type StatFills, type StatSource } from './stats.js';
 import { pidsInTree, removeTree } from './tree.js';
 import type { CgroupManager, CgroupResources, CgroupStats, CgroupStatsReader } from './types.js';
 import { validateCgroupName, validateResources } from './validate.js';
@@ -237,16 +237,18 @@ export class V1CgroupManager implements CgroupManager {
       return set;
     };
     const sources: StatSource[] = [];
-    let probe: ProbeFile | null = null;
+    const hot: HotFiles = { cpu: [], active: [] };
     for (const [controller, fill] of STAT_SOURCES) {
       const dir = this.dir(controller, name);
       if (dir === undefined) continue;
       sources.push(fileSource(files(dir), fill));
-      probe ??= probeOf(files(dir), fill);
+      const { cpu, active } = hotFilesOf(files(dir), fill);
+      hot.cpu.push(...cpu);
+      hot.active.push(...active);
     }
     const unified = this.unifiedDir(name);
     if (unified !== undefined) sources.push(fileSource(files(unified), PRESSURE));
-    return new CompositeStatsReader(probe, sources, epoch);
+    return new CompositeStatsReader(hot, sources, epoch);
   }
 }
 

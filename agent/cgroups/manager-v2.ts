@@ -7,7 +7,7 @@ import { killAndWait } from './kill-loop.js';
 import type { ManagerOptions } from './options.js';
 import { SettingsEpochs } from './settings-epoch.js';
 import { ReadBuffer, StatFileSet } from './stat-file.js';
-import { CompositeStatsReader, fileSource, probeOf } from './stats.js';
+import { CompositeStatsReader, fileSource, hotFilesOf } from './stats.js';
 import { pidsInTree, removeTree } from './tree.js';
 import type { CgroupManager, CgroupResources, CgroupStats, CgroupStatsReader } from './types.js';
 import { undoMade } from './undo.js';
@@ -183,7 +183,7 @@ export class V2CgroupManager implements CgroupManager {
   statsReader(name: string): CgroupStatsReader {
     const epoch = this.settingsEpochs.of(name);
     const files = new StatFileSet(this.dir(name), this.readBuffer, epoch);
-    return new CompositeStatsReader(probeOf(files, ...STAT_FILLS), [fileSource(files, ...STAT_FILLS)], epoch);
+    return new CompositeStatsReader(hotFilesOf(files, ...STAT_FILLS), [fileSource(files, ...STAT_FILLS)], epoch);
   }
 }
 

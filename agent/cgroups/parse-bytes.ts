@@ -1,6 +1,7 @@
 // Parsers that read a stat file's figures straight from the bytes pread() left in the read
-// buffer: the every-tick CPU probe runs for every container on every tick, and decoding its few
-// bytes into a string first costs more than parsing them.
+// buffer: the hot files (stat-file.ts HotFile: the CPU probe, memory usage, pids, v1 throttling)
+// are read for most containers on most ticks, and decoding their few bytes into a string first
+// costs more than parsing them.
 
 const NEWLINE = 10;
 const SPACE = 32;

@@ -5,15 +5,18 @@
 //   active     figures that move only while the container runs (memory usage, pids, v1 throttling).
 //   memoryStat the memory.stat breakdown (working set, rss, cache, faults): the costliest file.
 //   full       everything else (limits, peaks, OOM, block I/O, pressure, v1 user/system split).
+// The first two are read on most ticks, so their files are HotFiles: a held descriptor and the
+// figures parsed from the bytes read; the others go through the text of the file.
 // A read refreshes only its part of `into`; the other figures keep their last values.
-import { ProbeFile, type StatFileSet } from './stat-file.js';
+import { HotFile, type StatFileSet } from './stat-file.js';
 import type { CgroupStats, CgroupStatsReader, StatsPart } from './types.js';
 
 export const STATS_PARTS: readonly StatsPart[] = ['cpu', 'active', 'memoryStat', 'full'];
 
-/** The parts read from text files (the `cpu` part is the probe: ProbeFile). */
-export type TextPart = Exclude<StatsPart, 'cpu'>;
-const TEXT_PARTS: readonly TextPart[] = ['active', 'memoryStat', 'full'];
+/** The parts read through HotFiles, and those read as text. */
+export type HotPart = 'cpu' | 'active';
+export type TextPart = Exclude<StatsPart, HotPart>;
+const TEXT_PARTS: readonly TextPart[] = ['memoryStat', 'full'];
 
 export interface StatSource {
   /** The parts this source has figures for. */
@@ -28,23 +31,25 @@ export type StatGetter = (name: string) => string | undefined;
 
 type Fill = (get: StatGetter, stats: CgroupStats) => void;
 
-/**
- * The `cpu` part, read for every container on every tick: one file, parsed from the bytes the
- * read left in the buffer (parse-bytes.ts) rather than from a string.
- */
-export interface ProbeFill {
+/** A file read as bytes (parse-bytes.ts) through a HotFile: one per controller and hot part. */
+export interface ByteFill {
   file: string;
+  /** False to skip the read this time (v1 throttling while no quota is set). */
+  due?(stats: CgroupStats): boolean;
   /** `length` is 0 when the file is absent (a controller that is off): the figures are then 0. */
   parse(bytes: Uint8Array, length: number, stats: CgroupStats): void;
 }
 
 /** What one controller fills for each part it has figures in. */
 export interface StatFills {
-  cpu?: ProbeFill;
-  active?: Fill;
+  cpu?: ByteFill;
+  active?: ByteFill;
   memoryStat?: Fill;
   full?: Fill;
 }
+
+/** The HotFiles of one reader, per hot part. */
+export type HotFiles = Record<HotPart, HotFile[]>;
 
 export function emptyStats(): CgroupStats {
   return {
@@ -92,19 +97,18 @@ export class CompositeStatsReader implements CgroupStatsReader {
    */
   private readonly byPart: Readonly<Record<TextPart, readonly StatSource[]>>;
 
-  /**
-   * `probe`: the `cpu` part, read directly (it runs for every container on every tick); null
-   * where the host has no CPU accounting. `settingsEpoch`: the cgroup's SettingsEpochs counter,
-   * moved by every update().
-   */
-  constructor(private readonly probe: ProbeFile | null, private readonly sources: StatSource[], private readonly settingsEpoch: () => number) {
+  /** `settingsEpoch`: the cgroup's SettingsEpochs counter, moved by every update(). */
+  constructor(private readonly hot: HotFiles, private readonly sources: StatSource[], private readonly settingsEpoch: () => number) {
     this.fullReadAtEpoch = settingsEpoch();
     this.byPart = textPartRecord((part) => sources.filter((s) => s.parts.has(part)));
   }
 
   read(part: StatsPart, into: CgroupStats): boolean {
     if (this.closed) return false;
-    if (part === 'cpu') return this.probe === null || this.probe.read(into);
+    if (part === 'cpu' || part === 'active') {
+      for (const file of this.hot[part]) if (!file.read(into)) return false;
+      return true;
+    }
     if (part === 'full') this.fullReadAtEpoch = this.settingsEpoch();
     for (const source of this.byPart[part]) if (!source.fill(part, into)) return false;
     return true;
@@ -122,7 +126,7 @@ export class CompositeStatsReader implements CgroupStatsReader {
 }
 
 function textPartRecord<T>(of: (part: TextPart) => T): Record<TextPart, T> {
-  return { active: of('active'), memoryStat: of('memoryStat'), full: of('full') };
+  return { memoryStat: of('memoryStat'), full: of('full') };
 }
 
 /** A source built from one StatFileSet and the fills of the controllers that live in it. */
@@ -140,8 +144,8 @@ export function fileSource(files: StatFileSet, ...controllers: StatFills[]): Sta
   };
 }
 
-/** The probe of the one controller (of those living in `files`) that has one, else null. */
-export function probeOf(files: StatFileSet, ...controllers: StatFills[]): ProbeFile | null {
-  const fill = controllers.find((c) => c.cpu !== undefined)?.cpu;
-  return fill ? new ProbeFile(files, fill) : null;
+/** The HotFiles, per hot part, of the controllers that live in `files`. */
+export function hotFilesOf(files: StatFileSet, ...controllers: StatFills[]): HotFiles {
+  const of = (part: HotPart): HotFile[] => controllers.flatMap((c) => { const fill = c[part]; return fill ? [new HotFile(files, fill)] : []; });
+  return { cpu: of('cpu'), active: of('active') };
 }

@@ -4,6 +4,7 @@ import { isErrno } from '../../errors.js';
 import { v1Limit } from '../convert.js';
 import { writeCgroupFile } from '../fsio.js';
 import { flatKeyValue, parseNumber } from '../parse.js';
+import { FlatKeyedBytes } from '../parse-bytes.js';
 import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
@@ -37,8 +38,15 @@ async function applyQuotaAndPeriod(dir: string, r: CgroupResources): Promise<voi
  * active read leaves cpu.stat to the full read.
  */
 export const CPU_V1: StatFills = {
-  active(get, s) {
-    if (s.spec.cpuQuotaUs > 0) fillThrottling(get, s);
+  active: {
+    file: 'cpu.stat',
+    due: (s) => s.spec.cpuQuotaUs > 0,
+    parse(bytes, length, s) {
+      const v = CPU_STAT.parse(bytes, length); // by index, in the order of CPU_STAT's keys
+      s.cpu.periods = v[0];
+      s.cpu.throttledPeriods = v[1];
+      s.cpu.throttledNs = v[2];
+    },
   },
   full(get, s) {
     fillThrottling(get, s);
@@ -48,6 +56,8 @@ export const CPU_V1: StatFills = {
     s.spec.cpuShares = parseNumber(get('cpu.shares') ?? '') || 0;
   },
 };
+
+const CPU_STAT = new FlatKeyedBytes(['nr_periods', 'nr_throttled', 'throttled_time']);
 
 function fillThrottling(get: StatGetter, s: CgroupStats): void {
   const stat = get('cpu.stat') ?? '';

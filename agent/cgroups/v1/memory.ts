@@ -4,6 +4,7 @@ import { BerthError } from '../../errors.js';
 import { v1Limit } from '../convert.js';
 import { readCgroupFile, writeCgroupFile } from '../fsio.js';
 import { flatKeyValue, parseLimit, parseNumber } from '../parse.js';
+import { parseUintBytes } from '../parse-bytes.js';
 import { updateWorkingSet, type StatFills } from '../stats.js';
 import type { CgroupResources } from '../types.js';
 
@@ -31,9 +32,12 @@ export async function applyMemoryV1(dir: string, r: CgroupResources, hasMemsw: b
 }
 
 export const MEMORY_V1: StatFills = {
-  active(get, s) {
-    s.memory.usageBytes = parseNumber(get('memory.usage_in_bytes') ?? '') || 0;
-    updateWorkingSet(s.memory);
+  active: {
+    file: 'memory.usage_in_bytes',
+    parse(bytes, length, s) {
+      s.memory.usageBytes = parseUintBytes(bytes, 0, length);
+      updateWorkingSet(s.memory);
+    },
   },
   memoryStat(get, s) {
     const m = s.memory;

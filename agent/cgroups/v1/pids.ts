@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { v2Limit } from '../convert.js';
 import { writeCgroupFile } from '../fsio.js';
-import { parseLimit, parseNumber } from '../parse.js';
+import { parseLimit } from '../parse.js';
+import { parseUintBytes } from '../parse-bytes.js';
 import type { StatFills } from '../stats.js';
 import type { CgroupResources } from '../types.js';
 
@@ -12,6 +13,6 @@ export async function applyPids(dir: string, r: CgroupResources): Promise<void> 
 
 /** A task count moves only by fork, exit or a move into the cgroup: all need a task of it to run. */
 export const PIDS: StatFills = {
-  active(get, s) { s.pids.current = parseNumber(get('pids.current') ?? '') || 0; },
+  active: { file: 'pids.current', parse(bytes, length, s) { s.pids.current = parseUintBytes(bytes, 0, length); } },
   full(get, s) { s.pids.limit = parseLimit(get('pids.max') ?? 'max') || 0; },
 };

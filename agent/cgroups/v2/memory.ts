@@ -5,6 +5,7 @@ import { BerthError } from '../../errors.js';
 import { swapMaxV2, v2Limit } from '../convert.js';
 import { fileExists, writeCgroupFile } from '../fsio.js';
 import { flatKeyValue, parseLimit, parseNumber } from '../parse.js';
+import { parseUintBytes } from '../parse-bytes.js';
 import { updateWorkingSet, type StatFills } from '../stats.js';
 import type { CgroupResources } from '../types.js';
 
@@ -20,9 +21,12 @@ export async function applyMemoryV2(dir: string, r: CgroupResources): Promise<vo
 }
 
 export const MEMORY_V2: StatFills = {
-  active(get, s) {
-    s.memory.usageBytes = parseNumber(get('memory.current') ?? '') || 0;
-    updateWorkingSet(s.memory);
+  active: {
+    file: 'memory.current',
+    parse(bytes, length, s) {
+      s.memory.usageBytes = parseUintBytes(bytes, 0, length);
+      updateWorkingSet(s.memory);
+    },
   },
   memoryStat(get, s) {
     const m = s.memory;

@@ -174,6 +174,7 @@ for (const version of ['v1', 'v2'] as const) {
     assert.equal(reader.read('active', into), true);
     assert.equal(into.memory.usageBytes, common.memory.usageBytes);
     assert.equal(into.pids.current, common.pids.current);
+    if (version === 'v1') assert.equal(into.cpu.periods, 0, 'v1 throttling: no quota known before a full read, cpu.stat left to it');
     assert.equal(into.memory.workingSetBytes, common.memory.usageBytes, 'no memory.stat read yet: nothing inactive known');
     assert.equal(into.memory.limitBytes, 0, 'limits are full figures');
     assert.equal(reader.read('memoryStat', into), true);
@@ -188,6 +189,11 @@ for (const version of ['v1', 'v2'] as const) {
     assert.equal(into.memory.limitBytes, common.memory.limitBytes);
     assert.equal(into.pids.limit, common.pids.limit);
     assert.deepEqual(into.io, common.io);
+    if (version === 'v1') {
+      tree.write('cpu/berth/c1/cpu.stat', 'nr_periods 101\nnr_throttled 21\nthrottled_time 400000001\n');
+      assert.equal(reader.read('active', into), true);
+      assert.deepEqual([into.cpu.periods, into.cpu.throttledPeriods, into.cpu.throttledNs], [101, 21, 400000001], 'with a quota, active re-reads cpu.stat');
+    }
   });
 }
 
