@@ -105,10 +105,8 @@ export class CompositeStatsReader implements CgroupStatsReader {
 
   read(part: StatsPart, into: CgroupStats): boolean {
     if (this.closed) return false;
-    if (part === 'cpu' || part === 'active') {
-      for (const file of this.hot[part]) if (!file.read(into)) return false;
-      return true;
-    }
+    if (part === 'cpu') return readAll(this.hot.cpu, into);
+    if (part === 'active') return readAll(this.hot.active, into);
     if (part === 'full') this.fullReadAtEpoch = this.settingsEpoch();
     for (const source of this.byPart[part]) if (!source.fill(part, into)) return false;
     return true;
@@ -123,6 +121,11 @@ export class CompositeStatsReader implements CgroupStatsReader {
     this.closed = true;
     for (const source of this.sources) source.close();
   }
+}
+
+function readAll(files: readonly HotFile[], into: CgroupStats): boolean {
+  for (let i = 0; i < files.length; i++) if (!files[i].read(into)) return false;
+  return true;
 }
 
 function textPartRecord<T>(of: (part: TextPart) => T): Record<TextPart, T> {
