@@ -105,8 +105,8 @@ export class CompositeStatsReader implements CgroupStatsReader {
 
   read(part: StatsPart, into: CgroupStats): boolean {
     if (this.closed) return false;
-    if (part === 'cpu') return readAll(this.hot.cpu, into);
-    if (part === 'active') return readAll(this.hot.active, into);
+    if (part === 'cpu') return readHot(this.hot.cpu, into);
+    if (part === 'active') return readHot(this.hot.active, into);
     if (part === 'full') this.fullReadAtEpoch = this.settingsEpoch();
     for (const source of this.byPart[part]) if (!source.fill(part, into)) return false;
     return true;
@@ -123,7 +123,7 @@ export class CompositeStatsReader implements CgroupStatsReader {
   }
 }
 
-function readAll(files: readonly HotFile[], into: CgroupStats): boolean {
+function readHot(files: readonly HotFile[], into: CgroupStats): boolean {
   for (let i = 0; i < files.length; i++) if (!files[i].read(into)) return false;
   return true;
 }
