@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { isErrno } from '../../errors.js';
 import { v1Limit } from '../convert.js';
 import { writeCgroupFile } from '../fsio.js';
-import { flatKeyValue, parseNumber } from '../parse.js';
+import { parseNumber } from '../parse.js';
 import { FlatKeyedBytes } from '../parse-bytes.js';
-import type { StatFills, StatGetter } from '../stats.js';
+import type { StatFills } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyCpuV1(dir: string, r: CgroupResources): Promise<void> {
@@ -38,18 +38,10 @@ async function applyQuotaAndPeriod(dir: string, r: CgroupResources): Promise<voi
  * active read leaves cpu.stat to the full read.
  */
 export const CPU_V1: StatFills = {
-  active: {
-    file: 'cpu.stat',
-    due: (s) => s.spec.cpuQuotaUs > 0,
-    parse(bytes, length, s) {
-      const v = CPU_STAT.parse(bytes, length); // by index, in the order of CPU_STAT's keys
-      s.cpu.periods = v[0];
-      s.cpu.throttledPeriods = v[1];
-      s.cpu.throttledNs = v[2];
-    },
-  },
+  active: { file: 'cpu.stat', due: (s) => s.spec.cpuQuotaUs > 0, parse: fillThrottling },
   full(get, s) {
-    fillThrottling(get, s);
+    const stat = get('cpu.stat') ?? '';
+    fillThrottling(Buffer.from(stat, 'latin1'), stat.length, s); // the same parser as the active read
     const quota = parseNumber(get('cpu.cfs_quota_us') ?? '');
     s.spec.cpuQuotaUs = quota > 0 ? quota : 0;
     s.spec.cpuPeriodUs = parseNumber(get('cpu.cfs_period_us') ?? '') || 0;
@@ -59,9 +51,9 @@ export const CPU_V1: StatFills = {
 
 const CPU_STAT = new FlatKeyedBytes(['nr_periods', 'nr_throttled', 'throttled_time']);
 
-function fillThrottling(get: StatGetter, s: CgroupStats): void {
-  const stat = get('cpu.stat') ?? '';
-  s.cpu.periods = flatKeyValue(stat, 'nr_periods') ?? 0;
-  s.cpu.throttledPeriods = flatKeyValue(stat, 'nr_throttled') ?? 0;
-  s.cpu.throttledNs = flatKeyValue(stat, 'throttled_time') ?? 0;
+function fillThrottling(bytes: Uint8Array, length: number, s: CgroupStats): void {
+  const v = CPU_STAT.parse(bytes, length); // by index, in the order of CPU_STAT's keys
+  s.cpu.periods = v[0];
+  s.cpu.throttledPeriods = v[1];
+  s.cpu.throttledNs = v[2];
 }

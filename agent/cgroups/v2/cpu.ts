@@ -18,9 +18,9 @@ export async function applyCpuV2(dir: string, r: CgroupResources): Promise<void>
   await writeCgroupFile(join(dir, 'cpu.max'), `${quota > 0 ? quota : 'max'} ${period}`);
 }
 
-/** cpu.stat holds usage, user/system and throttling in one file: all of it is the probe. */
 const CPU_STAT = new FlatKeyedBytes(['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec']);
 
+/** cpu.stat holds usage, user/system and throttling in one file: all of it is the probe. */
 export const CPU_V2: StatFills = {
   cpu: {
     file: 'cpu.stat',
