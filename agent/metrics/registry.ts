@@ -1,7 +1,8 @@
 // The agent's metrics registry: a prom-client Registry (never the global one) holding berth's own
 // instruments, plus the container and machine series rendered from the snapshot store's latest
 // tick. A scrape never reads the kernel; the container text is rendered at most once per tick
-// and cached as bytes, so frequent or parallel scrapes send the same bytes again.
+// and cached as bytes, so frequent or parallel scrapes send the same bytes again. The bytes of a
+// text that a newer one replaced are written into again once no scrape is still sending them.
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 import type { ContainerInfo, Runtime } from '../runtime/types.js';
@@ -21,14 +22,22 @@ export interface MetricsRegistryOptions {
   monotonicMs?: () => number;
 }
 
-/** The container part of the latest tick's text: bytes for the wire, a string made only if asked for. */
-interface RenderCache { key: string; pieces: Buffer[]; text?: string }
+/**
+ * The container part of the latest tick's text: bytes for the wire, a string made only if asked
+ * for. `sending`: scrapes whose response may still read the pieces.
+ */
+interface RenderCache { key: string; pieces: Buffer[]; text?: string; sending: number; replaced: boolean }
+
+const NO_RENDER = (): RenderCache => ({ key: '', pieces: [], sending: 0, replaced: false });
+
+/** A scrape's bytes; `sent()` once the response is over (sent or aborted), so they can be reused. */
+export interface Scrape { parts: Buffer[]; sent(): void }
 
 export class MetricsRegistry extends Registry {
   private readonly renderer = new ExpositionRenderer();
   private readonly self: SelfMetrics;
   private readonly unsubscribe: () => void;
-  private cache: RenderCache = { key: '', pieces: [] };
+  private cache: RenderCache = NO_RENDER();
 
   constructor(private readonly options: MetricsRegistryOptions) {
     super();
@@ -52,9 +61,20 @@ export class MetricsRegistry extends Registry {
    * The same text as metrics(), as bytes for the HTTP response: the container part (~13 MB at
    * 1000 containers) is rendered as bytes once per tick and sent as is, where a string would make
    * every scrape copy and encode all of it again (each fresh MB costs ~4 ms of page faults here).
+   * The caller must call `sent()` only when nothing will read the parts again (a response still
+   * writing them would send another tick's bytes); a scrape that never calls it costs only reuse.
    */
-  async scrapeParts(): Promise<Buffer[]> {
-    return [...this.containerPieces().pieces, Buffer.from(await super.metrics())];
+  async scrape(): Promise<Scrape> {
+    const cache = this.containerPieces();
+    cache.sending++; // before the await: a scrape meanwhile may render a newer text
+    let over = false;
+    const sent = (): void => {
+      if (over) return;
+      over = true;
+      cache.sending--;
+      this.reuseIfDone(cache);
+    };
+    return { parts: [...cache.pieces, Buffer.from(await super.metrics())], sent };
   }
 
   /** Stops observing the store. */
@@ -80,12 +100,22 @@ export class MetricsRegistry extends Registry {
     let key = String(host?.time ?? 0);
     for (const v of views) key += `,${v.sample.id}@${v.info?.startedAt ?? ''}`;
     if (key !== this.cache.key) {
+      const replaced = this.cache;
+      replaced.replaced = true;
+      this.cache = NO_RENDER(); // a render that throws must not leave a cache on reused pieces
+      this.reuseIfDone(replaced);
       const now = this.options.monotonicMs ?? (() => performance.now());
       const started = now();
-      this.cache = { key, pieces: this.renderer.renderBytes(views, host) };
+      this.cache = { key, pieces: this.renderer.renderBytes(views, host), sending: 0, replaced: false };
       this.self.renderDuration.set((now() - started) / 1000);
     }
     return this.cache;
+  }
+
+  private reuseIfDone(cache: RenderCache): void {
+    if (!cache.replaced || cache.sending > 0 || cache.pieces.length === 0) return;
+    this.renderer.recycle(cache.pieces);
+    cache.pieces = [];
   }
 }
 

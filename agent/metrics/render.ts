@@ -8,10 +8,8 @@ import type { HostSample } from '../sampler/types.js';
 import { CONTAINER_ROWS, escapeLabelValue, HOST_ROWS, type ContainerRow, type ContainerView, type Emit, type HostRow } from './table.js';
 import { encodeText, ExpositionBuffer, piecesToString, type EncodedText } from './text-buffer.js';
 
-const COMMA = 0x2c;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
-const CLOSE_BRACE = 0x7d;
 
 /** A container's label set up to its last value, without the closing brace: `{id="…",name="…"`. */
 interface ContainerLabels { key: string; container: EncodedText; idName: EncodedText }
@@ -32,6 +30,8 @@ export class ExpositionRenderer {
   private readonly out = new ExpositionBuffer();
   private readonly containerRows: readonly EncodedRow<ContainerRow>[];
   private readonly hostRows: readonly EncodedRow<HostRow>[];
+  /** How many pieces the last render took: as many spare ones are worth keeping. */
+  private piecesPerText = 0;
 
   constructor(containerRows: readonly ContainerRow[] = CONTAINER_ROWS, hostRows: readonly HostRow[] = HOST_ROWS) {
     this.containerRows = containerRows.map(encodeRow);
@@ -45,11 +45,18 @@ export class ExpositionRenderer {
     this.out.reset();
     for (const row of this.containerRows) this.renderRow(row, views, labels);
     if (host) for (const row of this.hostRows) this.renderHostRow(row, host);
-    return this.out.takePieces();
+    const pieces = this.out.takePieces();
+    this.piecesPerText = pieces.length;
+    return pieces;
   }
 
   render(views: readonly ContainerView[], host: HostSample | undefined): string {
     return piecesToString(this.renderBytes(views, host));
+  }
+
+  /** Pieces of an earlier render that nothing reads any more: later renders write into them. */
+  recycle(pieces: readonly Buffer[]): void {
+    this.out.recycle(pieces, this.piecesPerText);
   }
 
   private renderRow({ row, name, header }: EncodedRow<ContainerRow>, views: readonly ContainerView[], labels: readonly ContainerLabels[]): void {
@@ -60,13 +67,7 @@ export class ExpositionRenderer {
     let base: EncodedText;
     const emit: Emit = (value, extra) => {
       if (headerDue) { out.bytes(header); headerDue = false; }
-      out.bytes(name);
-      out.bytes(base);
-      if (extra) { out.byte(COMMA); out.string(extra); }
-      out.byte(CLOSE_BRACE);
-      out.byte(SPACE);
-      out.value(value);
-      out.byte(NEWLINE);
+      out.series(name.bytes, base.bytes, extra?.bytes, value);
     };
     for (let i = 0; i < views.length; i++) {
       base = row.base === 'container' ? labels[i].container : labels[i].idName;

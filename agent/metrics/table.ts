@@ -11,15 +11,19 @@
 //   for a name without _total; PromQL treats both alike.
 // - container_last_seen is the sample's time, not the scrape's: it says when berth last saw it.
 import type { ContainerInfo } from '../runtime/types.js';
-import type { ContainerSample, HostSample } from '../sampler/types.js';
+import type { ContainerSample, HostSample, NamespaceSample } from '../sampler/types.js';
+import { encodeText, type EncodedText } from './text-buffer.js';
 
 export type MetricType = 'counter' | 'gauge';
 
 /** What a container row reads: its latest sample and the runtime's record (start time). */
 export interface ContainerView { sample: ContainerSample; info: ContainerInfo | undefined }
 
-/** Emits one series; `extra` is preformatted extra labels (`cpu="total"`), already escaped. */
-export type Emit = (value: number, extra?: string) => void;
+/**
+ * Emits one series; `extra` is its labels after the container's (`cpu="total"`), escaped and
+ * encoded once, not per scrape: they rarely change between ticks.
+ */
+export type Emit = (value: number, extra?: EncodedText) => void;
 
 /** `container` = id,name,image (cAdvisor's); `idName` = id,name (the namespace info series). */
 export type BaseLabels = 'container' | 'idName';
@@ -60,16 +64,41 @@ export function escapeLabelValue(v: string): string {
 
 type Iface = ContainerSample['network'][number];
 
+const CPU_TOTAL = encodeText('cpu="total"');
+
+/** `interface="…"` per interface name. Bounded: names are few (eth0 …), but a host could churn them. */
+const interfaceLabels = new Map<string, EncodedText>();
+function interfaceLabel(name: string): EncodedText {
+  let label = interfaceLabels.get(name);
+  if (!label) {
+    if (interfaceLabels.size >= 4096) interfaceLabels.clear();
+    label = encodeText(`interface="${escapeLabelValue(name)}"`);
+    interfaceLabels.set(name, label);
+  }
+  return label;
+}
+
 /** cAdvisor leaves lo out of the network series (the sample keeps it). */
 function network(name: string, help: string, value: (i: Iface) => number): ContainerRow {
   return {
     name, help, type: 'counter', base: 'container',
     series(view, emit) {
       for (const itf of view.sample.network) {
-        if (itf.name !== 'lo') emit(value(itf), `interface="${escapeLabelValue(itf.name)}"`);
+        if (itf.name !== 'lo') emit(value(itf), interfaceLabel(itf.name));
       }
     },
   };
+}
+
+/** The labels of a namespace series; the sampler keeps a namespace's object while it stays the same. */
+const namespaceLabels = new WeakMap<NamespaceSample, EncodedText>();
+function namespaceLabel(ns: NamespaceSample): EncodedText {
+  let label = namespaceLabels.get(ns);
+  if (!label) {
+    label = encodeText(`type="${ns.type}",inode="${ns.inode}",host_shared="${ns.hostShared}"`);
+    namespaceLabels.set(ns, label);
+  }
+  return label;
 }
 
 type PressureKind = 'cpu' | 'memory' | 'io';
@@ -84,7 +113,7 @@ function pressure(kind: PressureKind, which: 'stalled' | 'waiting', help: string
 export const CONTAINER_ROWS: readonly ContainerRow[] = [
   {
     name: 'container_cpu_usage_seconds_total', help: 'Cumulative cpu time consumed in seconds.', type: 'counter', base: 'container',
-    series: (v, emit) => emit(v.sample.stats.cpu.usageNs / NS, 'cpu="total"'),
+    series: (v, emit) => emit(v.sample.stats.cpu.usageNs / NS, CPU_TOTAL),
   },
   counter('container_cpu_user_seconds_total', 'Cumulative user cpu time consumed in seconds.', (s) => s.stats.cpu.userNs / NS),
   counter('container_cpu_system_seconds_total', 'Cumulative system cpu time consumed in seconds.', (s) => s.stats.cpu.systemNs / NS),
@@ -141,7 +170,7 @@ export const CONTAINER_ROWS: readonly ContainerRow[] = [
     name: 'berth_container_namespace_info', help: 'Namespaces of the container\'s init process; host_shared="true" when it is the host\'s.',
     type: 'gauge', base: 'idName',
     series(v, emit) {
-      for (const ns of v.sample.namespaces) emit(1, `type="${ns.type}",inode="${ns.inode}",host_shared="${ns.hostShared}"`);
+      for (const ns of v.sample.namespaces) emit(1, namespaceLabel(ns));
     },
   },
 ];

@@ -1,11 +1,10 @@
 // /metrics render cost without root or cgroups: `node --import tsx test/bench/render.ts [N] [--ticks T]`.
 // N synthetic v1-like containers (test/helpers/metric-samples.ts: 4 interfaces, 8 namespaces, a
 // CFS quota, pressure) go through the real MetricsRegistry, fed tick by tick like the sampler
-// feeds it, and every tick is scraped once:
-//  - render: the first scrape after a tick (`registry.metrics()`, which renders the containers);
-//    "cold" is the very first in this process (nothing compiled, no memory reused yet),
-//  - send: what fastify does next with the text on the same event-loop turn: Buffer.byteLength
-//    for content-length (this flattens the string) and the UTF-8 encoding of the socket write,
+// feeds it, and every tick is scraped the way GET /metrics does (`registry.scrape()`, whose bytes
+// are handed back once "sent"):
+//  - render: the first scrape after a tick, which renders the containers; "cold" is the very
+//    first in this process (nothing compiled, no memory written before),
 //  - cached: a second scrape of the same tick.
 // Every tick's samples are built before its timers start; with `node --expose-gc` a full GC runs
 // then too, so a render does not pay for collecting the bench's own sample objects (the figures
@@ -34,9 +33,6 @@ async function timed<T>(fn: () => T | Promise<T>): Promise<{ ms: number; result:
   return { ms: performance.now() - start, result };
 }
 
-/** fastify's reply.send(string): content-length, then the socket write encodes it. */
-const send = (text: string) => Buffer.from(text, 'utf8').length + Buffer.byteLength(text);
-
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -46,7 +42,7 @@ async function main(): Promise<void> {
   const store = new FakeStore();
   let infos: ContainerInfo[] = [];
   const registry = createMetricsRegistry({ store, runtime: { list: () => infos } });
-  const rows: { render: number; send: number; cached: number }[] = [];
+  const rows: { render: number; cached: number }[] = [];
   let text = '';
   try {
     for (let t = 0; t <= ticks; t++) {
@@ -54,11 +50,12 @@ async function main(): Promise<void> {
       infos = views.map((v) => v.info!);
       store.push({ time: views[0].sample.time, samples: views.map((v) => v.sample), host: syntheticHost(t, containers) });
       collectGarbage?.();
-      const render = await timed(() => registry.metrics());
-      text = render.result;
-      const sent = await timed(() => send(text));
-      const cached = await timed(() => registry.metrics());
-      rows.push({ render: render.ms, send: sent.ms, cached: cached.ms });
+      const render = await timed(() => registry.scrape());
+      const cached = await timed(() => registry.scrape());
+      if (t === ticks) text = await registry.metrics();
+      render.result.sent();
+      cached.result.sent();
+      rows.push({ render: render.ms, cached: cached.ms });
     }
   } finally {
     registry.close();
@@ -68,11 +65,11 @@ async function main(): Promise<void> {
   const series = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
   const pad = (v: string | number, w: number) => String(v).padStart(w);
   const ms = (v: number) => v.toFixed(1);
-  process.stdout.write(`${pad('N', 6)} ${pad('series', 8)} ${pad('KiB', 6)} | cold: ${pad('render', 7)} ${pad('send', 6)} | `
-    + `${ticks} ticks: ${pad('min', 6)} ${pad('median', 7)} ${pad('max', 6)} ${pad('send', 6)} ${pad('cached', 7)}   (ms)\n`);
+  process.stdout.write(`${pad('N', 6)} ${pad('series', 8)} ${pad('KiB', 6)} | cold: ${pad('render', 7)} | `
+    + `${ticks} ticks: ${pad('min', 6)} ${pad('median', 7)} ${pad('max', 6)} ${pad('cached', 7)}   (ms)\n`);
   process.stdout.write(`${pad(containers, 6)} ${pad(series, 8)} ${pad((Buffer.byteLength(text) / 1024).toFixed(0), 6)} |       ${pad(ms(cold.render), 7)} `
-    + `${pad(ms(cold.send), 6)} | ${' '.repeat(String(ticks).length + 8)}${pad(ms(Math.min(...renders)), 6)} ${pad(ms(median(renders)), 7)} `
-    + `${pad(ms(Math.max(...renders)), 6)} ${pad(ms(median(warm.map((r) => r.send))), 6)} ${pad(ms(median(warm.map((r) => r.cached))), 7)}`
+    + `| ${' '.repeat(String(ticks).length + 8)}${pad(ms(Math.min(...renders)), 6)} ${pad(ms(median(renders)), 7)} `
+    + `${pad(ms(Math.max(...renders)), 6)} ${pad(ms(median(warm.map((r) => r.cached))), 7)}`
     + `${collectGarbage ? '   (GC before each tick)' : ''}\n`);
 }
 

@@ -40,6 +40,17 @@ function counters(rand: () => number, tick: number) {
   };
 }
 
+/** Like the sampler, which keeps a container's namespace list until it re-reads the links. */
+const namespaceLists = new Map<number, NamespaceSample[]>();
+function namespacesOf(index: number): NamespaceSample[] {
+  let list = namespaceLists.get(index);
+  if (!list) {
+    list = NAMESPACE_TYPES.map((type, i) => ({ type, inode: 4026531835 + i * 1000 + (index % 997), hostShared: type === 'net' }));
+    namespaceLists.set(index, list);
+  }
+  return list;
+}
+
 export function syntheticSample(index: number, tick: number): ContainerSample {
   const rand = seededRandom(index * 7919 + tick);
   const c = counters(rand, tick);
@@ -71,7 +82,7 @@ export function syntheticSample(index: number, tick: number): ContainerSample {
       txBytes: c.bytes(), txPackets: c.bytes(), txErrors: c.small(), txDropped: c.small(),
     })),
     processes: 1 + c.small(), threads: 1 + c.small(),
-    namespaces: NAMESPACE_TYPES.map((type, i) => ({ type, inode: 4026531835 + i * 1000 + (index % 997), hostShared: type === 'net' })),
+    namespaces: namespacesOf(index),
   };
 }
 

@@ -21,7 +21,10 @@ export async function metricsPlugin(app: FastifyInstance, deps: ServerDeps): Pro
 
   if (metrics) {
     app.get('/metrics', async (_req, reply) => {
-      const parts = await metrics.scrapeParts();
+      const { parts, sent } = await metrics.scrape();
+      // 'close' comes after the last byte was handed to the socket, or after an abort: either
+      // way nothing reads the parts any more.
+      reply.raw.once('close', sent);
       const length = parts.reduce((n, part) => n + part.length, 0);
       return reply.header('content-type', metrics.contentType).header('content-length', length).send(Readable.from(parts));
     });

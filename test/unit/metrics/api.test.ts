@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildServer } from '../../../agent/api/index.js';
 import { EventBus } from '../../../agent/events/index.js';
@@ -8,6 +10,8 @@ import { createMetricsRegistry } from '../../../agent/metrics/index.js';
 import { createSnapshotStore } from '../../../agent/sampler/index.js';
 import type { ContainerInfo, Runtime } from '../../../agent/runtime/types.js';
 import type { ContainerSample, HostSample } from '../../../agent/sampler/types.js';
+import { syntheticHost, syntheticViews } from '../../helpers/metric-samples.js';
+import { FakeStore } from '../../helpers/samples.js';
 import { makeInfo, makeStats } from '../sampler/fakes.js';
 
 function setup(t: { after(fn: () => unknown): void }, listener: 'unix' | 'tcp' = 'unix') {
@@ -82,4 +86,39 @@ test('every launch request is counted and timed by outcome in berth_container_la
     assert.match(text, new RegExp(`^berth_container_launches_total\\{outcome="${outcome}"\\} 1$`, 'm'));
     assert.match(text, new RegExp(`^berth_container_launch_duration_seconds_count\\{outcome="${outcome}"\\} 1$`, 'm'));
   }
+});
+
+test('a slow scraper receives its own tick\'s text while newer ticks are rendered and scraped', async (t) => {
+  // 2500 containers: ~30 MB of text, more than loopback's socket buffers take in, so the server is
+  // still sending the first text (its pieces) while the later ones are rendered.
+  const store = new FakeStore();
+  let infos: ContainerInfo[] = [];
+  const runtime = { list: () => infos } as unknown as Runtime;
+  const metrics = createMetricsRegistry({ store, runtime });
+  const facts = { version: '0', startedAt: '', stateDir: '', cgroupVersion: 'v1', cgroupParent: 'berth', rulesDir: '', socket: '', listen: '', sampleIntervalMs: 1000 };
+  const app = buildServer({ runtime, events: new EventBus(), logger: pino({ level: 'silent' }), facts, listener: 'tcp', snapshot: store, metrics });
+  t.after(() => { metrics.close(); return app.close(); });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const tick = async (n: number): Promise<string> => {
+    const views = syntheticViews(2500, n);
+    infos = views.map((v) => v.info!);
+    store.push({ time: views[0].sample.time, samples: views.map((v) => v.sample), host: syntheticHost(n, views.length) });
+    return metrics.metrics();
+  };
+
+  const firstText = await tick(1);
+  const slow = await new Promise<IncomingMessage>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/metrics' }, (res) => { res.pause(); resolve(res); }).on('error', reject);
+  });
+  for (let n = 2; n <= 4; n++) {
+    const text = await tick(n);
+    const fast = await fetch(`http://127.0.0.1:${port}/metrics`);
+    assert.equal(await fast.text(), text, `tick ${n}`);
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of slow) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks).toString();
+  assert.equal(body.length, firstText.length);
+  assert.ok(body === firstText, 'the slow scraper got the first tick\'s text, byte for byte');
 });

@@ -6,6 +6,8 @@ import { createMetricsRegistry } from '../../../agent/metrics/index.js';
 import { createSnapshotStore } from '../../../agent/sampler/index.js';
 import type { ContainerInfo } from '../../../agent/runtime/types.js';
 import type { ContainerSample, HostSample } from '../../../agent/sampler/types.js';
+import { syntheticHost, syntheticViews } from '../../helpers/metric-samples.js';
+import { FakeStore } from '../../helpers/samples.js';
 import { makeInfo, makeStats } from '../sampler/fakes.js';
 
 const host = (time: number): HostSample => ({
@@ -127,4 +129,35 @@ test('within one tick, a scrape follows which containers are live even when thei
   assert.deepEqual(lines(await registry.metrics(), 'container_last_seen').map((l) => /name="([^"]+)"/.exec(l)![1]), ['c-a']);
   setContainers([makeInfo('b')]); // a stopped, b still runs: one live container either way
   assert.deepEqual(lines(await registry.metrics(), 'container_last_seen').map((l) => /name="([^"]+)"/.exec(l)![1]), ['c-b']);
+});
+
+test('the bytes of a replaced text are written into again only after every scrape sending them is over', async (t) => {
+  const store = new FakeStore();
+  let infos: ContainerInfo[] = [];
+  const registry = createMetricsRegistry({ store, runtime: { list: () => infos } });
+  t.after(() => registry.close());
+  const tick = async (n: number) => {
+    const views = syntheticViews(300, n); // ~4 MB of text: several pieces
+    infos = views.map((v) => v.info!);
+    store.push({ time: views[0].sample.time, samples: views.map((v) => v.sample), host: syntheticHost(n, views.length) });
+    const scrape = await registry.scrape();
+    // The memory of the container pieces (the last part, berth's own series, is a small Buffer of node's shared pool).
+    const memory = new Set(scrape.parts.slice(0, -1).map((p) => p.buffer));
+    return { scrape, copy: Buffer.concat(scrape.parts), memory };
+  };
+  const first = await tick(1);
+  const second = await tick(2); // the first is still being sent
+  assert.ok(first.scrape.parts.length > 2, 'the text spans several pieces');
+  assert.ok(!first.copy.equals(second.copy), 'two ticks give two texts');
+  assert.equal([...second.memory].filter((m) => first.memory.has(m)).length, 0, 'the second text was not written into the first one\'s pieces');
+  assert.ok(Buffer.concat(first.scrape.parts).equals(first.copy), 'the first scrape still holds its own bytes');
+
+  first.scrape.sent();
+  second.scrape.sent();
+  second.scrape.sent(); // twice: counted once
+  const third = await tick(3);
+  const reused = [...third.memory].filter((m) => first.memory.has(m) || second.memory.has(m));
+  assert.ok(reused.length >= third.memory.size - 1, `the third text reuses pieces of the earlier ones (${reused.length} of ${third.memory.size})`);
+  assert.equal(third.copy.toString(), await registry.metrics());
+  third.scrape.sent();
 });

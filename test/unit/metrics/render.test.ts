@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CONTAINER_ROWS, ExpositionRenderer, HOST_ROWS, type ContainerRow, type ContainerView, type HostRow } from '../../../agent/metrics/index.js';
+import { encodeText } from '../../../agent/metrics/text-buffer.js';
 import type { HostSample } from '../../../agent/sampler/types.js';
 import { seededRandom, syntheticHost, syntheticViews } from '../../helpers/metric-samples.js';
 
@@ -28,7 +29,7 @@ function oracle(views: readonly ContainerView[], host: HostSample | undefined,
     for (const view of views) {
       const { cgroup, name, image } = view.sample;
       const base = `id="${oracleEscape(cgroup)}",name="${oracleEscape(name)}"` + (row.base === 'container' ? `,image="${oracleEscape(image)}"` : '');
-      row.series(view, (value, extra) => lines.push(`${row.name}{${base}${extra ? `,${extra}` : ''}} ${oracleValue(value)}\n`));
+      row.series(view, (value, extra) => lines.push(`${row.name}{${base}${extra ? `,${extra.text}` : ''}} ${oracleValue(value)}\n`));
     }
     if (lines.length) text += header(row) + lines.join('');
   }
@@ -40,7 +41,7 @@ function oracle(views: readonly ContainerView[], host: HostSample | undefined,
 function valuesRow(values: readonly number[]): ContainerRow {
   return {
     name: 'test_values', help: 'Edge values.', type: 'gauge', base: 'container',
-    series: (_view, emit) => values.forEach((v, i) => emit(v, `n="${i}"`)),
+    series: (_view, emit) => values.forEach((v, i) => emit(v, encodeText(`n="${i}"`))),
   };
 }
 
