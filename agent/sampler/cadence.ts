@@ -4,10 +4,16 @@
 // ran. So, per container and tick:
 //   - the CPU usage probe, always: CPU figures are exact at every tick;
 //   - when the usage moved (a task ran): memory usage and working set, pids, v1 throttling, the
-//     network counters, and the process count when the task count changed;
+//     network counters (unless the netns had only lo at the last read: see below), and the
+//     process count when the task count changed;
 //   - memory.stat (working set's inactive file part, rss, cache, faults) when memory usage moved
 //     by MEMORY_STAT_STEP_BYTES since it was last read: the working set is then off by less than
 //     that step;
+//   - the network counters of a netns that has only lo (a container's own, berth's default): at
+//     full reads. They count traffic between the container's own tasks, which cAdvisor's series
+//     (and docker stats) leave out, and reading them cost one file read in five for a busy
+//     container. An interface moved in later shows at the next full read, and from then on its
+//     counters are read whenever the container ran;
 //   - everything: on the first tick; every `fullEvery` ticks for a container that ran since its
 //     last full read, every IDLE_FULL_FACTOR × fullEvery ticks for one that did not (like
 //     cAdvisor's housekeeping, which backs off to 60 s for idle containers, but with the probe

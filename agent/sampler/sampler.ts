@@ -225,7 +225,7 @@ export class Sampler {
       t.processCount = processes;
       t.threadCount = this.threads(t, current.pids.current, processes);
     }
-    t.readNetwork(this.scratch);
+    if (full || !t.loopbackOnly) t.readNetwork(this.scratch);
     return READ;
   }
 

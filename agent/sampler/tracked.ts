@@ -30,6 +30,12 @@ export class TrackedContainer {
   processCount = 0;
   threadCount = 0;
   interfaces: InterfaceSample[] = [];
+  /**
+   * The last read of the netns found lo alone (a container's own netns, berth's default): its
+   * counters count traffic between the container's own tasks, which cAdvisor's series leave out,
+   * so they are read at full reads only (cadence.ts).
+   */
+  loopbackOnly = false;
   private netDev: OpenFile | null = null;
   private netPid = 0;
   private nsPid = 0;
@@ -72,6 +78,7 @@ export class TrackedContainer {
     }
     const n = this.netDev ? this.netDev.read(scratch) : -1;
     this.interfaces = n < 0 ? [] : parseNetDev(scratch.text(n));
+    this.loopbackOnly = this.interfaces.length === 1 && this.interfaces[0].name === 'lo';
   }
 
   /**

@@ -1,6 +1,8 @@
 /*
  * Stand-in workloads for test/bench/sampler.ts (not part of berth). `ticker MODE...` forks one
  * child per MODE, prints the children's pids (one per line) and waits; the children die with it.
+ * Each child has a network namespace of its own, with only lo, as a berth container has by
+ * default (`--network none`); it goes away with the child.
  *   idle    sleeps (a container waiting for work)
  *   active  wakes every 200 ms and does a few µs of work: its CPU usage moves between any two
  *           ticks 250 ms apart, at a load 1000 of them can put on 2 cores
@@ -8,6 +10,7 @@
  *           random, within 0..4 such steps: its memory usage moves by more than 1 MiB too
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,16 +54,23 @@ static void churn(unsigned seed) {
 }
 
 int main(int argc, char **argv) {
+  int ready[2]; /* a child says it is in its own netns before its pid is printed (and read there) */
+  if (pipe(ready) != 0) { perror("ticker: pipe"); return 1; }
   for (int i = 1; i < argc; i++) {
     pid_t pid = fork();
     if (pid < 0) { perror("ticker: fork"); return 1; }
     if (pid == 0) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (getppid() == 1) _exit(0);
+      int isolated = unshare(CLONE_NEWNET) == 0;
+      if (!isolated) perror("ticker: unshare(CLONE_NEWNET)");
+      if (write(ready[1], isolated ? "y" : "n", 1) != 1 || !isolated) _exit(1);
       if (strcmp(argv[i], "active") == 0) active();
       if (strcmp(argv[i], "churn") == 0) churn((unsigned)getpid());
       for (;;) pause();
     }
+    char byte;
+    if (read(ready[0], &byte, 1) != 1 || byte != 'y') { fprintf(stderr, "ticker: child %d did not start\n", pid); return 1; }
     printf("%d\n", pid);
   }
   fflush(stdout);

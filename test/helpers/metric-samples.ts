@@ -2,7 +2,7 @@
 // benchmark and the renderer's equivalence test: 64-hex ids, cumulative counters that grow per
 // tick, cpu times that are not integers once divided by 1e9, page-multiple byte counts, a CFS
 // quota (so the cfs series exist), pressure (hybrid: PSI from the cgroup2 mount), 4 interfaces (lo + 3,
-// as in this VM's host netns, which the sampler bench's cgroups share) and 8 namespaces.
+// as a container sharing this VM's host netns sees) and 8 namespaces.
 // Deterministic: a seeded PRNG, so two runs render the same text.
 import type { ContainerInfo } from '../../agent/runtime/types.js';
 import type { ContainerView } from '../../agent/metrics/index.js';

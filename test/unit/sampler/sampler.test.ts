@@ -229,6 +229,33 @@ test('memory.stat is re-read only once memory usage moved by 1 MiB since its las
   assert.deepEqual(await run(4e6, MiB + 4096), ['cpu', 'active']);
 });
 
+test('a netns with only lo is read at full reads; one with another interface whenever the container ran', async (t) => {
+  const procRoot = mkdtempSync(join(tmpdir(), 'berth-proc-'));
+  t.after(() => rmSync(procRoot, { recursive: true, force: true }));
+  cpSync(PROC, procRoot, { recursive: true, verbatimSymlinks: true });
+  const netDev = (interfaces: Record<string, number>) => writeFileSync(join(procRoot, '4242/net/dev'), // rewritten in place: the sampler holds it open
+    'Inter-|   Receive |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes ...\n'
+    + Object.entries(interfaces).map(([name, rx]) => `${name.padStart(6)}: ${rx} 1 0 0 0 0 0 0 ${rx} 1 0 0 0 0 0 0\n`).join(''));
+  netDev({ lo: 100 });
+  const { sampler, readers, add } = setup(t, 3, { procRoot });
+  add('a');
+  await sampler.tickNow(); // full
+  const r = readers.get('a')!;
+  let usage = 0;
+  const runs = async () => {
+    r.next = makeStats({ cpu: { usageNs: (usage += 1e6) } });
+    await sampler.tickNow();
+    return Object.fromEntries(sampler.store.latest('a')!.network.map((i) => [i.name, i.rxBytes]));
+  };
+  netDev({ lo: 200 });
+  assert.deepEqual(await runs(), { lo: 100 }, 'only lo: not re-read when it ran');
+  assert.deepEqual(await runs(), { lo: 100 });
+  netDev({ lo: 300, eth0: 10 }); // an interface moved in
+  assert.deepEqual(await runs(), { lo: 300, eth0: 10 }, 'the full read (every 3 ticks) sees it');
+  netDev({ lo: 400, eth0: 20 });
+  assert.deepEqual(await runs(), { lo: 400, eth0: 20 }, 'beyond lo: re-read whenever it ran');
+});
+
 test('a change of the cgroup settings by berth makes the next tick a full read', async (t) => {
   const { sampler, readers, add } = setup(t, 100);
   add('a');
