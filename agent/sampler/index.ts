@@ -26,8 +26,13 @@ export interface SamplerOptions {
   namespaceRefreshTicks?: number;
   /** Every how many ticks each container's figures are all read (default 10; 1 = everything every tick). */
   fullEveryTicks?: number;
-  /** Containers read between two yields to the event loop (default 100). */
+  /** Containers per slice (default 100): a slice's CPU probes are read back to back. */
   sliceSize?: number;
+  /**
+   * Between slices the tick yields to the event loop once it has run this long since it last did
+   * (default 4 ms), so a request waits about that long at most; 0 = after every slice.
+   */
+  yieldAfterMs?: number;
 }
 
 export interface SamplerHandle {
@@ -52,6 +57,7 @@ export function createSampler(options: SamplerOptions): SamplerHandle {
     agentUsage: options.agentUsage ?? processUsage, namespaceRefreshTicks: options.namespaceRefreshTicks ?? 60,
     fullEveryTicks,
     sliceSize: options.sliceSize ?? 100,
+    yieldAfterMs: options.yieldAfterMs ?? 4,
   });
   let timer: NodeJS.Timeout | undefined;
   let running = false;

@@ -44,8 +44,10 @@ export interface SamplerDeps {
   namespaceRefreshTicks: number;
   /** Every how many ticks a container's figures are all read (cadence.ts); 1 = all, every tick. */
   fullEveryTicks: number;
-  /** Containers read between two yields to the event loop. */
+  /** Containers per slice; the tick may yield to the event loop between two slices. */
   sliceSize: number;
+  /** Wall ms a tick runs before it yields at the next slice boundary (0: at every one). */
+  yieldAfterMs: number;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -84,13 +86,15 @@ export class Sampler {
   constructor(private readonly deps: SamplerDeps) {}
 
   /**
-   * One tick. Containers are read in slices with a yield to the event loop in between, so a tick
-   * over 1000 containers never blocks requests (a scrape, a stream) for its whole duration.
+   * One tick. Containers are read in slices, with a yield to the event loop between two once the
+   * tick has run `yieldAfterMs`, so a tick over 1000 containers never blocks requests (a scrape, a
+   * stream) for its whole duration. Yielding by time rather than after every slice: a yield cost
+   * ~0.1 ms of CPU here, 1 ms per tick at 1000 idle containers in slices of 100.
    * Resolves to null when the sampler was closed mid-tick (nothing is recorded then).
    */
   async tick(): Promise<SampleTick | null> {
     if (this.closed) return null;
-    const { clock, store, sliceSize } = this.deps;
+    const { clock, store, sliceSize, yieldAfterMs } = this.deps;
     const time = clock.now();
     const started = clock.monotonicMs();
     if (this.tickCount % this.deps.namespaceRefreshTicks === 0) this.hostNamespaces = this.readHostNamespaces();
@@ -98,10 +102,12 @@ export class Sampler {
     const samples: ContainerSample[] = [];
     const failed = new Set<string>();
     const all = [...this.tracked.values()];
+    let ranSince = performance.now(); // real time, whatever the sample clock: this is about requests waiting
     for (let from = 0; from < all.length; from += sliceSize) {
-      if (from > 0) {
+      if (from > 0 && performance.now() - ranSince >= yieldAfterMs) {
         await yieldToEventLoop();
         if (this.closed) return null;
+        ranSince = performance.now();
       }
       const slice = all.slice(from, from + sliceSize).filter((t) => !t.closed); // closed: left during the yield
       // The probes of a slice back to back, before any other per-container work: the kernel's read

@@ -15,7 +15,8 @@
 //  - for reference, the same workload read the way a sampler without cadence would: every file of
 //    every container on every tick (fullEveryTicks 1): the cost without cadence,
 //  - /metrics: the bytes of a scrape after a fresh tick (render + encode; the process's first and the
-//    median of the next five) and of a cached one, size, series,
+//    median of the next five) and of a cached one, size, series; and ticks with a scraper asking
+//    every 50 ms against the same ticks without (measureContention),
 // prints one table and removes everything it made, also on failure.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs, { closeSync, mkdtempSync, openSync, readFileSync, readlinkSync, readSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,6 +56,7 @@ const SCENARIOS: Scenario[] = [
 interface Row {
   n: number; scenario: string; realMs: number; floorMs: number; hotFloorMs: number; readsPerSample: number; tickWallMs: number;
   render?: { firstMs: number; ms: number; cachedMs: number; kib: number; series: number };
+  contention?: { scrapeMaxMs: number; tickLateMs: number; quietTickLateMs: number; tickMs: number; quietTickMs: number };
 }
 
 function cpuMs(): number {
@@ -191,8 +193,10 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
       id: name, name, status: 'running', pid: pids[i], shimPid: 0, createdAt: now, startedAt: now,
       cgroup: cgroups.path(name), stateDir: '', spec: { image: 'bench' } as ContainerInfo['spec'],
     }));
-    const sampler = createSampler({ runtime: { list: () => infos }, cgroups, intervalMs: 1000, logger, historySize: 300, fullEveryTicks: s.fullEvery });
-    const registry = createMetricsRegistry({ store: sampler.store, runtime: { list: () => infos } });
+    // As Runtime.list() answers: fresh objects on every call, newest first (~0.2 ms at N=1000).
+    const list = () => infos.map((info) => ({ ...info })).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    const sampler = createSampler({ runtime: { list }, cgroups, intervalMs: 1000, logger, historySize: 300, fullEveryTicks: s.fullEvery });
+    const registry = createMetricsRegistry({ store: sampler.store, runtime: { list } });
     try {
       // Steady state: every reader open, the phases of the full reads spread, the JIT warm.
       for (let t = 0; t < Math.max(3, Math.ceil(5000 / n)); t++) await sampler.tickNow();
@@ -204,11 +208,15 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
       let hotFloor = 0;
       for (let i = 0; i < TICKS; i++) hotFloor += floor.tick(i);
       let render: Row['render'];
-      if (s.render) render = await measureRender(sampler, registry);
+      let contention: Row['contention'];
+      if (s.render) {
+        render = await measureRender(sampler, registry);
+        contention = await measureContention(sampler, registry);
+      }
       const samples = TICKS * n;
       return {
         n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (real.floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
-        readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, render,
+        readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, render, contention,
       };
     } finally {
       registry.close();
@@ -245,6 +253,46 @@ async function measureRender(sampler: SamplerHandle, registry: ReturnType<typeof
   return { firstMs: times[0], ms: rest[Math.floor(rest.length / 2)], cachedMs, kib: parts.reduce((n, p) => n + p.length, 0) / 1024, series };
 }
 
+/**
+ * Scrapes and ticks at once: a scraper asks every 50 ms (Prometheus asks every 15 s or so) while
+ * 10 ticks run 250 ms apart, as in the measurement, and the same 10 ticks run without it. A tick
+ * yields between slices of containers, so a scrape waits for one slice at most; a render happens
+ * once per tick, between ticks, so a tick waits for one render at most. Reports the longest
+ * scrape (from when it was due to its bytes) and how much later ticks start and finish with the scraper.
+ */
+async function measureContention(sampler: SamplerHandle, registry: ReturnType<typeof createMetricsRegistry>): Promise<NonNullable<Row['contention']>> {
+  const ticks = async (): Promise<{ lateMs: number; wallMs: number }> => {
+    let lateMs = 0;
+    let wallMs = 0;
+    for (let i = 0; i < 10; i++) {
+      const due = performance.now() + TICK_SPACING_MS;
+      await sleep(TICK_SPACING_MS);
+      const start = performance.now();
+      lateMs = Math.max(lateMs, start - due);
+      await sampler.tickNow();
+      wallMs += performance.now() - start;
+    }
+    return { lateMs, wallMs: wallMs / 10 };
+  };
+  const quiet = await ticks();
+  let scraping = true;
+  let scrapeMaxMs = 0;
+  const scraper = (async () => {
+    let due = performance.now();
+    while (scraping) {
+      due += 50;
+      await sleep(Math.max(0, due - performance.now()));
+      const scrape = await registry.scrape();
+      scrape.sent();
+      scrapeMaxMs = Math.max(scrapeMaxMs, performance.now() - due);
+    }
+  })();
+  const loaded = await ticks();
+  scraping = false;
+  await scraper;
+  return { scrapeMaxMs, tickLateMs: loaded.lateMs, quietTickLateMs: quiet.lateMs, tickMs: loaded.wallMs, quietTickMs: quiet.wallMs };
+}
+
 function fdLimit(): number {
   return Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 0);
 }
@@ -270,6 +318,11 @@ function printHeader(version: string): void {
 function printRow(r: Row): void {
   out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
   if (r.render) out(`        /metrics at N=${r.n}: scrape after a tick ${r.render.ms.toFixed(1)} ms (median of 5; the process's first ${r.render.firstMs.toFixed(1)} ms), cached ${r.render.cachedMs.toFixed(2)} ms, ${r.render.kib.toFixed(0)} KiB, ${r.render.series} series`);
+  const c = r.contention;
+  if (c) {
+    out(`        scraping every 50 ms during ticks: longest scrape ${c.scrapeMaxMs.toFixed(1)} ms; ticks start at most ${c.tickLateMs.toFixed(1)} ms late `
+      + `(${c.quietTickLateMs.toFixed(1)} without scrapes) and take ${c.tickMs.toFixed(1)} ms (${c.quietTickMs.toFixed(1)})`);
+  }
 }
 
 async function main(): Promise<void> {

@@ -155,7 +155,7 @@ test('a tick over many containers yields to the event loop between slices; stop 
   const containers = ['a', 'b', 'c'].map((id) => makeInfo(id));
   const sampler = createSampler({
     runtime: { list: () => containers }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [], version: 'v2' },
-    intervalMs: 1000, procRoot: PROC, logger: recordingLogger().logger, sliceSize: 1,
+    intervalMs: 1000, procRoot: PROC, logger: recordingLogger().logger, sliceSize: 1, yieldAfterMs: 0,
   });
   t.after(() => sampler.stop());
   let otherWorkRan = false;
@@ -168,6 +168,22 @@ test('a tick over many containers yields to the event loop between slices; stop 
   sampler.stop();
   await second;
   assert.equal(sampler.store.hostHistory().length, 1, 'the interrupted tick was not recorded');
+});
+
+test('a tick yields only once it has run yieldAfterMs: a short tick runs through', async (t) => {
+  const containers = ['a', 'b', 'c'].map((id) => makeInfo(id));
+  const sampler = createSampler({
+    runtime: { list: () => containers }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [], version: 'v2' },
+    intervalMs: 1000, procRoot: PROC, logger: recordingLogger().logger, sliceSize: 1, yieldAfterMs: 60_000,
+  });
+  t.after(() => sampler.stop());
+  let ranDuringTick = false;
+  const ticked = sampler.tickNow();
+  await Promise.resolve(); // the tick is under way (tickNow chains on the previous tick)
+  setImmediate(() => { ranDuringTick = sampler.store.all().length === 0; });
+  await ticked;
+  assert.equal(ranDuringTick, false, 'three slices in far less than a minute: no yield');
+  assert.equal(sampler.store.all().length, 3);
 });
 
 const FULL = ['cpu', 'active', 'memoryStat', 'full'];
