@@ -231,7 +231,7 @@ export class Sampler {
       t.processCount = processes;
       t.threadCount = this.threads(t, current.pids.current, processes);
     }
-    if (full || !t.loopbackOnly) t.readNetwork(this.scratch);
+    if (full || t.networkDue) t.readNetwork(this.scratch);
     return READ;
   }
 

@@ -35,7 +35,7 @@ export class TrackedContainer {
    * counters count traffic between the container's own tasks, which cAdvisor's series leave out,
    * so they are read at full reads only (cadence.ts).
    */
-  loopbackOnly = false;
+  private loopbackOnly = false;
   private netDev: OpenFile | null = null;
   private netPid = 0;
   private nsPid = 0;
@@ -66,6 +66,11 @@ export class TrackedContainer {
   /** Whether a task of the container ran between the last two probes (its CPU usage moved). */
   get ran(): boolean {
     return this.current.cpu.usageNs !== this.usageBefore;
+  }
+
+  /** Whether the network counters are due on a tick that is not a full read and at which the container ran. */
+  get networkDue(): boolean {
+    return !this.loopbackOnly || this.info.pid !== this.netPid; // a new init: its own netns, perhaps not lo alone
   }
 
   /** Re-reads the interfaces of the container's netns; [] when its init is gone. */

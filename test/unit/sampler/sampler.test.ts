@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSampler } from '../../../agent/sampler/index.js';
@@ -253,7 +253,7 @@ test('a netns with only lo is read at full reads; one with another interface whe
     'Inter-|   Receive |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes ...\n'
     + Object.entries(interfaces).map(([name, rx]) => `${name.padStart(6)}: ${rx} 1 0 0 0 0 0 0 ${rx} 1 0 0 0 0 0 0\n`).join(''));
   netDev({ lo: 100 });
-  const { sampler, readers, add } = setup(t, 3, { procRoot });
+  const { sampler, readers, add, remove } = setup(t, 3, { procRoot });
   add('a');
   await sampler.tickNow(); // full
   const r = readers.get('a')!;
@@ -270,6 +270,14 @@ test('a netns with only lo is read at full reads; one with another interface whe
   assert.deepEqual(await runs(), { lo: 300, eth0: 10 }, 'the full read (every 3 ticks) sees it');
   netDev({ lo: 400, eth0: 20 });
   assert.deepEqual(await runs(), { lo: 400, eth0: 20 }, 'beyond lo: re-read whenever it ran');
+  netDev({ lo: 500 }); // eth0 left
+  assert.deepEqual(await runs(), { lo: 500 });
+  assert.deepEqual(await runs(), { lo: 500 }, 'tick 6: a full read');
+  cpSync(join(procRoot, '4242'), join(procRoot, '4343'), { recursive: true, verbatimSymlinks: true });
+  writeFileSync(join(procRoot, '4343/net/dev'), readFileSync(join(procRoot, '4242/net/dev'), 'utf8').replace(/lo: 500/, 'lo: 7'));
+  remove('a');
+  add('a', '4343\n', { pid: 4343 }); // restarted: a new init in a netns of its own
+  assert.deepEqual(await runs(), { lo: 7 }, 'a new init: its netns is read at once');
 });
 
 test('a change of the cgroup settings by berth makes the next tick a full read', async (t) => {
