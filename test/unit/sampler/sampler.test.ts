@@ -151,13 +151,19 @@ test('the scheduled loop ticks until stopped', async (t) => {
     intervalMs: 0, logger: recordingLogger().logger }), /interval: must be at least 10 ms, got 0/);
 });
 
-test('a tick over many containers yields to the event loop between slices; stop mid-tick records nothing', async (t) => {
+/** Three containers in slices of one. */
+function slicedSampler(t: { after(fn: () => void): void }, yieldAfterMs: number) {
   const containers = ['a', 'b', 'c'].map((id) => makeInfo(id));
   const sampler = createSampler({
     runtime: { list: () => containers }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [], version: 'v2' },
-    intervalMs: 1000, procRoot: PROC, logger: recordingLogger().logger, sliceSize: 1, yieldAfterMs: 0,
+    intervalMs: 1000, procRoot: PROC, logger: recordingLogger().logger, sliceSize: 1, yieldAfterMs,
   });
   t.after(() => sampler.stop());
+  return sampler;
+}
+
+test('a tick over many containers yields to the event loop between slices; stop mid-tick records nothing', async (t) => {
+  const sampler = slicedSampler(t, 0);
   let otherWorkRan = false;
   const ticked = sampler.tickNow();
   setImmediate(() => { otherWorkRan = sampler.store.all().length === 0; });
@@ -171,12 +177,7 @@ test('a tick over many containers yields to the event loop between slices; stop 
 });
 
 test('a tick yields only once it has run yieldAfterMs: a short tick runs through', async (t) => {
-  const containers = ['a', 'b', 'c'].map((id) => makeInfo(id));
-  const sampler = createSampler({
-    runtime: { list: () => containers }, cgroups: { statsReader: () => new ScriptedReader(), procsFiles: () => [], version: 'v2' },
-    intervalMs: 1000, procRoot: PROC, logger: recordingLogger().logger, sliceSize: 1, yieldAfterMs: 60_000,
-  });
-  t.after(() => sampler.stop());
+  const sampler = slicedSampler(t, 60_000);
   let ranDuringTick = false;
   const ticked = sampler.tickNow();
   await Promise.resolve(); // the tick is under way (tickNow chains on the previous tick)
