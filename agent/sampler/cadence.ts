@@ -4,8 +4,8 @@
 // ran. So, per container and tick:
 //   - the CPU usage probe, always: CPU figures are exact at every tick;
 //   - when the usage moved (a task ran): memory usage and working set, pids, v1 throttling, the
-//     network counters (unless the netns had only lo at the last read: see below), and the
-//     process count when the task count changed;
+//     network counters (unless the netns had only lo at the last read: see below; containers in
+//     the host's netns share one read per tick), and the process count when the task count changed;
 //   - memory.stat (working set's inactive file part, rss, cache, faults) when memory usage moved
 //     by MEMORY_STAT_STEP_BYTES since it was last read: the working set is then off by less than
 //     that step;

@@ -12,7 +12,7 @@ import { ScratchBuffer } from './open-file.js';
 import { ProcessCounter } from './processes.js';
 import type { WritableSnapshotStore } from './snapshot.js';
 import { TrackedContainer } from './tracked.js';
-import type { ContainerSample, HostSample, NamespaceSample, SampleTick } from './types.js';
+import type { ContainerSample, HostSample, InterfaceSample, NamespaceSample, SampleTick } from './types.js';
 
 export interface SamplerClock {
   /** Wall clock, ms since epoch: the `time` of samples. */
@@ -79,6 +79,8 @@ export class Sampler {
   private hostNamespaces: NamespaceInodes = new Map();
   private prevProcStat: ProcStat | undefined;
   private tickCount = 0;
+  /** The host netns' interfaces as read in this tick, once one container in it was read (readNetwork). */
+  private hostInterfaces: InterfaceSample[] | undefined;
   private syncs = 0;
   private trackedCount = 0;
   private closed = false;
@@ -99,6 +101,7 @@ export class Sampler {
     const started = clock.monotonicMs();
     if (this.tickCount % this.deps.namespaceRefreshTicks === 0) this.hostNamespaces = this.readHostNamespaces();
     this.syncTracked();
+    this.hostInterfaces = undefined;
     const samples: ContainerSample[] = [];
     const failed = new Set<string>();
     const all = [...this.tracked.values()];
@@ -231,8 +234,19 @@ export class Sampler {
       t.processCount = processes;
       t.threadCount = this.threads(t, current.pids.current, processes);
     }
-    if (full || t.networkDue) t.readNetwork(this.scratch);
+    if (full || t.networkDue) this.readNetwork(t);
     return READ;
+  }
+
+  /** Containers in the host's netns all see its counters: the first of them this tick reads them for all. */
+  private readNetwork(t: TrackedContainer): void {
+    if (!t.inHostNetns) {
+      t.readNetwork(this.scratch);
+    } else if (this.hostInterfaces) {
+      t.setInterfaces(this.hostInterfaces);
+    } else if (t.readNetwork(this.scratch)) { // not when its init had just exited: the next one reads
+      this.hostInterfaces = t.interfaces;
+    }
   }
 
   /**

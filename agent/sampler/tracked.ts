@@ -42,6 +42,7 @@ export class TrackedContainer {
   private nsReadAtTick = -Infinity;
   private ranSinceNamespaces = false;
   private namespaceList: NamespaceSample[] = [];
+  private hostNet = false;
 
   constructor(
     public info: ContainerInfo,
@@ -73,8 +74,17 @@ export class TrackedContainer {
     return !this.loopbackOnly || this.info.pid !== this.netPid; // a new init: its own netns, perhaps not lo alone
   }
 
-  /** Re-reads the interfaces of the container's netns; [] when its init is gone. */
-  readNetwork(scratch: ScratchBuffer): void {
+  /**
+   * Init is in the host's netns (`--network host`), by the namespaces read for this very init and
+   * the net/dev opened for it: its counters are the host's, the same for every such container.
+   */
+  get inHostNetns(): boolean {
+    const pid = this.info.pid;
+    return this.hostNet && this.nsPid === pid && this.netPid === pid;
+  }
+
+  /** Re-reads the interfaces of the container's netns; false (and []) when its init is gone. */
+  readNetwork(scratch: ScratchBuffer): boolean {
     const pid = this.info.pid;
     if (pid !== this.netPid) {
       this.netDev?.close();
@@ -82,8 +92,14 @@ export class TrackedContainer {
       this.netPid = pid;
     }
     const n = this.netDev ? this.netDev.read(scratch) : -1;
-    this.interfaces = n < 0 ? [] : parseNetDev(scratch.text(n));
-    this.loopbackOnly = this.interfaces.length === 1 && this.interfaces[0].name === 'lo';
+    this.setInterfaces(n < 0 ? [] : parseNetDev(scratch.text(n)));
+    return n >= 0;
+  }
+
+  /** The interfaces of the netns as read this tick, by this container or another one in the same netns. */
+  setInterfaces(interfaces: InterfaceSample[]): void {
+    this.interfaces = interfaces;
+    this.loopbackOnly = interfaces.length === 1 && interfaces[0].name === 'lo';
   }
 
   /**
@@ -98,6 +114,7 @@ export class TrackedContainer {
     if (pid === this.nsPid && !(this.ranSinceNamespaces && tick - this.nsReadAtTick >= refreshTicks)) return this.namespaceList;
     const inodes = pid > 0 ? readNamespaceInodes(this.procRoot, pid) : null;
     this.namespaceList = inodes ? compareWithHost(inodes, host) : [];
+    this.hostNet = this.namespaceList.some((ns) => ns.type === 'net' && ns.hostShared);
     this.nsPid = pid;
     this.nsReadAtTick = tick;
     this.ranSinceNamespaces = false;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSampler } from '../../../agent/sampler/index.js';
@@ -279,6 +279,40 @@ test('a netns with only lo is read at full reads; one with another interface whe
   remove('a');
   add('a', '4343\n', { pid: 4343 }); // restarted: a new init in a netns of its own
   assert.deepEqual(await runs(), { lo: 7 }, 'a new init: its netns is read at once');
+});
+
+test('containers in the host netns share one read of its counters per tick', async (t) => {
+  const procRoot = mkdtempSync(join(tmpdir(), 'berth-proc-'));
+  t.after(() => rmSync(procRoot, { recursive: true, force: true }));
+  cpSync(PROC, procRoot, { recursive: true, verbatimSymlinks: true });
+  cpSync(join(procRoot, '4242'), join(procRoot, '4343'), { recursive: true, verbatimSymlinks: true });
+  cpSync(join(procRoot, '4242'), join(procRoot, '4444'), { recursive: true, verbatimSymlinks: true });
+  for (const pid of [4242, 4343]) { // --network host: init's net link is pid 1's
+    rmSync(join(procRoot, `${pid}/ns/net`));
+    symlinkSync(readlinkSync(join(procRoot, '1/ns/net')), join(procRoot, `${pid}/ns/net`));
+  }
+  // Each pid gets its own file only so that the test sees whose was read; in a real host netns they are one.
+  const netDev = (pid: number, rx: number) => writeFileSync(join(procRoot, `${pid}/net/dev`),
+    `Inter-|   Receive |  Transmit\n face |bytes ...\n    lo: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n  eth0: ${rx} 1 0 0 0 0 0 0 ${rx} 1 0 0 0 0 0 0\n`);
+  netDev(4242, 10); netDev(4343, 20); netDev(4444, 30);
+  const { sampler, readers, add } = setup(t, 100, { procRoot });
+  add('a', '4242\n', { pid: 4242 });
+  add('b', '4343\n', { pid: 4343 });
+  add('c', '4444\n', { pid: 4444 }); // a netns of its own
+  const eth0 = () => ['a', 'b', 'c'].map((id) => sampler.store.latest(id)!.network.find((i) => i.name === 'eth0')!.rxBytes);
+  await sampler.tickNow(); // the first read: each its own (which netns each init is in is known after it)
+  assert.deepEqual(eth0(), [10, 20, 30]);
+  let usage = 0;
+  const allRun = async () => {
+    usage += 1e6;
+    for (const r of readers.values()) r.next = makeStats({ cpu: { usageNs: usage } });
+    await sampler.tickNow();
+  };
+  await allRun();
+  assert.deepEqual(eth0(), [10, 10, 30], 'b took what a read for the host netns');
+  netDev(4242, 11);
+  await allRun();
+  assert.deepEqual(eth0(), [11, 11, 30], 'read again on the next tick');
 });
 
 test('a change of the cgroup settings by berth makes the next tick a full read', async (t) => {
