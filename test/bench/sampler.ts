@@ -41,13 +41,15 @@ const logger = pino({ level: 'warn' });
 
 type Mode = 'idle' | 'active' | 'churn';
 /** `active`: share of workloads that run between ticks; `churn`: share (of all) that also move their memory by > 1 MiB. */
-interface Scenario { name: string; active: number; churn: number; fullEvery: number; render?: boolean }
+interface Scenario { name: string; active: number; churn: number; fullEvery: number; render?: boolean; hostNetwork?: boolean }
 
 const SCENARIOS: Scenario[] = [
   // The render is timed in wall-clock ms: on the quiet machine, not under 1000 busy workloads on 2 cores.
   { name: 'idle', active: 0, churn: 0, fullEvery: FULL_EVERY, render: true },
   { name: '10% active', active: 0.1, churn: 0, fullEvery: FULL_EVERY },
   { name: 'all active', active: 1, churn: 0, fullEvery: FULL_EVERY },
+  // --network host: every container sees the host's interfaces (lo + 3 on this VM).
+  { name: 'all active, host network', active: 1, churn: 0, fullEvery: FULL_EVERY, hostNetwork: true },
   // More churn than this saturates 2 cores with page faults at N=1000 (the workloads, not berth).
   { name: 'all active, 10% memory churn', active: 1, churn: 0.1, fullEvery: FULL_EVERY },
   { name: 'same, every file every tick', active: 1, churn: 0.1, fullEvery: 1 },
@@ -166,8 +168,8 @@ async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: nu
   return total;
 }
 
-async function startWorkloads(ticker: string, modes: Mode[]): Promise<{ proc: ChildProcess; pids: number[] }> {
-  const proc = spawn(ticker, modes, { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startWorkloads(ticker: string, modes: Mode[], hostNetwork: boolean): Promise<{ proc: ChildProcess; pids: number[] }> {
+  const proc = spawn(ticker, hostNetwork ? ['--host-net', ...modes] : modes, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   proc.stdout!.setEncoding('utf8');
   const pids = await new Promise<number[]>((resolve, reject) => {
@@ -185,7 +187,7 @@ async function startWorkloads(ticker: string, modes: Mode[]): Promise<{ proc: Ch
 async function measure(cgroups: CgroupManager, names: string[], ticker: string, s: Scenario): Promise<Row> {
   const n = names.length;
   const modes = names.map((_, i): Mode => (i < n * s.churn ? 'churn' : i < n * s.active ? 'active' : 'idle'));
-  const { proc, pids } = await startWorkloads(ticker, modes);
+  const { proc, pids } = await startWorkloads(ticker, modes, s.hostNetwork ?? false);
   try {
     for (let i = 0; i < n; i++) for (const f of cgroups.procsFiles(names[i])) writeFileSync(f, String(pids[i]));
     const now = new Date().toISOString();

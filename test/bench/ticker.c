@@ -2,7 +2,8 @@
  * Stand-in workloads for test/bench/sampler.ts (not part of berth). `ticker MODE...` forks one
  * child per MODE, prints the children's pids (one per line) and waits; the children die with it.
  * Each child has a network namespace of its own, with only lo, as a berth container has by
- * default (`--network none`); it goes away with the child.
+ * default (`--network none`); it goes away with the child. `ticker --host-net MODE...`: the
+ * children stay in the host's (`--network host`).
  *   idle    sleeps (a container waiting for work)
  *   active  wakes every 200 ms and does a few µs of work: its CPU usage moves between any two
  *           ticks 250 ms apart, at a load 1000 of them can put on 2 cores
@@ -54,15 +55,16 @@ static void churn(unsigned seed) {
 }
 
 int main(int argc, char **argv) {
+  int host_net = argc > 1 && strcmp(argv[1], "--host-net") == 0;
   int ready[2]; /* a child says it is in its own netns before its pid is printed (and read there) */
   if (pipe(ready) != 0) { perror("ticker: pipe"); return 1; }
-  for (int i = 1; i < argc; i++) {
+  for (int i = 1 + host_net; i < argc; i++) {
     pid_t pid = fork();
     if (pid < 0) { perror("ticker: fork"); return 1; }
     if (pid == 0) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       if (getppid() == 1) _exit(0);
-      int isolated = unshare(CLONE_NEWNET) == 0;
+      int isolated = host_net || unshare(CLONE_NEWNET) == 0;
       if (!isolated) perror("ticker: unshare(CLONE_NEWNET)");
       if (write(ready[1], isolated ? "y" : "n", 1) != 1 || !isolated) _exit(1);
       if (strcmp(argv[i], "active") == 0) active();
