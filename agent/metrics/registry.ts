@@ -38,11 +38,21 @@ export class MetricsRegistry extends Registry {
   private readonly self: SelfMetrics;
   private readonly unsubscribe: () => void;
   private cache: RenderCache = NO_RENDER();
+  /** Set once the first tick with containers arrived: its text is rendered at once (see below). */
+  private firstRender: NodeJS.Immediate | undefined;
 
   constructor(private readonly options: MetricsRegistryOptions) {
     super();
     this.self = createSelfMetrics(this, options.build ?? { version: 'unknown', node_version: process.version });
-    this.unsubscribe = options.store.subscribe((tick) => this.self.sampleDuration.observe(tick.host.agent.sampleDurationSeconds));
+    this.unsubscribe = options.store.subscribe((tick) => {
+      this.self.sampleDuration.observe(tick.host.agent.sampleDurationSeconds);
+      // The first render in a process runs before V8 has compiled it and into memory never
+      // written before: 130-160 ms at 1000 containers here, against 25-40 ms once either was
+      // done. Rendered right after the first tick that has containers (an agent restarted with
+      // its fleet running), so the first scrape does not wait for that; the next render reuses
+      // its pieces as usual.
+      if (!this.firstRender && tick.samples.length > 0) this.firstRender = setImmediate(() => this.containerPieces());
+    });
   }
 
   /** Called by the runtime or the daemon once per launch attempt. */
@@ -78,7 +88,10 @@ export class MetricsRegistry extends Registry {
   }
 
   /** Stops observing the store. */
-  close(): void { this.unsubscribe(); }
+  close(): void {
+    this.unsubscribe();
+    if (this.firstRender) clearImmediate(this.firstRender);
+  }
 
   /**
    * The latest tick's samples of containers the runtime still lists: a container removed since

@@ -232,8 +232,9 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
 
 /**
  * A scrape as the HTTP route serves it (scrape(): the bytes it sends) after each of 6 fresh
- * ticks: the first in the process (cold code, fresh memory) and the median of the others; then a
- * cached scrape within one tick.
+ * ticks: the first in the process and the median of the others; then a cached scrape within one
+ * tick. (The process's very first render, with cold code and fresh memory, is not a scrape's: the
+ * registry makes it by itself after the first tick with containers, in the warm-up ticks here.)
  */
 async function measureRender(sampler: SamplerHandle, registry: ReturnType<typeof createMetricsRegistry>): Promise<Row['render']> {
   const times: number[] = [];

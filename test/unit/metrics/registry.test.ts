@@ -161,3 +161,22 @@ test('the bytes of a replaced text are written into again only after every scrap
   assert.equal(third.copy.toString(), await registry.metrics());
   third.scrape.sent();
 });
+
+test('the first tick with containers is rendered at once, and the first scrape sends that text', async (t) => {
+  const store = createSnapshotStore(5);
+  let clockReads = 0; // a render reads the monotonic clock twice (its duration)
+  const registry = createMetricsRegistry({ store, runtime: { list: () => [makeInfo('a')] }, monotonicMs: () => { clockReads++; return 0; } });
+  t.after(() => registry.close());
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  store.record({ time: 1000, samples: [], host: host(1000) });
+  await nextTurn();
+  assert.equal(clockReads, 0, 'no containers yet: nothing rendered');
+  store.record({ time: 2000, samples: [sample('a', 2000)], host: host(2000) });
+  await nextTurn();
+  assert.equal(clockReads, 2, 'rendered with no scrape');
+  assert.match(await registry.metrics(), /^container_last_seen\{id="\/berth\/a"[^}]*\} 2$/m);
+  assert.equal(clockReads, 2, 'the scrape sent what was rendered');
+  store.record({ time: 3000, samples: [sample('a', 3000)], host: host(3000) });
+  await nextTurn();
+  assert.equal(clockReads, 2, 'later ticks render only when scraped');
+});
