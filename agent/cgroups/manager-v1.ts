@@ -241,8 +241,9 @@ export class V1CgroupManager implements CgroupManager {
     for (const [controller, fill] of STAT_SOURCES) {
       const dir = this.dir(controller, name);
       if (dir === undefined) continue;
-      sources.push(fileSource(files(dir), fill));
-      const { cpu, active } = hotFilesOf(files(dir), fill);
+      const set = files(dir);
+      sources.push(fileSource(set, fill));
+      const { cpu, active } = hotFilesOf(set, fill);
       hot.cpu.push(...cpu);
       hot.active.push(...active);
     }

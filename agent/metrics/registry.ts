@@ -26,9 +26,9 @@ export interface MetricsRegistryOptions {
  * The container part of the latest tick's text: bytes for the wire, a string made only if asked
  * for. `sending`: scrapes whose response may still read the pieces.
  */
-interface RenderCache { key: string; pieces: Buffer[]; text?: string; sending: number; replaced: boolean }
+interface RenderCache { key: string; pieces: Buffer[]; text?: string; sending: number }
 
-const NO_RENDER = (): RenderCache => ({ key: '', pieces: [], sending: 0, replaced: false });
+const NO_RENDER = (): RenderCache => ({ key: '', pieces: [], sending: 0 });
 
 /** A scrape's bytes; `sent()` once the response is over (sent or aborted), so they can be reused. */
 export interface Scrape { parts: Buffer[]; sent(): void }
@@ -114,19 +114,19 @@ export class MetricsRegistry extends Registry {
     for (const v of views) key += `,${v.sample.id}@${v.info?.startedAt ?? ''}`;
     if (key !== this.cache.key) {
       const replaced = this.cache;
-      replaced.replaced = true;
       this.cache = NO_RENDER(); // a render that throws must not leave a cache on reused pieces
       this.reuseIfDone(replaced);
       const now = this.options.monotonicMs ?? (() => performance.now());
       const started = now();
-      this.cache = { key, pieces: this.renderer.renderBytes(views, host), sending: 0, replaced: false };
+      this.cache = { key, pieces: this.renderer.renderBytes(views, host), sending: 0 };
       this.self.renderDuration.set((now() - started) / 1000);
     }
     return this.cache;
   }
 
+  /** Hands a text's pieces to the renderer once a newer text replaced it and no scrape sends it. */
   private reuseIfDone(cache: RenderCache): void {
-    if (!cache.replaced || cache.sending > 0 || cache.pieces.length === 0) return;
+    if (cache === this.cache || cache.sending > 0 || cache.pieces.length === 0) return;
     this.renderer.recycle(cache.pieces);
     cache.pieces = [];
   }

@@ -68,13 +68,17 @@ function cpuMs(): number {
 
 /**
  * Ticks spaced in time so the workloads run in between; returns the CPU ms and wall ms spent in
- * ticks. `beforeTick` runs after each pause, outside the measurement.
+ * ticks, and how late the latest tick started after its pause. `beforeTick` runs after each
+ * pause, outside the measurement.
  */
-async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: () => void): Promise<{ cpu: number; wall: number }> {
+async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: () => void): Promise<{ cpu: number; wall: number; lateMs: number }> {
   let cpu = 0;
   let wall = 0;
+  let lateMs = 0;
   for (let i = 0; i < ticks; i++) {
+    const due = performance.now() + TICK_SPACING_MS;
     await sleep(TICK_SPACING_MS);
+    lateMs = Math.max(lateMs, performance.now() - due);
     beforeTick?.();
     const c0 = cpuMs();
     const w0 = performance.now();
@@ -82,7 +86,7 @@ async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: (
     wall += performance.now() - w0;
     cpu += cpuMs() - c0;
   }
-  return { cpu, wall };
+  return { cpu, wall, lateMs };
 }
 
 /** A read the sampler made: the descriptor and what it was open on. */
@@ -264,20 +268,7 @@ async function measureRender(sampler: SamplerHandle, registry: ReturnType<typeof
  * scrape (from when it was due to its bytes) and how much later ticks start and finish with the scraper.
  */
 async function measureContention(sampler: SamplerHandle, registry: ReturnType<typeof createMetricsRegistry>): Promise<NonNullable<Row['contention']>> {
-  const ticks = async (): Promise<{ lateMs: number; wallMs: number }> => {
-    let lateMs = 0;
-    let wallMs = 0;
-    for (let i = 0; i < 10; i++) {
-      const due = performance.now() + TICK_SPACING_MS;
-      await sleep(TICK_SPACING_MS);
-      const start = performance.now();
-      lateMs = Math.max(lateMs, start - due);
-      await sampler.tickNow();
-      wallMs += performance.now() - start;
-    }
-    return { lateMs, wallMs: wallMs / 10 };
-  };
-  const quiet = await ticks();
+  const quiet = await spacedTicks(sampler, 10);
   let scraping = true;
   let scrapeMaxMs = 0;
   const scraper = (async () => {
@@ -290,10 +281,10 @@ async function measureContention(sampler: SamplerHandle, registry: ReturnType<ty
       scrapeMaxMs = Math.max(scrapeMaxMs, performance.now() - due);
     }
   })();
-  const loaded = await ticks();
+  const loaded = await spacedTicks(sampler, 10);
   scraping = false;
   await scraper;
-  return { scrapeMaxMs, tickLateMs: loaded.lateMs, quietTickLateMs: quiet.lateMs, tickMs: loaded.wallMs, quietTickMs: quiet.wallMs };
+  return { scrapeMaxMs, tickLateMs: loaded.lateMs, quietTickLateMs: quiet.lateMs, tickMs: loaded.wall / 10, quietTickMs: quiet.wall / 10 };
 }
 
 function fdLimit(): number {

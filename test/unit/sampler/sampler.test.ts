@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSampler } from '../../../agent/sampler/index.js';
@@ -9,6 +9,20 @@ import { waitFor } from '../../helpers/wait.js';
 import { FakeClock, makeInfo, makeStats, recordingLogger, ScriptedReader } from './fakes.js';
 
 const PROC = join(import.meta.dirname, '../../fixtures/proc');
+
+/** A writable copy of the fixture /proc, removed after the test. */
+function copyOfProc(t: { after(fn: () => void): void }): string {
+  const procRoot = mkdtempSync(join(tmpdir(), 'berth-proc-'));
+  t.after(() => rmSync(procRoot, { recursive: true, force: true }));
+  cpSync(PROC, procRoot, { recursive: true, verbatimSymlinks: true });
+  return procRoot;
+}
+
+/** /proc/<pid>/net/dev with these interfaces' rx/tx bytes, rewritten in place (the sampler holds it open). */
+function writeNetDev(procRoot: string, pid: number, interfaces: Record<string, number>): void {
+  writeFileSync(join(procRoot, `${pid}/net/dev`), 'Inter-|   Receive |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes ...\n'
+    + Object.entries(interfaces).map(([name, bytes]) => `${name.padStart(6)}: ${bytes} 1 0 0 0 0 0 0 ${bytes} 1 0 0 0 0 0 0\n`).join(''));
+}
 
 function setup(t: { after(fn: () => void): void }, fullEveryTicks?: number, more: { procRoot?: string; namespaceRefreshTicks?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'berth-sampler-'));
@@ -76,9 +90,7 @@ test('a sample carries identity, network (lo kept), processes, threads and names
 });
 
 test('namespaces are re-read on schedule only for a container that ran since (no task ran: no setns/unshare)', async (t) => {
-  const procRoot = mkdtempSync(join(tmpdir(), 'berth-proc-'));
-  t.after(() => rmSync(procRoot, { recursive: true, force: true }));
-  cpSync(PROC, procRoot, { recursive: true, verbatimSymlinks: true });
+  const procRoot = copyOfProc(t);
   const { sampler, readers, add } = setup(t, 100, { procRoot, namespaceRefreshTicks: 2 });
   add('a');
   await sampler.tickNow();
@@ -247,12 +259,8 @@ test('memory.stat is re-read only once memory usage moved by 1 MiB since its las
 });
 
 test('a netns with only lo is read at full reads; one with another interface whenever the container ran', async (t) => {
-  const procRoot = mkdtempSync(join(tmpdir(), 'berth-proc-'));
-  t.after(() => rmSync(procRoot, { recursive: true, force: true }));
-  cpSync(PROC, procRoot, { recursive: true, verbatimSymlinks: true });
-  const netDev = (interfaces: Record<string, number>) => writeFileSync(join(procRoot, '4242/net/dev'), // rewritten in place: the sampler holds it open
-    'Inter-|   Receive |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes ...\n'
-    + Object.entries(interfaces).map(([name, rx]) => `${name.padStart(6)}: ${rx} 1 0 0 0 0 0 0 ${rx} 1 0 0 0 0 0 0\n`).join(''));
+  const procRoot = copyOfProc(t);
+  const netDev = (interfaces: Record<string, number>) => writeNetDev(procRoot, 4242, interfaces);
   netDev({ lo: 100 });
   const { sampler, readers, add, remove } = setup(t, 3, { procRoot });
   add('a');
@@ -275,25 +283,21 @@ test('a netns with only lo is read at full reads; one with another interface whe
   assert.deepEqual(await runs(), { lo: 500 });
   assert.deepEqual(await runs(), { lo: 500 }, 'tick 6: a full read');
   cpSync(join(procRoot, '4242'), join(procRoot, '4343'), { recursive: true, verbatimSymlinks: true });
-  writeFileSync(join(procRoot, '4343/net/dev'), readFileSync(join(procRoot, '4242/net/dev'), 'utf8').replace(/lo: 500/, 'lo: 7'));
+  writeNetDev(procRoot, 4343, { lo: 7 });
   remove('a');
   add('a', '4343\n', { pid: 4343 }); // restarted: a new init in a netns of its own
   assert.deepEqual(await runs(), { lo: 7 }, 'a new init: its netns is read at once');
 });
 
 test('containers in the host netns share one read of its counters per tick', async (t) => {
-  const procRoot = mkdtempSync(join(tmpdir(), 'berth-proc-'));
-  t.after(() => rmSync(procRoot, { recursive: true, force: true }));
-  cpSync(PROC, procRoot, { recursive: true, verbatimSymlinks: true });
+  const procRoot = copyOfProc(t);
   cpSync(join(procRoot, '4242'), join(procRoot, '4343'), { recursive: true, verbatimSymlinks: true });
   cpSync(join(procRoot, '4242'), join(procRoot, '4444'), { recursive: true, verbatimSymlinks: true });
   for (const pid of [4242, 4343]) { // --network host: init's net link is pid 1's
     rmSync(join(procRoot, `${pid}/ns/net`));
     symlinkSync(readlinkSync(join(procRoot, '1/ns/net')), join(procRoot, `${pid}/ns/net`));
   }
-  // Each pid gets its own file only so that the test sees whose was read; in a real host netns they are one.
-  const netDev = (pid: number, rx: number) => writeFileSync(join(procRoot, `${pid}/net/dev`),
-    `Inter-|   Receive |  Transmit\n face |bytes ...\n    lo: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n  eth0: ${rx} 1 0 0 0 0 0 0 ${rx} 1 0 0 0 0 0 0\n`);
+  const netDev = (pid: number, eth0: number) => writeNetDev(procRoot, pid, { lo: 1, eth0 }); // each pid its own file only so the test sees whose was read
   netDev(4242, 10); netDev(4343, 20); netDev(4444, 30);
   const { sampler, readers, add } = setup(t, 100, { procRoot });
   add('a', '4242\n', { pid: 4242 });
