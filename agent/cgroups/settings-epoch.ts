@@ -16,19 +16,29 @@ export const SETTING_FILES: ReadonlySet<string> = new Set([
   'cpu.max', 'cpu.weight', 'memory.max', 'memory.swap.max', 'memory.min', 'memory.low',
 ]);
 
+/** One cgroup's settings epoch: a cell the readers hold, so a check is one field load (no lookup by name). */
+export interface SettingsEpoch { readonly value: number }
+
 export class SettingsEpochs {
-  private readonly epochs = new Map<string, number>();
+  private readonly epochs = new Map<string, { value: number }>();
 
   /** Called after every write of a cgroup's settings. */
   bump(name: string): void {
-    this.epochs.set(name, (this.epochs.get(name) ?? 0) + 1);
+    this.cell(name).value++;
   }
 
+  /** The cgroup is gone: a cgroup made later under the same name starts a cell of its own. */
   forget(name: string): void {
     this.epochs.delete(name);
   }
 
-  of(name: string): () => number {
-    return () => this.epochs.get(name) ?? 0;
+  of(name: string): SettingsEpoch {
+    return this.cell(name);
+  }
+
+  private cell(name: string): { value: number } {
+    let cell = this.epochs.get(name);
+    if (cell === undefined) this.epochs.set(name, (cell = { value: 0 }));
+    return cell;
   }
 }

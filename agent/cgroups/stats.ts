@@ -8,6 +8,7 @@
 // The first two are read on most ticks, so their files are HotFiles: a held descriptor and the
 // figures parsed from the bytes read; the others go through the text of the file.
 // A read refreshes only its part of `into`; the other figures keep their last values.
+import type { SettingsEpoch } from './settings-epoch.js';
 import { HotFile, type StatFileSet } from './stat-file.js';
 import type { CgroupStats, CgroupStatsReader, StatsPart } from './types.js';
 
@@ -96,24 +97,27 @@ export class CompositeStatsReader implements CgroupStatsReader {
    * rather than a Map: a field load is the cheapest lookup there is.
    */
   private readonly byPart: Readonly<Record<TextPart, readonly StatSource[]>>;
+  /** The probe's one file (the CPU part is one file on v1 and v2), held directly: read on every tick. */
+  private readonly cpu: HotFile | undefined;
 
-  /** `settingsEpoch`: the cgroup's SettingsEpochs counter, moved by every update(). */
-  constructor(private readonly hot: HotFiles, private readonly sources: StatSource[], private readonly settingsEpoch: () => number) {
-    this.fullReadAtEpoch = settingsEpoch();
+  /** `settingsEpoch`: the cgroup's SettingsEpochs cell, moved by every update(). */
+  constructor(private readonly hot: HotFiles, private readonly sources: StatSource[], private readonly settingsEpoch: SettingsEpoch) {
+    this.fullReadAtEpoch = settingsEpoch.value;
+    this.cpu = hot.cpu.length === 1 ? hot.cpu[0] : undefined;
     this.byPart = textPartRecord((part) => sources.filter((s) => s.parts.has(part)));
   }
 
   read(part: StatsPart, into: CgroupStats): boolean {
     if (this.closed) return false;
-    if (part === 'cpu') return readHot(this.hot.cpu, into);
+    if (part === 'cpu') return this.cpu === undefined ? readHot(this.hot.cpu, into) : this.cpu.read(into);
     if (part === 'active') return readHot(this.hot.active, into);
-    if (part === 'full') this.fullReadAtEpoch = this.settingsEpoch();
+    if (part === 'full') this.fullReadAtEpoch = this.settingsEpoch.value;
     for (const source of this.byPart[part]) if (!source.fill(part, into)) return false;
     return true;
   }
 
   settingsChanged(): boolean {
-    return this.settingsEpoch() !== this.fullReadAtEpoch;
+    return this.settingsEpoch.value !== this.fullReadAtEpoch;
   }
 
   close(): void {

@@ -145,15 +145,31 @@ export class Sampler {
   /** Opens readers for new containers, closes those of containers that left. */
   private syncTracked(): void {
     const sync = ++this.syncs; // marks who is still listed (no Set of 1000 ids per tick)
+    let newcomers: ContainerInfo[] | undefined;
     for (const info of this.deps.runtime.list()) {
       if (!SAMPLED_STATUSES.has(info.status) || info.pid <= 0) continue;
-      const t = this.tracked.get(info.id) ?? this.track(info);
-      if (!t) continue;
+      const t = this.tracked.get(info.id);
+      if (!t) { (newcomers ??= []).push(info); continue; }
       t.info = info;
       t.listedAtSync = sync;
     }
-    for (const [id, t] of this.tracked) {
-      if (t.listedAtSync !== sync) { t.close(); this.tracked.delete(id); }
+    for (const t of this.tracked.values()) { // values, not entries: no [id, t] pair per container per tick
+      if (t.listedAtSync !== sync) { t.close(); this.tracked.delete(t.info.id); }
+    }
+    if (newcomers) this.trackAll(newcomers, sync);
+  }
+
+  /**
+   * Apart from syncTracked's loop so V8 does not inline TrackedContainer's constructor there: its
+   * object literals' boilerplates keep the maps they had before their fields first held doubles,
+   * which V8 deprecates; an optimized syncTracked embedding one was thrown away at every try
+   * ("Maps became deprecated during optimization": 12-40 ms of compiling every few ticks here,
+   * and the loop left unoptimized).
+   */
+  private trackAll(infos: ContainerInfo[], sync: number): void {
+    for (const info of infos) {
+      const t = this.track(info);
+      if (t) t.listedAtSync = sync;
     }
   }
 
@@ -219,9 +235,9 @@ export class Sampler {
     const { reader, current, cadence, probed, ran } = t;
     if (probed instanceof Error) throw probed;
     if (!probed) return GONE;
-    const pidsBefore = current.pids.current;
     const full = cadence.fullTurn(this.deps.fullEveryTicks, ran, reader.settingsChanged());
     if (!full && !ran) return IDLE; // no task ran: nothing else moved
+    const pidsBefore = current.pids.current;
     if (!reader.read('active', current)) return GONE;
     if (cadence.memoryStatDue(full, current.memory.usageBytes)) {
       if (!reader.read('memoryStat', current)) return GONE;

@@ -39,7 +39,7 @@ export interface WritableSnapshotStore extends SnapshotStore {
 export function createSnapshotStore(historySize = 300, onListenerError?: (err: unknown) => void): WritableSnapshotStore {
   if (!Number.isInteger(historySize) || historySize < 1) throw new Error(`snapshot history size: must be a positive integer, got ${historySize}`);
   /** `recordedAt`: the last record() whose tick had a sample of the container. */
-  const containers = new Map<string, { ring: Ring<ContainerSample>; recordedAt: number }>();
+  const containers = new Map<string, { id: string; ring: Ring<ContainerSample>; recordedAt: number }>();
   let records = 0;
   const hostRing = new Ring<HostSample>(historySize);
   const listeners = new Set<(tick: SampleTick) => void>();
@@ -49,11 +49,12 @@ export function createSnapshotStore(historySize = 300, onListenerError?: (err: u
       const recording = ++records;
       for (const s of tick.samples) {
         let entry = containers.get(s.id);
-        if (!entry) containers.set(s.id, (entry = { ring: new Ring(historySize), recordedAt: 0 }));
+        if (!entry) containers.set(s.id, (entry = { id: s.id, ring: new Ring(historySize), recordedAt: 0 }));
         entry.ring.push(s);
         entry.recordedAt = recording;
       }
-      for (const [id, entry] of containers) if (entry.recordedAt !== recording && !alive?.has(id)) containers.delete(id);
+      // values(), not entries: no [id, entry] pair made per container per tick
+      for (const entry of containers.values()) if (entry.recordedAt !== recording && !alive?.has(entry.id)) containers.delete(entry.id);
       hostRing.push(tick.host);
       for (const listener of listeners) {
         try { listener(tick); } catch (err) { onListenerError?.(err); }

@@ -141,6 +141,11 @@ test('the dashboard shows a real agent live', { skip, timeout: 180_000 }, async 
       const cpu = await chart(page, 'container-cpu');
       return cpu && cpu.datasets[0]!.points >= 3 && cpu.datasets[0]!.last! > 0.1;
     });
+    // Each chart's redraw is scheduled on its own: the later ones may not have drawn yet.
+    await waitFor('memory and pids charts drawn', async () => {
+      const drawn = await Promise.all(['container-memory', 'container-pids'].map((id) => chart(page, id)));
+      return drawn.every((c) => c && c.datasets[0]!.points > 0);
+    });
     const cpu = (await chart(page, 'container-cpu'))!;
     assert.equal(cpu.datasets[1]!.last, 0.5, 'the quota line is at --cpus');
     const memory = (await chart(page, 'container-memory'))!;

@@ -69,6 +69,7 @@ test('the reader re-reads the same open files: new content shows, the cgroup van
   const late = manager.statsReader('c1');
   t.after(() => late.close());
   assert.equal(readAllStats(late), null);
+  for (const attempt of [1, 2]) assert.equal(late.read('cpu', emptyStats()), false, `the probe of a gone cgroup, read ${attempt}: gone, not an absent file's zeros`);
 });
 
 test('the cpu probe re-reads its open file each time and fills only the CPU figures, on v1 and v2', async (t) => {
