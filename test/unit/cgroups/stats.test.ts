@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { createCgroupManager, emptyStats, type CgroupStats, readAllStats } from '../../../agent/cgroups/index.js';
+import { copyStats, createCgroupManager, emptyStats, type CgroupStats, readAllStats, STATS_PARTS } from '../../../agent/cgroups/index.js';
 import { fixtureTree } from './fixture-tree.js';
 
 // Both fixtures describe the same container in each version's own files.
@@ -214,3 +214,20 @@ test('settingsChanged() says when update() moved the settings since the last ful
   assert.equal(reader.settingsChanged(), false);
   assert.equal(into.memory.limitBytes, 128 << 20);
 });
+
+for (const version of ['v1', 'v2'] as const) {
+  test(`${version}: a copy for a sample keeps its figures through later reads`, async (t) => {
+    const tree = fixtureTree(version);
+    t.after(() => tree.cleanup());
+    const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
+    t.after(() => reader.close());
+    const current = readAllStats(reader)!;
+    const copy = copyStats(current);
+    const kept = structuredClone(copy);
+    tree.write(version === 'v1' ? 'pids/berth/c1/pids.current' : 'berth/c1/pids.current', '6\n');
+    tree.write(version === 'v1' ? 'memory/berth/c1/memory.usage_in_bytes' : 'berth/c1/memory.current', '1\n');
+    for (const part of STATS_PARTS) assert.ok(reader.read(part, current), part);
+    assert.deepEqual([current.pids.current, current.memory.usageBytes], [6, 1], 'the reads saw the new figures');
+    assert.deepEqual(copy, kept, 'the copy is as it was');
+  });
+}
