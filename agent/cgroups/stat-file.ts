@@ -48,11 +48,6 @@ export class StatFileSet {
     return this.readFd(name, fd);
   }
 
-  /** The bytes of the last readBytes() (they stay until the next read of any file of the manager). */
-  get bytes(): Buffer {
-    return this.buffer.buf;
-  }
-
   /** The file's open descriptor (opened on first use); undefined when absent or the cgroup is gone. */
   descriptor(name: string): number | undefined {
     return this.fds.get(name) ?? this.open(name);
@@ -94,27 +89,22 @@ export class StatFileSet {
   }
 
   private readFd(name: string, fd: number): string | undefined {
-    const n = this.readBytes(name, fd);
-    return n < 0 ? undefined : this.buffer.buf.toString('latin1', 0, n);
-  }
-
-  /** The whole file into `bytes`: its length, or -1 when the cgroup is gone. */
-  readBytes(name: string, fd: number): number {
     try {
-      return readWhole(this.buffer, fd);
+      const n = readWhole(this.buffer, fd);
+      return this.buffer.buf.toString('latin1', 0, n);
     } catch (err) {
-      return this.readFailed(name, err);
+      this.readFailed(name, err);
+      return undefined;
     }
   }
 
-  /** -1 when the error means the cgroup is gone (and from now on isGone); else throws, naming the file. */
-  readFailed(name: string, err: unknown): -1 {
+  /** A read failed: when the error means the cgroup is gone, marks the set so; else throws, naming the file. */
+  readFailed(name: string, err: unknown): void {
     if (!isErrno(err, 'ENOENT', 'ENODEV')) throw cgroupError('read', join(this.dir, name), err);
     this.gone = true;
-    return -1;
   }
 
-  /** The buffer every read of the manager lands in (see `bytes`). */
+  /** The buffer every read of the manager lands in (shared: a read's bytes stay until the next read). */
   get readBuffer(): ReadBuffer {
     return this.buffer;
   }

@@ -160,11 +160,11 @@ export class Sampler {
   }
 
   /**
-   * Apart from syncTracked's loop so V8 does not inline TrackedContainer's constructor there: its
-   * object literals' boilerplates keep the maps they had before their fields first held doubles,
-   * which V8 deprecates; an optimized syncTracked embedding one was thrown away at every try
-   * ("Maps became deprecated during optimization": 12-40 ms of compiling every few ticks here,
-   * and the loop left unoptimized).
+   * Apart from syncTracked's loop so that V8 does not inline TrackedContainer's constructor there.
+   * With it inlined, every optimized syncTracked was thrown away ("Maps became deprecated during
+   * optimization", seen with --trace-opt): 12-40 ms of compiling every few ticks, and the loop left
+   * unoptimized. Likely cause: the constructor's object literals still create objects with the
+   * maps they had before their fields first held doubles, maps V8 has since deprecated.
    */
   private trackAll(infos: ContainerInfo[], sync: number): void {
     for (const info of infos) {
