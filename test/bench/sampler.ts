@@ -12,6 +12,7 @@
 //    floor ran minutes after the sampler). Also replayed back to back with no pause (hot), for
 //    reference: a cgroup file read once per tick finds its data out of the CPU caches (up to ~1.5×
 //    the cost of the same read repeated at once, here), which no sampler reading at 1 Hz can avoid,
+//  - how much of the sampler's figure went to V8's garbage collection pauses within its ticks,
 //  - for reference, the same workload read the way a sampler without cadence would: every file of
 //    every container on every tick (fullEveryTicks 1): the cost without cadence,
 //  - /metrics: the bytes of a scrape after a fresh tick (render + encode; the process's first and the
@@ -21,6 +22,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs, { closeSync, mkdtempSync, openSync, readFileSync, readlinkSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -56,7 +58,7 @@ const SCENARIOS: Scenario[] = [
 ];
 
 interface Row {
-  n: number; scenario: string; realMs: number; floorMs: number; hotFloorMs: number; readsPerSample: number; tickWallMs: number;
+  n: number; scenario: string; realMs: number; floorMs: number; hotFloorMs: number; readsPerSample: number; tickWallMs: number; gcMs: number;
   render?: { firstMs: number; ms: number; cachedMs: number; kib: number; series: number };
   contention?: { scrapeMaxMs: number; tickLateMs: number; quietTickLateMs: number; tickMs: number; quietTickMs: number };
 }
@@ -71,10 +73,11 @@ function cpuMs(): number {
  * ticks, and how late the latest tick started after its pause. `beforeTick` runs after each
  * pause, outside the measurement.
  */
-async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: () => void): Promise<{ cpu: number; wall: number; lateMs: number }> {
+async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: () => void): Promise<{ cpu: number; wall: number; lateMs: number; windows: TickWindow[] }> {
   let cpu = 0;
   let wall = 0;
   let lateMs = 0;
+  const windows: TickWindow[] = [];
   for (let i = 0; i < ticks; i++) {
     const due = performance.now() + TICK_SPACING_MS;
     await sleep(TICK_SPACING_MS);
@@ -83,10 +86,36 @@ async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: (
     const c0 = cpuMs();
     const w0 = performance.now();
     await sampler.tickNow();
+    windows.push({ from: w0, to: performance.now() });
     wall += performance.now() - w0;
     cpu += cpuMs() - c0;
   }
-  return { cpu, wall, lateMs };
+  return { cpu, wall, lateMs, windows };
+}
+
+/** When a tick ran, in performance.now() ms. */
+interface TickWindow { from: number; to: number }
+
+/**
+ * V8's garbage collection pauses of the main thread, as the 'gc' performance entries report them
+ * (pause time, not the helper threads' share), so a row can say how much of a tick went to them.
+ */
+class GcPauses {
+  private readonly pauses: TickWindow[] = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) this.pauses.push({ from: e.startTime, to: e.startTime + e.duration });
+  });
+
+  constructor() { this.observer.observe({ entryTypes: ['gc'] }); }
+
+  /** Ms of pauses inside `windows`; waits a turn first, as entries arrive asynchronously. */
+  async within(windows: TickWindow[]): Promise<number> {
+    await new Promise((resolve) => setImmediate(resolve));
+    this.observer.disconnect();
+    let ms = 0;
+    for (const p of this.pauses) for (const w of windows) ms += Math.max(0, Math.min(p.to, w.to) - Math.max(p.from, w.from));
+    return ms;
+  }
 }
 
 /** A read the sampler made: the descriptor and what it was open on. */
@@ -160,15 +189,19 @@ function stillOpenOn(fd: number, path: string): boolean {
  * The sampler's ticks and the floor's, alternating, each after a pause of the same length, so
  * that both see the same machine (see the header).
  */
-async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: number): Promise<{ cpu: number; wall: number; floor: number }> {
-  const total = { cpu: 0, wall: 0, floor: 0 };
+async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: number): Promise<{ cpu: number; wall: number; floor: number; gc: number }> {
+  const total = { cpu: 0, wall: 0, floor: 0, gc: 0 };
+  const gc = new GcPauses();
+  const windows: TickWindow[] = [];
   for (let i = 0; i < ticks; i++) {
     const real = await spacedTicks(sampler, 1);
     total.cpu += real.cpu;
     total.wall += real.wall;
+    windows.push(...real.windows);
     await sleep(TICK_SPACING_MS);
     total.floor += floor.tick(i);
   }
+  total.gc = await gc.within(windows);
   return total;
 }
 
@@ -222,7 +255,7 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
       const samples = TICKS * n;
       return {
         n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (real.floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
-        readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, render, contention,
+        readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, gcMs: (real.gc / samples) * 1000, render, contention,
       };
     } finally {
       registry.close();
@@ -305,12 +338,13 @@ function printHeader(version: string): void {
   out(`cgroup ${version}; ${TICKS} sampler ticks per row, each followed after ${TICK_SPACING_MS} ms by a floor tick; full read every ${FULL_EVERY} ticks unless said.`);
   out('CPU ms per 1000 container-samples = % of one core at 1000 containers sampled every second × 10.');
   out('floor: the same reads, bare, alternating with the sampler\'s ticks (ratio = sampler / floor); hot: the same reads back to back.');
-  out(`${'N'.padStart(6)}  ${'scenario'.padEnd(36)} ${pad('sampler', 8)} ${pad('% core', 7)} ${pad('floor', 7)} ${pad('ratio', 6)} ${pad('hot', 6)} ${pad('reads', 6)} ${pad('tick ms', 8)}`);
+  out('gc: of the sampler\'s figure, V8\'s GC pauses within its ticks (main thread; helper threads not counted).');
+  out(`${'N'.padStart(6)}  ${'scenario'.padEnd(36)} ${pad('sampler', 8)} ${pad('% core', 7)} ${pad('floor', 7)} ${pad('ratio', 6)} ${pad('hot', 6)} ${pad('gc', 5)} ${pad('reads', 6)} ${pad('tick ms', 8)}`);
 }
 
 /** Each row as soon as it is measured: a long run cut short still shows what it got. */
 function printRow(r: Row): void {
-  out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
+  out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.gcMs.toFixed(1), 5)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
   if (r.render) out(`        /metrics at N=${r.n}: scrape after a tick ${r.render.ms.toFixed(1)} ms (median of 5; the process's first ${r.render.firstMs.toFixed(1)} ms), cached ${r.render.cachedMs.toFixed(2)} ms, ${r.render.kib.toFixed(0)} KiB, ${r.render.series} series`);
   const c = r.contention;
   if (c) {
