@@ -155,30 +155,29 @@ export class HotFile {
   /** False when the cgroup is gone; an absent file fills zeros. */
   read(into: CgroupStats): boolean {
     if (this.due !== undefined && !this.due(into)) return true;
-    if (this.fd < 0) return this.readUnopened(into);
-    // A held descriptor needs no check of the file set: once the cgroup is gone its read fails
-    // (ENODEV), which marks the set gone.
-    let length: number;
-    try {
-      length = readWhole(this.buffer, this.fd);
-    } catch (err) {
-      this.files.readFailed(this.name, err);
-      return false;
+    if (this.fd === NOT_OPENED && !this.open()) return false;
+    let length = 0;
+    if (this.fd !== ABSENT) {
+      // A held descriptor needs no check of the file set: once the cgroup is gone its read fails
+      // (ENODEV), which marks the set gone.
+      try {
+        length = readWhole(this.buffer, this.fd);
+      } catch (err) {
+        this.files.readFailed(this.name, err);
+        return false;
+      }
+    } else if (this.files.isGone) {
+      return false; // an absent file has no read to fail
     }
     this.parse(this.buffer.buf, length, into);
     return true;
   }
 
-  /** The first read (which opens the file), and every read of an absent one. */
-  private readUnopened(into: CgroupStats): boolean {
-    if (this.fd === NOT_OPENED) {
-      const fd = this.files.descriptor(this.name);
-      if (this.files.isGone) return false; // found gone by that open: not opened, so asked again next time
-      this.fd = fd ?? ABSENT;
-      if (fd !== undefined) return this.read(into);
-    }
+  /** False, and still not opened (so tried again next time), when the cgroup turned out to be gone. */
+  private open(): boolean {
+    const fd = this.files.descriptor(this.name);
     if (this.files.isGone) return false;
-    this.parse(this.buffer.buf, 0, into);
+    this.fd = fd ?? ABSENT;
     return true;
   }
 }

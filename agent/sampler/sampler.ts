@@ -167,13 +167,10 @@ export class Sampler {
    * maps they had before their fields first held doubles, maps V8 has since deprecated.
    */
   private trackAll(infos: ContainerInfo[], sync: number): void {
-    for (const info of infos) {
-      const t = this.track(info);
-      if (t) t.listedAtSync = sync;
-    }
+    for (const info of infos) this.track(info, sync);
   }
 
-  private track(info: ContainerInfo): TrackedContainer | undefined {
+  private track(info: ContainerInfo, sync: number): void {
     const { cgroups, procRoot, logger } = this.deps;
     try {
       const reader = cgroups.statsReader(info.id);
@@ -181,12 +178,11 @@ export class Sampler {
       const counter = procsPath ? new ProcessCounter(procsPath, cgroups.version !== 'v2') : null;
       const phase = this.trackedCount++ % this.deps.fullEveryTicks;
       const t = new TrackedContainer(info, reader, counter, procRoot, phase);
+      t.listedAtSync = sync;
       this.tracked.set(info.id, t);
-      return t;
     } catch (err) {
       // Retried next tick: the runtime may list a container a moment before its cgroup is readable.
       logger.warn({ err, container: info.id }, `sampler: open stats of container ${info.name}`);
-      return undefined;
     }
   }
 
