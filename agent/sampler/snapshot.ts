@@ -1,5 +1,6 @@
-// The latest sample per container plus a bounded ring of history, for the host too. Written only
+// The latest sample per container plus a bounded history (history.ts), for the host too. Written only
 // by the sampler (record), read by /metrics, streams, runtime rules and the dashboard.
+import { SampleHistory } from './history.js';
 import type { ContainerSample, HostSample, SampleTick, SnapshotStore } from './types.js';
 
 /** Fixed-capacity ring: push overwrites the oldest; no array shifting per sample. */
@@ -39,7 +40,7 @@ export interface WritableSnapshotStore extends SnapshotStore {
 export function createSnapshotStore(historySize = 300, onListenerError?: (err: unknown) => void): WritableSnapshotStore {
   if (!Number.isInteger(historySize) || historySize < 1) throw new Error(`snapshot history size: must be a positive integer, got ${historySize}`);
   /** `recordedAt`: the last record() whose tick had a sample of the container. */
-  const containers = new Map<string, { id: string; ring: Ring<ContainerSample>; recordedAt: number }>();
+  const containers = new Map<string, { id: string; history: SampleHistory; recordedAt: number }>();
   let records = 0;
   const hostRing = new Ring<HostSample>(historySize);
   const listeners = new Set<(tick: SampleTick) => void>();
@@ -49,8 +50,8 @@ export function createSnapshotStore(historySize = 300, onListenerError?: (err: u
       const recording = ++records;
       for (const s of tick.samples) {
         let entry = containers.get(s.id);
-        if (!entry) containers.set(s.id, (entry = { id: s.id, ring: new Ring(historySize), recordedAt: 0 }));
-        entry.ring.push(s);
+        if (!entry) containers.set(s.id, (entry = { id: s.id, history: new SampleHistory(historySize), recordedAt: 0 }));
+        entry.history.push(s);
         entry.recordedAt = recording;
       }
       // values(), not entries: no [id, entry] pair made per container per tick
@@ -60,9 +61,9 @@ export function createSnapshotStore(historySize = 300, onListenerError?: (err: u
         try { listener(tick); } catch (err) { onListenerError?.(err); }
       }
     },
-    latest: (id) => containers.get(id)?.ring.latest(),
-    history: (id, limit) => containers.get(id)?.ring.toArray(limit) ?? [],
-    all: () => Array.from(containers.values(), ({ ring }) => ring.latest() as ContainerSample),
+    latest: (id) => containers.get(id)?.history.latest(),
+    history: (id, limit) => containers.get(id)?.history.toArray(limit) ?? [],
+    all: () => Array.from(containers.values(), ({ history }) => history.latest() as ContainerSample),
     host: () => hostRing.latest(),
     hostHistory: (limit) => hostRing.toArray(limit),
     subscribe(listener) {

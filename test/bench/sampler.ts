@@ -15,6 +15,8 @@
 //  - how much of the sampler's figure went to V8's garbage collection pauses within its ticks,
 //  - for reference, the same workload read the way a sampler without cadence would: every file of
 //    every container on every tick (fullEveryTicks 1): the cost without cadence,
+//  - for idle and all-active fleets, the same once every container's history is full (300 samples,
+//    the agent's default): the sampler's CPU over the last ticks and the heap it holds then,
 //  - /metrics: the bytes of a scrape after a fresh tick (render + encode; the process's first and the
 //    median of the next five) and of a cached one, size, series; and ticks with a scraper asking
 //    every 50 ms against the same ticks without (measureContention),
@@ -22,6 +24,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs, { closeSync, mkdtempSync, openSync, readFileSync, readlinkSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,17 +43,18 @@ import { removeCgroupTree } from '../helpers/agent.js';
 const TICKS = 60;
 const TICK_SPACING_MS = 250;
 const FULL_EVERY = 10;
+const HISTORY_SIZE = 300; // the agent's default
 const logger = pino({ level: 'warn' });
 
 type Mode = 'idle' | 'active' | 'churn';
 /** `active`: share of workloads that run between ticks; `churn`: share (of all) that also move their memory by > 1 MiB. */
-interface Scenario { name: string; active: number; churn: number; fullEvery: number; render?: boolean; hostNetwork?: boolean }
+interface Scenario { name: string; active: number; churn: number; fullEvery: number; render?: boolean; hostNetwork?: boolean; fullHistory?: boolean }
 
 const SCENARIOS: Scenario[] = [
   // The render is timed in wall-clock ms: on the quiet machine, not under 1000 busy workloads on 2 cores.
-  { name: 'idle', active: 0, churn: 0, fullEvery: FULL_EVERY, render: true },
+  { name: 'idle', active: 0, churn: 0, fullEvery: FULL_EVERY, render: true, fullHistory: true },
   { name: '10% active', active: 0.1, churn: 0, fullEvery: FULL_EVERY },
-  { name: 'all active', active: 1, churn: 0, fullEvery: FULL_EVERY },
+  { name: 'all active', active: 1, churn: 0, fullEvery: FULL_EVERY, fullHistory: true },
   // --network host: every container sees the host's interfaces (lo + 3 on this VM).
   { name: 'all active, host network', active: 1, churn: 0, fullEvery: FULL_EVERY, hostNetwork: true },
   // More churn than this saturates 2 cores with page faults at N=1000 (the workloads, not berth).
@@ -61,6 +66,7 @@ interface Row {
   n: number; scenario: string; realMs: number; floorMs: number; hotFloorMs: number; readsPerSample: number; tickWallMs: number; gcMs: number;
   render?: { firstMs: number; ms: number; cachedMs: number; kib: number; series: number };
   contention?: { scrapeMaxMs: number; tickLateMs: number; quietTickLateMs: number; tickMs: number; quietTickMs: number };
+  fullHistory?: { ms: number; heapMiB: number; arrayBuffersMiB: number };
 }
 
 function cpuMs(): number {
@@ -234,7 +240,7 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
     }));
     // As Runtime.list() answers: fresh objects on every call, newest first (~0.2 ms at N=1000).
     const list = () => infos.map((info) => ({ ...info })).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    const sampler = createSampler({ runtime: { list }, cgroups, intervalMs: 1000, logger, historySize: 300, fullEveryTicks: s.fullEvery });
+    const sampler = createSampler({ runtime: { list }, cgroups, intervalMs: 1000, logger, historySize: HISTORY_SIZE, fullEveryTicks: s.fullEvery });
     const registry = createMetricsRegistry({ store: sampler.store, runtime: { list } });
     try {
       // Steady state: every reader open, the phases of the full reads spread, the JIT warm.
@@ -252,10 +258,11 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
         render = await measureRender(sampler, registry);
         contention = await measureContention(sampler, registry);
       }
+      const fullHistory = s.fullHistory ? await measureFullHistory(sampler, n) : undefined;
       const samples = TICKS * n;
       return {
         n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (real.floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
-        readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, gcMs: (real.gc / samples) * 1000, render, contention,
+        readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, gcMs: (real.gc / samples) * 1000, render, contention, fullHistory,
       };
     } finally {
       registry.close();
@@ -320,6 +327,19 @@ async function measureContention(sampler: SamplerHandle, registry: ReturnType<ty
   return { scrapeMaxMs, tickLateMs: loaded.lateMs, quietTickLateMs: quiet.lateMs, tickMs: loaded.wall / 10, quietTickMs: quiet.wall / 10 };
 }
 
+/**
+ * Ticks on until every history is full (with the row's own ticks, more than it holds), then the sampler's CPU
+ * over the next TICKS ticks, and the heap after a full collection: what the agent holds in steady state.
+ */
+async function measureFullHistory(sampler: SamplerHandle, n: number): Promise<NonNullable<Row['fullHistory']>> {
+  await spacedTicks(sampler, HISTORY_SIZE - TICKS);
+  const { cpu } = await spacedTicks(sampler, TICKS);
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  const m = process.memoryUsage();
+  return { ms: (cpu / (TICKS * n)) * 1000, heapMiB: m.heapUsed / 2 ** 20, arrayBuffersMiB: m.arrayBuffers / 2 ** 20 };
+}
+
 function fdLimit(): number {
   return Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 0);
 }
@@ -346,6 +366,11 @@ function printHeader(version: string): void {
 function printRow(r: Row): void {
   out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.gcMs.toFixed(1), 5)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
   if (r.render) out(`        /metrics at N=${r.n}: scrape after a tick ${r.render.ms.toFixed(1)} ms (median of 5; the process's first ${r.render.firstMs.toFixed(1)} ms), cached ${r.render.cachedMs.toFixed(2)} ms, ${r.render.kib.toFixed(0)} KiB, ${r.render.series} series`);
+  const h = r.fullHistory;
+  if (h) {
+    out(`        with every history full (${HISTORY_SIZE} samples per container): sampler ${h.ms.toFixed(1)} ms per 1000 samples; `
+      + `heap ${h.heapMiB.toFixed(1)} MiB used after a full GC, array buffers ${h.arrayBuffersMiB.toFixed(1)} MiB`);
+  }
   const c = r.contention;
   if (c) {
     out(`        scraping every 50 ms during ticks: longest scrape ${c.scrapeMaxMs.toFixed(1)} ms; ticks start at most ${c.tickLateMs.toFixed(1)} ms late `

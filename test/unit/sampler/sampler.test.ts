@@ -362,7 +362,7 @@ test('a sample in the history keeps its figures when later reads refresh the con
   r.next = makeStats({ cpu: { usageNs: 2e9 }, memory: { usageBytes: 9 * MiB }, io: { readBytes: 100 } });
   await sampler.tickNow();
   const [a, b, c] = sampler.store.history('a');
-  assert.equal(a, first);
+  assert.deepEqual(a, first); // the row as read before the later reads
   assert.deepEqual([a.stats.cpu.usageNs, b.stats.cpu.usageNs, c.stats.cpu.usageNs], [0, 1e9, 2e9]);
   assert.deepEqual([a.stats.memory.usageBytes, b.stats.memory.usageBytes, c.stats.memory.usageBytes], [0, 7 * MiB, 9 * MiB]);
   assert.deepEqual([a.stats.io.readBytes, b.stats.io.readBytes, c.stats.io.readBytes], [0, 99, 100]);

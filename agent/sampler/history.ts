@@ -1,0 +1,153 @@
+// One container's recent samples (the snapshot store's history) as a ring of compact rows. The
+// figures that move at every tick a container runs are numbers in one Float64Array; the rest of
+// a row is a reference to the sample where those other figures were last seen (its "base"), which
+// consecutive rows share until one of them changes (at a full read, every ~10 ticks of a busy
+// container), and to the network counters, shared the same way while no packet moves.
+// Why not one ContainerSample per row: at 1000 busy containers × 300 rows that object graph
+// (~0.9 KB of objects and boxed doubles per sample) held ~270 MiB of heap, and every sample
+// outlived the young generation, so each scavenge copied it and old-space GC then had to collect
+// it (test/bench/sampler.ts prints the heap each scenario ends with).
+import type { CgroupStats, PressureStat } from '../cgroups/types.js';
+import type { ContainerSample, InterfaceSample, NamespaceSample } from './types.js';
+
+/** The numbers of a row, in this order; everything else comes from the row's base sample. */
+const HOT_FIGURES = 15;
+
+export class SampleHistory {
+  private readonly hot: Float64Array;
+  private readonly bases: ContainerSample[];
+  private readonly networks: InterfaceSample[][];
+  private next = 0;
+  private size = 0;
+  private last: ContainerSample | undefined;
+
+  constructor(readonly capacity: number) {
+    this.hot = new Float64Array(capacity * HOT_FIGURES);
+    this.bases = new Array<ContainerSample>(capacity);
+    this.networks = new Array<InterfaceSample[]>(capacity);
+  }
+
+  push(s: ContainerSample): void {
+    const prev = this.last === undefined ? -1 : (this.next - 1 + this.capacity) % this.capacity;
+    const base = prev >= 0 && sameSlowParts(this.bases[prev], s) ? this.bases[prev] : s;
+    const network = prev >= 0 && sameInterfaces(this.networks[prev], s.network) ? this.networks[prev] : s.network;
+    writeHot(this.hot, this.next * HOT_FIGURES, s);
+    this.bases[this.next] = base;
+    this.networks[this.next] = network;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.size < this.capacity) this.size++;
+    this.last = s;
+  }
+
+  /** The last sample pushed, as it was pushed. */
+  latest(): ContainerSample | undefined { return this.last; }
+
+  /** Oldest first; the newest `limit` rows, each a sample equal to the one pushed. */
+  toArray(limit = this.size): ContainerSample[] {
+    const n = Math.max(0, Math.min(limit, this.size));
+    const out = new Array<ContainerSample>(n);
+    const start = (this.next - n + this.capacity) % this.capacity;
+    for (let i = 0; i < n; i++) {
+      const slot = (start + i) % this.capacity;
+      out[i] = readRow(this.hot, slot * HOT_FIGURES, this.bases[slot], this.networks[slot]);
+    }
+    return out;
+  }
+}
+
+function writeHot(h: Float64Array, o: number, s: ContainerSample): void {
+  const { cpu, memory } = s.stats;
+  h[o] = s.time;
+  h[o + 1] = cpu.usageNs;
+  h[o + 2] = cpu.userNs; // hot on v2, where the probe's cpu.stat has the split
+  h[o + 3] = cpu.systemNs;
+  h[o + 4] = cpu.periods;
+  h[o + 5] = cpu.throttledPeriods;
+  h[o + 6] = cpu.throttledNs;
+  h[o + 7] = memory.usageBytes;
+  h[o + 8] = memory.workingSetBytes;
+  h[o + 9] = s.stats.pids.current;
+  h[o + 10] = s.cpu.cores;
+  h[o + 11] = s.cpu.percent;
+  h[o + 12] = s.cpu.throttledRatio;
+  h[o + 13] = s.processes;
+  h[o + 14] = s.threads;
+}
+
+/** The row's sample: hot figures from the columns, the rest shared with its base (samples are never changed). */
+function readRow(h: Float64Array, o: number, base: ContainerSample, network: InterfaceSample[]): ContainerSample {
+  const b = base.stats;
+  const cpu: CgroupStats['cpu'] = {
+    usageNs: h[o + 1], userNs: h[o + 2], systemNs: h[o + 3], periods: h[o + 4], throttledPeriods: h[o + 5], throttledNs: h[o + 6],
+  };
+  if (b.cpu.perCpuNs) cpu.perCpuNs = b.cpu.perCpuNs;
+  const stats: CgroupStats = {
+    cpu, memory: { ...b.memory, usageBytes: h[o + 7], workingSetBytes: h[o + 8] }, pids: { current: h[o + 9], limit: b.pids.limit }, io: b.io, spec: b.spec,
+  };
+  if (b.pressure) stats.pressure = b.pressure;
+  return {
+    id: base.id, name: base.name, image: base.image, cgroup: base.cgroup, time: h[o], stats,
+    cpu: { cores: h[o + 10], percent: h[o + 11], throttledRatio: h[o + 12] },
+    network, processes: h[o + 13], threads: h[o + 14], namespaces: base.namespaces,
+  };
+}
+
+/** Whether `s` equals `base` in everything but the hot figures, so its row can share `base`. */
+function sameSlowParts(base: ContainerSample, s: ContainerSample): boolean {
+  if (base.id !== s.id || base.name !== s.name || base.image !== s.image || base.cgroup !== s.cgroup) return false;
+  if (!sameNamespaces(base.namespaces, s.namespaces)) return false;
+  const a = base.stats;
+  const b = s.stats;
+  if (a === b) return true; // a sample carried over an idle tick
+  const am = a.memory;
+  const bm = b.memory;
+  return sameNumbers(a.cpu.perCpuNs, b.cpu.perCpuNs)
+    && am.inactiveFileBytes === bm.inactiveFileBytes && am.rssBytes === bm.rssBytes && am.cacheBytes === bm.cacheBytes
+    && am.swapBytes === bm.swapBytes && am.mappedFileBytes === bm.mappedFileBytes && am.maxUsageBytes === bm.maxUsageBytes
+    && am.failcnt === bm.failcnt && am.limitBytes === bm.limitBytes && am.swapLimitBytes === bm.swapLimitBytes
+    && am.reservationBytes === bm.reservationBytes && am.pgfault === bm.pgfault && am.pgmajfault === bm.pgmajfault
+    && am.oomEvents === bm.oomEvents && am.oomKills === bm.oomKills
+    && a.pids.limit === b.pids.limit
+    && a.io.readBytes === b.io.readBytes && a.io.writeBytes === b.io.writeBytes && a.io.reads === b.io.reads && a.io.writes === b.io.writes
+    && a.spec.cpuQuotaUs === b.spec.cpuQuotaUs && a.spec.cpuPeriodUs === b.spec.cpuPeriodUs && a.spec.cpuShares === b.spec.cpuShares
+    && samePressure(a.pressure, b.pressure);
+}
+
+function sameNumbers(a: number[] | undefined, b: number[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function samePressure(a: CgroupStats['pressure'], b: CgroupStats['pressure']): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return samePressureStat(a.cpu, b.cpu) && samePressureStat(a.memory, b.memory) && samePressureStat(a.io, b.io);
+}
+
+function samePressureStat(a: PressureStat | undefined, b: PressureStat | undefined): boolean {
+  if (a === b) return true;
+  return !!a && !!b && a.someTotalUs === b.someTotalUs && a.fullTotalUs === b.fullTotalUs;
+}
+
+function sameNamespaces(a: NamespaceSample[], b: NamespaceSample[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].type !== b[i].type || a[i].inode !== b[i].inode || a[i].hostShared !== b[i].hostShared) return false;
+  }
+  return true;
+}
+
+function sameInterfaces(a: InterfaceSample[], b: InterfaceSample[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.name !== y.name || x.rxBytes !== y.rxBytes || x.rxPackets !== y.rxPackets || x.rxErrors !== y.rxErrors || x.rxDropped !== y.rxDropped
+      || x.txBytes !== y.txBytes || x.txPackets !== y.txPackets || x.txErrors !== y.txErrors || x.txDropped !== y.txDropped) return false;
+  }
+  return true;
+}
