@@ -10,7 +10,8 @@
 import type { CgroupStats, PressureStat } from '../cgroups/types.js';
 import type { ContainerSample, InterfaceSample, NamespaceSample } from './types.js';
 
-/** The numbers of a row, in this order; everything else comes from the row's base sample. */
+/** The numbers of a row: the stats' first (writeStats' order), then the sample's; the rest comes from the row's base. */
+const STATS_FIGURES = 9;
 const HOT_FIGURES = 15;
 
 export class SampleHistory {
@@ -28,10 +29,21 @@ export class SampleHistory {
   }
 
   push(s: ContainerSample): void {
-    const prev = this.last === undefined ? -1 : (this.next - 1 + this.capacity) % this.capacity;
-    const base = prev >= 0 && sameSlowParts(this.bases[prev], s) ? this.bases[prev] : s;
-    const network = prev >= 0 && sameInterfaces(this.networks[prev], s.network) ? this.networks[prev] : s.network;
-    writeHot(this.hot, this.next * HOT_FIGURES, s);
+    // Compared with the last sample, not the base: equal to it in all that is shared, and just
+    // read by the sampler (a sample carried over an idle tick is made from it), so in the CPU's caches.
+    const last = this.last;
+    const prev = (this.next - 1 + this.capacity) % this.capacity;
+    const base = last !== undefined && sameSlowParts(last, s) ? this.bases[prev] : s;
+    const network = last !== undefined && sameInterfaces(last.network, s.network) ? this.networks[prev] : s.network;
+    const o = this.next * HOT_FIGURES;
+    if (last !== undefined && s.stats === last.stats) {
+      // Carried over an idle tick: the last row's figures, next to this one, rather than a walk
+      // through the stats' objects, long out of the caches.
+      for (let i = 0, from = prev * HOT_FIGURES; i < STATS_FIGURES; i++) this.hot[o + i] = this.hot[from + i];
+    } else {
+      writeStats(this.hot, o, s.stats);
+    }
+    writeSampleFigures(this.hot, o + STATS_FIGURES, s);
     this.bases[this.next] = base;
     this.networks[this.next] = network;
     this.next = (this.next + 1) % this.capacity;
@@ -55,48 +67,52 @@ export class SampleHistory {
   }
 }
 
-function writeHot(h: Float64Array, o: number, s: ContainerSample): void {
-  const { cpu, memory } = s.stats;
+function writeStats(h: Float64Array, o: number, stats: CgroupStats): void {
+  const { cpu, memory } = stats;
+  h[o] = cpu.usageNs;
+  h[o + 1] = cpu.userNs; // hot on v2, where the probe's cpu.stat has the split
+  h[o + 2] = cpu.systemNs;
+  h[o + 3] = cpu.periods;
+  h[o + 4] = cpu.throttledPeriods;
+  h[o + 5] = cpu.throttledNs;
+  h[o + 6] = memory.usageBytes;
+  h[o + 7] = memory.workingSetBytes;
+  h[o + 8] = stats.pids.current;
+}
+
+function writeSampleFigures(h: Float64Array, o: number, s: ContainerSample): void {
   h[o] = s.time;
-  h[o + 1] = cpu.usageNs;
-  h[o + 2] = cpu.userNs; // hot on v2, where the probe's cpu.stat has the split
-  h[o + 3] = cpu.systemNs;
-  h[o + 4] = cpu.periods;
-  h[o + 5] = cpu.throttledPeriods;
-  h[o + 6] = cpu.throttledNs;
-  h[o + 7] = memory.usageBytes;
-  h[o + 8] = memory.workingSetBytes;
-  h[o + 9] = s.stats.pids.current;
-  h[o + 10] = s.cpu.cores;
-  h[o + 11] = s.cpu.percent;
-  h[o + 12] = s.cpu.throttledRatio;
-  h[o + 13] = s.processes;
-  h[o + 14] = s.threads;
+  h[o + 1] = s.cpu.cores;
+  h[o + 2] = s.cpu.percent;
+  h[o + 3] = s.cpu.throttledRatio;
+  h[o + 4] = s.processes;
+  h[o + 5] = s.threads;
 }
 
 /** The row's sample: hot figures from the columns, the rest shared with its base (samples are never changed). */
 function readRow(h: Float64Array, o: number, base: ContainerSample, network: InterfaceSample[]): ContainerSample {
   const b = base.stats;
   const cpu: CgroupStats['cpu'] = {
-    usageNs: h[o + 1], userNs: h[o + 2], systemNs: h[o + 3], periods: h[o + 4], throttledPeriods: h[o + 5], throttledNs: h[o + 6],
+    usageNs: h[o], userNs: h[o + 1], systemNs: h[o + 2], periods: h[o + 3], throttledPeriods: h[o + 4], throttledNs: h[o + 5],
   };
   if (b.cpu.perCpuNs) cpu.perCpuNs = b.cpu.perCpuNs;
   const stats: CgroupStats = {
-    cpu, memory: { ...b.memory, usageBytes: h[o + 7], workingSetBytes: h[o + 8] }, pids: { current: h[o + 9], limit: b.pids.limit }, io: b.io, spec: b.spec,
+    cpu, memory: { ...b.memory, usageBytes: h[o + 6], workingSetBytes: h[o + 7] }, pids: { current: h[o + 8], limit: b.pids.limit }, io: b.io, spec: b.spec,
   };
   if (b.pressure) stats.pressure = b.pressure;
+  const f = o + STATS_FIGURES;
   return {
-    id: base.id, name: base.name, image: base.image, cgroup: base.cgroup, time: h[o], stats,
-    cpu: { cores: h[o + 10], percent: h[o + 11], throttledRatio: h[o + 12] },
-    network, processes: h[o + 13], threads: h[o + 14], namespaces: base.namespaces,
+    id: base.id, name: base.name, image: base.image, cgroup: base.cgroup, time: h[f], stats,
+    cpu: { cores: h[f + 1], percent: h[f + 2], throttledRatio: h[f + 3] },
+    network, processes: h[f + 4], threads: h[f + 5], namespaces: base.namespaces,
   };
 }
 
-/** Whether `s` equals `base` in everything but the hot figures, so its row can share `base`. */
-function sameSlowParts(base: ContainerSample, s: ContainerSample): boolean {
-  if (base.id !== s.id || base.name !== s.name || base.image !== s.image || base.cgroup !== s.cgroup) return false;
-  if (!sameNamespaces(base.namespaces, s.namespaces)) return false;
-  const a = base.stats;
+/** Whether `s` equals `last` in everything but the hot figures, so its row can share the last row's base. */
+function sameSlowParts(last: ContainerSample, s: ContainerSample): boolean {
+  if (last.id !== s.id || last.name !== s.name || last.image !== s.image || last.cgroup !== s.cgroup) return false;
+  if (!sameNamespaces(last.namespaces, s.namespaces)) return false;
+  const a = last.stats;
   const b = s.stats;
   if (a === b) return true; // a sample carried over an idle tick
   const am = a.memory;

@@ -79,3 +79,16 @@ test('history: rows that differ only in figures that move every tick share the r
   assert.notEqual(rc.stats.io, rb.stats.io);
   assert.deepEqual([ra, rb, rc], [a, b, c]);
 });
+
+test('history: samples carried over idle ticks (the same stats) keep their figures, also across the ring\'s end', () => {
+  const h = new SampleHistory(2);
+  const first = fullSample(1000);
+  const pushed = [first];
+  for (let i = 1; i < 5; i++) pushed.push({ ...first, time: 1000 + i * 1000, cpu: { cores: 0, percent: 0, throttledRatio: 0 } });
+  for (const s of pushed) h.push(s);
+  assert.deepEqual(h.toArray(), pushed.slice(3));
+  const moved = { ...first, time: 9000, stats: structuredClone(first.stats) };
+  moved.stats.pids.current += 1;
+  h.push(moved);
+  assert.deepEqual(h.toArray(), [pushed[4], moved]);
+});
