@@ -5,10 +5,11 @@
 // clients run in a child process, so this process's CPU is the agent side only. Each client
 // subscribes to `host` and `containers` (every container's sample in every tick, like the
 // dashboard's list) and measures latency = frame received − tick pushed, on the shared wall clock.
-// A 1-client run first is the reference for the per-tick CPU ratio. Prints one table.
-import { fork, type ChildProcess } from 'node:child_process';
+// A 1-client run first is the reference for the per-tick CPU ratio. Prints one table, then what a
+// newly subscribing client costs once every container has a full history in the real snapshot store.
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
@@ -17,14 +18,16 @@ import WebSocket from 'ws';
 import { EventBus } from '../../agent/events/index.js';
 import { streamPlugin } from '../../agent/api/plugins/stream.js';
 import { StreamHub } from '../../agent/stream/index.js';
+import { createSnapshotStore } from '../../agent/sampler/snapshot.js';
 import type { ContainerInfo, Runtime } from '../../agent/runtime/types.js';
-import type { ContainerSample } from '../../agent/sampler/types.js';
+import type { ContainerSample, SnapshotStore } from '../../agent/sampler/types.js';
 import { FakeStore, fakeHost, fakeSample, fakeStats } from '../helpers/samples.js';
 import { waitFor } from '../helpers/wait.js';
 
 const now = () => performance.timeOrigin + performance.now();
 const WARMUP_TICKS = 3;
 const IDLE_MS = 3000;
+const HISTORY = 300; // the agent's default history per container
 
 interface ClientReport { latencies: number[]; frames: number; bytes: number; errors: string[] }
 interface Row { clients: number; containers: number; ticks: number; frameKiB: number; p50: number; p99: number; max: number;
@@ -110,61 +113,110 @@ async function runClients(port: number, n: number): Promise<void> {
 async function measure(nClients: number, nContainers: number, ticks: number): Promise<Row> {
   const list = containers(nContainers);
   const store = new FakeStore();
+  return withServer(store, list, async (port, hub) => {
+    store.push({ time: now(), samples: tickSamples(list, now(), 0), host: fakeHost(Date.now()) }); // a snapshot with history
+
+    const child = fork(fileURLToPath(import.meta.url), ['clients', String(port), String(nClients)], { execArgv: ['--import', 'tsx'] });
+    try {
+      const messages: any[] = [];
+      child.on('message', (m) => messages.push(m));
+      await waitFor(`${nClients} clients to subscribe`, () => messages.some((m) => m.type === 'ready') || (child.exitCode !== null && Promise.reject(new Error(`clients exited ${child.exitCode}`))), { timeoutMs: 60_000 });
+
+      // The sampler's work (building samples) is done up front, so the CPU measured is the hub's,
+      // fastify's and ws's: serialising, framing and writing to the sockets.
+      const prepared = Array.from({ length: WARMUP_TICKS + ticks }, (_, n) => ({
+        samples: tickSamples(list, Date.now(), n + 1), host: { ...fakeHost(Date.now()), containersRunning: nContainers } }));
+      const pushAll = async (from: number, to: number) => {
+        let sync = 0;
+        const start = now();
+        for (let n = from; n < to; n++) {
+          const t0 = process.cpuUsage();
+          store.push({ time: now(), ...prepared[n]! });
+          const d = process.cpuUsage(t0);
+          sync += (d.user + d.system) / 1000;
+          await delay(Math.max(0, start + (n - from + 1) * 1000 - now()));
+        }
+        return sync;
+      };
+      await pushAll(0, WARMUP_TICKS); // JIT and socket buffers warm, like an agent that has been up a while
+      child.send({ type: 'measure' });
+      await waitFor('the clients to start measuring', () => messages.some((m) => m.type === 'measuring'));
+      const idleBefore = process.cpuUsage();
+      await delay(IDLE_MS); // the process's floor (timers, tsx, GC of the set-up), to read the figures against
+      const idle = process.cpuUsage(idleBefore);
+      const before = process.cpuUsage();
+      const sync = await pushAll(WARMUP_TICKS, WARMUP_TICKS + ticks);
+      const cpu = process.cpuUsage(before);
+      child.send({ type: 'stop' });
+      const { report } = await waitFor('the client report', () => messages.find((m) => m.type === 'report'), { timeoutMs: 30_000 }) as { report: ClientReport };
+      if (report.errors.length) throw new Error(`client errors: ${report.errors.slice(0, 3).join('; ')}`);
+      const sorted = report.latencies.sort((a, b) => a - b);
+      const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+      return {
+        clients: nClients, containers: nContainers, ticks, frameKiB: report.bytes / Math.max(1, report.frames) / 1024,
+        p50: q(0.5), p99: q(0.99), max: sorted.at(-1) ?? NaN, delivered: report.frames, expected: nClients * ticks,
+        cpuPerTickMs: (cpu.user + cpu.system) / 1000 / ticks, idlePerSecondMs: (idle.user + idle.system) / IDLE_MS, syncPerTickMs: sync / ticks, dropped: hub.stats().droppedFrames,
+      };
+    } finally {
+      child.kill();
+    }
+  });
+}
+
+/** Serves `store` through a real hub and fastify on loopback until `use` is done. */
+async function withServer<T>(store: SnapshotStore, list: ContainerInfo[], use: (port: number, hub: StreamHub) => Promise<T>): Promise<T> {
   const hub = new StreamHub({ store, events: new EventBus(), runtime: fakeRuntime(list), intervalMs: 1000, version: 'bench', logger: pino({ level: 'warn' }) });
   const app = Fastify();
-  let child: ChildProcess | undefined;
   try {
     hub.start();
     await app.register(streamPlugin, { hub });
     await app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = app.server.address() as { port: number };
-    store.push({ time: now(), samples: tickSamples(list, now(), 0), host: fakeHost(Date.now()) }); // a snapshot with history
-
-    child = fork(fileURLToPath(import.meta.url), ['clients', String(port), String(nClients)], { execArgv: ['--import', 'tsx'] });
-    const messages: any[] = [];
-    child.on('message', (m) => messages.push(m));
-    await waitFor(`${nClients} clients to subscribe`, () => messages.some((m) => m.type === 'ready') || (child!.exitCode !== null && Promise.reject(new Error(`clients exited ${child!.exitCode}`))), { timeoutMs: 60_000 });
-
-    // The sampler's work (building samples) is done up front, so the CPU measured is the hub's,
-    // fastify's and ws's: serialising, framing and writing to the sockets.
-    const prepared = Array.from({ length: WARMUP_TICKS + ticks }, (_, n) => ({
-      samples: tickSamples(list, Date.now(), n + 1), host: { ...fakeHost(Date.now()), containersRunning: nContainers } }));
-    const pushAll = async (from: number, to: number) => {
-      let sync = 0;
-      const start = now();
-      for (let n = from; n < to; n++) {
-        const t0 = process.cpuUsage();
-        store.push({ time: now(), ...prepared[n]! });
-        const d = process.cpuUsage(t0);
-        sync += (d.user + d.system) / 1000;
-        await delay(Math.max(0, start + (n - from + 1) * 1000 - now()));
-      }
-      return sync;
-    };
-    await pushAll(0, WARMUP_TICKS); // JIT and socket buffers warm, like an agent that has been up a while
-    child.send({ type: 'measure' });
-    await waitFor('the clients to start measuring', () => messages.some((m) => m.type === 'measuring'));
-    const idleBefore = process.cpuUsage();
-    await delay(IDLE_MS); // the process's floor (timers, tsx, GC of the set-up), to read the figures against
-    const idle = process.cpuUsage(idleBefore);
-    const before = process.cpuUsage();
-    const sync = await pushAll(WARMUP_TICKS, WARMUP_TICKS + ticks);
-    const cpu = process.cpuUsage(before);
-    child.send({ type: 'stop' });
-    const { report } = await waitFor('the client report', () => messages.find((m) => m.type === 'report'), { timeoutMs: 30_000 }) as { report: ClientReport };
-    if (report.errors.length) throw new Error(`client errors: ${report.errors.slice(0, 3).join('; ')}`);
-    const sorted = report.latencies.sort((a, b) => a - b);
-    const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-    return {
-      clients: nClients, containers: nContainers, ticks, frameKiB: report.bytes / Math.max(1, report.frames) / 1024,
-      p50: q(0.5), p99: q(0.99), max: sorted.at(-1) ?? NaN, delivered: report.frames, expected: nClients * ticks,
-      cpuPerTickMs: (cpu.user + cpu.system) / 1000 / ticks, idlePerSecondMs: (idle.user + idle.system) / IDLE_MS, syncPerTickMs: sync / ticks, dropped: hub.stats().droppedFrames,
-    };
+    return await use((app.server.address() as { port: number }).port, hub);
   } finally {
-    child?.kill();
     hub.stop();
     await app.close();
   }
+}
+
+interface SubscribeRow { channel: string; kib: number; deliveredMs: number; longestBlockMs: number }
+
+/**
+ * A client subscribing once every container has a full history: the snapshot's size, the time until
+ * it arrived, and the longest the event loop (which also runs the sampler) was blocked meanwhile.
+ * The client is in this process but does not parse the frame, so the block is the agent's work.
+ */
+async function measureSubscribe(nContainers: number): Promise<SubscribeRow[]> {
+  const list = containers(nContainers);
+  const store = createSnapshotStore(HISTORY);
+  const start = Date.now() - HISTORY * 1000;
+  for (let n = 0; n < HISTORY; n++) {
+    const time = start + n * 1000;
+    store.record({ time, samples: tickSamples(list, time, n), host: { ...fakeHost(time), containersRunning: nContainers } });
+  }
+  return withServer(store, list, async (port) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/stream`, { skipUTF8Validation: true });
+    const snapshots: Buffer[] = [];
+    ws.on('message', (data: Buffer) => { if (data.subarray(0, 32).toString().startsWith('{"type":"snapshot"')) snapshots.push(data); });
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    const rows: SubscribeRow[] = [];
+    try {
+      for (const channel of ['containers', `container:${list[0]!.id}`, 'host']) {
+        snapshots.length = 0;
+        const blocks = monitorEventLoopDelay({ resolution: 1 });
+        blocks.enable();
+        const t0 = now();
+        ws.send(JSON.stringify({ type: 'subscribe', channels: [channel] }));
+        const [frame] = await waitFor(`the ${channel} snapshot`, () => snapshots.length > 0 && snapshots, { timeoutMs: 60_000 });
+        const deliveredMs = now() - t0;
+        blocks.disable();
+        rows.push({ channel: channel.replace(list[0]!.id, '<id>'), kib: frame!.length / 1024, deliveredMs, longestBlockMs: blocks.max / 1e6 });
+        ws.send(JSON.stringify({ type: 'unsubscribe', channels: [channel] }));
+      }
+    } finally {
+      ws.terminate();
+    }
+    return rows;
+  });
 }
 
 function printTable(rows: Row[]): void {
@@ -187,6 +239,10 @@ async function main(): Promise<void> {
   console.log(`stream bench: ${clients} websocket clients × ${nContainers} containers at 1 Hz for ${seconds} s (Node ${process.version}); reference: 1 client`);
   const rows = [await measure(1, nContainers, seconds), await measure(clients, nContainers, seconds)];
   printTable(rows);
+  console.log(`\na new client's snapshot, ${nContainers} containers with ${HISTORY} samples of history each:`);
+  for (const r of await measureSubscribe(nContainers)) {
+    console.log(`  ${r.channel.padEnd(16)} ${r.kib.toFixed(1).padStart(8)} KiB  delivered in ${r.deliveredMs.toFixed(1)} ms, longest event-loop block ${r.longestBlockMs.toFixed(1)} ms`);
+  }
 }
 
 main().catch((err: unknown) => {

@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { StreamHub } from '../../../agent/stream/index.js';
+import { LIST_SNAPSHOT_SAMPLES } from '../../../agent/stream/hub.js';
 import { streamPlugin } from '../../../agent/api/plugins/stream.js';
 import { EventBus } from '../../../agent/events/index.js';
 import type { ContainerInfo, Runtime } from '../../../agent/runtime/types.js';
@@ -69,7 +70,7 @@ test('a client gets hello, a snapshot per subscribed channel, then one tick per 
   const snaps = messages.filter((m) => m.type === 'snapshot');
   assert.deepEqual(snaps.map((s) => s.channel), ['host', 'containers']);
   assert.equal(snaps[1].containers[0].name, 'web');
-  assert.equal(snaps[1].samples[ID].length, 1, 'the containers snapshot carries recent history');
+  assert.equal(snaps[1].samples[ID].length, 1, 'the containers snapshot carries the newest sample');
   assert.equal(snaps[0].history.length, 1);
 
   store.push({ time: 2000, samples: [fakeSample(ID, 2000)], host: fakeHost(2000) });
@@ -96,6 +97,18 @@ test('a one-container subscription gets only that container, by name or id', asy
   const tick = await waitFor('tick', () => messages.find((m) => m.type === 'tick'));
   assert.deepEqual(tick.samples.map((s: any) => s.id), [ID]);
   assert.equal(tick.host, undefined, 'no host figures without the host channel');
+});
+
+test('the containers snapshot carries each container\'s newest samples only; its own channel the whole history', async (t) => {
+  const { store, connect } = await setup(t);
+  const times = [1000, 2000, 3000, 4000, 5000];
+  for (const time of times) store.push({ time, samples: [fakeSample(ID, time)], host: fakeHost(time) });
+  const { ws, messages } = await connect();
+  ws.send(JSON.stringify({ type: 'subscribe', channels: ['containers', 'container:web'] }));
+  await waitFor('subscribed', () => messages.find((m) => m.type === 'subscribed'));
+  const [list, one] = messages.filter((m) => m.type === 'snapshot');
+  assert.deepEqual(list.samples[ID].map((s: any) => s.t), times.slice(-LIST_SNAPSHOT_SAMPLES));
+  assert.deepEqual(one.history.map((s: any) => s.t), times);
 });
 
 test('malformed client messages get an error message and the connection stays usable', async (t) => {
