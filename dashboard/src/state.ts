@@ -1,5 +1,5 @@
 // Everything the page knows, built only from stream frames: the host's recent samples, each
-// container's summary with a bounded ring of its samples, the recent events and the policy state
+// container's summary with a bounded ring of its recent samples, the recent events and the policy state
 // derived from them. Views read it; `revisions` tell the render loop what changed since a view drew.
 import { Ring } from './ring.js';
 import { PolicyTracker } from './policy-state.js';
@@ -7,6 +7,12 @@ import type { BerthEvent, ContainerSummary, HostSample, ServerMessage, StreamSam
 
 /** Samples kept per series: 5 minutes at the default 1 s interval. */
 export const HISTORY_POINTS = 300;
+/**
+ * Samples kept of a container not open in the detail view: the list shows the newest and rates
+ * from the two newest (rates.ts). A ring of HISTORY_POINTS for each held ~35 MiB more in the tab
+ * at 1000 containers after 300 ticks (test/bench/dashboard.ts).
+ */
+export const LIST_POINTS = 2;
 export const EVENTS_KEPT = 500;
 
 export interface ContainerState {
@@ -85,14 +91,21 @@ export class DashboardState {
       this.detailSnapshots.set(id, m.container !== null);
       if (m.container) {
         this.detailSnapshots.set(m.container.id, true);
-        this.upsert(m.container, m.history);
+        this.upsert(m.container, m.history, HISTORY_POINTS);
       }
       this.revisions.list++;
       this.revisions.samples++;
     }
   }
 
-  private upsert(summary: ContainerSummary, history?: StreamSample[]): void {
+  /** The detail view of `key` closed: its container keeps only the samples the list needs. */
+  detailClosed(key: string): void {
+    const c = this.find(key);
+    if (c && c.samples.capacity > LIST_POINTS) c.samples = ringOf(LIST_POINTS, c.samples.toArray());
+  }
+
+  /** `points`: the ring's capacity for `history` (a detail snapshot's is HISTORY_POINTS). */
+  private upsert(summary: ContainerSummary, history?: StreamSample[], points = LIST_POINTS): void {
     const existing = this.containers.get(summary.id);
     if (existing) {
       // A lifecycle frame sent before the first sample of this run has no namespaces: keep the ones
@@ -100,12 +113,13 @@ export class DashboardState {
       const sameRun = existing.summary.startedAt === summary.startedAt;
       const namespaces = summary.namespaces.length || !sameRun ? summary.namespaces : existing.summary.namespaces;
       existing.summary = { ...summary, namespaces };
-      if (history && history.length) existing.samples.reset(history);
+      if (history && history.length) {
+        if (existing.samples.capacity === points) existing.samples.reset(history);
+        else existing.samples = ringOf(points, history);
+      }
       return;
     }
-    const samples = new Ring<StreamSample>(HISTORY_POINTS);
-    if (history) samples.reset(history);
-    this.containers.set(summary.id, { summary, samples });
+    this.containers.set(summary.id, { summary, samples: ringOf(points, history ?? []) });
   }
 
   private applyTick(host: HostSample | undefined, samples: StreamSample[] | undefined): void {
@@ -138,4 +152,10 @@ export class DashboardState {
     this.revisions.events++;
     if (event.kind.startsWith('policy.')) this.revisions.list++; // the policy column may change
   }
+}
+
+function ringOf(capacity: number, items: readonly StreamSample[]): Ring<StreamSample> {
+  const ring = new Ring<StreamSample>(capacity);
+  ring.reset(items);
+  return ring;
 }

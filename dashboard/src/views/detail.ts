@@ -79,6 +79,7 @@ export class DetailView implements View {
   leave(): void {
     if (this.channel) this.connection.unsubscribe([this.channel]);
     this.channel = undefined;
+    this.state.detailClosed(this.key);
     this.logsAbort?.abort();
     window.clearInterval(this.logsTimer);
   }

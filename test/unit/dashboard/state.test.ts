@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DashboardState, HISTORY_POINTS } from '../../../dashboard/src/state.js';
+import { DashboardState, HISTORY_POINTS, LIST_POINTS } from '../../../dashboard/src/state.js';
 import { event, host, ID_A, ID_B, sample, summary } from './fixtures.js';
 
 function loaded(): DashboardState {
@@ -33,11 +33,38 @@ test('a repeated or older tick is not appended twice (snapshot and tick may over
   assert.equal(s.containers.get(ID_A)!.samples.length, 1);
 });
 
-test('rings stay bounded however many ticks arrive', () => {
+function tickFor(s: DashboardState, ticks: number, from: number): number {
+  for (let i = 1; i <= ticks; i++) s.apply({ type: 'tick', time: from + i * 500, host: host(from + i * 500), samples: [sample(ID_A, from + i * 500), sample(ID_B, from + i * 500)] });
+  return from + ticks * 500;
+}
+
+test('rings stay bounded however many ticks arrive: the host\'s and an open detail\'s at HISTORY_POINTS, a list row\'s at LIST_POINTS', () => {
   const s = loaded();
-  for (let i = 1; i <= HISTORY_POINTS + 50; i++) s.apply({ type: 'tick', time: 1000 + i * 500, host: host(1000 + i * 500), samples: [sample(ID_A, 1000 + i * 500)] });
+  s.apply({ type: 'container', change: 'created', container: summary(ID_B, 'db') });
+  s.apply({ type: 'snapshot', channel: `container:${ID_A}`, container: summary(ID_A, 'web'), history: [sample(ID_A, 500), sample(ID_A, 1000)] });
+  assert.equal(s.containers.get(ID_A)!.samples.length, 2, 'the detail snapshot\'s history');
+  tickFor(s, HISTORY_POINTS + 50, 1000);
   assert.equal(s.host.length, HISTORY_POINTS);
   assert.equal(s.containers.get(ID_A)!.samples.length, HISTORY_POINTS);
+  assert.equal(s.containers.get(ID_B)!.samples.length, LIST_POINTS);
+  assert.equal(s.containers.get(ID_B)!.samples.last()!.t, 1000 + (HISTORY_POINTS + 50) * 500, 'the newest sample is kept');
+});
+
+test('a closed detail view leaves its container with the newest LIST_POINTS samples; opening it again brings the history back', () => {
+  const s = loaded();
+  const history = Array.from({ length: 10 }, (_, i) => sample(ID_A, 1000 + i * 500));
+  s.apply({ type: 'snapshot', channel: `container:${ID_A}`, container: summary(ID_A, 'web'), history });
+  let t = tickFor(s, 5, 1000 + 9 * 500);
+  assert.equal(s.containers.get(ID_A)!.samples.length, 15);
+  s.detailClosed('web'); // the route's key may be a name or an id prefix
+  const kept = s.containers.get(ID_A)!.samples.toArray();
+  assert.deepEqual(kept.map((x) => x.t), [t - 500, t]);
+  t = tickFor(s, 3, t);
+  assert.equal(s.containers.get(ID_A)!.samples.length, LIST_POINTS);
+  s.apply({ type: 'snapshot', channel: `container:${ID_A}`, container: summary(ID_A, 'web'), history });
+  assert.equal(s.containers.get(ID_A)!.samples.length, 10);
+  tickFor(s, 3, t);
+  assert.equal(s.containers.get(ID_A)!.samples.length, 13);
 });
 
 test('container frames add, update and remove containers; a removed detail is known as gone', () => {
