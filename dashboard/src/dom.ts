@@ -36,6 +36,10 @@ export function setAttr(el: Element, name: string, value: string | undefined): v
   }
 }
 
+export function setStyle(el: HTMLElement, property: string, value: string): void {
+  if (el.style.getPropertyValue(property) !== value) el.style.setProperty(property, value);
+}
+
 export function setClass(el: Element, name: string): void {
   if (el.className !== name) el.className = name;
 }

@@ -52,7 +52,8 @@ function longTasks(page: Page, ms: number): Promise<number[]> {
 /** Its own route, so that coming back from another view is a route change, not a reload. */
 async function openOverview(page: Page, url: string, containers: number): Promise<void> {
   await page.goto(`${url}/#/`);
-  await waitFor(`${containers} rows`, async () => (await page.locator('#container-table tbody tr').count()) === containers, { timeoutMs: 60_000 });
+  await waitFor(`the list of ${containers} containers`, async () => (await page.locator('.container-list .count').textContent()) === `(${containers})`
+    && (await page.locator('#container-table tbody tr[data-id]').count()) > 0, { timeoutMs: 60_000 });
 }
 
 async function responsiveness(browser: Browser, containers: number): Promise<void> {

@@ -111,7 +111,7 @@ test('the dashboard shows a real agent live', { skip, timeout: 180_000 }, async 
     await waitFor('the busy container to show CPU use', async () => parseFloat((await busyCpu.textContent()) ?? '0') > 10);
     await page.locator('th button[data-sort="cpu"]').click();
     await waitFor('sorting by CPU puts the busy container first', async () =>
-      (await page.locator('#container-table tbody tr').first().getAttribute('data-id')) === busyId);
+      (await page.locator('#container-table tbody tr[data-id]').first().getAttribute('data-id')) === busyId);
     await screenshot(page, 'dashboard-overview');
 
     const removed = await agent.api('DELETE', `/v1/containers/${id}?force=true`);

@@ -18,8 +18,12 @@ export class OverviewView implements View {
     this.root = h('div', { id: 'view-overview', class: 'view' }, this.host.root, this.list.root);
   }
 
-  enter(): void { this.fresh = true; }
-  leave(): void {}
+  enter(): void {
+    this.fresh = true;
+    this.list.attach();
+  }
+
+  leave(): void { this.list.detach(); }
 
   render(now: number): void {
     this.host.render(this.fresh);
