@@ -113,10 +113,8 @@ export class DashboardState {
       const sameRun = existing.summary.startedAt === summary.startedAt;
       const namespaces = summary.namespaces.length || !sameRun ? summary.namespaces : existing.summary.namespaces;
       existing.summary = { ...summary, namespaces };
-      if (history && history.length) {
-        if (existing.samples.capacity === points) existing.samples.reset(history);
-        else existing.samples = ringOf(points, history);
-      }
+      // A snapshot sizes the ring (a detail's grows it even before the container has samples).
+      if (history) existing.samples = ringOf(points, history.length ? history : existing.samples.toArray());
       return;
     }
     this.containers.set(summary.id, { summary, samples: ringOf(points, history ?? []) });

@@ -4,12 +4,12 @@
 // With 1000, only the rows near the screen are in the DOM and scrolling reaches every one.
 // Synthetic containers through the real hub (test/e2e/replay-server.ts): 100 real containers
 // would measure this machine's two cores, not the page.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../helpers/wait.js';
 import { buildDashboard, chromiumAvailable, launchBrowser, screenshot, watchProblems } from './browser.js';
-import { startReplayServer } from './replay-server.js';
+import { startReplayServer, type ReplayServer } from './replay-server.js';
 
 const CONTAINERS = 100;
 const INTERVAL_MS = 500;
@@ -38,15 +38,21 @@ function assertSmooth(t: { diagnostic: (m: string) => void }, what: string, fram
   assert.ok(max < LONG_TASK_MS, `${what}: a ${max.toFixed(1)} ms frame is a long task`);
 }
 
-test(`the dashboard stays smooth with ${CONTAINERS} live containers`, { skip: chromiumAvailable() ? false : 'needs /usr/bin/chromium', timeout: 120_000 }, async (t) => {
+/** The overview of a replay server with `n` containers, in a new browser; both closed after the test. */
+async function openOverview(t: TestContext, n: number): Promise<{ server: ReplayServer; page: Page; problems: string[] }> {
   buildDashboard();
-  const server = await startReplayServer(CONTAINERS, INTERVAL_MS);
+  const server = await startReplayServer(n, INTERVAL_MS);
   t.after(() => server.close());
   const browser = await launchBrowser();
   t.after(() => browser.close());
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems = watchProblems(page);
   await page.goto(`${server.url}/`);
+  return { server, page, problems };
+}
+
+test(`the dashboard stays smooth with ${CONTAINERS} live containers`, { skip: chromiumAvailable() ? false : 'needs /usr/bin/chromium', timeout: 120_000 }, async (t) => {
+  const { server, page, problems } = await openOverview(t, CONTAINERS);
   const rows = page.locator('#container-table tbody tr[data-id]');
   await listShown(page, CONTAINERS);
   const shown = await rows.count();
@@ -95,15 +101,8 @@ test(`the dashboard stays smooth with ${CONTAINERS} live containers`, { skip: ch
 });
 
 test('a list of 1000 containers keeps the rows near the screen in the DOM and scrolls through all of them', { skip: chromiumAvailable() ? false : 'needs /usr/bin/chromium', timeout: 120_000 }, async (t) => {
-  buildDashboard();
   const n = 1000;
-  const server = await startReplayServer(n, INTERVAL_MS);
-  t.after(() => server.close());
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const problems = watchProblems(page);
-  await page.goto(`${server.url}/`);
+  const { server, page, problems } = await openOverview(t, n);
   await listShown(page, n);
   const byName = [...server.containers].sort((a, b) => a.name.localeCompare(b.name));
   const row = (id: string) => page.locator(`#container-table tr[data-id="${id}"]`);

@@ -67,6 +67,15 @@ test('a closed detail view leaves its container with the newest LIST_POINTS samp
   assert.equal(s.containers.get(ID_A)!.samples.length, 13);
 });
 
+test('a detail opened before its container has samples keeps the history that arrives after', () => {
+  const s = loaded();
+  s.apply({ type: 'container', change: 'created', container: summary(ID_B, 'db', { status: 'created' }) });
+  s.apply({ type: 'snapshot', channel: `container:${ID_B}`, container: summary(ID_B, 'db', { status: 'created' }), history: [] });
+  s.apply({ type: 'container', change: 'started', container: summary(ID_B, 'db') });
+  tickFor(s, 5, 1000);
+  assert.equal(s.containers.get(ID_B)!.samples.length, 5);
+});
+
 test('container frames add, update and remove containers; a removed detail is known as gone', () => {
   const s = loaded();
   s.apply({ type: 'container', change: 'created', container: summary(ID_B, 'db', { status: 'created' }) });
