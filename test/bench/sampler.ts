@@ -383,8 +383,9 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const sizes = args.map(Number).filter((x) => x > 0);
   // `--only=idle,10` (starts of scenario names) runs only the matching scenarios, e.g. under --cpu-prof.
-  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-  const scenarios = only ? SCENARIOS.filter((s) => only.split(',').some((o) => s.name.startsWith(o))) : SCENARIOS;
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').filter((o) => o !== '');
+  const scenarios = only ? SCENARIOS.filter((s) => only.some((o) => s.name.startsWith(o))) : SCENARIOS;
+  if (scenarios.length === 0) throw new Error(`--only=${only!.join(',')}: no scenario starts so; there are: ${SCENARIOS.map((s) => s.name).join('; ')}`);
   const parent = `berth-bench-${randomBytes(4).toString('hex')}`;
   const work = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   const cgroups = await createCgroupManager({ parent });
