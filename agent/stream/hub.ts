@@ -8,7 +8,7 @@ import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import type { SampleTick, SnapshotStore } from '../sampler/types.js';
 import { StreamClient, DEFAULT_LIMITS, type ClientLimits } from './client.js';
 import { toStreamSample, toSummary } from './condense.js';
-import { parseClientMessage, type Channel, type ServerMessage, type StreamSample } from './protocol.js';
+import { LIST_SNAPSHOT_SAMPLES, parseClientMessage, type Channel, type ServerMessage, type StreamSample } from './protocol.js';
 
 export interface StreamHubDeps {
   store: SnapshotStore;
@@ -24,13 +24,6 @@ export interface StreamHubDeps {
 export interface StreamHubStats { clients: number; droppedFrames: number; disconnectedSlow: number }
 
 const CONTAINER_PREFIX = 'container:';
-
-/**
- * Samples per container in a `containers` snapshot: two, so a client can show rates of counters at
- * once. Each container's full history comes with its own channel: at 1000 containers, full
- * histories made a 93 MiB frame that held the event loop (and so the sampler) for 3 s (bench/stream.ts).
- */
-export const LIST_SNAPSHOT_SAMPLES = 2;
 
 const CONTAINER_CHANGES: Record<string, 'created' | 'started' | 'paused' | 'resumed' | 'exited' | 'removed' | 'updated'> = {
   'container.created': 'created', 'container.started': 'started', 'container.paused': 'paused',

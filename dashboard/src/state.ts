@@ -3,16 +3,16 @@
 // derived from them. Views read it; `revisions` tell the render loop what changed since a view drew.
 import { Ring } from './ring.js';
 import { PolicyTracker } from './policy-state.js';
-import type { BerthEvent, ContainerSummary, HostSample, ServerMessage, StreamSample } from './protocol.js';
+import { LIST_SNAPSHOT_SAMPLES, type BerthEvent, type ContainerSummary, type HostSample, type ServerMessage, type StreamSample } from './protocol.js';
 
 /** Samples kept per series: 5 minutes at the default 1 s interval. */
 export const HISTORY_POINTS = 300;
 /**
- * Samples kept of a container not open in the detail view: the list shows the newest and rates
- * from the two newest (rates.ts). A ring of HISTORY_POINTS for each held ~35 MiB more in the tab
- * at 1000 containers after 300 ticks (test/bench/dashboard.ts).
+ * Samples kept of a container not open in the detail view: as many as a `containers` snapshot
+ * brings, for the list's newest figures and rates (rates.ts). A ring of HISTORY_POINTS for each
+ * held ~35 MiB more in the tab at 1000 containers after 300 ticks (test/bench/dashboard.ts).
  */
-export const LIST_POINTS = 2;
+export const LIST_POINTS = LIST_SNAPSHOT_SAMPLES;
 export const EVENTS_KEPT = 500;
 
 export interface ContainerState {

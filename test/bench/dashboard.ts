@@ -9,25 +9,15 @@
 //    soon reaches) on the overview, with one container's detail view open (its full history
 //    arrives with its snapshot), back on the overview.
 // Prints two tables.
+import { containersAndTicks } from '../helpers/bench-args.js';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { waitFor } from '../helpers/wait.js';
-import { buildDashboard, launchBrowser } from '../e2e/browser.js';
+import { buildDashboard, launchBrowser, waitForList } from '../e2e/browser.js';
 import { startReplayServer } from '../e2e/replay-server.js';
 
 const MEMORY_INTERVAL_MS = 250;
 const RESPONSIVENESS_INTERVAL_MS = 1000;
 const RESPONSIVENESS_TICKS = 20;
-
-function args(): { containers: number; ticks: number } {
-  const argv = process.argv.slice(2);
-  const ticksAt = argv.indexOf('--ticks');
-  const ticks = ticksAt >= 0 ? Number(argv[ticksAt + 1]) : 300;
-  const containers = Number(argv.find((a, i) => !a.startsWith('--') && i !== ticksAt + 1) ?? 1000);
-  for (const [name, v] of [['N', containers], ['--ticks', ticks]] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`${name}: expected a positive integer, got ${v}`);
-  }
-  return { containers, ticks };
-}
 
 interface Reading { heapMiB: number; samples: number; largestRing: number }
 
@@ -52,8 +42,7 @@ function longTasks(page: Page, ms: number): Promise<number[]> {
 /** Its own route, so that coming back from another view is a route change, not a reload. */
 async function openOverview(page: Page, url: string, containers: number): Promise<void> {
   await page.goto(`${url}/#/`);
-  await waitFor(`the list of ${containers} containers`, async () => (await page.locator('.container-list .count').textContent()) === `(${containers})`
-    && (await page.locator('#container-table tbody tr[data-id]').count()) > 0, { timeoutMs: 60_000 });
+  await waitForList(page, containers, 60_000);
 }
 
 async function responsiveness(browser: Browser, containers: number): Promise<void> {
@@ -109,7 +98,7 @@ async function memory(browser: Browser, containers: number, ticks: number): Prom
   }
 }
 
-const { containers, ticks } = args();
+const { containers, ticks } = containersAndTicks({ containers: 1000, ticks: 300 });
 buildDashboard();
 const browser = await launchBrowser();
 try {

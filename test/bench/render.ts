@@ -13,22 +13,12 @@
 // then too, so a render does not pay for collecting the bench's own sample objects (the figures
 // are then the render's own; without it they include whatever GC falls into the render).
 // Prints one table.
+import { containersAndTicks } from '../helpers/bench-args.js';
 import { performance } from 'node:perf_hooks';
 import { createMetricsRegistry } from '../../agent/metrics/index.js';
 import type { ContainerInfo } from '../../agent/runtime/types.js';
 import { syntheticHost, syntheticViews } from '../helpers/metric-samples.js';
 import { FakeStore } from '../helpers/samples.js';
-
-function args(): { containers: number; ticks: number } {
-  const argv = process.argv.slice(2);
-  const ticksAt = argv.indexOf('--ticks');
-  const ticks = ticksAt >= 0 ? Number(argv[ticksAt + 1]) : 30;
-  const containers = Number(argv.find((a, i) => !a.startsWith('--') && i !== ticksAt + 1) ?? 1000);
-  for (const [name, v] of [['N', containers], ['--ticks', ticks]] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`${name}: expected a positive integer, got ${v}`);
-  }
-  return { containers, ticks };
-}
 
 async function timed<T>(fn: () => T | Promise<T>): Promise<{ ms: number; result: T }> {
   const start = performance.now();
@@ -41,7 +31,7 @@ const collectGarbage = (globalThis as { gc?: () => void }).gc;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
-  const { containers, ticks } = args();
+  const { containers, ticks } = containersAndTicks({ containers: 1000, ticks: 30 });
   const store = new FakeStore();
   let infos: ContainerInfo[] = [];
   const registry = createMetricsRegistry({ store, runtime: { list: () => infos } });

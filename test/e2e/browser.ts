@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from '../helpers/agent.js';
+import { waitFor } from '../helpers/wait.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(ROOT, 'test/artifacts');
@@ -22,6 +23,12 @@ export async function launchBrowser(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** The overview's list says it has `n` containers and shows the first of them (it draws only those near the screen). */
+export async function waitForList(page: Page, n: number, timeoutMs = 30_000): Promise<void> {
+  await waitFor(`a list of ${n} containers`, async () => (await page.locator('.container-list .count').textContent()) === `(${n})`
+    && (await page.locator('#container-table tbody tr[data-id]').count()) > 0, { timeoutMs });
 }
 
 /** Console errors, uncaught exceptions and failed requests of a page, as readable lines. */

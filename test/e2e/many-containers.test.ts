@@ -8,7 +8,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../helpers/wait.js';
-import { buildDashboard, chromiumAvailable, launchBrowser, screenshot, watchProblems } from './browser.js';
+import { buildDashboard, chromiumAvailable, launchBrowser, screenshot, waitForList, watchProblems } from './browser.js';
 import { startReplayServer, type ReplayServer } from './replay-server.js';
 
 const CONTAINERS = 100;
@@ -17,12 +17,6 @@ const FRAME_BUDGET_MS = 16;
 const LONG_TASK_MS = 50;
 
 interface RenderStats { frames: number; recentMs: number[]; maxMs: number }
-
-/** The list says it has `n` containers and shows the first of them. */
-async function listShown(page: Page, n: number): Promise<void> {
-  await waitFor(`a list of ${n} containers`, async () => (await page.locator('.container-list .count').textContent()) === `(${n})`
-    && (await page.locator('#container-table tbody tr[data-id]').count()) > 0, { timeoutMs: 30_000 });
-}
 
 const renderStats = (page: Page): Promise<RenderStats> => page.evaluate(() => (globalThis as any).__berth.render());
 
@@ -38,7 +32,7 @@ function assertSmooth(t: { diagnostic: (m: string) => void }, what: string, fram
   assert.ok(max < LONG_TASK_MS, `${what}: a ${max.toFixed(1)} ms frame is a long task`);
 }
 
-/** The overview of a replay server with `n` containers, in a new browser; both closed after the test. */
+/** The overview of a replay server with `n` containers, listed, in a new browser; both closed after the test. */
 async function openOverview(t: TestContext, n: number): Promise<{ server: ReplayServer; page: Page; problems: string[] }> {
   buildDashboard();
   const server = await startReplayServer(n, INTERVAL_MS);
@@ -48,13 +42,13 @@ async function openOverview(t: TestContext, n: number): Promise<{ server: Replay
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems = watchProblems(page);
   await page.goto(`${server.url}/`);
+  await waitForList(page, n);
   return { server, page, problems };
 }
 
 test(`the dashboard stays smooth with ${CONTAINERS} live containers`, { skip: chromiumAvailable() ? false : 'needs /usr/bin/chromium', timeout: 120_000 }, async (t) => {
   const { server, page, problems } = await openOverview(t, CONTAINERS);
   const rows = page.locator('#container-table tbody tr[data-id]');
-  await listShown(page, CONTAINERS);
   const shown = await rows.count();
 
   await t.test('rows are updated in place, not rebuilt', async () => {
@@ -103,7 +97,6 @@ test(`the dashboard stays smooth with ${CONTAINERS} live containers`, { skip: ch
 test('a list of 1000 containers keeps the rows near the screen in the DOM and scrolls through all of them', { skip: chromiumAvailable() ? false : 'needs /usr/bin/chromium', timeout: 120_000 }, async (t) => {
   const n = 1000;
   const { server, page, problems } = await openOverview(t, n);
-  await listShown(page, n);
   const byName = [...server.containers].sort((a, b) => a.name.localeCompare(b.name));
   const row = (id: string) => page.locator(`#container-table tr[data-id="${id}"]`);
   const inDom = () => page.locator('#container-table tbody tr[data-id]').count();

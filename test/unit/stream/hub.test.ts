@@ -5,7 +5,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { StreamHub } from '../../../agent/stream/index.js';
-import { LIST_SNAPSHOT_SAMPLES } from '../../../agent/stream/hub.js';
+import { LIST_SNAPSHOT_SAMPLES } from '../../../agent/stream/index.js';
 import { streamPlugin } from '../../../agent/api/plugins/stream.js';
 import { EventBus } from '../../../agent/events/index.js';
 import type { ContainerInfo, Runtime } from '../../../agent/runtime/types.js';

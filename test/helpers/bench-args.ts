@@ -1,0 +1,11 @@
+// `[N] [--ticks T]`, the arguments of the benches that feed N synthetic containers for T ticks.
+export function containersAndTicks(defaults: { containers: number; ticks: number }): { containers: number; ticks: number } {
+  const argv = process.argv.slice(2);
+  const ticksAt = argv.indexOf('--ticks');
+  const ticks = ticksAt >= 0 ? Number(argv[ticksAt + 1]) : defaults.ticks;
+  const containers = Number(argv.find((a, i) => !a.startsWith('--') && i !== ticksAt + 1) ?? defaults.containers);
+  for (const [name, v] of [['N', containers], ['--ticks', ticks]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`${name}: expected a positive integer, got ${v}`);
+  }
+  return { containers, ticks };
+}
