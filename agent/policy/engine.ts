@@ -101,6 +101,10 @@ class Engine implements PolicyEngine {
       if (this.opts.watch ?? true) {
         this.watcher = watchFolder(rulesDir, this.opts.debounceMs ?? 150, () => this.reload(), this.opts.logger);
       }
+    } else {
+      // No rules folder: the empty policy is in force, which is not a failed load (an alert on
+      // `berth_policy_last_reload_successful == 0` must not fire on a host that runs without policy).
+      this.metrics.lastReloadSuccess.set(1);
     }
     this.updateRuleGauges();
     this.unsubscribe = store?.subscribe((tick) => this.onTick(tick));

@@ -182,3 +182,15 @@ test('start refuses a rules folder that does not load', async () => {
     dir.remove();
   }
 });
+
+test('without a rules folder the empty policy counts as loaded: no reload-failure alert, no rules', async (t) => {
+  const engine = createPolicyEngine({ events: new EventBus(), logger: pino({ level: 'silent' }) });
+  await engine.start();
+  t.after(() => engine.stop());
+  const registry = new Registry();
+  engine.metrics.register(registry);
+  const text = await registry.metrics();
+  assert.match(text, /^berth_policy_last_reload_successful 1$/m);
+  assert.match(text, /^berth_policy_rules\{phase="admission"\} 0$/m);
+  assert.equal((await engine.admit(await resolved())).warnings.length, 0);
+});
