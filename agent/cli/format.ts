@@ -46,12 +46,30 @@ export function commandText(cmd: string[], truncate = true): string {
 }
 
 export function table(headers: string[], rows: string[][]): string {
-  const all = [headers, ...rows];
-  const widths = headers.map((_, col) => Math.max(10, ...all.map((r) => [...(r[col] ?? '')].length + 3)));
-  return all.map((r) => r.map((cell, col) => (col === r.length - 1 ? cell : pad(cell, widths[col]!))).join('')).join('\n') + '\n';
+  return alignCells([headers, ...rows]) + '\n';
 }
 
-function pad(cell: string, width: number): string { return cell + ' '.repeat(Math.max(0, width - [...cell].length)); }
+/**
+ * Lines of cells laid out like Go's tabwriter with docker's settings: every cell but a line's last
+ * is padded to its column's width, which is the widest cell + 3 (at least 10) over the run of
+ * consecutive lines that have a cell there (a column block).
+ */
+export function alignCells(lines: string[][]): string {
+  const width = (cell: string) => [...cell].length;
+  const out = lines.map((cells) => [...cells]);
+  const columns = Math.max(0, ...lines.map((cells) => cells.length - 1));
+  for (let col = 0; col < columns; col++) {
+    for (let start = 0; start < lines.length;) {
+      if (lines[start]!.length - 1 <= col) { start++; continue; }
+      let end = start;
+      while (end < lines.length && lines[end]!.length - 1 > col) end++;
+      const w = Math.max(10, ...lines.slice(start, end).map((cells) => width(cells[col]!) + 3));
+      for (let i = start; i < end; i++) out[i]![col] += ' '.repeat(w - width(lines[i]![col]!));
+      start = end;
+    }
+  }
+  return out.map((cells) => cells.join('')).join('\n');
+}
 
 export function psRow(c: ContainerInfo, now: number, truncate = true): string[] {
   return [truncate ? shortId(c.id) : c.id, c.spec.image ?? '', commandText(c.spec.cmd ?? [], truncate), createdText(c, now), statusText(c, now), c.name];
@@ -59,12 +77,24 @@ export function psRow(c: ContainerInfo, now: number, truncate = true): string[] 
 
 export const PS_HEADERS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'NAMES'];
 
-/** `ps --format json`: one object per line with docker's keys. */
-export function psJson(c: ContainerInfo, now: number): string {
-  return JSON.stringify({
-    ID: shortId(c.id), Names: c.name, Image: c.spec.image ?? '', Command: commandText(c.spec.cmd ?? [], false),
+/** A ps row's fields under docker's names: `--format json` prints them, templates read them. */
+export function psFields(c: ContainerInfo, now: number, truncate = true) {
+  const labels = c.spec.labels ?? {};
+  return {
+    ID: truncate ? shortId(c.id) : c.id, Names: c.name, Image: c.spec.image ?? '', Command: commandText(c.spec.cmd ?? [], truncate),
     CreatedAt: c.createdAt, RunningFor: createdText(c, now), State: c.status, Status: statusText(c, now),
-    Labels: Object.entries(c.spec.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+    Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','),
+    /** `{{.Label "key"}}`; a function, so JSON leaves it out. */
+    Label: (key: string): string => labels[key] ?? '',
+    Mounts: (c.spec.mounts ?? []).map((m) => m.source ?? m.target).join(','),
+    Networks: c.spec.namespaces?.net === 'host' ? 'host' : 'none',
     Pid: c.pid, ExitCode: c.exit?.exitCode ?? null,
-  });
+  };
 }
+
+/** The column names `--format 'table …'` heads each field with, like docker's. */
+export const PS_FIELD_HEADERS: Record<keyof ReturnType<typeof psFields>, unknown> = {
+  ID: 'CONTAINER ID', Names: 'NAMES', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED',
+  State: 'STATE', Status: 'STATUS', Labels: 'LABELS', Label: (_key: string) => 'LABEL', Mounts: 'MOUNTS', Networks: 'NETWORKS',
+  Pid: 'PID', ExitCode: 'EXIT CODE',
+};

@@ -1,11 +1,12 @@
-// `berth stats [--no-stream] [--format json] [ID…]`: docker stats' columns from the agent's
-// latest samples (GET /v1/stats). CPU % comes already derived from two samples by the sampler, so
-// --no-stream answers at once instead of waiting a second for a second reading like docker.
+// `berth stats [-a] [--no-stream] [--no-trunc] [--format …] [ID…]`: docker stats' columns from the
+// agent's latest samples (GET /v1/stats). CPU % comes already derived from two samples by the
+// sampler, so --no-stream answers at once instead of waiting a second for a second reading like docker.
 import type { ContainerInfo } from '../runtime/types.js';
 import type { ContainerSample, HostSample } from '../sampler/types.js';
-import { usageError } from './args.js';
 import type { CliContext, Command } from './command.js';
+import { enc } from './each.js';
 import { shortId, table } from './format.js';
+import { parseListFormat, renderList, type ListFormat } from './output-format.js';
 import { formatBytes, formatDecimalBytes } from './units.js';
 
 export const STATS_HEADERS = ['CONTAINER ID', 'NAME', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'];
@@ -18,8 +19,17 @@ export interface StatsLine {
   BlockIO: string; CPUPerc: string; Container: string; ID: string; MemPerc: string; MemUsage: string; Name: string; NetIO: string; PIDs: string;
 }
 
-/** One row of docker stats; `shown` is what the user asked for (id or name), like docker's Container. */
-export function statsLine(s: ContainerSample, hostMemoryBytes: number, shown = s.id): StatsLine {
+/** The column names `--format 'table …'` heads each field with, like docker's. */
+export const STATS_FIELD_HEADERS: StatsLine = {
+  BlockIO: 'BLOCK I/O', CPUPerc: 'CPU %', Container: 'CONTAINER', ID: 'CONTAINER ID', MemPerc: 'MEM %',
+  MemUsage: 'MEM USAGE / LIMIT', Name: 'NAME', NetIO: 'NET I/O', PIDs: 'PIDS',
+};
+
+/** What a line shows of a container: what the user named it by (docker's Container) and the id's length. */
+interface Shown { as?: string; truncate?: boolean }
+
+/** One row of docker stats. */
+export function statsLine(s: ContainerSample, hostMemoryBytes: number, shown: Shown = {}): StatsLine {
   const mem = s.stats.memory;
   const limit = mem.limitBytes > 0 ? mem.limitBytes : hostMemoryBytes;
   let rx = 0;
@@ -28,8 +38,8 @@ export function statsLine(s: ContainerSample, hostMemoryBytes: number, shown = s
   return {
     BlockIO: `${formatDecimalBytes(s.stats.io.readBytes)} / ${formatDecimalBytes(s.stats.io.writeBytes)}`,
     CPUPerc: `${s.cpu.percent.toFixed(2)}%`,
-    Container: shown,
-    ID: shortId(s.id),
+    Container: shown.as ?? s.id,
+    ID: shown.truncate === false ? s.id : shortId(s.id),
     MemPerc: `${(limit > 0 ? (mem.workingSetBytes / limit) * 100 : 0).toFixed(2)}%`,
     MemUsage: `${formatBytes(mem.workingSetBytes)} / ${formatBytes(limit)}`,
     Name: s.name,
@@ -38,42 +48,70 @@ export function statsLine(s: ContainerSample, hostMemoryBytes: number, shown = s
   };
 }
 
-const row = (l: StatsLine): string[] => [l.ID, l.Name, l.CPUPerc, l.MemUsage, l.MemPerc, l.NetIO, l.BlockIO, l.PIDs];
-
-/** Containers to show: every running one, or the named ones (resolved by the agent: unknown → NOT_FOUND). */
-async function selection(ctx: CliContext, args: string[]): Promise<Map<string, string> | undefined> {
-  if (args.length === 0) return undefined;
-  const chosen = new Map<string, string>();
-  for (const a of args) chosen.set((await ctx.client().call<ContainerInfo>('GET', `/v1/containers/${encodeURIComponent(a)}`)).id, a);
-  return chosen;
+/** A container that is not running (stats -a, or named): docker's zeros. */
+export function stoppedLine(c: Pick<ContainerInfo, 'id' | 'name'>, shown: Shown = {}): StatsLine {
+  return {
+    BlockIO: '0B / 0B', CPUPerc: '0.00%', Container: shown.as ?? c.id, ID: shown.truncate === false ? c.id : shortId(c.id),
+    MemPerc: '0.00%', MemUsage: '0B / 0B', Name: c.name, NetIO: '0B / 0B', PIDs: '0',
+  };
 }
 
-function render(body: StatsBody, chosen: Map<string, string> | undefined, json: boolean): string {
+const row = (l: StatsLine): string[] => [l.ID, l.Name, l.CPUPerc, l.MemUsage, l.MemPerc, l.NetIO, l.BlockIO, l.PIDs];
+
+/** Which containers a refresh shows, besides the running ones it has samples of. */
+type Selection =
+  | { kind: 'running' }
+  | { kind: 'all' }                                        // -a: every container, stopped ones as zeros
+  | { kind: 'named'; containers: Map<string, { info: ContainerInfo; as: string }> };
+
+/** The named containers, resolved by the agent (unknown → NOT_FOUND, exit 125). */
+async function selection(ctx: CliContext, args: string[], all: boolean): Promise<Selection> {
+  if (args.length === 0) return all ? { kind: 'all' } : { kind: 'running' };
+  const containers = new Map<string, { info: ContainerInfo; as: string }>();
+  for (const a of args) {
+    const info = await ctx.client().call<ContainerInfo>('GET', `/v1/containers/${enc(a)}`);
+    containers.set(info.id, { info, as: a });
+  }
+  return { kind: 'named', containers };
+}
+
+async function lines(ctx: CliContext, chosen: Selection, truncate: boolean): Promise<StatsLine[]> {
+  const body = await ctx.client().call<StatsBody>('GET', '/v1/stats');
   const hostMem = body.host?.memoryTotalBytes ?? 0;
-  const samples = body.containers
-    .filter((s) => !chosen || chosen.has(s.id))
-    .sort((a, b) => a.name.localeCompare(b.name));
-  const lines = samples.map((s) => statsLine(s, hostMem, chosen?.get(s.id) ?? s.id));
-  return json ? lines.map((l) => `${JSON.stringify(l)}\n`).join('') : table(STATS_HEADERS, lines.map(row));
+  const sampled = new Map(body.containers.map((s) => [s.id, s]));
+  let shown: { info: Pick<ContainerInfo, 'id' | 'name'>; as?: string }[];
+  if (chosen.kind === 'named') shown = [...chosen.containers.values()];
+  else if (chosen.kind === 'all') shown = (await ctx.client().call<ContainerInfo[]>('GET', '/v1/containers?all=true')).map((info) => ({ info }));
+  else shown = body.containers.map((s) => ({ info: s }));
+  return shown
+    .map(({ info, as }) => {
+      const s = sampled.get(info.id);
+      return s ? statsLine(s, hostMem, { as, truncate }) : stoppedLine(info, { as, truncate });
+    })
+    .sort((a, b) => a.Name.localeCompare(b.Name));
+}
+
+function render(out: StatsLine[], format: ListFormat): string {
+  return format.kind === 'table' ? table(STATS_HEADERS, out.map(row)) : renderList('berth stats', format, out, STATS_FIELD_HEADERS);
 }
 
 export const stats: Command = {
   name: 'stats', usage: 'stats [OPTIONS] [CONTAINER...]', summary: 'Display a live stream of container resource usage statistics',
   flags: [
+    { name: 'all', short: 'a', kind: 'bool', help: 'show all containers (default: only running ones)' },
     { name: 'no-stream', kind: 'bool', help: 'print the current figures once and exit' },
-    { name: 'format', kind: 'string', value: 'FORMAT', help: 'json: one JSON object per container and refresh' },
+    { name: 'no-trunc', kind: 'bool', help: 'do not shorten ids' },
+    { name: 'format', kind: 'string', value: 'FORMAT', help: 'table, json (one object per container and refresh), a Go template, or table TEMPLATE' },
   ],
   async run(ctx, p) {
-    const format = p.str('format');
-    if (format !== undefined && format !== 'json' && format !== 'table') throw usageError('berth stats', `--format: "${format}" is not supported; use json or table`, '--format');
-    const json = format === 'json';
-    const chosen = await selection(ctx, p.args);
-    const once = async (): Promise<string> => render(await ctx.client().call<StatsBody>('GET', '/v1/stats'), chosen, json);
+    const format = parseListFormat('berth stats', p.str('format'));
+    const chosen = await selection(ctx, p.args, p.bool('all'));
+    const once = async (): Promise<string> => render(await lines(ctx, chosen, !p.bool('no-trunc')), format);
     if (p.bool('no-stream')) {
       ctx.out(await once());
       return 0;
     }
-    const clear = !json && process.stdout.isTTY === true;
+    const clear = format.kind !== 'json' && process.stdout.isTTY === true;
     let stopped = false;
     let wake: () => void = () => undefined;
     const stopSignals = ctx.onSignal(() => { stopped = true; wake(); });

@@ -74,6 +74,15 @@ describe('berth CLI against a real agent', () => {
     const missing = await agent.cli(['inspect', 'no-such-thing']);
     assert.equal(missing.code, 125);
     assert.deepEqual(JSON.parse(missing.stdout), []);
+    // -f: a Go template per container, like docker inspect -f; the found ones print, the missing one fails.
+    const f = await agent.cli(['inspect', '-f', '{{.name}} {{.status}} {{.spec.resources.memoryBytes}} {{range .spec.env}}{{if eq . "FOO=bar"}}{{.}}{{end}}{{end}}', 'inspected', 'no-such-thing']);
+    assert.deepEqual({ code: f.code, out: f.stdout }, { code: 125, out: `inspected created ${32 * 2 ** 20} FOO=bar\n` });
+    assert.match(f.stderr, /no such container: no-such-thing/);
+    const badTemplate = await agent.cli(['inspect', '-f', '{{.name', 'inspected']);
+    assert.deepEqual({ code: badTemplate.code, out: badTemplate.stdout }, { code: 125, out: '' });
+    assert.match(badTemplate.stderr, /--format: template "\{\{\.name": at position 1: unclosed action/);
+    const ps = await agent.cli(['ps', '-a', '--format', 'table {{.Names}}\t{{.State}}\t{{.Label "x"}}']);
+    assert.match(ps.stdout, /^NAMES\s+STATE\s+LABEL\n(.*\n)*inspected\s+created\s+\n/);
     assert.equal((await agent.cli(['rm', 'inspected'])).code, 0);
   });
 

@@ -137,6 +137,16 @@ test('berth stats --no-stream prints docker\'s columns; --format json; an unknow
   assert.equal(line.Name, 'cli-stats');
   assert.equal(line.Container, 'cli-stats');
   assert.equal(line.PIDs, '1');
+  // -a adds containers that do not run, with docker's zeros; a template prints a line per container.
+  const created = await agent.api('POST', '/v1/containers', { name: 'cli-stats-created', rootfs, cmd: ['true'] });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  t.after(() => remove(created.body.id));
+  const all = await agent.cli(['stats', '--no-stream', '-a', '--format', '{{.Name}} {{.PIDs}} {{.MemUsage}}']);
+  assert.equal(all.code, 0, all.stderr);
+  assert.ok(all.stdout.split('\n').includes('cli-stats-created 0 0B / 0B'), all.stdout);
+  assert.match(all.stdout, /^cli-stats 1 \S+ \/ 64MiB$/m);
+  const running = await agent.cli(['stats', '--no-stream', '--format', '{{.Name}}']);
+  assert.ok(!running.stdout.includes('cli-stats-created'), 'without -a only running containers');
   const missing = await agent.cli(['stats', '--no-stream', 'no-such-container']);
   assert.equal(missing.code, 125);
   assert.match(missing.stderr, /no-such-container/);

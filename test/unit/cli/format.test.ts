@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandText, humanDuration, psJson, psRow, statusText, table, PS_HEADERS } from '../../../agent/cli/format.js';
+import { alignCells, commandText, humanDuration, psFields, psRow, statusText, table, PS_HEADERS } from '../../../agent/cli/format.js';
 import type { ContainerInfo } from '../../../agent/runtime/types.js';
 
 const S = 1000;
@@ -55,13 +55,32 @@ test('tables: columns padded to the widest cell + 3, at least 10, last column un
   assert.equal(table(['ID', 'N'], [['1', '2']]), `${'ID'.padEnd(10)}N\n${'1'.padEnd(10)}2\n`, 'narrow columns are 10 wide');
 });
 
-test('a ps row and its JSON form', () => {
+test('a ps row and its fields (JSON and templates), shortened unless --no-trunc', () => {
   const c = info({});
   assert.deepEqual(psRow(c, NOW), ['aaaaaaaaaaaa', '/srv/rootfs', '"sh -c while :; do :…"', '6 minutes ago', 'Up 15 seconds', 'web']);
   assert.equal(PS_HEADERS.length, psRow(c, NOW).length);
-  const j = JSON.parse(psJson(c, NOW));
+  const f = psFields(c, NOW);
+  const j = JSON.parse(JSON.stringify(f));
   assert.equal(j.ID, 'aaaaaaaaaaaa');
+  assert.equal(j.Command, '"sh -c while :; do :…"');
   assert.equal(j.Status, 'Up 15 seconds');
   assert.equal(j.Labels, 'tier=batch');
   assert.equal(j.State, 'running');
+  assert.equal(j.Networks, 'none');
+  assert.equal('Label' in j, false, 'the Label method is not data');
+  assert.equal(f.Label('tier'), 'batch');
+  assert.equal(f.Label('nope'), '');
+  const full = psFields(c, NOW, false);
+  assert.equal(full.ID, c.id);
+  assert.equal(full.Command, '"sh -c while :; do :; done"');
+});
+
+test('aligned cells: a column is as wide as its widest cell + 3 within a run of lines that have it', () => {
+  const out = alignCells([['a', 'b', 'c'], ['longer than ten', 'x'], ['solo'], ['p', 'q']]);
+  assert.equal(out, [
+    `${'a'.padEnd(18)}${'b'.padEnd(10)}c`,
+    `${'longer than ten'.padEnd(18)}x`,
+    'solo', // ends the run: the next line's column starts a new block
+    `${'p'.padEnd(10)}q`,
+  ].join('\n'));
 });
