@@ -1,14 +1,14 @@
-// `berth events [-f] [--since SEQ] [--kind KIND] [--container C] [--format json]`: the agent's
+// `berth events [-f] [--since SEQ] [--kind KIND] [--container C] [--format FORMAT]`: the agent's
 // events (container lifecycle, policy decisions), like `docker events`.
 import type { BerthEvent } from '../events/index.js';
 import type { Command, CliContext } from './command.js';
 import { ndjson } from './client.js';
 import { shortId } from './format.js';
-import { usageError } from './args.js';
+import { objectFormat } from './output-format.js';
 import { parseInteger } from './units.js';
 
-function line(e: BerthEvent, json: boolean): string {
-  if (json) return `${JSON.stringify(e)}\n`;
+function line(e: BerthEvent, print: ((e: BerthEvent) => string) | undefined): string {
+  if (print) return `${print(e)}\n`;
   const who = e.containerName ?? (e.containerId && shortId(e.containerId));
   return `${e.time} ${e.kind}${who ? ` ${who}` : ''}: ${e.message}\n`;
 }
@@ -20,24 +20,22 @@ export const events: Command = {
     { name: 'since', kind: 'string', value: 'SEQ', help: 'only events after this sequence number' },
     { name: 'kind', kind: 'string', value: 'KIND', help: 'only this kind or kind prefix, e.g. policy or container.exited' },
     { name: 'container', kind: 'string', value: 'CONTAINER', help: 'only events of this container (id, prefix or name)' },
-    { name: 'format', kind: 'string', value: 'FORMAT', help: '"json" for one JSON object per line' },
+    { name: 'format', kind: 'string', value: 'FORMAT', help: 'json (one object per line) or a Go template per event, e.g. {{.kind}} {{.containerName}}' },
   ],
   async run(ctx: CliContext, p) {
-    const format = p.str('format');
-    if (format !== undefined && format !== 'json') throw usageError('berth events', `--format must be "json", got "${format}"`, '--format');
+    const print = objectFormat('berth events', p.str('format'));
     const query = new URLSearchParams();
     if (p.has('since')) query.set('after', String(parseInteger(p.str('since')!, '--since', 'berth events', 0)));
     for (const key of ['kind', 'container'] as const) if (p.has(key)) query.set(key, p.str(key)!);
-    const json = format === 'json';
     if (!p.bool('follow')) {
-      for (const e of await ctx.client().call<BerthEvent[]>('GET', `/v1/events?${query}`)) ctx.out(line(e, json));
+      for (const e of await ctx.client().call<BerthEvent[]>('GET', `/v1/events?${query}`)) ctx.out(line(e, print));
       return 0;
     }
     query.set('follow', 'true');
     const res = await ctx.client().stream('GET', `/v1/events?${query}`);
     const stop = ctx.onSignal(() => res.destroy());
     try {
-      for await (const e of ndjson<BerthEvent>(res)) ctx.out(line(e, json));
+      for await (const e of ndjson<BerthEvent>(res)) ctx.out(line(e, print));
     } catch (err) {
       if (!res.destroyed) throw err; // interrupted by a signal: a normal end
     } finally {

@@ -33,6 +33,19 @@ export function renderList(command: string, format: ItemFormat, items: object[],
   return `${alignCells(text.split('\n').map((line) => line.split('\t')))}\n`;
 }
 
+/**
+ * `--format` of a command that prints whole objects (inspect, events): `json`, one object per line,
+ * or a Go template taken as typed (docker does not rewrite `\t` there) over the object as Go reads a
+ * map: a missing key is <no value>, not an error. Undefined without --format. A bad template is
+ * refused here, before anything is asked or printed.
+ */
+export function objectFormat(command: string, value: string | undefined): ((item: object) => string) | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'json') return (item) => JSON.stringify(item);
+  const template = guarded(command, value, () => compileTemplate(value));
+  return (item) => guarded(command, value, () => template.execute(item));
+}
+
 /** A template error as a usage error of --format that shows the template. */
 export function guarded<T>(command: string, source: string, step: () => T): T {
   try {

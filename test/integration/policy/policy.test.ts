@@ -194,6 +194,9 @@ test('the CLI: policy ls, policy eval (dry run), policy report and events', asyn
   const events = await agent.cli(['events', '--kind', 'policy.denied']);
   assert.equal(events.code, 0, events.stderr);
   assert.match(events.stdout, /policy\.denied denied: denied by policy: gate\/no-forbidden-label/);
+  const templated = await agent.cli(['events', '--kind', 'policy.denied', '--format', '{{.kind}}|{{.containerName}}|{{.nope}}']);
+  assert.equal(templated.code, 0, templated.stderr);
+  assert.match(templated.stdout, /^policy\.denied\|denied\|<no value>$/m);
 });
 
 test('GET /v1/events?follow=true streams new events as NDJSON', async () => {
