@@ -119,8 +119,13 @@ export const stats: Command = {
       while (!stopped) {
         const text = await once();
         ctx.out(clear ? CLEAR_SCREEN + text : text);
-        // The refresh interval of a live display, not synchronisation: a signal cuts it short.
-        await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, REFRESH_MS).unref(); });
+        // The refresh interval of a live display, not synchronisation: a signal cuts it short. The
+        // timer keeps the process alive: unref'd, it was all that was left once the agent closed
+        // the connection, and node exited silently (code 13) instead of reporting the agent gone.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, REFRESH_MS);
+          wake = () => { clearTimeout(timer); resolve(); };
+        });
       }
     } finally {
       stopSignals();

@@ -5,17 +5,21 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { PassThrough, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { buildServer, listenUnix } from '../../../agent/api/index.js';
 import { parseGlobal, runCli } from '../../../agent/cli/index.js';
 import { BerthError } from '../../../agent/errors.js';
 import { FakeRuntime, fakeDeps } from '../api/fake-runtime.js';
+import { createSnapshotStore } from '../../../agent/sampler/index.js';
+import { waitFor } from '../../helpers/wait.js';
 
 async function agent(t: { after: (fn: () => Promise<void> | void) => void }) {
   const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
   const socket = join(dir, 'sub', 'b.sock');
   const runtime = new FakeRuntime();
-  const app = buildServer(fakeDeps(runtime));
+  const app = buildServer(fakeDeps(runtime, { snapshot: createSnapshotStore() }));
   t.after(async () => { await app.close(); rmSync(dir, { recursive: true, force: true }); });
   await listenUnix(app, socket);
   const cli = async (...argv: string[]) => {
@@ -24,7 +28,7 @@ async function agent(t: { after: (fn: () => Promise<void> | void) => void }) {
     const code = await runCli(parseGlobal(['--host', socket, ...argv]), { stdout, stderr, env: {}, cwd: dir });
     return { code, out: stdout.text, err: stderr.text };
   };
-  return { runtime, cli, dir, socket };
+  return { runtime, cli, dir, socket, app };
 }
 
 test('create, start, ps, inspect, stop, rm', async (t) => {
@@ -119,4 +123,21 @@ test('the unreachable message names the address and suggests starting the agent'
   const code = await runCli(parseGlobal(['ps']), { stdout: sink(), stderr, env: { BERTH_HOST: `unix://${dir}/x.sock` }, cwd: dir });
   assert.equal(code, 125);
   assert.equal(stderr.text, `berth: cannot reach the agent at unix://${dir}/x.sock (ENOENT); is \`berth agent\` running?\n`);
+});
+
+test('live stats in its own process: the agent going away ends it with the unreachable error, not a silent exit', async (t) => {
+  const { socket, app } = await agent(t);
+  const repo = fileURLToPath(new URL('../../../', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'agent/main.ts', '--host', socket, 'stats'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => { child.kill('SIGKILL'); });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => { out += String(d); });
+  child.stderr.on('data', (d) => { err += String(d); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await waitFor('the first refresh', () => out.includes('CONTAINER ID'), { timeoutMs: 20_000 });
+  await app.close(); // the agent stops: its idle keep-alive connection closes, the socket goes
+  const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(resolve, 10_000, 'still running').unref())]);
+  assert.equal(code, 125, `exit ${code}; stderr: ${err}`);
+  assert.match(err, /^berth: cannot reach the agent at unix:\/\/.*; is `berth agent` running\?\n$/);
 });
