@@ -2,7 +2,7 @@
 // with BERTH_TOKEN as the bearer token). Agent errors come back as BerthErrors with the agent's
 // code, so the CLI's exit code follows the catalogue; a missing agent is a clear 125.
 import { request, type IncomingMessage } from 'node:http';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { BerthError, ERROR_CODES, errnoCode, type ErrorCode } from '../errors.js';
 
 export const DEFAULT_HOST = 'unix:///run/berth/berth.sock';
@@ -84,9 +84,28 @@ function readAll(res: IncomingMessage): Promise<string> {
   });
 }
 
-/** NDJSON frames of a streamed response, one parsed object per line. */
+/**
+ * NDJSON frames of a streamed response, one parsed object per line. The response destroyed here
+ * (the user interrupted a follow) ends the frames; cut off by the agent (it stopped or restarted)
+ * it is an AGENT_UNREACHABLE error, not a quiet end. (readline over the response did neither: a
+ * local destroy left the loop pending for ever and node exited with code 13.)
+ */
 export async function* ndjson<T>(res: IncomingMessage): AsyncGenerator<T> {
-  for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
-    if (line.trim()) yield JSON.parse(line) as T;
+  const chunks = res[Symbol.asyncIterator]();
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  for (;;) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await chunks.next();
+    } catch (err) {
+      if (errnoCode(err) === 'ERR_STREAM_PREMATURE_CLOSE') return;
+      if (errnoCode(err) !== 'ECONNRESET') throw err;
+      throw new BerthError('AGENT_UNREACHABLE', 'the agent closed the connection before the end of the stream (did it stop or restart?)', undefined, { cause: err });
+    }
+    const lines = (partial + (next.done ? decoder.end() : decoder.write(next.value))).split('\n');
+    partial = next.done ? '' : lines.pop()!;
+    for (const line of lines) if (line.trim()) yield JSON.parse(line) as T;
+    if (next.done) return;
   }
 }

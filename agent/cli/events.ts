@@ -35,9 +35,8 @@ export const events: Command = {
     const res = await ctx.client().stream('GET', `/v1/events?${query}`);
     const stop = ctx.onSignal(() => res.destroy());
     try {
+      // A signal destroys the response, which ends the frames: a normal end.
       for await (const e of ndjson<BerthEvent>(res)) ctx.out(line(e, print));
-    } catch (err) {
-      if (!res.destroyed) throw err; // interrupted by a signal: a normal end
     } finally {
       stop();
     }

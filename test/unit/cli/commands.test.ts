@@ -11,15 +11,16 @@ import { fileURLToPath } from 'node:url';
 import { buildServer, listenUnix } from '../../../agent/api/index.js';
 import { parseGlobal, runCli } from '../../../agent/cli/index.js';
 import { BerthError } from '../../../agent/errors.js';
+import { EventBus } from '../../../agent/events/index.js';
 import { FakeRuntime, fakeDeps } from '../api/fake-runtime.js';
 import { createSnapshotStore } from '../../../agent/sampler/index.js';
 import { waitFor } from '../../helpers/wait.js';
 
-async function agent(t: { after: (fn: () => Promise<void> | void) => void }) {
+async function agent(t: { after: (fn: () => Promise<void> | void) => void }, events = new EventBus()) {
   const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
   const socket = join(dir, 'sub', 'b.sock');
   const runtime = new FakeRuntime();
-  const app = buildServer(fakeDeps(runtime, { snapshot: createSnapshotStore() }));
+  const app = buildServer(fakeDeps(runtime, { snapshot: createSnapshotStore(), events }));
   t.after(async () => { await app.close(); rmSync(dir, { recursive: true, force: true }); });
   await listenUnix(app, socket);
   const cli = async (...argv: string[]) => {
@@ -125,19 +126,43 @@ test('the unreachable message names the address and suggests starting the agent'
   assert.equal(stderr.text, `berth: cannot reach the agent at unix://${dir}/x.sock (ENOENT); is \`berth agent\` running?\n`);
 });
 
+/** The CLI in a process of its own, where a pending promise with nothing left to wait on ends node (exit 13). */
+function spawnCli(t: { after: (fn: () => void) => void }, socket: string, ...argv: string[]) {
+  const repo = fileURLToPath(new URL('../../../', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'agent/main.ts', '--host', socket, ...argv], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => { child.kill('SIGKILL'); });
+  const io = { out: '', err: '' };
+  child.stdout.on('data', (d) => { io.out += String(d); });
+  child.stderr.on('data', (d) => { io.err += String(d); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  /** The exit code, or 'still running' after 10 s. */
+  const exitCode = () => Promise.race([exited, new Promise<string>((resolve) => setTimeout(resolve, 10_000, 'still running').unref())]);
+  return { child, io, exitCode };
+}
+
+const AGENT_GONE = /^berth: (cannot reach the agent at unix:\/\/.*; is `berth agent` running\?|the agent closed the connection before the end of the stream \(did it stop or restart\?\))\n$/;
+
 test('live stats in its own process: the agent going away ends it with the unreachable error, not a silent exit', async (t) => {
   const { socket, app } = await agent(t);
-  const repo = fileURLToPath(new URL('../../../', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'agent/main.ts', '--host', socket, 'stats'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => { child.kill('SIGKILL'); });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => { out += String(d); });
-  child.stderr.on('data', (d) => { err += String(d); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await waitFor('the first refresh', () => out.includes('CONTAINER ID'), { timeoutMs: 20_000 });
-  await app.close(); // the agent stops: its idle keep-alive connection closes, the socket goes
-  const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(resolve, 10_000, 'still running').unref())]);
-  assert.equal(code, 125, `exit ${code}; stderr: ${err}`);
-  assert.match(err, /^berth: cannot reach the agent at unix:\/\/.*; is `berth agent` running\?\n$/);
+  const stats = spawnCli(t, socket, 'stats');
+  await waitFor('the first refresh', () => stats.io.out.includes('CONTAINER ID'), { timeoutMs: 20_000 });
+  await app.close(); // the agent stops: its connections close, the socket goes
+  assert.equal(await stats.exitCode(), 125, stats.io.err);
+  assert.match(stats.io.err, AGENT_GONE);
+});
+
+test('events -f in its own process: Ctrl-C ends it with 0; the agent going away is an error (125), not a quiet end', async (t) => {
+  const bus = new EventBus();
+  const { socket, app } = await agent(t, bus);
+  const interrupted = spawnCli(t, socket, 'events', '-f', '--format', '{{.kind}}');
+  const followed = spawnCli(t, socket, 'events', '-f');
+  await waitFor('an event at both followers', () => {
+    bus.emit('agent.started', 'hello');
+    return interrupted.io.out.includes('agent.started\n') && followed.io.out.includes('agent.started: hello');
+  }, { timeoutMs: 20_000, intervalMs: 200 });
+  interrupted.child.kill('SIGINT');
+  assert.equal(await interrupted.exitCode(), 0, interrupted.io.err);
+  await app.close();
+  assert.equal(await followed.exitCode(), 125, followed.io.err);
+  assert.match(followed.io.err, AGENT_GONE);
 });
