@@ -28,6 +28,8 @@ export const STATS_FIELD_HEADERS: StatsLine = {
 /** What a line shows of a container: what the user named it by (docker's Container) and the id's length. */
 interface Shown { as?: string; truncate?: boolean }
 
+const identity = (id: string, shown: Shown) => ({ Container: shown.as ?? id, ID: shown.truncate === false ? id : shortId(id) });
+
 /** One row of docker stats. */
 export function statsLine(s: ContainerSample, hostMemoryBytes: number, shown: Shown = {}): StatsLine {
   const mem = s.stats.memory;
@@ -38,8 +40,7 @@ export function statsLine(s: ContainerSample, hostMemoryBytes: number, shown: Sh
   return {
     BlockIO: `${formatDecimalBytes(s.stats.io.readBytes)} / ${formatDecimalBytes(s.stats.io.writeBytes)}`,
     CPUPerc: `${s.cpu.percent.toFixed(2)}%`,
-    Container: shown.as ?? s.id,
-    ID: shown.truncate === false ? s.id : shortId(s.id),
+    ...identity(s.id, shown),
     MemPerc: `${(limit > 0 ? (mem.workingSetBytes / limit) * 100 : 0).toFixed(2)}%`,
     MemUsage: `${formatBytes(mem.workingSetBytes)} / ${formatBytes(limit)}`,
     Name: s.name,
@@ -51,14 +52,14 @@ export function statsLine(s: ContainerSample, hostMemoryBytes: number, shown: Sh
 /** A container that is not running (stats -a, or named): docker's zeros. */
 export function stoppedLine(c: Pick<ContainerInfo, 'id' | 'name'>, shown: Shown = {}): StatsLine {
   return {
-    BlockIO: '0B / 0B', CPUPerc: '0.00%', Container: shown.as ?? c.id, ID: shown.truncate === false ? c.id : shortId(c.id),
+    ...identity(c.id, shown), BlockIO: '0B / 0B', CPUPerc: '0.00%',
     MemPerc: '0.00%', MemUsage: '0B / 0B', Name: c.name, NetIO: '0B / 0B', PIDs: '0',
   };
 }
 
 const row = (l: StatsLine): string[] => [l.ID, l.Name, l.CPUPerc, l.MemUsage, l.MemPerc, l.NetIO, l.BlockIO, l.PIDs];
 
-/** Which containers a refresh shows, besides the running ones it has samples of. */
+/** Which containers a refresh shows: the running ones (those with a sample), all, or the named ones. */
 type Selection =
   | { kind: 'running' }
   | { kind: 'all' }                                        // -a: every container, stopped ones as zeros

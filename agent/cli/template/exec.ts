@@ -26,10 +26,10 @@ export class Execution {
         if (node.pipe.vars.length === 0) this.out += show(value); // a declaration prints nothing
       } else if (node.kind === 'range') this.range(node, dot, vars);
       else {
-        const scope = new Map(vars);
+        const scope = new Map(vars); // a variable the pipeline declares is seen by both branches, as in Go
         const value = this.pipeline(node.pipe, dot, scope);
         if (truthy(value)) this.nodes(node.body, node.kind === 'with' ? value : dot, scope);
-        else this.nodes(node.otherwise, dot, new Map(vars));
+        else this.nodes(node.otherwise, dot, scope);
       }
     }
   }

@@ -58,6 +58,7 @@ test('pipelines, parentheses, variables and their scope', () => {
   assert.equal(run('{{(index .nested "spec").memoryBytes}}'), '67108864');
   assert.equal(run('{{$n := .name}}{{range .env}}{{$n}}{{end}}'), 'webweb');
   fails('{{if .running}}{{$x := 1}}{{end}}{{$x}}', /undefined variable "\$x"/);
+  assert.equal(run('{{if $z := .zero}}yes{{else}}else sees {{$z}}{{end}}'), 'else sees 0');
 });
 
 test('trim markers and comments', () => {
