@@ -47,7 +47,7 @@ export function objectFormat(command: string, value: string | undefined): ((item
 }
 
 /** A template error as a usage error of --format that shows the template. */
-export function guarded<T>(command: string, source: string, step: () => T): T {
+function guarded<T>(command: string, source: string, step: () => T): T {
   try {
     return step();
   } catch (err) {

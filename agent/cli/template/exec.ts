@@ -24,10 +24,12 @@ export class Execution {
       else if (node.kind === 'print') {
         const value = this.pipeline(node.pipe, dot, vars);
         if (node.pipe.vars.length === 0) this.out += show(value); // a declaration prints nothing
+        else declare(vars, node.pipe.vars, value);
       } else if (node.kind === 'range') this.range(node, dot, vars);
       else {
         const scope = new Map(vars); // a variable the pipeline declares is seen by both branches, as in Go
         const value = this.pipeline(node.pipe, dot, scope);
+        declare(scope, node.pipe.vars, value);
         if (truthy(value)) this.nodes(node.body, node.kind === 'with' ? value : dot, scope);
         else this.nodes(node.otherwise, dot, scope);
       }
@@ -36,7 +38,7 @@ export class Execution {
 
   private range(node: ControlNode, dot: unknown, vars: Vars): void {
     const scope = new Map(vars);
-    const value = this.pipeline({ ...node.pipe, vars: [] }, dot, scope);
+    const value = this.pipeline(node.pipe, dot, scope); // its variables are the element's, set below
     let entries: [unknown, unknown][];
     if (value === undefined || value === null) entries = [];
     else if (Array.isArray(value)) entries = value.map((v, i) => [i, v]);
@@ -56,7 +58,6 @@ export class Execution {
   private pipeline(pipe: Pipeline, dot: unknown, vars: Vars): unknown {
     let value: unknown;
     pipe.commands.forEach((operands, i) => { value = this.command(operands, dot, vars, i === 0 ? [] : [value]); });
-    for (const name of pipe.vars) vars.set(name, value);
     return value;
   }
 
@@ -66,9 +67,8 @@ export class Execution {
     const args = () => [...rest.map((o) => this.operand(o, dot, vars)), ...piped];
     if (head.kind === 'call') return callFunction(head.name, args(), head.pos, this.header);
     if (head.kind === 'field' && head.path.length > 0) {
-      const holder = this.resolve(head, dot, vars, head.path.slice(0, -1));
       const name = head.path[head.path.length - 1]!;
-      const value = this.field(holder, name, head.pos);
+      const value = this.resolve(head, dot, vars, head.path);
       if (typeof value === 'function') return this.method(name, value, args(), head.pos);
       if (rest.length > 0 || piped.length > 0) throw new TemplateError(`${name} is not a method but has arguments`, head.pos);
       return value;
@@ -112,6 +112,10 @@ export class Execution {
     if (fn.length !== args.length) throw new TemplateError(`wrong number of args for ${name}: want ${fn.length} got ${args.length}`, pos);
     return fn(...args);
   }
+}
+
+function declare(vars: Vars, names: string[], value: unknown): void {
+  for (const name of names) vars.set(name, value);
 }
 
 function describe(o: Operand): string {

@@ -41,9 +41,7 @@ function comparable(name: string, a: unknown, b: unknown, pos: number): void {
 }
 
 function ordered(name: string, test: (a: number | string, b: number | string) => boolean): Fn {
-  return (args, pos) => {
-    arity(name, args, 2, 2, pos);
-    const [a, b] = args;
+  return ([a, b], pos) => {
     comparable(name, a, b, pos);
     if ((typeof a !== 'number' && typeof a !== 'string') || (typeof b !== 'number' && typeof b !== 'string')) {
       throw new TemplateError(`${name}: invalid type for comparison: ${describeValue(a)}`, pos);
@@ -53,7 +51,6 @@ function ordered(name: string, test: (a: number | string, b: number | string) =>
 }
 
 function index(args: unknown[], pos: number): unknown {
-  arity('index', args, 1, Infinity, pos);
   let v = args[0];
   for (const key of args.slice(1)) {
     if (Array.isArray(v)) {
@@ -69,57 +66,41 @@ function index(args: unknown[], pos: number): unknown {
   return v;
 }
 
-const FUNCTIONS: Record<string, Fn> = {
-  and: (args, pos) => { arity('and', args, 1, Infinity, pos); return args.find((a) => !truthy(a)) ?? args[args.length - 1]; },
-  or: (args, pos) => { arity('or', args, 1, Infinity, pos); return args.find(truthy) ?? args[args.length - 1]; },
-  not: (args, pos) => { arity('not', args, 1, 1, pos); return !truthy(args[0]); },
-  len: (args, pos) => {
-    arity('len', args, 1, 1, pos);
-    const v = args[0];
+/** Each function with the number of arguments it takes (min, max), checked once in callFunction. */
+const FUNCTIONS: Record<string, [min: number, max: number, Fn]> = {
+  and: [1, Infinity, (args) => args.find((a) => !truthy(a)) ?? args[args.length - 1]],
+  or: [1, Infinity, (args) => args.find(truthy) ?? args[args.length - 1]],
+  not: [1, 1, (args) => !truthy(args[0])],
+  len: [1, 1, ([v], pos) => {
     if (typeof v === 'string') return Buffer.byteLength(v); // Go counts bytes
     if (Array.isArray(v)) return v.length;
     if (v !== null && typeof v === 'object') return Object.keys(v).length;
     throw new TemplateError(`len of ${describeValue(v)}`, pos);
-  },
-  index,
-  eq: (args, pos) => {
-    arity('eq', args, 2, Infinity, pos);
-    return args.slice(1).some((b) => { comparable('eq', args[0], b, pos); return (args[0] ?? null) === (b ?? null); });
-  },
-  ne: (args, pos) => { arity('ne', args, 2, 2, pos); comparable('ne', args[0], args[1], pos); return (args[0] ?? null) !== (args[1] ?? null); },
-  lt: ordered('lt', (a, b) => a < b),
-  le: ordered('le', (a, b) => a <= b),
-  gt: ordered('gt', (a, b) => a > b),
-  ge: ordered('ge', (a, b) => a >= b),
-  print: (args) => sprint(args),
-  println: (args) => sprintln(args),
-  printf: (args, pos) => { arity('printf', args, 1, Infinity, pos); return sprintf(args[0], args.slice(1), pos); },
-  json: (args, pos) => { arity('json', args, 1, 1, pos); return JSON.stringify(args[0]) ?? 'null'; },
-  join: (args, pos) => {
-    arity('join', args, 2, 2, pos);
-    if (!Array.isArray(args[0])) throw new TemplateError(`join: expected a list, got ${describeValue(args[0])}`, pos);
-    return args[0].map(show).join(str('join', args[1], pos));
-  },
-  split: (args, pos) => {
-    arity('split', args, 2, 2, pos);
-    const [s, sep] = [str('split', args[0], pos), str('split', args[1], pos)];
-    return sep === '' ? [...s] : s.split(sep);
-  },
-  upper: (args, pos) => { arity('upper', args, 1, 1, pos); return str('upper', args[0], pos).toUpperCase(); },
-  lower: (args, pos) => { arity('lower', args, 1, 1, pos); return str('lower', args[0], pos).toLowerCase(); },
-  title: (args, pos) => {
-    arity('title', args, 1, 1, pos);
-    return str('title', args[0], pos).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, before: string, letter: string) => before + letter.toUpperCase());
-  },
-  truncate: (args, pos) => {
-    arity('truncate', args, 2, 2, pos);
-    const chars = [...str('truncate', args[0], pos)];
-    return chars.slice(0, Math.max(0, int('truncate', args[1], pos))).join('');
-  },
-  pad: (args, pos) => {
-    arity('pad', args, 3, 3, pos);
-    return ' '.repeat(Math.max(0, int('pad', args[1], pos))) + show(args[0]) + ' '.repeat(Math.max(0, int('pad', args[2], pos)));
-  },
+  }],
+  index: [1, Infinity, index],
+  eq: [2, Infinity, (args, pos) => args.slice(1).some((b) => { comparable('eq', args[0], b, pos); return (args[0] ?? null) === (b ?? null); })],
+  ne: [2, 2, ([a, b], pos) => { comparable('ne', a, b, pos); return (a ?? null) !== (b ?? null); }],
+  lt: [2, 2, ordered('lt', (a, b) => a < b)],
+  le: [2, 2, ordered('le', (a, b) => a <= b)],
+  gt: [2, 2, ordered('gt', (a, b) => a > b)],
+  ge: [2, 2, ordered('ge', (a, b) => a >= b)],
+  print: [0, Infinity, (args) => sprint(args)],
+  println: [0, Infinity, (args) => sprintln(args)],
+  printf: [1, Infinity, (args, pos) => sprintf(args[0], args.slice(1), pos)],
+  json: [1, 1, ([v]) => JSON.stringify(v) ?? 'null'],
+  join: [2, 2, ([list, sep], pos) => {
+    if (!Array.isArray(list)) throw new TemplateError(`join: expected a list, got ${describeValue(list)}`, pos);
+    return list.map(show).join(str('join', sep, pos));
+  }],
+  split: [2, 2, ([s, sep], pos) => {
+    const [text, by] = [str('split', s, pos), str('split', sep, pos)];
+    return by === '' ? [...text] : text.split(by);
+  }],
+  upper: [1, 1, ([s], pos) => str('upper', s, pos).toUpperCase()],
+  lower: [1, 1, ([s], pos) => str('lower', s, pos).toLowerCase()],
+  title: [1, 1, ([s], pos) => str('title', s, pos).replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, before: string, letter: string) => before + letter.toUpperCase())],
+  truncate: [2, 2, ([s, n], pos) => [...str('truncate', s, pos)].slice(0, Math.max(0, int('truncate', n, pos))).join('')],
+  pad: [3, 3, ([s, left, right], pos) => ' '.repeat(Math.max(0, int('pad', left, pos))) + show(s) + ' '.repeat(Math.max(0, int('pad', right, pos)))],
 };
 
 export const FUNCTION_NAMES: ReadonlySet<string> = new Set(Object.keys(FUNCTIONS));
@@ -129,5 +110,7 @@ const HEADER_AS_IS = new Set(['json', 'join', 'split', 'upper', 'lower', 'title'
 
 export function callFunction(name: string, args: unknown[], pos: number, header = false): unknown {
   if (header && HEADER_AS_IS.has(name)) return args[0];
-  return FUNCTIONS[name]!(args, pos);
+  const [min, max, run] = FUNCTIONS[name]!;
+  arity(name, args, min, max, pos);
+  return run(args, pos);
 }

@@ -34,7 +34,7 @@ export function lexTemplate(source: string): Piece[] {
     if (source[i] === '-' && WHITE.test(source[i + 1] ?? '')) { text = text.replace(/\s+$/, ''); i += 2; }
     pushText(pieces, text);
     const action = lexAction(source, i, open + 1);
-    if (action.tokens.length > 0 || !action.comment) {
+    if (!action.comment) {
       if (action.tokens.length === 0) throw new TemplateError('missing value for command', open + 1);
       pieces.push({ kind: 'action', tokens: action.tokens, pos: open + 1 });
     }

@@ -82,7 +82,8 @@ class Parser {
         if (!ok) throw new TemplateError(`unexpected "${t.text}" in declaration`, t.pos);
       }
       for (let i = 0; i < names.length; i += 2) vars.push(names[i]!.text);
-      if (vars.length === 0 || vars.length > maxVars || names.length % 2 === 0) throw new TemplateError('too many declarations', tokens[declare]!.pos);
+      if (names.length % 2 === 0) throw new TemplateError('missing variable in declaration', tokens[declare]!.pos);
+      if (vars.length > maxVars) throw new TemplateError('too many declarations', tokens[declare]!.pos);
       tokens = tokens.slice(declare + 1);
     }
     const commands: Operand[][] = [];
