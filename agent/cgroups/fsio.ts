@@ -14,6 +14,9 @@ export function cgroupError(op: string, path: string, err: unknown, hint = ''): 
   return new BerthError('CGROUP_FAILED', `${op} ${path}: ${code}${hint ? ` (${hint})` : ''}`, { path }, { cause: err });
 }
 
+/** How the appliers write a cgroup file: writeCgroupFile on create, through a journal on update (undo.ts). */
+export type CgroupWrite = (path: string, value: string) => Promise<void>;
+
 /**
  * One write(2) of the whole value, like runc (O_WRONLY|O_TRUNC, never O_CREAT: a missing file
  * means the controller or kernel lacks it, and must not be papered over by creating one).

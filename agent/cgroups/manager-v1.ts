@@ -4,8 +4,8 @@
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { CgroupLayout, V1Controller } from './detect.js';
-import { fileExists, listDirs, makeDir, readCgroupFile, writeCgroupFile } from './fsio.js';
-import { undoMade } from './undo.js';
+import { fileExists, listDirs, makeDir, readCgroupFile, writeCgroupFile, type CgroupWrite } from './fsio.js';
+import { undoMade, writeAllOrNothing } from './undo.js';
 import { killAndWait } from './kill-loop.js';
 import type { ManagerOptions } from './options.js';
 import { SettingsEpochs } from './settings-epoch.js';
@@ -113,7 +113,7 @@ export class V1CgroupManager implements CgroupManager {
     this.requireControllers(resources);
     await this.requireExists(name, 'update');
     try {
-      await this.apply(name, resources);
+      await writeAllOrNothing((write) => this.apply(name, resources, write));
     } finally {
       this.settingsEpochs.bump(name);
     }
@@ -135,13 +135,13 @@ export class V1CgroupManager implements CgroupManager {
   }
 
   /** Order matters: cpuset before anything can attach, memory before cpu like runc. */
-  private async apply(name: string, r: CgroupResources): Promise<void> {
+  private async apply(name: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
     const at = (c: V1Controller): string => this.dir(c, name)!;
-    if (this.layout.v1.has('cpuset')) await applyCpusetV1(at('cpuset'), r);
-    if (this.layout.v1.has('memory')) await applyMemoryV1(at('memory'), r, await fileExists(join(at('memory'), 'memory.memsw.limit_in_bytes')));
-    if (this.layout.v1.has('cpu')) await applyCpuV1(at('cpu'), r);
-    if (this.layout.v1.has('pids')) await applyPids(at('pids'), r);
-    if (this.layout.v1.has('blkio')) await applyBlkioV1(at('blkio'), r);
+    if (this.layout.v1.has('cpuset')) await applyCpusetV1(at('cpuset'), r, write);
+    if (this.layout.v1.has('memory')) await applyMemoryV1(at('memory'), r, await fileExists(join(at('memory'), 'memory.memsw.limit_in_bytes')), write);
+    if (this.layout.v1.has('cpu')) await applyCpuV1(at('cpu'), r, write);
+    if (this.layout.v1.has('pids')) await applyPids(at('pids'), r, write);
+    if (this.layout.v1.has('blkio')) await applyBlkioV1(at('blkio'), r, write);
     if (this.layout.v1.has('devices')) await applyDevicesV1(at('devices'), r);
   }
 

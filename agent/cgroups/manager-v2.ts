@@ -2,7 +2,7 @@
 // parent's cgroup.subtree_control, and only those the parent is offered (cgroup.controllers).
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
-import { fileExists, listDirs, makeDir, readCgroupFile, writeCgroupFile } from './fsio.js';
+import { fileExists, listDirs, makeDir, readCgroupFile, writeCgroupFile, type CgroupWrite } from './fsio.js';
 import { killAndWait } from './kill-loop.js';
 import type { ManagerOptions } from './options.js';
 import { SettingsEpochs } from './settings-epoch.js';
@@ -10,7 +10,7 @@ import { ReadBuffer, StatFileSet } from './stat-file.js';
 import { CompositeStatsReader, fileSource, hotFilesOf } from './stats.js';
 import { pidsInTree, removeTree } from './tree.js';
 import type { CgroupManager, CgroupResources, CgroupStats, CgroupStatsReader } from './types.js';
-import { undoMade } from './undo.js';
+import { undoMade, writeAllOrNothing } from './undo.js';
 import { validateCgroupName, validateResources } from './validate.js';
 import { applyCpuV2, CPU_V2 } from './v2/cpu.js';
 import { applyCpusetV2 } from './v2/cpuset.js';
@@ -88,7 +88,7 @@ export class V2CgroupManager implements CgroupManager {
     this.requireControllers(resources, await this.ensureParent());
     if (!(await fileExists(dir))) throw new BerthError('CGROUP_FAILED', `update ${this.path(name)}: the cgroup does not exist (${dir})`, { path: dir });
     try {
-      await this.apply(dir, resources);
+      await writeAllOrNothing((write) => this.apply(dir, resources, write));
     } finally {
       this.settingsEpochs.bump(name);
     }
@@ -104,12 +104,12 @@ export class V2CgroupManager implements CgroupManager {
     }
   }
 
-  private async apply(dir: string, r: CgroupResources): Promise<void> {
-    await applyCpusetV2(dir, r);
-    await applyMemoryV2(dir, r);
-    await applyCpuV2(dir, r);
-    await applyPidsV2(dir, r);
-    await applyIoV2(dir, r);
+  private async apply(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
+    await applyCpusetV2(dir, r, write);
+    await applyMemoryV2(dir, r, write);
+    await applyCpuV2(dir, r, write);
+    await applyPidsV2(dir, r, write);
+    await applyIoV2(dir, r, write);
   }
 
   private devicesOptions(): DevicesV2Options {

@@ -14,6 +14,7 @@ import { wait } from './wait.js';
 import { exec } from './exec.js';
 import { pause } from './pause.js';
 import { unpause } from './unpause.js';
+import { update } from './update.js';
 import { version } from './version.js';
 import { info } from './info.js';
 import { stats } from './stats.js';
@@ -21,5 +22,5 @@ import { policy } from './policy.js';
 import { events } from './events.js';
 
 export const COMMANDS: Command[] = [
-  run, create, start, ps, inspect, logs, stop, kill, rm, wait, exec, pause, unpause, version, info, stats, policy, events,
+  run, create, start, ps, inspect, logs, stop, kill, rm, wait, exec, pause, unpause, update, version, info, stats, policy, events,
 ];

@@ -7,6 +7,18 @@ import type { ContainerSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } f
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { parseBytes, parseDecimal, parseInteger } from './units.js';
 
+/** The limits: `run`/`create` set them, `update` changes them. */
+export const RESOURCE_FLAGS: FlagDef[] = [
+  { name: 'memory', short: 'm', kind: 'string', value: 'BYTES', help: 'memory limit, e.g. 64m (binary units b, k, m, g)' },
+  { name: 'memory-swap', kind: 'string', value: 'BYTES', help: 'memory + swap limit; -1 for unlimited swap' },
+  { name: 'cpus', kind: 'string', value: 'N', help: 'number of CPUs, e.g. 0.5' },
+  { name: 'cpu-shares', short: 'c', kind: 'string', value: 'N', help: 'relative CPU weight (default 1024)' },
+  { name: 'cpuset-cpus', kind: 'string', value: 'LIST', help: 'CPUs allowed, e.g. 0-1,3' },
+  { name: 'cpuset-mems', kind: 'string', value: 'LIST', help: 'memory nodes allowed, e.g. 0' },
+  { name: 'pids-limit', kind: 'string', value: 'N', help: 'maximum number of processes; -1 for unlimited' },
+  { name: 'blkio-weight', kind: 'string', value: 'N', help: 'block IO weight 10..1000' },
+];
+
 export const RUN_FLAGS: FlagDef[] = [
   { name: 'rootfs', kind: 'string', value: 'DIR', help: 'root filesystem directory to run' },
   { name: 'bundle', kind: 'string', value: 'DIR', help: 'OCI runtime bundle (config.json + rootfs) to run' },
@@ -17,14 +29,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'hostname', short: 'h', kind: 'string', help: 'container host name' },
   { name: 'user', short: 'u', kind: 'string', value: 'USER[:GROUP]', help: 'user name or uid[:gid]' },
   { name: 'label', short: 'l', kind: 'list', value: 'K=V', help: 'set a label' },
-  { name: 'memory', short: 'm', kind: 'string', value: 'BYTES', help: 'memory limit, e.g. 64m (binary units b, k, m, g)' },
-  { name: 'memory-swap', kind: 'string', value: 'BYTES', help: 'memory + swap limit; -1 for unlimited swap' },
-  { name: 'cpus', kind: 'string', value: 'N', help: 'number of CPUs, e.g. 0.5' },
-  { name: 'cpu-shares', kind: 'string', value: 'N', help: 'relative CPU weight (default 1024)' },
-  { name: 'cpuset-cpus', kind: 'string', value: 'LIST', help: 'CPUs allowed, e.g. 0-1,3' },
-  { name: 'cpuset-mems', kind: 'string', value: 'LIST', help: 'memory nodes allowed, e.g. 0' },
-  { name: 'pids-limit', kind: 'string', value: 'N', help: 'maximum number of processes; -1 for unlimited' },
-  { name: 'blkio-weight', kind: 'string', value: 'N', help: 'block IO weight 10..1000' },
+  ...RESOURCE_FLAGS,
   { name: 'ulimit', kind: 'list', value: 'NAME=SOFT[:HARD]', help: 'resource limit, e.g. nofile=1024:2048' },
   { name: 'read-only', kind: 'bool', help: 'mount the root filesystem read-only' },
   { name: 'cap-add', kind: 'list', value: 'CAP', help: 'add a Linux capability (or ALL)' },
@@ -99,7 +104,7 @@ function keyValue(s: string, flag: string, fail: Fail): [string, string] {
   return eq < 0 ? [s, ''] : [s.slice(0, eq), s.slice(eq + 1)];
 }
 
-function resourcesFrom(p: Parsed, command: string): ResourcesSpec {
+export function resourcesFrom(p: Parsed, command: string): ResourcesSpec {
   const r: ResourcesSpec = {};
   const s = (name: string) => p.str(name);
   if (s('memory') !== undefined) r.memoryBytes = parseBytes(s('memory')!, '--memory', command);

@@ -26,7 +26,7 @@ export async function runAction(runtime: ActionRuntime | undefined, req: ActionR
   try {
     switch (req.action) {
       case 'throttle':
-        await runtime.update(req.containerId, { cpus: req.throttleCpus });
+        await runtime.update(req.containerId, { cpus: req.throttleCpus }, 'policy');
         return { outcome: 'ok', detail: `cpus set to ${req.throttleCpus}` };
       case 'pause':
         await runtime.pause(req.containerId, reason);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { BerthError } from '../errors.js';
 import type { EventBus } from '../events/index.js';
-import type { AdmitHook, ContainerInfo, ResolvedSpec, Runtime } from '../runtime/types.js';
+import type { AdmissionRequest, AdmitHook, ContainerInfo, ResolvedSpec, Runtime } from '../runtime/types.js';
 import type { SampleTick, SnapshotStore } from '../sampler/types.js';
 import { runAction } from './actions.js';
 import { denialMessage, evaluateAdmission, type AdmissionOutcome } from './admission.js';
@@ -75,11 +75,11 @@ class Engine implements PolicyEngine {
     this.audit = createAuditLog(opts.stateDir, opts.logger, this.clock);
   }
 
-  readonly admit: AdmitHook = async (spec) => {
+  readonly admit: AdmitHook = async (spec, request = { operation: 'create' }) => {
     const started = process.hrtime.bigint();
     const outcome = evaluateAdmission(this.set, this.cel, spec, this.clock());
     this.metrics.admissionDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    this.recordAdmission(spec, outcome);
+    this.recordAdmission(spec, outcome, request);
     if (outcome.denied) {
       throw new BerthError('POLICY_DENIED', denialMessage(outcome.violations), { violations: outcome.violations });
     }
@@ -192,7 +192,7 @@ class Engine implements PolicyEngine {
     this.updateAlertGauges();
   }
 
-  private recordAdmission(spec: ResolvedSpec, outcome: AdmissionOutcome): void {
+  private recordAdmission(spec: ResolvedSpec, outcome: AdmissionOutcome, { operation, containerId }: AdmissionRequest): void {
     for (const r of outcome.results) {
       if (r.result === 'skip') continue;
       this.metrics.evaluations.inc({ policy: r.policy, rule: r.rule, phase: 'admission' });
@@ -200,17 +200,17 @@ class Engine implements PolicyEngine {
     }
     for (const v of outcome.violations) this.metrics.violations.inc({ policy: v.policy, rule: v.rule, enforcement: v.enforcement });
     if (outcome.denied) this.metrics.denials.inc();
-    this.audit.write({ kind: 'admission', container: spec.name, image: spec.image, allowed: !outcome.denied,
+    this.audit.write({ kind: 'admission', operation, containerId, container: spec.name, image: spec.image, allowed: !outcome.denied,
       violations: outcome.violations, warnings: outcome.warnings });
-    const fields = { containerName: spec.name || undefined };
+    const fields = { containerId, containerName: spec.name || undefined };
     const byMode = (mode: string) => outcome.violations.filter((v) => v.enforcement === mode);
-    if (outcome.denied) this.opts.events.emit('policy.denied', denialMessage(outcome.violations), { ...fields, data: { violations: byMode('enforce') } });
+    if (outcome.denied) this.opts.events.emit('policy.denied', denialMessage(outcome.violations), { ...fields, data: { operation, violations: byMode('enforce') } });
     const warned = byMode('warn');
-    if (warned.length) this.opts.events.emit('policy.warned', outcome.warnings.join('; '), { ...fields, data: { violations: warned } });
+    if (warned.length) this.opts.events.emit('policy.warned', outcome.warnings.join('; '), { ...fields, data: { operation, violations: warned } });
     const audited = byMode('audit');
     if (audited.length) {
       this.opts.events.emit('policy.audited', audited.map((v) => `${v.policy}/${v.rule}: ${v.message}`).join('; '),
-        { ...fields, data: { violations: audited } });
+        { ...fields, data: { operation, violations: audited } });
     }
   }
 

@@ -23,7 +23,7 @@ export async function createContainer(ctx: RuntimeContext, input: unknown): Prom
   const name = reserveName(ctx, spec.name, id);
   try {
     const resolved = withDefaultHostname(await resolveSpec({ ...spec, name }, { hostCpus: ctx.hostCpus }), spec, id);
-    const { warnings } = ctx.admit ? await ctx.admit(resolved) : { warnings: [] };
+    const { warnings } = ctx.admit ? await ctx.admit(resolved, { operation: 'create' }) : { warnings: [] };
     return await launch(ctx, { id, name, spec, resolved, warnings });
   } catch (err) {
     if (ctx.names.get(name) === id) ctx.names.delete(name);

@@ -25,7 +25,7 @@ import { ExitTracker } from './wait.js';
 import { ShimSpawner } from './shim-spawner.js';
 import { SeccompCompiler } from './seccomp/index.js';
 import type {
-  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ResolvedSpec, ResourcesSpec, Runtime, StopReason,
+  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ResolvedSpec, ResourcesSpec, Runtime, StopReason, UpdateOrigin,
 } from './types.js';
 
 export class BerthRuntime implements Runtime {
@@ -113,8 +113,8 @@ export class BerthRuntime implements Runtime {
     return this.locked(idOrName, (r) => resumeContainer(this.ctx, r));
   }
 
-  update(idOrName: string, resources: ResourcesSpec): Promise<ContainerInfo> {
-    return this.locked(idOrName, (r) => updateContainer(this.ctx, r, resources));
+  update(idOrName: string, resources: ResourcesSpec, origin: UpdateOrigin = 'user'): Promise<ContainerInfo> {
+    return this.locked(idOrName, (r) => updateContainer(this.ctx, r, resources, origin));
   }
 
   async wait(idOrName: string): Promise<ExitInfo> {

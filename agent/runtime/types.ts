@@ -134,8 +134,11 @@ export interface Runtime {
   kill(idOrName: string, signal?: string, reason?: StopReason): Promise<ContainerInfo>;
   pause(idOrName: string, reason?: StopReason): Promise<ContainerInfo>;
   resume(idOrName: string): Promise<ContainerInfo>;
-  /** Lowers or raises limits of a running container (used by the throttle action). */
-  update(idOrName: string, resources: ResourcesSpec): Promise<ContainerInfo>;
+  /**
+   * New limits for a created, running or paused container. A user's update passes admission on
+   * the spec it would make (the answer's `warnings` are then its own); the policy's throttle action does not.
+   */
+  update(idOrName: string, resources: ResourcesSpec, origin?: UpdateOrigin): Promise<ContainerInfo>;
   wait(idOrName: string): Promise<ExitInfo>;
   remove(idOrName: string, force?: boolean): Promise<void>;
   get(idOrName: string): ContainerInfo;          // throws BerthError NOT_FOUND
@@ -153,4 +156,10 @@ export interface AdmissionViolation { policy: string; rule: string; message: str
  * Called by `Runtime.create` after the spec is resolved and before anything is made.
  * Throws BerthError('POLICY_DENIED', …, { violations }) to deny; returns warnings to admit with them.
  */
-export type AdmitHook = (spec: ResolvedSpec) => Promise<{ warnings: string[] }>;
+export type AdmitHook = (spec: ResolvedSpec, request?: AdmissionRequest) => Promise<{ warnings: string[] }>;
+
+/** What admission is asked about: a new container, or new limits for one (the whole spec as it would become). */
+export interface AdmissionRequest { operation: 'create' | 'update'; containerId?: string }
+
+/** Who changes a container's limits: a user (checked by admission) or a policy action. */
+export type UpdateOrigin = 'user' | 'policy';

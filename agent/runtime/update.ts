@@ -1,14 +1,17 @@
-// update: new limits for a live container (the policy throttle action lowers the CPU quota).
-// The new values are validated like a create's, mapped by the same toCgroupResources, and only
-// the cgroup settings that follow from the given fields are written.
-import { BerthError } from '../errors.js';
+// update: new limits for a live or created container, from a user (`berth update`, which admission
+// policy checks like a create, on the whole spec as it would become) or from the policy throttle
+// action (which lowers the CPU quota and is not itself subject to admission). The new values are
+// validated like a create's, mapped by the same toCgroupResources, and only the cgroup settings
+// that follow from the given fields are written, all or nothing (the cgroup manager restores what
+// it wrote when a later write fails), before the record changes.
+import { BerthError, errnoCode } from '../errors.js';
 import type { CgroupResources } from '../cgroups/types.js';
 import { assertAllowed, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { onlySet, toCgroupResources } from './resources.js';
 import { withoutUnset } from './resolve-common.js';
 import { validateSpec } from './spec.js';
-import type { ResourcesSpec } from './types.js';
+import type { ResourcesSpec, UpdateOrigin } from './types.js';
 
 const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
   memoryBytes: ['memoryBytes'],
@@ -21,21 +24,57 @@ const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
   blkioWeight: ['blkioWeight'],
 };
 
-export async function updateContainer(ctx: RuntimeContext, record: ContainerRecord, resources: ResourcesSpec): Promise<void> {
+/** A user's update replaces the record's admission warnings with those of the new spec. */
+export async function updateContainer(ctx: RuntimeContext, record: ContainerRecord, resources: ResourcesSpec,
+  origin: UpdateOrigin): Promise<void> {
   assertAllowed(record, 'update');
   const given = Object.keys(resources) as (keyof ResourcesSpec)[];
   const unknown = given.filter((k) => !(k in CGROUP_KEYS));
   if (unknown.length) throw new BerthError('INVALID_SPEC', `resources.${unknown[0]}: unknown field`, { field: `resources.${unknown[0]}` });
-  if (given.length === 0) return;
+  if (given.length === 0) throw new BerthError('INVALID_SPEC', 'resources: nothing to update (give at least one limit)', { field: 'resources' });
   const merged = { ...record.spec.resources, ...resources };
   // Validation of the merged limits with a minimal spec: the same rules and messages as create.
-  validateSpec({ rootfs: '/', cmd: ['update'], resources: withoutUnset(merged) }, { hostCpus: ctx.hostCpus });
-  const mapped = onlySet(toCgroupResources({ ...record.spec, resources: merged }));
+  try {
+    validateSpec({ rootfs: '/', cmd: ['update'], resources: withoutUnset(merged) }, { hostCpus: ctx.hostCpus });
+  } catch (err) {
+    throw withEarlierSwapHint(err, resources);
+  }
+  const spec = { ...record.spec, resources: merged };
+  const { warnings } = origin === 'user' && ctx.admit ? await ctx.admit(spec, { operation: 'update', containerId: record.id }) : { warnings: [] };
+  const mapped = onlySet(toCgroupResources(spec));
   const changes: CgroupResources = {};
   for (const key of given) for (const ck of CGROUP_KEYS[key]) (changes as Record<string, unknown>)[ck] = mapped[ck];
-  await ctx.cgroups.update(record.cgroupName, changes);
-  record.spec = { ...record.spec, resources: merged };
+  try {
+    await ctx.cgroups.update(record.cgroupName, changes);
+  } catch (err) {
+    throw explainRefusal(err, record, resources);
+  }
+  record.spec = spec;
+  if (origin === 'user') record.warnings = warnings;
   await ctx.persist(record);
   ctx.emit('container.updated', record, `updated ${describe(record)}: ${given.map((k) => `${k}=${String(resources[k])}`).join(' ')}`,
-    { resources });
+    { resources, by: origin });
+}
+
+/** A new memory limit above the memory + swap limit the container already has: say where that came from. */
+function withEarlierSwapHint(err: unknown, resources: ResourcesSpec): unknown {
+  if (!(err instanceof BerthError) || err.details?.field !== 'resources.memorySwapBytes' || resources.memorySwapBytes !== undefined) return err;
+  return new BerthError(err.code, `${err.message} (the memory + swap limit was set earlier: give a new one in the same update)`, err.details);
+}
+
+/**
+ * The kernel refuses a memory limit below what the container holds and cannot reclaim (v1: EBUSY
+ * after reclaiming what it could; no swap, or tmpfs and locked pages). That is the caller's
+ * request meeting the container's state, not an agent failure: say so, naming the field.
+ */
+function explainRefusal(err: unknown, record: ContainerRecord, resources: ResourcesSpec): unknown {
+  if (!(err instanceof BerthError) || errnoCode(err.cause) !== 'EBUSY') return err;
+  const path = String(err.details?.path ?? '');
+  const field = path.endsWith('memsw.limit_in_bytes') ? 'memorySwapBytes' : path.endsWith('limit_in_bytes') ? 'memoryBytes' : undefined;
+  if (field === undefined) return err;
+  const bytes = resources[field] ?? 0;
+  return new BerthError('INVALID_STATE',
+    `resources.${field}: ${describe(record)} holds more than the new limit of ${(bytes / 2 ** 20).toFixed(1)} MiB (${bytes} bytes) `
+    + `and the kernel could not reclaim enough; the limits were left as they were (${err.message})`,
+    { field: `resources.${field}`, id: record.id }, { cause: err });
 }

@@ -1,12 +1,12 @@
 // Container lifecycle routes under /v1/containers: create (optionally start), list, inspect,
-// start/stop/kill/pause/resume, wait and remove. Logs and exec stream, so they live in their
+// start/stop/kill/pause/resume, update (limits), wait and remove. Logs and exec stream, so they live in their
 // own plugins, registered from here.
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import { BerthError } from '../../errors.js';
-import type { ContainerInfo, ContainerSpec, StopReason } from '../../runtime/types.js';
+import type { ContainerInfo, ContainerSpec, ResourcesSpec, StopReason } from '../../runtime/types.js';
 import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
-import { createContainerBodySchema } from '../schemas/container-spec.js';
+import { createContainerBodySchema, updateContainerBodySchema } from '../schemas/container-spec.js';
 import { strictValidatorCompiler } from '../schemas/strict-validator.js';
 import { containerInfoSchema, containerListSchema, createdSchema, exitInfoSchema } from '../schemas/container-info.js';
 import type { RouteErrorConfig } from './error-handler.js';
@@ -65,6 +65,12 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
 
   app.post<{ Params: IdParams }>('/v1/containers/:id/pause', { schema: infoRoute }, async (req) => runtime.pause(req.params.id, USER));
   app.post<{ Params: IdParams }>('/v1/containers/:id/resume', { schema: infoRoute }, async (req) => runtime.resume(req.params.id));
+
+  app.post<{ Params: IdParams; Body: { resources: ResourcesSpec } }>('/v1/containers/:id/update', {
+    schema: { ...infoRoute, body: updateContainerBodySchema },
+    validatorCompiler: strictValidatorCompiler,
+    config: { invalidBodyCode: 'INVALID_SPEC' } satisfies RouteErrorConfig,
+  }, async (req) => runtime.update(req.params.id, req.body.resources, 'user'));
 
   app.post<{ Params: IdParams }>('/v1/containers/:id/wait', {
     schema: { params: idParamsSchema, response: ok(exitInfoSchema) },

@@ -68,6 +68,12 @@ export const containerSpecSchema = {
   properties: containerSpecProperties,
 } as const;
 
+/** POST /v1/containers/:id/update: new limits, in the spec's own vocabulary. */
+export const updateContainerBodySchema = {
+  type: 'object', additionalProperties: false, required: ['resources'],
+  properties: { resources: resourcesSchema },
+} as const;
+
 /** POST /v1/containers: a spec plus `start: true` to create and start in one call. */
 export const createContainerBodySchema = {
   type: 'object', additionalProperties: false,

@@ -2,16 +2,16 @@
 // BFQ offers blkio.bfq.weight instead. Neither → a weight cannot be applied, said plainly.
 import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
-import { fileExists, writeCgroupFile } from '../fsio.js';
+import { fileExists, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { parseBlkio } from '../parse.js';
 import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
-export async function applyBlkioV1(dir: string, r: CgroupResources): Promise<void> {
+export async function applyBlkioV1(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
   if (r.blkioWeight === undefined) return;
   for (const file of ['blkio.weight', 'blkio.bfq.weight']) {
     const path = join(dir, file);
-    if (await fileExists(path)) return writeCgroupFile(path, String(r.blkioWeight));
+    if (await fileExists(path)) return write(path, String(r.blkioWeight));
   }
   throw new BerthError('CGROUP_FAILED',
     `write ${join(dir, 'blkio.weight')}: ENOENT (neither blkio.weight nor blkio.bfq.weight exists: no CFQ or BFQ I/O scheduler, so blkioWeight cannot be applied)`,

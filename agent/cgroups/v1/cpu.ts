@@ -2,21 +2,21 @@
 import { join } from 'node:path';
 import { isErrno } from '../../errors.js';
 import { v1Limit } from '../convert.js';
-import { writeCgroupFile } from '../fsio.js';
+import { writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { parseNumber } from '../parse.js';
 import { FlatKeyedBytes } from '../parse-bytes.js';
 import type { StatFills } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
-export async function applyCpuV1(dir: string, r: CgroupResources): Promise<void> {
-  if (r.cpuShares !== undefined) await writeCgroupFile(join(dir, 'cpu.shares'), String(r.cpuShares));
-  await applyQuotaAndPeriod(dir, r);
+export async function applyCpuV1(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
+  if (r.cpuShares !== undefined) await write(join(dir, 'cpu.shares'), String(r.cpuShares));
+  await applyQuotaAndPeriod(dir, r, write);
 }
 
 /** Period first (the quota is measured against it); if the kernel refuses that order, quota first. */
-async function applyQuotaAndPeriod(dir: string, r: CgroupResources): Promise<void> {
-  const period = (): Promise<void> => writeCgroupFile(join(dir, 'cpu.cfs_period_us'), String(r.cpuPeriodUs));
-  const quota = (): Promise<void> => writeCgroupFile(join(dir, 'cpu.cfs_quota_us'), v1Limit(r.cpuQuotaUs ?? 0));
+async function applyQuotaAndPeriod(dir: string, r: CgroupResources, write: CgroupWrite): Promise<void> {
+  const period = (): Promise<void> => write(join(dir, 'cpu.cfs_period_us'), String(r.cpuPeriodUs));
+  const quota = (): Promise<void> => write(join(dir, 'cpu.cfs_quota_us'), v1Limit(r.cpuQuotaUs ?? 0));
   if (r.cpuPeriodUs === undefined) {
     if (r.cpuQuotaUs !== undefined) await quota();
     return;

@@ -1,7 +1,7 @@
 // v1 cpuset controller. A new v1 cpuset cgroup starts with empty cpus/mems and accepts no task
 // until both are set, so they are inherited from the parent unless the spec names them.
 import { join } from 'node:path';
-import { readCgroupFile, writeCgroupFile } from '../fsio.js';
+import { readCgroupFile, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import type { CgroupResources } from '../types.js';
 
 export async function inheritCpusetV1(dir: string, parentDir: string): Promise<void> {
@@ -13,8 +13,8 @@ export async function inheritCpusetV1(dir: string, parentDir: string): Promise<v
   }
 }
 
-export async function applyCpusetV1(dir: string, r: CgroupResources): Promise<void> {
+export async function applyCpusetV1(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
   // mems before cpus does not matter to the kernel; both must be non-empty before tasks attach.
-  if (r.cpusetCpus !== undefined) await writeCgroupFile(join(dir, 'cpuset.cpus'), r.cpusetCpus);
-  if (r.cpusetMems !== undefined) await writeCgroupFile(join(dir, 'cpuset.mems'), r.cpusetMems);
+  if (r.cpusetCpus !== undefined) await write(join(dir, 'cpuset.cpus'), r.cpusetCpus);
+  if (r.cpusetMems !== undefined) await write(join(dir, 'cpuset.mems'), r.cpusetMems);
 }

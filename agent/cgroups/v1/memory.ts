@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { v1Limit } from '../convert.js';
-import { readCgroupFile, writeCgroupFile } from '../fsio.js';
+import { readCgroupFile, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { flatKeyValue, parseLimit, parseNumber } from '../parse.js';
 import { parseUintBytes } from '../parse-bytes.js';
 import { updateWorkingSet, type StatFills } from '../stats.js';
@@ -15,15 +15,15 @@ const MEMSW = 'memory.memsw.limit_in_bytes';
  * The kernel requires memsw ≥ limit at every moment, so when the new limit is above the current
  * memsw limit, memsw goes first; otherwise the limit goes first.
  */
-export async function applyMemoryV1(dir: string, r: CgroupResources, hasMemsw: boolean): Promise<void> {
-  const writeLimit = async (): Promise<void> => { if (r.memoryBytes !== undefined) await writeCgroupFile(join(dir, LIMIT), v1Limit(r.memoryBytes)); };
+export async function applyMemoryV1(dir: string, r: CgroupResources, hasMemsw: boolean, write: CgroupWrite = writeCgroupFile): Promise<void> {
+  const writeLimit = async (): Promise<void> => { if (r.memoryBytes !== undefined) await write(join(dir, LIMIT), v1Limit(r.memoryBytes)); };
   const writeMemsw = async (): Promise<void> => {
     if (r.memorySwapBytes === undefined) return;
     if (!hasMemsw) {
       if (r.memorySwapBytes <= 0) return; // unlimited swap is what a kernel without swap accounting gives anyway
       throw new BerthError('CGROUP_FAILED', `write ${join(dir, MEMSW)}: ENOENT (no swap accounting on this kernel: memorySwapBytes cannot be enforced)`);
     }
-    await writeCgroupFile(join(dir, MEMSW), v1Limit(r.memorySwapBytes));
+    await write(join(dir, MEMSW), v1Limit(r.memorySwapBytes));
   };
   const newLimit = r.memoryBytes !== undefined ? r.memoryBytes : undefined;
   const memswFirst = hasMemsw && r.memorySwapBytes !== undefined && newLimit !== undefined

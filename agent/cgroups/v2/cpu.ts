@@ -2,20 +2,20 @@
 // always present (core), cpu.max/cpu.weight only when the cpu controller is enabled.
 import { join } from 'node:path';
 import { DEFAULT_CPU_PERIOD_US, sharesToWeight, weightToShares } from '../convert.js';
-import { readOptionalFile, writeCgroupFile } from '../fsio.js';
+import { readOptionalFile, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { parseCpuMax, parseNumber } from '../parse.js';
 import { FlatKeyedBytes } from '../parse-bytes.js';
 import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
-export async function applyCpuV2(dir: string, r: CgroupResources): Promise<void> {
-  if (r.cpuShares !== undefined) await writeCgroupFile(join(dir, 'cpu.weight'), String(sharesToWeight(r.cpuShares)));
+export async function applyCpuV2(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
+  if (r.cpuShares !== undefined) await write(join(dir, 'cpu.weight'), String(sharesToWeight(r.cpuShares)));
   if (r.cpuQuotaUs === undefined && r.cpuPeriodUs === undefined) return;
   // Only one of the two given (an update): keep the other as it is now.
   const current = parseCpuMax((await readOptionalFile(join(dir, 'cpu.max'))) ?? `max ${DEFAULT_CPU_PERIOD_US}`);
   const quota = r.cpuQuotaUs ?? current.quotaUs;
   const period = r.cpuPeriodUs ?? (current.periodUs || DEFAULT_CPU_PERIOD_US);
-  await writeCgroupFile(join(dir, 'cpu.max'), `${quota > 0 ? quota : 'max'} ${period}`);
+  await write(join(dir, 'cpu.max'), `${quota > 0 ? quota : 'max'} ${period}`);
 }
 
 const CPU_STAT = new FlatKeyedBytes(['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec']);

@@ -2,17 +2,17 @@
 import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { blkioWeightToIoWeight } from '../convert.js';
-import { fileExists, writeCgroupFile } from '../fsio.js';
+import { fileExists, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { parseNestedKeyed } from '../parse.js';
 import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
-export async function applyIoV2(dir: string, r: CgroupResources): Promise<void> {
+export async function applyIoV2(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
   if (r.blkioWeight === undefined) return;
   const bfq = join(dir, 'io.bfq.weight');
-  if (await fileExists(bfq)) return writeCgroupFile(bfq, String(r.blkioWeight));
+  if (await fileExists(bfq)) return write(bfq, String(r.blkioWeight));
   const weight = join(dir, 'io.weight');
-  if (await fileExists(weight)) return writeCgroupFile(weight, `default ${blkioWeightToIoWeight(r.blkioWeight)}`);
+  if (await fileExists(weight)) return write(weight, `default ${blkioWeightToIoWeight(r.blkioWeight)}`);
   throw new BerthError('CGROUP_FAILED',
     `write ${weight}: ENOENT (neither io.bfq.weight nor io.weight exists: the io controller is not enabled here, so blkioWeight cannot be applied)`,
     { path: dir, field: 'resources.blkioWeight' });

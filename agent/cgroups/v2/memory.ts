@@ -3,21 +3,21 @@
 import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { swapMaxV2, v2Limit } from '../convert.js';
-import { fileExists, writeCgroupFile } from '../fsio.js';
+import { fileExists, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { flatKeyValue, parseLimit, parseNumber } from '../parse.js';
 import { parseUintBytes } from '../parse-bytes.js';
 import { updateWorkingSet, type StatFills } from '../stats.js';
 import type { CgroupResources } from '../types.js';
 
-export async function applyMemoryV2(dir: string, r: CgroupResources): Promise<void> {
-  if (r.memoryBytes !== undefined) await writeCgroupFile(join(dir, 'memory.max'), v2Limit(r.memoryBytes));
+export async function applyMemoryV2(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
+  if (r.memoryBytes !== undefined) await write(join(dir, 'memory.max'), v2Limit(r.memoryBytes));
   if (r.memorySwapBytes === undefined) return;
   const swapFile = join(dir, 'memory.swap.max');
   if (!(await fileExists(swapFile))) {
     if (r.memorySwapBytes <= 0) return; // unlimited swap is what a kernel without swap accounting gives anyway
     throw new BerthError('CGROUP_FAILED', `write ${swapFile}: ENOENT (no swap accounting: memorySwapBytes cannot be enforced)`, { path: swapFile });
   }
-  await writeCgroupFile(swapFile, swapMaxV2(r.memoryBytes ?? 0, r.memorySwapBytes));
+  await write(swapFile, swapMaxV2(r.memoryBytes ?? 0, r.memorySwapBytes));
 }
 
 export const MEMORY_V2: StatFills = {

@@ -25,6 +25,9 @@ spec:
     - name: no-forbidden-label
       expression: '!("forbidden" in container.labels)'
       message: containers labelled forbidden may not run
+    - name: memory-cap
+      expression: container.resources.memoryBytes <= 512.0 * 1048576
+      message: at most 512 MiB of memory
 ---
 apiVersion: berth.dev/v1
 kind: Policy
@@ -113,6 +116,26 @@ test('a warn rule admits the container with a warning (API and CLI)', async (t) 
   assert.match(cli.stderr, /WARNING: advice\/memory-limit: set a memory limit with -m/);
 });
 
+test('an update is judged like a create, on the spec it would make: denied leaves the limits, admitted replaces the warnings', async (t) => {
+  const r = await create({ name: 'resizable', cmd: ['sleep', '100'] });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  t.after(() => remove(r.body.id));
+  const limitFile = join('/sys/fs/cgroup/memory', (await agent.api('GET', '/v1/containers/resizable')).body.cgroup, 'memory.limit_in_bytes');
+  const unlimited = readFileSync(limitFile, 'utf8');
+  const denied = await agent.cli(['update', '-m', '1g', 'resizable']);
+  assert.deepEqual({ code: denied.code, out: denied.stdout }, { code: 125, out: '' });
+  assert.match(denied.stderr, /^berth: denied by policy: gate\/memory-cap: at most 512 MiB of memory\n/);
+  assert.equal(readFileSync(limitFile, 'utf8'), unlimited);
+  assert.equal((await agent.api('GET', '/v1/containers/resizable')).body.spec.resources.memoryBytes, 0);
+  const admitted = await agent.cli(['update', '-m', '64m', 'resizable']);
+  assert.deepEqual({ code: admitted.code, out: admitted.stdout, err: admitted.stderr }, { code: 0, out: 'resizable\n', err: '' });
+  assert.equal(readFileSync(limitFile, 'utf8').trim(), String(64 * MiB));
+  const info = (await agent.api('GET', '/v1/containers/resizable')).body;
+  assert.equal(info.warnings, undefined, 'the memory-limit warning no longer applies');
+  const audit = readFileSync(join(agent.stateDir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(audit.filter((l) => l.containerId === r.body.id).map((l) => [l.operation, l.allowed]), [['update', false], ['update', true]]);
+});
+
 test('a container holding memory above the threshold for `for` is killed with the policy as reason', async (t) => {
   const r = await create({ name: 'hog', labels: { role: 'hog' }, resources: { memoryBytes: 256 * MiB },
     cmd: ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/blob bs=1M count=32 2>/dev/null; exec sleep 1000'] });
@@ -179,7 +202,7 @@ test('a bad file is rejected with file:line and the old rules keep working', asy
 test('the CLI: policy ls, policy eval (dry run), policy report and events', async () => {
   const ls = await agent.cli(['policy', 'ls']);
   assert.equal(ls.code, 0, ls.stderr);
-  assert.match(ls.stdout, /^gate\s+enforce\s+1\s+0\s+/m);
+  assert.match(ls.stdout, /^gate\s+enforce\s+2\s+0\s+/m);
   const denied = await agent.cli(['policy', 'eval', '--rootfs', rootfs, '-l', 'forbidden=1', '--', 'true']);
   assert.equal(denied.code, 1);
   assert.match(denied.stdout, /gate\s+no-forbidden-label\s+fail/);

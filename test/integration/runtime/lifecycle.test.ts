@@ -146,11 +146,16 @@ test('exec runs in the container with its exit code; a missing command gives 127
 
 test('update changes a live limit (the throttle action)', async (t) => {
   const info = await started(t, { resources: { cpus: 1 } });
-  const updated = await h.runtime.update(info.id, { cpus: 0.25 });
+  const updated = await h.runtime.update(info.id, { cpus: 0.25 }, 'policy');
   assert.equal(updated.spec.resources.cpus, 0.25);
   const quota = readFileSync(`/sys/fs/cgroup/cpu${info.cgroup}/cpu.cfs_quota_us`, 'utf8').trim();
   assert.equal(quota, '25000');
   await assert.rejects(h.runtime.update(info.id, { memoryBytes: 5 }), (e: BerthError) => e.code === 'INVALID_SPEC' && /memoryBytes/.test(e.message));
+  await h.runtime.update(info.id, { memoryBytes: 64 << 20, memorySwapBytes: 128 << 20 });
+  await assert.rejects(h.runtime.update(info.id, { memoryBytes: 256 << 20 }),
+    (e: BerthError) => e.code === 'INVALID_SPEC' && /memorySwapBytes: .*the memory \+ swap limit was set earlier/.test(e.message));
+  await h.runtime.update(info.id, { memoryBytes: 256 << 20, memorySwapBytes: -1 });
+  assert.equal(readFileSync(`/sys/fs/cgroup/memory${info.cgroup}/memory.limit_in_bytes`, 'utf8').trim(), String(256 << 20));
   assert.ok(h.events.some((e) => e.kind === 'container.updated' && e.containerId === info.id));
 });
 

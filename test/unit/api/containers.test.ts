@@ -90,6 +90,31 @@ test('lifecycle routes call the runtime with the query parameters and a user sto
   assert.equal(bad.json().error.details.field, 't');
 });
 
+test('POST /v1/containers/:id/update passes the limits as a user update; the body is checked strictly', async (t) => {
+  const { app, runtime } = setup(t);
+  const { id } = (await app.inject({ method: 'POST', url: '/v1/containers', payload: { rootfs: '/r', name: 'u', start: true } })).json();
+  const res = await app.inject({ method: 'POST', url: '/v1/containers/u/update', payload: { resources: { memoryBytes: 1 << 26, cpus: 0.5 } } });
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.json().id, id);
+  assert.equal(res.json().spec.resources.memoryBytes, 1 << 26);
+  assert.deepEqual(runtime.calls.at(-1), { method: 'update', args: ['u', { memoryBytes: 1 << 26, cpus: 0.5 }, 'user'] });
+  const calls = runtime.calls.length;
+  const cases: [unknown, string, string][] = [
+    [{ resources: { memoryBytes: '64m' } }, 'resources.memoryBytes', 'must be integer'],
+    [{ resources: { memory: 1 } }, 'resources.memory', 'unknown field resources.memory'],
+    [{ cpus: 1 }, 'resources', 'missing field resources'],
+  ];
+  for (const [payload, field, text] of cases) {
+    const bad = await app.inject({ method: 'POST', url: '/v1/containers/u/update', payload: payload as object });
+    assert.equal(bad.statusCode, 400, JSON.stringify(payload));
+    assert.equal(bad.json().error.code, 'INVALID_SPEC');
+    assert.equal(bad.json().error.details.field, field);
+    assert.ok(bad.json().error.message.includes(text), bad.json().error.message);
+  }
+  assert.equal(runtime.calls.length, calls, 'the runtime never sees a body that fails the schema');
+  assert.equal((await app.inject({ method: 'POST', url: '/v1/containers/nope/update', payload: { resources: { cpus: 1 } } })).statusCode, 404);
+});
+
 test('GET /v1/containers lists running containers, ?all=true every one', async (t) => {
   const { app } = setup(t);
   await app.inject({ method: 'POST', url: '/v1/containers', payload: { rootfs: '/r', name: 'a', start: true } });

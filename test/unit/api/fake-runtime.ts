@@ -8,7 +8,7 @@ import { BerthError } from '../../../agent/errors.js';
 import { EventBus } from '../../../agent/events/index.js';
 import type { AgentFacts, ServerDeps } from '../../../agent/api/index.js';
 import type {
-  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ResolvedSpec, Runtime, StopReason,
+  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ResolvedSpec, ResourcesSpec, Runtime, StopReason, UpdateOrigin,
 } from '../../../agent/runtime/types.js';
 
 export interface Call { method: string; args: unknown[] }
@@ -53,7 +53,12 @@ export class FakeRuntime implements Runtime {
   async kill(id: string, signal?: string, reason?: StopReason) { this.record('kill', id, signal, reason); return this.set(id, 'exited'); }
   async pause(id: string, reason?: StopReason) { this.record('pause', id, reason); return this.set(id, 'paused'); }
   async resume(id: string) { this.record('resume', id); return this.set(id, 'running'); }
-  async update(id: string) { return this.get(id); }
+  async update(id: string, resources: ResourcesSpec, origin?: UpdateOrigin) {
+    this.record('update', id, resources, origin);
+    const c = this.get(id);
+    c.spec = { ...c.spec, resources: { ...c.spec.resources, ...resources } };
+    return c;
+  }
 
   async wait(id: string): Promise<ExitInfo> {
     this.record('wait', id);

@@ -2,9 +2,10 @@
 // the parent set up like the kernel needs, all-or-nothing create, comounted controllers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCgroupManager, type CgroupManager, type FixtureHooks, readAllStats } from '../../../agent/cgroups/index.js';
+import type { BerthError } from '../../../agent/errors.js';
 import { fixtureTree, mountinfo, type FixtureTree } from './fixture-tree.js';
 
 const PARENT = 'berth-unit';
@@ -92,6 +93,25 @@ test('memsw goes before the limit when the limit rises above it', async (t) => {
   await manager.update('c1', { memoryBytes: 256 << 20, memorySwapBytes: 512 << 20 });
   assert.equal(tree.read(`memory/${PARENT}/c1/memory.limit_in_bytes`), String(256 << 20));
   assert.equal(tree.read(`memory/${PARENT}/c1/memory.memsw.limit_in_bytes`), String(512 << 20));
+});
+
+test('a v1 update that fails half-way writes back what it changed and reports the failure', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', { cpusetCpus: '0-1', memoryBytes: 64 << 20, cpuQuotaUs: 50_000, cpuPeriodUs: 100_000 });
+  // pids is written after cpuset, memory and cpu: a directory in its place fails (EISDIR).
+  rmSync(join(tree.root, 'pids', PARENT, 'c1/pids.max'));
+  mkdirSync(join(tree.root, 'pids', PARENT, 'c1/pids.max'));
+  await assert.rejects(manager.update('c1', { cpusetCpus: '1', memoryBytes: 32 << 20, cpuQuotaUs: 20_000, pidsLimit: 10 }),
+    (e: BerthError) => e.code === 'CGROUP_FAILED' && /pids\.max: EISDIR/.test(e.message) && !/cleanup/.test(e.message));
+  assert.equal(tree.read(`cpuset/${PARENT}/c1/cpuset.cpus`), '0-1');
+  assert.equal(tree.read(`memory/${PARENT}/c1/memory.limit_in_bytes`), String(64 << 20));
+  assert.equal(tree.read(`cpu/${PARENT}/c1/cpu.cfs_quota_us`), '50000');
+  // Without the failure the same update lands.
+  rmSync(join(tree.root, 'pids', PARENT, 'c1/pids.max'), { recursive: true });
+  tree.write(`pids/${PARENT}/c1/pids.max`, 'max');
+  await manager.update('c1', { cpusetCpus: '1', memoryBytes: 32 << 20, cpuQuotaUs: 20_000, pidsLimit: 10 });
+  assert.deepEqual(['cpuset/cpuset.cpus', 'memory/memory.limit_in_bytes', 'cpu/cpu.cfs_quota_us', 'pids/pids.max']
+    .map((f) => { const [h, file] = f.split('/'); return tree.read(`${h}/${PARENT}/c1/${file}`); }), ['1', String(32 << 20), '20000', '10']);
 });
 
 test('v1 freeze writes FROZEN and reads it back; thaw THAWED', async (t) => {

@@ -94,6 +94,17 @@ test('v2 update: only the given fields; cpu.max keeps the period when only the q
   await assert.rejects(manager.update('c1', { cpuShares: 1 }), { code: 'INVALID_SPEC' });
 });
 
+test('a v2 update that fails half-way writes back what it changed (an inherited cpuset stays inherited)', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', { memoryBytes: 64 << 20 });
+  rmSync(join(tree.root, PARENT, 'c1/pids.max'));
+  mkdirSync(join(tree.root, PARENT, 'c1/pids.max')); // pids is written after cpuset, memory and cpu
+  await assert.rejects(manager.update('c1', { cpusetCpus: '1', memoryBytes: 32 << 20, cpuShares: 2048, pidsLimit: 10 }), /pids\.max: EISDIR/);
+  assert.equal(tree.read(`${PARENT}/c1/cpuset.cpus`), '\n');
+  assert.equal(tree.read(`${PARENT}/c1/memory.max`), String(64 << 20));
+  assert.equal(tree.read(`${PARENT}/c1/cpu.weight`), '100\n');
+});
+
 test('v2 freeze waits for cgroup.events frozen 1, and undoes the request on timeout', async (t) => {
   const { tree, manager } = await setUp(t);
   await manager.create('c1', {});

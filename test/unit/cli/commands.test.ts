@@ -55,6 +55,23 @@ test('create, start, ps, inspect, stop, rm', async (t) => {
   assert.equal(runtime.containers.size, 0);
 });
 
+test('update sends the limits in the spec vocabulary to each container; admission warnings go to stderr', async (t) => {
+  const { cli, runtime } = await agent(t);
+  await cli('create', '--name', 'a', '--rootfs', '/r');
+  await cli('create', '--name', 'b', '--rootfs', '/r');
+  const updated = await cli('update', '-m', '256m', '--memory-swap', '-1', '--cpus', '1.5', '-c', '512', '--cpuset-cpus', '0-1', '--pids-limit', '100', 'a', 'nope', 'b');
+  assert.equal(updated.code, 125);
+  assert.equal(updated.out, 'a\nb\n');
+  assert.equal(updated.err, 'WARNING: w1\nberth: no such container: nope\nWARNING: w1\n');
+  const limits = { memoryBytes: 256 << 20, memorySwapBytes: -1, cpus: 1.5, cpuShares: 512, cpusetCpus: '0-1', pidsLimit: 100 };
+  assert.deepEqual(runtime.calls.filter((c) => c.method === 'update').map((c) => c.args), [['a', limits, 'user'], ['nope', limits, 'user'], ['b', limits, 'user']]);
+  const none = await cli('update', 'a');
+  assert.equal(none.code, 125);
+  assert.match(none.err, /berth update: give at least one limit to change/);
+  assert.match((await cli('update', '-m', 'lots', 'a')).err, /--memory/);
+  assert.equal(runtime.calls.filter((c) => c.method === 'update').length, 3, 'nothing is sent for a bad command line');
+});
+
 test('errors: unknown container → 125 with the agent\'s message; several names continue past a failure', async (t) => {
   const { cli } = await agent(t);
   await cli('create', '--name', 'a', '--rootfs', '/r');

@@ -10,16 +10,16 @@ import { Registry } from 'prom-client';
 import { BerthError } from '../../../agent/errors.js';
 import { EventBus, type BerthEvent } from '../../../agent/events/index.js';
 import { createPolicyEngine } from '../../../agent/policy/index.js';
-import type { ContainerInfo, ResolvedSpec, ResourcesSpec, Runtime, StopReason } from '../../../agent/runtime/types.js';
+import type { ContainerInfo, ResolvedSpec, ResourcesSpec, Runtime, StopReason, UpdateOrigin } from '../../../agent/runtime/types.js';
 import { waitFor } from '../../helpers/wait.js';
 import { FakeStore, fakeHost, fakeSample, fakeStats } from '../../helpers/samples.js';
 import { policyYaml, resolved, TempDir } from './fixtures.js';
 
 class RecordingRuntime {
-  readonly calls: Array<{ verb: string; id: string; arg?: unknown; reason?: StopReason }> = [];
+  readonly calls: Array<{ verb: string; id: string; arg?: unknown; reason?: StopReason | UpdateOrigin }> = [];
   constructor(readonly containers: ContainerInfo[]) {}
   list(): ContainerInfo[] { return this.containers; }
-  async update(id: string, resources: ResourcesSpec) { this.calls.push({ verb: 'update', id, arg: resources }); return this.containers[0]; }
+  async update(id: string, resources: ResourcesSpec, origin?: UpdateOrigin) { this.calls.push({ verb: 'update', id, arg: resources, reason: origin }); return this.containers[0]; }
   async pause(id: string, reason?: StopReason) { this.calls.push({ verb: 'pause', id, reason }); return this.containers[0]; }
   async kill(id: string, signal?: string, reason?: StopReason) {
     this.calls.push({ verb: 'kill', id, arg: signal, reason });
@@ -94,6 +94,13 @@ test('an enforce violation throws POLICY_DENIED with every violation; an event, 
   // With a limit the warn rule still warns, and the container is admitted.
   assert.deepEqual(await engine.admit(await resolved({ resources: { memoryBytes: 1 << 26 } })),
     { warnings: ['limits/caps: failed expression: size(container.capabilities) < 3'] });
+  // An update is judged on the spec it would make, and recorded as one, for its container.
+  await assert.rejects(engine.admit(spec, { operation: 'update', containerId: 'c9' }), { code: 'POLICY_DENIED' });
+  const denied = seen.filter((e) => e.kind === 'policy.denied').at(-1)!;
+  assert.equal(denied.containerId, 'c9');
+  assert.equal((denied.data as { operation: string }).operation, 'update');
+  assert.deepEqual(audit().filter((l) => l.kind === 'admission').map((l) => [l.operation, l.containerId, l.allowed]),
+    [['create', undefined, false], ['create', undefined, true], ['update', 'c9', false]]);
   // evaluate() is a dry run: no new audit line or event.
   const before = seen.length;
   assert.equal(engine.evaluate(spec).denied, true);
@@ -124,6 +131,7 @@ test('runtime rules: pending, firing after `for`, the action once, with the poli
   tick(4000, 10 << 20, 1.9);
   const update = await waitFor('the throttle call', () => calls.find((x) => x.verb === 'update'));
   assert.deepEqual(update.arg, { cpus: 0.25 });
+  assert.equal(update.reason, 'policy', 'the action is not itself put through admission');
 });
 
 test('report: per container, runtime states and admission results, with a summary', async (t) => {
