@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import { BerthError } from '../../errors.js';
 import type { ContainerInfo, ContainerSpec, ResourcesSpec, StopReason } from '../../runtime/types.js';
+import { filterContainers, parseContainerFilter } from '../container-filter.js';
 import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
 import { createContainerBodySchema, updateContainerBodySchema } from '../schemas/container-spec.js';
 import { strictValidatorCompiler } from '../schemas/strict-validator.js';
@@ -43,9 +44,15 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
     return reply.code(201).send({ id: created.id, name: created.name, warnings: created.warnings ?? [] });
   });
 
-  app.get<{ Querystring: { all?: boolean } }>('/v1/containers', {
-    schema: { querystring: { type: 'object', properties: { all: { type: 'boolean', default: false } } }, response: ok(containerListSchema) },
-  }, async (req) => runtime.list(req.query.all));
+  app.get<{ Querystring: { all?: boolean; filter?: string[] } }>('/v1/containers', {
+    schema: {
+      querystring: { type: 'object', properties: {
+        all: { type: 'boolean', default: false },
+        filter: { type: 'array', items: { type: 'string' }, description: 'KEY=VALUE, repeatable (docker ps --filter)' },
+      } },
+      response: ok(containerListSchema),
+    },
+  }, async (req) => filterContainers(runtime.list(true), req.query.all ?? false, parseContainerFilter(req.query.filter ?? [])));
 
   app.get<{ Params: IdParams }>('/v1/containers/:id', { schema: infoRoute }, async (req) => {
     const info = runtime.get(req.params.id);

@@ -55,6 +55,23 @@ test('create, start, ps, inspect, stop, rm', async (t) => {
   assert.equal(runtime.containers.size, 0);
 });
 
+test('ps --filter goes to the agent; -n/-l list the newest in every state; a bad filter is the agent\'s 125', async (t) => {
+  const { cli } = await agent(t);
+  await cli('create', '--name', 'a', '-l', 'tier=front', '--rootfs', '/r');
+  await cli('create', '--name', 'b', '--rootfs', '/r');
+  await cli('start', 'a');
+  const names = async (...argv: string[]) => (await cli('ps', ...argv, '--format', '{{.Names}}')).out.trim().split('\n').filter(Boolean);
+  assert.deepEqual(await names(), ['a']);
+  assert.deepEqual(await names('-f', 'status=created'), ['b']);
+  assert.deepEqual(await names('-a', '-f', 'label=tier=front'), ['a']);
+  assert.deepEqual((await names('-a', '--filter', 'name=a', '--filter', 'name=b')).sort(), ['a', 'b'], 'OR within a key');
+  assert.equal((await names('-n', '1')).length, 1);
+  assert.equal((await names('-l')).length, 1);
+  const bad = await cli('ps', '-f', 'health=ok');
+  assert.equal(bad.code, 125);
+  assert.match(bad.err, /^berth: filter: invalid filter "health"/);
+});
+
 test('update sends the limits in the spec vocabulary to each container; admission warnings go to stderr', async (t) => {
   const { cli, runtime } = await agent(t);
   await cli('create', '--name', 'a', '--rootfs', '/r');

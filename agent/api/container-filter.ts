@@ -1,0 +1,94 @@
+// The container list's filters (`GET /v1/containers?filter=KEY=VALUE`, `berth ps --filter`) with
+// docker's keys and rules: the values of one key are alternatives (OR), different keys must all
+// match (AND), and `status` lists every container, not only those that are up, as in docker. A key
+// docker has that berth cannot answer (ports, networks beyond none/host, health checks) is refused
+// by name rather than ignored.
+import { BerthError } from '../errors.js';
+import type { ContainerInfo, ContainerStatus } from '../runtime/types.js';
+
+/** What a list without `all` shows (docker: running, including paused). */
+const UP: readonly ContainerStatus[] = ['running', 'paused', 'stopping'];
+
+const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead', 'stopping'];
+const KEYS = ['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'volume', 'network'] as const;
+type Key = typeof KEYS[number];
+
+export interface ContainerFilter {
+  values: Map<Key, string[]>;
+  /** `status` asks about every container, whatever `all` says. */
+  impliesAll: boolean;
+}
+
+export function parseContainerFilter(args: string[]): ContainerFilter {
+  const values = new Map<Key, string[]>();
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw invalid(`bad format of filter "${arg}" (expected name=value)`);
+    const key = arg.slice(0, eq).toLowerCase();
+    const value = arg.slice(eq + 1);
+    if (!(KEYS as readonly string[]).includes(key)) throw invalid(`invalid filter "${key}" (berth knows ${KEYS.join(', ')})`);
+    if (key === 'status' && !STATUSES.includes(value)) throw invalid(`invalid filter "status=${value}" (one of ${STATUSES.join(', ')})`);
+    if (key === 'exited' && !/^-?\d+$/.test(value)) throw invalid(`invalid filter "exited=${value}": an exit code is an integer`);
+    if (key === 'name') compileName(value);
+    values.set(key as Key, [...(values.get(key as Key) ?? []), value]);
+  }
+  return { values, impliesAll: values.has('status') };
+}
+
+/**
+ * The containers of `everything` to list: those up (or all, with `all` or a status filter) that
+ * pass every key. `before`/`since` name any container of `everything` (a name, id or unique id prefix).
+ */
+export function filterContainers(everything: ContainerInfo[], all: boolean, filter: ContainerFilter): ContainerInfo[] {
+  const tests: ((c: ContainerInfo) => boolean)[] = [];
+  if (!all && !filter.impliesAll) tests.push((c) => UP.includes(c.status));
+  for (const [key, values] of filter.values) {
+    const matchers = values.map((v) => matcher(key, v, everything));
+    tests.push((c) => matchers.some((m) => m(c)));
+  }
+  return everything.filter((c) => tests.every((t) => t(c)));
+}
+
+function matcher(key: Key, value: string, list: ContainerInfo[]): (c: ContainerInfo) => boolean {
+  switch (key) {
+    case 'id': return (c) => c.id.startsWith(value);
+    // docker matches a regular expression anywhere in "/name", so `^/web$` is an exact match.
+    case 'name': { const re = compileName(value); return (c) => re.test(`/${c.name}`); }
+    case 'label': {
+      const eq = value.indexOf('=');
+      const [k, v] = eq < 0 ? [value, undefined] : [value.slice(0, eq), value.slice(eq + 1)];
+      return (c) => { const labels = c.spec.labels ?? {}; return k in labels && (v === undefined || labels[k] === v); };
+    }
+    case 'status': return (c) => c.status === value;
+    case 'exited': return (c) => c.status === 'exited' && c.exit?.exitCode === Number(value);
+    // The image is a label here: the same string, or that string with a tag (busybox → busybox:1.36).
+    case 'ancestor': return (c) => { const image = c.spec.image ?? ''; return image === value || image.startsWith(`${value}:`); };
+    case 'before': { const ref = reference(value, list); return (c) => Date.parse(c.createdAt) < Date.parse(ref.createdAt); }
+    case 'since': { const ref = reference(value, list); return (c) => Date.parse(c.createdAt) > Date.parse(ref.createdAt); }
+    case 'volume': return (c) => (c.spec.mounts ?? []).some((m) => m.source === value || m.target === value);
+    case 'network': return (c) => (c.spec.namespaces?.net === 'host' ? 'host' : 'none') === value;
+  }
+}
+
+function reference(value: string, list: ContainerInfo[]): ContainerInfo {
+  const found = list.find((c) => c.name === value || c.id === value) ?? onlyPrefix(value, list);
+  if (!found) throw invalid(`no such container: ${value} (before= and since= name a container)`);
+  return found;
+}
+
+function onlyPrefix(value: string, list: ContainerInfo[]): ContainerInfo | undefined {
+  const matches = list.filter((c) => c.id.startsWith(value));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+function compileName(value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (err) {
+    throw invalid(`invalid filter "name=${value}": ${(err as Error).message}`);
+  }
+}
+
+function invalid(message: string): BerthError {
+  return new BerthError('INVALID_REQUEST', `filter: ${message}`, { field: 'filter' });
+}

@@ -1,0 +1,65 @@
+// The container list's filters (docker ps --filter): keys, OR within a key, AND across keys, the
+// default "up only" list and the errors that name the bad filter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { filterContainers, parseContainerFilter } from '../../../agent/api/container-filter.js';
+import type { BerthError } from '../../../agent/errors.js';
+import type { ContainerInfo, ContainerStatus, ResolvedSpec } from '../../../agent/runtime/types.js';
+
+function container(name: string, status: ContainerStatus, minute: number, spec: Partial<ResolvedSpec> = {}, exitCode?: number): ContainerInfo {
+  const id = `${name.padEnd(8, 'x')}${'0'.repeat(56)}`.replace(/[^0-9a-f]/g, 'a');
+  return {
+    id, name, status, pid: 0, shimPid: 0, createdAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
+    spec: { image: 'busybox:1.36', labels: {}, mounts: [], namespaces: { net: 'private' }, ...spec } as ResolvedSpec,
+    cgroup: '', stateDir: '', ...(exitCode === undefined ? {} : { exit: { exitCode, oomKilled: false, finishedAt: '' } }),
+  };
+}
+
+const LIST = [
+  container('web', 'running', 1, { labels: { tier: 'front', owner: 'a' } }),
+  container('db', 'paused', 2, { labels: { tier: 'back' }, mounts: [{ type: 'bind', source: '/srv/db', target: '/var/lib/db' }] }),
+  container('job', 'exited', 3, { image: 'alpine' }, 3),
+  container('ok', 'exited', 4, {}, 0),
+  container('new', 'created', 5, { namespaces: { net: 'host' } } as Partial<ResolvedSpec>),
+];
+
+const names = (args: string[], all = false) => filterContainers(LIST, all, parseContainerFilter(args)).map((c) => c.name);
+
+test('without all only containers that are up; status asks about every container', () => {
+  assert.deepEqual(names([]), ['web', 'db']);
+  assert.deepEqual(names([], true), ['web', 'db', 'job', 'ok', 'new']);
+  assert.deepEqual(names(['status=exited']), ['job', 'ok']);
+  assert.deepEqual(names(['status=created', 'status=paused']), ['db', 'new'], 'values of one key: OR');
+});
+
+test('each key: id prefix, name regexp on /name, label, exited, ancestor, before/since, volume, network', () => {
+  assert.deepEqual(names([`id=${LIST[2]!.id.slice(0, 6)}`], true), ['job']);
+  assert.deepEqual(names(['name=^/w'], true), ['web']);
+  assert.deepEqual(names(['name=o'], true), ['job', 'ok']);
+  assert.deepEqual(names(['label=tier'], true), ['web', 'db']);
+  assert.deepEqual(names(['label=tier=back'], true), ['db']);
+  assert.deepEqual(names(['exited=3'], true), ['job']);
+  assert.deepEqual(names(['exited=0']), [], 'exited does not widen the default list');
+  assert.deepEqual(names(['ancestor=busybox'], true), ['web', 'db', 'ok', 'new']);
+  assert.deepEqual(names(['ancestor=alpine'], true), ['job']);
+  assert.deepEqual(names(['before=job'], true), ['web', 'db']);
+  assert.deepEqual(names(['since=job'], true), ['ok', 'new']);
+  assert.deepEqual(names(['since=job']), [], 'the reference may be a container that is not listed');
+  assert.deepEqual(names(['volume=/srv/db'], true), ['db']);
+  assert.deepEqual(names(['network=host'], true), ['new']);
+  assert.deepEqual(names(['label=tier', 'status=running']), ['web'], 'different keys: AND');
+});
+
+test('bad filters are refused naming the filter', () => {
+  const cases: [string, RegExp][] = [
+    ['nokey', /bad format of filter "nokey" \(expected name=value\)/],
+    ['health=healthy', /invalid filter "health" \(berth knows id, name, label, /],
+    ['status=up', /invalid filter "status=up" \(one of created, /],
+    ['exited=x', /an exit code is an integer/],
+    ['name=(', /invalid filter "name=\("/],
+  ];
+  for (const [arg, message] of cases) {
+    assert.throws(() => parseContainerFilter([arg]), (e: BerthError) => e.code === 'INVALID_REQUEST' && e.details?.field === 'filter' && message.test(e.message), arg);
+  }
+  assert.throws(() => names(['before=nope'], true), /no such container: nope/);
+});
