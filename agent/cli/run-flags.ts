@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { ContainerSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
+import { readKeyValueFile } from './env-file.js';
 import { parseBytes, parseDecimal, parseInteger } from './units.js';
 
 /** The limits: `run`/`create` set them, `update` changes them. */
@@ -25,10 +26,12 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'name', kind: 'string', help: 'assign a name to the container' },
   { name: 'image', kind: 'string', help: 'label shown as IMAGE and in metrics (default: the rootfs path)' },
   { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable (K alone: take it from this shell)' },
+  { name: 'env-file', kind: 'list', value: 'FILE', help: 'read environment variables from a file of K=V lines (-e wins)' },
   { name: 'workdir', short: 'w', kind: 'string', value: 'DIR', help: 'working directory inside the container' },
   { name: 'hostname', short: 'h', kind: 'string', help: 'container host name' },
   { name: 'user', short: 'u', kind: 'string', value: 'USER[:GROUP]', help: 'user name or uid[:gid]' },
   { name: 'label', short: 'l', kind: 'list', value: 'K=V', help: 'set a label' },
+  { name: 'label-file', kind: 'list', value: 'FILE', help: 'read labels from a file of K=V lines' },
   ...RESOURCE_FLAGS,
   { name: 'ulimit', kind: 'list', value: 'NAME=SOFT[:HARD]', help: 'resource limit, e.g. nofile=1024:2048' },
   { name: 'read-only', kind: 'bool', help: 'mount the root filesystem read-only' },
@@ -58,9 +61,12 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (bundle) spec.bundle = resolve(cwd, bundle);
   if (p.args.length) spec.cmd = p.args;
   copyStrings(p, spec);
-  const envList = p.list('env').flatMap((e) => envEntry(e, env, fail));
+  // Files first, then the flags, so that -e and -l override what a file says (docker's order).
+  const fromFiles = (flag: string) => p.list(flag).flatMap((f) => readKeyValueFile(f, `--${flag}`, cwd, env, fail));
+  const envList = [...fromFiles('env-file'), ...p.list('env').flatMap((e) => envEntry(e, env, fail))];
   if (envList.length) spec.env = envList;
-  const labels: Record<string, string> = Object.fromEntries(p.list('label').map((l): [string, string] => keyValue(l, '--label', fail)));
+  const labels: Record<string, string> = Object.fromEntries([...fromFiles('label-file'), ...p.list('label')]
+    .map((l): [string, string] => keyValue(l, '--label', fail)));
   if (Object.keys(labels).length) spec.labels = labels;
   const resources = resourcesFrom(p, command);
   if (Object.keys(resources).length) spec.resources = resources;

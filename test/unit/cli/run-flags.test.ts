@@ -8,6 +8,7 @@ import { RUN_FLAGS, specFromFlags } from '../../../agent/cli/run-flags.js';
 import { createContainerBodySchema } from '../../../agent/api/index.js';
 import { compileStrict } from '../../../agent/api/schemas/strict-validator.js';
 import { validateSpec } from '../../../agent/runtime/index.js';
+import { mergeEnv } from '../../../agent/runtime/resolve-common.js';
 
 const spec = (argv: string[], env: NodeJS.ProcessEnv = {}, cwd = '/work') =>
   specFromFlags(parseArgs(argv, { command: 'berth run', flags: RUN_FLAGS, interspersed: false }), 'berth run', env, cwd);
@@ -75,4 +76,28 @@ test('flag errors name the flag', () => {
     [['--rootfs', '/r', '--stop-timeout', 'soon'], /"soon" for --stop-timeout/],
   ];
   for (const [argv, re] of cases) assert.throws(() => spec(argv), (e: any) => e.code === 'INVALID_REQUEST' && re.test(e.message), argv.join(' '));
+});
+
+test('--env-file and --label-file: docker\'s line format, files first so -e/-l win, errors name file and line', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-flags-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'app.env'), '\uFEFF# settings\n\nA=1\n  B="quoted" kept\r\nFROM_SHELL\nUNSET\nC=x=y\nEMPTY=\n');
+  writeFileSync(join(dir, 'more.env'), 'A=from-second-file\n');
+  writeFileSync(join(dir, 'labels'), 'tier=batch\nowner=ops\n');
+  const s = spec(['--rootfs', '/r', '--env-file', 'app.env', '--env-file', join(dir, 'more.env'), '-e', 'C=flag', '--label-file', 'labels', '-l', 'owner=me'],
+    { FROM_SHELL: 'x' }, dir);
+  assert.deepEqual(s.env, ['A=1', 'B="quoted" kept', 'FROM_SHELL=x', 'C=x=y', 'EMPTY=', 'A=from-second-file', 'C=flag']);
+  assert.deepEqual(s.labels, { tier: 'batch', owner: 'me' });
+  // The resolved environment keeps the last value of each name.
+  assert.deepEqual(mergeEnv(s.env!).filter((e) => /^[AC]=/.test(e)), ['A=from-second-file', 'C=flag']);
+  writeFileSync(join(dir, 'bad.env'), 'OK=1\nMY VAR=2\n');
+  writeFileSync(join(dir, 'latin1.env'), Buffer.from([0x41, 0x3d, 0xe9, 0x0a]));
+  const cases: [string, RegExp][] = [
+    ['bad.env', /--env-file: .*bad\.env:2: the name "MY VAR" contains whitespace/],
+    ['latin1.env', /--env-file: .*latin1\.env:1: not valid UTF-8/],
+    ['missing.env', /--env-file: cannot read .*missing\.env: ENOENT/],
+  ];
+  for (const [file, re] of cases) {
+    assert.throws(() => spec(['--rootfs', '/r', '--env-file', file], {}, dir), (e: any) => e.code === 'INVALID_REQUEST' && re.test(e.message), file);
+  }
 });
