@@ -15,6 +15,7 @@ import { exec } from './exec.js';
 import { pause } from './pause.js';
 import { unpause } from './unpause.js';
 import { update } from './update.js';
+import { top } from './top.js';
 import { version } from './version.js';
 import { info } from './info.js';
 import { stats } from './stats.js';
@@ -22,5 +23,5 @@ import { policy } from './policy.js';
 import { events } from './events.js';
 
 export const COMMANDS: Command[] = [
-  run, create, start, ps, inspect, logs, stop, kill, rm, wait, exec, pause, unpause, update, version, info, stats, policy, events,
+  run, create, start, ps, inspect, logs, stop, kill, rm, wait, exec, pause, unpause, update, top, version, info, stats, policy, events,
 ];

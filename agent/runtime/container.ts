@@ -28,7 +28,7 @@ export interface ContainerRecord {
   pendingReason?: StopReason;
 }
 
-export type Verb = 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'update' | 'exec' | 'remove';
+export type Verb = 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'update' | 'exec' | 'top' | 'remove';
 
 const ALLOWED: Record<Verb, readonly ContainerStatus[]> = {
   start: ['created'],
@@ -38,6 +38,7 @@ const ALLOWED: Record<Verb, readonly ContainerStatus[]> = {
   resume: ['paused'],
   update: ['created', 'running', 'paused'],
   exec: ['running'],
+  top: ['running', 'paused', 'stopping'],
   remove: ['created', 'exited'], // running ones need force
 };
 

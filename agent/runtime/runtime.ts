@@ -20,12 +20,13 @@ import { validateSpec } from './spec.js';
 import { startContainer } from './start.js';
 import { stopContainer, exitPromise } from './stop.js';
 import { ContainerStore, STATE_FILE } from './store.js';
+import { topContainer } from './top.js';
 import { updateContainer } from './update.js';
 import { ExitTracker } from './wait.js';
 import { ShimSpawner } from './shim-spawner.js';
 import { SeccompCompiler } from './seccomp/index.js';
 import type {
-  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ResolvedSpec, ResourcesSpec, Runtime, StopReason, UpdateOrigin,
+  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, Runtime, StopReason, UpdateOrigin,
 } from './types.js';
 
 export class BerthRuntime implements Runtime {
@@ -115,6 +116,10 @@ export class BerthRuntime implements Runtime {
 
   update(idOrName: string, resources: ResourcesSpec, origin: UpdateOrigin = 'user'): Promise<ContainerInfo> {
     return this.locked(idOrName, (r) => updateContainer(this.ctx, r, resources, origin));
+  }
+
+  top(idOrName: string, psArgs: string[] = []): Promise<ProcessList> {
+    return topContainer(this.ctx, this.find(idOrName), psArgs);
   }
 
   async wait(idOrName: string): Promise<ExitInfo> {

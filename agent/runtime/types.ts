@@ -112,6 +112,9 @@ export interface ContainerInfo {
   warnings?: string[];       // e.g. admission warnings
 }
 
+/** `docker top`'s answer: the ps column titles and one row of cells per process. */
+export interface ProcessList { titles: string[]; processes: string[][] }
+
 export interface LogOptions { follow?: boolean; tail?: number; since?: string; stdout?: boolean; stderr?: boolean; timestamps?: boolean }
 export interface LogLine { stream: 'stdout' | 'stderr'; time: string; line: string }
 
@@ -139,6 +142,8 @@ export interface Runtime {
    * the spec it would make (the answer's `warnings` are then its own); the policy's throttle action does not.
    */
   update(idOrName: string, resources: ResourcesSpec, origin?: UpdateOrigin): Promise<ContainerInfo>;
+  /** The container's processes as the host's `ps ARGS` (default -ef) shows them. */
+  top(idOrName: string, psArgs?: string[]): Promise<ProcessList>;
   wait(idOrName: string): Promise<ExitInfo>;
   remove(idOrName: string, force?: boolean): Promise<void>;
   get(idOrName: string): ContainerInfo;          // throws BerthError NOT_FOUND

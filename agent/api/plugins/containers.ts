@@ -1,5 +1,5 @@
 // Container lifecycle routes under /v1/containers: create (optionally start), list, inspect,
-// start/stop/kill/pause/resume, update (limits), wait and remove. Logs and exec stream, so they live in their
+// start/stop/kill/pause/resume, update (limits), top, wait and remove. Logs and exec stream, so they live in their
 // own plugins, registered from here.
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
@@ -9,7 +9,7 @@ import { filterContainers, parseContainerFilter } from '../container-filter.js';
 import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
 import { createContainerBodySchema, updateContainerBodySchema } from '../schemas/container-spec.js';
 import { strictValidatorCompiler } from '../schemas/strict-validator.js';
-import { containerInfoSchema, containerListSchema, createdSchema, exitInfoSchema } from '../schemas/container-info.js';
+import { containerInfoSchema, containerListSchema, createdSchema, exitInfoSchema, processListSchema } from '../schemas/container-info.js';
 import type { RouteErrorConfig } from './error-handler.js';
 import { logsPlugin } from './logs.js';
 import { execPlugin } from './exec.js';
@@ -78,6 +78,14 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
     validatorCompiler: strictValidatorCompiler,
     config: { invalidBodyCode: 'INVALID_SPEC' } satisfies RouteErrorConfig,
   }, async (req) => runtime.update(req.params.id, req.body.resources, 'user'));
+
+  app.get<{ Params: IdParams; Querystring: { ps_args?: string } }>('/v1/containers/:id/top', {
+    schema: {
+      params: idParamsSchema,
+      querystring: { type: 'object', properties: { ps_args: { type: 'string', description: 'options for ps, space-separated (default -ef)' } } },
+      response: ok(processListSchema),
+    },
+  }, async (req) => runtime.top(req.params.id, (req.query.ps_args ?? '').split(/\s+/).filter(Boolean)));
 
   app.post<{ Params: IdParams }>('/v1/containers/:id/wait', {
     schema: { params: idParamsSchema, response: ok(exitInfoSchema) },

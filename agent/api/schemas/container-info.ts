@@ -31,6 +31,11 @@ export const containerInfoSchema = {
   },
 } as const;
 
+export const processListSchema = {
+  type: 'object', required: ['titles', 'processes'],
+  properties: { titles: { type: 'array', items: str }, processes: { type: 'array', items: { type: 'array', items: str } } },
+} as const;
+
 export const containerListSchema = { type: 'array', items: containerInfoSchema } as const;
 
 export const createdSchema = {

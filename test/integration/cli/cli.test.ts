@@ -115,6 +115,33 @@ describe('berth CLI against a real agent', () => {
     }
   });
 
+  test('top shows the container\'s processes (host pids, as ps shows them) and passes ps options', async () => {
+    const d = await agent.cli(['run', '-d', '--name', 'busy', '--rootfs', rootfs, '--', 'sh', '-c', 'sleep 1001 & sleep 1002 & wait']);
+    assert.equal(d.code, 0, d.stderr);
+    try {
+      const pids = async () => readFileSync(join('/sys/fs/cgroup/pids', (await agent.api('GET', '/v1/containers/busy')).body.cgroup, 'cgroup.procs'), 'utf8')
+        .trim().split('\n').map(Number).sort((a, b) => a - b);
+      await waitFor('both sleeps', async () => (await pids()).length === 3);
+      const top = await agent.cli(['top', 'busy']);
+      assert.equal(top.code, 0, top.stderr);
+      const [header, ...rows] = top.stdout.trim().split('\n');
+      assert.match(header!, /^UID\s+PID\s+PPID\s+C\s+STIME\s+TTY\s+TIME\s+CMD$/);
+      assert.deepEqual(rows.map((r) => Number(r.split(/\s+/)[1])).sort((a, b) => a - b), await pids());
+      assert.ok(rows.some((r) => r.endsWith(' sleep 1001')) && rows.some((r) => r.endsWith(' sh -c sleep 1001 & sleep 1002 & wait')), top.stdout);
+      const custom = await agent.cli(['top', 'busy', '-o', 'pid,comm']);
+      assert.deepEqual(custom.stdout.trim().split('\n').map((l) => l.split(/\s+/)[1]).slice(1).sort(), ['sh', 'sleep', 'sleep']);
+      const noPid = await agent.cli(['top', 'busy', '-o', 'rss']);
+      assert.equal(noPid.code, 125);
+      assert.match(noPid.stderr, /the ps output has no PID column/);
+      await agent.cli(['stop', '-t', '0', 'busy']);
+      const stopped = await agent.cli(['top', 'busy']);
+      assert.equal(stopped.code, 125);
+      assert.match(stopped.stderr, /cannot top container busy .*: it is exited/);
+    } finally {
+      await agent.cli(['rm', '-f', 'busy']);
+    }
+  });
+
   test('run --rm removes the container after it exits', async () => {
     const r = await agent.cli(['run', '--rm', '--name', 'gone', '--rootfs', rootfs, '--', 'sh', '-c', 'echo bye; exit 2']);
     assert.deepEqual({ code: r.code, out: r.stdout }, { code: 2, out: 'bye\n' });

@@ -115,6 +115,17 @@ test('POST /v1/containers/:id/update passes the limits as a user update; the bod
   assert.equal((await app.inject({ method: 'POST', url: '/v1/containers/nope/update', payload: { resources: { cpus: 1 } } })).statusCode, 404);
 });
 
+test('GET /v1/containers/:id/top passes ps_args split at spaces and answers titles and rows', async (t) => {
+  const { app, runtime } = setup(t);
+  await app.inject({ method: 'POST', url: '/v1/containers', payload: { rootfs: '/r', name: 'p', start: true } });
+  const res = await app.inject({ url: '/v1/containers/p/top?ps_args=-o%20pid,rss,args' });
+  assert.equal(res.statusCode, 200);
+  assert.deepEqual(res.json(), { titles: ['UID', 'PID', 'CMD'], processes: [['root', '4242', 'sleep 100']] });
+  assert.deepEqual(runtime.calls.at(-1), { method: 'top', args: ['p', ['-o', 'pid,rss,args']] });
+  await app.inject({ url: '/v1/containers/p/top' });
+  assert.deepEqual(runtime.calls.at(-1), { method: 'top', args: ['p', []] });
+});
+
 test('GET /v1/containers lists running containers, ?all=true every one', async (t) => {
   const { app } = setup(t);
   await app.inject({ method: 'POST', url: '/v1/containers', payload: { rootfs: '/r', name: 'a', start: true } });

@@ -8,7 +8,7 @@ import { BerthError } from '../../../agent/errors.js';
 import { EventBus } from '../../../agent/events/index.js';
 import type { AgentFacts, ServerDeps } from '../../../agent/api/index.js';
 import type {
-  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ResolvedSpec, ResourcesSpec, Runtime, StopReason, UpdateOrigin,
+  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, Runtime, StopReason, UpdateOrigin,
 } from '../../../agent/runtime/types.js';
 
 export interface Call { method: string; args: unknown[] }
@@ -58,6 +58,12 @@ export class FakeRuntime implements Runtime {
     const c = this.get(id);
     c.spec = { ...c.spec, resources: { ...c.spec.resources, ...resources } };
     return c;
+  }
+
+  async top(id: string, psArgs?: string[]): Promise<ProcessList> {
+    this.record('top', id, psArgs);
+    if (this.get(id).status !== 'running') throw new BerthError('INVALID_STATE', 'container is not running');
+    return { titles: ['UID', 'PID', 'CMD'], processes: [['root', '4242', 'sleep 100']] };
   }
 
   async wait(id: string): Promise<ExitInfo> {
