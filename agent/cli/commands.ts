@@ -7,7 +7,7 @@ import { start } from './start.js';
 import { ps } from './ps.js';
 import { inspect } from './inspect.js';
 import { logs } from './logs.js';
-import { stop } from './stop.js';
+import { restart, stop } from './stop.js';
 import { kill } from './kill.js';
 import { rm } from './rm.js';
 import { wait } from './wait.js';
@@ -23,5 +23,5 @@ import { policy } from './policy.js';
 import { events } from './events.js';
 
 export const COMMANDS: Command[] = [
-  run, create, start, ps, inspect, logs, stop, kill, rm, wait, exec, pause, unpause, update, top, version, info, stats, policy, events,
+  run, create, start, ps, inspect, logs, stop, restart, kill, rm, wait, exec, pause, unpause, update, top, version, info, stats, policy, events,
 ];

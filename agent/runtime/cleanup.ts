@@ -1,17 +1,23 @@
 // Making sure nothing of a container is left: its processes (through the cgroup, so children
-// that escaped init's pid namespace go too), its shim, and its cgroup.
+// that escaped init's pid namespace go too), its shim, and (unless only the processes go, as after
+// a failed relaunch) its cgroup.
 import { isErrno } from '../errors.js';
 import type { RuntimeContext } from './context.js';
 import { isShimProcess } from './shim.js';
 
 export async function killLeftovers(ctx: RuntimeContext, cgroupName: string, pids: { shimPid: number }): Promise<void> {
-  // pids() is [] for a missing cgroup, destroy() accepts one; killing is skipped when nothing is
-  // left (the common case: an exited container), which saves a freeze/kill/thaw round.
+  await killProcesses(ctx, cgroupName, pids);
+  await ctx.cgroups.destroy(cgroupName); // accepts a missing cgroup
+}
+
+/** Every process in the cgroup and the shim (which is not in it); the cgroup itself stays. */
+export async function killProcesses(ctx: RuntimeContext, cgroupName: string, pids: { shimPid: number }): Promise<void> {
+  // pids() is [] for a missing cgroup; killing is skipped when nothing is left (the common case:
+  // an exited container), which saves a freeze/kill/thaw round.
   if ((await ctx.cgroups.pids(cgroupName)).length > 0) {
     await ctx.cgroups.thaw(cgroupName).catch(() => undefined); // a frozen cgroup cannot die; thaw is harmless otherwise
     await ctx.cgroups.killAll(cgroupName);
   }
-  await ctx.cgroups.destroy(cgroupName);
   if (await isShimProcess(pids.shimPid)) signal(pids.shimPid, 'SIGKILL');
 }
 

@@ -4,8 +4,12 @@ import { BerthError } from '../errors.js';
 import { describe } from './context.js';
 import type { ContainerInfo, ContainerStatus, ExitInfo, ResolvedSpec, StopReason } from './types.js';
 
-/** `creating` until the shim reported `created`: a record still `creating` after a crash is half-made. */
-export type CreatePhase = 'creating' | 'created';
+/**
+ * `creating` until the shim reported `created`: a record still `creating` after a crash is
+ * half-made. `relaunching` while an exited container gets a new init (start again): after a crash
+ * it is the exited container it was, and whatever the attempt started is killed.
+ */
+export type CreatePhase = 'creating' | 'created' | 'relaunching';
 
 export interface ContainerRecord {
   id: string;
@@ -26,12 +30,14 @@ export interface ContainerRecord {
   files: { log: string; exit: string; startFifo: string };
   /** Why berth is stopping it (stop/kill/policy); copied into `exit.reason` when it exits. */
   pendingReason?: StopReason;
+  /** The cgroup's OOM kill count when the current run began (0, or absent, for the first run). */
+  oomKillsAtStart?: number;
 }
 
 export type Verb = 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'update' | 'exec' | 'top' | 'remove';
 
 const ALLOWED: Record<Verb, readonly ContainerStatus[]> = {
-  start: ['created'],
+  start: ['created', 'exited'], // an exited one is relaunched first (relaunch.ts)
   stop: ['created', 'running', 'paused', 'stopping', 'exited'], // stopping a stopped container is a no-op
   kill: ['running', 'paused', 'stopping'],
   pause: ['running'],

@@ -15,6 +15,8 @@ import { pidsOf } from './shim.js';
 import { validateSpec } from './spec.js';
 import { OCI_CONFIG_FILE, SPEC_FILE } from './store.js';
 import { killLeftovers } from './cleanup.js';
+import type { OciConfig } from './oci-types.js';
+import type { LaunchPlan } from './plan-types.js';
 import type { ContainerSpec, ResolvedSpec } from './types.js';
 
 export async function createContainer(ctx: RuntimeContext, input: unknown): Promise<ContainerRecord> {
@@ -61,9 +63,7 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
   let pids = { shimPid: 0, initPid: 0 };
   try {
     const oci = resolved.bundle ? await loadBundleOci(resolved.bundle) : undefined;
-    const plan = buildLaunchPlan(resolved, {
-      id, stateDir, cgroupProcs: ctx.cgroups.procsFiles(id), cgroupVersion: ctx.cgroups.version, oci, compileSeccomp: ctx.compileSeccomp,
-    });
+    const plan = launchPlanFor(ctx, id, stateDir, resolved, oci);
     const record: ContainerRecord = {
       id, name, phase: 'creating', status: 'created', pid: 0, shimPid: 0, createdAt: new Date().toISOString(),
       spec: resolved, cgroupName: id, cgroup: ctx.cgroups.path(id), stateDir, warnings,
@@ -104,7 +104,13 @@ async function undoCreate(ctx: RuntimeContext, id: string, pids: { shimPid: numb
   }
 }
 
-function asLaunchError(err: unknown, what: string): BerthError {
+export function launchPlanFor(ctx: RuntimeContext, id: string, stateDir: string, resolved: ResolvedSpec, oci: OciConfig | undefined): LaunchPlan {
+  return buildLaunchPlan(resolved, {
+    id, stateDir, cgroupProcs: ctx.cgroups.procsFiles(id), cgroupVersion: ctx.cgroups.version, oci, compileSeccomp: ctx.compileSeccomp,
+  });
+}
+
+export function asLaunchError(err: unknown, what: string): BerthError {
   if (err instanceof BerthError) return err;
   return new BerthError('LAUNCH_FAILED', `${what}: ${(err as Error).message ?? String(err)}`, undefined, { cause: err });
 }

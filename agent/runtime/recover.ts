@@ -1,16 +1,17 @@
 // recover: after an agent (re)start, rebuild the registry from `<state>/containers`. A live shim
 // is adopted; an exit that happened while the agent was down is recorded from the exit file;
 // a half-created container (no `created` recorded, or a dead shim without an exit file) is
-// removed with its processes and cgroup; cgroups under the parent with no state dir go too.
+// removed with its processes and cgroup; cgroups under the parent with no state dir go too. A
+// container that was being started again (`relaunching`) is the exited container it was before.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../errors.js';
 import type { ContainerRecord } from './container.js';
-import type { RuntimeContext } from './context.js';
-import { killLeftovers } from './cleanup.js';
+import { killLeftovers, killProcesses } from './cleanup.js';
+import { describe, type RuntimeContext } from './context.js';
 import { readExitFile } from './exit-file.js';
 import { isShimProcess } from './shim.js';
-import { STATE_FILE } from './store.js';
+import { SHIM_PID_FILE, STATE_FILE } from './store.js';
 
 export interface RecoverySummary { adopted: number; exited: number; discarded: number; orphanCgroups: number; failed: number }
 
@@ -39,6 +40,7 @@ export async function recoverContainers(ctx: RuntimeContext): Promise<RecoverySu
 
 async function recoverOne(ctx: RuntimeContext, id: string): Promise<'adopted' | 'exited' | 'discarded'> {
   const record = await readRecord(ctx, id);
+  if (record?.phase === 'relaunching') await abandonRelaunch(ctx, record);
   if (!record || record.phase !== 'created') {
     await discard(ctx, id, record);
     return 'discarded';
@@ -89,8 +91,17 @@ async function readRecord(ctx: RuntimeContext, id: string): Promise<ContainerRec
   return undefined;
 }
 
+/** Kills what the interrupted attempt started (its shim wrote a fresh shim.pid); the cgroup and the last exit stay. */
+async function abandonRelaunch(ctx: RuntimeContext, record: ContainerRecord): Promise<void> {
+  const shimPid = await readPidFile(join(ctx.store.dir(record.id), SHIM_PID_FILE));
+  ctx.logger.warn({ id: record.id, shimPid }, `the agent stopped while ${describe(record)} was being started again; it stays exited`);
+  await killProcesses(ctx, record.cgroupName, { shimPid });
+  record.phase = 'created';
+  await ctx.persist(record);
+}
+
 async function discard(ctx: RuntimeContext, id: string, record: ContainerRecord | undefined): Promise<void> {
-  const shimPid = record?.shimPid || (await readPidFile(join(ctx.store.dir(id), 'shim.pid')));
+  const shimPid = record?.shimPid || (await readPidFile(join(ctx.store.dir(id), SHIM_PID_FILE)));
   ctx.logger.warn({ id, shimPid }, `removing half-created container ${id}`);
   await killLeftovers(ctx, record?.cgroupName ?? id, { shimPid });
   await ctx.store.removeDir(id);

@@ -2,7 +2,6 @@
 // container, and records exits. The verbs themselves live one per file.
 import { cpus } from 'node:os';
 import { BerthError } from '../errors.js';
-import { emptyStats } from '../cgroups/index.js';
 import { toInfo, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext, type RuntimeOptions } from './context.js';
 import { createContainer } from './create.js';
@@ -10,6 +9,7 @@ import { toExitInfo, type ExitFile } from './exit-file.js';
 import { execInContainer } from './exec.js';
 import { isFullId } from './ids.js';
 import { killContainer } from './kill.js';
+import { oomKillCount } from './oom.js';
 import { KeyedLock } from './lock.js';
 import { checkLogOptions, readLogs } from './logs.js';
 import { pauseContainer, resumeContainer } from './pause.js';
@@ -97,6 +97,11 @@ export class BerthRuntime implements Runtime {
 
   stop(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo> {
     return this.locked(idOrName, (r) => stopContainer(this.ctx, r, timeoutSeconds, reason));
+  }
+
+  async restart(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo> {
+    await this.stop(idOrName, timeoutSeconds, reason);
+    return this.start(idOrName);
   }
 
   /** Not behind the lock: a kill must be able to cut a graceful stop short. */
@@ -199,7 +204,9 @@ export class BerthRuntime implements Runtime {
   private async recordExit(id: string, file: ExitFile): Promise<ExitInfo> {
     const record = this.ctx.records.get(id);
     if (!record) return toExitInfo(file, false);
-    const exit = toExitInfo(file, file.signal === 'SIGKILL' && this.oomKills(record) > 0, record.pendingReason);
+    // The cgroup outlives a run (a restarted container keeps it): compare with this run's baseline.
+    const oomKilled = file.signal === 'SIGKILL' && oomKillCount(this.ctx, record) > (record.oomKillsAtStart ?? 0);
+    const exit = toExitInfo(file, oomKilled, record.pendingReason);
     Object.assign(record, { status: 'exited', exit });
     delete record.pendingReason;
     this.ctx.persistLater(record); // the exit file is the durable fact; recovery reads it again
@@ -209,18 +216,6 @@ export class BerthRuntime implements Runtime {
     return exit;
   }
 
-  private oomKills(record: ContainerRecord): number {
-    const reader = this.ctx.cgroups.statsReader(record.cgroupName);
-    try {
-      const stats = emptyStats();
-      return reader.read('full', stats) ? stats.memory.oomKills : 0;
-    } catch (err) {
-      this.ctx.logger.warn({ err, id: record.id }, `read the oom_kill counter of ${record.cgroup}`);
-      return 0;
-    } finally {
-      reader.close();
-    }
-  }
 }
 
 function notFound(idOrName: string): BerthError {

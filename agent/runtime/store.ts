@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { BerthError, isErrno, errnoCode } from '../errors.js';
 
 export const STATE_FILE = 'state.json';
+/** Written by the shim; the pid of a container's current shim. */
+export const SHIM_PID_FILE = 'shim.pid';
 export const SPEC_FILE = 'spec.json';
 export const OCI_CONFIG_FILE = 'config.json';
 

@@ -134,6 +134,8 @@ export interface Runtime {
   create(spec: ContainerSpec): Promise<ContainerInfo>;
   start(idOrName: string): Promise<ContainerInfo>;
   stop(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo>;
+  /** stop, then start (a stopped container is run again with a new init). */
+  restart(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo>;
   kill(idOrName: string, signal?: string, reason?: StopReason): Promise<ContainerInfo>;
   pause(idOrName: string, reason?: StopReason): Promise<ContainerInfo>;
   resume(idOrName: string): Promise<ContainerInfo>;

@@ -1,5 +1,5 @@
 // Container lifecycle routes under /v1/containers: create (optionally start), list, inspect,
-// start/stop/kill/pause/resume, update (limits), top, wait and remove. Logs and exec stream, so they live in their
+// start/stop/restart/kill/pause/resume, update (limits), top, wait and remove. Logs and exec stream, so they live in their
 // own plugins, registered from here.
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
@@ -17,6 +17,7 @@ import { execPlugin } from './exec.js';
 const USER: StopReason = { by: 'user' };
 const ok = (schema: object) => ({ 200: schema, ...errorResponses });
 const infoRoute = { params: idParamsSchema, response: ok(containerInfoSchema) };
+const stopQuery = { type: 'object', properties: { t: { type: 'integer', minimum: 0, description: 'seconds before SIGKILL' } } } as const;
 
 type CreateBody = ContainerSpec & { start?: boolean };
 
@@ -63,8 +64,12 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
   app.post<{ Params: IdParams }>('/v1/containers/:id/start', { schema: infoRoute }, async (req) => runtime.start(req.params.id));
 
   app.post<{ Params: IdParams; Querystring: { t?: number } }>('/v1/containers/:id/stop', {
-    schema: { ...infoRoute, querystring: { type: 'object', properties: { t: { type: 'integer', minimum: 0, description: 'seconds before SIGKILL' } } } },
+    schema: { ...infoRoute, querystring: stopQuery },
   }, async (req) => runtime.stop(req.params.id, req.query.t, USER));
+
+  app.post<{ Params: IdParams; Querystring: { t?: number } }>('/v1/containers/:id/restart', {
+    schema: { ...infoRoute, querystring: stopQuery },
+  }, async (req) => runtime.restart(req.params.id, req.query.t, USER));
 
   app.post<{ Params: IdParams; Querystring: { signal?: string } }>('/v1/containers/:id/kill', {
     schema: { ...infoRoute, querystring: { type: 'object', properties: { signal: { type: 'string', minLength: 1, description: 'name (SIGTERM, TERM) or number; default SIGKILL' } } } },

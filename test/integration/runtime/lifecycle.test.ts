@@ -159,6 +159,34 @@ test('update changes a live limit (the throttle action)', async (t) => {
   assert.ok(h.events.some((e) => e.kind === 'container.updated' && e.containerId === info.id));
 });
 
+test('start runs an exited container again: same cgroup and limits, log appended, fresh exit; restart stops then starts', async (t) => {
+  const info = await started(t, { cmd: ['sh', '-c', 'echo run $$; sleep 300; exit 7'], resources: { memoryBytes: 64 << 20 } });
+  const firstPid = info.pid;
+  await h.runtime.stop(info.id, 1);
+  const first = h.runtime.get(info.id);
+  assert.equal(first.exit?.exitCode, 137);
+  const again = await h.runtime.start(info.id);
+  assert.equal(again.status, 'running');
+  assert.equal(again.exit, undefined, 'the last exit belongs to the last run');
+  assert.notEqual(again.pid, firstPid);
+  assert.equal(again.cgroup, first.cgroup);
+  assert.equal(readFileSync(`/sys/fs/cgroup/memory${again.cgroup}/memory.limit_in_bytes`, 'utf8').trim(), String(64 << 20));
+  await waitFor('the second run\'s line', async () => (await collect(h.runtime.logs(info.id, {}))).length === 2);
+  assert.deepEqual((await collect(h.runtime.logs(info.id, {}))).map((l) => l.replace(/\d+$/, 'N')), ['stdout:run N', 'stdout:run N']);
+  const restarted = await h.runtime.restart(info.id, 1);
+  assert.equal(restarted.status, 'running');
+  assert.notEqual(restarted.pid, again.pid);
+  assert.ok(h.events.filter((e) => e.kind === 'container.started' && e.containerId === info.id).length >= 3);
+  await h.runtime.kill(info.id, 'SIGKILL');
+  assert.equal((await h.runtime.wait(info.id)).exitCode, 137);
+  assert.equal((await h.runtime.wait(info.id)).oomKilled, false);
+  // --rm containers are gone once they exit; one still listed is not run again.
+  const once = await h.runtime.create({ rootfs: h.rootfs, cmd: ['sleep', '300'], autoRemove: true });
+  t.after(async () => { await h.runtime.remove(once.id, true).catch(() => undefined); });
+  await assert.rejects(h.runtime.start(once.id).then(() => h.runtime.stop(once.id, 0)).then(() => h.runtime.start(once.id)),
+    (e: BerthError) => e.code === 'INVALID_STATE' || e.code === 'NOT_FOUND');
+});
+
 test('a command that does not exist fails create with 127 and leaves nothing behind', async () => {
   const before = readdirSync(join(h.stateDir, 'containers'));
   await assert.rejects(h.runtime.create({ rootfs: h.rootfs, cmd: ['/bin/nope'] }), (e: BerthError) => {

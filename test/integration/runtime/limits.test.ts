@@ -2,7 +2,9 @@
 // a fork loop.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -35,6 +37,23 @@ test('a container under its memory limit is not reported oomKilled when SIGKILLe
   } finally {
     await h.runtime.remove(info.id, true);
   }
+});
+
+test('OOM kills are counted per run: the same container started again and SIGKILLed is not reported oomKilled', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-oom-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // The first run grows until the OOM killer ends it; the second finds the marker and only sleeps.
+  const r = await run(h.runtime, {
+    rootfs: h.rootfs, mounts: [{ type: 'bind', source: dir, target: '/state' }],
+    cmd: ['sh', '-c', 'if [ -e /state/grown ]; then exec sleep 300; fi; touch /state/grown; x=0123456789abcdef; while true; do x="$x$x"; done'],
+    resources: { memoryBytes: 16 * MiB, memorySwapBytes: 16 * MiB },
+  }, { keep: true });
+  t.after(async () => { await h.runtime.remove(r.id, true).catch(() => undefined); });
+  assert.equal(r.exit.oomKilled, true);
+  await h.runtime.start(r.id);
+  await h.runtime.kill(r.id, 'SIGKILL');
+  const exit = await h.runtime.wait(r.id);
+  assert.deepEqual([exit.exitCode, exit.oomKilled], [137, false]);
 });
 
 test('the pids limit stops a fork loop', async () => {

@@ -85,3 +85,34 @@ test('a half-created container (no `created` recorded) and an orphan cgroup are 
   const list = await agent.api('GET', '/v1/containers?all=true');
   assert.deepEqual(list.body, []);
 });
+
+test('a start again interrupted by a crash leaves the exited container as it was, and what the attempt started is killed', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  const created = await agent.api('POST', '/v1/containers', { rootfs: busyboxRootfs(), cmd: ['sh', '-c', 'echo first; exit 5'], start: true });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const { id } = created.body;
+  assert.equal((await agent.api('POST', `/v1/containers/${id}/wait`)).body.exitCode, 5);
+  const { stateDir, cgroup } = (await agent.api('GET', `/v1/containers/${id}`)).body;
+  await agent.crash();
+
+  // What the agent leaves behind if it dies half-way through relaunch.ts: the record says
+  // `relaunching`, and a new init already runs in the cgroup.
+  const statePath = join(stateDir, 'state.json');
+  writeFileSync(statePath, JSON.stringify({ ...JSON.parse(readFileSync(statePath, 'utf8')), phase: 'relaunching' }));
+  const halfStarted = spawn('sleep', ['300'], { stdio: 'ignore' });
+  t.after(() => { halfStarted.kill('SIGKILL'); });
+  writeFileSync(join('/sys/fs/cgroup/pids', cgroup, 'cgroup.procs'), String(halfStarted.pid));
+
+  await agent.start();
+  await waitFor('the half-started process to be killed through the cgroup', () => halfStarted.exitCode !== null || halfStarted.signalCode !== null);
+  const after = (await agent.api('GET', `/v1/containers/${id}`)).body;
+  assert.deepEqual([after.status, after.exit.exitCode], ['exited', 5]);
+  assert.equal(JSON.parse(readFileSync(statePath, 'utf8')).phase, 'created');
+  assert.ok(existsSync(join('/sys/fs/cgroup/pids', cgroup)), 'the cgroup stays with the container');
+  // And it can be started again for real.
+  assert.equal((await agent.api('POST', `/v1/containers/${id}/start`)).status, 200);
+  assert.equal((await agent.api('POST', `/v1/containers/${id}/wait`)).body.exitCode, 5);
+  assert.equal((await agent.api('DELETE', `/v1/containers/${id}`)).status, 204);
+});

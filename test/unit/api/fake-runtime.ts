@@ -50,6 +50,7 @@ export class FakeRuntime implements Runtime {
 
   async start(id: string) { this.record('start', id); if (this.failStart) throw this.failStart; return this.set(id, 'running'); }
   async stop(id: string, t?: number, reason?: StopReason) { this.record('stop', id, t, reason); return this.set(id, 'exited'); }
+  async restart(id: string, t?: number, reason?: StopReason) { this.record('restart', id, t, reason); return this.set(id, 'running'); }
   async kill(id: string, signal?: string, reason?: StopReason) { this.record('kill', id, signal, reason); return this.set(id, 'exited'); }
   async pause(id: string, reason?: StopReason) { this.record('pause', id, reason); return this.set(id, 'paused'); }
   async resume(id: string) { this.record('resume', id); return this.set(id, 'running'); }

@@ -49,6 +49,8 @@ test('create, start, ps, inspect, stop, rm', async (t) => {
   const inspected = JSON.parse((await cli('inspect', 'web')).out);
   assert.equal(inspected.length, 1);
   assert.equal(inspected[0].id, id);
+  assert.equal((await cli('restart', '-t', '4', 'web')).out, 'web\n');
+  assert.deepEqual(runtime.calls.at(-1), { method: 'restart', args: ['web', 4, { by: 'user' }] });
   assert.equal((await cli('stop', '-t', '2', 'web')).out, 'web\n');
   assert.deepEqual(runtime.calls.at(-1), { method: 'stop', args: ['web', 2, { by: 'user' }] });
   assert.equal((await cli('rm', 'web')).code, 0);
