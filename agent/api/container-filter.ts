@@ -4,10 +4,10 @@
 // docker has that berth cannot answer (ports, networks beyond none/host, health checks) is refused
 // by name rather than ignored.
 import { BerthError } from '../errors.js';
-import type { ContainerInfo, ContainerStatus } from '../runtime/types.js';
+import { dockerState, type ContainerInfo } from '../runtime/types.js';
 
-/** What a list without `all` shows (docker: running, including paused). */
-const UP: readonly ContainerStatus[] = ['running', 'paused', 'stopping'];
+/** What a list without `all` shows (docker: running, including paused and restarting). */
+const UP: readonly ReturnType<typeof dockerState>[] = ['running', 'paused', 'stopping', 'restarting'];
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead', 'stopping'];
 const KEYS = ['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'volume', 'network'] as const;
@@ -41,7 +41,7 @@ export function parseContainerFilter(args: string[]): ContainerFilter {
  */
 export function filterContainers(everything: ContainerInfo[], all: boolean, filter: ContainerFilter): ContainerInfo[] {
   const tests: ((c: ContainerInfo) => boolean)[] = [];
-  if (!all && !filter.impliesAll) tests.push((c) => UP.includes(c.status));
+  if (!all && !filter.impliesAll) tests.push((c) => UP.includes(dockerState(c)));
   for (const [key, values] of filter.values) {
     const matchers = values.map((v) => matcher(key, v, everything));
     tests.push((c) => matchers.some((m) => m(c)));
@@ -59,7 +59,7 @@ function matcher(key: Key, value: string, list: ContainerInfo[]): (c: ContainerI
       const [k, v] = eq < 0 ? [value, undefined] : [value.slice(0, eq), value.slice(eq + 1)];
       return (c) => { const labels = c.spec.labels ?? {}; return k in labels && (v === undefined || labels[k] === v); };
     }
-    case 'status': return (c) => c.status === value;
+    case 'status': return (c) => dockerState(c) === value;
     case 'exited': return (c) => c.status === 'exited' && c.exit?.exitCode === Number(value);
     // The image is a label here: the same string, or that string with a tag (busybox → busybox:1.36).
     case 'ancestor': return (c) => { const image = c.spec.image ?? ''; return image === value || image.startsWith(`${value}:`); };

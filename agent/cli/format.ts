@@ -1,7 +1,7 @@
 // Output like docker's: 12-character ids, "Up 15 seconds", "Exited (137) 6 minutes ago",
 // quoted and shortened commands, and tables laid out like Go's tabwriter with docker's settings
 // (minimum cell width 10, padding 3, last column unpadded).
-import type { ContainerInfo } from '../runtime/types.js';
+import { dockerState, type ContainerInfo } from '../runtime/types.js';
 
 export const shortId = (id: string): string => id.slice(0, 12);
 
@@ -32,7 +32,10 @@ export function statusText(c: ContainerInfo, now: number): string {
     case 'paused': return `Up ${since(c.startedAt, now)} (Paused)`;
     case 'stopping': return `Up ${since(c.startedAt, now)} (Stopping)`;
     case 'removing': return 'Removal In Progress';
-    case 'exited': return c.exit ? `Exited (${c.exit.exitCode}) ${since(c.exit.finishedAt, now)} ago` : 'Exited';
+    case 'exited': {
+      if (!c.exit) return 'Exited';
+      return `${dockerState(c) === 'restarting' ? 'Restarting' : 'Exited'} (${c.exit.exitCode}) ${since(c.exit.finishedAt, now)} ago`;
+    }
   }
 }
 
@@ -82,7 +85,7 @@ export function psFields(c: ContainerInfo, now: number, truncate = true) {
   const labels = c.spec.labels ?? {};
   return {
     ID: truncate ? shortId(c.id) : c.id, Names: c.name, Image: c.spec.image ?? '', Command: commandText(c.spec.cmd ?? [], truncate),
-    CreatedAt: c.createdAt, RunningFor: createdText(c, now), State: c.status, Status: statusText(c, now),
+    CreatedAt: c.createdAt, RunningFor: createdText(c, now), State: dockerState(c), Status: statusText(c, now),
     Labels: Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(','),
     /** `{{.Label "key"}}`; a function, so JSON leaves it out. */
     Label: (key: string): string => labels[key] ?? '',

@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { ContainerSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { readKeyValueFile } from './env-file.js';
+import { parseRestartPolicy } from '../runtime/restart-policy.js';
 import { parseBytes, parseDecimal, parseInteger } from './units.js';
 
 /** The limits: `run`/`create` set them, `update` changes them. */
@@ -47,6 +48,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'stop-timeout', kind: 'string', value: 'SECONDS', help: 'seconds from the stop signal to SIGKILL (default 10)' },
   { name: 'stop-signal', kind: 'string', value: 'SIGNAL', help: 'signal that stops the container (default SIGTERM)' },
   { name: 'rm', kind: 'bool', help: 'remove the container when it exits' },
+  { name: 'restart', kind: 'string', value: 'POLICY', help: 'no, on-failure[:max-retries], always or unless-stopped (default no)' },
 ];
 
 /** Builds the spec; `cmd` is everything after the flags. Relative host paths are taken from `cwd`. */
@@ -81,6 +83,14 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (ulimits.length) spec.ulimits = ulimits;
   if (p.has('stop-timeout')) spec.stopTimeout = parseInteger(p.str('stop-timeout')!, '--stop-timeout', command, 0);
   if (p.bool('rm')) spec.autoRemove = true;
+  const restart = p.str('restart');
+  if (restart !== undefined) {
+    try {
+      spec.restartPolicy = parseRestartPolicy(restart);
+    } catch (err) {
+      throw fail('--restart', (err as Error).message);
+    }
+  }
   return spec;
 }
 

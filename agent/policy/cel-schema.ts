@@ -44,6 +44,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   readOnlyRootfs: 'bool', seccomp: 'string', noNewPrivileges: 'bool', privileged: 'bool',
   ulimits: { listOf: 'Ulimit', fields: { name: 'string', soft: 'int', hard: 'int' } },
   stopTimeout: 'int', stopSignal: 'string', autoRemove: 'bool',
+  restartPolicy: { object: 'RestartPolicy', fields: { name: 'string', maxRetries: 'int' } },
 };
 
 /** `sample`: what runtime rules see of the latest ContainerSample (see sample.ts for the mapping). */

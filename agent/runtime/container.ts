@@ -32,6 +32,14 @@ export interface ContainerRecord {
   pendingReason?: StopReason;
   /** The cgroup's OOM kill count when the current run began (0, or absent, for the first run). */
   oomKillsAtStart?: number;
+  /** Runs the restart policy started; reset by nothing, like docker's RestartCount. */
+  restartCount?: number;
+  /** A user stopped or killed it: the restart policy leaves it alone until a user starts it. */
+  manuallyStopped?: boolean;
+  /** The delay before the last policy restart (the next doubles it); 0/absent before the first. */
+  lastRestartDelayMs?: number;
+  /** While a policy restart waits its delay: when it will run. */
+  restartAt?: string;
 }
 
 export type Verb = 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'update' | 'exec' | 'top' | 'remove';
@@ -78,5 +86,7 @@ export function toInfo(record: ContainerRecord): ContainerInfo {
     cgroup: record.cgroup,
     stateDir: record.stateDir,
     ...(record.warnings.length ? { warnings: record.warnings } : {}),
+    restartCount: record.restartCount ?? 0,
+    ...(record.restartAt ? { restartAt: record.restartAt } : {}),
   };
 }

@@ -79,11 +79,17 @@ function register(ctx: RuntimeContext, record: ContainerRecord): void {
   ctx.records.set(record.id, record);
 }
 
+/** Fields added to the resolved spec after a container was created: an older agent's state.json lacks them. */
+function withLaterDefaults(record: ContainerRecord): ContainerRecord {
+  record.spec.restartPolicy ??= { name: 'no', maxRetries: 0 };
+  return record;
+}
+
 /** A torn or foreign state.json counts as half-created: nothing else can be done with it. */
 async function readRecord(ctx: RuntimeContext, id: string): Promise<ContainerRecord | undefined> {
   try {
     const record = await ctx.store.readJson<ContainerRecord>(id, STATE_FILE);
-    if (record && record.id === id && record.files && record.spec) return record;
+    if (record && record.id === id && record.files && record.spec) return withLaterDefaults(record);
     if (record) ctx.logger.warn({ id }, `${ctx.store.dir(id)}/${STATE_FILE} does not describe container ${id}`);
   } catch (err) {
     ctx.logger.warn({ err, id }, `unreadable ${STATE_FILE}; treating the container as half-created`);

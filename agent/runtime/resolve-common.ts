@@ -57,11 +57,12 @@ export function isPrivileged(capabilities: readonly string[], seccomp: string): 
 }
 
 /** The fields that are the same for both kinds of source. */
-export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labels' | 'stopTimeout' | 'stopSignal' | 'autoRemove'> {
+export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labels' | 'stopTimeout' | 'stopSignal' | 'autoRemove' | 'restartPolicy'> {
   return {
     labels: { ...spec.labels },
     stopTimeout: spec.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
     stopSignal: spec.stopSignal ?? DEFAULT_STOP_SIGNAL,
     autoRemove: spec.autoRemove ?? false,
+    restartPolicy: { name: spec.restartPolicy?.name ?? 'no', maxRetries: spec.restartPolicy?.maxRetries ?? 0 },
   };
 }

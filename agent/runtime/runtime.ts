@@ -2,7 +2,7 @@
 // container, and records exits. The verbs themselves live one per file.
 import { cpus } from 'node:os';
 import { BerthError } from '../errors.js';
-import { toInfo, type ContainerRecord } from './container.js';
+import { isAllowed, toInfo, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext, type RuntimeOptions } from './context.js';
 import { createContainer } from './create.js';
 import { toExitInfo, type ExitFile } from './exit-file.js';
@@ -22,6 +22,7 @@ import { stopContainer, exitPromise } from './stop.js';
 import { ContainerStore, STATE_FILE } from './store.js';
 import { topContainer } from './top.js';
 import { updateContainer } from './update.js';
+import { RestartScheduler } from './restarts.js';
 import { ExitTracker } from './wait.js';
 import { ShimSpawner } from './shim-spawner.js';
 import { SeccompCompiler } from './seccomp/index.js';
@@ -31,6 +32,7 @@ import type {
 
 export class BerthRuntime implements Runtime {
   private readonly ctx: RuntimeContext;
+  private readonly restarts: RestartScheduler;
   private closed = false;
 
   constructor(opts: RuntimeOptions) {
@@ -76,10 +78,12 @@ export class BerthRuntime implements Runtime {
         }).catch((err) => opts.logger.error({ err, id: record.id }, `auto-remove ${describe(record)} failed`));
       },
     };
+    this.restarts = new RestartScheduler(this.ctx, (id) => this.policyStart(id));
   }
 
   async recover(): Promise<void> {
     await recoverContainers(this.ctx);
+    for (const record of this.ctx.records.values()) if (record.status === 'exited') this.restarts.atAgentStart(record);
   }
 
   async resolve(spec: ContainerSpec): Promise<ResolvedSpec> {
@@ -91,12 +95,20 @@ export class BerthRuntime implements Runtime {
     return toInfo(await createContainer(this.ctx, spec));
   }
 
+  /** A user's start: the restart policy applies again from here. */
   start(idOrName: string): Promise<ContainerInfo> {
-    return this.locked(idOrName, (r) => startContainer(this.ctx, r));
+    return this.locked(idOrName, (r) => {
+      this.restarts.cancel(r);
+      r.manuallyStopped = false;
+      return startContainer(this.ctx, r);
+    });
   }
 
   stop(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo> {
-    return this.locked(idOrName, (r) => stopContainer(this.ctx, r, timeoutSeconds, reason));
+    return this.locked(idOrName, (r) => {
+      this.noteStopRequest(r, reason);
+      return stopContainer(this.ctx, r, timeoutSeconds, reason);
+    });
   }
 
   async restart(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo> {
@@ -107,6 +119,7 @@ export class BerthRuntime implements Runtime {
   /** Not behind the lock: a kill must be able to cut a graceful stop short. */
   async kill(idOrName: string, signal?: string, reason?: StopReason): Promise<ContainerInfo> {
     const record = this.find(idOrName);
+    if (isAllowed(record, 'kill')) this.noteStopRequest(record, reason);
     await killContainer(this.ctx, record, signal, reason);
     return toInfo(record);
   }
@@ -135,6 +148,7 @@ export class BerthRuntime implements Runtime {
 
   async remove(idOrName: string, force = false): Promise<void> {
     const record = this.find(idOrName);
+    this.restarts.cancel(record);
     await this.ctx.lock.run(record.id, async () => {
       if (this.ctx.records.get(record.id) !== record) throw notFound(idOrName); // removed meanwhile (e.g. --rm)
       await removeContainer(this.ctx, record, force);
@@ -165,6 +179,7 @@ export class BerthRuntime implements Runtime {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.restarts.close();
     this.ctx.exits.close();
     this.ctx.launcher.close();
   }
@@ -213,7 +228,28 @@ export class BerthRuntime implements Runtime {
     if (exit.oomKilled) this.ctx.emit('container.oom', record, `${describe(record)} was killed by the OOM killer`);
     this.ctx.emit('container.exited', record, `${describe(record)} exited with code ${exit.exitCode}`, { ...exit });
     if (record.spec.autoRemove) this.ctx.scheduleRemove(record);
+    else this.restarts.afterExit(record, exit);
     return exit;
+  }
+
+  /** A user stopping or killing a container takes it out of its restart policy (docker's "manually stopped"). */
+  private noteStopRequest(record: ContainerRecord, reason: StopReason | undefined): void {
+    if (reason?.by !== 'user') return;
+    this.restarts.cancel(record);
+    record.manuallyStopped = true;
+    this.ctx.persistLater(record);
+  }
+
+  /** The restart policy's start: only if the record still waits for it (no user acted meanwhile). */
+  private async policyStart(id: string): Promise<void> {
+    const record = this.ctx.records.get(id);
+    if (!record || record.restartAt === undefined || this.closed) return;
+    await this.locked(id, async (r) => {
+      if (r.restartAt === undefined || r.status !== 'exited') return;
+      delete r.restartAt;
+      r.restartCount = (r.restartCount ?? 0) + 1;
+      await startContainer(this.ctx, r);
+    });
   }
 
 }

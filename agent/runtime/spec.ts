@@ -8,7 +8,9 @@ import { isKnownCapability, normalizeCapabilityName } from './capabilities.js';
 import { normalizeRlimitName } from './rlimits.js';
 import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
-import { NAMESPACE_TYPES, type ContainerSpec, type IdMapping, type NamespaceMode, type NamespaceType, type Ulimit } from './types.js';
+import {
+  NAMESPACE_TYPES, type ContainerSpec, type IdMapping, type NamespaceMode, type NamespaceType, type RestartPolicy, type Ulimit,
+} from './types.js';
 import {
   absolutePath, array, boolean, dropUndefined, integer, invalid, join, nonEmptyString, noUnknownKeys, object, optional, shown,
   string, stringArray, stringRecord, type Obj,
@@ -17,7 +19,7 @@ import {
 const KNOWN_FIELDS = [
   'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
-  'noNewPrivileges', 'ulimits', 'stopTimeout', 'stopSignal', 'autoRemove',
+  'noNewPrivileges', 'ulimits', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy',
 ] as const;
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -55,6 +57,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     stopTimeout: optional(obj, 'stopTimeout', '', (v, f) => integer(v, f, 0)),
     stopSignal: optional(obj, 'stopSignal', '', signal),
     autoRemove: optional(obj, 'autoRemove', '', boolean),
+    restartPolicy: optional(obj, 'restartPolicy', '', restartPolicy),
   };
   checkCrossFields(spec);
   return dropUndefined(spec);
@@ -227,6 +230,18 @@ function signal(value: unknown, field: string): string {
   throw invalid(field, `unknown signal ${shown(value)}`);
 }
 
+const RESTART_NAMES: readonly RestartPolicy['name'][] = ['no', 'on-failure', 'always', 'unless-stopped'];
+
+function restartPolicy(value: unknown, field: string): RestartPolicy {
+  const obj = object(value, field);
+  noUnknownKeys(obj, ['name', 'maxRetries'], field);
+  const name = nonEmptyString(obj.name, join(field, 'name')) as RestartPolicy['name'];
+  if (!RESTART_NAMES.includes(name)) throw invalid(join(field, 'name'), `must be one of ${RESTART_NAMES.join(', ')}, got ${shown(obj.name)}`);
+  const maxRetries = optional(obj, 'maxRetries', field, (v, f) => integer(v, f, 0)) ?? 0;
+  if (maxRetries > 0 && name !== 'on-failure') throw invalid(join(field, 'maxRetries'), `goes only with "on-failure", not "${name}"`);
+  return { name, maxRetries };
+}
+
 function checkCrossFields(spec: ContainerSpec): void {
   const userNs = spec.namespaces?.user;
   const hasMappings = spec.uidMappings !== undefined || spec.gidMappings !== undefined;
@@ -239,4 +254,7 @@ function checkCrossFields(spec: ContainerSpec): void {
     throw invalid('hostname', 'cannot be set with namespaces.uts "host" (it would rename the host)');
   }
   if (spec.rootfs !== undefined && spec.cmd === undefined) throw invalid('cmd', 'is required (a rootfs has no default command)');
+  if (spec.autoRemove && spec.restartPolicy && spec.restartPolicy.name !== 'no') {
+    throw invalid('restartPolicy', `"${spec.restartPolicy.name}" conflicts with autoRemove (--rm): a removed container cannot be restarted`);
+  }
 }

@@ -54,7 +54,11 @@ export interface ContainerSpec {
   stopTimeout?: number;      // seconds between SIGTERM and SIGKILL on stop (default 10)
   stopSignal?: string;       // default SIGTERM
   autoRemove?: boolean;      // --rm
+  restartPolicy?: RestartPolicy; // --restart (default: no)
 }
+
+/** docker's restart policies; maxRetries only with on-failure (0 = no limit). */
+export interface RestartPolicy { name: 'no' | 'on-failure' | 'always' | 'unless-stopped'; maxRetries: number }
 
 /** A spec with all defaults applied: every field present, numbers 0 where unlimited. */
 export interface ResolvedSpec {
@@ -82,9 +86,15 @@ export interface ResolvedSpec {
   stopTimeout: number;
   stopSignal: string;
   autoRemove: boolean;
+  restartPolicy: RestartPolicy;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'stopping' | 'exited' | 'removing';
+
+/** docker's State: `restarting` for an exited container whose restart policy will run it again. */
+export function dockerState(c: Pick<ContainerInfo, 'status' | 'restartAt'>): ContainerStatus | 'restarting' {
+  return c.status === 'exited' && c.restartAt !== undefined ? 'restarting' : c.status;
+}
 
 /** Why a container was stopped by berth itself (a policy rule, a stop request, …). */
 export interface StopReason { by: 'user' | 'policy' | 'agent'; policy?: string; rule?: string; message?: string }
@@ -110,6 +120,8 @@ export interface ContainerInfo {
   cgroup: string;            // cgroup path relative to the hierarchy root, e.g. "/berth/<id>"
   stateDir: string;
   warnings?: string[];       // e.g. admission warnings
+  restartCount?: number;     // runs started by the restart policy (docker's RestartCount); always set by the runtime
+  restartAt?: string;        // set while a policy restart waits its delay (docker's "Restarting")
 }
 
 /** `docker top`'s answer: the ps column titles and one row of cells per process. */

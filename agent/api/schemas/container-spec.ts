@@ -60,6 +60,10 @@ export const containerSpecProperties = {
   stopTimeout: int,
   stopSignal: str,
   autoRemove: bool,
+  restartPolicy: {
+    type: 'object', additionalProperties: false, required: ['name'],
+    properties: { name: { type: 'string', enum: ['no', 'on-failure', 'always', 'unless-stopped'] }, maxRetries: int },
+  },
 } as const;
 
 export const containerSpecSchema = {

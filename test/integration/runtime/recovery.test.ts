@@ -116,3 +116,42 @@ test('a start again interrupted by a crash leaves the exited container as it was
   assert.equal((await agent.api('POST', `/v1/containers/${id}/wait`)).body.exitCode, 5);
   assert.equal((await agent.api('DELETE', `/v1/containers/${id}`)).status, 204);
 });
+
+test('restart policies: on-failure gives up after its retries; always comes back from a crash of its process, not from a user stop, and again when the agent starts', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  const info = async (id: string) => (await agent.api('GET', `/v1/containers/${id}`)).body;
+
+  const failing = await agent.api('POST', '/v1/containers', {
+    rootfs: busyboxRootfs(), cmd: ['sh', '-c', 'echo try; exit 3'], restartPolicy: { name: 'on-failure', maxRetries: 2 }, start: true,
+  });
+  assert.equal(failing.status, 201, JSON.stringify(failing.body));
+  await waitFor('two restarts, then rest', async () => {
+    const c = await info(failing.body.id);
+    return c.restartCount === 2 && c.status === 'exited' && c.restartAt === undefined ? c : undefined;
+  });
+  const logs = await agent.cli(['logs', failing.body.id]);
+  assert.equal(logs.stdout, 'try\ntry\ntry\n');
+  const restarting = (await agent.api('GET', `/v1/events?kind=container.restarting&container=${failing.body.id}`)).body;
+  assert.deepEqual(restarting.map((e: { data: { delayMs: number } }) => e.data.delayMs), [100, 200]);
+
+  const always = (await agent.api('POST', '/v1/containers', {
+    rootfs: busyboxRootfs(), cmd: ['sleep', '300'], name: 'phoenix', restartPolicy: { name: 'always' }, start: true,
+  })).body;
+  const firstPid = (await info(always.id)).pid;
+  process.kill(firstPid, 'SIGKILL'); // not through berth: the policy brings it back
+  const back = await waitFor('the policy restart', async () => {
+    const c = await info(always.id);
+    return c.status === 'running' && c.pid !== firstPid ? c : undefined;
+  });
+  assert.equal(back.restartCount, 1);
+  const stopped = await agent.api('POST', `/v1/containers/${always.id}/stop?t=0`);
+  assert.deepEqual([stopped.body.status, stopped.body.restartAt], ['exited', undefined], 'a user stop is final');
+  assert.match((await agent.cli(['ps', '-a', '--filter', 'name=phoenix'])).stdout, /Exited \(137\)/);
+
+  await agent.crash();
+  await agent.start();
+  await waitFor('always to run again when the agent starts', async () => (await info(always.id)).status === 'running');
+  assert.equal((await info(failing.body.id)).status, 'exited', 'on-failure does not start with the agent');
+});

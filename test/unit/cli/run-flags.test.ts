@@ -101,3 +101,9 @@ test('--env-file and --label-file: docker\'s line format, files first so -e/-l w
     assert.throws(() => spec(['--rootfs', '/r', '--env-file', file], {}, dir), (e: any) => e.code === 'INVALID_REQUEST' && re.test(e.message), file);
   }
 });
+
+test('--restart takes docker\'s policies into restartPolicy; a bad one names the flag', () => {
+  assert.deepEqual(spec(['--rootfs', '/r', '--restart', 'on-failure:3']).restartPolicy, { name: 'on-failure', maxRetries: 3 });
+  assert.deepEqual(spec(['--rootfs', '/r', '--restart', 'always']).restartPolicy, { name: 'always', maxRetries: 0 });
+  assert.throws(() => spec(['--rootfs', '/r', '--restart', 'maybe']), (e: any) => e.code === 'INVALID_REQUEST' && /--restart: "maybe" is not one of/.test(e.message));
+});

@@ -137,6 +137,10 @@ function cases(dir: string, file: string): Case[] {
     { name: 'stop signal', patch: { stopSignal: 'SIGFOO' }, field: 'stopSignal', message: /unknown signal "SIGFOO"/ },
     { name: 'stop timeout', patch: { stopTimeout: -1 }, field: 'stopTimeout', message: /non-negative/ },
     { name: 'autoRemove type', patch: { autoRemove: 1 }, field: 'autoRemove', message: /true or false, got 1/ },
+    { name: 'restart policy name', patch: { restartPolicy: { name: 'sometimes' } }, field: 'restartPolicy.name', message: /one of no, on-failure, always, unless-stopped/ },
+    { name: 'restart retries without on-failure', patch: { restartPolicy: { name: 'always', maxRetries: 3 } }, field: 'restartPolicy.maxRetries', message: /only with "on-failure"/ },
+    { name: 'restart retries negative', patch: { restartPolicy: { name: 'on-failure', maxRetries: -1 } }, field: 'restartPolicy.maxRetries', message: /non-negative|at least 0/ },
+    { name: 'restart with --rm', patch: { autoRemove: true, restartPolicy: { name: 'always' } }, field: 'restartPolicy', message: /conflicts with autoRemove/ },
   ];
 }
 

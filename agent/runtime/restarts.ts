@@ -1,0 +1,59 @@
+// The restart policy at work: after each recorded exit, restart-policy.ts decides whether and
+// when; the timer then starts the container again through the runtime (under its lock). While the
+// delay runs the container is `exited` with `restartAt` set (docker shows "Restarting"). A user's
+// start, stop, kill or rm cancels a pending restart.
+import { describe, type RuntimeContext } from './context.js';
+import type { ContainerRecord } from './container.js';
+import { restartDelay, startsWithAgent } from './restart-policy.js';
+import type { ExitInfo } from './types.js';
+
+export class RestartScheduler {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  /** `startAgain` runs a policy restart (the runtime checks the record still waits for it). */
+  constructor(private readonly ctx: RuntimeContext, private readonly startAgain: (id: string) => Promise<void>) {}
+
+  afterExit(record: ContainerRecord, exit: ExitInfo): void {
+    const ranMs = record.startedAt ? Date.parse(exit.finishedAt) - Date.parse(record.startedAt) : 0;
+    const state = { restartCount: record.restartCount ?? 0, manuallyStopped: record.manuallyStopped ?? false, lastDelayMs: record.lastRestartDelayMs ?? 0 };
+    const delay = restartDelay(record.spec.restartPolicy, exit, state, ranMs);
+    if (delay !== undefined) this.schedule(record, delay);
+  }
+
+  /** For a container the agent finds exited when it starts (docker's rule for `always`/`unless-stopped`). */
+  atAgentStart(record: ContainerRecord): void {
+    if (this.timers.has(record.id) || !startsWithAgent(record.spec.restartPolicy, record.manuallyStopped ?? false)) return;
+    this.schedule(record, 0);
+  }
+
+  cancel(record: ContainerRecord): void {
+    clearTimeout(this.timers.get(record.id));
+    this.timers.delete(record.id);
+    delete record.restartAt;
+  }
+
+  close(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private schedule(record: ContainerRecord, delayMs: number): void {
+    this.cancel(record);
+    record.lastRestartDelayMs = delayMs;
+    record.restartAt = new Date(Date.now() + delayMs).toISOString();
+    this.ctx.persistLater(record);
+    const policy = record.spec.restartPolicy;
+    this.ctx.emit('container.restarting', record, `restarting ${describe(record)} in ${delayMs} ms (restart policy ${policy.name}, `
+      + `restart ${(record.restartCount ?? 0) + 1}${policy.maxRetries ? ` of ${policy.maxRetries}` : ''})`, { delayMs, restartCount: record.restartCount ?? 0 });
+    const timer = setTimeout(() => {
+      this.timers.delete(record.id);
+      this.startAgain(record.id).catch((err: unknown) => {
+        this.ctx.logger.error({ err, id: record.id }, `restart policy: starting ${describe(record)} again failed`);
+        this.ctx.emit('container.restarting', record, `restart policy: starting ${describe(record)} again failed: ${(err as Error).message}`,
+          { error: (err as Error).message });
+      });
+    }, delayMs);
+    timer.unref(); // the agent's listeners keep it alive; a pending restart must not hold a closing agent
+    this.timers.set(record.id, timer);
+  }
+}
