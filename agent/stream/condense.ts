@@ -1,6 +1,6 @@
 // Turns the sampler's full samples and the runtime's container records into the compact shapes
 // the stream sends. Pure functions: the hub calls them once per tick, not once per client.
-import type { ContainerInfo } from '../runtime/types.js';
+import { dockerState, type ContainerInfo } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
 import type { ContainerSummary, StreamSample } from './protocol.js';
 
@@ -39,12 +39,13 @@ export function toSummary(c: ContainerInfo, latest?: ContainerSample): Container
     id: c.id,
     name: c.name,
     image: c.spec.image,
-    status: c.status,
+    status: dockerState(c),
     pid: c.pid,
     createdAt: c.createdAt,
     startedAt: c.startedAt,
     exitCode: c.exit?.exitCode,
     oomKilled: c.exit?.oomKilled,
+    restartCount: c.restartCount ?? 0,
     stopReason: reason && reason.by === 'policy' ? `policy ${reason.policy ?? '?'}/${reason.rule ?? '?'}` : undefined,
     limits: { cpus: c.spec.resources.cpus, memoryBytes: c.spec.resources.memoryBytes, pidsLimit: c.spec.resources.pidsLimit },
     namespaces: latest?.namespaces ?? [],

@@ -8,7 +8,7 @@ import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import type { SampleTick, SnapshotStore } from '../sampler/types.js';
 import { StreamClient, DEFAULT_LIMITS, type ClientLimits } from './client.js';
 import { toStreamSample, toSummary } from './condense.js';
-import { LIST_SNAPSHOT_SAMPLES, parseClientMessage, type Channel, type ServerMessage, type StreamSample } from './protocol.js';
+import { LIST_SNAPSHOT_SAMPLES, parseClientMessage, type Channel, type ContainerChange, type ServerMessage, type StreamSample } from './protocol.js';
 
 export interface StreamHubDeps {
   store: SnapshotStore;
@@ -25,10 +25,10 @@ export interface StreamHubStats { clients: number; droppedFrames: number; discon
 
 const CONTAINER_PREFIX = 'container:';
 
-const CONTAINER_CHANGES: Record<string, 'created' | 'started' | 'paused' | 'resumed' | 'exited' | 'removed' | 'updated'> = {
+const CONTAINER_CHANGES: Record<string, ContainerChange> = {
   'container.created': 'created', 'container.started': 'started', 'container.paused': 'paused',
-  'container.resumed': 'resumed', 'container.exited': 'exited', 'container.removed': 'removed',
-  'container.updated': 'updated',
+  'container.resumed': 'resumed', 'container.exited': 'exited', 'container.restarting': 'restarting',
+  'container.removed': 'removed', 'container.updated': 'updated',
 };
 
 export class StreamHub {

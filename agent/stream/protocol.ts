@@ -4,6 +4,8 @@ import type { BerthEvent } from '../events/index.js';
 import type { ContainerStatus } from '../runtime/types.js';
 import type { HostSample, NamespaceSample } from '../sampler/types.js';
 
+export type ContainerChange = 'created' | 'started' | 'paused' | 'resumed' | 'exited' | 'restarting' | 'removed' | 'updated';
+
 /** Channels a client can subscribe to; `container:<id>` adds full detail for one container. */
 export type Channel = 'host' | 'containers' | 'events' | `container:${string}`;
 
@@ -11,12 +13,13 @@ export interface ContainerSummary {
   id: string;
   name: string;
   image: string;
-  status: ContainerStatus;
+  status: ContainerStatus | 'restarting'; // restarting: exited, its restart policy will run it again
   pid: number;
   createdAt: string;
   startedAt?: string;
   exitCode?: number;
   oomKilled?: boolean;
+  restartCount: number;       // runs the restart policy started
   stopReason?: string;        // "policy memory-guard/memory-hog" when berth stopped it
   limits: { cpus: number; memoryBytes: number; pidsLimit: number };
   namespaces: NamespaceSample[];
@@ -56,7 +59,7 @@ export type ServerMessage =
   | { type: 'snapshot'; channel: 'events'; events: BerthEvent[] }
   | { type: 'snapshot'; channel: `container:${string}`; container: ContainerSummary | null; history: StreamSample[] }
   | { type: 'tick'; time: number; host?: HostSample; samples?: StreamSample[] }
-  | { type: 'container'; change: 'created' | 'started' | 'paused' | 'resumed' | 'exited' | 'removed' | 'updated'; container: ContainerSummary | { id: string } }
+  | { type: 'container'; change: ContainerChange; container: ContainerSummary | { id: string } }
   | { type: 'event'; event: BerthEvent }
   | { type: 'subscribed'; channels: string[] }
   | { type: 'error'; message: string };

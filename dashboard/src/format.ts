@@ -46,6 +46,11 @@ export function formatDuration(ms: number): string {
 
 export function shortId(id: string): string { return id.slice(0, 12); }
 
+/** "running", or with the last exit code: "exited (137)", "restarting (1)". */
+export function formatStatus(c: { status: string; exitCode?: number }): string {
+  return (c.status === 'exited' || c.status === 'restarting') && c.exitCode !== undefined ? `${c.status} (${c.exitCode})` : c.status;
+}
+
 /** The local wall-clock time of an ISO or epoch-ms time, "14:03:27". */
 export function formatClock(time: string | number): string {
   const d = new Date(time);

@@ -3,7 +3,7 @@
 // rows left out, so the page scrolls as if all were there. Rows are kept and updated in place (only
 // cells whose text changed are written); rows are moved only when the order changed.
 import { h, setAttr, setClass, setStyle, setText } from '../dom.js';
-import { formatCpuPercent, formatDuration, formatUsage, shortId } from '../format.js';
+import { formatCpuPercent, formatDuration, formatStatus, formatUsage, shortId } from '../format.js';
 import type { DashboardState } from '../state.js';
 import { compareRows, matchesFilter, nextSort, rowModel, type RowModel, type Sort, type SortKey } from './list-model.js';
 import { rowWindow } from './row-window.js';
@@ -142,7 +142,7 @@ export class ContainerList {
     const [, id, status, image, cpu, mem, pids, uptime, policy] = row.cells as [HTMLTableCellElement, ...HTMLTableCellElement[]];
     setText(row.link, m.name);
     setText(id!, shortId(m.id));
-    setText(status!, m.status === 'exited' && m.exitCode !== undefined ? `exited (${m.exitCode})` : m.status);
+    setText(status!, formatStatus(m));
     setClass(status!, `status status-${m.status}`);
     setText(image!, m.image);
     setAttr(image!, 'title', m.image);

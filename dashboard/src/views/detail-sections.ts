@@ -14,14 +14,15 @@ export function factsList(c: ContainerSummary): HTMLElement {
     c.limits.memoryBytes ? `${formatBytes(c.limits.memoryBytes)} memory` : 'no memory limit',
     c.limits.pidsLimit ? `${c.limits.pidsLimit} pids` : 'no pids limit',
   ].join(' · ');
-  const exit = c.status === 'exited'
+  const exit = c.status === 'exited' || c.status === 'restarting'
     ? `${c.exitCode ?? '?'}${c.oomKilled ? ' (OOM killed)' : ''}${c.stopReason ? `, stopped by ${c.stopReason}` : ''}` : undefined;
   const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(', ');
   const rows: [string, string | undefined][] = [
     ['ID', c.id], ['Image / rootfs', c.image], ['PID', c.pid ? String(c.pid) : undefined],
     ['Created', `${formatClock(c.createdAt)} (${c.createdAt})`],
     ['Started', c.startedAt ? `${formatClock(c.startedAt)} (${c.startedAt})` : undefined],
-    ['Limits', limits], ['Exit', exit], ['Labels', labels || undefined],
+    ['Limits', limits], ['Exit', exit], ['Restarts', c.restartCount ? `${c.restartCount} by the restart policy` : undefined],
+    ['Labels', labels || undefined],
   ];
   return h('dl', { class: 'facts' }, ...rows.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v!)]));
 }

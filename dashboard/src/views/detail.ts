@@ -4,7 +4,7 @@
 import type { ChartSummary } from '../charts.js';
 import type { StreamConnection } from '../connection.js';
 import { h, setClass, setText } from '../dom.js';
-import { formatDuration, shortId } from '../format.js';
+import { formatDuration, formatStatus, shortId } from '../format.js';
 import { fetchLogs, LOG_TAIL } from '../logs.js';
 import type { ContainerSummary } from '../protocol.js';
 import type { Route } from '../router.js';
@@ -98,7 +98,7 @@ export class DetailView implements View {
     }
     const s = c.summary;
     setText(this.title, s.name);
-    setText(this.status, s.status === 'exited' && s.exitCode !== undefined ? `exited (${s.exitCode})` : s.status);
+    setText(this.status, formatStatus(s));
     setClass(this.status, `status status-${s.status}`);
     const started = s.startedAt ? Date.parse(s.startedAt) : NaN;
     setText(this.uptime, s.status === 'running' && Number.isFinite(started) ? `up ${formatDuration(now - started)}` : '');

@@ -7,7 +7,7 @@ export const ID_B = 'b'.repeat(64);
 export function summary(id: string, name: string, over: Partial<ContainerSummary> = {}): ContainerSummary {
   return {
     id, name, image: '/rootfs', status: 'running', pid: 42, createdAt: '2024-01-01T00:00:00.000Z',
-    startedAt: '2024-01-01T00:00:01.000Z', limits: { cpus: 0, memoryBytes: 0, pidsLimit: 0 },
+    startedAt: '2024-01-01T00:00:01.000Z', restartCount: 0, limits: { cpus: 0, memoryBytes: 0, pidsLimit: 0 },
     namespaces: [], labels: {}, ...over,
   };
 }

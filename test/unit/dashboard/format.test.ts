@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatBytes, formatCpuPercent, formatDuration, formatPercent, formatRate, formatUsage, niceCeil, shortId,
+  formatBytes, formatCpuPercent, formatDuration, formatPercent, formatRate, formatStatus, formatUsage, niceCeil, shortId,
 } from '../../../dashboard/src/format.js';
 
 test('memory is binary (MiB), I/O rates decimal (kB/s), like docker stats', () => {
@@ -36,4 +36,11 @@ test('niceCeil gives round axis maxima at or above the value', () => {
   assert.equal(niceCeil(700), 1000);
   assert.equal(niceCeil(1000), 1000);
   assert.ok(niceCeil(0) > 0, 'never 0: the axis must stay fixed');
+});
+
+test('a status carries the last exit code when exited or restarting', () => {
+  assert.equal(formatStatus({ status: 'running' }), 'running');
+  assert.equal(formatStatus({ status: 'exited', exitCode: 137 }), 'exited (137)');
+  assert.equal(formatStatus({ status: 'restarting', exitCode: 1 }), 'restarting (1)');
+  assert.equal(formatStatus({ status: 'exited' }), 'exited');
 });

@@ -36,7 +36,8 @@ function fakeRuntime(containers: ContainerInfo[]): Runtime {
 async function setup(t: import('node:test').TestContext, limits = {}) {
   const store = new FakeStore();
   const events = new EventBus();
-  const runtime = fakeRuntime([fakeContainer(ID, 'web')]);
+  const web = fakeContainer(ID, 'web');
+  const runtime = fakeRuntime([web]);
   const hub = new StreamHub({ store, events, runtime, intervalMs: 1000, version: 'test', logger: pino({ level: 'silent' }), limits });
   hub.start();
   const app = Fastify();
@@ -58,7 +59,7 @@ async function setup(t: import('node:test').TestContext, limits = {}) {
     await waitFor('hello', () => messages.find((m) => m.type === 'hello'));
     return { ws, messages };
   };
-  return { store, events, hub, connect };
+  return { store, events, hub, connect, web };
 }
 
 test('a client gets hello, a snapshot per subscribed channel, then one tick per sample', async (t) => {
@@ -151,6 +152,17 @@ test('policy and container events reach subscribers of the events and containers
   assert.equal(change.change, 'started');
   assert.equal(change.container.name, 'web');
   assert.equal(messages.filter((m) => m.type === 'event')[0].event.kind, 'policy.denied');
+});
+
+test('a policy restart waiting its delay reaches the containers channel as status restarting, with the restart count', async (t) => {
+  const { events, connect, web } = await setup(t);
+  const { ws, messages } = await connect();
+  ws.send(JSON.stringify({ type: 'subscribe', channels: ['containers'] }));
+  await waitFor('subscribed', () => messages.find((m) => m.type === 'subscribed'));
+  Object.assign(web, { status: 'exited', exit: { exitCode: 1, oomKilled: false, finishedAt: new Date().toISOString() }, restartAt: new Date().toISOString(), restartCount: 2 });
+  events.emit('container.restarting', 'restarting web in 400 ms', { containerId: ID, containerName: 'web' });
+  const change = await waitFor('the change', () => messages.find((m) => m.type === 'container'));
+  assert.deepEqual([change.change, change.container.status, change.container.exitCode, change.container.restartCount], ['restarting', 'restarting', 1, 2]);
 });
 
 test('a client that stops reading is cut off while another keeps getting every tick', async (t) => {
