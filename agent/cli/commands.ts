@@ -16,6 +16,7 @@ import { pause } from './pause.js';
 import { unpause } from './unpause.js';
 import { update } from './update.js';
 import { top } from './top.js';
+import { rename } from './rename.js';
 import { version } from './version.js';
 import { info } from './info.js';
 import { stats } from './stats.js';
@@ -23,5 +24,5 @@ import { policy } from './policy.js';
 import { events } from './events.js';
 
 export const COMMANDS: Command[] = [
-  run, create, start, ps, inspect, logs, stop, restart, kill, rm, wait, exec, pause, unpause, update, top, version, info, stats, policy, events,
+  run, create, start, ps, inspect, logs, stop, restart, kill, rm, wait, exec, pause, unpause, update, rename, top, version, info, stats, policy, events,
 ];

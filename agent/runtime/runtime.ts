@@ -20,6 +20,7 @@ import { validateSpec } from './spec.js';
 import { startContainer } from './start.js';
 import { stopContainer, exitPromise } from './stop.js';
 import { ContainerStore, STATE_FILE } from './store.js';
+import { renameContainer } from './rename.js';
 import { topContainer } from './top.js';
 import { updateContainer } from './update.js';
 import { RestartScheduler } from './restarts.js';
@@ -134,6 +135,10 @@ export class BerthRuntime implements Runtime {
 
   update(idOrName: string, resources: ResourcesSpec, origin: UpdateOrigin = 'user'): Promise<ContainerInfo> {
     return this.locked(idOrName, (r) => updateContainer(this.ctx, r, resources, origin));
+  }
+
+  rename(idOrName: string, name: string): Promise<ContainerInfo> {
+    return this.locked(idOrName, (r) => renameContainer(this.ctx, r, name));
   }
 
   top(idOrName: string, psArgs: string[] = []): Promise<ProcessList> {

@@ -83,7 +83,7 @@ function existingDir(value: unknown, field: string): string {
   return path;
 }
 
-function containerName(value: unknown, field: string): string {
+export function containerName(value: unknown, field: string): string {
   const name = string(value, field);
   if (!NAME.test(name) || name.length > MAX_NAME) {
     throw invalid(field, `must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most ${MAX_NAME} characters), got ${shown(name)}`);

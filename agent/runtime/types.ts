@@ -156,6 +156,8 @@ export interface Runtime {
    * the spec it would make (the answer's `warnings` are then its own); the policy's throttle action does not.
    */
   update(idOrName: string, resources: ResourcesSpec, origin?: UpdateOrigin): Promise<ContainerInfo>;
+  /** A new name (free, and valid as at create) for a container in any state but removing. */
+  rename(idOrName: string, name: string): Promise<ContainerInfo>;
   /** The container's processes as the host's `ps ARGS` (default -ef) shows them. */
   top(idOrName: string, psArgs?: string[]): Promise<ProcessList>;
   wait(idOrName: string): Promise<ExitInfo>;

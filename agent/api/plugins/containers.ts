@@ -1,5 +1,5 @@
 // Container lifecycle routes under /v1/containers: create (optionally start), list, inspect,
-// start/stop/restart/kill/pause/resume, update (limits), top, wait and remove. Logs and exec stream, so they live in their
+// start/stop/restart/kill/pause/resume, update (limits), rename, top, wait and remove. Logs and exec stream, so they live in their
 // own plugins, registered from here.
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
@@ -83,6 +83,10 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
     validatorCompiler: strictValidatorCompiler,
     config: { invalidBodyCode: 'INVALID_SPEC' } satisfies RouteErrorConfig,
   }, async (req) => runtime.update(req.params.id, req.body.resources, 'user'));
+
+  app.post<{ Params: IdParams; Querystring: { name: string } }>('/v1/containers/:id/rename', {
+    schema: { ...infoRoute, querystring: { type: 'object', required: ['name'], properties: { name: { type: 'string', description: 'the new name' } } } },
+  }, async (req) => runtime.rename(req.params.id, req.query.name));
 
   app.get<{ Params: IdParams; Querystring: { ps_args?: string } }>('/v1/containers/:id/top', {
     schema: {

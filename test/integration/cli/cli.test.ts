@@ -142,6 +142,29 @@ describe('berth CLI against a real agent', () => {
     }
   });
 
+  test('rename: a running container takes the new name everywhere; a name in use or malformed is refused', async () => {
+    const d = await agent.cli(['run', '-d', '--name', 'before', '--rootfs', rootfs, '--', 'sleep', '1000']);
+    assert.equal(d.code, 0, d.stderr);
+    const other = await agent.cli(['create', '--name', 'taken', '--rootfs', rootfs, '--', 'true']);
+    try {
+      assert.deepEqual(await agent.cli(['rename', 'before', 'after']), { code: 0, stdout: '', stderr: '' });
+      const info = (await agent.api('GET', '/v1/containers/after')).body;
+      assert.deepEqual([info.id, info.name, info.spec.name, info.status], [d.stdout.trim(), 'after', 'after', 'running']);
+      assert.equal((await agent.api('GET', '/v1/containers/before')).status, 404);
+      assert.match((await agent.cli(['ps', '--format', '{{.Names}}'])).stdout, /^after$/m);
+      const taken = await agent.cli(['rename', 'after', 'taken']);
+      assert.equal(taken.code, 125);
+      assert.match(taken.stderr, /name "taken" is already in use by container [0-9a-f]{12}/);
+      const bad = await agent.cli(['rename', 'after', 'no/slash']);
+      assert.equal(bad.code, 125);
+      assert.match(bad.stderr, /name: must match/);
+      const renamed = (await agent.api('GET', '/v1/events?kind=container.renamed')).body.at(-1);
+      assert.deepEqual([renamed.containerName, renamed.data.oldName], ['after', 'before']);
+    } finally {
+      await agent.cli(['rm', '-f', 'after', other.stdout.trim()]);
+    }
+  });
+
   test('run --rm removes the container after it exits', async () => {
     const r = await agent.cli(['run', '--rm', '--name', 'gone', '--rootfs', rootfs, '--', 'sh', '-c', 'echo bye; exit 2']);
     assert.deepEqual({ code: r.code, out: r.stdout }, { code: 2, out: 'bye\n' });

@@ -82,6 +82,9 @@ test('lifecycle routes call the runtime with the query parameters and a user sto
   assert.deepEqual(runtime.calls.at(-1), { method: 'stop', args: [short, 3, { by: 'user' }] });
   assert.equal((await app.inject({ method: 'POST', url: `/v1/containers/${short}/restart?t=2` })).json().status, 'running');
   assert.deepEqual(runtime.calls.at(-1), { method: 'restart', args: [short, 2, { by: 'user' }] });
+  assert.equal((await app.inject({ method: 'POST', url: `/v1/containers/${short}/rename?name=renamed` })).json().name, 'renamed');
+  assert.deepEqual(runtime.calls.at(-1), { method: 'rename', args: [short, 'renamed'] });
+  assert.equal((await app.inject({ method: 'POST', url: `/v1/containers/${short}/rename` })).json().error.details.field, 'name');
   await app.inject({ method: 'POST', url: `/v1/containers/${short}/kill?signal=SIGINT` });
   assert.deepEqual(runtime.calls.at(-1), { method: 'kill', args: [short, 'SIGINT', { by: 'user' }] });
   assert.equal((await app.inject({ method: 'POST', url: `/v1/containers/${short}/pause` })).json().status, 'paused');

@@ -61,6 +61,13 @@ export class FakeRuntime implements Runtime {
     return c;
   }
 
+  async rename(id: string, name: string) {
+    this.record('rename', id, name);
+    const c = this.get(id);
+    c.name = name;
+    return c;
+  }
+
   async top(id: string, psArgs?: string[]): Promise<ProcessList> {
     this.record('top', id, psArgs);
     if (this.get(id).status !== 'running') throw new BerthError('INVALID_STATE', 'container is not running');
