@@ -10,13 +10,14 @@ export const logs: Command = {
     { name: 'tail', short: 'n', kind: 'string', value: 'N', help: 'only the last N lines (default: all)' },
     { name: 'timestamps', short: 't', kind: 'bool', help: 'prefix each line with its time' },
     { name: 'since', kind: 'string', value: 'TIME', help: 'lines since an RFC 3339 time, unix seconds or a duration (10m)' },
+    { name: 'until', kind: 'string', value: 'TIME', help: 'lines up to a time (same forms); ends -f when it comes' },
   ],
   async run(ctx, p) {
     const query = new URLSearchParams({ format: 'json' });
     if (p.bool('follow')) query.set('follow', 'true');
     const tail = p.str('tail');
     if (tail !== undefined && tail !== 'all') query.set('tail', String(parseInteger(tail, '--tail', 'berth logs', 0)));
-    if (p.has('since')) query.set('since', p.str('since')!);
+    for (const bound of ['since', 'until']) if (p.has(bound)) query.set(bound, p.str(bound)!);
     const res = await ctx.client().stream('GET', `/v1/containers/${enc(p.args[0]!)}/logs?${query}`);
     await printLogs(ctx, res, p.bool('timestamps'));
     return 0;

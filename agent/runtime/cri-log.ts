@@ -55,8 +55,8 @@ export class CriLogParser {
 export function parseSince(since: string, now = Date.now()): number | undefined {
   const text = since.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  const rel = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
-  if (rel) return now - Number(rel[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[rel[2] as 'ms' | 's' | 'm' | 'h'];
+  const rel = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text);
+  if (rel) return now - Number(rel[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
   const parsed = Date.parse(text);
   return Number.isNaN(parsed) ? undefined : parsed;
 }

@@ -1,5 +1,5 @@
-// logs: the container's CRI log file as LogLines, with tail / since / stream filters, and
-// follow (tail -f) until the container has exited and the file is drained. Growth is noticed
+// logs: the container's CRI log file as LogLines, with tail / since / until / stream filters, and
+// follow (tail -f) until the container has exited and the file is drained (or `until` has come). Growth is noticed
 // with fs.watch on the state directory; nothing polls.
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -12,29 +12,35 @@ import type { LogLine, LogOptions } from './types.js';
 const CHUNK = 1 << 20;
 
 /** Checked before iteration starts, so a bad option is an error of the call, not of the stream. */
-export function checkLogOptions(opts: LogOptions): { sinceMs?: number } {
+export function checkLogOptions(opts: LogOptions): { sinceMs?: number; untilMs?: number } {
   if (opts.tail !== undefined && (!Number.isInteger(opts.tail) || opts.tail < 0)) {
     throw new BerthError('INVALID_REQUEST', `tail: must be a non-negative integer, got ${JSON.stringify(opts.tail)}`, { field: 'tail' });
   }
-  if (opts.since === undefined || opts.since === '') return {};
-  const sinceMs = parseSince(opts.since);
-  if (sinceMs === undefined) {
-    throw new BerthError('INVALID_REQUEST', `since: expected an RFC 3339 time, unix seconds or a duration like 10m, got ${JSON.stringify(opts.since)}`,
-      { field: 'since' });
+  return { sinceMs: timeOption(opts.since, 'since'), untilMs: timeOption(opts.until, 'until') };
+}
+
+function timeOption(value: string | undefined, field: 'since' | 'until'): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = parseSince(value);
+  if (ms === undefined) {
+    throw new BerthError('INVALID_REQUEST', `${field}: expected an RFC 3339 time, unix seconds or a duration like 10m, got ${JSON.stringify(value)}`,
+      { field });
   }
-  return { sinceMs };
+  return ms;
 }
 
 export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, opts: LogOptions): AsyncGenerator<LogLine> {
-  const { sinceMs } = checkLogOptions(opts);
+  const { sinceMs, untilMs } = checkLogOptions(opts);
   const wanted = (l: LogLine) => (l.stream === 'stdout' ? opts.stdout !== false : opts.stderr !== false)
-    && (sinceMs === undefined || logTimeMs(l.time) >= sinceMs);
+    && (sinceMs === undefined || logTimeMs(l.time) >= sinceMs) && (untilMs === undefined || logTimeMs(l.time) <= untilMs);
   const file = new LogFile(record.files.log);
   const parser = new CriLogParser();
-  const follow = opts.follow === true && isLive(record);
+  const follow = opts.follow === true && isLive(record) && (untilMs === undefined || untilMs > Date.now());
   const changes = follow ? new ChangeSignal(record.files.log, [basename(record.files.exit)]) : undefined;
   let exited = !follow;
-  if (follow) void ctx.exits.wait(record.id)?.then(() => { exited = true; changes?.notify(); });
+  const end = () => { exited = true; changes?.notify(); };
+  if (follow) void ctx.exits.wait(record.id)?.then(end);
+  const untilTimer = follow && untilMs !== undefined ? setTimeout(end, untilMs - Date.now()) : undefined;
   try {
     const initial = parser.push(await file.readNew());
     if (!follow) initial.push(...parser.flush()); // the end of the file is the end of the log
@@ -50,6 +56,7 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
       yield* parser.flush().filter(wanted);
     }
   } finally {
+    clearTimeout(untilTimer);
     changes?.close();
     await file.close();
   }

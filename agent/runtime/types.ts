@@ -127,7 +127,7 @@ export interface ContainerInfo {
 /** `docker top`'s answer: the ps column titles and one row of cells per process. */
 export interface ProcessList { titles: string[]; processes: string[][] }
 
-export interface LogOptions { follow?: boolean; tail?: number; since?: string; stdout?: boolean; stderr?: boolean; timestamps?: boolean }
+export interface LogOptions { follow?: boolean; tail?: number; since?: string; until?: string; stdout?: boolean; stderr?: boolean; timestamps?: boolean }
 export interface LogLine { stream: 'stdout' | 'stderr'; time: string; line: string }
 
 export interface ExecOptions { cmd: string[]; env?: string[]; workdir?: string; user?: string }

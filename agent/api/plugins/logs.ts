@@ -8,11 +8,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import type { LogLine, LogOptions } from '../../runtime/types.js';
 import { BerthError } from '../../errors.js';
+import { parseSince } from '../../runtime/cri-log.js';
 import { idParamsSchema, type IdParams } from '../schemas/common.js';
 import { errorFrame } from './error-handler.js';
 
 interface LogsQuery {
-  follow?: boolean; tail?: number; since?: string; timestamps?: boolean;
+  follow?: boolean; tail?: number; since?: string; until?: string; timestamps?: boolean;
   stdout?: boolean; stderr?: boolean; format?: 'text' | 'json';
 }
 
@@ -22,6 +23,7 @@ const logsQuerySchema = {
     follow: { type: 'boolean' },
     tail: { type: 'integer', minimum: 0, description: 'only the last N lines' },
     since: { type: 'string', description: 'RFC 3339 time, unix seconds, or a duration back from now (10m, 1h)' },
+    until: { type: 'string', description: 'lines up to this time: the same forms as since; ends a follow when it comes' },
     timestamps: { type: 'boolean' },
     stdout: { type: 'boolean' },
     stderr: { type: 'boolean' },
@@ -36,7 +38,7 @@ export async function logsPlugin(app: FastifyInstance, deps: ServerDeps): Promis
     const q = req.query;
     const info = deps.runtime.get(req.params.id); // NOT_FOUND answers with a status, before streaming starts
     const opts: LogOptions = {
-      follow: q.follow, tail: q.tail, since: q.since === undefined ? undefined : parseSince(q.since, Date.now()),
+      follow: q.follow, tail: q.tail, since: toIsoTime(q.since, 'since', Date.now()), until: toIsoTime(q.until, 'until', Date.now()),
       stdout: q.stdout, stderr: q.stderr, timestamps: q.timestamps,
     };
     const lines = deps.runtime.logs(info.id, opts);
@@ -69,16 +71,15 @@ async function* text(lines: AsyncIterable<LogLine>, timestamps: boolean, deps: S
   }
 }
 
-const SINCE_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** Normalises ?since= to an ISO time: the runtime compares log times with it. */
-export function parseSince(value: string, now: number): string {
-  const rel = /^(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(value);
-  if (rel) return new Date(now - Number(rel[1]) * SINCE_UNITS[rel[2]!]!).toISOString();
-  if (/^\d+(\.\d+)?$/.test(value)) return new Date(Number(value) * 1000).toISOString();
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) {
-    throw new BerthError('INVALID_REQUEST', `querystring: since "${value}" is not a time; use RFC 3339, unix seconds or a duration like 10m`, { field: 'since' });
+/**
+ * ?since= / ?until= as an ISO time, fixed when the request arrives: a duration counts back from
+ * then, not from whenever a followed stream looks at it.
+ */
+export function toIsoTime(value: string | undefined, field: 'since' | 'until', now: number): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseSince(value, now);
+  if (ms === undefined) {
+    throw new BerthError('INVALID_REQUEST', `querystring: ${field} "${value}" is not a time; use RFC 3339, unix seconds or a duration like 10m`, { field });
   }
-  return new Date(t).toISOString();
+  return new Date(ms).toISOString();
 }

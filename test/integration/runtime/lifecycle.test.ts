@@ -187,6 +187,20 @@ test('start runs an exited container again: same cgroup and limits, log appended
     (e: BerthError) => e.code === 'INVALID_STATE' || e.code === 'NOT_FOUND');
 });
 
+test('logs until: lines up to a time; a follow with until ends when that time comes, though the container runs on', async (t) => {
+  const info = await started(t, { cmd: ['sh', '-c', 'echo first; sleep 0.3; echo second; exec sleep 300'] });
+  await waitFor('both lines', async () => (await collect(h.runtime.logs(info.id, {}))).length === 2);
+  const times: string[] = [];
+  for await (const l of h.runtime.logs(info.id, {})) times.push(l.time);
+  assert.deepEqual(await collect(h.runtime.logs(info.id, { until: times[0] })), ['stdout:first']);
+  assert.deepEqual(await collect(h.runtime.logs(info.id, { since: times[1] })), ['stdout:second']);
+  const followed = await collect(h.runtime.logs(info.id, { follow: true, until: new Date(Date.now() + 300).toISOString() }));
+  assert.deepEqual(followed, ['stdout:first', 'stdout:second']);
+  assert.equal(h.runtime.get(info.id).status, 'running');
+  await assert.rejects(async () => { for await (const _ of h.runtime.logs(info.id, { until: 'soon' })) { /* none */ } },
+    (e: BerthError) => e.code === 'INVALID_REQUEST' && /until: expected an RFC 3339 time/.test(e.message));
+});
+
 test('a command that does not exist fails create with 127 and leaves nothing behind', async () => {
   const before = readdirSync(join(h.stateDir, 'containers'));
   await assert.rejects(h.runtime.create({ rootfs: h.rootfs, cmd: ['/bin/nope'] }), (e: BerthError) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildServer } from '../../../agent/api/index.js';
-import { parseSince } from '../../../agent/api/plugins/logs.js';
+import { toIsoTime } from '../../../agent/api/plugins/logs.js';
 import { FakeRuntime, fakeDeps } from './fake-runtime.js';
 
 async function withContainer(t: { after: (fn: () => Promise<void>) => void }, start = true) {
@@ -27,7 +27,10 @@ test('logs: text lines, with timestamps, and NDJSON LogLines with ?format=json',
   assert.equal(json.headers['content-type'], 'application/x-ndjson');
   assert.deepEqual(json.body.trim().split('\n').map((l) => JSON.parse(l)), runtime.logLines);
   const opts = runtime.calls.filter((c) => c.method === 'logs').at(-1)!.args[1];
-  assert.deepEqual(opts, { follow: undefined, tail: undefined, since: undefined, stdout: undefined, stderr: undefined, timestamps: undefined });
+  assert.deepEqual(opts, { follow: undefined, tail: undefined, since: undefined, until: undefined, stdout: undefined, stderr: undefined, timestamps: undefined });
+  await app.inject({ url: '/v1/containers/c/logs?since=1714564800&until=2024-05-01T13:00:00%2B01:00' });
+  const bounded = runtime.calls.filter((c) => c.method === 'logs').at(-1)!.args[1] as { since: string; until: string };
+  assert.deepEqual([bounded.since, bounded.until], ['2024-05-01T12:00:00.000Z', '2024-05-01T12:00:00.000Z']);
 });
 
 test('logs: an unknown container is a 404 before any streaming; a bad since is a 400', async (t) => {
@@ -38,13 +41,16 @@ test('logs: an unknown container is a 404 before any streaming; a bad since is a
   assert.equal(bad.json().error.details.field, 'since');
 });
 
-test('parseSince accepts durations, unix seconds and RFC 3339', () => {
+test('since and until accept durations, unix seconds and RFC 3339, fixed when the request arrives', () => {
   const now = Date.parse('2024-05-01T12:00:00Z');
-  assert.equal(parseSince('10m', now), '2024-05-01T11:50:00.000Z');
-  assert.equal(parseSince('1.5h', now), '2024-05-01T10:30:00.000Z');
-  assert.equal(parseSince('1714564800', now), '2024-05-01T12:00:00.000Z');
-  assert.equal(parseSince('2024-05-01T13:00:00+01:00', now), '2024-05-01T12:00:00.000Z');
-  assert.throws(() => parseSince('10 minutes', now), /since "10 minutes"/);
+  assert.equal(toIsoTime('10m', 'since', now), '2024-05-01T11:50:00.000Z');
+  assert.equal(toIsoTime('1.5h', 'since', now), '2024-05-01T10:30:00.000Z');
+  assert.equal(toIsoTime('1d', 'until', now), '2024-04-30T12:00:00.000Z');
+  assert.equal(toIsoTime('1714564800', 'since', now), '2024-05-01T12:00:00.000Z');
+  assert.equal(toIsoTime('2024-05-01T13:00:00+01:00', 'until', now), '2024-05-01T12:00:00.000Z');
+  assert.equal(toIsoTime(undefined, 'since', now), undefined);
+  assert.throws(() => toIsoTime('10 minutes', 'since', now), /since "10 minutes"/);
+  assert.throws(() => toIsoTime('soon', 'until', now), (e: any) => e.details.field === 'until' && /until "soon"/.test(e.message));
 });
 
 test('exec streams stdout/stderr frames then the exit frame; multi-byte characters are not split', async (t) => {
