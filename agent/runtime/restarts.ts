@@ -20,10 +20,14 @@ export class RestartScheduler {
     if (delay !== undefined) this.schedule(record, delay);
   }
 
-  /** For a container the agent finds exited when it starts (docker's rule for `always`/`unless-stopped`). */
+  /**
+   * For a container the agent finds exited when it starts: a restart that was waiting when the
+   * last agent stopped runs when its time comes; otherwise docker's rule for `always`/`unless-stopped`.
+   */
   atAgentStart(record: ContainerRecord): void {
-    if (this.timers.has(record.id) || !startsWithAgent(record.spec.restartPolicy, record.manuallyStopped ?? false)) return;
-    this.schedule(record, 0);
+    if (this.timers.has(record.id)) return;
+    if (record.restartAt !== undefined) this.arm(record, Math.max(0, Date.parse(record.restartAt) - Date.now()));
+    else if (startsWithAgent(record.spec.restartPolicy, record.manuallyStopped ?? false)) this.schedule(record, 0);
   }
 
   cancel(record: ContainerRecord): void {
@@ -45,6 +49,10 @@ export class RestartScheduler {
     const policy = record.spec.restartPolicy;
     this.ctx.emit('container.restarting', record, `restarting ${describe(record)} in ${delayMs} ms (restart policy ${policy.name}, `
       + `restart ${(record.restartCount ?? 0) + 1}${policy.maxRetries ? ` of ${policy.maxRetries}` : ''})`, { delayMs, restartCount: record.restartCount ?? 0 });
+    this.arm(record, delayMs);
+  }
+
+  private arm(record: ContainerRecord, delayMs: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(record.id);
       this.startAgain(record.id).catch((err: unknown) => {
