@@ -10,7 +10,8 @@ import { dockerState, type ContainerInfo } from '../runtime/types.js';
 const UP: readonly ReturnType<typeof dockerState>[] = ['running', 'paused', 'stopping', 'restarting'];
 
 const STATUSES = ['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead', 'stopping'];
-const KEYS = ['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'volume', 'network'] as const;
+const KEYS = ['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'volume', 'network', 'health'] as const;
+const HEALTH = ['starting', 'healthy', 'unhealthy', 'none'];
 type Key = typeof KEYS[number];
 
 export interface ContainerFilter {
@@ -28,6 +29,7 @@ export function parseContainerFilter(args: string[]): ContainerFilter {
     const value = arg.slice(eq + 1);
     if (!(KEYS as readonly string[]).includes(key)) throw invalid(`invalid filter "${key}" (berth knows ${KEYS.join(', ')})`);
     if (key === 'status' && !STATUSES.includes(value)) throw invalid(`invalid filter "status=${value}" (one of ${STATUSES.join(', ')})`);
+    if (key === 'health' && !HEALTH.includes(value)) throw invalid(`invalid filter "health=${value}" (one of ${HEALTH.join(', ')})`);
     if (key === 'exited' && !/^-?\d+$/.test(value)) throw invalid(`invalid filter "exited=${value}": an exit code is an integer`);
     if (key === 'name') compileName(value);
     values.set(key as Key, [...(values.get(key as Key) ?? []), value]);
@@ -67,6 +69,7 @@ function matcher(key: Key, value: string, list: ContainerInfo[]): (c: ContainerI
     case 'since': { const ref = reference(value, list); return (c) => Date.parse(c.createdAt) > Date.parse(ref.createdAt); }
     case 'volume': return (c) => (c.spec.mounts ?? []).some((m) => m.source === value || m.target === value);
     case 'network': return (c) => (c.spec.namespaces?.net === 'host' ? 'host' : 'none') === value;
+    case 'health': return (c) => (c.health?.status ?? 'none') === value;
   }
 }
 

@@ -28,7 +28,7 @@ const since = (iso: string | undefined, now: number) => humanDuration(Math.max(0
 export function statusText(c: ContainerInfo, now: number): string {
   switch (c.status) {
     case 'created': return 'Created';
-    case 'running': return `Up ${since(c.startedAt, now)}`;
+    case 'running': return `Up ${since(c.startedAt, now)}${healthText(c)}`;
     case 'paused': return `Up ${since(c.startedAt, now)} (Paused)`;
     case 'stopping': return `Up ${since(c.startedAt, now)} (Stopping)`;
     case 'removing': return 'Removal In Progress';
@@ -37,6 +37,13 @@ export function statusText(c: ContainerInfo, now: number): string {
       return `${dockerState(c) === 'restarting' ? 'Restarting' : 'Exited'} (${c.exit.exitCode}) ${since(c.exit.finishedAt, now)} ago`;
     }
   }
+}
+
+/** docker's suffix: " (healthy)", " (unhealthy)", " (health: starting)"; nothing without a healthcheck. */
+function healthText(c: ContainerInfo): string {
+  const status = c.health?.status;
+  if (!status) return '';
+  return status === 'starting' ? ' (health: starting)' : ` (${status})`;
 }
 
 export const createdText = (c: ContainerInfo, now: number): string => `${since(c.createdAt, now)} ago`;

@@ -3,11 +3,11 @@
 // rootfs, capability names, ranges) is checked by the agent's validateSpec.
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { ContainerSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
+import type { ContainerSpec, HealthcheckSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { readKeyValueFile } from './env-file.js';
 import { parseRestartPolicy } from '../runtime/restart-policy.js';
-import { parseBytes, parseDecimal, parseInteger } from './units.js';
+import { parseBytes, parseDecimal, parseDuration, parseInteger } from './units.js';
 
 /** The limits: `run`/`create` set them, `update` changes them. */
 export const RESOURCE_FLAGS: FlagDef[] = [
@@ -49,6 +49,11 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'stop-signal', kind: 'string', value: 'SIGNAL', help: 'signal that stops the container (default SIGTERM)' },
   { name: 'rm', kind: 'bool', help: 'remove the container when it exits' },
   { name: 'restart', kind: 'string', value: 'POLICY', help: 'no, on-failure[:max-retries], always or unless-stopped (default no)' },
+  { name: 'health-cmd', kind: 'string', value: 'COMMAND', help: 'command run with sh -c in the container to check its health' },
+  { name: 'health-interval', kind: 'string', value: 'DURATION', help: 'time between checks, e.g. 30s (default 30s)' },
+  { name: 'health-timeout', kind: 'string', value: 'DURATION', help: 'longest a check may run (default 30s)' },
+  { name: 'health-retries', kind: 'string', value: 'N', help: 'failures in a row that make it unhealthy (default 3)' },
+  { name: 'health-start-period', kind: 'string', value: 'DURATION', help: 'time after start when failures do not count (default 0s)' },
 ];
 
 /** Builds the spec; `cmd` is everything after the flags. Relative host paths are taken from `cwd`. */
@@ -83,6 +88,8 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (ulimits.length) spec.ulimits = ulimits;
   if (p.has('stop-timeout')) spec.stopTimeout = parseInteger(p.str('stop-timeout')!, '--stop-timeout', command, 0);
   if (p.bool('rm')) spec.autoRemove = true;
+  const healthcheck = healthcheckFrom(p, command, fail);
+  if (healthcheck) spec.healthcheck = healthcheck;
   const restart = p.str('restart');
   if (restart !== undefined) {
     try {
@@ -132,6 +139,23 @@ export function resourcesFrom(p: Parsed, command: string): ResourcesSpec {
   if (s('pids-limit') !== undefined) r.pidsLimit = parseInteger(s('pids-limit')!, '--pids-limit', command, -1);
   if (s('blkio-weight') !== undefined) r.blkioWeight = parseInteger(s('blkio-weight')!, '--blkio-weight', command, 0);
   return r;
+}
+
+function healthcheckFrom(p: Parsed, command: string, fail: Fail): HealthcheckSpec | undefined {
+  const cmd = p.str('health-cmd');
+  const tuning = ['health-interval', 'health-timeout', 'health-retries', 'health-start-period'].filter((f) => p.has(f));
+  if (cmd === undefined) {
+    if (tuning.length) throw fail(`--${tuning[0]}`, 'goes with --health-cmd');
+    return undefined;
+  }
+  const h: HealthcheckSpec = { cmd: ['/bin/sh', '-c', cmd] }; // docker's CMD-SHELL
+  const duration = (flag: string) => (p.has(flag) ? parseDuration(p.str(flag)!, `--${flag}`, command) : undefined);
+  const [interval, timeout, startPeriod] = [duration('health-interval'), duration('health-timeout'), duration('health-start-period')];
+  if (interval !== undefined) h.intervalSeconds = interval;
+  if (timeout !== undefined) h.timeoutSeconds = timeout;
+  if (startPeriod !== undefined) h.startPeriodSeconds = startPeriod;
+  if (p.has('health-retries')) h.retries = parseInteger(p.str('health-retries')!, '--health-retries', command, 1);
+  return h;
 }
 
 function cpuList(value: string, flag: string, command: string): string {

@@ -46,3 +46,14 @@ export function formatBytes(bytes: number): string {
 export function formatDecimalBytes(bytes: number): string {
   return humanSize(bytes, 1000, DECIMAL_ABBRS, 3);
 }
+
+const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** A Go duration as docker's flags take it ("30s", "1m30s", "500ms") → seconds. */
+export function parseDuration(value: string, flag: string, command: string): number {
+  const parts = [...value.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value.trim()) {
+    throw usageError(command, `invalid argument "${value}" for ${flag}: not a duration like 30s, 1m30s or 500ms`, flag);
+  }
+  return parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0);
+}

@@ -92,6 +92,8 @@ function network(name: string, help: string, value: (i: Iface) => number): Conta
 
 /** The labels of a namespace series; the sampler keeps a namespace's object while it stays the same. */
 const namespaceLabels = new WeakMap<NamespaceSample, EncodedText>();
+const HEALTH_LABELS: readonly [string, EncodedText][] = ['starting', 'healthy', 'unhealthy'].map((s) => [s, encodeText(`status="${s}"`)]);
+
 function namespaceLabel(ns: NamespaceSample): EncodedText {
   let label = namespaceLabels.get(ns);
   if (!label) {
@@ -166,6 +168,16 @@ export const CONTAINER_ROWS: readonly ContainerRow[] = [
   gauge('berth_container_pids_limit', 'Maximum number of tasks in the container (pids.max); 0 = unlimited.', (s) => s.stats.pids.limit),
   counter('berth_container_oom_kills_total', 'Processes of the container killed by the OOM killer.', (s) => s.stats.memory.oomKills),
   counter('berth_container_memory_major_page_faults_total', 'Major page faults of the container.', (s) => s.stats.memory.pgmajfault),
+  {
+    // One series per status, 1 for the current one (kube-state-metrics' style): alert on
+    // `berth_container_health_status{status="unhealthy"} == 1`. Only containers with a healthcheck.
+    name: 'berth_container_health_status', help: 'Healthcheck status of the container: 1 for the current one of starting, healthy, unhealthy.',
+    type: 'gauge', base: 'container',
+    series(v, emit) {
+      const status = v.info?.health?.status;
+      if (status) for (const [s, label] of HEALTH_LABELS) emit(s === status ? 1 : 0, label);
+    },
+  },
   {
     name: 'berth_container_namespace_info', help: 'Namespaces of the container\'s init process; host_shared="true" when it is the host\'s.',
     type: 'gauge', base: 'idName',

@@ -45,6 +45,9 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   ulimits: { listOf: 'Ulimit', fields: { name: 'string', soft: 'int', hard: 'int' } },
   stopTimeout: 'int', stopSignal: 'string', autoRemove: 'bool',
   restartPolicy: { object: 'RestartPolicy', fields: { name: 'string', maxRetries: 'int' } },
+  healthcheck: { object: 'Healthcheck', fields: {
+    cmd: 'list<string>', intervalSeconds: 'double', timeoutSeconds: 'double', retries: 'int', startPeriodSeconds: 'double',
+  } },
 };
 
 /** `sample`: what runtime rules see of the latest ContainerSample (see sample.ts for the mapping). */

@@ -2,7 +2,7 @@
 // which status. Every verb checks here first, so "cannot pause an exited container" is said once.
 import { BerthError } from '../errors.js';
 import { describe } from './context.js';
-import type { ContainerInfo, ContainerStatus, ExitInfo, ResolvedSpec, StopReason } from './types.js';
+import type { ContainerInfo, ContainerStatus, ExitInfo, HealthState, ResolvedSpec, StopReason } from './types.js';
 
 /**
  * `creating` until the shim reported `created`: a record still `creating` after a crash is
@@ -40,6 +40,8 @@ export interface ContainerRecord {
   lastRestartDelayMs?: number;
   /** While a policy restart waits its delay: when it will run. */
   restartAt?: string;
+  /** With a healthcheck: its status and last probes (health.ts). */
+  health?: HealthState;
 }
 
 export type Verb = 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'update' | 'exec' | 'top' | 'remove';
@@ -88,5 +90,6 @@ export function toInfo(record: ContainerRecord): ContainerInfo {
     ...(record.warnings.length ? { warnings: record.warnings } : {}),
     restartCount: record.restartCount ?? 0,
     ...(record.restartAt ? { restartAt: record.restartAt } : {}),
+    ...(record.health ? { health: record.health } : {}),
   };
 }

@@ -10,6 +10,7 @@ import type { ContainerRecord } from './container.js';
 import { killLeftovers, killProcesses } from './cleanup.js';
 import { describe, type RuntimeContext } from './context.js';
 import { readExitFile } from './exit-file.js';
+import { resolveHealthcheck } from './resolve-common.js';
 import { isShimProcess } from './shim.js';
 import { SHIM_PID_FILE, STATE_FILE } from './store.js';
 
@@ -82,6 +83,7 @@ function register(ctx: RuntimeContext, record: ContainerRecord): void {
 /** Fields added to the resolved spec after a container was created: an older agent's state.json lacks them. */
 function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.restartPolicy ??= { name: 'no', maxRetries: 0 };
+  record.spec.healthcheck ??= resolveHealthcheck(undefined);
   return record;
 }
 

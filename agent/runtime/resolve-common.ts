@@ -3,7 +3,7 @@ import { BerthError } from '../errors.js';
 import { CAPABILITY_NAMES } from './capabilities.js';
 import { DEFAULT_STOP_SIGNAL, DEFAULT_STOP_TIMEOUT_SECONDS } from './defaults.js';
 import { validateResources } from './spec-resources.js';
-import type { ContainerSpec, IdMapping, NamespaceMode, NamespaceType, ResolvedSpec, ResourcesSpec } from './types.js';
+import type { ContainerSpec, HealthcheckSpec, IdMapping, NamespaceMode, NamespaceType, ResolvedSpec, ResourcesSpec } from './types.js';
 
 export const UNSET_RESOURCES: Required<ResourcesSpec> = {
   memoryBytes: 0, memorySwapBytes: 0, cpus: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0,
@@ -57,12 +57,21 @@ export function isPrivileged(capabilities: readonly string[], seccomp: string): 
 }
 
 /** The fields that are the same for both kinds of source. */
-export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labels' | 'stopTimeout' | 'stopSignal' | 'autoRemove' | 'restartPolicy'> {
+export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labels' | 'stopTimeout' | 'stopSignal' | 'autoRemove' | 'restartPolicy' | 'healthcheck'> {
   return {
     labels: { ...spec.labels },
     stopTimeout: spec.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
     stopSignal: spec.stopSignal ?? DEFAULT_STOP_SIGNAL,
     autoRemove: spec.autoRemove ?? false,
     restartPolicy: { name: spec.restartPolicy?.name ?? 'no', maxRetries: spec.restartPolicy?.maxRetries ?? 0 },
+    healthcheck: resolveHealthcheck(spec.healthcheck),
+  };
+}
+
+/** docker's defaults: every 30 s, 30 s to answer, unhealthy after 3 failures in a row. */
+export function resolveHealthcheck(h: HealthcheckSpec | undefined): Required<HealthcheckSpec> {
+  return {
+    cmd: h?.cmd ?? [], intervalSeconds: h?.intervalSeconds ?? 30, timeoutSeconds: h?.timeoutSeconds ?? 30,
+    retries: h?.retries ?? 3, startPeriodSeconds: h?.startPeriodSeconds ?? 0,
   };
 }

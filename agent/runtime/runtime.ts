@@ -24,6 +24,7 @@ import { renameContainer } from './rename.js';
 import { topContainer } from './top.js';
 import { updateContainer } from './update.js';
 import { RestartScheduler } from './restarts.js';
+import { HealthMonitor } from './health.js';
 import { ExitTracker } from './wait.js';
 import { ShimSpawner } from './shim-spawner.js';
 import { SeccompCompiler } from './seccomp/index.js';
@@ -34,6 +35,7 @@ import type {
 export class BerthRuntime implements Runtime {
   private readonly ctx: RuntimeContext;
   private readonly restarts: RestartScheduler;
+  private readonly health: HealthMonitor;
   private closed = false;
 
   constructor(opts: RuntimeOptions) {
@@ -80,11 +82,15 @@ export class BerthRuntime implements Runtime {
       },
     };
     this.restarts = new RestartScheduler(this.ctx, (id) => this.policyStart(id));
+    this.health = new HealthMonitor(this.ctx);
   }
 
   async recover(): Promise<void> {
     await recoverContainers(this.ctx);
-    for (const record of this.ctx.records.values()) if (record.status === 'exited') this.restarts.atAgentStart(record);
+    for (const record of this.ctx.records.values()) {
+      if (record.status === 'exited') this.restarts.atAgentStart(record);
+      else if (record.status === 'running' || record.status === 'paused') this.health.watch(record, false);
+    }
   }
 
   async resolve(spec: ContainerSpec): Promise<ResolvedSpec> {
@@ -98,10 +104,11 @@ export class BerthRuntime implements Runtime {
 
   /** A user's start: the restart policy applies again from here. */
   start(idOrName: string): Promise<ContainerInfo> {
-    return this.locked(idOrName, (r) => {
+    return this.locked(idOrName, async (r) => {
       this.restarts.cancel(r);
       r.manuallyStopped = false;
-      return startContainer(this.ctx, r);
+      await startContainer(this.ctx, r);
+      this.health.watch(r);
     });
   }
 
@@ -154,6 +161,7 @@ export class BerthRuntime implements Runtime {
   async remove(idOrName: string, force = false): Promise<void> {
     const record = this.find(idOrName);
     this.restarts.cancel(record);
+    this.health.forget(record);
     await this.ctx.lock.run(record.id, async () => {
       if (this.ctx.records.get(record.id) !== record) throw notFound(idOrName); // removed meanwhile (e.g. --rm)
       await removeContainer(this.ctx, record, force);
@@ -185,6 +193,7 @@ export class BerthRuntime implements Runtime {
   async close(): Promise<void> {
     this.closed = true;
     this.restarts.close();
+    this.health.close();
     this.ctx.exits.close();
     this.ctx.launcher.close();
   }
@@ -229,6 +238,7 @@ export class BerthRuntime implements Runtime {
     const exit = toExitInfo(file, oomKilled, record.pendingReason);
     Object.assign(record, { status: 'exited', exit });
     delete record.pendingReason;
+    this.health.forget(record);
     this.ctx.persistLater(record); // the exit file is the durable fact; recovery reads it again
     if (exit.oomKilled) this.ctx.emit('container.oom', record, `${describe(record)} was killed by the OOM killer`);
     this.ctx.emit('container.exited', record, `${describe(record)} exited with code ${exit.exitCode}`, { ...exit });
@@ -254,6 +264,7 @@ export class BerthRuntime implements Runtime {
       delete r.restartAt;
       r.restartCount = (r.restartCount ?? 0) + 1;
       await startContainer(this.ctx, r);
+      this.health.watch(r);
     });
   }
 

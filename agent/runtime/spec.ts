@@ -9,7 +9,7 @@ import { normalizeRlimitName } from './rlimits.js';
 import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
 import {
-  NAMESPACE_TYPES, type ContainerSpec, type IdMapping, type NamespaceMode, type NamespaceType, type RestartPolicy, type Ulimit,
+  NAMESPACE_TYPES, type ContainerSpec, type HealthcheckSpec, type IdMapping, type NamespaceMode, type NamespaceType, type RestartPolicy, type Ulimit,
 } from './types.js';
 import {
   absolutePath, array, boolean, dropUndefined, integer, invalid, join, nonEmptyString, noUnknownKeys, object, optional, shown,
@@ -19,7 +19,7 @@ import {
 const KNOWN_FIELDS = [
   'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
-  'noNewPrivileges', 'ulimits', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy',
+  'noNewPrivileges', 'ulimits', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
 ] as const;
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -58,6 +58,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     stopSignal: optional(obj, 'stopSignal', '', signal),
     autoRemove: optional(obj, 'autoRemove', '', boolean),
     restartPolicy: optional(obj, 'restartPolicy', '', restartPolicy),
+    healthcheck: optional(obj, 'healthcheck', '', healthcheck),
   };
   checkCrossFields(spec);
   return dropUndefined(spec);
@@ -240,6 +241,25 @@ function restartPolicy(value: unknown, field: string): RestartPolicy {
   const maxRetries = optional(obj, 'maxRetries', field, (v, f) => integer(v, f, 0)) ?? 0;
   if (maxRetries > 0 && name !== 'on-failure') throw invalid(join(field, 'maxRetries'), `goes only with "on-failure", not "${name}"`);
   return { name, maxRetries };
+}
+
+function healthcheck(value: unknown, field: string): HealthcheckSpec {
+  const obj = object(value, field);
+  noUnknownKeys(obj, ['cmd', 'intervalSeconds', 'timeoutSeconds', 'retries', 'startPeriodSeconds'], field);
+  const seconds = (positive: boolean) => (v: unknown, f: string): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (positive && v === 0)) {
+      throw invalid(f, `must be a number of seconds ${positive ? '> 0' : '≥ 0'}, got ${shown(v)}`);
+    }
+    return v;
+  };
+  if (obj.cmd === undefined) throw invalid(join(field, 'cmd'), 'is required: the command that tells whether the container is healthy');
+  return dropUndefined({
+    cmd: command(obj.cmd, join(field, 'cmd')),
+    intervalSeconds: optional(obj, 'intervalSeconds', field, seconds(true)),
+    timeoutSeconds: optional(obj, 'timeoutSeconds', field, seconds(true)),
+    retries: optional(obj, 'retries', field, (v, f) => integer(v, f, 1)),
+    startPeriodSeconds: optional(obj, 'startPeriodSeconds', field, seconds(false)),
+  });
 }
 
 function checkCrossFields(spec: ContainerSpec): void {

@@ -55,6 +55,16 @@ export interface ContainerSpec {
   stopSignal?: string;       // default SIGTERM
   autoRemove?: boolean;      // --rm
   restartPolicy?: RestartPolicy; // --restart (default: no)
+  healthcheck?: HealthcheckSpec; // --health-cmd …
+}
+
+/** docker's HEALTHCHECK: `cmd` runs in the container (exec form); durations in seconds. */
+export interface HealthcheckSpec {
+  cmd: string[];
+  intervalSeconds?: number;     // default 30
+  timeoutSeconds?: number;      // default 30
+  retries?: number;             // consecutive failures that make it unhealthy; default 3
+  startPeriodSeconds?: number;  // failures in this time after start do not count; default 0
 }
 
 /** docker's restart policies; maxRetries only with on-failure (0 = no limit). */
@@ -87,6 +97,7 @@ export interface ResolvedSpec {
   stopSignal: string;
   autoRemove: boolean;
   restartPolicy: RestartPolicy;
+  healthcheck: Required<HealthcheckSpec>; // cmd [] = no healthcheck
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'stopping' | 'exited' | 'removing';
@@ -122,7 +133,16 @@ export interface ContainerInfo {
   warnings?: string[];       // e.g. admission warnings
   restartCount?: number;     // runs started by the restart policy (docker's RestartCount); always set by the runtime
   restartAt?: string;        // set while a policy restart waits its delay (docker's "Restarting")
+  health?: HealthState;      // with a healthcheck, while it runs and after
 }
+
+/** docker's State.Health: the status, the current run of failures, the last five probes. */
+export interface HealthState {
+  status: 'starting' | 'healthy' | 'unhealthy';
+  failingStreak: number;
+  log: HealthProbe[];
+}
+export interface HealthProbe { start: string; end: string; exitCode: number; output: string }
 
 /** `docker top`'s answer: the ps column titles and one row of cells per process. */
 export interface ProcessList { titles: string[]; processes: string[][] }

@@ -46,6 +46,7 @@ export function toSummary(c: ContainerInfo, latest?: ContainerSample): Container
     exitCode: c.exit?.exitCode,
     oomKilled: c.exit?.oomKilled,
     restartCount: c.restartCount ?? 0,
+    health: c.health?.status,
     stopReason: reason && reason.by === 'policy' ? `policy ${reason.policy ?? '?'}/${reason.rule ?? '?'}` : undefined,
     limits: { cpus: c.spec.resources.cpus, memoryBytes: c.spec.resources.memoryBytes, pidsLimit: c.spec.resources.pidsLimit },
     namespaces: latest?.namespaces ?? [],

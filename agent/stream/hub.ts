@@ -28,7 +28,7 @@ const CONTAINER_PREFIX = 'container:';
 const CONTAINER_CHANGES: Record<string, ContainerChange> = {
   'container.created': 'created', 'container.started': 'started', 'container.paused': 'paused',
   'container.resumed': 'resumed', 'container.exited': 'exited', 'container.restarting': 'restarting',
-  'container.removed': 'removed', 'container.updated': 'updated', 'container.renamed': 'updated',
+  'container.removed': 'removed', 'container.updated': 'updated', 'container.renamed': 'updated', 'container.health': 'updated',
 };
 
 export class StreamHub {

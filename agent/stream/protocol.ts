@@ -1,7 +1,7 @@
 // The /v1/stream wire protocol: JSON text frames, each with a `type`. This file is the contract
 // between the agent and every client (the dashboard, scripts); docs in README "Streams".
 import type { BerthEvent } from '../events/index.js';
-import type { ContainerStatus } from '../runtime/types.js';
+import type { ContainerStatus, HealthState } from '../runtime/types.js';
 import type { HostSample, NamespaceSample } from '../sampler/types.js';
 
 export type ContainerChange = 'created' | 'started' | 'paused' | 'resumed' | 'exited' | 'restarting' | 'removed' | 'updated';
@@ -20,6 +20,7 @@ export interface ContainerSummary {
   exitCode?: number;
   oomKilled?: boolean;
   restartCount: number;       // runs the restart policy started
+  health?: HealthState['status']; // with a healthcheck
   stopReason?: string;        // "policy memory-guard/memory-hog" when berth stopped it
   limits: { cpus: number; memoryBytes: number; pidsLimit: number };
   namespaces: NamespaceSample[];

@@ -46,9 +46,10 @@ export function formatDuration(ms: number): string {
 
 export function shortId(id: string): string { return id.slice(0, 12); }
 
-/** "running", or with the last exit code: "exited (137)", "restarting (1)". */
-export function formatStatus(c: { status: string; exitCode?: number }): string {
-  return (c.status === 'exited' || c.status === 'restarting') && c.exitCode !== undefined ? `${c.status} (${c.exitCode})` : c.status;
+/** "running", "running (healthy)", or with the last exit code: "exited (137)", "restarting (1)". */
+export function formatStatus(c: { status: string; exitCode?: number; health?: string }): string {
+  if ((c.status === 'exited' || c.status === 'restarting') && c.exitCode !== undefined) return `${c.status} (${c.exitCode})`;
+  return c.status === 'running' && c.health ? `running (${c.health})` : c.status;
 }
 
 /** The local wall-clock time of an ISO or epoch-ms time, "14:03:27". */

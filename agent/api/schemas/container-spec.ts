@@ -60,6 +60,10 @@ export const containerSpecProperties = {
   stopTimeout: int,
   stopSignal: str,
   autoRemove: bool,
+  healthcheck: {
+    type: 'object', additionalProperties: false, required: ['cmd'],
+    properties: { cmd: strList, intervalSeconds: num, timeoutSeconds: num, retries: int, startPeriodSeconds: num },
+  },
   restartPolicy: {
     type: 'object', additionalProperties: false, required: ['name'],
     properties: { name: { type: 'string', enum: ['no', 'on-failure', 'always', 'unless-stopped'] }, maxRetries: int },

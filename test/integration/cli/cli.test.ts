@@ -165,6 +165,35 @@ describe('berth CLI against a real agent', () => {
     }
   });
 
+  test('healthchecks: starting, unhealthy after the retries, healthy once the check passes; a hung check is killed at its timeout', async () => {
+    const run = (name: string, ...flags: string[]) => agent.cli(['run', '-d', '--name', name, ...flags, '--rootfs', rootfs, '--', 'sleep', '1000']);
+    const status = async (name: string) => (await agent.cli(['ps', '-a', '--filter', `name=^/${name}$`, '--format', '{{.Status}}'])).stdout.trim();
+    assert.equal((await run('probed', '--health-cmd', 'test -e /tmp/ok', '--health-interval', '200ms', '--health-retries', '2')).code, 0);
+    assert.equal((await run('hung', '--health-cmd', 'sleep 60', '--health-interval', '200ms', '--health-timeout', '300ms', '--health-retries', '1')).code, 0);
+    try {
+      await waitFor('probed to be unhealthy', async () => / \(unhealthy\)$/.test(await status('probed')));
+      assert.equal((await agent.cli(['exec', 'probed', 'touch', '/tmp/ok'])).code, 0);
+      await waitFor('probed to be healthy', async () => / \(healthy\)$/.test(await status('probed')));
+      assert.match((await agent.cli(['ps', '--filter', 'health=healthy', '--format', '{{.Names}}'])).stdout, /^probed$/m);
+      const events = (await agent.api('GET', '/v1/events?kind=container.health')).body.filter((e: { containerName: string }) => e.containerName === 'probed');
+      assert.deepEqual(events.map((e: { data: { status: string } }) => e.data.status), ['unhealthy', 'healthy']);
+      await waitFor('the metric to say healthy', async () =>
+        /^berth_container_health_status\{[^}]*name="probed"[^}]*status="healthy"\} 1$/m.test((await agent.http('GET', '/metrics')).body));
+
+      const hung = await waitFor('hung to be unhealthy', async () => {
+        const info = (await agent.api('GET', '/v1/containers/hung')).body;
+        return info.health?.status === 'unhealthy' ? info : undefined;
+      });
+      assert.equal(hung.health.log.at(-1).output, 'Health check exceeded timeout (0.3s)');
+      assert.equal(hung.health.log.at(-1).exitCode, -1);
+      // The timed-out `sleep 60` does not stay behind in the container: only init (and maybe a probe in flight).
+      const procs = () => readFileSync(join('/sys/fs/cgroup/pids', hung.cgroup, 'cgroup.procs'), 'utf8').trim().split('\n').length;
+      await waitFor('the hung probes to be killed', async () => procs() === 1);
+    } finally {
+      await agent.cli(['rm', '-f', 'probed', 'hung']);
+    }
+  });
+
   test('run --rm removes the container after it exits', async () => {
     const r = await agent.cli(['run', '--rm', '--name', 'gone', '--rootfs', rootfs, '--', 'sh', '-c', 'echo bye; exit 2']);
     assert.deepEqual({ code: r.code, out: r.stdout }, { code: 2, out: 'bye\n' });

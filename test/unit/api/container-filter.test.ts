@@ -22,6 +22,8 @@ const LIST = [
   container('ok', 'exited', 4, {}, 0),
   container('new', 'created', 5, { namespaces: { net: 'host' } } as Partial<ResolvedSpec>),
 ];
+LIST[0]!.health = { status: 'healthy', failingStreak: 0, log: [] };
+LIST[1]!.health = { status: 'unhealthy', failingStreak: 3, log: [] };
 
 const names = (args: string[], all = false) => filterContainers(LIST, all, parseContainerFilter(args)).map((c) => c.name);
 
@@ -47,13 +49,16 @@ test('each key: id prefix, name regexp on /name, label, exited, ancestor, before
   assert.deepEqual(names(['since=job']), [], 'the reference may be a container that is not listed');
   assert.deepEqual(names(['volume=/srv/db'], true), ['db']);
   assert.deepEqual(names(['network=host'], true), ['new']);
+  assert.deepEqual(names(['health=unhealthy']), ['db']);
+  assert.deepEqual(names(['health=none'], true), ['job', 'ok', 'new']);
   assert.deepEqual(names(['label=tier', 'status=running']), ['web'], 'different keys: AND');
 });
 
 test('bad filters are refused naming the filter', () => {
   const cases: [string, RegExp][] = [
     ['nokey', /bad format of filter "nokey" \(expected name=value\)/],
-    ['health=healthy', /invalid filter "health" \(berth knows id, name, label, /],
+    ['publish=80', /invalid filter "publish" \(berth knows id, name, label, /],
+    ['health=ok', /invalid filter "health=ok" \(one of starting, healthy, unhealthy, none\)/],
     ['status=up', /invalid filter "status=up" \(one of created, /],
     ['exited=x', /an exit code is an integer/],
     ['name=(', /invalid filter "name=\("/],

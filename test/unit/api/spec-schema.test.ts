@@ -52,6 +52,7 @@ test('a spec with every field well typed passes the schema, and validateSpec jud
     mounts: [{ type: 'tmpfs', target: '/run', options: ['size=1m'] }, { type: 'bind', source: root, target: '/mnt', readOnly: true }],
     readOnlyRootfs: true, seccomp: 'unconfined', noNewPrivileges: false, ulimits: [{ name: 'nofile', soft: 10, hard: 20 }],
     stopTimeout: 3, stopSignal: 'SIGINT', autoRemove: true, restartPolicy: { name: 'no', maxRetries: 0 },
+    healthcheck: { cmd: ['true'], intervalSeconds: 1.5, timeoutSeconds: 1, retries: 2, startPeriodSeconds: 0 },
   };
   const check = compileStrict(containerSpecSchema as unknown as Record<string, unknown>);
   assert.deepEqual(check(spec), { value: spec });

@@ -69,9 +69,9 @@ test('ps --filter goes to the agent; -n/-l list the newest in every state; a bad
   assert.deepEqual((await names('-a', '--filter', 'name=a', '--filter', 'name=b')).sort(), ['a', 'b'], 'OR within a key');
   assert.equal((await names('-n', '1')).length, 1);
   assert.equal((await names('-l')).length, 1);
-  const bad = await cli('ps', '-f', 'health=ok');
+  const bad = await cli('ps', '-f', 'publish=80');
   assert.equal(bad.code, 125);
-  assert.match(bad.err, /^berth: filter: invalid filter "health"/);
+  assert.match(bad.err, /^berth: filter: invalid filter "publish"/);
 });
 
 test('update sends the limits in the spec vocabulary to each container; admission warnings go to stderr', async (t) => {

@@ -140,6 +140,9 @@ function cases(dir: string, file: string): Case[] {
     { name: 'restart policy name', patch: { restartPolicy: { name: 'sometimes' } }, field: 'restartPolicy.name', message: /one of no, on-failure, always, unless-stopped/ },
     { name: 'restart retries without on-failure', patch: { restartPolicy: { name: 'always', maxRetries: 3 } }, field: 'restartPolicy.maxRetries', message: /only with "on-failure"/ },
     { name: 'restart retries negative', patch: { restartPolicy: { name: 'on-failure', maxRetries: -1 } }, field: 'restartPolicy.maxRetries', message: /non-negative|at least 0/ },
+    { name: 'healthcheck without cmd', patch: { healthcheck: { retries: 2 } }, field: 'healthcheck.cmd', message: /is required/ },
+    { name: 'healthcheck interval 0', patch: { healthcheck: { cmd: ['true'], intervalSeconds: 0 } }, field: 'healthcheck.intervalSeconds', message: /seconds > 0/ },
+    { name: 'healthcheck retries 0', patch: { healthcheck: { cmd: ['true'], retries: 0 } }, field: 'healthcheck.retries', message: /at least 1|≥ 1/ },
     { name: 'restart with --rm', patch: { autoRemove: true, restartPolicy: { name: 'always' } }, field: 'restartPolicy', message: /conflicts with autoRemove/ },
   ];
 }
