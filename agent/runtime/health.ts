@@ -60,15 +60,17 @@ export class HealthMonitor {
   }
 
   private async probeAndRepeat(record: ContainerRecord): Promise<void> {
-    if (this.ctx.records.get(record.id) !== record || !this.timers.has(record.id) || !LIVE.has(record.status)) {
+    const mine = this.timers.get(record.id);
+    if (this.ctx.records.get(record.id) !== record || mine === undefined || !LIVE.has(record.status)) {
       this.forget(record);
       return;
     }
     // A paused container cannot answer; its status waits (docker does the same).
     if (record.status === 'running') {
       const probe = await this.probe(record);
-      if (!this.timers.has(record.id) || record.status !== 'running') return; // it stopped meanwhile
-      this.record(record, probe);
+      // Forgotten meanwhile (it exited, or was removed), or watched afresh by a restart: that chain goes on, not this one.
+      if (this.timers.get(record.id) !== mine) return;
+      if (record.status === 'running') this.record(record, probe);
     }
     this.next(record);
   }
