@@ -37,21 +37,21 @@ export function parseContainerFilter(args: string[]): ContainerFilter {
   return { values, impliesAll: values.has('status') };
 }
 
-/**
- * The containers of `everything` to list: those up (or all, with `all` or a status filter) that
- * pass every key. `before`/`since` name any container of `everything` (a name, id or unique id prefix).
- */
-export function filterContainers(everything: ContainerInfo[], all: boolean, filter: ContainerFilter): ContainerInfo[] {
+/** The runtime's own lookup (full id, name, unique id prefix): `before`/`since` name containers as every verb does. */
+export type ContainerLookup = (idOrName: string) => ContainerInfo;
+
+/** The containers of `everything` to list: those up (or all, with `all` or a status filter) that pass every key. */
+export function filterContainers(everything: ContainerInfo[], all: boolean, filter: ContainerFilter, lookup: ContainerLookup): ContainerInfo[] {
   const tests: ((c: ContainerInfo) => boolean)[] = [];
   if (!all && !filter.impliesAll) tests.push((c) => UP.includes(dockerState(c)));
   for (const [key, values] of filter.values) {
-    const matchers = values.map((v) => matcher(key, v, everything));
+    const matchers = values.map((v) => matcher(key, v, lookup));
     tests.push((c) => matchers.some((m) => m(c)));
   }
   return everything.filter((c) => tests.every((t) => t(c)));
 }
 
-function matcher(key: Key, value: string, list: ContainerInfo[]): (c: ContainerInfo) => boolean {
+function matcher(key: Key, value: string, lookup: ContainerLookup): (c: ContainerInfo) => boolean {
   switch (key) {
     case 'id': return (c) => c.id.startsWith(value);
     // docker matches a regular expression anywhere in "/name", so `^/web$` is an exact match.
@@ -65,23 +65,21 @@ function matcher(key: Key, value: string, list: ContainerInfo[]): (c: ContainerI
     case 'exited': return (c) => c.status === 'exited' && c.exit?.exitCode === Number(value);
     // The image is a label here: the same string, or that string with a tag (busybox → busybox:1.36).
     case 'ancestor': return (c) => { const image = c.spec.image ?? ''; return image === value || image.startsWith(`${value}:`); };
-    case 'before': { const ref = reference(value, list); return (c) => Date.parse(c.createdAt) < Date.parse(ref.createdAt); }
-    case 'since': { const ref = reference(value, list); return (c) => Date.parse(c.createdAt) > Date.parse(ref.createdAt); }
+    case 'before': { const ref = reference(value, lookup); return (c) => Date.parse(c.createdAt) < Date.parse(ref.createdAt); }
+    case 'since': { const ref = reference(value, lookup); return (c) => Date.parse(c.createdAt) > Date.parse(ref.createdAt); }
     case 'volume': return (c) => (c.spec.mounts ?? []).some((m) => m.source === value || m.target === value);
     case 'network': return (c) => (c.spec.namespaces?.net === 'host' ? 'host' : 'none') === value;
     case 'health': return (c) => (c.health?.status ?? 'none') === value;
   }
 }
 
-function reference(value: string, list: ContainerInfo[]): ContainerInfo {
-  const found = list.find((c) => c.name === value || c.id === value) ?? onlyPrefix(value, list);
-  if (!found) throw invalid(`no such container: ${value} (before= and since= name a container)`);
-  return found;
-}
-
-function onlyPrefix(value: string, list: ContainerInfo[]): ContainerInfo | undefined {
-  const matches = list.filter((c) => c.id.startsWith(value));
-  return matches.length === 1 ? matches[0] : undefined;
+function reference(value: string, lookup: ContainerLookup): ContainerInfo {
+  try {
+    return lookup(value);
+  } catch (err) {
+    if (err instanceof BerthError && err.code === 'NOT_FOUND') throw invalid(`no such container: ${value} (before= and since= name a container)`);
+    throw err;
+  }
 }
 
 function compileName(value: string): RegExp {

@@ -70,12 +70,12 @@ export class HealthMonitor {
       const probe = await this.probe(record);
       // Forgotten meanwhile (it exited, or was removed), or watched afresh by a restart: that chain goes on, not this one.
       if (this.timers.get(record.id) !== mine) return;
-      if (record.status === 'running') this.record(record, probe);
+      if (record.status === 'running') this.noteProbe(record, probe);
     }
     this.next(record);
   }
 
-  private record(record: ContainerRecord, probe: HealthProbe): void {
+  private noteProbe(record: ContainerRecord, probe: HealthProbe): void {
     const check = record.spec.healthcheck;
     const before = record.health ?? initialHealth();
     const startedMs = record.startedAt ? Date.parse(record.startedAt) : 0;

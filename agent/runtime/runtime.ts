@@ -89,7 +89,7 @@ export class BerthRuntime implements Runtime {
     await recoverContainers(this.ctx);
     for (const record of this.ctx.records.values()) {
       if (record.status === 'exited') this.restarts.atAgentStart(record);
-      else if (record.status === 'running' || record.status === 'paused') this.health.watch(record, false);
+      else this.health.watch(record, false); // it keeps its last health; watch skips what does not run
     }
   }
 
@@ -104,11 +104,10 @@ export class BerthRuntime implements Runtime {
 
   /** A user's start: the restart policy applies again from here. */
   start(idOrName: string): Promise<ContainerInfo> {
-    return this.locked(idOrName, async (r) => {
+    return this.locked(idOrName, (r) => {
       this.restarts.cancel(r);
       r.manuallyStopped = false;
-      await startContainer(this.ctx, r);
-      this.health.watch(r);
+      return this.startWatched(r);
     });
   }
 
@@ -257,15 +256,19 @@ export class BerthRuntime implements Runtime {
 
   /** The restart policy's start: only if the record still waits for it (no user acted meanwhile). */
   private async policyStart(id: string): Promise<void> {
-    const record = this.ctx.records.get(id);
-    if (!record || record.restartAt === undefined || this.closed) return;
+    if (!this.ctx.records.has(id) || this.closed) return; // removed meanwhile
     await this.locked(id, async (r) => {
       if (r.restartAt === undefined || r.status !== 'exited') return;
       delete r.restartAt;
       r.restartCount = (r.restartCount ?? 0) + 1;
-      await startContainer(this.ctx, r);
-      this.health.watch(r);
+      await this.startWatched(r);
     });
+  }
+
+  /** Every start, a user's or the restart policy's, begins the healthcheck afresh. */
+  private async startWatched(record: ContainerRecord): Promise<void> {
+    await startContainer(this.ctx, record);
+    this.health.watch(record);
   }
 
 }

@@ -10,7 +10,7 @@ import { describe, type RuntimeContext } from './context.js';
 import type { ProcessList } from './types.js';
 
 const run = promisify(execFile);
-export const DEFAULT_PS_ARGS = ['-ef'];
+const DEFAULT_PS_ARGS = ['-ef'];
 
 export async function topContainer(ctx: RuntimeContext, record: ContainerRecord, psArgs: string[]): Promise<ProcessList> {
   assertAllowed(record, 'top');

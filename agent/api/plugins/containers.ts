@@ -53,7 +53,7 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
       } },
       response: ok(containerListSchema),
     },
-  }, async (req) => filterContainers(runtime.list(true), req.query.all ?? false, parseContainerFilter(req.query.filter ?? [])));
+  }, async (req) => filterContainers(runtime.list(true), req.query.all ?? false, parseContainerFilter(req.query.filter ?? []), (ref) => runtime.get(ref)));
 
   app.get<{ Params: IdParams }>('/v1/containers/:id', { schema: infoRoute }, async (req) => {
     const info = runtime.get(req.params.id);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { filterContainers, parseContainerFilter } from '../../../agent/api/container-filter.js';
-import type { BerthError } from '../../../agent/errors.js';
+import { BerthError } from '../../../agent/errors.js';
 import type { ContainerInfo, ContainerStatus, ResolvedSpec } from '../../../agent/runtime/types.js';
 
 function container(name: string, status: ContainerStatus, minute: number, spec: Partial<ResolvedSpec> = {}, exitCode?: number): ContainerInfo {
@@ -25,7 +25,14 @@ const LIST = [
 LIST[0]!.health = { status: 'healthy', failingStreak: 0, log: [] };
 LIST[1]!.health = { status: 'unhealthy', failingStreak: 3, log: [] };
 
-const names = (args: string[], all = false) => filterContainers(LIST, all, parseContainerFilter(args)).map((c) => c.name);
+/** Stands in for the runtime's lookup (the real one also takes ids and unique id prefixes). */
+function byName(name: string): ContainerInfo {
+  const c = LIST.find((x) => x.name === name);
+  if (!c) throw new BerthError('NOT_FOUND', `no such container: ${name}`);
+  return c;
+}
+
+const names = (args: string[], all = false) => filterContainers(LIST, all, parseContainerFilter(args), byName).map((c) => c.name);
 
 test('without all only containers that are up; status asks about every container', () => {
   assert.deepEqual(names([]), ['web', 'db']);
