@@ -35,6 +35,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'label-file', kind: 'list', value: 'FILE', help: 'read labels from a file of K=V lines' },
   ...RESOURCE_FLAGS,
   { name: 'ulimit', kind: 'list', value: 'NAME=SOFT[:HARD]', help: 'resource limit, e.g. nofile=1024:2048' },
+  { name: 'sysctl', kind: 'list', value: 'K=V', help: 'kernel parameter of the container\'s namespaces, e.g. net.ipv4.ip_forward=1' },
   { name: 'read-only', kind: 'bool', help: 'mount the root filesystem read-only' },
   { name: 'cap-add', kind: 'list', value: 'CAP', help: 'add a Linux capability (or ALL)' },
   { name: 'cap-drop', kind: 'list', value: 'CAP', help: 'drop a Linux capability (or ALL)' },
@@ -86,6 +87,11 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   applySecurityOpts(p.list('security-opt'), spec, cwd, fail);
   const ulimits = p.list('ulimit').map((u) => ulimit(u, fail));
   if (ulimits.length) spec.ulimits = ulimits;
+  const sysctls = p.list('sysctl').map((s) => {
+    if (!s.includes('=')) throw fail('--sysctl', `"${s}" is not KEY=VALUE, e.g. net.ipv4.ip_forward=1`);
+    return keyValue(s, '--sysctl', fail);
+  });
+  if (sysctls.length) spec.sysctls = Object.fromEntries(sysctls);
   if (p.has('stop-timeout')) spec.stopTimeout = parseInteger(p.str('stop-timeout')!, '--stop-timeout', command, 0);
   if (p.bool('rm')) spec.autoRemove = true;
   const healthcheck = healthcheckFrom(p, command, fail);

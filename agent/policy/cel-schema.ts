@@ -43,6 +43,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   } },
   readOnlyRootfs: 'bool', seccomp: 'string', noNewPrivileges: 'bool', privileged: 'bool',
   ulimits: { listOf: 'Ulimit', fields: { name: 'string', soft: 'int', hard: 'int' } },
+  sysctls: 'map<string, string>',
   stopTimeout: 'int', stopSignal: 'string', autoRemove: 'bool',
   restartPolicy: { object: 'RestartPolicy', fields: { name: 'string', maxRetries: 'int' } },
   healthcheck: { object: 'Healthcheck', fields: {

@@ -7,6 +7,7 @@ import { BerthError } from '../errors.js';
 import { applyCapabilityChanges, sortCapabilities } from './capabilities.js';
 import { bundleConfigPath } from './bundle-oci.js';
 import { normalizeRlimitName } from './rlimits.js';
+import { checkSysctls } from './sysctls.js';
 import {
   applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources,
 } from './resolve-common.js';
@@ -61,6 +62,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     noNewPrivileges: spec.noNewPrivileges ?? process.noNewPrivileges ?? false,
     privileged: isPrivileged(capabilities, seccomp),
     ulimits: mergeUlimits(bundleUlimits(oci), spec.ulimits ?? []),
+    sysctls: bundleSysctls(oci, spec, namespaces, file),
     ...lifecycleDefaults(spec),
   };
 }
@@ -103,6 +105,12 @@ function bundleResources(r: OciResources | undefined): ResourcesSpec {
 function bundleUlimits(oci: OciConfig): Ulimit[] {
   const unlimited = (n: number) => (n >= 2 ** 63 ? -1 : n);
   return (oci.process?.rlimits ?? []).map((r) => ({ name: normalizeRlimitName(r.type)!, soft: unlimited(r.soft), hard: unlimited(r.hard) }));
+}
+
+/** The user's --sysctl wins over the bundle's; each side is checked under its own name. */
+function bundleSysctls(oci: OciConfig, spec: ContainerSpec, ns: Record<NamespaceType, NamespaceMode>, file: string): Record<string, string> {
+  checkSysctls(oci.linux?.sysctl ?? {}, ns, 'linux.sysctl', file);
+  return { ...oci.linux?.sysctl, ...checkSysctls({ ...spec.sysctls }, ns) };
 }
 
 function mergeUlimits(base: Ulimit[], over: Ulimit[]): Ulimit[] {

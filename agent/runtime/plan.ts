@@ -55,7 +55,8 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     symlinks: planSymlinks(mounts, ctx.procRoot ?? '/proc'),
     maskedPaths: oci ? [...(oci.linux?.maskedPaths ?? [])] : [...DEFAULT_MASKED_PATHS, ...thermalThrottlePaths(ctx.sysRoot)],
     readonlyPaths: oci ? [...(oci.linux?.readonlyPaths ?? [])] : [...DEFAULT_READONLY_PATHS],
-    sysctls: { ...(oci?.linux?.sysctl ?? {}) },
+    // A bundle's own are in spec.sysctls too, except in records written before spec.sysctls existed.
+    sysctls: { ...oci?.linux?.sysctl, ...spec.sysctls },
     ...planProcess(spec, oci, ctx, { cwd: spec.workdir, args: [...spec.cmd], env: [...spec.env] }),
     oomScoreAdj: oci?.process?.oomScoreAdj ?? 0,
     logPath: join(ctx.stateDir, LOG_FILE),

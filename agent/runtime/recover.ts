@@ -84,6 +84,7 @@ function register(ctx: RuntimeContext, record: ContainerRecord): void {
 function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.restartPolicy ??= { name: 'no', maxRetries: 0 };
   record.spec.healthcheck ??= resolveHealthcheck(undefined);
+  record.spec.sysctls ??= {};
   return record;
 }
 

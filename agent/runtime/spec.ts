@@ -8,6 +8,7 @@ import { isKnownCapability, normalizeCapabilityName } from './capabilities.js';
 import { normalizeRlimitName } from './rlimits.js';
 import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
+import { validateSysctls } from './sysctls.js';
 import {
   NAMESPACE_TYPES, type ContainerSpec, type HealthcheckSpec, type IdMapping, type NamespaceMode, type NamespaceType, type RestartPolicy, type Ulimit,
 } from './types.js';
@@ -19,7 +20,7 @@ import {
 const KNOWN_FIELDS = [
   'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
-  'noNewPrivileges', 'ulimits', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
+  'noNewPrivileges', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
 ] as const;
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -54,6 +55,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     seccomp: optional(obj, 'seccomp', '', seccomp),
     noNewPrivileges: optional(obj, 'noNewPrivileges', '', boolean),
     ulimits: optional(obj, 'ulimits', '', ulimits),
+    sysctls: optional(obj, 'sysctls', '', validateSysctls),
     stopTimeout: optional(obj, 'stopTimeout', '', (v, f) => integer(v, f, 0)),
     stopSignal: optional(obj, 'stopSignal', '', signal),
     autoRemove: optional(obj, 'autoRemove', '', boolean),

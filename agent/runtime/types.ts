@@ -51,6 +51,7 @@ export interface ContainerSpec {
   seccomp?: string;          // "default" (Docker's profile), "unconfined", or a profile file path
   noNewPrivileges?: boolean; // default true
   ulimits?: Ulimit[];
+  sysctls?: Record<string, string>; // --sysctl: kernel parameters of the container's own namespaces ("net.ipv4.ip_forward": "1")
   stopTimeout?: number;      // seconds between SIGTERM and SIGKILL on stop (default 10)
   stopSignal?: string;       // default SIGTERM
   autoRemove?: boolean;      // --rm
@@ -93,6 +94,7 @@ export interface ResolvedSpec {
   noNewPrivileges: boolean;
   privileged: boolean;       // true when all capabilities, no seccomp: what a policy wants to catch
   ulimits: Ulimit[];
+  sysctls: Record<string, string>; // the user's and, for a bundle, its linux.sysctl
   stopTimeout: number;
   stopSignal: string;
   autoRemove: boolean;

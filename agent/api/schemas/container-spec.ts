@@ -57,6 +57,7 @@ export const containerSpecProperties = {
     type: 'array',
     items: { type: 'object', additionalProperties: false, required: ['name', 'soft', 'hard'], properties: { name: str, soft: int, hard: int } },
   },
+  sysctls: { type: 'object', additionalProperties: str },
   stopTimeout: int,
   stopSignal: str,
   autoRemove: bool,

@@ -2,7 +2,9 @@
 // seccomp, masked and read-only paths. Real containers on the real kernel (root).
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BerthError } from '../../../agent/errors.js';
 import { hostNs, sh, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -96,4 +98,26 @@ test('the hostname defaults to the short id; a given hostname is used', async ()
     await h.runtime.remove(r.id, true);
   }
   assert.equal((await sh(h.runtime, h.rootfs, 'hostname', { hostname: 'probe-host' })).trim(), 'probe-host');
+});
+
+test('sysctls of the container\'s namespaces are set inside it and nowhere else', async () => {
+  const keys = ['net/ipv4/ip_unprivileged_port_start', 'kernel/shm_rmid_forced', 'kernel/domainname'];
+  const hostBefore = keys.map((k) => readFileSync(`/proc/sys/${k}`, 'utf8'));
+  const out = await sh(h.runtime, h.rootfs, keys.map((k) => `cat /proc/sys/${k}`).join('; '), {
+    sysctls: { 'net.ipv4.ip_unprivileged_port_start': '0', 'kernel.shm_rmid_forced': '1', 'kernel.domainname': 'berth.test' },
+  });
+  assert.deepEqual(out.trim().split('\n'), ['0', '1', 'berth.test']);
+  assert.deepEqual(keys.map((k) => readFileSync(`/proc/sys/${k}`, 'utf8')), hostBefore);
+});
+
+test('a sysctl the container\'s namespace does not have fails the launch by name and leaves nothing behind', async () => {
+  // net.core.rmem_max is the initial network namespace's only: a new one cannot write it.
+  const before = readdirSync(join(h.stateDir, 'containers'));
+  const cgroupsBefore = await h.cgroups.list();
+  await assert.rejects(h.runtime.create({ rootfs: h.rootfs, cmd: ['true'], sysctls: { 'net.core.rmem_max': '1048576' } }), (e: BerthError) => {
+    assert.match(e.message, /step sysctl: open \/proc\/sys\/net\/core\/rmem_max: (Permission denied|No such file)/);
+    return true;
+  });
+  assert.deepEqual(readdirSync(join(h.stateDir, 'containers')), before);
+  assert.deepEqual(await h.cgroups.list(), cgroupsBefore);
 });

@@ -22,7 +22,7 @@ test('every run flag lands in the spec', (t) => {
     '--rootfs', 'rootfs', '--name', 'web', '--image', 'busybox', '-e', 'A=1', '-e', 'FROM_SHELL', '-e', 'UNSET', '-w', '/srv', '-h', 'box',
     '-u', '1000:1000', '-l', 'tier=batch', '--label', 'flag', '-m', '64m', '--memory-swap', '-1', '--cpus', '0.5', '--cpu-shares', '512',
     '--cpuset-cpus', '0-1', '--cpuset-mems', '0', '--pids-limit', '64', '--blkio-weight', '300', '--ulimit', 'nofile=1024:2048',
-    '--ulimit', 'nproc=10', '--read-only', '--cap-add', 'NET_ADMIN,SYS_TIME', '--cap-drop', 'ALL', '--security-opt', `seccomp=${profile}`,
+    '--ulimit', 'nproc=10', '--sysctl', 'net.ipv4.ip_forward=1', '--sysctl', 'kernel.sem=250 32000 100 128', '--read-only', '--cap-add', 'NET_ADMIN,SYS_TIME', '--cap-drop', 'ALL', '--security-opt', `seccomp=${profile}`,
     '--security-opt', 'no-new-privileges=false', '--network', 'none', '--pid', 'host', '--ipc', 'host', '--uts', 'host',
     '-v', '/data:/data:ro', '-v', './rel:/rel:rw,nosuid', '--tmpfs', '/run:size=64m,mode=1777', '--tmpfs', '/tmp',
     '--stop-timeout', '3', '--stop-signal', 'SIGINT', '--rm', '--', 'sh', '-c', 'echo hi',
@@ -41,6 +41,7 @@ test('every run flag lands in the spec', (t) => {
     ],
     readOnlyRootfs: true, seccomp: profile, noNewPrivileges: false,
     ulimits: [{ name: 'nofile', soft: 1024, hard: 2048 }, { name: 'nproc', soft: 10, hard: 10 }],
+    sysctls: { 'net.ipv4.ip_forward': '1', 'kernel.sem': '250 32000 100 128' },
     stopTimeout: 3, autoRemove: true,
   });
   assert.equal(compileStrict(createContainerBodySchema as unknown as Record<string, unknown>)(s).hasOwnProperty('value'), true, 'the CLI sends what the API schema accepts');
@@ -64,6 +65,7 @@ test('flag errors name the flag', () => {
     [['--rootfs', '/r', '--cpuset-cpus', '0-a'], /--cpuset-cpus: "0-a" is not a list/],
     [['--rootfs', '/r', '--ulimit', 'nofile'], /--ulimit: "nofile" is not NAME=SOFT\[:HARD\]/],
     [['--rootfs', '/r', '--ulimit', 'nofile=10:5'], /soft limit 10 is above the hard limit 5/],
+    [['--rootfs', '/r', '--sysctl', 'net.ipv4.ip_forward'], /--sysctl: "net.ipv4.ip_forward" is not KEY=VALUE/],
     [['--rootfs', '/r', '--network', 'bridge'], /--network: "bridge" is not supported/],
     [['--rootfs', '/r', '--pid', 'container:x'], /--pid: "container:x" is not supported/],
     [['--rootfs', '/r', '-v', 'vol:/data'], /--volume: "vol": berth has no named volumes/],

@@ -207,10 +207,10 @@ test('a bundle plan: own devices win, sysctls, joined namespaces, time ns, oom s
   const bundle = makeBundle(t, config);
   mkdirSync(join(bundle, 'data'));
   const oci = await loadBundleOci(bundle);
-  const spec = await resolveSpec(validateSpec({ bundle, capabilities: { add: ['CHOWN'], drop: ['AUDIT_WRITE'] } }, ENV), ENV);
+  const spec = await resolveSpec(validateSpec({ bundle, capabilities: { add: ['CHOWN'], drop: ['AUDIT_WRITE'] }, sysctls: { 'net.core.somaxconn': '64' } }, ENV), ENV);
   const plan = buildLaunchPlan(spec, ctx(t, { oci }));
   assert.deepEqual(plan.devices.map((d) => `${d.path}:${d.mode.toString(8)}`), ['/dev/zero:666', '/dev/full:666', '/dev/random:666', '/dev/urandom:666', '/dev/tty:666', '/dev/null:600', '/dev/fuse:666']);
-  assert.deepEqual(plan.sysctls, { 'net.ipv4.ip_forward': '1' });
+  assert.deepEqual(plan.sysctls, { 'net.ipv4.ip_forward': '1', 'net.core.somaxconn': '64' });
   assert.deepEqual(plan.namespaces.find((n) => n.type === 'net'), { type: 'net', path: '/proc/1/ns/net' });
   assert.deepEqual(plan.namespaces.at(-1), { type: 'time', path: '' });
   assert.equal(plan.oomScoreAdj, 100);
