@@ -37,6 +37,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'ulimit', kind: 'list', value: 'NAME=SOFT[:HARD]', help: 'resource limit, e.g. nofile=1024:2048' },
   { name: 'sysctl', kind: 'list', value: 'K=V', help: 'kernel parameter of the container\'s namespaces, e.g. net.ipv4.ip_forward=1' },
   { name: 'read-only', kind: 'bool', help: 'mount the root filesystem read-only' },
+  { name: 'privileged', kind: 'bool', help: 'every capability and host device, no seccomp, no masked paths, writable /sys' },
   { name: 'cap-add', kind: 'list', value: 'CAP', help: 'add a Linux capability (or ALL)' },
   { name: 'cap-drop', kind: 'list', value: 'CAP', help: 'drop a Linux capability (or ALL)' },
   { name: 'security-opt', kind: 'list', value: 'OPT', help: 'seccomp=unconfined|default|FILE, no-new-privileges[=true|false]' },
@@ -84,6 +85,7 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   const mounts = [...p.list('volume').map((v) => bindMount(v, cwd, fail)), ...p.list('tmpfs').map((t) => tmpfsMount(t, fail))];
   if (mounts.length) spec.mounts = mounts;
   if (p.bool('read-only')) spec.readOnlyRootfs = true;
+  if (p.bool('privileged')) spec.privileged = true;
   applySecurityOpts(p.list('security-opt'), spec, cwd, fail);
   const ulimits = p.list('ulimit').map((u) => ulimit(u, fail));
   if (ulimits.length) spec.ulimits = ulimits;

@@ -41,7 +41,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   mounts: { listOf: 'Mount', fields: {
     type: 'string', source: 'string', target: 'string', readOnly: 'bool', options: 'list<string>',
   } },
-  readOnlyRootfs: 'bool', seccomp: 'string', noNewPrivileges: 'bool', privileged: 'bool',
+  readOnlyRootfs: 'bool', seccomp: 'string', noNewPrivileges: 'bool', privileged: 'bool', privilegedMode: 'bool',
   ulimits: { listOf: 'Ulimit', fields: { name: 'string', soft: 'int', hard: 'int' } },
   sysctls: 'map<string, string>',
   stopTimeout: 'int', stopSignal: 'string', autoRemove: 'bool',

@@ -61,6 +61,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     seccomp,
     noNewPrivileges: spec.noNewPrivileges ?? process.noNewPrivileges ?? false,
     privileged: isPrivileged(capabilities, seccomp),
+    privilegedMode: false,
     ulimits: mergeUlimits(bundleUlimits(oci), spec.ulimits ?? []),
     sysctls: bundleSysctls(oci, spec, namespaces, file),
     ...lifecycleDefaults(spec),

@@ -1,5 +1,6 @@
 // Linux capability names ↔ numbers (include/uapi/linux/capability.h), Docker's default set, and
 // the add/drop arithmetic of `docker run --cap-add/--cap-drop` (moby: oci/caps TweakCapabilities).
+import { readFileSync } from 'node:fs';
 
 /** Index = capability number. */
 export const CAPABILITY_NAMES = [
@@ -67,4 +68,15 @@ export function applyCapabilityChanges(base: readonly string[], add: readonly st
   if (drops.includes('ALL')) return sortCapabilities(adds);
   const kept = base.map(normalizeCapabilityName).filter((c) => !drops.includes(c));
   return sortCapabilities([...kept, ...adds]);
+}
+
+/**
+ * The capabilities this process can still hand out (its bounding set, /proc/self/status CapBnd).
+ * Where the agent itself runs with fewer than every capability (in a container, under a
+ * restricted service manager), a privileged container gets these, as podman's do.
+ */
+export function ownBoundingSet(statusText = readFileSync('/proc/self/status', 'utf8')): CapabilityName[] {
+  const hex = /^CapBnd:\s*([0-9a-f]+)$/m.exec(statusText)?.[1];
+  if (hex === undefined) throw new Error('/proc/self/status has no CapBnd line');
+  return capabilityNamesFromMask(BigInt(`0x${hex}`));
 }

@@ -72,9 +72,16 @@ export function defaultDevSymlinks(procRoot = '/proc'): PlanSymlink[] {
 
 /**
  * Docker's default mounts (REFERENCE.md §1.3) in OCI shape; the plan translates them like a
- * bundle's. With the host's IPC namespace Docker shares the host's /dev/shm (a bind).
+ * bundle's. With the host's IPC namespace Docker shares the host's /dev/shm (a bind); a
+ * privileged container gets /sys and /sys/fs/cgroup writable.
  */
-export function defaultMounts(namespaces: Record<NamespaceType, NamespaceMode>): OciMount[] {
+export function defaultMounts(namespaces: Record<NamespaceType, NamespaceMode>, privileged = false): OciMount[] {
+  const mounts = dockerMounts(namespaces);
+  if (!privileged) return mounts;
+  return mounts.map((m) => (m.type === 'sysfs' || m.type === 'cgroup' ? { ...m, options: m.options!.filter((o) => o !== 'ro') } : m));
+}
+
+function dockerMounts(namespaces: Record<NamespaceType, NamespaceMode>): OciMount[] {
   const ipcHost = namespaces.ipc === 'host';
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },

@@ -11,11 +11,12 @@ export function needsDevSetup(mounts: readonly OciMount[]): boolean {
 
 /**
  * runc always creates its default nodes, unless the bundle lists a device at the same path (the
- * bundle's wins), then adds the bundle's own devices.
+ * bundle's wins), then adds the bundle's own devices; `extra` (a privileged container's host
+ * devices) are listed like the bundle's.
  */
-export function planDevices(oci: OciConfig | undefined, mounts: readonly OciMount[]): PlanDevice[] {
+export function planDevices(oci: OciConfig | undefined, mounts: readonly OciMount[], extra: readonly PlanDevice[] = []): PlanDevice[] {
   if (!needsDevSetup(mounts)) return [];
-  const listed = (oci?.linux?.devices ?? []).map(toPlanDevice);
+  const listed = [...(oci?.linux?.devices ?? []).map(toPlanDevice), ...extra];
   const paths = new Set(listed.map((d) => d.path));
   return [...DEFAULT_DEVICES.filter((d) => !paths.has(d.path)).map((d) => ({ ...d })), ...listed];
 }

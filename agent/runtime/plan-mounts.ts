@@ -39,7 +39,7 @@ export function isBindMount(m: OciMount): boolean {
 export function mountList(spec: ResolvedSpec, bundleMounts: OciMount[] | undefined, fromBundle: (m: MountSpec) => boolean): OciMount[] {
   const user = spec.mounts.filter((m) => !fromBundle(m)).map(userMountToOci);
   const replaced = new Set(user.map((m) => trimSlash(m.destination)));
-  const base = (bundleMounts ?? defaultMounts(spec.namespaces)).filter((m) => !replaced.has(trimSlash(m.destination)));
+  const base = (bundleMounts ?? defaultMounts(spec.namespaces, spec.privilegedMode)).filter((m) => !replaced.has(trimSlash(m.destination)));
   const depth = (m: OciMount) => trimSlash(m.destination).split('/').length;
   return [...base, ...[...user].sort((a, b) => depth(a) - depth(b))];
 }
@@ -51,9 +51,10 @@ export function toPlanMount(m: OciMount, ctx: MountContext, field: string): Plan
   const propagationFlags = propagation.reduce((all, f) => all | f, 0);
   if (isBindMount(m)) return bindMount(m, flags | MS.BIND | propagationFlags, ctx, field);
   if (m.type === 'sysfs' && ctx.netHost) {
-    // runc's fallback: sysfs belongs to a network namespace; with the host's, bind the host's /sys.
-    const roFlags = MS.BIND | MS.REC | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC;
-    return { source: '/sys', target: m.destination, fstype: '', flags: roFlags, data: '', create: 'dir', remount: true };
+    // runc's fallback: sysfs belongs to a network namespace; with the host's, bind the host's /sys
+    // with the mount's own ro/nosuid/… (writable only when asked, as for a privileged container).
+    const bindFlags = MS.BIND | MS.REC | (flags & BIND_REMOUNT_FLAGS);
+    return { source: '/sys', target: m.destination, fstype: '', flags: bindFlags, data: '', create: 'dir', remount: true };
   }
   if (m.type === 'cgroup' || m.type === 'cgroup2') return cgroupMount(m, flags | propagationFlags, ctx);
   return {

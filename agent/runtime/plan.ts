@@ -9,6 +9,7 @@ import { bundleUserMounts } from './bundle.js';
 import { loadBundleOciSync } from './bundle-oci.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, thermalThrottlePaths } from './defaults.js';
 import { OCI_NAMESPACE_TYPES, type OciConfig } from './oci-types.js';
+import { hostDevices } from './host-devices.js';
 import { planDevices, planSymlinks } from './plan-devices.js';
 import { mountList, toPlanMount } from './plan-mounts.js';
 import { capabilitySets, seccompProgram, type SeccompCompile } from './plan-security.js';
@@ -31,15 +32,19 @@ export interface LaunchContext {
   oci?: OciConfig;
   /** Defaults to seccomp/index.ts compileSeccomp (uncached); the runtime passes its SeccompCompiler's. */
   compileSeccomp?: SeccompCompile;
-  /** Host /sys and /proc, for the thermal_throttle masks and /dev/core (fixtures in tests). */
+  /** Host /sys, /proc and /dev, for the thermal_throttle masks, /dev/core and a privileged container's devices (fixtures in tests). */
   sysRoot?: string;
   procRoot?: string;
+  devRoot?: string;
 }
 
 export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchPlan {
   const oci = ctx.oci;
   const mounts = mountList(spec, oci?.mounts ?? (oci ? [] : undefined), bundleMountFilter(spec, oci));
   const mountCtx = { cgroupVersion: ctx.cgroupVersion, netHost: spec.namespaces.net === 'host', baseDir: spec.bundle || '/' };
+  const symlinks = planSymlinks(mounts, ctx.procRoot ?? '/proc');
+  // The host's /dev/ptmx node is the container's pts/ptmx symlink (runc's setupPtmx).
+  const hostDevs = spec.privilegedMode ? hostDevices(ctx.devRoot).filter((d) => !symlinks.some((l) => l.link === d.path)) : [];
   return {
     version: PLAN_VERSION,
     id: ctx.id,
@@ -51,10 +56,9 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     gidMappings: spec.gidMappings.map((m) => ({ ...m })),
     hostname: spec.namespaces.uts === 'private' ? spec.hostname : '',
     mounts: mounts.map((m, i) => toPlanMount(m, mountCtx, `mounts[${i}] (${m.destination})`)),
-    devices: planDevices(oci, mounts),
-    symlinks: planSymlinks(mounts, ctx.procRoot ?? '/proc'),
-    maskedPaths: oci ? [...(oci.linux?.maskedPaths ?? [])] : [...DEFAULT_MASKED_PATHS, ...thermalThrottlePaths(ctx.sysRoot)],
-    readonlyPaths: oci ? [...(oci.linux?.readonlyPaths ?? [])] : [...DEFAULT_READONLY_PATHS],
+    devices: planDevices(oci, mounts, hostDevs),
+    symlinks,
+    ...hiddenPaths(spec, oci, ctx),
     // A bundle's own are in spec.sysctls too, except in records written before spec.sysctls existed.
     sysctls: { ...oci?.linux?.sysctl, ...spec.sysctls },
     ...planProcess(spec, oci, ctx, { cwd: spec.workdir, args: [...spec.cmd], env: [...spec.env] }),
@@ -63,6 +67,13 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     exitPath: join(ctx.stateDir, EXIT_FILE),
     startFifo: join(ctx.stateDir, START_FIFO),
   };
+}
+
+/** Docker's masked and read-only paths, a bundle's own, or none for a privileged container (docker's). */
+function hiddenPaths(spec: ResolvedSpec, oci: OciConfig | undefined, ctx: LaunchContext): Pick<LaunchPlan, 'maskedPaths' | 'readonlyPaths'> {
+  if (oci) return { maskedPaths: [...(oci.linux?.maskedPaths ?? [])], readonlyPaths: [...(oci.linux?.readonlyPaths ?? [])] };
+  if (spec.privilegedMode) return { maskedPaths: [], readonlyPaths: [] };
+  return { maskedPaths: [...DEFAULT_MASKED_PATHS, ...thermalThrottlePaths(ctx.sysRoot)], readonlyPaths: [...DEFAULT_READONLY_PATHS] };
 }
 
 /** ResolvedSpec.mounts of a bundle repeat the bundle's own binds (for policy); don't mount them twice. */

@@ -85,6 +85,7 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.restartPolicy ??= { name: 'no', maxRetries: 0 };
   record.spec.healthcheck ??= resolveHealthcheck(undefined);
   record.spec.sysctls ??= {};
+  record.spec.privilegedMode ??= false;
   return record;
 }
 

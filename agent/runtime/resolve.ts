@@ -3,7 +3,7 @@
 // default seccomp profile, no_new_privs on (berth's choice, like containerd), "/" as workdir,
 // PATH/HOSTNAME/HOME in env, root unless a user is given (looked up in the image's own
 // /etc/passwd and /etc/group). Bundles are translated by bundle.ts.
-import { applyCapabilityChanges, DOCKER_DEFAULT_CAPABILITIES } from './capabilities.js';
+import { applyCapabilityChanges, DOCKER_DEFAULT_CAPABILITIES, ownBoundingSet, sortCapabilities } from './capabilities.js';
 import { resolveBundleSpec } from './bundle.js';
 import { loadBundleOci } from './bundle-oci.js';
 import { DEFAULT_PATH_ENV } from './defaults.js';
@@ -14,7 +14,11 @@ import { checkSysctls } from './sysctls.js';
 import { lookupUser, specUser } from './user-lookup.js';
 import type { ContainerSpec, NamespaceMode, NamespaceType, ResolvedSpec } from './types.js';
 
-export interface ResolveEnv { hostCpus: number }
+export interface ResolveEnv {
+  hostCpus: number;
+  /** What a privileged container gets: the agent's own bounding set unless given (tests). */
+  boundingCapabilities?: readonly string[];
+}
 
 export async function resolveSpec(spec: ContainerSpec, env: ResolveEnv): Promise<ResolvedSpec> {
   if (spec.bundle !== undefined) return resolveBundleSpec(spec, await loadBundleOci(spec.bundle), env);
@@ -29,8 +33,11 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
   const gidMappings = spec.gidMappings ?? [];
   checkUserMapped(namespaces, user.uid, user.gid, uidMappings, gidMappings);
   const hostname = namespaces.uts === 'private' ? spec.hostname ?? spec.name ?? '' : '';
-  const capabilities = applyCapabilityChanges(DOCKER_DEFAULT_CAPABILITIES, spec.capabilities?.add, spec.capabilities?.drop);
-  const seccomp = spec.seccomp ?? 'default';
+  const privilegedMode = spec.privileged ?? false;
+  const capabilities = privilegedMode
+    ? sortCapabilities(env.boundingCapabilities ?? ownBoundingSet())
+    : applyCapabilityChanges(DOCKER_DEFAULT_CAPABILITIES, spec.capabilities?.add, spec.capabilities?.drop);
+  const seccomp = privilegedMode ? 'unconfined' : spec.seccomp ?? 'default';
   return {
     name: spec.name ?? '',
     rootfs: spec.rootfs,
@@ -50,7 +57,8 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     readOnlyRootfs: spec.readOnlyRootfs ?? false,
     seccomp,
     noNewPrivileges: spec.noNewPrivileges ?? true,
-    privileged: isPrivileged(capabilities, seccomp),
+    privileged: privilegedMode || isPrivileged(capabilities, seccomp),
+    privilegedMode,
     ulimits: (spec.ulimits ?? []).map((u) => ({ ...u })),
     sysctls: checkSysctls({ ...spec.sysctls }, namespaces),
     ...lifecycleDefaults(spec),

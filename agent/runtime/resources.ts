@@ -8,7 +8,10 @@ import type { ResolvedSpec } from './types.js';
 /** The CFS period Docker uses for --cpus (100 ms). */
 export const CPU_PERIOD_US = 100_000;
 
-export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources'>, oci?: OciConfig): CgroupResources {
+/** docker --privileged: every device, as its node list is every host device. */
+const ALLOW_ALL_DEVICES: readonly DeviceRule[] = [{ allow: true, type: 'a', major: -1, minor: -1, access: 'rwm' }];
+
+export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privilegedMode'>, oci?: OciConfig): CgroupResources {
   const r = spec.resources;
   const period = bundlePeriod(oci) ?? CPU_PERIOD_US;
   return {
@@ -21,7 +24,7 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources'>, oci?: O
     cpusetMems: r.cpusetMems,
     pidsLimit: r.pidsLimit > 0 ? r.pidsLimit : 0,
     blkioWeight: r.blkioWeight,
-    devices: oci ? bundleDeviceRules(oci) : DOCKER_DEVICE_RULES.map((d) => ({ ...d })),
+    devices: oci ? bundleDeviceRules(oci) : (spec.privilegedMode ? ALLOW_ALL_DEVICES : DOCKER_DEVICE_RULES).map((d) => ({ ...d })),
   };
 }
 

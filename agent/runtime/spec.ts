@@ -20,7 +20,7 @@ import {
 const KNOWN_FIELDS = [
   'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
-  'noNewPrivileges', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
+  'noNewPrivileges', 'privileged', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
 ] as const;
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -54,6 +54,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     readOnlyRootfs: optional(obj, 'readOnlyRootfs', '', boolean),
     seccomp: optional(obj, 'seccomp', '', seccomp),
     noNewPrivileges: optional(obj, 'noNewPrivileges', '', boolean),
+    privileged: optional(obj, 'privileged', '', boolean),
     ulimits: optional(obj, 'ulimits', '', ulimits),
     sysctls: optional(obj, 'sysctls', '', validateSysctls),
     stopTimeout: optional(obj, 'stopTimeout', '', (v, f) => integer(v, f, 0)),
@@ -264,6 +265,16 @@ function healthcheck(value: unknown, field: string): HealthcheckSpec {
   });
 }
 
+/**
+ * docker silently ignores what --privileged overrides; berth says so instead, so no one believes
+ * a privileged container kept a seccomp profile or dropped a capability.
+ */
+function checkPrivileged(spec: ContainerSpec): void {
+  if (spec.bundle !== undefined) throw invalid('privileged', 'not with a bundle: its config.json says what the container gets');
+  if (spec.capabilities) throw invalid('capabilities', 'cannot be changed in a privileged container: it has every capability');
+  if (spec.seccomp !== undefined && spec.seccomp !== 'unconfined') throw invalid('seccomp', 'a privileged container runs without seccomp');
+}
+
 function checkCrossFields(spec: ContainerSpec): void {
   const userNs = spec.namespaces?.user;
   const hasMappings = spec.uidMappings !== undefined || spec.gidMappings !== undefined;
@@ -276,6 +287,7 @@ function checkCrossFields(spec: ContainerSpec): void {
     throw invalid('hostname', 'cannot be set with namespaces.uts "host" (it would rename the host)');
   }
   if (spec.rootfs !== undefined && spec.cmd === undefined) throw invalid('cmd', 'is required (a rootfs has no default command)');
+  if (spec.privileged) checkPrivileged(spec);
   if (spec.autoRemove && spec.restartPolicy && spec.restartPolicy.name !== 'no') {
     throw invalid('restartPolicy', `"${spec.restartPolicy.name}" conflicts with autoRemove (--rm): a removed container cannot be restarted`);
   }

@@ -50,6 +50,7 @@ export interface ContainerSpec {
   readOnlyRootfs?: boolean;
   seccomp?: string;          // "default" (Docker's profile), "unconfined", or a profile file path
   noNewPrivileges?: boolean; // default true
+  privileged?: boolean;      // --privileged: every capability and host device, no seccomp, no masked or read-only paths, writable /sys
   ulimits?: Ulimit[];
   sysctls?: Record<string, string>; // --sysctl: kernel parameters of the container's own namespaces ("net.ipv4.ip_forward": "1")
   stopTimeout?: number;      // seconds between SIGTERM and SIGKILL on stop (default 10)
@@ -92,7 +93,8 @@ export interface ResolvedSpec {
   readOnlyRootfs: boolean;
   seccomp: string;           // "default" | "unconfined" | "localhost/<path>"
   noNewPrivileges: boolean;
-  privileged: boolean;       // true when all capabilities, no seccomp: what a policy wants to catch
+  privileged: boolean;       // --privileged, or its equivalent for the process (every capability, no seccomp): what a policy wants to catch
+  privilegedMode: boolean;   // --privileged itself: the plan adds every host device and leaves /proc unmasked and /sys writable
   ulimits: Ulimit[];
   sysctls: Record<string, string>; // the user's and, for a bundle, its linux.sysctl
   stopTimeout: number;

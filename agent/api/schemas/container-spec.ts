@@ -53,6 +53,7 @@ export const containerSpecProperties = {
   readOnlyRootfs: bool,
   seccomp: str,
   noNewPrivileges: bool,
+  privileged: bool,
   ulimits: {
     type: 'array',
     items: { type: 'object', additionalProperties: false, required: ['name', 'soft', 'hard'], properties: { name: str, soft: int, hard: int } },

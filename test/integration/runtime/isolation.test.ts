@@ -121,3 +121,19 @@ test('a sysctl the container\'s namespace does not have fails the launch by name
   assert.deepEqual(readdirSync(join(h.stateDir, 'containers')), before);
   assert.deepEqual(await h.cgroups.list(), cgroupsBefore);
 });
+
+test('--privileged: every capability, no seccomp, host devices usable, /proc unmasked, /sys writable', async () => {
+  const script = [
+    'grep -E "^(CapEff|Seccomp):" /proc/self/status | tr -d "\\t"',
+    'awk \'$5 == "/sys" { print "sys " substr($6, 1, 2) } $5 == "/proc/kcore" { print "kcore masked" }\' /proc/self/mountinfo',
+    ': < /dev/loop-control && echo loop-control opened',
+    'test -L /dev/ptmx && echo ptmx is a link',
+  ].join('; ');
+  // Every capability the runtime (this process) holds: all the kernel has, unless it runs restricted itself.
+  const all = /^CapBnd:\s*(\w+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1];
+  const out = await sh(h.runtime, h.rootfs, script, { privileged: true });
+  assert.deepEqual(out.trim().split('\n'), [`CapEff:${all}`, 'Seccomp:0', 'sys rw', 'loop-control opened', 'ptmx is a link']);
+
+  const plain = await sh(h.runtime, h.rootfs, 'test -e /dev/loop-control || echo no loop-control; awk \'$5 == "/sys" { print substr($6, 1, 2) }\' /proc/self/mountinfo');
+  assert.deepEqual(plain.trim().split('\n'), ['no loop-control', 'ro']);
+});

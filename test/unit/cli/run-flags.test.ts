@@ -52,6 +52,7 @@ test('a spec from typical flags passes validateSpec', (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const s = spec(['--rootfs', dir, '-m', '16m', '--cpus', '1', '--cap-drop', 'NET_RAW', '--tmpfs', '/run', '--', '/bin/true']);
   assert.doesNotThrow(() => validateSpec(s, { hostCpus: 2 }));
+  assert.deepEqual(spec(['--rootfs', dir, '--privileged', 'true']).privileged, true);
 });
 
 test('flag errors name the flag', () => {
