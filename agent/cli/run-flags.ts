@@ -3,7 +3,8 @@
 // rootfs, capability names, ranges) is checked by the agent's validateSpec.
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { ContainerSpec, HealthcheckSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
+import { isDevicePermissions } from '../runtime/devices.js';
+import type { ContainerSpec, DeviceMapping, HealthcheckSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { readKeyValueFile } from './env-file.js';
 import { parseRestartPolicy } from '../runtime/restart-policy.js';
@@ -38,6 +39,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'sysctl', kind: 'list', value: 'K=V', help: 'kernel parameter of the container\'s namespaces, e.g. net.ipv4.ip_forward=1' },
   { name: 'read-only', kind: 'bool', help: 'mount the root filesystem read-only' },
   { name: 'privileged', kind: 'bool', help: 'every capability and host device, no seccomp, no masked paths, writable /sys' },
+  { name: 'device', kind: 'list', value: 'HOST[:CONTAINER][:PERMS]', help: 'give the container a host device (or a directory\'s), e.g. /dev/fuse or /dev/sdb:/dev/xvdb:r' },
   { name: 'cap-add', kind: 'list', value: 'CAP', help: 'add a Linux capability (or ALL)' },
   { name: 'cap-drop', kind: 'list', value: 'CAP', help: 'drop a Linux capability (or ALL)' },
   { name: 'security-opt', kind: 'list', value: 'OPT', help: 'seccomp=unconfined|default|FILE, no-new-privileges[=true|false]' },
@@ -86,6 +88,8 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (mounts.length) spec.mounts = mounts;
   if (p.bool('read-only')) spec.readOnlyRootfs = true;
   if (p.bool('privileged')) spec.privileged = true;
+  const devices = p.list('device').map((d) => deviceMapping(d, fail));
+  if (devices.length) spec.devices = devices;
   applySecurityOpts(p.list('security-opt'), spec, cwd, fail);
   const ulimits = p.list('ulimit').map((u) => ulimit(u, fail));
   if (ulimits.length) spec.ulimits = ulimits;
@@ -127,6 +131,18 @@ function envEntry(e: string, env: NodeJS.ProcessEnv, fail: Fail): string[] {
   if (eq > 0) return [e];
   // docker: `-e NAME` passes this shell's value, and nothing when it is unset.
   return env[e] === undefined ? [] : [`${e}=${env[e]}`];
+}
+
+/** docker's --device: HOST, HOST:PERMS, HOST:CONTAINER or HOST:CONTAINER:PERMS. */
+function deviceMapping(s: string, fail: Fail): DeviceMapping {
+  const parts = s.split(':');
+  const isPerms = (p: string | undefined) => p !== undefined && isDevicePermissions(p);
+  if (parts.length > 3 || parts.some((p) => p === '') || (parts.length === 3 && !isPerms(parts[2]))) {
+    throw fail('--device', `"${s}" is not HOST[:CONTAINER][:PERMS], e.g. /dev/fuse or /dev/sdb:/dev/xvdb:rwm`);
+  }
+  const [hostPath, second, third] = parts as [string, string?, string?];
+  if (parts.length === 2 && isPerms(second)) return { hostPath, permissions: second };
+  return { hostPath, ...(second !== undefined ? { containerPath: second } : {}), ...(third !== undefined ? { permissions: third } : {}) };
 }
 
 function keyValue(s: string, flag: string, fail: Fail): [string, string] {

@@ -42,6 +42,9 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
     type: 'string', source: 'string', target: 'string', readOnly: 'bool', options: 'list<string>',
   } },
   readOnlyRootfs: 'bool', seccomp: 'string', noNewPrivileges: 'bool', privileged: 'bool', privilegedMode: 'bool',
+  devices: { listOf: 'Device', fields: {
+    hostPath: 'string', containerPath: 'string', type: 'string', major: 'int', minor: 'int', fileMode: 'int', uid: 'int', gid: 'int', permissions: 'string',
+  } },
   ulimits: { listOf: 'Ulimit', fields: { name: 'string', soft: 'int', hard: 'int' } },
   sysctls: 'map<string, string>',
   stopTimeout: 'int', stopSignal: 'string', autoRemove: 'bool',

@@ -7,6 +7,7 @@ import { BerthError } from '../errors.js';
 import { applyCapabilityChanges, sortCapabilities } from './capabilities.js';
 import { bundleConfigPath } from './bundle-oci.js';
 import { normalizeRlimitName } from './rlimits.js';
+import { resolveDevices } from './devices.js';
 import { checkSysctls } from './sysctls.js';
 import {
   applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources,
@@ -62,6 +63,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     noNewPrivileges: spec.noNewPrivileges ?? process.noNewPrivileges ?? false,
     privileged: isPrivileged(capabilities, seccomp),
     privilegedMode: false,
+    devices: resolveDevices(spec.devices ?? [], namespaces),
     ulimits: mergeUlimits(bundleUlimits(oci), spec.ulimits ?? []),
     sysctls: bundleSysctls(oci, spec, namespaces, file),
     ...lifecycleDefaults(spec),

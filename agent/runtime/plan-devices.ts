@@ -12,13 +12,12 @@ export function needsDevSetup(mounts: readonly OciMount[]): boolean {
 /**
  * runc always creates its default nodes, unless the bundle lists a device at the same path (the
  * bundle's wins), then adds the bundle's own devices; `extra` (a privileged container's host
- * devices) are listed like the bundle's.
+ * devices, then --device nodes) are listed like the bundle's, a later one at the same path winning.
  */
 export function planDevices(oci: OciConfig | undefined, mounts: readonly OciMount[], extra: readonly PlanDevice[] = []): PlanDevice[] {
   if (!needsDevSetup(mounts)) return [];
-  const listed = [...(oci?.linux?.devices ?? []).map(toPlanDevice), ...extra];
-  const paths = new Set(listed.map((d) => d.path));
-  return [...DEFAULT_DEVICES.filter((d) => !paths.has(d.path)).map((d) => ({ ...d })), ...listed];
+  const listed = new Map([...(oci?.linux?.devices ?? []).map(toPlanDevice), ...extra].map((d) => [d.path, d]));
+  return [...DEFAULT_DEVICES.filter((d) => !listed.has(d.path)).map((d) => ({ ...d })), ...listed.values()];
 }
 
 export function planSymlinks(mounts: readonly OciMount[], procRoot: string): PlanSymlink[] {

@@ -9,7 +9,7 @@ import { bundleUserMounts } from './bundle.js';
 import { loadBundleOciSync } from './bundle-oci.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, thermalThrottlePaths } from './defaults.js';
 import { OCI_NAMESPACE_TYPES, type OciConfig } from './oci-types.js';
-import { hostDevices } from './host-devices.js';
+import { hostDevices, toPlanDevice } from './host-devices.js';
 import { planDevices, planSymlinks } from './plan-devices.js';
 import { mountList, toPlanMount } from './plan-mounts.js';
 import { capabilitySets, seccompProgram, type SeccompCompile } from './plan-security.js';
@@ -45,6 +45,7 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
   const symlinks = planSymlinks(mounts, ctx.procRoot ?? '/proc');
   // The host's /dev/ptmx node is the container's pts/ptmx symlink (runc's setupPtmx).
   const hostDevs = spec.privilegedMode ? hostDevices(ctx.devRoot).filter((d) => !symlinks.some((l) => l.link === d.path)) : [];
+  const mapped = spec.devices.map(toPlanDevice);
   return {
     version: PLAN_VERSION,
     id: ctx.id,
@@ -56,7 +57,7 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     gidMappings: spec.gidMappings.map((m) => ({ ...m })),
     hostname: spec.namespaces.uts === 'private' ? spec.hostname : '',
     mounts: mounts.map((m, i) => toPlanMount(m, mountCtx, `mounts[${i}] (${m.destination})`)),
-    devices: planDevices(oci, mounts, hostDevs),
+    devices: planDevices(oci, mounts, [...hostDevs, ...mapped]),
     symlinks,
     ...hiddenPaths(spec, oci, ctx),
     // A bundle's own are in spec.sysctls too, except in records written before spec.sysctls existed.

@@ -86,6 +86,7 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.healthcheck ??= resolveHealthcheck(undefined);
   record.spec.sysctls ??= {};
   record.spec.privilegedMode ??= false;
+  record.spec.devices ??= [];
   return record;
 }
 

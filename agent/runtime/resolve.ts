@@ -10,6 +10,7 @@ import { DEFAULT_PATH_ENV } from './defaults.js';
 import {
   applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources,
 } from './resolve-common.js';
+import { resolveDevices } from './devices.js';
 import { checkSysctls } from './sysctls.js';
 import { lookupUser, specUser } from './user-lookup.js';
 import type { ContainerSpec, NamespaceMode, NamespaceType, ResolvedSpec } from './types.js';
@@ -59,6 +60,7 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     noNewPrivileges: spec.noNewPrivileges ?? true,
     privileged: privilegedMode || isPrivileged(capabilities, seccomp),
     privilegedMode,
+    devices: resolveDevices(spec.devices ?? [], namespaces),
     ulimits: (spec.ulimits ?? []).map((u) => ({ ...u })),
     sysctls: checkSysctls({ ...spec.sysctls }, namespaces),
     ...lifecycleDefaults(spec),

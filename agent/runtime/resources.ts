@@ -2,6 +2,7 @@
 // with Docker's device allowlist (or, for a bundle, its own rules + what runc appends).
 import type { CgroupResources, DeviceRule } from '../cgroups/types.js';
 import { DOCKER_DEVICE_RULES, RUNC_ALLOWED_DEVICE_RULES } from './defaults.js';
+import { deviceAllowRules } from './devices.js';
 import type { OciConfig, OciDeviceCgroup } from './oci-types.js';
 import type { ResolvedSpec } from './types.js';
 
@@ -11,7 +12,7 @@ export const CPU_PERIOD_US = 100_000;
 /** docker --privileged: every device, as its node list is every host device. */
 const ALLOW_ALL_DEVICES: readonly DeviceRule[] = [{ allow: true, type: 'a', major: -1, minor: -1, access: 'rwm' }];
 
-export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privilegedMode'>, oci?: OciConfig): CgroupResources {
+export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privilegedMode' | 'devices'>, oci?: OciConfig): CgroupResources {
   const r = spec.resources;
   const period = bundlePeriod(oci) ?? CPU_PERIOD_US;
   return {
@@ -24,8 +25,15 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privil
     cpusetMems: r.cpusetMems,
     pidsLimit: r.pidsLimit > 0 ? r.pidsLimit : 0,
     blkioWeight: r.blkioWeight,
-    devices: oci ? bundleDeviceRules(oci) : (spec.privilegedMode ? ALLOW_ALL_DEVICES : DOCKER_DEVICE_RULES).map((d) => ({ ...d })),
+    devices: deviceRules(spec, oci),
   };
+}
+
+/** The base rules (a bundle's, docker's, or all for --privileged), then what --device adds. */
+function deviceRules(spec: Pick<ResolvedSpec, 'privilegedMode' | 'devices'>, oci: OciConfig | undefined): DeviceRule[] {
+  if (spec.privilegedMode) return ALLOW_ALL_DEVICES.map((d) => ({ ...d }));
+  const base = oci ? bundleDeviceRules(oci) : DOCKER_DEVICE_RULES.map((d) => ({ ...d }));
+  return [...base, ...deviceAllowRules(spec.devices)];
 }
 
 /**

@@ -6,6 +6,7 @@ import { availableParallelism, constants } from 'node:os';
 import { isErrno } from '../errors.js';
 import { isKnownCapability, normalizeCapabilityName } from './capabilities.js';
 import { normalizeRlimitName } from './rlimits.js';
+import { validateDeviceMappings } from './devices.js';
 import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
 import { validateSysctls } from './sysctls.js';
@@ -20,7 +21,7 @@ import {
 const KNOWN_FIELDS = [
   'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
-  'noNewPrivileges', 'privileged', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
+  'noNewPrivileges', 'privileged', 'devices', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
 ] as const;
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -55,6 +56,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     seccomp: optional(obj, 'seccomp', '', seccomp),
     noNewPrivileges: optional(obj, 'noNewPrivileges', '', boolean),
     privileged: optional(obj, 'privileged', '', boolean),
+    devices: optional(obj, 'devices', '', validateDeviceMappings),
     ulimits: optional(obj, 'ulimits', '', ulimits),
     sysctls: optional(obj, 'sysctls', '', validateSysctls),
     stopTimeout: optional(obj, 'stopTimeout', '', (v, f) => integer(v, f, 0)),

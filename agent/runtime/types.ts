@@ -19,6 +19,26 @@ export interface MountSpec {
 
 export interface Ulimit { name: string; soft: number; hard: number } // name like "nofile", "nproc"
 
+/** docker run --device HOST[:CONTAINER][:PERMS]: a host device node (or every node under a directory). */
+export interface DeviceMapping {
+  hostPath: string;
+  containerPath?: string;    // default: the host path
+  permissions?: string;      // device cgroup access, some of "rwm"; default "rwm"
+}
+
+/** One node a container gets, as found on the host when the container was created. */
+export interface ResolvedDevice {
+  hostPath: string;          // symlinks resolved
+  containerPath: string;
+  type: 'c' | 'b';
+  major: number;
+  minor: number;
+  fileMode: number;          // the host node's permission bits, given to the container's node
+  uid: number;
+  gid: number;
+  permissions: string;
+}
+
 export interface ResourcesSpec {
   memoryBytes?: number;      // -m; 0 or absent = unlimited
   memorySwapBytes?: number;  // --memory-swap: memory + swap; -1 = unlimited swap
@@ -51,6 +71,7 @@ export interface ContainerSpec {
   seccomp?: string;          // "default" (Docker's profile), "unconfined", or a profile file path
   noNewPrivileges?: boolean; // default true
   privileged?: boolean;      // --privileged: every capability and host device, no seccomp, no masked or read-only paths, writable /sys
+  devices?: DeviceMapping[]; // --device
   ulimits?: Ulimit[];
   sysctls?: Record<string, string>; // --sysctl: kernel parameters of the container's own namespaces ("net.ipv4.ip_forward": "1")
   stopTimeout?: number;      // seconds between SIGTERM and SIGKILL on stop (default 10)
@@ -95,6 +116,7 @@ export interface ResolvedSpec {
   noNewPrivileges: boolean;
   privileged: boolean;       // --privileged, or its equivalent for the process (every capability, no seccomp): what a policy wants to catch
   privilegedMode: boolean;   // --privileged itself: the plan adds every host device and leaves /proc unmasked and /sys writable
+  devices: ResolvedDevice[]; // --device mappings, a directory's expanded to its nodes
   ulimits: Ulimit[];
   sysctls: Record<string, string>; // the user's and, for a bundle, its linux.sysctl
   stopTimeout: number;

@@ -54,6 +54,10 @@ export const containerSpecProperties = {
   seccomp: str,
   noNewPrivileges: bool,
   privileged: bool,
+  devices: {
+    type: 'array',
+    items: { type: 'object', additionalProperties: false, required: ['hostPath'], properties: { hostPath: str, containerPath: str, permissions: str } },
+  },
   ulimits: {
     type: 'array',
     items: { type: 'object', additionalProperties: false, required: ['name', 'soft', 'hard'], properties: { name: str, soft: int, hard: int } },

@@ -137,3 +137,12 @@ test('--privileged: every capability, no seccomp, host devices usable, /proc unm
   const plain = await sh(h.runtime, h.rootfs, 'test -e /dev/loop-control || echo no loop-control; awk \'$5 == "/sys" { print substr($6, 1, 2) }\' /proc/self/mountinfo');
   assert.deepEqual(plain.trim().split('\n'), ['no loop-control', 'ro']);
 });
+
+test('--device gives a node the device cgroup lets the container open, with the permissions asked; without it there is none', async () => {
+  // /dev/fuse is the one node docker's default rules deny explicitly: the allow must come after that deny.
+  const script = ': < /dev/fuse && echo fuse opened; (: < /dev/lc) 2>/dev/null && echo lc readable || echo lc not readable; (: > /dev/lc) && echo lc writable; ls -l /dev/lc | cut -c1';
+  const out = await sh(h.runtime, h.rootfs, script, { devices: [{ hostPath: '/dev/fuse' }, { hostPath: '/dev/loop-control', containerPath: '/dev/lc', permissions: 'w' }] });
+  assert.deepEqual(out.trim().split('\n'), ['fuse opened', 'lc not readable', 'lc writable', 'c']);
+  const plain = await sh(h.runtime, h.rootfs, 'test -e /dev/fuse || echo no fuse');
+  assert.equal(plain.trim(), 'no fuse');
+});

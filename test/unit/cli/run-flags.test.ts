@@ -53,6 +53,10 @@ test('a spec from typical flags passes validateSpec', (t) => {
   const s = spec(['--rootfs', dir, '-m', '16m', '--cpus', '1', '--cap-drop', 'NET_RAW', '--tmpfs', '/run', '--', '/bin/true']);
   assert.doesNotThrow(() => validateSpec(s, { hostCpus: 2 }));
   assert.deepEqual(spec(['--rootfs', dir, '--privileged', 'true']).privileged, true);
+  assert.deepEqual(spec(['--rootfs', dir, '--device', '/dev/fuse', '--device', '/dev/sdb:r', '--device', '/dev/sdc:/dev/xvdc', '--device', '/dev/sdd:/dev/xvdd:rm', 'true']).devices, [
+    { hostPath: '/dev/fuse' }, { hostPath: '/dev/sdb', permissions: 'r' }, { hostPath: '/dev/sdc', containerPath: '/dev/xvdc' },
+    { hostPath: '/dev/sdd', containerPath: '/dev/xvdd', permissions: 'rm' },
+  ]);
 });
 
 test('flag errors name the flag', () => {
@@ -66,6 +70,8 @@ test('flag errors name the flag', () => {
     [['--rootfs', '/r', '--cpuset-cpus', '0-a'], /--cpuset-cpus: "0-a" is not a list/],
     [['--rootfs', '/r', '--ulimit', 'nofile'], /--ulimit: "nofile" is not NAME=SOFT\[:HARD\]/],
     [['--rootfs', '/r', '--ulimit', 'nofile=10:5'], /soft limit 10 is above the hard limit 5/],
+    [['--rootfs', '/r', '--device', '/dev/a:/dev/b:x'], /--device: "\/dev\/a:\/dev\/b:x" is not HOST\[:CONTAINER\]\[:PERMS\]/],
+    [['--rootfs', '/r', '--device', '/dev/a::r'], /--device: .* is not HOST/],
     [['--rootfs', '/r', '--sysctl', 'net.ipv4.ip_forward'], /--sysctl: "net.ipv4.ip_forward" is not KEY=VALUE/],
     [['--rootfs', '/r', '--network', 'bridge'], /--network: "bridge" is not supported/],
     [['--rootfs', '/r', '--pid', 'container:x'], /--pid: "container:x" is not supported/],
