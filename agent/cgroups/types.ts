@@ -9,6 +9,7 @@ export interface DeviceRule { allow: boolean; type: 'a' | 'c' | 'b'; major: numb
 export interface CgroupResources {
   memoryBytes?: number;        // 0 = unlimited
   memorySwapBytes?: number;    // memory + swap (v1 memsw semantics); -1 = unlimited swap
+  memoryReservationBytes?: number; // soft limit: v1 memory.soft_limit_in_bytes, v2 memory.low; 0 = none
   cpuQuotaUs?: number;         // 0 = no quota
   cpuPeriodUs?: number;        // default 100000
   cpuShares?: number;          // v1 shares 2..262144; v2 converted to cpu.weight

@@ -14,6 +14,7 @@ import { parseBytes, parseDecimal, parseDuration, parseInteger } from './units.j
 export const RESOURCE_FLAGS: FlagDef[] = [
   { name: 'memory', short: 'm', kind: 'string', value: 'BYTES', help: 'memory limit, e.g. 64m (binary units b, k, m, g)' },
   { name: 'memory-swap', kind: 'string', value: 'BYTES', help: 'memory + swap limit; -1 for unlimited swap' },
+  { name: 'memory-reservation', kind: 'string', value: 'BYTES', help: 'memory soft limit, what reclaim aims for under memory pressure' },
   { name: 'cpus', kind: 'string', value: 'N', help: 'number of CPUs, e.g. 0.5' },
   { name: 'cpu-shares', short: 'c', kind: 'string', value: 'N', help: 'relative CPU weight (default 1024)' },
   { name: 'cpuset-cpus', kind: 'string', value: 'LIST', help: 'CPUs allowed, e.g. 0-1,3' },
@@ -156,6 +157,7 @@ export function resourcesFrom(p: Parsed, command: string): ResourcesSpec {
   const s = (name: string) => p.str(name);
   if (s('memory') !== undefined) r.memoryBytes = parseBytes(s('memory')!, '--memory', command);
   if (s('memory-swap') !== undefined) r.memorySwapBytes = s('memory-swap') === '-1' ? -1 : parseBytes(s('memory-swap')!, '--memory-swap', command);
+  if (s('memory-reservation') !== undefined) r.memoryReservationBytes = parseBytes(s('memory-reservation')!, '--memory-reservation', command);
   if (s('cpus') !== undefined) r.cpus = parseDecimal(s('cpus')!, '--cpus', command);
   if (s('cpu-shares') !== undefined) r.cpuShares = parseInteger(s('cpu-shares')!, '--cpu-shares', command, 0);
   if (s('cpuset-cpus') !== undefined) r.cpusetCpus = cpuList(s('cpuset-cpus')!, '--cpuset-cpus', command);

@@ -29,7 +29,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   user: { object: 'ContainerUser', fields: { uid: 'int', gid: 'int', additionalGids: 'list<int>', name: 'string' } },
   labels: 'map<string, string>',
   resources: { object: 'Resources', fields: {
-    memoryBytes: 'double', memorySwapBytes: 'double', cpus: 'double', cpuShares: 'double',
+    memoryBytes: 'double', memorySwapBytes: 'double', memoryReservationBytes: 'double', cpus: 'double', cpuShares: 'double',
     cpusetCpus: 'string', cpusetMems: 'string', pidsLimit: 'double', blkioWeight: 'double',
   } },
   namespaces: { object: 'Namespaces', fields: {

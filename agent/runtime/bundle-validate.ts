@@ -141,7 +141,7 @@ function checkDevice(value: unknown, field: string): void {
 }
 
 const RESOURCE_KEYS: Record<string, readonly string[]> = {
-  memory: ['limit', 'swap'], cpu: ['shares', 'quota', 'period', 'cpus', 'mems'], pids: ['limit'], blockIO: ['weight'],
+  memory: ['limit', 'swap', 'reservation'], cpu: ['shares', 'quota', 'period', 'cpus', 'mems'], pids: ['limit'], blockIO: ['weight'],
 };
 
 function checkResources(r: Obj): void {

@@ -96,6 +96,7 @@ function bundleResources(r: OciResources | undefined): ResourcesSpec {
   const out: ResourcesSpec = {};
   if (r?.memory?.limit && r.memory.limit > 0) out.memoryBytes = r.memory.limit;
   if (r?.memory?.swap) out.memorySwapBytes = r.memory.swap;
+  if (r?.memory?.reservation && r.memory.reservation > 0) out.memoryReservationBytes = r.memory.reservation;
   if (r?.cpu?.quota && r.cpu.quota > 0) out.cpus = r.cpu.quota / (r.cpu.period || 100000);
   if (r?.cpu?.shares) out.cpuShares = r.cpu.shares;
   if (r?.cpu?.cpus) out.cpusetCpus = r.cpu.cpus;

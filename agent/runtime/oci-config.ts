@@ -4,7 +4,7 @@
 // as `org.berth.seccomp`. A bundle's own linux.seccomp object is copied when `oci` is given.
 import { capabilityNamesFromMask } from './capabilities.js';
 import { flagsToOptions, MS, propagationToOption } from './mount-options.js';
-import { OCI_NAMESPACE_TYPES, type OciConfig, type OciMount, type OciRlimit } from './oci-types.js';
+import { OCI_NAMESPACE_TYPES, type OciConfig, type OciMount, type OciResources, type OciRlimit } from './oci-types.js';
 import type { LaunchPlan, PlanMount, PlanRlimit } from './plan-types.js';
 import { RLIMIT_NAMES } from './rlimits.js';
 import { toCgroupResources } from './resources.js';
@@ -48,7 +48,7 @@ export function specToOciConfig(plan: LaunchPlan, spec: ResolvedSpec, oci?: OciC
           allow: d.allow, ...(d.type !== 'a' ? { type: d.type } : {}),
           ...(d.major >= 0 ? { major: d.major } : {}), ...(d.minor >= 0 ? { minor: d.minor } : {}), access: d.access,
         })),
-        ...(spec.resources.memoryBytes ? { memory: { limit: spec.resources.memoryBytes, ...(spec.resources.memorySwapBytes ? { swap: spec.resources.memorySwapBytes } : {}) } } : {}),
+        ...ociMemory(spec.resources),
         cpu: {
           ...(spec.resources.cpuShares ? { shares: spec.resources.cpuShares } : {}),
           ...(resources.cpuQuotaUs ? { quota: resources.cpuQuotaUs, period: resources.cpuPeriodUs } : {}),
@@ -84,4 +84,14 @@ function annotations(plan: LaunchPlan, spec: ResolvedSpec): Record<string, strin
   if (plan.seccomp) out['run.oci.seccomp_bpf_data'] = Buffer.from(plan.seccomp).toString('base64');
   for (const [key, value] of Object.entries(spec.labels)) out[key] = value;
   return out;
+}
+
+/** runtime-spec's linux.resources.memory: only the limits that are set. */
+function ociMemory(r: ResolvedSpec['resources']): { memory?: OciResources['memory'] } {
+  const memory = {
+    ...(r.memoryBytes ? { limit: r.memoryBytes } : {}),
+    ...(r.memoryBytes && r.memorySwapBytes ? { swap: r.memorySwapBytes } : {}),
+    ...(r.memoryReservationBytes ? { reservation: r.memoryReservationBytes } : {}),
+  };
+  return Object.keys(memory).length ? { memory } : {};
 }

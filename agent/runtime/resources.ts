@@ -18,6 +18,7 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privil
   return {
     memoryBytes: r.memoryBytes,
     memorySwapBytes: r.memorySwapBytes,
+    memoryReservationBytes: r.memoryReservationBytes,
     cpuQuotaUs: r.cpus > 0 ? Math.round(r.cpus * period) : 0,
     cpuPeriodUs: period,
     cpuShares: r.cpuShares,

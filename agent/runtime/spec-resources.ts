@@ -4,7 +4,7 @@ import { MIN_MEMORY_BYTES } from './defaults.js';
 import type { ResourcesSpec } from './types.js';
 import { dropUndefined, integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
 
-const KNOWN = ['memoryBytes', 'memorySwapBytes', 'cpus', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight'];
+const KNOWN = ['memoryBytes', 'memorySwapBytes', 'memoryReservationBytes', 'cpus', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight'];
 const MIB = 1024 * 1024;
 
 /** "0-2,5" → [0,1,2,5]; throws a plain Error describing the syntax problem. */
@@ -25,8 +25,9 @@ export function validateResources(value: unknown, field: string, hostCpus: numbe
   const obj = object(value, field);
   noUnknownKeys(obj, KNOWN, field);
   const out: ResourcesSpec = {
-    memoryBytes: optional(obj, 'memoryBytes', field, memory),
+    memoryBytes: optional(obj, 'memoryBytes', field, memory('limit')),
     memorySwapBytes: optional(obj, 'memorySwapBytes', field, (v, f) => integer(v, f, -1)),
+    memoryReservationBytes: optional(obj, 'memoryReservationBytes', field, memory('reservation')),
     cpus: optional(obj, 'cpus', field, (v, f) => cpus(v, f, hostCpus)),
     cpuShares: optional(obj, 'cpuShares', field, (v, f) => zeroOr(v, f, 2, 262144)),
     cpusetCpus: optional(obj, 'cpusetCpus', field, (v, f) => cpuset(v, f, hostCpus)),
@@ -35,16 +36,27 @@ export function validateResources(value: unknown, field: string, hostCpus: numbe
     blkioWeight: optional(obj, 'blkioWeight', field, (v, f) => zeroOr(v, f, 10, 1000)),
   };
   checkSwap(obj, out, field);
+  checkReservation(out, field);
   return dropUndefined(out);
 }
 
-function memory(value: unknown, field: string): number {
+/** docker: "Minimum memory limit can not be less than memory reservation limit". */
+function checkReservation(out: ResourcesSpec, field: string): void {
+  const reservation = out.memoryReservationBytes ?? 0;
+  const limit = out.memoryBytes ?? 0;
+  if (reservation > 0 && limit > 0 && reservation > limit) {
+    throw invalid(join(field, 'memoryReservationBytes'), `${reservation} is above resources.memoryBytes (${limit}): a reservation must fit in the limit`);
+  }
+}
+
+/** A limit or reservation: 0 (none) or at least docker's 6 MiB. */
+const memory = (what: string) => (value: unknown, field: string): number => {
   const bytes = integer(value, field, 0);
   if (bytes !== 0 && bytes < MIN_MEMORY_BYTES) {
-    throw invalid(field, `minimum memory limit is ${MIN_MEMORY_BYTES / MIB} MiB (${MIN_MEMORY_BYTES} bytes), got ${bytes}`);
+    throw invalid(field, `minimum memory ${what} is ${MIN_MEMORY_BYTES / MIB} MiB (${MIN_MEMORY_BYTES} bytes), got ${bytes}`);
   }
   return bytes;
-}
+};
 
 function checkSwap(obj: Obj, out: ResourcesSpec, field: string): void {
   const swap = out.memorySwapBytes;

@@ -16,6 +16,7 @@ import type { ResourcesSpec, UpdateOrigin } from './types.js';
 const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
   memoryBytes: ['memoryBytes'],
   memorySwapBytes: ['memorySwapBytes'],
+  memoryReservationBytes: ['memoryReservationBytes'],
   cpus: ['cpuQuotaUs', 'cpuPeriodUs'],
   cpuShares: ['cpuShares'],
   cpusetCpus: ['cpusetCpus'],
@@ -37,7 +38,7 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   try {
     validateSpec({ rootfs: '/', cmd: ['update'], resources: withoutUnset(merged) }, { hostCpus: ctx.hostCpus });
   } catch (err) {
-    throw withEarlierSwapHint(err, resources);
+    throw withEarlierLimitHint(err, resources);
   }
   const spec = { ...record.spec, resources: merged };
   const { warnings } = origin === 'user' && ctx.admit ? await ctx.admit(spec, { operation: 'update', containerId: record.id }) : { warnings: [] };
@@ -56,10 +57,17 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
     { resources, by: origin });
 }
 
-/** A new memory limit above the memory + swap limit the container already has: say where that came from. */
-function withEarlierSwapHint(err: unknown, resources: ResourcesSpec): unknown {
-  if (!(err instanceof BerthError) || err.details?.field !== 'resources.memorySwapBytes' || resources.memorySwapBytes !== undefined) return err;
-  return new BerthError(err.code, `${err.message} (the memory + swap limit was set earlier: give a new one in the same update)`, err.details);
+/**
+ * A new memory limit that conflicts with the memory + swap limit or the reservation the container
+ * already has: say where that came from.
+ */
+function withEarlierLimitHint(err: unknown, resources: ResourcesSpec): unknown {
+  const earlier = { 'resources.memorySwapBytes': 'memorySwapBytes', 'resources.memoryReservationBytes': 'memoryReservationBytes' } as const;
+  const field = err instanceof BerthError ? earlier[err.details?.field as keyof typeof earlier] : undefined;
+  if (field === undefined || resources[field] !== undefined) return err;
+  const what = field === 'memorySwapBytes' ? 'memory + swap limit' : 'memory reservation';
+  const e = err as BerthError;
+  return new BerthError(e.code, `${e.message} (the ${what} was set earlier: give a new one in the same update)`, e.details);
 }
 
 /**
@@ -70,7 +78,7 @@ function withEarlierSwapHint(err: unknown, resources: ResourcesSpec): unknown {
 function explainRefusal(err: unknown, record: ContainerRecord, resources: ResourcesSpec): unknown {
   if (!(err instanceof BerthError) || errnoCode(err.cause) !== 'EBUSY') return err;
   const path = String(err.details?.path ?? '');
-  const field = path.endsWith('memsw.limit_in_bytes') ? 'memorySwapBytes' : path.endsWith('limit_in_bytes') ? 'memoryBytes' : undefined;
+  const field = path.endsWith('memory.memsw.limit_in_bytes') ? 'memorySwapBytes' : path.endsWith('memory.limit_in_bytes') ? 'memoryBytes' : undefined;
   if (field === undefined) return err;
   const bytes = resources[field] ?? 0;
   return new BerthError('INVALID_STATE',

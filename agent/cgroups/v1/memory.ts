@@ -1,4 +1,4 @@
-// v1 memory controller: limit and memsw (memory + swap) limit, usage and memory.stat totals.
+// v1 memory controller: limit, memsw (memory + swap) and soft limit, usage and memory.stat totals.
 import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { v1Limit } from '../convert.js';
@@ -10,6 +10,7 @@ import type { CgroupResources } from '../types.js';
 
 const LIMIT = 'memory.limit_in_bytes';
 const MEMSW = 'memory.memsw.limit_in_bytes';
+const SOFT_LIMIT = 'memory.soft_limit_in_bytes';
 
 /**
  * The kernel requires memsw ≥ limit at every moment, so when the new limit is above the current
@@ -29,6 +30,8 @@ export async function applyMemoryV1(dir: string, r: CgroupResources, hasMemsw: b
   const memswFirst = hasMemsw && r.memorySwapBytes !== undefined && newLimit !== undefined
     && (newLimit <= 0 || newLimit > (parseLimit(await readCgroupFile(join(dir, MEMSW))) || Infinity));
   if (memswFirst) { await writeMemsw(); await writeLimit(); } else { await writeLimit(); await writeMemsw(); }
+  // The soft limit is not bound to the others: the kernel takes any value (above the limit it never applies).
+  if (r.memoryReservationBytes !== undefined) await write(join(dir, SOFT_LIMIT), v1Limit(r.memoryReservationBytes));
 }
 
 export const MEMORY_V1: StatFills = {
@@ -57,7 +60,7 @@ export const MEMORY_V1: StatFills = {
     m.failcnt = parseNumber(get('memory.failcnt') ?? '') || 0;
     m.limitBytes = parseLimit(get('memory.limit_in_bytes') ?? 'max') || 0;
     m.swapLimitBytes = parseLimit(get('memory.memsw.limit_in_bytes') ?? 'max') || 0;
-    m.reservationBytes = parseLimit(get('memory.soft_limit_in_bytes') ?? 'max') || 0;
+    m.reservationBytes = parseLimit(get(SOFT_LIMIT) ?? 'max') || 0;
     // v1 counts only OOM kills; it has no separate "hit the limit and OOM'd" counter.
     m.oomKills = flatKeyValue(get('memory.oom_control') ?? '', 'oom_kill') ?? 0;
     m.oomEvents = m.oomKills;

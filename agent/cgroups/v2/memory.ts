@@ -11,6 +11,8 @@ import type { CgroupResources } from '../types.js';
 
 export async function applyMemoryV2(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
   if (r.memoryBytes !== undefined) await write(join(dir, 'memory.max'), v2Limit(r.memoryBytes));
+  // runc's mapping of docker's reservation: memory.low, best-effort protection from reclaim.
+  if (r.memoryReservationBytes !== undefined) await write(join(dir, 'memory.low'), String(r.memoryReservationBytes));
   if (r.memorySwapBytes === undefined) return;
   const swapFile = join(dir, 'memory.swap.max');
   if (!(await fileExists(swapFile))) {
@@ -47,8 +49,10 @@ export const MEMORY_V2: StatFills = {
     // memory.swap.max is swap alone; CgroupStats keeps v1's memory + swap meaning.
     const swapMax = parseLimit(get('memory.swap.max') ?? 'max') || 0;
     m.swapLimitBytes = swapMax > 0 && m.limitBytes > 0 ? swapMax + m.limitBytes : 0;
-    // cAdvisor's reservation on v2 is memory.min (container/common/helpers.go).
-    m.reservationBytes = parseLimit(get('memory.min') ?? '0') || 0;
+    // cAdvisor reads memory.min here (container/common/helpers.go), which nothing docker-like sets;
+    // berth reads memory.low, where --memory-reservation goes (as runc puts it), so the figure
+    // means the same on v1 and v2.
+    m.reservationBytes = parseLimit(get('memory.low') ?? '0') || 0;
     const events = get('memory.events') ?? '';
     // `max` counts the times usage hit memory.max: the nearest v2 figure to v1's failcnt.
     m.failcnt = flatKeyValue(events, 'max') ?? 0;

@@ -87,16 +87,20 @@ describe('berth CLI against a real agent', () => {
   });
 
   test('update changes live limits (cgroup files, inspect, stats); a memory limit below what the container holds changes nothing', async () => {
-    const d = await agent.cli(['run', '-d', '--name', 'resized', '-m', '64m', '--rootfs', rootfs, '--', 'sh', '-c',
+    const d = await agent.cli(['run', '-d', '--name', 'resized', '-m', '64m', '--memory-reservation', '32m', '--rootfs', rootfs, '--', 'sh', '-c',
       'dd if=/dev/zero of=/dev/shm/held bs=1M count=24 2>/dev/null; echo held; exec sleep 1000']);
     assert.equal(d.code, 0, d.stderr);
     try {
       const { cgroup } = (await agent.api('GET', '/v1/containers/resized')).body;
       const file = (controller: string, name: string) => readFileSync(join('/sys/fs/cgroup', controller, cgroup, name), 'utf8').trim();
-      const up = await agent.cli(['update', '--cpus', '0.5', '-m', '128m', '--pids-limit', '50', 'resized']);
+      assert.equal(file('memory', 'memory.soft_limit_in_bytes'), String(32 * 2 ** 20));
+      const up = await agent.cli(['update', '--cpus', '0.5', '-m', '128m', '--memory-reservation', '96m', '--pids-limit', '50', 'resized']);
       assert.deepEqual({ code: up.code, out: up.stdout, err: up.stderr }, { code: 0, out: 'resized\n', err: '' });
-      assert.deepEqual([file('cpu', 'cpu.cfs_quota_us'), file('memory', 'memory.limit_in_bytes'), file('pids', 'pids.max')],
-        ['50000', String(128 * 2 ** 20), '50']);
+      assert.deepEqual([file('cpu', 'cpu.cfs_quota_us'), file('memory', 'memory.limit_in_bytes'), file('memory', 'memory.soft_limit_in_bytes'), file('pids', 'pids.max')],
+        ['50000', String(128 * 2 ** 20), String(96 * 2 ** 20), '50']);
+      const tooBig = await agent.cli(['update', '--memory-reservation', '256m', 'resized']);
+      assert.equal(tooBig.code, 125);
+      assert.match(tooBig.stderr, /resources\.memoryReservationBytes: 268435456 is above resources\.memoryBytes \(134217728\)/);
       assert.equal((await agent.cli(['inspect', '-f', '{{.spec.resources.memoryBytes}} {{.spec.resources.cpus}}', 'resized'])).stdout, `${128 * 2 ** 20} 0.5\n`);
       await waitFor('stats to show the new limit', async () => / \/ 128MiB /.test((await agent.cli(['stats', '--no-stream', 'resized'])).stdout));
       // tmpfs pages cannot be reclaimed (no swap here): the kernel refuses 8 MiB with EBUSY after the
@@ -104,10 +108,13 @@ describe('berth CLI against a real agent', () => {
       await waitFor('the memory to be held', async () => (await agent.cli(['logs', 'resized'])).stdout === 'held\n');
       const cpuset = file('cpuset', 'cpuset.cpus');
       assert.notEqual(cpuset, '0', 'this test needs a host with more than one CPU');
-      const refused = await agent.cli(['update', '--cpuset-cpus', '0', '-m', '8m', 'resized']);
+      const conflict = await agent.cli(['update', '-m', '8m', 'resized']);
+      assert.match(conflict.stderr, /memoryReservationBytes: .* \(the memory reservation was set earlier: give a new one in the same update\)/);
+      const refused = await agent.cli(['update', '--cpuset-cpus', '0', '-m', '8m', '--memory-reservation', '0', 'resized']);
       assert.equal(refused.code, 125);
       assert.match(refused.stderr, /^berth: resources\.memoryBytes: container resized \([0-9a-f]{12}\) holds more than the new limit of 8\.0 MiB .*the limits were left as they were .*EBUSY/);
-      assert.deepEqual([file('cpuset', 'cpuset.cpus'), file('memory', 'memory.limit_in_bytes')], [cpuset, String(128 * 2 ** 20)]);
+      assert.deepEqual([file('cpuset', 'cpuset.cpus'), file('memory', 'memory.limit_in_bytes'), file('memory', 'memory.soft_limit_in_bytes')],
+        [cpuset, String(128 * 2 ** 20), String(96 * 2 ** 20)]);
       const { resources } = (await agent.api('GET', '/v1/containers/resized')).body.spec;
       assert.deepEqual([resources.cpusetCpus, resources.memoryBytes], ['', 128 * 2 ** 20]);
     } finally {

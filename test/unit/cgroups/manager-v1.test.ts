@@ -39,7 +39,7 @@ test('hybrid create: a directory in every hierarchy and in unified, parent cpuse
 test('v1 limits land in the v1 files', async (t) => {
   const { tree, manager } = await setUp(t);
   await manager.create('c1', {
-    memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, cpuQuotaUs: 50_000, cpuPeriodUs: 200_000, cpuShares: 512,
+    memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, memoryReservationBytes: 128 << 20, cpuQuotaUs: 50_000, cpuPeriodUs: 200_000, cpuShares: 512,
     cpusetCpus: '1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300,
     devices: [{ allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }, { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' },
       { allow: true, type: 'c', major: 136, minor: -1, access: 'rw' }],
@@ -47,6 +47,7 @@ test('v1 limits land in the v1 files', async (t) => {
   const read = (h: string, f: string): string => tree.read(`${h}/${PARENT}/c1/${f}`);
   assert.equal(read('memory', 'memory.limit_in_bytes'), String(256 << 20));
   assert.equal(read('memory', 'memory.memsw.limit_in_bytes'), String(512 << 20));
+  assert.equal(read('memory', 'memory.soft_limit_in_bytes'), String(128 << 20));
   assert.equal(read('cpu', 'cpu.cfs_quota_us'), '50000');
   assert.equal(read('cpu', 'cpu.cfs_period_us'), '200000');
   assert.equal(read('cpu', 'cpu.shares'), '512');

@@ -25,7 +25,7 @@ test('v2 create: parent enables the offered controllers, limits land in the v2 f
   const { tree, manager } = await setUp(t);
   assert.equal(manager.version, 'v2');
   await manager.create('c1', {
-    memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, cpuQuotaUs: 50_000, cpuPeriodUs: 100_000, cpuShares: 512,
+    memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, memoryReservationBytes: 128 << 20, cpuQuotaUs: 50_000, cpuPeriodUs: 100_000, cpuShares: 512,
     cpusetCpus: '0', cpusetMems: '0', pidsLimit: 64, blkioWeight: 500,
   });
   const read = (f: string): string => tree.read(`${PARENT}/c1/${f}`);
@@ -33,6 +33,7 @@ test('v2 create: parent enables the offered controllers, limits land in the v2 f
   assert.equal(tree.read(`${PARENT}/cgroup.subtree_control`), '+pids');
   assert.equal(read('memory.max'), String(256 << 20));
   assert.equal(read('memory.swap.max'), String(256 << 20), 'swap.max is swap alone');
+  assert.equal(read('memory.low'), String(128 << 20), 'a reservation is memory.low, as runc maps it');
   assert.equal(read('cpu.max'), '50000 100000');
   assert.equal(read('cpu.weight'), '59');
   assert.equal(read('cpuset.cpus'), '0');

@@ -11,7 +11,7 @@ const common = {
   memory: {
     usageBytes: 104857600, workingSetBytes: 104857600 - 20971520, inactiveFileBytes: 20971520, rssBytes: 62914560, cacheBytes: 41943040, swapBytes: 1048576,
     mappedFileBytes: 4194304, maxUsageBytes: 125829120, failcnt: 7, limitBytes: 268435456, swapLimitBytes: 536870912,
-    reservationBytes: 0, pgfault: 12345, pgmajfault: 67,
+    reservationBytes: 67108864, pgfault: 12345, pgmajfault: 67,
   },
   pids: { current: 5, limit: 100 },
   io: { readBytes: 5096, writeBytes: 10192, reads: 11, writes: 22 },

@@ -85,6 +85,8 @@ function cases(dir: string, file: string): Case[] {
     { name: 'labels not strings', patch: { labels: { a: 1 } }, field: 'labels.a', message: /must be a string/ },
     { name: 'memory not a number', patch: { resources: { memoryBytes: 'abc' } }, field: 'resources.memoryBytes', message: /must be a non-negative integer, got "abc"/ },
     { name: 'memory below 6 MiB', patch: { resources: { memoryBytes: 5 * mib } }, field: 'resources.memoryBytes', message: /minimum memory limit is 6 MiB/ },
+    { name: 'reservation below 6 MiB', patch: { resources: { memoryReservationBytes: mib } }, field: 'resources.memoryReservationBytes', message: /minimum memory reservation is 6 MiB/ },
+    { name: 'reservation above the limit', patch: { resources: { memoryBytes: 16 * mib, memoryReservationBytes: 32 * mib } }, field: 'resources.memoryReservationBytes', message: /above resources.memoryBytes .*must fit/ },
     { name: 'negative memory', patch: { resources: { memoryBytes: -1 } }, field: 'resources.memoryBytes', message: /non-negative/ },
     { name: 'fractional memory', patch: { resources: { memoryBytes: 6.5 * mib + 0.5 } }, field: 'resources.memoryBytes', message: /integer/ },
     { name: 'swap below memory', patch: { resources: { memoryBytes: 16 * mib, memorySwapBytes: 8 * mib } }, field: 'resources.memorySwapBytes', message: /≥ resources.memoryBytes/ },
