@@ -33,10 +33,13 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'workdir', short: 'w', kind: 'string', value: 'DIR', help: 'working directory inside the container' },
   { name: 'hostname', short: 'h', kind: 'string', help: 'container host name' },
   { name: 'user', short: 'u', kind: 'string', value: 'USER[:GROUP]', help: 'user name or uid[:gid]' },
+  { name: 'group-add', kind: 'list', value: 'GROUP', help: 'add a supplementary group (name in the rootfs or gid)' },
   { name: 'label', short: 'l', kind: 'list', value: 'K=V', help: 'set a label' },
   { name: 'label-file', kind: 'list', value: 'FILE', help: 'read labels from a file of K=V lines' },
   ...RESOURCE_FLAGS,
   { name: 'ulimit', kind: 'list', value: 'NAME=SOFT[:HARD]', help: 'resource limit, e.g. nofile=1024:2048' },
+  { name: 'shm-size', kind: 'string', value: 'BYTES', help: 'size of /dev/shm (default 64m)' },
+  { name: 'oom-score-adj', kind: 'string', value: 'N', help: 'OOM killer preference -1000..1000 (higher: killed first)' },
   { name: 'sysctl', kind: 'list', value: 'K=V', help: 'kernel parameter of the container\'s namespaces, e.g. net.ipv4.ip_forward=1' },
   { name: 'read-only', kind: 'bool', help: 'mount the root filesystem read-only' },
   { name: 'privileged', kind: 'bool', help: 'every capability and host device, no seccomp, no masked paths, writable /sys' },
@@ -89,6 +92,9 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (mounts.length) spec.mounts = mounts;
   if (p.bool('read-only')) spec.readOnlyRootfs = true;
   if (p.bool('privileged')) spec.privileged = true;
+  if (p.has('group-add')) spec.groupAdd = p.list('group-add');
+  if (p.has('shm-size')) spec.shmSizeBytes = parseBytes(p.str('shm-size')!, '--shm-size', command);
+  if (p.has('oom-score-adj')) spec.oomScoreAdj = parseInteger(p.str('oom-score-adj')!, '--oom-score-adj', command, -1000);
   const devices = p.list('device').map((d) => deviceMapping(d, fail));
   if (devices.length) spec.devices = devices;
   applySecurityOpts(p.list('security-opt'), spec, cwd, fail);

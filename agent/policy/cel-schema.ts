@@ -27,6 +27,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   name: 'string', rootfs: 'string', bundle: 'string', image: 'string',
   cmd: 'list<string>', env: 'list<string>', workdir: 'string', hostname: 'string',
   user: { object: 'ContainerUser', fields: { uid: 'int', gid: 'int', additionalGids: 'list<int>', name: 'string' } },
+  groupAdd: 'list<int>',
   labels: 'map<string, string>',
   resources: { object: 'Resources', fields: {
     memoryBytes: 'double', memorySwapBytes: 'double', memoryReservationBytes: 'double', cpus: 'double', cpuShares: 'double',
@@ -41,7 +42,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   mounts: { listOf: 'Mount', fields: {
     type: 'string', source: 'string', target: 'string', readOnly: 'bool', options: 'list<string>',
   } },
-  readOnlyRootfs: 'bool', seccomp: 'string', noNewPrivileges: 'bool', privileged: 'bool', privilegedMode: 'bool',
+  readOnlyRootfs: 'bool', seccomp: 'string', noNewPrivileges: 'bool', privileged: 'bool', privilegedMode: 'bool', shmSizeBytes: 'double', oomScoreAdj: 'int',
   devices: { listOf: 'Device', fields: {
     hostPath: 'string', containerPath: 'string', type: 'string', major: 'int', minor: 'int', fileMode: 'int', uid: 'int', gid: 'int', permissions: 'string',
   } },

@@ -12,7 +12,7 @@ import { checkSysctls } from './sysctls.js';
 import {
   applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources,
 } from './resolve-common.js';
-import { homeOf, lookupUser, specUser } from './user-lookup.js';
+import { homeOf, lookupGroups, lookupUser, specUser } from './user-lookup.js';
 import { OCI_NAMESPACE_TYPES, type OciConfig, type OciIdMapping, type OciMount, type OciResources } from './oci-types.js';
 import { NAMESPACE_TYPES, type ContainerSpec, type IdMapping, type MountSpec, type NamespaceMode, type NamespaceType, type ResolvedSpec, type ResourcesSpec, type Ulimit } from './types.js';
 
@@ -34,6 +34,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
   const gidMappings = (oci.linux?.gidMappings ?? []).map(idMapping);
   const user = spec.user !== undefined ? lookupUser(rootfs, spec.user) : bundleUser(oci, rootfs);
   checkUserMapped(namespaces, user.uid, user.gid, uidMappings, gidMappings);
+  const groupAdd = lookupGroups(rootfs, spec.groupAdd ?? []);
   const cmd = spec.cmd ?? process.args ?? [];
   if (cmd.length === 0) throw new BerthError('INVALID_SPEC', `cmd: is required: ${file} has no process.args`, { field: 'cmd', file });
   const hostname = bundleHostname(spec, oci, namespaces, file);
@@ -51,7 +52,8 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     env: hasEnv(env0, 'HOME') ? env0 : [...env0, `HOME=${user.home}`],
     workdir: spec.workdir ?? process.cwd,
     hostname,
-    user: specUser(user),
+    user: specUser(user, groupAdd),
+    groupAdd,
     resources: resolveResources(bundleResources(oci.linux?.resources), spec.resources, env.hostCpus),
     namespaces,
     uidMappings,
@@ -64,6 +66,8 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     privileged: isPrivileged(capabilities, seccomp),
     privilegedMode: false,
     devices: resolveDevices(spec.devices ?? [], namespaces),
+    shmSizeBytes: 0, // the bundle's own /dev/shm mount
+    oomScoreAdj: spec.oomScoreAdj ?? process.oomScoreAdj ?? 0,
     ulimits: mergeUlimits(bundleUlimits(oci), spec.ulimits ?? []),
     sysctls: bundleSysctls(oci, spec, namespaces, file),
     ...lifecycleDefaults(spec),

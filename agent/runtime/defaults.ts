@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isErrno } from '../errors.js';
 import type { DeviceRule } from '../cgroups/types.js';
 import type { PlanDevice, PlanSymlink } from './plan-types.js';
-import type { NamespaceMode, NamespaceType } from './types.js';
+import type { NamespaceMode, NamespaceType, ResolvedSpec } from './types.js';
 import type { OciMount } from './oci-types.js';
 
 export const DEFAULT_PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -75,13 +75,13 @@ export function defaultDevSymlinks(procRoot = '/proc'): PlanSymlink[] {
  * bundle's. With the host's IPC namespace Docker shares the host's /dev/shm (a bind); a
  * privileged container gets /sys and /sys/fs/cgroup writable.
  */
-export function defaultMounts(namespaces: Record<NamespaceType, NamespaceMode>, privileged = false): OciMount[] {
-  const mounts = dockerMounts(namespaces);
-  if (!privileged) return mounts;
+export function defaultMounts(spec: Pick<ResolvedSpec, 'namespaces' | 'privilegedMode' | 'shmSizeBytes'>): OciMount[] {
+  const mounts = dockerMounts(spec.namespaces, spec.shmSizeBytes);
+  if (!spec.privilegedMode) return mounts;
   return mounts.map((m) => (m.type === 'sysfs' || m.type === 'cgroup' ? { ...m, options: m.options!.filter((o) => o !== 'ro') } : m));
 }
 
-function dockerMounts(namespaces: Record<NamespaceType, NamespaceMode>): OciMount[] {
+function dockerMounts(namespaces: Record<NamespaceType, NamespaceMode>, shmSizeBytes: number): OciMount[] {
   const ipcHost = namespaces.ipc === 'host';
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
@@ -93,8 +93,13 @@ function dockerMounts(namespaces: Record<NamespaceType, NamespaceMode>): OciMoun
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
     ipcHost
       ? { destination: '/dev/shm', type: 'bind', source: '/dev/shm', options: ['rbind', 'nosuid', 'noexec', 'nodev'] }
-      : { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${DEFAULT_SHM_SIZE_BYTES / 1024}k`] },
+      : { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', shmSize(shmSizeBytes)] },
   ];
+}
+
+/** docker writes whole KiB as `size=65536k`; a size that is not whole KiB goes in bytes. */
+function shmSize(bytes: number): string {
+  return bytes % 1024 === 0 ? `size=${bytes / 1024}k` : `size=${bytes}`;
 }
 
 const ANY = -1;

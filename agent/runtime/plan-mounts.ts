@@ -39,7 +39,7 @@ export function isBindMount(m: OciMount): boolean {
 export function mountList(spec: ResolvedSpec, bundleMounts: OciMount[] | undefined, fromBundle: (m: MountSpec) => boolean): OciMount[] {
   const user = spec.mounts.filter((m) => !fromBundle(m)).map(userMountToOci);
   const replaced = new Set(user.map((m) => trimSlash(m.destination)));
-  const base = (bundleMounts ?? defaultMounts(spec.namespaces, spec.privilegedMode)).filter((m) => !replaced.has(trimSlash(m.destination)));
+  const base = (bundleMounts ?? defaultMounts(spec)).filter((m) => !replaced.has(trimSlash(m.destination)));
   const depth = (m: OciMount) => trimSlash(m.destination).split('/').length;
   return [...base, ...[...user].sort((a, b) => depth(a) - depth(b))];
 }

@@ -63,7 +63,7 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     // A bundle's own are in spec.sysctls too, except in records written before spec.sysctls existed.
     sysctls: { ...oci?.linux?.sysctl, ...spec.sysctls },
     ...planProcess(spec, oci, ctx, { cwd: spec.workdir, args: [...spec.cmd], env: [...spec.env] }),
-    oomScoreAdj: oci?.process?.oomScoreAdj ?? 0,
+    oomScoreAdj: spec.oomScoreAdj,
     logPath: join(ctx.stateDir, LOG_FILE),
     exitPath: join(ctx.stateDir, EXIT_FILE),
     startFifo: join(ctx.stateDir, START_FIFO),
@@ -129,7 +129,7 @@ export function buildExecPlan(info: ContainerInfo, opts: ExecOptions, ctx: ExecC
   const container = info.spec;
   const oci = ctx.oci ?? (container.bundle ? loadBundleOciSync(container.bundle) : undefined);
   const user = opts.user !== undefined ? lookupUser(container.rootfs, opts.user) : undefined;
-  const spec: ResolvedSpec = user ? { ...container, user: specUser(user) } : container;
+  const spec: ResolvedSpec = user ? { ...container, user: specUser(user, container.groupAdd) } : container;
   const env = mergeEnv(container.env, opts.env ?? []);
   const launchNs = planNamespaces(container, oci);
   return {

@@ -9,6 +9,8 @@ import { isErrno } from '../errors.js';
 import type { ContainerRecord } from './container.js';
 import { killLeftovers, killProcesses } from './cleanup.js';
 import { describe, type RuntimeContext } from './context.js';
+import { loadBundleOciSync } from './bundle-oci.js';
+import { DEFAULT_SHM_SIZE_BYTES } from './defaults.js';
 import { readExitFile } from './exit-file.js';
 import { resolveHealthcheck } from './resolve-common.js';
 import { isShimProcess } from './shim.js';
@@ -87,7 +89,20 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.sysctls ??= {};
   record.spec.privilegedMode ??= false;
   record.spec.devices ??= [];
+  record.spec.groupAdd ??= [];
+  record.spec.shmSizeBytes ??= record.spec.bundle || record.spec.namespaces.ipc === 'host' ? 0 : DEFAULT_SHM_SIZE_BYTES;
+  record.spec.oomScoreAdj ??= bundleOomScoreAdj(record.spec.bundle);
   return record;
+}
+
+/** A bundle's process.oomScoreAdj, which the plan took from config.json before the spec held it. */
+function bundleOomScoreAdj(bundle: string): number {
+  if (!bundle) return 0;
+  try {
+    return loadBundleOciSync(bundle).process?.oomScoreAdj ?? 0;
+  } catch {
+    return 0; // the bundle is gone or broken: a relaunch will say so itself
+  }
 }
 
 /** A torn or foreign state.json counts as half-created: nothing else can be done with it. */

@@ -6,13 +6,13 @@
 import { applyCapabilityChanges, DOCKER_DEFAULT_CAPABILITIES, ownBoundingSet, sortCapabilities } from './capabilities.js';
 import { resolveBundleSpec } from './bundle.js';
 import { loadBundleOci } from './bundle-oci.js';
-import { DEFAULT_PATH_ENV } from './defaults.js';
+import { DEFAULT_PATH_ENV, DEFAULT_SHM_SIZE_BYTES } from './defaults.js';
 import {
   applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources,
 } from './resolve-common.js';
 import { resolveDevices } from './devices.js';
 import { checkSysctls } from './sysctls.js';
-import { lookupUser, specUser } from './user-lookup.js';
+import { lookupGroups, lookupUser, specUser } from './user-lookup.js';
 import type { ContainerSpec, NamespaceMode, NamespaceType, ResolvedSpec } from './types.js';
 
 export interface ResolveEnv {
@@ -30,6 +30,7 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
   if (spec.rootfs === undefined) throw new Error('resolveRootfsSpec: the spec has no rootfs');
   const namespaces = defaultNamespaces(spec);
   const user = lookupUser(spec.rootfs, spec.user ?? '0:0');
+  const groupAdd = lookupGroups(spec.rootfs, spec.groupAdd ?? []);
   const uidMappings = spec.uidMappings ?? [];
   const gidMappings = spec.gidMappings ?? [];
   checkUserMapped(namespaces, user.uid, user.gid, uidMappings, gidMappings);
@@ -48,7 +49,8 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     env: containerEnv(spec.env ?? [], hostname, user.home),
     workdir: spec.workdir ?? '/',
     hostname,
-    user: specUser(user),
+    user: specUser(user, groupAdd),
+    groupAdd,
     resources: resolveResources({}, spec.resources, env.hostCpus),
     namespaces,
     uidMappings,
@@ -61,6 +63,8 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     privileged: privilegedMode || isPrivileged(capabilities, seccomp),
     privilegedMode,
     devices: resolveDevices(spec.devices ?? [], namespaces),
+    shmSizeBytes: namespaces.ipc === 'host' ? 0 : spec.shmSizeBytes ?? DEFAULT_SHM_SIZE_BYTES,
+    oomScoreAdj: spec.oomScoreAdj ?? 0,
     ulimits: (spec.ulimits ?? []).map((u) => ({ ...u })),
     sysctls: checkSysctls({ ...spec.sysctls }, namespaces),
     ...lifecycleDefaults(spec),

@@ -19,9 +19,9 @@ import {
 } from './spec-check.js';
 
 const KNOWN_FIELDS = [
-  'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'labels', 'resources',
+  'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'groupAdd', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
-  'noNewPrivileges', 'privileged', 'devices', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
+  'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
 ] as const;
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -45,6 +45,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     workdir: optional(obj, 'workdir', '', absolutePath),
     hostname: optional(obj, 'hostname', '', hostname),
     user: optional(obj, 'user', '', user),
+    groupAdd: optional(obj, 'groupAdd', '', groupList),
     labels: optional(obj, 'labels', '', stringRecord),
     resources: optional(obj, 'resources', '', (v, f) => validateResources(v, f, hostCpus)),
     namespaces: optional(obj, 'namespaces', '', namespaces),
@@ -57,6 +58,8 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     noNewPrivileges: optional(obj, 'noNewPrivileges', '', boolean),
     privileged: optional(obj, 'privileged', '', boolean),
     devices: optional(obj, 'devices', '', validateDeviceMappings),
+    shmSizeBytes: optional(obj, 'shmSizeBytes', '', (v, f) => integer(v, f, 1)),
+    oomScoreAdj: optional(obj, 'oomScoreAdj', '', (v, f) => integer(v, f, -1000, 1000)),
     ulimits: optional(obj, 'ulimits', '', ulimits),
     sysctls: optional(obj, 'sysctls', '', validateSysctls),
     stopTimeout: optional(obj, 'stopTimeout', '', (v, f) => integer(v, f, 0)),
@@ -127,6 +130,15 @@ function user(value: unknown, field: string): string {
     if (/^\d+$/.test(part)) integer(Number(part), field, 0, 2 ** 32 - 2);
   }
   return spec;
+}
+
+function groupList(value: unknown, field: string): string[] {
+  const groups = stringArray(value, field);
+  groups.forEach((g, i) => {
+    if (!/^[^:\s]+$/.test(g)) throw invalid(join(field, i), `must be a group name or gid, got ${shown(g)}`);
+    if (/^\d+$/.test(g)) integer(Number(g), join(field, i), 0, 2 ** 32 - 2);
+  });
+  return groups;
 }
 
 function namespaces(value: unknown, field: string): Partial<Record<NamespaceType, NamespaceMode>> {
@@ -290,6 +302,10 @@ function checkCrossFields(spec: ContainerSpec): void {
   }
   if (spec.rootfs !== undefined && spec.cmd === undefined) throw invalid('cmd', 'is required (a rootfs has no default command)');
   if (spec.privileged) checkPrivileged(spec);
+  if (spec.shmSizeBytes !== undefined) {
+    if (spec.bundle !== undefined) throw invalid('shmSizeBytes', 'not with a bundle: its config.json mounts /dev/shm itself');
+    if (spec.namespaces?.ipc === 'host') throw invalid('shmSizeBytes', 'cannot be set with namespaces.ipc "host" (the container uses the host\'s /dev/shm)');
+  }
   if (spec.autoRemove && spec.restartPolicy && spec.restartPolicy.name !== 'no') {
     throw invalid('restartPolicy', `"${spec.restartPolicy.name}" conflicts with autoRemove (--rm): a removed container cannot be restarted`);
   }

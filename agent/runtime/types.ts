@@ -61,6 +61,7 @@ export interface ContainerSpec {
   workdir?: string;
   hostname?: string;
   user?: string;             // "uid[:gid]" or "name[:group]" resolved in the rootfs
+  groupAdd?: string[];       // --group-add: more supplementary groups, names (the rootfs' /etc/group) or gids
   labels?: Record<string, string>;
   resources?: ResourcesSpec;
   namespaces?: Partial<Record<NamespaceType, NamespaceMode>>;
@@ -73,6 +74,8 @@ export interface ContainerSpec {
   noNewPrivileges?: boolean; // default true
   privileged?: boolean;      // --privileged: every capability and host device, no seccomp, no masked or read-only paths, writable /sys
   devices?: DeviceMapping[]; // --device
+  shmSizeBytes?: number;     // --shm-size: the size of the container's own /dev/shm (default 64 MiB)
+  oomScoreAdj?: number;      // --oom-score-adj: -1000..1000, the container's processes' preference as OOM-killer victims
   ulimits?: Ulimit[];
   sysctls?: Record<string, string>; // --sysctl: kernel parameters of the container's own namespaces ("net.ipv4.ip_forward": "1")
   stopTimeout?: number;      // seconds between SIGTERM and SIGKILL on stop (default 10)
@@ -104,7 +107,8 @@ export interface ResolvedSpec {
   env: string[];
   workdir: string;
   hostname: string;
-  user: { uid: number; gid: number; additionalGids: number[]; name: string };
+  user: { uid: number; gid: number; additionalGids: number[]; name: string }; // additionalGids include groupAdd
+  groupAdd: number[];        // --group-add as gids, also given to `exec` as another user
   labels: Record<string, string>;
   resources: Required<ResourcesSpec>; // 0 / "" = not set
   namespaces: Record<NamespaceType, NamespaceMode>;
@@ -118,6 +122,8 @@ export interface ResolvedSpec {
   privileged: boolean;       // --privileged, or its equivalent for the process (every capability, no seccomp): what a policy wants to catch
   privilegedMode: boolean;   // --privileged itself: the plan adds every host device and leaves /proc unmasked and /sys writable
   devices: ResolvedDevice[]; // --device mappings, a directory's expanded to its nodes
+  shmSizeBytes: number;      // 0 with the host's IPC namespace (the host's /dev/shm)
+  oomScoreAdj: number;
   ulimits: Ulimit[];
   sysctls: Record<string, string>; // the user's and, for a bundle, its linux.sysctl
   stopTimeout: number;

@@ -12,8 +12,9 @@ export interface LookedUpUser { uid: number; gid: number; additionalGids: number
 const NUMERIC = /^\d+$/;
 
 /** The ResolvedSpec form of a looked-up user (its home only matters for HOME). */
-export function specUser(user: LookedUpUser): ResolvedSpec['user'] {
-  return { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids, name: user.name };
+/** The resolved spec's user: the looked-up groups plus --group-add's. */
+export function specUser(user: LookedUpUser, groupAdd: readonly number[] = []): ResolvedSpec['user'] {
+  return { uid: user.uid, gid: user.gid, additionalGids: [...new Set([...user.additionalGids, ...groupAdd])], name: user.name };
 }
 
 export function parsePasswd(text: string): PasswdEntry[] {
@@ -57,6 +58,14 @@ export function lookupUser(rootfs: string, spec: string, field = 'user'): Looked
     user.additionalGids = [...new Set(groups.filter((g) => g.members.includes(user.name)).map((g) => g.gid))];
   }
   return user;
+}
+
+/** docker's --group-add: names looked up in the rootfs' /etc/group, gids taken as they are. */
+export function lookupGroups(rootfs: string, names: readonly string[], field = 'groupAdd'): number[] {
+  if (names.length === 0) return [];
+  const groupText = readDatabase(rootfs, '/etc/group', field);
+  const groups = groupText === undefined ? [] : parseGroup(groupText);
+  return [...new Set(names.map((name, i) => groupId(groups, name, groupText !== undefined, rootfs, `${field}[${i}]`)))];
 }
 
 function groupId(groups: GroupEntry[], part: string, haveFile: boolean, rootfs: string, field: string): number {

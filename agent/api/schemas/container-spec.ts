@@ -40,6 +40,7 @@ export const containerSpecProperties = {
   workdir: str,
   hostname: str,
   user: str,
+  groupAdd: strList,
   labels: { type: 'object', additionalProperties: str },
   resources: resourcesSchema,
   namespaces: {
@@ -54,6 +55,8 @@ export const containerSpecProperties = {
   seccomp: str,
   noNewPrivileges: bool,
   privileged: bool,
+  shmSizeBytes: int,
+  oomScoreAdj: int,
   devices: {
     type: 'array',
     items: { type: 'object', additionalProperties: false, required: ['hostPath'], properties: { hostPath: str, containerPath: str, permissions: str } },

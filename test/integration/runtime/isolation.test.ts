@@ -146,3 +146,11 @@ test('--device gives a node the device cgroup lets the container open, with the 
   const plain = await sh(h.runtime, h.rootfs, 'test -e /dev/fuse || echo no fuse');
   assert.equal(plain.trim(), 'no fuse');
 });
+
+test('--shm-size, --oom-score-adj and --group-add as the container sees them', async () => {
+  const script = 'df -k /dev/shm | tail -1 | awk \'{ print $2 }\'; cat /proc/self/oom_score_adj; id -G';
+  const out = await sh(h.runtime, h.rootfs, script, { shmSizeBytes: 16 * 2 ** 20, oomScoreAdj: 500, groupAdd: ['4242', '12'] });
+  assert.deepEqual(out.trim().split('\n'), ['16384', '500', '0 12 4242']);
+  const byDefault = await sh(h.runtime, h.rootfs, script);
+  assert.deepEqual(byDefault.trim().split('\n'), ['65536', '0', '0']);
+});

@@ -25,12 +25,14 @@ test('every run flag lands in the spec', (t) => {
     '--ulimit', 'nproc=10', '--sysctl', 'net.ipv4.ip_forward=1', '--sysctl', 'kernel.sem=250 32000 100 128', '--read-only', '--cap-add', 'NET_ADMIN,SYS_TIME', '--cap-drop', 'ALL', '--security-opt', `seccomp=${profile}`,
     '--security-opt', 'no-new-privileges=false', '--network', 'none', '--pid', 'host', '--ipc', 'host', '--uts', 'host',
     '-v', '/data:/data:ro', '-v', './rel:/rel:rw,nosuid', '--tmpfs', '/run:size=64m,mode=1777', '--tmpfs', '/tmp',
-    '--stop-timeout', '3', '--stop-signal', 'SIGINT', '--rm', '--', 'sh', '-c', 'echo hi',
+    '--stop-timeout', '3', '--stop-signal', 'SIGINT', '--rm', '--group-add', 'staff', '--group-add', '4242', '--shm-size', '128m',
+    '--oom-score-adj', '-100', '--memory-reservation', '32m', '--', 'sh', '-c', 'echo hi',
   ], { FROM_SHELL: 'x' }, dir);
   assert.deepEqual(s, {
     rootfs: join(dir, 'rootfs'), cmd: ['sh', '-c', 'echo hi'], name: 'web', image: 'busybox', workdir: '/srv', hostname: 'box', user: '1000:1000',
     stopSignal: 'SIGINT', env: ['A=1', 'FROM_SHELL=x'], labels: { tier: 'batch', flag: '' },
-    resources: { memoryBytes: 64 * 2 ** 20, memorySwapBytes: -1, cpus: 0.5, cpuShares: 512, cpusetCpus: '0-1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300 },
+    groupAdd: ['staff', '4242'], shmSizeBytes: 128 * 2 ** 20, oomScoreAdj: -100,
+    resources: { memoryBytes: 64 * 2 ** 20, memorySwapBytes: -1, memoryReservationBytes: 32 * 2 ** 20, cpus: 0.5, cpuShares: 512, cpusetCpus: '0-1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300 },
     namespaces: { net: 'private', pid: 'host', ipc: 'host', uts: 'host' },
     capabilities: { add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL'] },
     mounts: [

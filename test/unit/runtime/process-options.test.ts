@@ -1,0 +1,54 @@
+// --group-add, --shm-size and --oom-score-adj: validation, resolution and what the plans hold.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { buildExecPlan, buildLaunchPlan } from '../../../agent/runtime/plan.js';
+import { resolveSpec } from '../../../agent/runtime/resolve.js';
+import { validateSpec } from '../../../agent/runtime/spec.js';
+import type { ContainerInfo, ResolvedSpec } from '../../../agent/runtime/types.js';
+import { assertRejectsInvalid, fixtureRootfs, makeBundle, runcSpec, tempDir } from './spec-helpers.js';
+
+const ENV = { hostCpus: 2 };
+const resolve = async (t: TestContext, extra: Record<string, unknown>) =>
+  resolveSpec(validateSpec({ rootfs: fixtureRootfs(t), cmd: ['sh'], ...extra }, ENV), ENV);
+
+function plan(t: TestContext, spec: ResolvedSpec) {
+  const root = tempDir(t, 'berth-host-');
+  return buildLaunchPlan(spec, { id: 'a'.repeat(64), stateDir: '/s', cgroupProcs: [], cgroupVersion: 'v2', sysRoot: join(root, 'sys'), procRoot: join(root, 'proc') });
+}
+
+test('--group-add: names from the rootfs\' /etc/group and gids join the user\'s own groups, also for exec as another user', async (t) => {
+  const spec = await resolve(t, { user: 'alice', groupAdd: ['staff', '4242', 'wheel'] });
+  assert.deepEqual(spec.groupAdd, [50, 4242, 10]);
+  assert.deepEqual(spec.user.additionalGids, [10, 29, 50, 4242], 'alice\'s wheel and audio, then the added ones once each');
+  assert.deepEqual(plan(t, spec).additionalGids, [10, 29, 50, 4242]);
+  const info = { id: 'a'.repeat(64), name: 'c', pid: 42, spec } as ContainerInfo;
+  assert.deepEqual(buildExecPlan(info, { cmd: ['id'], user: 'bob' }, { cgroupProcs: [] }).additionalGids, [10, 50, 4242]);
+  await assertRejectsInvalid(resolve(t, { groupAdd: ['staff', 'video'] }), 'groupAdd[1]', /unable to find group "video": no such group in \/etc\/group/);
+  await assertRejectsInvalid(resolve(t, { groupAdd: ['a:b'] }), 'groupAdd[0]', /group name or gid/);
+});
+
+test('--shm-size sizes the container\'s /dev/shm (docker\'s 64 MiB by default); not with the host\'s IPC namespace or a bundle', async (t) => {
+  const shmOf = (s: ResolvedSpec) => plan(t, s).mounts.find((m) => m.target === '/dev/shm')!;
+  const byDefault = await resolve(t, {});
+  assert.equal(byDefault.shmSizeBytes, 64 * 2 ** 20);
+  assert.match(shmOf(byDefault).data, /(^|,)size=65536k(,|$)/);
+  assert.match(shmOf(await resolve(t, { shmSizeBytes: 128 * 2 ** 20 })).data, /(^|,)size=131072k(,|$)/);
+  assert.match(shmOf(await resolve(t, { shmSizeBytes: 1000 })).data, /(^|,)size=1000(,|$)/);
+  assert.equal((await resolve(t, { namespaces: { ipc: 'host' } })).shmSizeBytes, 0);
+  await assertRejectsInvalid(resolve(t, { namespaces: { ipc: 'host' }, shmSizeBytes: 2 ** 20 }), 'shmSizeBytes', /host's \/dev\/shm/);
+  await assertRejectsInvalid(resolve(t, { shmSizeBytes: 0 }), 'shmSizeBytes', /integer/);
+  await assertRejectsInvalid((async () => validateSpec({ bundle: makeBundle(t, runcSpec()), shmSizeBytes: 2 ** 20 }, ENV))(), 'shmSizeBytes', /config\.json mounts/);
+});
+
+test('--oom-score-adj goes to the plan; a bundle\'s process.oomScoreAdj unless the spec gives one', async (t) => {
+  assert.equal(plan(t, await resolve(t, {})).oomScoreAdj, 0);
+  assert.equal(plan(t, await resolve(t, { oomScoreAdj: -500 })).oomScoreAdj, -500);
+  await assertRejectsInvalid(resolve(t, { oomScoreAdj: 1001 }), 'oomScoreAdj', /-1000\.\.1000/);
+  const config = runcSpec();
+  config.process.oomScoreAdj = 300;
+  const bundle = makeBundle(t, config);
+  const fromBundle = await resolveSpec(validateSpec({ bundle }, ENV), ENV);
+  assert.equal(fromBundle.oomScoreAdj, 300);
+  assert.equal((await resolveSpec(validateSpec({ bundle, oomScoreAdj: 0 }, ENV), ENV)).oomScoreAdj, 0);
+});
