@@ -10,6 +10,7 @@ export const exec: Command = {
   name: 'exec', usage: 'exec [OPTIONS] CONTAINER COMMAND [ARG...]', summary: 'Run a command in a running container; exits with its exit code',
   interspersed: false, minArgs: 2,
   flags: [
+    { name: 'detach', short: 'd', kind: 'bool', help: 'run the command in the background (its output is dropped)' },
     { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable' },
     { name: 'workdir', short: 'w', kind: 'string', value: 'DIR', help: 'working directory inside the container' },
     { name: 'user', short: 'u', kind: 'string', value: 'USER[:GROUP]', help: 'user name or uid[:gid]' },
@@ -22,6 +23,10 @@ export const exec: Command = {
       ...(p.has('workdir') ? { workdir: p.str('workdir') } : {}),
       ...(p.has('user') ? { user: p.str('user') } : {}),
     };
+    if (p.bool('detach')) {
+      await ctx.client().call('POST', `/v1/containers/${enc(name)}/exec`, { ...body, detach: true });
+      return 0;
+    }
     const res = await ctx.client().stream('POST', `/v1/containers/${enc(name)}/exec`, body);
     for await (const frame of ndjson<Frame>(res)) {
       if ('error' in frame) throw streamError(frame.error);

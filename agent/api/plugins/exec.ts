@@ -4,6 +4,8 @@
 // `data` is UTF-8 text (split multi-byte characters are held back to the next frame). The exit
 // frame is always last; a failure after streaming started ends with {"error":{code,message}}.
 // Failures before the process exists (no such container, command not found) are normal JSON errors.
+// With "detach": true (docker exec -d) the answer is 201 {"pid": N} as soon as the process runs;
+// its output is read and dropped, as docker drops a detached exec's.
 import { PassThrough, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { FastifyInstance } from 'fastify';
@@ -20,15 +22,23 @@ const execBodySchema = {
     env: { type: 'array', items: { type: 'string' } },
     workdir: { type: 'string' },
     user: { type: 'string' },
+    detach: { type: 'boolean' },
   },
 } as const;
 
+type ExecBody = ExecOptions & { detach?: boolean };
+
 export async function execPlugin(app: FastifyInstance, deps: ServerDeps): Promise<void> {
-  app.post<{ Params: IdParams; Body: ExecOptions }>('/v1/containers/:id/exec', {
+  app.post<{ Params: IdParams; Body: ExecBody }>('/v1/containers/:id/exec', {
     schema: { params: idParamsSchema, body: execBodySchema, response: errorResponses },
     validatorCompiler: strictValidatorCompiler,
   }, async (req, reply) => {
-    const proc = await deps.runtime.exec(req.params.id, req.body);
+    const { detach, ...opts } = req.body;
+    const proc = await deps.runtime.exec(req.params.id, opts);
+    if (detach) {
+      void drain(proc, deps);
+      return reply.code(201).send({ pid: proc.pid });
+    }
     const out = new PassThrough();
     // If the client goes away, pump keeps reading (and discarding) so the process never blocks on a full pipe.
     void pump(proc, out, deps);
@@ -45,6 +55,14 @@ async function pump(proc: ExecProcess, out: PassThrough, deps: ServerDeps): Prom
     deps.logger.warn({ err }, 'exec stream failed');
     out.end(errorFrame(err));
   }
+}
+
+/** A detached exec: its pipes are emptied so it never blocks on them; its end is only logged. */
+async function drain(proc: ExecProcess, deps: ServerDeps): Promise<void> {
+  proc.stdout.resume();
+  proc.stderr.resume();
+  const exit = await proc.exited;
+  deps.logger.debug({ pid: proc.pid, exitCode: exit.exitCode }, 'detached exec ended');
 }
 
 /** Copies one pipe into frames, pausing it while the HTTP client is slower than the process. */

@@ -51,6 +51,12 @@ describe('berth CLI against a real agent', () => {
     await waitFor('the first log line', async () => (await agent.cli(['logs', 'sleeper'])).stdout === 'started\n', { timeoutMs: 15_000, intervalMs: 200 });
     const ex = await agent.cli(['exec', 'sleeper', 'sh', '-c', 'echo in-exec; echo to-err >&2; exit 4']);
     assert.deepEqual({ code: ex.code, out: ex.stdout, err: ex.stderr }, { code: 4, out: 'in-exec\n', err: 'to-err\n' });
+    // exec -d returns while its command runs on; what it prints is dropped.
+    const bg = await agent.cli(['exec', '-d', 'sleeper', 'sh', '-c', 'echo out; echo err >&2; touch /tmp/detached; exec sleep 1001']);
+    assert.deepEqual({ code: bg.code, out: bg.stdout, err: bg.stderr }, { code: 0, out: '', err: '' });
+    await waitFor('the detached exec to run', async () => (await agent.cli(['exec', 'sleeper', 'test', '-e', '/tmp/detached'])).code === 0);
+    assert.match((await agent.cli(['top', 'sleeper'])).stdout, /sleep 1001/);
+    assert.equal((await agent.cli(['logs', 'sleeper'])).stdout, 'started\n', 'a detached exec\'s output is not the container\'s log');
     const stop = await agent.cli(['stop', '-t', '1', 'sleeper']);
     assert.deepEqual({ code: stop.code, out: stop.stdout }, { code: 0, out: 'sleeper\n' });
     const psa = await agent.cli(['ps', '-a', '--format', 'json']);
