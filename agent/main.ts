@@ -7,7 +7,7 @@ import { findPackageInfo } from './package-info.js';
 import { parseGlobal, reportError, runCli, type CliIo } from './cli/index.js';
 
 async function main(argv: string[]): Promise<number> {
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
   try {
     const g = parseGlobal(argv);
     if (g.verb === 'agent') return await agent(g.rest, io);

@@ -56,11 +56,7 @@ function matcher(key: Key, value: string, lookup: ContainerLookup): (c: Containe
     case 'id': return (c) => c.id.startsWith(value);
     // docker matches a regular expression anywhere in "/name", so `^/web$` is an exact match.
     case 'name': { const re = compileName(value); return (c) => re.test(`/${c.name}`); }
-    case 'label': {
-      const eq = value.indexOf('=');
-      const [k, v] = eq < 0 ? [value, undefined] : [value.slice(0, eq), value.slice(eq + 1)];
-      return (c) => { const labels = c.spec.labels ?? {}; return k in labels && (v === undefined || labels[k] === v); };
-    }
+    case 'label': return labelMatcher(value);
     case 'status': return (c) => dockerState(c) === value;
     case 'exited': return (c) => c.status === 'exited' && c.exit?.exitCode === Number(value);
     // The image is a label here: the same string, or that string with a tag (busybox → busybox:1.36).
@@ -71,6 +67,13 @@ function matcher(key: Key, value: string, lookup: ContainerLookup): (c: Containe
     case 'network': return (c) => (c.spec.namespaces?.net === 'host' ? 'host' : 'none') === value;
     case 'health': return (c) => (c.health?.status ?? 'none') === value;
   }
+}
+
+/** docker's label filter: `KEY` (the label is there) or `KEY=VALUE`. */
+export function labelMatcher(value: string): (c: ContainerInfo) => boolean {
+  const eq = value.indexOf('=');
+  const [k, v] = eq < 0 ? [value, undefined] : [value.slice(0, eq), value.slice(eq + 1)];
+  return (c) => { const labels = c.spec.labels ?? {}; return k in labels && (v === undefined || labels[k] === v); };
 }
 
 function reference(value: string, lookup: ContainerLookup): ContainerInfo {

@@ -10,6 +10,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: () => number;
+  /** Prints `question` and reads one answer line: true for y/yes (docker's prompt), false otherwise or at end of input. */
+  confirm: (question: string) => Promise<boolean>;
   /** Calls `handler` on SIGINT/SIGTERM/SIGHUP until the returned function is called. */
   onSignal: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }

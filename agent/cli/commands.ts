@@ -22,7 +22,8 @@ import { info } from './info.js';
 import { stats } from './stats.js';
 import { policy } from './policy.js';
 import { events } from './events.js';
+import { container } from './container.js';
 
 export const COMMANDS: Command[] = [
-  run, create, start, ps, inspect, logs, stop, restart, kill, rm, wait, exec, pause, unpause, update, rename, top, version, info, stats, policy, events,
+  run, create, start, ps, inspect, logs, stop, restart, kill, rm, wait, exec, pause, unpause, update, rename, top, container, version, info, stats, policy, events,
 ];

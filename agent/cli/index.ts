@@ -1,6 +1,7 @@
 // The CLI entry: global flags (--host), then one command. Returns the exit code: 0, the
 // container's or process's own code, 126/127 when the command cannot run, 125 for berth's own
 // errors (printed as `berth: <message>` on stderr).
+import { createInterface } from 'node:readline';
 import { BerthError } from '../errors.js';
 import { findPackageInfo } from '../package-info.js';
 import { parseArgs, usageError } from './args.js';
@@ -12,6 +13,7 @@ import { commandHelp, HELP_FLAG, mainHelp } from './help.js';
 export type { CliContext, Command } from './command.js';
 
 export interface CliIo {
+  stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
@@ -87,10 +89,26 @@ function makeContext(g: GlobalArgs, io: CliIo): CliContext {
     env: io.env,
     cwd: io.cwd,
     now: () => Date.now(),
+    confirm: async (question) => {
+      io.stdout.write(question);
+      const answer = await firstLine(io.stdin);
+      return /^(y|yes)$/i.test(answer?.trim() ?? '');
+    },
     onSignal: (handler) => {
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
       for (const s of signals) process.on(s, handler);
       return () => { for (const s of signals) process.off(s, handler); };
     },
   };
+}
+
+/** The first line of `input`, or undefined when it ends first; the rest is left unread. */
+async function firstLine(input: NodeJS.ReadableStream): Promise<string | undefined> {
+  const lines = createInterface({ input, terminal: false });
+  try {
+    for await (const line of lines) return line;
+    return undefined;
+  } finally {
+    lines.close();
+  }
 }

@@ -42,9 +42,9 @@ export function formatBytes(bytes: number): string {
   return humanSize(bytes, 1024, BINARY_ABBRS, 4);
 }
 
-/** docker's units.HumanSizeWithPrecision(x, 3): decimal suffixes, e.g. 1.05MB, 720kB, 0B. */
-export function formatDecimalBytes(bytes: number): string {
-  return humanSize(bytes, 1000, DECIMAL_ABBRS, 3);
+/** docker's units.HumanSizeWithPrecision(x, 3) (4 is its HumanSize): decimal suffixes, e.g. 1.05MB, 720kB, 0B. */
+export function formatDecimalBytes(bytes: number, precision = 3): string {
+  return humanSize(bytes, 1000, DECIMAL_ABBRS, precision);
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };

@@ -1,6 +1,6 @@
 // Container lifecycle routes under /v1/containers: create (optionally start), list, inspect,
-// start/stop/restart/kill/pause/resume, update (limits), rename, top, wait and remove. Logs and exec stream, so they live in their
-// own plugins, registered from here.
+// start/stop/restart/kill/pause/resume, update (limits), rename, top, wait and remove. Logs and exec stream, and prune
+// works on many, so they live in their own plugins, registered from here.
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import { BerthError } from '../../errors.js';
@@ -13,6 +13,7 @@ import { containerInfoSchema, containerListSchema, createdSchema, exitInfoSchema
 import type { RouteErrorConfig } from './error-handler.js';
 import { logsPlugin } from './logs.js';
 import { execPlugin } from './exec.js';
+import { prunePlugin } from './prune.js';
 
 const USER: StopReason = { by: 'user' };
 const ok = (schema: object) => ({ 200: schema, ...errorResponses });
@@ -109,6 +110,7 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
 
   await app.register(logsPlugin, deps);
   await app.register(execPlugin, deps);
+  await app.register(prunePlugin, deps);
 }
 
 /** `start: true` means "run": a container that cannot start is removed, not left behind half-done. */

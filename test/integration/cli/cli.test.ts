@@ -214,6 +214,29 @@ describe('berth CLI against a real agent', () => {
       !(await agent.api('GET', '/v1/containers?all=true')).body.some((c: { name: string }) => c.name === 'gone'));
   });
 
+  test('container prune: the answer on stdin decides; stopped containers with the label go, with the size of their logs', async () => {
+    const noisy = await agent.cli(['run', '-l', 'prune-test', '--name', 'noisy', '--rootfs', rootfs, '--', 'sh', '-c', 'seq 1 20000']);
+    assert.equal(noisy.code, 0, noisy.stderr);
+    assert.equal((await agent.cli(['run', '-d', '-l', 'prune-test', '--name', 'busy', '--rootfs', rootfs, '--', 'sleep', '1000'])).code, 0);
+    assert.equal((await agent.cli(['create', '--name', 'other', '--rootfs', rootfs, '--', 'true'])).code, 0);
+    try {
+      const id = (await agent.api('GET', '/v1/containers/noisy')).body.id;
+      const no = await agent.cli(['container', 'prune', '--filter', 'label=prune-test'], { input: 'n\n' });
+      assert.deepEqual([no.code, no.stdout], [0, 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ']);
+      assert.equal((await agent.api('GET', '/v1/containers/noisy')).status, 200);
+      const yes = await agent.cli(['container', 'prune', '--filter', 'label=prune-test'], { input: 'y\n' });
+      // seq 1 20000 prints 108894 bytes; each log line adds a CRI prefix (time, stream, P/F).
+      const m = /\[y\/N\] Deleted Containers:\n([0-9a-f]{64})\n\nTotal reclaimed space: ([\d.]+)kB\n$/.exec(yes.stdout);
+      assert.ok(m, yes.stdout + yes.stderr);
+      assert.equal(m[1], id);
+      assert.ok(Number(m[2]) > 108.894, `reclaimed ${m[2]} kB`);
+      const left = (await agent.api('GET', '/v1/containers?all=true')).body.map((c: { name: string }) => c.name);
+      assert.ok(left.includes('busy') && left.includes('other') && !left.includes('noisy'), left.join(' '));
+    } finally {
+      await agent.cli(['rm', '-f', 'noisy', 'busy', 'other']);
+    }
+  });
+
   test('the unix socket has mode 0660', () => {
     assert.equal(statSync(agent.socket).mode & 0o777, 0o660);
   });

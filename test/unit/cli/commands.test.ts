@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { buildServer, listenUnix } from '../../../agent/api/index.js';
 import { parseGlobal, runCli } from '../../../agent/cli/index.js';
@@ -23,13 +23,13 @@ async function agent(t: { after: (fn: () => Promise<void> | void) => void }, eve
   const app = buildServer(fakeDeps(runtime, { snapshot: createSnapshotStore(), events }));
   t.after(async () => { await app.close(); rmSync(dir, { recursive: true, force: true }); });
   await listenUnix(app, socket);
-  const cli = async (...argv: string[]) => {
+  const answering = (input: string) => async (...argv: string[]) => {
     const stdout = sink();
     const stderr = sink();
-    const code = await runCli(parseGlobal(['--host', socket, ...argv]), { stdout, stderr, env: {}, cwd: dir });
+    const code = await runCli(parseGlobal(['--host', socket, ...argv]), { stdin: Readable.from([input]), stdout, stderr, env: {}, cwd: dir });
     return { code, out: stdout.text, err: stderr.text };
   };
-  return { runtime, cli, dir, socket, app };
+  return { runtime, cli: answering(''), answering, dir, socket, app };
 }
 
 test('create, start, ps, inspect, stop, rm', async (t) => {
@@ -72,6 +72,30 @@ test('ps --filter goes to the agent; -n/-l list the newest in every state; a bad
   const bad = await cli('ps', '-f', 'publish=80');
   assert.equal(bad.code, 125);
   assert.match(bad.err, /^berth: filter: invalid filter "publish"/);
+});
+
+test('container prune asks first (no answer or n: nothing), -f does not; only stopped containers that pass the filters go', async (t) => {
+  const { cli, answering, runtime } = await agent(t);
+  for (const [name, label] of [['up', 'a'], ['done', 'a'], ['fresh', 'b'], ['kept', 'b']] as const) await cli('create', '--name', name, '-l', `group=${label}`, '--rootfs', '/r');
+  await cli('start', 'up');
+  await cli('start', 'done');
+  await cli('stop', 'done');
+  await cli('start', 'kept');
+  await cli('stop', 'kept');
+  const left = () => [...runtime.containers.values()].map((c) => c.name).sort();
+  for (const reply of ['', 'n\n', 'maybe\n']) {
+    const asked = await answering(reply)('container', 'prune');
+    assert.deepEqual([asked.code, asked.out], [0, 'WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ']);
+  }
+  assert.deepEqual(left(), ['done', 'fresh', 'kept', 'up']);
+  const filtered = await cli('container', 'prune', '-f', '--filter', 'label=group=a');
+  assert.deepEqual([filtered.code, filtered.out], [0, `Deleted Containers:\n${runtime.calls.filter((c) => c.method === 'remove').map((c) => `${String(c.args[0])}\n`).join('')}\nTotal reclaimed space: 0B\n`]);
+  assert.deepEqual(left(), ['fresh', 'kept', 'up'], 'the running one with the label stays');
+  const yes = await answering('y\n')('container', 'prune');
+  assert.match(yes.out, /\[y\/N\] Deleted Containers:\n[0-9a-f]{64}\n[0-9a-f]{64}\n\nTotal reclaimed space: 0B\n$/);
+  assert.deepEqual(left(), ['up']);
+  assert.equal((await cli('container', 'prune', '-f')).out, 'Total reclaimed space: 0B\n');
+  assert.equal((await cli('container', 'ls')).code, 125);
 });
 
 test('update sends the limits in the spec vocabulary to each container; admission warnings go to stderr', async (t) => {
@@ -134,7 +158,7 @@ test('usage errors and an unreachable agent exit 125; help exits 0', async (t) =
   assert.match(bad.err, /^berth: berth run: unknown flag: --bogus\nSee 'berth run --help'.\n$/);
   assert.equal((await cli('frobnicate')).code, 125);
   assert.equal((await cli('stop')).code, 125);
-  const gone = await runCli(parseGlobal(['--host', join(dir, 'none.sock'), 'ps']), { stdout: new PassThrough(), stderr: collect(), env: {}, cwd: dir });
+  const gone = await runCli(parseGlobal(['--host', join(dir, 'none.sock'), 'ps']), { stdin: Readable.from([]), stdout: new PassThrough(), stderr: collect(), env: {}, cwd: dir });
   assert.equal(gone, 125);
   const help = await cli('run', '--help');
   assert.equal(help.code, 0);
@@ -157,7 +181,7 @@ test('the unreachable message names the address and suggests starting the agent'
   const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
  const stderr = sink();
-  const code = await runCli(parseGlobal(['ps']), { stdout: sink(), stderr, env: { BERTH_HOST: `unix://${dir}/x.sock` }, cwd: dir });
+  const code = await runCli(parseGlobal(['ps']), { stdin: Readable.from([]), stdout: sink(), stderr, env: { BERTH_HOST: `unix://${dir}/x.sock` }, cwd: dir });
   assert.equal(code, 125);
   assert.equal(stderr.text, `berth: cannot reach the agent at unix://${dir}/x.sock (ENOENT); is \`berth agent\` running?\n`);
 });
