@@ -7,6 +7,7 @@ import { isDevicePermissions } from '../runtime/devices.js';
 import type { ContainerSpec, DeviceMapping, HealthcheckSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { readKeyValueFile } from './env-file.js';
+import { mountFlag, tmpfsFlag, volumeFlag } from './mount-flags.js';
 import { parseRestartPolicy } from '../runtime/restart-policy.js';
 import { parseBytes, parseDecimal, parseDuration, parseInteger } from './units.js';
 
@@ -53,6 +54,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'uts', kind: 'string', value: 'MODE', help: 'host: share the host\'s uts namespace' },
   { name: 'volume', short: 'v', kind: 'list', value: 'SRC:DST[:ro]', help: 'bind mount a host path' },
   { name: 'tmpfs', kind: 'list', value: 'DST[:OPTS]', help: 'mount a tmpfs, e.g. /run:size=64m' },
+  { name: 'mount', kind: 'list', value: 'KEY=VALUE,…', help: 'type=bind,source=/src,target=/dst[,readonly] or type=tmpfs,target=/dst[,tmpfs-size=64m]' },
   { name: 'stop-timeout', kind: 'string', value: 'SECONDS', help: 'seconds from the stop signal to SIGKILL (default 10)' },
   { name: 'stop-signal', kind: 'string', value: 'SIGNAL', help: 'signal that stops the container (default SIGTERM)' },
   { name: 'rm', kind: 'bool', help: 'remove the container when it exits' },
@@ -88,7 +90,10 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   const namespaces = namespacesFrom(p, fail);
   if (Object.keys(namespaces).length) spec.namespaces = namespaces;
   if (p.has('cap-add') || p.has('cap-drop')) spec.capabilities = { add: splitCaps(p.list('cap-add')), drop: splitCaps(p.list('cap-drop')) };
-  const mounts = [...p.list('volume').map((v) => bindMount(v, cwd, fail)), ...p.list('tmpfs').map((t) => tmpfsMount(t, fail))];
+  const mounts = [
+    ...p.list('volume').map((v) => volumeFlag(v, cwd, fail)), ...p.list('tmpfs').map((t) => tmpfsFlag(t, fail)),
+    ...p.list('mount').map((m) => mountFlag(m, cwd, fail)),
+  ];
   if (mounts.length) spec.mounts = mounts;
   if (p.bool('read-only')) spec.readOnlyRootfs = true;
   if (p.bool('privileged')) spec.privileged = true;
@@ -120,7 +125,7 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   return spec;
 }
 
-type Fail = (flag: string, msg: string) => Error;
+export type Fail = (flag: string, msg: string) => Error;
 
 function copyStrings(p: Parsed, spec: ContainerSpec): void {
   const fields: [string, 'name' | 'image' | 'workdir' | 'hostname' | 'user' | 'stopSignal'][] = [
@@ -213,34 +218,6 @@ function namespacesFrom(p: Parsed, fail: Fail): NonNullable<ContainerSpec['names
 
 function splitCaps(values: string[]): string[] {
   return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-}
-
-const BIND_OPTIONS = new Set(['nosuid', 'suid', 'nodev', 'dev', 'noexec', 'exec', 'private', 'rprivate', 'shared', 'rshared', 'slave', 'rslave', 'bind', 'rbind']);
-
-function bindMount(v: string, cwd: string, fail: Fail): MountSpec {
-  const parts = v.split(':');
-  if (parts.length < 2 || parts.length > 3) throw fail('--volume', `"${v}" is not SRC:DST[:OPTIONS]`);
-  const [src, target, opts = ''] = parts as [string, string, string?];
-  if (!src.startsWith('/') && !src.startsWith('.')) throw fail('--volume', `"${src}": berth has no named volumes; give a host path (absolute, or starting with ./)`);
-  if (!isAbsolute(target)) throw fail('--volume', `"${target}": the container path must be absolute`);
-  const mount: MountSpec = { type: 'bind', source: resolve(cwd, src), target };
-  const options: string[] = [];
-  for (const o of opts.split(',').filter(Boolean)) {
-    if (o === 'ro') mount.readOnly = true;
-    else if (o === 'rw') mount.readOnly = false;
-    else if (BIND_OPTIONS.has(o)) options.push(o);
-    else throw fail('--volume', `unknown option "${o}" in "${v}"; use ro, rw, nosuid, nodev, noexec or a propagation mode`);
-  }
-  if (options.length) mount.options = options;
-  return mount;
-}
-
-function tmpfsMount(t: string, fail: Fail): MountSpec {
-  const colon = t.indexOf(':');
-  const target = colon < 0 ? t : t.slice(0, colon);
-  if (!isAbsolute(target)) throw fail('--tmpfs', `"${target}": the container path must be absolute`);
-  const options = colon < 0 ? [] : t.slice(colon + 1).split(',').filter(Boolean);
-  return options.length ? { type: 'tmpfs', target, options } : { type: 'tmpfs', target };
 }
 
 function applySecurityOpts(opts: string[], spec: ContainerSpec, cwd: string, fail: Fail): void {

@@ -1,7 +1,8 @@
 // The berth CLI against a real agent (root, real containers from a busybox rootfs).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgent, runCli, type TestAgent } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
@@ -204,6 +205,18 @@ describe('berth CLI against a real agent', () => {
       await waitFor('the hung probes to be killed', async () => procs() === 1);
     } finally {
       await agent.cli(['rm', '-f', 'probed', 'hung']);
+    }
+  });
+
+  test('--mount: a read-only bind and a sized tmpfs, as the container sees them', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'berth-mount-'));
+    try {
+      writeFileSync(join(data, 'hello'), 'from the host\n');
+      const r = await agent.cli(['run', '--rm', '--mount', `type=bind,src=${data},dst=/data,readonly`, '--mount', 'type=tmpfs,target=/scratch,tmpfs-size=8m',
+        '--rootfs', rootfs, '--', 'sh', '-c', 'cat /data/hello; touch /data/new 2>/dev/null || echo read-only; df -k /scratch | tail -1 | awk \'{ print $2 }\'']);
+      assert.deepEqual({ code: r.code, out: r.stdout }, { code: 0, out: 'from the host\nread-only\n8192\n' }, r.stderr);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
     }
   });
 

@@ -134,3 +134,36 @@ test('--health-* make a healthcheck run by sh -c, durations in docker\'s form; t
     assert.throws(() => spec(['--rootfs', '/r', ...argv]), (e: any) => e.code === 'INVALID_REQUEST' && re.test(e.message), argv.join(' '));
   }
 });
+
+test('--mount: docker\'s keys and aliases, quoted fields, relative sources; volumes and unknown keys refused by name', () => {
+  const mounts = spec([
+    '--rootfs', '/r',
+    '--mount', 'type=bind,source=/data,target=/data,readonly',
+    '--mount', 'type=bind,src=./rel,dst=/rel,ro=false,bind-propagation=rshared,consistency=cached',
+    '--mount', '"type=bind","source=/a,b",destination=/ab,bind-recursive=disabled',
+    '--mount', 'type=tmpfs,target=/scratch,tmpfs-size=64m,tmpfs-mode=1770',
+    'true',
+  ], {}, '/work').mounts;
+  assert.deepEqual(mounts, [
+    { type: 'bind', source: '/data', target: '/data', readOnly: true },
+    { type: 'bind', source: '/work/rel', target: '/rel', readOnly: false, options: ['rshared'] },
+    { type: 'bind', source: '/a,b', target: '/ab', options: ['bind'] },
+    { type: 'tmpfs', target: '/scratch', options: [`size=${64 * 2 ** 20}`, 'mode=1770'] },
+  ]);
+  const refused: [string, RegExp][] = [
+    ['source=vol,target=/v', /berth has no named volumes/],
+    ['type=volume,source=vol,target=/v', /berth has no named volumes/],
+    ['type=bind,source=/a', /target is required/],
+    ['type=bind,target=/a', /source is required for type=bind/],
+    ['type=bind,source=/a,target=rel', /"rel": the container path must be absolute/],
+    ['type=tmpfs,target=/t,source=/a', /unexpected key "source" for type=tmpfs/],
+    ['type=bind,source=/a,target=/b,bind-propagation=sideways', /bind-propagation must be one of private, rprivate/],
+    ['type=tmpfs,target=/t,tmpfs-mode=rwx', /tmpfs-mode must be an octal mode/],
+    ['type=bind,source=/a,target=/b,readonly=maybe', /readonly takes true or false/],
+    ['type=npipe,source=/a,target=/b', /type "npipe" is not supported/],
+    ['type=bind,"source=/a,target=/b', /an unterminated quote/],
+  ];
+  for (const [value, message] of refused) {
+    assert.throws(() => spec(['--rootfs', '/r', '--mount', value, 'true']), (e: Error) => /--mount: /.test(e.message) && message.test(e.message), value);
+  }
+});
