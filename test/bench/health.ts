@@ -1,0 +1,155 @@
+// Healthcheck cost: the CPU one probe costs the host, with N containers probed every second by a
+// real agent, next to `runc exec` of the same command in a runc container (the floor of what a
+// docker probe costs: dockerd and containerd-shim add their own work on top), in the same run.
+// A probe appends a line to /tmp/probes (a tmpfs of its container's own), so probes are counted exactly.
+// Agent CPU (its own plus that of the exec shims and probes it reaped) is measured over a window
+// with the healthchecks and over one without them, with the same containers: the difference is
+// what the probes cost.
+// Run: node --import tsx test/bench/health.ts   (root; N=20 WINDOW_S=20 to change)
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { removeCgroupTree, startAgent, type TestAgent } from '../helpers/agent.js';
+import { busyboxRootfs } from '../helpers/rootfs.js';
+import { waitFor } from '../helpers/wait.js';
+import { ensureShim } from '../integration/runtime/harness.js';
+
+const N = Number(process.env.N ?? 20);
+const WINDOW_S = Number(process.env.WINDOW_S ?? 20);
+const RUNC = '/usr/sbin/runc';
+const PROBE = ['sh', '-c', 'echo x >> /tmp/probes'];
+const TICKS_PER_S = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** CPU seconds of a process: its own (utime + stime) and that of the children it has reaped (cutime + cstime). */
+function cpuOf(pid: number | 'self'): { own: number; children: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  return { own: (f[11]! + f[12]!) / TICKS_PER_S, children: (f[13]! + f[14]!) / TICKS_PER_S };
+}
+
+function cpuWithChildren(pid: number | 'self'): number {
+  const { own, children } = cpuOf(pid);
+  return own + children;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+async function startContainers(agent: TestAgent, withHealthcheck: boolean): Promise<{ id: string; pid: number }[]> {
+  const out: { id: string; pid: number }[] = [];
+  for (let i = 0; i < N; i++) {
+    // A /tmp of its own: the containers share one rootfs directory, and each counts its own probes.
+    const spec = { rootfs: busyboxRootfs(), cmd: ['sleep', '100000'], start: true, mounts: [{ type: 'tmpfs', target: '/tmp' }],
+      ...(withHealthcheck ? { healthcheck: { cmd: PROBE, intervalSeconds: 1, timeoutSeconds: 5 } } : {}) };
+    const created = await agent.api('POST', '/v1/containers', spec);
+    if (created.status !== 201) throw new Error(`create: ${JSON.stringify(created.body)}`);
+    out.push({ id: created.body.id, pid: (await agent.api('GET', `/v1/containers/${created.body.id}`)).body.pid });
+  }
+  return out;
+}
+
+const probesIn = (pid: number) => {
+  const file = `/proc/${pid}/root/tmp/probes`;
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0;
+};
+
+/** Agent CPU seconds over the window (all, and its own part) and the probes the containers counted in it. */
+async function window(agent: TestAgent, containers: { pid: number }[]): Promise<{ cpu: number; own: number; probes: number }> {
+  const probes0 = containers.reduce((s, c) => s + probesIn(c.pid), 0);
+  const cpu0 = cpuOf(agent.proc!.pid!);
+  await new Promise((r) => setTimeout(r, WINDOW_S * 1000)); // the observation window itself, not a synchronisation
+  const cpu1 = cpuOf(agent.proc!.pid!);
+  return {
+    cpu: cpu1.own + cpu1.children - cpu0.own - cpu0.children, own: cpu1.own - cpu0.own,
+    probes: containers.reduce((s, c) => s + probesIn(c.pid), 0) - probes0,
+  };
+}
+
+async function removeAll(agent: TestAgent, containers: { id: string }[]): Promise<void> {
+  for (const c of containers) await agent.api('DELETE', `/v1/containers/${c.id}?force=true`);
+}
+
+function runcBundle(dir: string, cgroupsPath: string): string {
+  const b = join(dir, 'bundle');
+  mkdirSync(b);
+  const r = spawnSync(RUNC, ['spec'], { cwd: b, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`runc spec: ${r.stderr}`);
+  cpSync(busyboxRootfs(), join(b, 'rootfs'), { recursive: true, verbatimSymlinks: true });
+  chmodSync(join(b, 'rootfs'), 0o755);
+  const config = JSON.parse(readFileSync(join(b, 'config.json'), 'utf8'));
+  config.process.terminal = false;
+  config.process.args = ['sleep', '100000'];
+  config.root.readonly = false; // the probe writes /tmp/probes
+  config.linux.cgroupsPath = cgroupsPath;
+  writeFileSync(join(b, 'config.json'), JSON.stringify(config));
+  return b;
+}
+
+/** CPU seconds and wall milliseconds of each `runc exec` of the probe (the bench waits for each, so cutime holds it). */
+function runcExecs(root: string, id: string, count: number): { cpuPerExec: number; wallMs: number[] } {
+  const wallMs: number[] = [];
+  const cpu0 = cpuWithChildren('self');
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(RUNC, ['--root', root, 'exec', id, ...PROBE], { stdio: 'ignore' });
+    wallMs.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`runc exec exited ${r.status}`);
+  }
+  return { cpuPerExec: (cpuWithChildren('self') - cpu0) / count, wallMs };
+}
+
+async function berthProbeMs(agent: TestAgent, containers: { id: string }[]): Promise<number[]> {
+  const ms: number[] = [];
+  for (const c of containers) {
+    const { health } = (await agent.api('GET', `/v1/containers/${c.id}`)).body;
+    for (const p of health?.log ?? []) ms.push(Date.parse(p.end) - Date.parse(p.start));
+  }
+  return ms;
+}
+
+async function main(): Promise<void> {
+  ensureShim();
+  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
+  const runcParent = `berth-test-${randomBytes(4).toString('hex')}`;
+  const runcRoot = join(dir, 'runc-root');
+  const runcId = `bench-${randomBytes(4).toString('hex')}`;
+  const agent = await startAgent();
+  try {
+    const idle = await startContainers(agent, false);
+    const base = await window(agent, idle);
+    await removeAll(agent, idle);
+    const probed = await startContainers(agent, true);
+    await waitFor('every container to have been probed', async () => probed.every((c) => probesIn(c.pid) > 0), { timeoutMs: 30_000, intervalMs: 200 });
+    const busy = await window(agent, probed);
+    const probeMs = await berthProbeMs(agent, probed);
+    await removeAll(agent, probed);
+
+    const started = spawnSync(RUNC, ['--root', runcRoot, 'run', '-d', '--bundle', runcBundle(dir, `/${runcParent}/bench`), runcId], { stdio: 'ignore' });
+    if (started.status !== 0) throw new Error(`runc run -d exited ${started.status}`);
+    runcExecs(runcRoot, runcId, 5); // warm-up
+    const runc = runcExecs(runcRoot, runcId, Math.max(50, Math.min(busy.probes, 400)));
+
+    const perProbe = (busy.cpu - base.cpu) / busy.probes;
+    console.log(`healthchecks: ${N} containers probed every 1 s with \`${PROBE.join(' ')}\`, windows of ${WINDOW_S} s:`);
+    console.log(`  agent CPU (own + reaped exec shims and probes): ${(base.cpu / WINDOW_S * 100).toFixed(1)} % of a core without healthchecks, `
+      + `${(busy.cpu / WINDOW_S * 100).toFixed(1)} % with (${busy.probes} probes, ${(busy.probes / WINDOW_S).toFixed(1)}/s)`);
+    const ownPerProbe = (busy.own - base.own) / busy.probes;
+    console.log(`  berth: ${(perProbe * 1000).toFixed(2)} ms CPU per probe (agent process ${(ownPerProbe * 1000).toFixed(2)} ms, exec shim and probe `
+      + `${((perProbe - ownPerProbe) * 1000).toFixed(2)} ms); probe start→end median ${median(probeMs).toFixed(1)} ms (last five per container)`);
+    console.log(`  runc exec of the same command: ${(runc.cpuPerExec * 1000).toFixed(2)} ms CPU per exec; wall median ${median(runc.wallMs).toFixed(1)} ms`);
+    console.log(`  ratio berth/runc CPU per probe: ${(perProbe / runc.cpuPerExec).toFixed(2)}; `
+      + `at docker's default interval (30 s) 1000 containers would cost ${(perProbe * 1000 / 30 * 100).toFixed(1)} % of a core`);
+  } finally {
+    spawnSync(RUNC, ['--root', runcRoot, 'delete', '-f', runcId], { stdio: 'ignore' });
+    await agent.stop();
+    await removeCgroupTree(runcParent);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
