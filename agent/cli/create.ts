@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { openCidFile } from './cidfile.js';
 import { RUN_FLAGS, specFromFlags } from './run-flags.js';
 import { printWarnings } from './warnings.js';
 
@@ -9,7 +10,9 @@ export const create: Command = {
   summary: 'Create a container without starting it; prints its id', flags: RUN_FLAGS, interspersed: false,
   async run(ctx, p) {
     const spec = specFromFlags(p, 'berth create', ctx.env, ctx.cwd);
-    const created = await ctx.client().call<Created>('POST', '/v1/containers', spec);
+    const cidfile = openCidFile(p.str('cidfile'), ctx.cwd, 'berth create');
+    const created = await ctx.client().call<Created>('POST', '/v1/containers', spec).catch((err: unknown) => { cidfile.discard(); throw err; });
+    cidfile.write(created.id);
     printWarnings(ctx, created.warnings);
     ctx.out(`${created.id}\n`);
     return 0;

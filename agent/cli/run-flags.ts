@@ -28,6 +28,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'rootfs', kind: 'string', value: 'DIR', help: 'root filesystem directory to run' },
   { name: 'bundle', kind: 'string', value: 'DIR', help: 'OCI runtime bundle (config.json + rootfs) to run' },
   { name: 'name', kind: 'string', help: 'assign a name to the container' },
+  { name: 'cidfile', kind: 'string', value: 'FILE', help: 'write the container id to FILE (which must not exist)' },
   { name: 'image', kind: 'string', help: 'label shown as IMAGE and in metrics (default: the rootfs path)' },
   { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable (K alone: take it from this shell)' },
   { name: 'env-file', kind: 'list', value: 'FILE', help: 'read environment variables from a file of K=V lines (-e wins)' },

@@ -5,6 +5,7 @@
 import type { ExitInfo } from '../runtime/types.js';
 import type { AgentClient } from './client.js';
 import type { CliContext, Command } from './command.js';
+import { openCidFile } from './cidfile.js';
 import { printLogs } from './log-printer.js';
 import { RUN_FLAGS, specFromFlags } from './run-flags.js';
 import { printWarnings } from './warnings.js';
@@ -22,13 +23,17 @@ export const run: Command = {
   async run(ctx, p) {
     const spec = specFromFlags(p, 'berth run', ctx.env, ctx.cwd);
     const client = ctx.client();
+    const cidfile = openCidFile(p.str('cidfile'), ctx.cwd, 'berth run');
+    const create = (body: object) => client.call<Created>('POST', '/v1/containers', body).catch((err: unknown) => { cidfile.discard(); throw err; });
     if (p.bool('detach')) {
-      const created = await client.call<Created>('POST', '/v1/containers', { ...spec, start: true });
+      const created = await create({ ...spec, start: true });
+      cidfile.write(created.id);
       printWarnings(ctx, created.warnings);
       ctx.out(`${created.id}\n`);
       return 0;
     }
-    const created = await client.call<Created>('POST', '/v1/containers', spec);
+    const created = await create(spec);
+    cidfile.write(created.id);
     printWarnings(ctx, created.warnings);
     return attachAndStart(ctx, client, created.id);
   },

@@ -2,7 +2,7 @@
 // client, commands, output and exit codes, without root.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -96,6 +96,22 @@ test('container prune asks first (no answer or n: nothing), -f does not; only st
   assert.deepEqual(left(), ['up']);
   assert.equal((await cli('container', 'prune', '-f')).out, 'Total reclaimed space: 0B\n');
   assert.equal((await cli('container', 'ls')).code, 125);
+});
+
+test('--cidfile gets the new id; an existing file is refused before anything is created; a failed create leaves no file', async (t) => {
+  const { cli, runtime, dir } = await agent(t);
+  const file = join(dir, 'web.cid');
+  const created = await cli('create', '--cidfile', file, '--rootfs', '/r', 'true');
+  assert.equal(created.code, 0, created.err);
+  assert.equal(readFileSync(file, 'utf8'), created.out.trim());
+  const again = await cli('run', '-d', '--cidfile', file, '--rootfs', '/r', 'true');
+  assert.equal(again.code, 125);
+  assert.match(again.err, /--cidfile .*web\.cid: the container ID file exists/);
+  assert.equal(runtime.containers.size, 1);
+  runtime.failCreate = new BerthError('INVALID_SPEC', 'cmd: no');
+  const failed = await cli('run', '-d', '--cidfile', join(dir, 'other.cid'), '--rootfs', '/r', 'true');
+  assert.equal(failed.code, 125);
+  assert.equal(existsSync(join(dir, 'other.cid')), false);
 });
 
 test('update sends the limits in the spec vocabulary to each container; admission warnings go to stderr', async (t) => {
