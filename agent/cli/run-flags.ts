@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isDevicePermissions } from '../runtime/devices.js';
-import type { ContainerSpec, DeviceMapping, HealthcheckSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
+import type { ContainerSpec, DeviceMapping, HealthcheckSpec, LogRotateSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { readKeyValueFile } from './env-file.js';
 import { mountFlag, tmpfsFlag, volumeFlag } from './mount-flags.js';
@@ -58,6 +58,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'mount', kind: 'list', value: 'KEY=VALUE,…', help: 'type=bind,source=/src,target=/dst[,readonly] or type=tmpfs,target=/dst[,tmpfs-size=64m]' },
   { name: 'stop-timeout', kind: 'string', value: 'SECONDS', help: 'seconds from the stop signal to SIGKILL (default 10)' },
   { name: 'stop-signal', kind: 'string', value: 'SIGNAL', help: 'signal that stops the container (default SIGTERM)' },
+  { name: 'log-opt', kind: 'list', value: 'KEY=VALUE', help: 'max-size=BYTES (rotate the log past it) and max-file=N (files kept)' },
   { name: 'rm', kind: 'bool', help: 'remove the container when it exits' },
   { name: 'restart', kind: 'string', value: 'POLICY', help: 'no, on-failure[:max-retries], always or unless-stopped (default no)' },
   { name: 'health-cmd', kind: 'string', value: 'COMMAND', help: 'command run with sh -c in the container to check its health' },
@@ -113,6 +114,7 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (sysctls.length) spec.sysctls = Object.fromEntries(sysctls);
   if (p.has('stop-timeout')) spec.stopTimeout = parseInteger(p.str('stop-timeout')!, '--stop-timeout', command, 0);
   if (p.bool('rm')) spec.autoRemove = true;
+  if (p.has('log-opt')) spec.logRotate = logOptions(p.list('log-opt'), command, fail);
   const healthcheck = healthcheckFrom(p, command, fail);
   if (healthcheck) spec.healthcheck = healthcheck;
   const restart = p.str('restart');
@@ -156,6 +158,18 @@ function deviceMapping(s: string, fail: Fail): DeviceMapping {
   const [hostPath, second, third] = parts as [string, string?, string?];
   if (parts.length === 2 && isPerms(second)) return { hostPath, permissions: second };
   return { hostPath, ...(second !== undefined ? { containerPath: second } : {}), ...(third !== undefined ? { permissions: third } : {}) };
+}
+
+/** docker's json-file options: max-size (binary units, like -m) and max-file. */
+function logOptions(opts: string[], command: string, fail: Fail): LogRotateSpec {
+  const out: LogRotateSpec = {};
+  for (const opt of opts) {
+    const [key, value] = keyValue(opt, '--log-opt', fail);
+    if (key === 'max-size') out.maxSizeBytes = value === '-1' ? 0 : parseBytes(value, '--log-opt max-size', command);
+    else if (key === 'max-file') out.maxFiles = parseInteger(value, '--log-opt max-file', command, 1);
+    else throw fail('--log-opt', `"${key}" is not supported; berth's log takes max-size=BYTES and max-file=N`);
+  }
+  return out;
 }
 
 function keyValue(s: string, flag: string, fail: Fail): [string, string] {

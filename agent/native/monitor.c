@@ -20,7 +20,8 @@
 
 struct monitor {
   struct plan *p;
-  int status_fd, log_fd, fifo_fd, sync_fd, sig_fd, null_fd;
+  int status_fd, fifo_fd, sync_fd, sig_fd, null_fd;
+  struct cri_log log;
   int out[2], err[2], sync[2];
   int made_log, made_fifo, wrote_shim_pid, wrote_init_pid;
   pid_t init;
@@ -65,10 +66,14 @@ static int setup_signals(struct monitor *m, struct shim_error *e) {
 
 static int open_files(struct monitor *m, struct shim_error *e) {
   struct plan *p = m->p;
-  m->log_fd = open(p->log_path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
-  if (m->log_fd >= 0) m->made_log = 1;
-  else if (errno == EEXIST) m->log_fd = open(p->log_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-  if (m->log_fd < 0) return shim_fail_errno(e, "shim", errno, "open log %s", p->log_path);
+  struct stat st;
+  m->log = (struct cri_log){ .fd = -1, .path = p->log_path, .max_bytes = p->log_max_bytes, .max_files = p->log_max_files };
+  m->log.fd = open(p->log_path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+  if (m->log.fd >= 0) m->made_log = 1;
+  else if (errno == EEXIST) m->log.fd = open(p->log_path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+  if (m->log.fd < 0) return shim_fail_errno(e, "shim", errno, "open log %s", p->log_path);
+  /* A run after a restart appends: rotation counts what is already there. */
+  if (fstat(m->log.fd, &st) == 0) m->log.size = (unsigned long)st.st_size;
   if (mkfifo(p->start_fifo, 0600) < 0) return shim_fail_errno(e, "shim", errno, "mkfifo %s", p->start_fifo);
   m->made_fifo = 1;
   /* O_RDWR: we are a writer too, so the fifo never reports EOF and the agent's O_NONBLOCK open
@@ -169,8 +174,8 @@ static void finish(struct monitor *m, int status) {
   struct shim_error e;
   for (int i = 0; i < 2; i++) {
     if (m->streams[i].fd < 0) continue;
-    cri_pump(&m->streams[i], m->log_fd); /* what init's processes wrote before they died */
-    cri_flush_partial(&m->streams[i], m->log_fd);
+    cri_pump(&m->streams[i], &m->log); /* what init's processes wrote before they died */
+    cri_flush_partial(&m->streams[i], &m->log);
   }
   if (m->fifo_fd >= 0) unlink(m->p->start_fifo);
   if (exit_write(m->p->exit_path, m->init, status, &e) < 0) _exit(2);
@@ -200,8 +205,8 @@ static void run(struct monitor *m) {
       if (fd == m->fifo_fd) on_start(m, ep);
       else if (fd == m->sig_fd) { if (reap(m, &status)) finish(m, status); }
       else for (int s = 0; s < 2; s++) {
-        if (fd != m->streams[s].fd || !cri_pump(&m->streams[s], m->log_fd)) continue;
-        cri_flush_partial(&m->streams[s], m->log_fd);
+        if (fd != m->streams[s].fd || !cri_pump(&m->streams[s], &m->log)) continue;
+        cri_flush_partial(&m->streams[s], &m->log);
         epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
         close(fd);
         m->streams[s].fd = -1;
@@ -211,7 +216,7 @@ static void run(struct monitor *m) {
 }
 
 int monitor_main(struct plan *p, int status_fd) {
-  struct monitor m = { .p = p, .status_fd = status_fd, .log_fd = -1, .fifo_fd = -1, .sync_fd = -1, .sig_fd = -1, .null_fd = -1 };
+  struct monitor m = { .p = p, .status_fd = status_fd, .log = { .fd = -1 }, .fifo_fd = -1, .sync_fd = -1, .sig_fd = -1, .null_fd = -1 };
   struct shim_error e = { .step = "shim" };
   if (chdir("/") < 0) { shim_fail_errno(&e, "shim", errno, "chdir /"); fail(&m, &e); }
   if (create(&m, &e)) fail(&m, &e);

@@ -41,6 +41,7 @@ struct plan {
   int is_exec;
   const char *id, *state_dir, *rootfs, *hostname, *cwd, *log_path, *exit_path, *start_fifo;
   int ro_rootfs, no_new_privs, has_oom_score_adj, oom_score_adj;
+  unsigned long log_max_bytes, log_max_files; /* log_rotate: 0 bytes = never */
   pid_t init_pid; /* exec plans */
   struct plan_ns ns[NS_COUNT];
   struct plan_idmap *uid_maps, *gid_maps; size_t n_uid_maps, n_gid_maps;
@@ -98,8 +99,10 @@ int seccomp_load(const struct plan *p, struct shim_error *e);
 
 /* io.c: CRI log */
 struct cri_stream { int fd; const char *name; size_t len; char buf[16384]; };
-int cri_pump(struct cri_stream *s, int log_fd);  /* returns 1 at EOF */
-void cri_flush_partial(struct cri_stream *s, int log_fd);
+/* The log file being written: past max_bytes it is rotated to path.1 … path.<max_files-1>. */
+struct cri_log { int fd; const char *path; unsigned long size, max_bytes, max_files; };
+int cri_pump(struct cri_stream *s, struct cri_log *log);  /* returns 1 at EOF */
+void cri_flush_partial(struct cri_stream *s, struct cri_log *log);
 
 /* exit.c */
 int exit_write(const char *path, pid_t pid, int status, struct shim_error *e);

@@ -50,6 +50,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   sysctls: 'map<string, string>',
   stopTimeout: 'int', stopSignal: 'string', autoRemove: 'bool',
   restartPolicy: { object: 'RestartPolicy', fields: { name: 'string', maxRetries: 'int' } },
+  logRotate: { object: 'LogRotate', fields: { maxSizeBytes: 'double', maxFiles: 'int' } },
   healthcheck: { object: 'Healthcheck', fields: {
     cmd: 'list<string>', intervalSeconds: 'double', timeoutSeconds: 'double', retries: 'int', startPeriodSeconds: 'double',
   } },

@@ -1,6 +1,7 @@
 // logs: the container's CRI log file as LogLines, with tail / since / until / stream filters, and
 // follow (tail -f) until the container has exited and the file is drained (or `until` has come). Growth is noticed
-// with fs.watch on the state directory; nothing polls.
+// with fs.watch on the state directory; nothing polls. With log rotation (--log-opt max-size) the
+// rotated files (container.log.N … .1) come first, and a follow carries on into the new file.
 import { promises as fs, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { BerthError, errnoCode, isErrno } from '../errors.js';
@@ -33,7 +34,7 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
   const { sinceMs, untilMs } = checkLogOptions(opts);
   const wanted = (l: LogLine) => (l.stream === 'stdout' ? opts.stdout !== false : opts.stderr !== false)
     && (sinceMs === undefined || logTimeMs(l.time) >= sinceMs) && (untilMs === undefined || logTimeMs(l.time) <= untilMs);
-  const file = new LogFile(record.files.log);
+  const file = new LogFile(record.files.log, record.spec.logRotate.maxFiles);
   const parser = new CriLogParser();
   const follow = opts.follow === true && isLive(record) && (untilMs === undefined || untilMs > Date.now());
   const changes = follow ? new ChangeSignal(record.files.log, [basename(record.files.exit)]) : undefined;
@@ -42,7 +43,7 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
   if (follow) void ctx.exits.wait(record.id)?.then(end);
   const untilTimer = follow && untilMs !== undefined ? setTimeout(end, untilMs - Date.now()) : undefined;
   try {
-    const initial = parser.push(await file.readNew());
+    const initial = parser.push(await file.readAll());
     if (!follow) initial.push(...parser.flush()); // the end of the file is the end of the log
     let lines = initial.filter(wanted);
     if (opts.tail !== undefined) lines = opts.tail === 0 ? [] : lines.slice(-opts.tail);
@@ -62,35 +63,118 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
   }
 }
 
-/** Reads what was appended since the last call; a log not yet created reads as empty. */
+/**
+ * Reads what was appended since the last call; a log not yet created reads as empty. Rotation
+ * (the file renamed away and a new one made, or truncated) is followed like `tail -F`: the rest
+ * of the old file, then the new one from its start. The shim rotates between records, so no
+ * line is split across files.
+ */
 class LogFile {
   private handle?: fs.FileHandle;
+  private ino = 0;
   private offset = 0;
   private readonly decoder = new TextDecoder('utf-8');
 
-  constructor(private readonly path: string) {}
+  /** `files`: how many the shim keeps (the current one included), so which `path.N` can exist. */
+  constructor(private readonly path: string, private readonly files: number) {}
+
+  /** The rotated files, oldest first, then the file itself: the whole log there is. */
+  async readAll(): Promise<string> {
+    await this.open();
+    return await this.rotatedAfter(undefined) + await this.readNew();
+  }
 
   async readNew(): Promise<string> {
-    if (!this.handle) {
-      try {
-        this.handle = await fs.open(this.path, 'r');
-      } catch (err) {
-        if (isErrno(err, 'ENOENT')) return '';
-        throw new BerthError('STATE_FAILED', `open ${this.path}: ${errnoCode(err)}`, { path: this.path }, { cause: err });
-      }
+    if (!this.handle && !(await this.open())) return '';
+    let text = await this.drain();
+    const now = await fs.stat(this.path).catch(() => undefined);
+    if (now && now.ino !== this.ino) {
+      // The new file exists, so the shim writes no more to this one: what came since the drain above.
+      text += await this.drain();
+      const finished = this.ino;
+      await this.handle!.close();
+      this.handle = undefined;
+      this.offset = 0;
+      await this.open();
+      // Rotated more than once since it was last read: the files between come first.
+      text += await this.rotatedAfter(finished);
+      if (this.handle) text += await this.drain();
+    } else if (now && now.size < this.offset) {
+      this.offset = 0;
+      text += await this.drain();
     }
+    return text;
+  }
+
+  async close(): Promise<void> {
+    await this.handle?.close();
+  }
+
+  /**
+   * The rotated files newer than the one with inode `finished` (all of them when undefined or
+   * gone), oldest first. Called with the current file already open, so a rotation meanwhile
+   * leaves that handle on one of these files, which is then skipped here and read through it.
+   */
+  private async rotatedAfter(finished: number | undefined): Promise<string> {
+    const rotated = await rotatedFiles(this.path, this.files);
+    const newer = rotated.slice(rotated.findIndex((f) => f.ino === finished) + 1);
+    let text = '';
+    for (const file of newer) if (file.ino !== this.ino) text += await readText(file.path);
+    return text;
+  }
+
+  private async open(): Promise<boolean> {
+    try {
+      this.handle = await fs.open(this.path, 'r');
+      this.ino = (await this.handle.stat()).ino;
+      return true;
+    } catch (err) {
+      if (isErrno(err, 'ENOENT')) return false;
+      throw new BerthError('STATE_FAILED', `open ${this.path}: ${errnoCode(err)}`, { path: this.path }, { cause: err });
+    }
+  }
+
+  private async drain(): Promise<string> {
     let text = '';
     const buf = Buffer.allocUnsafe(CHUNK);
     for (;;) {
-      const { bytesRead } = await this.handle.read(buf, 0, CHUNK, this.offset);
+      const { bytesRead } = await this.handle!.read(buf, 0, CHUNK, this.offset);
       if (bytesRead === 0) return text;
       this.offset += bytesRead;
       text += this.decoder.decode(buf.subarray(0, bytesRead), { stream: true });
     }
   }
+}
 
-  async close(): Promise<void> {
-    await this.handle?.close();
+/**
+ * Those of `path.1` … `path.<files-1>` that exist, oldest (highest number) first. Every number is
+ * looked at (in the middle of a rotation one of them is briefly missing), and the listing is
+ * repeated until two agree, so a rotation under way does not show one file twice or not at all.
+ */
+async function rotatedFiles(path: string, files: number): Promise<{ path: string; ino: number }[]> {
+  const list = async () => {
+    const found: { path: string; ino: number }[] = [];
+    for (let i = files - 1; i >= 1; i--) {
+      const stat = await fs.stat(`${path}.${i}`).catch(() => undefined);
+      if (stat) found.push({ path: `${path}.${i}`, ino: stat.ino });
+    }
+    return found;
+  };
+  let last = await list();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const again = await list();
+    if (JSON.stringify(again) === JSON.stringify(last)) return again;
+    last = again;
+  }
+  return last;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return ''; // rotated away (the oldest dropped) while we looked
+    throw new BerthError('STATE_FAILED', `read ${path}: ${errnoCode(err)}`, { path }, { cause: err });
   }
 }
 

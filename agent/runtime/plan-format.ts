@@ -95,6 +95,7 @@ export function encodeLaunchPlan(plan: LaunchPlan): Buffer {
   w.record('oom_score_adj', 'oomScoreAdj', [plan.oomScoreAdj]);
   writeProcess(w, plan);
   w.record('log', 'logPath', [plan.logPath]);
+  if (plan.logRotate) w.record('log_rotate', 'logRotate', [plan.logRotate.maxBytes, plan.logRotate.maxFiles]);
   w.record('exit', 'exitPath', [plan.exitPath]);
   w.record('start_fifo', 'startFifo', [plan.startFifo]);
   return w.finish();

@@ -65,6 +65,7 @@ export interface LaunchPlan extends PlanProcess {
   sysctls: Record<string, string>;
   oomScoreAdj: number;
   logPath: string;               // CRI-format log the shim writes container stdout/stderr to
+  logRotate?: { maxBytes: number; maxFiles: number }; // rotated to logPath.1 … past maxBytes (--log-opt)
   exitPath: string;              // exit file the shim writes atomically when init ends
   startFifo: string;             // init waits here until `start` (the create/start split, like runc's exec.fifo)
 }

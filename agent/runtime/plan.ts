@@ -65,6 +65,7 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     ...planProcess(spec, oci, ctx, { cwd: spec.workdir, args: [...spec.cmd], env: [...spec.env] }),
     oomScoreAdj: spec.oomScoreAdj,
     logPath: join(ctx.stateDir, LOG_FILE),
+    ...(spec.logRotate.maxSizeBytes > 0 ? { logRotate: { maxBytes: spec.logRotate.maxSizeBytes, maxFiles: spec.logRotate.maxFiles } } : {}),
     exitPath: join(ctx.stateDir, EXIT_FILE),
     startFifo: join(ctx.stateDir, START_FIFO),
   };

@@ -57,7 +57,7 @@ export function isPrivileged(capabilities: readonly string[], seccomp: string): 
 }
 
 /** The fields that are the same for both kinds of source. */
-export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labels' | 'stopTimeout' | 'stopSignal' | 'autoRemove' | 'restartPolicy' | 'healthcheck'> {
+export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labels' | 'stopTimeout' | 'stopSignal' | 'autoRemove' | 'restartPolicy' | 'healthcheck' | 'logRotate'> {
   return {
     labels: { ...spec.labels },
     stopTimeout: spec.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
@@ -65,6 +65,7 @@ export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labe
     autoRemove: spec.autoRemove ?? false,
     restartPolicy: { name: spec.restartPolicy?.name ?? 'no', maxRetries: spec.restartPolicy?.maxRetries ?? 0 },
     healthcheck: resolveHealthcheck(spec.healthcheck),
+    logRotate: { maxSizeBytes: spec.logRotate?.maxSizeBytes ?? 0, maxFiles: spec.logRotate?.maxFiles ?? 1 },
   };
 }
 

@@ -11,7 +11,7 @@ import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
 import { validateSysctls } from './sysctls.js';
 import {
-  NAMESPACE_TYPES, type ContainerSpec, type HealthcheckSpec, type IdMapping, type NamespaceMode, type NamespaceType, type RestartPolicy, type Ulimit,
+  NAMESPACE_TYPES, type ContainerSpec, type HealthcheckSpec, type IdMapping, type LogRotateSpec, type NamespaceMode, type NamespaceType, type RestartPolicy, type Ulimit,
 } from './types.js';
 import {
   absolutePath, array, boolean, dropUndefined, integer, invalid, join, nonEmptyString, noUnknownKeys, object, optional, shown,
@@ -21,7 +21,7 @@ import {
 const KNOWN_FIELDS = [
   'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'groupAdd', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
-  'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck',
+  'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck', 'logRotate',
 ] as const;
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -67,6 +67,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     autoRemove: optional(obj, 'autoRemove', '', boolean),
     restartPolicy: optional(obj, 'restartPolicy', '', restartPolicy),
     healthcheck: optional(obj, 'healthcheck', '', healthcheck),
+    logRotate: optional(obj, 'logRotate', '', logRotate),
   };
   checkCrossFields(spec);
   return dropUndefined(spec);
@@ -287,6 +288,18 @@ function checkPrivileged(spec: ContainerSpec): void {
   if (spec.bundle !== undefined) throw invalid('privileged', 'not with a bundle: its config.json says what the container gets');
   if (spec.capabilities) throw invalid('capabilities', 'cannot be changed in a privileged container: it has every capability');
   if (spec.seccomp !== undefined && spec.seccomp !== 'unconfined') throw invalid('seccomp', 'a privileged container runs without seccomp');
+}
+
+function logRotate(value: unknown, field: string): LogRotateSpec {
+  const obj = object(value, field);
+  noUnknownKeys(obj, ['maxSizeBytes', 'maxFiles'], field);
+  const out = dropUndefined({
+    maxSizeBytes: optional(obj, 'maxSizeBytes', field, (v, f) => integer(v, f, 0)),
+    maxFiles: optional(obj, 'maxFiles', field, (v, f) => integer(v, f, 1, 1000)),
+  });
+  // docker's json-file: more files mean nothing without a size at which to start the next one.
+  if ((out.maxFiles ?? 1) > 1 && !out.maxSizeBytes) throw invalid(join(field, 'maxFiles'), 'needs maxSizeBytes (--log-opt max-size) as well');
+  return out;
 }
 
 function checkCrossFields(spec: ContainerSpec): void {

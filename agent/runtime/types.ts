@@ -83,6 +83,13 @@ export interface ContainerSpec {
   autoRemove?: boolean;      // --rm
   restartPolicy?: RestartPolicy; // --restart (default: no)
   healthcheck?: HealthcheckSpec; // --health-cmd …
+  logRotate?: LogRotateSpec; // --log-opt max-size / max-file
+}
+
+/** docker's json-file max-size / max-file: past maxSizeBytes the log becomes log.1 (… up to maxFiles files in all). */
+export interface LogRotateSpec {
+  maxSizeBytes?: number;        // 0 or absent: the log is never rotated (docker's default)
+  maxFiles?: number;            // files kept, the current one included; default 1 (rotation truncates)
 }
 
 /** docker's HEALTHCHECK: `cmd` runs in the container (exec form); durations in seconds. */
@@ -131,6 +138,7 @@ export interface ResolvedSpec {
   autoRemove: boolean;
   restartPolicy: RestartPolicy;
   healthcheck: Required<HealthcheckSpec>; // cmd [] = no healthcheck
+  logRotate: Required<LogRotateSpec>;      // maxSizeBytes 0 = never rotated
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'stopping' | 'exited' | 'removing';

@@ -73,6 +73,7 @@ export const containerSpecProperties = {
     type: 'object', additionalProperties: false, required: ['cmd'],
     properties: { cmd: strList, intervalSeconds: num, timeoutSeconds: num, retries: int, startPeriodSeconds: num },
   },
+  logRotate: { type: 'object', additionalProperties: false, properties: { maxSizeBytes: int, maxFiles: int } },
   restartPolicy: {
     type: 'object', additionalProperties: false, required: ['name'],
     properties: { name: { type: 'string', enum: ['no', 'on-failure', 'always', 'unless-stopped'] }, maxRetries: int },

@@ -26,12 +26,12 @@ test('every run flag lands in the spec', (t) => {
     '--security-opt', 'no-new-privileges=false', '--network', 'none', '--pid', 'host', '--ipc', 'host', '--uts', 'host',
     '-v', '/data:/data:ro', '-v', './rel:/rel:rw,nosuid', '--tmpfs', '/run:size=64m,mode=1777', '--tmpfs', '/tmp',
     '--stop-timeout', '3', '--stop-signal', 'SIGINT', '--rm', '--group-add', 'staff', '--group-add', '4242', '--shm-size', '128m',
-    '--oom-score-adj', '-100', '--memory-reservation', '32m', '--', 'sh', '-c', 'echo hi',
+    '--oom-score-adj', '-100', '--memory-reservation', '32m', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3', '--', 'sh', '-c', 'echo hi',
   ], { FROM_SHELL: 'x' }, dir);
   assert.deepEqual(s, {
     rootfs: join(dir, 'rootfs'), cmd: ['sh', '-c', 'echo hi'], name: 'web', image: 'busybox', workdir: '/srv', hostname: 'box', user: '1000:1000',
     stopSignal: 'SIGINT', env: ['A=1', 'FROM_SHELL=x'], labels: { tier: 'batch', flag: '' },
-    groupAdd: ['staff', '4242'], shmSizeBytes: 128 * 2 ** 20, oomScoreAdj: -100,
+    groupAdd: ['staff', '4242'], shmSizeBytes: 128 * 2 ** 20, oomScoreAdj: -100, logRotate: { maxSizeBytes: 10 * 2 ** 20, maxFiles: 3 },
     resources: { memoryBytes: 64 * 2 ** 20, memorySwapBytes: -1, memoryReservationBytes: 32 * 2 ** 20, cpus: 0.5, cpuShares: 512, cpusetCpus: '0-1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300 },
     namespaces: { net: 'private', pid: 'host', ipc: 'host', uts: 'host' },
     capabilities: { add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL'] },
@@ -74,6 +74,7 @@ test('flag errors name the flag', () => {
     [['--rootfs', '/r', '--ulimit', 'nofile=10:5'], /soft limit 10 is above the hard limit 5/],
     [['--rootfs', '/r', '--device', '/dev/a:/dev/b:x'], /--device: "\/dev\/a:\/dev\/b:x" is not HOST\[:CONTAINER\]\[:PERMS\]/],
     [['--rootfs', '/r', '--device', '/dev/a::r'], /--device: .* is not HOST/],
+    [['--rootfs', '/r', '--log-opt', 'compress=true'], /--log-opt: "compress" is not supported; berth's log takes max-size=BYTES and max-file=N/],
     [['--rootfs', '/r', '--sysctl', 'net.ipv4.ip_forward'], /--sysctl: "net.ipv4.ip_forward" is not KEY=VALUE/],
     [['--rootfs', '/r', '--network', 'bridge'], /--network: "bridge" is not supported/],
     [['--rootfs', '/r', '--pid', 'container:x'], /--pid: "container:x" is not supported/],

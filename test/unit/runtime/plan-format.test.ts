@@ -58,6 +58,9 @@ test('a launch plan encodes every field as a record, in plan order for lists', (
   assert.deepEqual(get('env'), [['PATH=/bin', 'EMPTY=']]);
   assert.deepEqual(get('seccomp'), [], 'absent = unconfined');
   assert.deepEqual(get('start_fifo'), [['/s/start.fifo']]);
+  assert.deepEqual(get('log_rotate'), [], 'absent = never rotated');
+  assert.deepEqual(records(encodeLaunchPlan(launchPlan({ logRotate: { maxBytes: 10485760, maxFiles: 3 } }))).filter(([k]) => k === 'log_rotate').map(([, f]) => f),
+    [['10485760', '3']]);
 });
 
 test('empty lists and an empty hostname produce no records, variable lists may be empty', () => {

@@ -1,4 +1,4 @@
-// --group-add, --shm-size and --oom-score-adj: validation, resolution and what the plans hold.
+// --group-add, --shm-size, --oom-score-adj and --log-opt: validation, resolution and what the plans hold.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -51,4 +51,13 @@ test('--oom-score-adj goes to the plan; a bundle\'s process.oomScoreAdj unless t
   const fromBundle = await resolveSpec(validateSpec({ bundle }, ENV), ENV);
   assert.equal(fromBundle.oomScoreAdj, 300);
   assert.equal((await resolveSpec(validateSpec({ bundle, oomScoreAdj: 0 }, ENV), ENV)).oomScoreAdj, 0);
+});
+
+test('--log-opt max-size/max-file: the plan rotates only with a size; more files need a size', async (t) => {
+  assert.equal(plan(t, await resolve(t, {})).logRotate, undefined);
+  assert.deepEqual((await resolve(t, {})).logRotate, { maxSizeBytes: 0, maxFiles: 1 });
+  assert.deepEqual(plan(t, await resolve(t, { logRotate: { maxSizeBytes: 2 ** 20, maxFiles: 4 } })).logRotate, { maxBytes: 2 ** 20, maxFiles: 4 });
+  assert.deepEqual(plan(t, await resolve(t, { logRotate: { maxSizeBytes: 2 ** 20 } })).logRotate, { maxBytes: 2 ** 20, maxFiles: 1 });
+  await assertRejectsInvalid(resolve(t, { logRotate: { maxFiles: 3 } }), 'logRotate.maxFiles', /needs maxSizeBytes/);
+  await assertRejectsInvalid(resolve(t, { logRotate: { maxSizeBytes: 2 ** 20, maxFiles: 0 } }), 'logRotate.maxFiles', /1\.\.1000/);
 });
