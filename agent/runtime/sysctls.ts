@@ -22,7 +22,7 @@ export function sysctlNamespace(key: string): NamespaceType | undefined {
 }
 
 /** A dotted key as a field path: `sysctls["net.ipv4.ip_forward"]`. */
-export function sysctlField(where: string, key: string): string { return `${where}[${JSON.stringify(key)}]`; }
+function sysctlField(where: string, key: string): string { return `${where}[${JSON.stringify(key)}]`; }
 
 /** Spec validation: dotted keys and values the kernel could parse (which keys are allowed is checkSysctls'). */
 export function validateSysctls(value: unknown, field: string): Record<string, string> {

@@ -7,19 +7,19 @@
 // what the probes cost.
 // Run: node --import tsx test/bench/health.ts   (root; N=20 WINDOW_S=20 to change)
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { removeCgroupTree, startAgent, type TestAgent } from '../helpers/agent.js';
 import { busyboxRootfs } from '../helpers/rootfs.js';
+import { RUNC, runcBundle } from '../helpers/runc-bundle.js';
 import { waitFor } from '../helpers/wait.js';
 import { ensureShim } from '../integration/runtime/harness.js';
 
 const N = Number(process.env.N ?? 20);
 const WINDOW_S = Number(process.env.WINDOW_S ?? 20);
-const RUNC = '/usr/sbin/runc';
 const PROBE = ['sh', '-c', 'echo x >> /tmp/probes'];
 const TICKS_PER_S = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
@@ -74,22 +74,6 @@ async function removeAll(agent: TestAgent, containers: { id: string }[]): Promis
   for (const c of containers) await agent.api('DELETE', `/v1/containers/${c.id}?force=true`);
 }
 
-function runcBundle(dir: string, cgroupsPath: string): string {
-  const b = join(dir, 'bundle');
-  mkdirSync(b);
-  const r = spawnSync(RUNC, ['spec'], { cwd: b, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`runc spec: ${r.stderr}`);
-  cpSync(busyboxRootfs(), join(b, 'rootfs'), { recursive: true, verbatimSymlinks: true });
-  chmodSync(join(b, 'rootfs'), 0o755);
-  const config = JSON.parse(readFileSync(join(b, 'config.json'), 'utf8'));
-  config.process.terminal = false;
-  config.process.args = ['sleep', '100000'];
-  config.root.readonly = false; // the probe writes /tmp/probes
-  config.linux.cgroupsPath = cgroupsPath;
-  writeFileSync(join(b, 'config.json'), JSON.stringify(config));
-  return b;
-}
-
 /** CPU seconds and wall milliseconds of each `runc exec` of the probe (the bench waits for each, so cutime holds it). */
 function runcExecs(root: string, id: string, count: number): { cpuPerExec: number; wallMs: number[] } {
   const wallMs: number[] = [];
@@ -129,7 +113,9 @@ async function main(): Promise<void> {
     const probeMs = await berthProbeMs(agent, probed);
     await removeAll(agent, probed);
 
-    const started = spawnSync(RUNC, ['--root', runcRoot, 'run', '-d', '--bundle', runcBundle(dir, `/${runcParent}/bench`), runcId], { stdio: 'ignore' });
+    // A writable rootfs: the probe appends to /tmp/probes.
+    const bundle = runcBundle(dir, `/${runcParent}/bench`, ['sleep', '100000'], { readonlyRootfs: false });
+    const started = spawnSync(RUNC, ['--root', runcRoot, 'run', '-d', '--bundle', bundle, runcId], { stdio: 'ignore' });
     if (started.status !== 0) throw new Error(`runc run -d exited ${started.status}`);
     runcExecs(runcRoot, runcId, 5); // warm-up
     const runc = runcExecs(runcRoot, runcId, Math.max(50, Math.min(busy.probes, 400)));

@@ -3,37 +3,22 @@
 // the shim's Pss per idle container for 20 idle containers.
 // Run: node --import tsx test/bench/launch.ts   (root)
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { removeCgroupTree, startAgent, type TestAgent } from '../helpers/agent.js';
 import { busyboxRootfs } from '../helpers/rootfs.js';
+import { RUNC, runcBundle } from '../helpers/runc-bundle.js';
 import { ensureShim } from '../integration/runtime/harness.js';
 
 const N = Number(process.env.N ?? 30);
 const IDLE = Number(process.env.IDLE ?? 20);
-const RUNC = '/usr/sbin/runc';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-function bundle(dir: string, cgroupsPath: string): string {
-  const b = join(dir, 'bundle');
-  mkdirSync(b);
-  const r = spawnSync(RUNC, ['spec'], { cwd: b, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`runc spec: ${r.stderr}`);
-  cpSync(busyboxRootfs(), join(b, 'rootfs'), { recursive: true, verbatimSymlinks: true });
-  chmodSync(join(b, 'rootfs'), 0o755);
-  const config = JSON.parse(readFileSync(join(b, 'config.json'), 'utf8'));
-  config.process.terminal = false;
-  config.process.args = ['/bin/true'];
-  config.linux.cgroupsPath = cgroupsPath;
-  writeFileSync(join(b, 'config.json'), JSON.stringify(config));
-  return b;
 }
 
 async function berthOnce(agent: TestAgent, b: string): Promise<number> {
@@ -81,7 +66,7 @@ async function main(): Promise<void> {
   const runcParent = `berth-test-${randomBytes(4).toString('hex')}`;
   const agent = await startAgent();
   try {
-    const b = bundle(dir, `/${runcParent}/bench`);
+    const b = runcBundle(dir, `/${runcParent}/bench`, ['/bin/true']);
     const runcRoot = join(dir, 'runc-root');
     await berthOnce(agent, b); // warm-up of both (page cache, JIT)
     runcOnce(b, runcRoot);
