@@ -11,12 +11,17 @@ import { mountFlag, tmpfsFlag, volumeFlag } from './mount-flags.js';
 import { parseRestartPolicy } from '../runtime/restart-policy.js';
 import { parseBytes, parseDecimal, parseDuration, parseInteger } from './units.js';
 
+/** docker's default CFS period (µs), the one --cpu-quota is taken against without --cpu-period. */
+const CFS_PERIOD_US = 100_000;
+
 /** The limits: `run`/`create` set them, `update` changes them. */
 export const RESOURCE_FLAGS: FlagDef[] = [
   { name: 'memory', short: 'm', kind: 'string', value: 'BYTES', help: 'memory limit, e.g. 64m (binary units b, k, m, g)' },
   { name: 'memory-swap', kind: 'string', value: 'BYTES', help: 'memory + swap limit; -1 for unlimited swap' },
   { name: 'memory-reservation', kind: 'string', value: 'BYTES', help: 'memory soft limit, what reclaim aims for under memory pressure' },
   { name: 'cpus', kind: 'string', value: 'N', help: 'number of CPUs, e.g. 0.5' },
+  { name: 'cpu-period', kind: 'string', value: 'µS', help: 'CFS period, 1000..1000000 (default 100000)' },
+  { name: 'cpu-quota', kind: 'string', value: 'µS', help: 'CFS quota per period (cores = quota / period); -1 for none' },
   { name: 'cpu-shares', short: 'c', kind: 'string', value: 'N', help: 'relative CPU weight (default 1024)' },
   { name: 'cpuset-cpus', kind: 'string', value: 'LIST', help: 'CPUs allowed, e.g. 0-1,3' },
   { name: 'cpuset-mems', kind: 'string', value: 'LIST', help: 'memory nodes allowed, e.g. 0' },
@@ -185,12 +190,38 @@ export function resourcesFrom(p: Parsed, command: string): ResourcesSpec {
   if (s('memory-swap') !== undefined) r.memorySwapBytes = s('memory-swap') === '-1' ? -1 : parseBytes(s('memory-swap')!, '--memory-swap', command);
   if (s('memory-reservation') !== undefined) r.memoryReservationBytes = parseBytes(s('memory-reservation')!, '--memory-reservation', command);
   if (s('cpus') !== undefined) r.cpus = parseDecimal(s('cpus')!, '--cpus', command);
+  cpuPeriodAndQuota(p, command, r);
   if (s('cpu-shares') !== undefined) r.cpuShares = parseInteger(s('cpu-shares')!, '--cpu-shares', command, 0);
   if (s('cpuset-cpus') !== undefined) r.cpusetCpus = cpuList(s('cpuset-cpus')!, '--cpuset-cpus', command);
   if (s('cpuset-mems') !== undefined) r.cpusetMems = cpuList(s('cpuset-mems')!, '--cpuset-mems', command);
   if (s('pids-limit') !== undefined) r.pidsLimit = parseInteger(s('pids-limit')!, '--pids-limit', command, -1);
   if (s('blkio-weight') !== undefined) r.blkioWeight = parseInteger(s('blkio-weight')!, '--blkio-weight', command, 0);
   return r;
+}
+
+/** docker's --cpu-period/--cpu-quota: the quota becomes cores (quota / period), as --cpus; both cannot be given. */
+function cpuPeriodAndQuota(p: Parsed, command: string, r: ResourcesSpec): void {
+  const period = p.str('cpu-period');
+  const quotaUs = cpuQuotaFlag(p, command);
+  if ((period !== undefined || quotaUs !== undefined) && r.cpus !== undefined) {
+    throw usageError(command, 'conflicting options: --cpus and --cpu-period/--cpu-quota cannot both be set', '--cpus');
+  }
+  if (period !== undefined) r.cpuPeriodUs = parseInteger(period, '--cpu-period', command, 0);
+  if (quotaUs !== undefined) r.cpus = coresOf(quotaUs, r.cpuPeriodUs);
+}
+
+/** --cpu-quota in µs (-1 or 0: none), or undefined when not given. */
+export function cpuQuotaFlag(p: Parsed, command: string): number | undefined {
+  const quota = p.str('cpu-quota');
+  if (quota === undefined) return undefined;
+  const us = parseInteger(quota, '--cpu-quota', command, -1);
+  if (us > 0 && us < 1000) throw usageError(command, `invalid argument "${quota}" for --cpu-quota: the kernel's minimum is 1000 µs`, '--cpu-quota');
+  return us;
+}
+
+/** Cores of a quota over a period (0 / absent: docker's 100 ms). */
+export function coresOf(quotaUs: number, periodUs: number | undefined): number {
+  return quotaUs <= 0 ? 0 : quotaUs / (periodUs || CFS_PERIOD_US);
 }
 
 function healthcheckFrom(p: Parsed, command: string, fail: Fail): HealthcheckSpec | undefined {

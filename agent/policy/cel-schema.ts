@@ -30,7 +30,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   groupAdd: 'list<int>',
   labels: 'map<string, string>',
   resources: { object: 'Resources', fields: {
-    memoryBytes: 'double', memorySwapBytes: 'double', memoryReservationBytes: 'double', cpus: 'double', cpuShares: 'double',
+    memoryBytes: 'double', memorySwapBytes: 'double', memoryReservationBytes: 'double', cpus: 'double', cpuPeriodUs: 'double', cpuShares: 'double',
     cpusetCpus: 'string', cpusetMems: 'string', pidsLimit: 'double', blkioWeight: 'double',
   } },
   namespaces: { object: 'Namespaces', fields: {

@@ -102,6 +102,7 @@ function bundleResources(r: OciResources | undefined): ResourcesSpec {
   if (r?.memory?.swap) out.memorySwapBytes = r.memory.swap;
   if (r?.memory?.reservation && r.memory.reservation > 0) out.memoryReservationBytes = r.memory.reservation;
   if (r?.cpu?.quota && r.cpu.quota > 0) out.cpus = r.cpu.quota / (r.cpu.period || 100000);
+  if (r?.cpu?.period) out.cpuPeriodUs = r.cpu.period;
   if (r?.cpu?.shares) out.cpuShares = r.cpu.shares;
   if (r?.cpu?.cpus) out.cpusetCpus = r.cpu.cpus;
   if (r?.cpu?.mems) out.cpusetMems = r.cpu.mems;

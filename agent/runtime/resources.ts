@@ -14,7 +14,7 @@ const ALLOW_ALL_DEVICES: readonly DeviceRule[] = [{ allow: true, type: 'a', majo
 
 export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privilegedMode' | 'devices'>, oci?: OciConfig): CgroupResources {
   const r = spec.resources;
-  const period = bundlePeriod(oci) ?? CPU_PERIOD_US;
+  const period = r.cpuPeriodUs || CPU_PERIOD_US;
   return {
     memoryBytes: r.memoryBytes,
     memorySwapBytes: r.memorySwapBytes,
@@ -48,12 +48,6 @@ export function onlySet(r: CgroupResources): CgroupResources {
   if (!out.cpusetCpus) delete out.cpusetCpus;
   if (!out.cpusetMems) delete out.cpusetMems;
   return out;
-}
-
-/** cpus came from the bundle as quota/period; keep its period so quota/period stay as written. */
-function bundlePeriod(oci: OciConfig | undefined): number | undefined {
-  const cpu = oci?.linux?.resources?.cpu;
-  return cpu?.quota && cpu.quota > 0 && cpu.period ? cpu.period : undefined;
 }
 
 /** runc: the bundle's rules in order, then its AllowedDevices (libcontainer/specconv). */

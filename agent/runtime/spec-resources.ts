@@ -4,7 +4,7 @@ import { MIN_MEMORY_BYTES } from './defaults.js';
 import type { ResourcesSpec } from './types.js';
 import { dropUndefined, integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
 
-const KNOWN = ['memoryBytes', 'memorySwapBytes', 'memoryReservationBytes', 'cpus', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight'];
+const KNOWN = ['memoryBytes', 'memorySwapBytes', 'memoryReservationBytes', 'cpus', 'cpuPeriodUs', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight'];
 const MIB = 1024 * 1024;
 
 /** "0-2,5" → [0,1,2,5]; throws a plain Error describing the syntax problem. */
@@ -29,6 +29,7 @@ export function validateResources(value: unknown, field: string, hostCpus: numbe
     memorySwapBytes: optional(obj, 'memorySwapBytes', field, (v, f) => integer(v, f, -1)),
     memoryReservationBytes: optional(obj, 'memoryReservationBytes', field, memory('reservation')),
     cpus: optional(obj, 'cpus', field, (v, f) => cpus(v, f, hostCpus)),
+    cpuPeriodUs: optional(obj, 'cpuPeriodUs', field, (v, f) => zeroOr(v, f, 1000, 1_000_000)),
     cpuShares: optional(obj, 'cpuShares', field, (v, f) => zeroOr(v, f, 2, 262144)),
     cpusetCpus: optional(obj, 'cpusetCpus', field, (v, f) => cpuset(v, f, hostCpus)),
     cpusetMems: optional(obj, 'cpusetMems', field, (v, f) => cpuset(v, f)),

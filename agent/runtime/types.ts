@@ -43,7 +43,8 @@ export interface ResourcesSpec {
   memoryBytes?: number;      // -m; 0 or absent = unlimited
   memorySwapBytes?: number;  // --memory-swap: memory + swap; -1 = unlimited swap
   memoryReservationBytes?: number; // --memory-reservation: soft limit reclaim aims for under pressure (v1 soft_limit_in_bytes, v2 memory.low); 0 = none
-  cpus?: number;             // --cpus: fractional cores → CFS quota over a 100 ms period
+  cpus?: number;             // --cpus (or --cpu-quota / --cpu-period): fractional cores → CFS quota over the period
+  cpuPeriodUs?: number;      // --cpu-period: the CFS period in µs, 1000..1000000; 0 or absent = 100000 (docker's)
   cpuShares?: number;        // --cpu-shares (v1 shares; mapped to cpu.weight on v2)
   cpusetCpus?: string;       // --cpuset-cpus "0-1,3"
   cpusetMems?: string;

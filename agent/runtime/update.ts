@@ -18,6 +18,7 @@ const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
   memorySwapBytes: ['memorySwapBytes'],
   memoryReservationBytes: ['memoryReservationBytes'],
   cpus: ['cpuQuotaUs', 'cpuPeriodUs'],
+  cpuPeriodUs: ['cpuQuotaUs', 'cpuPeriodUs'],
   cpuShares: ['cpuShares'],
   cpusetCpus: ['cpusetCpus'],
   cpusetMems: ['cpusetMems'],

@@ -25,7 +25,7 @@ export const mountSpecSchema = {
 export const resourcesSchema = {
   type: 'object', additionalProperties: false,
   properties: {
-    memoryBytes: int, memorySwapBytes: int, memoryReservationBytes: int, cpus: num, cpuShares: int,
+    memoryBytes: int, memorySwapBytes: int, memoryReservationBytes: int, cpus: num, cpuPeriodUs: int, cpuShares: int,
     cpusetCpus: str, cpusetMems: str, pidsLimit: int, blkioWeight: int,
   },
 } as const;

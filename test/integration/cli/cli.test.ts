@@ -129,6 +129,20 @@ describe('berth CLI against a real agent', () => {
     }
   });
 
+  test('--cpu-period/--cpu-quota land in the CFS files; update of the quota keeps the period', async () => {
+    const d = await agent.cli(['run', '-d', '--name', 'cfs', '--cpu-period', '50000', '--cpu-quota', '25000', '--rootfs', rootfs, '--', 'sleep', '1000']);
+    assert.equal(d.code, 0, d.stderr);
+    try {
+      const { cgroup, spec } = (await agent.api('GET', '/v1/containers/cfs')).body;
+      const file = (name: string) => readFileSync(join('/sys/fs/cgroup/cpu', cgroup, name), 'utf8').trim();
+      assert.deepEqual([file('cpu.cfs_period_us'), file('cpu.cfs_quota_us'), spec.resources.cpus], ['50000', '25000', 0.5]);
+      assert.equal((await agent.cli(['update', '--cpu-quota', '50000', 'cfs'])).code, 0);
+      assert.deepEqual([file('cpu.cfs_period_us'), file('cpu.cfs_quota_us')], ['50000', '50000']);
+    } finally {
+      await agent.cli(['rm', '-f', 'cfs']);
+    }
+  });
+
   test('top shows the container\'s processes (host pids, as ps shows them) and passes ps options', async () => {
     const d = await agent.cli(['run', '-d', '--name', 'busy', '--rootfs', rootfs, '--', 'sh', '-c', 'sleep 1001 & sleep 1002 & wait']);
     assert.equal(d.code, 0, d.stderr);

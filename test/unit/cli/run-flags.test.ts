@@ -168,3 +168,12 @@ test('--mount: docker\'s keys and aliases, quoted fields, relative sources; volu
     assert.throws(() => spec(['--rootfs', '/r', '--mount', value, 'true']), (e: Error) => /--mount: /.test(e.message) && message.test(e.message), value);
   }
 });
+
+test('--cpu-period/--cpu-quota: the quota becomes cores over the period; with --cpus they conflict', () => {
+  assert.deepEqual(spec(['--rootfs', '/r', '--cpu-quota', '50000', 'true']).resources, { cpus: 0.5 });
+  assert.deepEqual(spec(['--rootfs', '/r', '--cpu-period', '200000', '--cpu-quota', '50000', 'true']).resources, { cpus: 0.25, cpuPeriodUs: 200000 });
+  assert.deepEqual(spec(['--rootfs', '/r', '--cpu-period', '50000', 'true']).resources, { cpuPeriodUs: 50000 });
+  assert.deepEqual(spec(['--rootfs', '/r', '--cpu-quota', '-1', 'true']).resources, { cpus: 0 });
+  assert.throws(() => spec(['--rootfs', '/r', '--cpus', '1', '--cpu-quota', '50000', 'true']), /conflicting options: --cpus and --cpu-period\/--cpu-quota/);
+  assert.throws(() => spec(['--rootfs', '/r', '--cpu-quota', '500', 'true']), /--cpu-quota: the kernel's minimum is 1000/);
+});

@@ -8,7 +8,7 @@ import type { OciConfig } from '../../../agent/runtime/oci-types.js';
 const rule = (r: DeviceRule) => `${r.allow ? 'allow' : 'deny'} ${r.type} ${r.major < 0 ? '*' : r.major}:${r.minor < 0 ? '*' : r.minor} ${r.access}`;
 
 test('limits map to cgroup values; cpus is a quota over a 100 ms period', () => {
-  const r = toCgroupResources({ privilegedMode: false, devices: [], resources: { memoryBytes: 64 << 20, memorySwapBytes: -1, memoryReservationBytes: 32 << 20, cpus: 0.5, cpuShares: 512, cpusetCpus: '0', cpusetMems: '0', pidsLimit: 100, blkioWeight: 300 } });
+  const r = toCgroupResources({ privilegedMode: false, devices: [], resources: { memoryBytes: 64 << 20, memorySwapBytes: -1, memoryReservationBytes: 32 << 20, cpus: 0.5, cpuPeriodUs: 0, cpuShares: 512, cpusetCpus: '0', cpusetMems: '0', pidsLimit: 100, blkioWeight: 300 } });
   assert.deepEqual({ ...r, devices: undefined }, {
     memoryBytes: 64 << 20, memorySwapBytes: -1, memoryReservationBytes: 32 << 20, cpuQuotaUs: 50000, cpuPeriodUs: 100000, cpuShares: 512,
     cpusetCpus: '0', cpusetMems: '0', pidsLimit: 100, blkioWeight: 300, devices: undefined,
@@ -41,7 +41,7 @@ test('a privileged container may use every device (docker --privileged)', () => 
 
 test('a bundle: its own device rules first, then runc\'s, and its own CFS period', () => {
   const oci: OciConfig = { ociVersion: '1.0.2', linux: { resources: { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 229, access: 'rw' }], cpu: { quota: 50000, period: 200000 } } } };
-  const r = toCgroupResources({ privilegedMode: false, devices: [], resources: { ...UNSET_RESOURCES, cpus: 0.25 } }, oci);
+  const r = toCgroupResources({ privilegedMode: false, devices: [], resources: { ...UNSET_RESOURCES, cpus: 0.25, cpuPeriodUs: 200000 } }, oci);
   const rules = r.devices!.map(rule);
   assert.deepEqual(rules.slice(0, 3), ['deny a *:* rwm', 'allow c 10:229 rw', 'allow c *:* m']);
   assert.ok(rules.includes('allow c 136:* rwm'));

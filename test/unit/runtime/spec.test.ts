@@ -92,6 +92,7 @@ function cases(dir: string, file: string): Case[] {
     { name: 'swap below memory', patch: { resources: { memoryBytes: 16 * mib, memorySwapBytes: 8 * mib } }, field: 'resources.memorySwapBytes', message: /≥ resources.memoryBytes/ },
     { name: 'swap without memory', patch: { resources: { memorySwapBytes: 16 * mib } }, field: 'resources.memorySwapBytes', message: /needs resources.memoryBytes/ },
     { name: 'swap -2', patch: { resources: { memoryBytes: 16 * mib, memorySwapBytes: -2 } }, field: 'resources.memorySwapBytes', message: /integer ≥ -1/ },
+    { name: 'cpu period too short', patch: { resources: { cpuPeriodUs: 999 } }, field: 'resources.cpuPeriodUs', message: /1000\.\.1000000/ },
     { name: 'cpus negative', patch: { resources: { cpus: -1 } }, field: 'resources.cpus', message: /> 0/ },
     { name: 'cpus above host', patch: { resources: { cpus: 3 } }, field: 'resources.cpus', message: /between 0.01 and 2/ },
     { name: 'cpus too small', patch: { resources: { cpus: 0.001 } }, field: 'resources.cpus', message: /0.01/ },
