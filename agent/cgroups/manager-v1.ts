@@ -31,7 +31,7 @@ const NEEDED: [V1Controller, (r: CgroupResources) => boolean][] = [
   ['cpu', (r) => r.cpuQuotaUs !== undefined || r.cpuPeriodUs !== undefined || r.cpuShares !== undefined],
   ['cpuset', (r) => r.cpusetCpus !== undefined || r.cpusetMems !== undefined],
   ['pids', (r) => r.pidsLimit !== undefined],
-  ['blkio', (r) => r.blkioWeight !== undefined],
+  ['blkio', (r) => r.blkioWeight !== undefined || (r.ioThrottles?.length ?? 0) > 0],
   ['devices', (r) => r.devices !== undefined],
 ];
 

@@ -29,7 +29,7 @@ const NEEDED: [string, (r: CgroupResources) => boolean][] = [
   ['cpu', (r) => r.cpuQuotaUs !== undefined || r.cpuPeriodUs !== undefined || r.cpuShares !== undefined],
   ['cpuset', (r) => r.cpusetCpus !== undefined || r.cpusetMems !== undefined],
   ['pids', (r) => r.pidsLimit !== undefined],
-  ['io', (r) => r.blkioWeight !== undefined],
+  ['io', (r) => r.blkioWeight !== undefined || (r.ioThrottles?.length ?? 0) > 0],
 ];
 
 /** Every v2 figure lives in the cgroup's one directory. */

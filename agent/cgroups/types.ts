@@ -6,6 +6,9 @@ export type CgroupVersion = 'v1' | 'v2' | 'hybrid';
 
 export interface DeviceRule { allow: boolean; type: 'a' | 'c' | 'b'; major: number; minor: number; access: string } // -1 = '*'
 
+/** One block device's limits (bytes or operations per second; 0 = not limited). */
+export interface IoThrottle { major: number; minor: number; readBps: number; writeBps: number; readIops: number; writeIops: number }
+
 export interface CgroupResources {
   memoryBytes?: number;        // 0 = unlimited
   memorySwapBytes?: number;    // memory + swap (v1 memsw semantics); -1 = unlimited swap
@@ -17,6 +20,7 @@ export interface CgroupResources {
   cpusetMems?: string;
   pidsLimit?: number;          // 0 = unlimited
   blkioWeight?: number;        // 10..1000; v2 io.weight / io.bfq.weight
+  ioThrottles?: IoThrottle[];  // v1 blkio.throttle.{read,write}_{bps,iops}_device; v2 io.max
   devices?: DeviceRule[];      // v1 devices.allow/deny; v2 an eBPF device program (needs a loader, else a logged gap)
 }
 

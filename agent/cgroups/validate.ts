@@ -44,6 +44,11 @@ export function validateResources(r: CgroupResources): void {
     if (value !== undefined && !/^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$/.test(value)) throw invalid(field, `${JSON.stringify(value)} is not a list like "0-2,4"`);
   }
   r.devices?.forEach((rule, i) => validateDeviceRule(rule, `devices[${i}]`));
+  r.ioThrottles?.forEach((t, i) => {
+    for (const [key, value] of Object.entries(t)) {
+      if (!Number.isInteger(value) || value < 0) throw invalid(`ioThrottles[${i}].${key}`, `${String(value)} is not an integer ≥ 0`);
+    }
+  });
 }
 
 function validateDeviceRule(rule: DeviceRule, field: string): void {

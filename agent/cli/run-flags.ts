@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isDevicePermissions } from '../runtime/devices.js';
-import type { ContainerSpec, DeviceMapping, HealthcheckSpec, LogRotateSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
+import type { ContainerSpec, DeviceMapping, HealthcheckSpec, IoLimit, LogRotateSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { readKeyValueFile } from './env-file.js';
 import { mountFlag, tmpfsFlag, volumeFlag } from './mount-flags.js';
@@ -44,6 +44,10 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'label', short: 'l', kind: 'list', value: 'K=V', help: 'set a label' },
   { name: 'label-file', kind: 'list', value: 'FILE', help: 'read labels from a file of K=V lines' },
   ...RESOURCE_FLAGS,
+  { name: 'device-read-bps', kind: 'list', value: 'DEV:RATE', help: 'limit reads from a block device, e.g. /dev/sda:1mb (bytes per second)' },
+  { name: 'device-write-bps', kind: 'list', value: 'DEV:RATE', help: 'limit writes to a block device (bytes per second)' },
+  { name: 'device-read-iops', kind: 'list', value: 'DEV:N', help: 'limit read operations per second on a block device' },
+  { name: 'device-write-iops', kind: 'list', value: 'DEV:N', help: 'limit write operations per second on a block device' },
   { name: 'ulimit', kind: 'list', value: 'NAME=SOFT[:HARD]', help: 'resource limit, e.g. nofile=1024:2048' },
   { name: 'shm-size', kind: 'string', value: 'BYTES', help: 'size of /dev/shm (default 64m)' },
   { name: 'oom-score-adj', kind: 'string', value: 'N', help: 'OOM killer preference -1000..1000 (higher: killed first)' },
@@ -93,6 +97,8 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
     .map((l): [string, string] => keyValue(l, '--label', fail)));
   if (Object.keys(labels).length) spec.labels = labels;
   const resources = resourcesFrom(p, command);
+  const ioLimits = ioLimitsFrom(p, command, fail);
+  if (ioLimits.length) resources.ioLimits = ioLimits;
   if (Object.keys(resources).length) spec.resources = resources;
   const namespaces = namespacesFrom(p, fail);
   if (Object.keys(namespaces).length) spec.namespaces = namespaces;
@@ -222,6 +228,25 @@ export function cpuQuotaFlag(p: Parsed, command: string): number | undefined {
 /** Cores of a quota over a period (0 / absent: docker's 100 ms). */
 export function coresOf(quotaUs: number, periodUs: number | undefined): number {
   return quotaUs <= 0 ? 0 : quotaUs / (periodUs || CFS_PERIOD_US);
+}
+
+const IO_FLAGS = [['device-read-bps', 'readBps'], ['device-write-bps', 'writeBps'], ['device-read-iops', 'readIops'], ['device-write-iops', 'writeIops']] as const;
+
+/** docker's --device-{read,write}-{bps,iops} DEV:RATE, gathered into one entry per device. */
+function ioLimitsFrom(p: Parsed, command: string, fail: Fail): IoLimit[] {
+  const byPath = new Map<string, IoLimit>();
+  for (const [flag, key] of IO_FLAGS) {
+    for (const v of p.list(flag)) {
+      const colon = v.lastIndexOf(':');
+      if (colon <= 0 || colon === v.length - 1) throw fail(`--${flag}`, `"${v}" is not DEVICE:RATE, e.g. /dev/sda:${key.endsWith('Bps') ? '1mb' : '100'}`);
+      const path = v.slice(0, colon);
+      const rate = v.slice(colon + 1);
+      const limit = byPath.get(path) ?? { path };
+      limit[key] = key.endsWith('Bps') ? parseBytes(rate, `--${flag}`, command) : parseInteger(rate, `--${flag}`, command, 0);
+      byPath.set(path, limit);
+    }
+  }
+  return [...byPath.values()];
 }
 
 function healthcheckFrom(p: Parsed, command: string, fail: Fail): HealthcheckSpec | undefined {

@@ -32,6 +32,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   resources: { object: 'Resources', fields: {
     memoryBytes: 'double', memorySwapBytes: 'double', memoryReservationBytes: 'double', cpus: 'double', cpuPeriodUs: 'double', cpuShares: 'double',
     cpusetCpus: 'string', cpusetMems: 'string', pidsLimit: 'double', blkioWeight: 'double',
+    ioLimits: { listOf: 'IoLimit', fields: { path: 'string', readBps: 'double', writeBps: 'double', readIops: 'double', writeIops: 'double' } },
   } },
   namespaces: { object: 'Namespaces', fields: {
     pid: 'string', net: 'string', mnt: 'string', uts: 'string', ipc: 'string', cgroup: 'string', user: 'string',

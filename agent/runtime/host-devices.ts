@@ -38,7 +38,7 @@ export function devicesUnder(hostDir: string, containerDir: string): HostNode[] 
 export function hostNode(hostPath: string, containerPath: string, st: BigIntStats): HostNode | undefined {
   if (!st.isCharacterDevice() && !st.isBlockDevice()) return undefined;
   return {
-    hostPath, containerPath, type: st.isBlockDevice() ? 'b' : 'c', major: major(st.rdev), minor: minor(st.rdev),
+    hostPath, containerPath, type: st.isBlockDevice() ? 'b' : 'c', ...deviceNumbers(st.rdev),
     fileMode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid),
   };
 }
@@ -75,5 +75,6 @@ function walk(dir: string, inContainer: string, found: HostNode[]): void {
 }
 
 /** glibc's gnu_dev_major / gnu_dev_minor: the 64-bit dev_t split. */
-function major(dev: bigint): number { return Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn)); }
-function minor(dev: bigint): number { return Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn)); }
+export function deviceNumbers(dev: bigint): { major: number; minor: number } {
+  return { major: Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn)), minor: Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn)) };
+}

@@ -2,11 +2,12 @@
 import { BerthError } from '../errors.js';
 import { CAPABILITY_NAMES } from './capabilities.js';
 import { DEFAULT_STOP_SIGNAL, DEFAULT_STOP_TIMEOUT_SECONDS } from './defaults.js';
+import { resolveIoLimits } from './io-limits.js';
 import { validateResources } from './spec-resources.js';
 import type { ContainerSpec, HealthcheckSpec, IdMapping, NamespaceMode, NamespaceType, ResolvedSpec, ResourcesSpec } from './types.js';
 
 export const UNSET_RESOURCES: Required<ResourcesSpec> = {
-  memoryBytes: 0, memorySwapBytes: 0, memoryReservationBytes: 0, cpus: 0, cpuPeriodUs: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0,
+  memoryBytes: 0, memorySwapBytes: 0, memoryReservationBytes: 0, cpus: 0, cpuPeriodUs: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0, ioLimits: [],
 };
 
 /**
@@ -17,13 +18,14 @@ export function resolveResources(base: ResourcesSpec, over: ResourcesSpec | unde
   const merged = { ...UNSET_RESOURCES, ...base, ...over };
   // -1 and 0 both mean "no pids limit"; keep one spelling.
   if (merged.pidsLimit < 0) merged.pidsLimit = 0;
+  merged.ioLimits = resolveIoLimits(merged.ioLimits);
   validateResources(withoutUnset(merged), 'resources', hostCpus);
   return merged;
 }
 
 /** validateSpec takes user input, where "unset" is an absent field rather than 0 / "". */
 export function withoutUnset(r: Required<ResourcesSpec>): ResourcesSpec {
-  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== 0 && v !== '')) as ResourcesSpec;
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== 0 && v !== '' && !(Array.isArray(v) && v.length === 0))) as ResourcesSpec;
 }
 
 /** Later entries replace earlier ones with the same NAME; order of first appearance is kept. */

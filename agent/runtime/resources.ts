@@ -3,6 +3,7 @@
 import type { CgroupResources, DeviceRule } from '../cgroups/types.js';
 import { DOCKER_DEVICE_RULES, RUNC_ALLOWED_DEVICE_RULES } from './defaults.js';
 import { deviceAllowRules } from './devices.js';
+import { ioThrottles } from './io-limits.js';
 import type { OciConfig, OciDeviceCgroup } from './oci-types.js';
 import type { ResolvedSpec } from './types.js';
 
@@ -26,6 +27,7 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privil
     cpusetMems: r.cpusetMems,
     pidsLimit: r.pidsLimit > 0 ? r.pidsLimit : 0,
     blkioWeight: r.blkioWeight,
+    ioThrottles: ioThrottles(r.ioLimits),
     devices: deviceRules(spec, oci),
   };
 }
@@ -47,6 +49,7 @@ export function onlySet(r: CgroupResources): CgroupResources {
   if (!out.blkioWeight) delete out.blkioWeight;
   if (!out.cpusetCpus) delete out.cpusetCpus;
   if (!out.cpusetMems) delete out.cpusetMems;
+  if (!out.ioThrottles?.length) delete out.ioThrottles;
   return out;
 }
 

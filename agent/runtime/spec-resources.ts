@@ -1,10 +1,11 @@
 // Validation of `resources` with Docker's limits (docker/cli run.md, moby daemon_unix.go
 // verifyContainerResources).
 import { MIN_MEMORY_BYTES } from './defaults.js';
+import { validateIoLimits } from './io-limits.js';
 import type { ResourcesSpec } from './types.js';
 import { dropUndefined, integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
 
-const KNOWN = ['memoryBytes', 'memorySwapBytes', 'memoryReservationBytes', 'cpus', 'cpuPeriodUs', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight'];
+const KNOWN = ['memoryBytes', 'memorySwapBytes', 'memoryReservationBytes', 'cpus', 'cpuPeriodUs', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight', 'ioLimits'];
 const MIB = 1024 * 1024;
 
 /** "0-2,5" → [0,1,2,5]; throws a plain Error describing the syntax problem. */
@@ -35,6 +36,7 @@ export function validateResources(value: unknown, field: string, hostCpus: numbe
     cpusetMems: optional(obj, 'cpusetMems', field, (v, f) => cpuset(v, f)),
     pidsLimit: optional(obj, 'pidsLimit', field, (v, f) => integer(v, f, -1)),
     blkioWeight: optional(obj, 'blkioWeight', field, (v, f) => zeroOr(v, f, 10, 1000)),
+    ioLimits: optional(obj, 'ioLimits', field, validateIoLimits),
   };
   checkSwap(obj, out, field);
   checkReservation(out, field);

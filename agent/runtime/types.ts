@@ -50,6 +50,16 @@ export interface ResourcesSpec {
   cpusetMems?: string;
   pidsLimit?: number;        // --pids-limit; 0, -1 or absent = unlimited
   blkioWeight?: number;      // --blkio-weight 10..1000
+  ioLimits?: IoLimit[];      // --device-read-bps/-write-bps/-read-iops/-write-iops, one entry per device
+}
+
+/** Throttling of one block device (v1 blkio.throttle.*, v2 io.max); 0 or absent = not limited. */
+export interface IoLimit {
+  path: string;              // the host's block device, e.g. /dev/sda
+  readBps?: number;
+  writeBps?: number;
+  readIops?: number;
+  writeIops?: number;
 }
 
 export interface ContainerSpec {

@@ -24,6 +24,7 @@ const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
   cpusetMems: ['cpusetMems'],
   pidsLimit: ['pidsLimit'],
   blkioWeight: ['blkioWeight'],
+  ioLimits: [], // refused below: docker update cannot change them either
 };
 
 /** A user's update replaces the record's admission warnings with those of the new spec. */
@@ -34,6 +35,9 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   const unknown = given.filter((k) => !(k in CGROUP_KEYS));
   if (unknown.length) throw new BerthError('INVALID_SPEC', `resources.${unknown[0]}: unknown field`, { field: `resources.${unknown[0]}` });
   if (given.length === 0) throw new BerthError('INVALID_SPEC', 'resources: nothing to update (give at least one limit)', { field: 'resources' });
+  if (given.includes('ioLimits')) {
+    throw new BerthError('INVALID_SPEC', 'resources.ioLimits: cannot be changed by an update (nor by docker update); create the container again', { field: 'resources.ioLimits' });
+  }
   const merged = { ...record.spec.resources, ...resources };
   // Validation of the merged limits with a minimal spec: the same rules and messages as create.
   try {

@@ -27,6 +27,10 @@ export const resourcesSchema = {
   properties: {
     memoryBytes: int, memorySwapBytes: int, memoryReservationBytes: int, cpus: num, cpuPeriodUs: int, cpuShares: int,
     cpusetCpus: str, cpusetMems: str, pidsLimit: int, blkioWeight: int,
+    ioLimits: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['path'], properties: { path: str, readBps: int, writeBps: int, readIops: int, writeIops: int } },
+    },
   },
 } as const;
 

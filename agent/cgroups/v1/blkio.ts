@@ -1,5 +1,6 @@
-// v1 blkio controller. blkio.weight exists only with the CFQ scheduler (gone since Linux 5.0);
-// BFQ offers blkio.bfq.weight instead. Neither → a weight cannot be applied, said plainly.
+// v1 blkio controller: per-device throttles (blkio.throttle.*_device, one rule per write) and the
+// weight. blkio.weight exists only with the CFQ scheduler (gone since Linux 5.0); BFQ offers
+// blkio.bfq.weight instead. Neither → a weight cannot be applied, said plainly.
 import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { fileExists, writeCgroupFile, type CgroupWrite } from '../fsio.js';
@@ -8,6 +9,11 @@ import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyBlkioV1(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
+  for (const t of r.ioThrottles ?? []) {
+    for (const [file, rate] of [['read_bps', t.readBps], ['write_bps', t.writeBps], ['read_iops', t.readIops], ['write_iops', t.writeIops]] as const) {
+      if (rate > 0) await write(join(dir, `blkio.throttle.${file}_device`), `${t.major}:${t.minor} ${rate}`);
+    }
+  }
   if (r.blkioWeight === undefined) return;
   for (const file of ['blkio.weight', 'blkio.bfq.weight']) {
     const path = join(dir, file);

@@ -1,4 +1,5 @@
-// v2 io controller: io.bfq.weight takes the blkio weight as is, io.weight (iocost) a rescaled one.
+// v2 io controller: io.max holds per-device throttles (one line per device); io.bfq.weight takes the
+// blkio weight as is, io.weight (iocost) a rescaled one.
 import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { blkioWeightToIoWeight } from '../convert.js';
@@ -8,6 +9,10 @@ import type { StatFills, StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyIoV2(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
+  for (const t of r.ioThrottles ?? []) {
+    const limits = ([['rbps', t.readBps], ['wbps', t.writeBps], ['riops', t.readIops], ['wiops', t.writeIops]] as const).filter(([, v]) => v > 0);
+    if (limits.length) await write(join(dir, 'io.max'), `${t.major}:${t.minor} ${limits.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  }
   if (r.blkioWeight === undefined) return;
   const bfq = join(dir, 'io.bfq.weight');
   if (await fileExists(bfq)) return write(bfq, String(r.blkioWeight));

@@ -143,6 +143,27 @@ describe('berth CLI against a real agent', () => {
     }
   });
 
+  test('--device-read-bps/--device-write-iops land in the blkio throttle files; an update of them is refused', async () => {
+    const dev = ['loop0', 'vda', 'sda'].map((n) => `/dev/${n}`).find((p) => { try { return statSync(p).isBlockDevice(); } catch { return false; } });
+    assert.ok(dev, 'this test needs a block device');
+    const { rdev } = statSync(dev);
+    const numbers = `${Math.floor(rdev / 256) & 0xfff}:${rdev & 0xff}`;
+    const d = await agent.cli(['run', '-d', '--name', 'throttled', '--device-read-bps', `${dev}:1mb`, '--device-write-iops', `${dev}:100`,
+      '--rootfs', rootfs, '--', 'sleep', '1000']);
+    assert.equal(d.code, 0, d.stderr);
+    try {
+      const { cgroup } = (await agent.api('GET', '/v1/containers/throttled')).body;
+      const file = (name: string) => readFileSync(join('/sys/fs/cgroup/blkio', cgroup, name), 'utf8').trim();
+      assert.deepEqual([file('blkio.throttle.read_bps_device'), file('blkio.throttle.write_iops_device'), file('blkio.throttle.write_bps_device')],
+        [`${numbers} 1048576`, `${numbers} 100`, '']);
+      const up = await agent.api('POST', '/v1/containers/throttled/update', { resources: { ioLimits: [{ path: dev, readBps: 1 }] } });
+      assert.equal(up.status, 400);
+      assert.match(up.body.error.message, /resources\.ioLimits: cannot be changed by an update/);
+    } finally {
+      await agent.cli(['rm', '-f', 'throttled']);
+    }
+  });
+
   test('top shows the container\'s processes (host pids, as ps shows them) and passes ps options', async () => {
     const d = await agent.cli(['run', '-d', '--name', 'busy', '--rootfs', rootfs, '--', 'sh', '-c', 'sleep 1001 & sleep 1002 & wait']);
     assert.equal(d.code, 0, d.stderr);

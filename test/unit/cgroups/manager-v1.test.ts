@@ -41,6 +41,7 @@ test('v1 limits land in the v1 files', async (t) => {
   await manager.create('c1', {
     memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, memoryReservationBytes: 128 << 20, cpuQuotaUs: 50_000, cpuPeriodUs: 200_000, cpuShares: 512,
     cpusetCpus: '1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300,
+    ioThrottles: [{ major: 8, minor: 16, readBps: 1048576, writeBps: 0, readIops: 0, writeIops: 100 }],
     devices: [{ allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }, { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' },
       { allow: true, type: 'c', major: 136, minor: -1, access: 'rw' }],
   });
@@ -54,6 +55,9 @@ test('v1 limits land in the v1 files', async (t) => {
   assert.equal(read('cpuset', 'cpuset.cpus'), '1');
   assert.equal(read('pids', 'pids.max'), '64');
   assert.equal(read('blkio', 'blkio.bfq.weight'), '300', 'no blkio.weight (no CFQ): the BFQ file');
+  assert.equal(read('blkio', 'blkio.throttle.read_bps_device'), '8:16 1048576');
+  assert.equal(read('blkio', 'blkio.throttle.write_iops_device'), '8:16 100');
+  assert.equal(read('blkio', 'blkio.throttle.write_bps_device'), '', 'a rate of 0 is not written');
   // Plain files keep only the last write; the sequence itself is checked against the kernel in the integration test.
   assert.equal(read('devices', 'devices.allow'), 'c 136:* rw');
   assert.equal(read('devices', 'devices.deny'), 'c 10:229 rwm');

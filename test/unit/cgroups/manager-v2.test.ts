@@ -27,6 +27,7 @@ test('v2 create: parent enables the offered controllers, limits land in the v2 f
   await manager.create('c1', {
     memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, memoryReservationBytes: 128 << 20, cpuQuotaUs: 50_000, cpuPeriodUs: 100_000, cpuShares: 512,
     cpusetCpus: '0', cpusetMems: '0', pidsLimit: 64, blkioWeight: 500,
+    ioThrottles: [{ major: 8, minor: 16, readBps: 1048576, writeBps: 0, readIops: 0, writeIops: 100 }],
   });
   const read = (f: string): string => tree.read(`${PARENT}/c1/${f}`);
   // One "+controller" write per controller: the last one stays in the plain file.
@@ -34,6 +35,7 @@ test('v2 create: parent enables the offered controllers, limits land in the v2 f
   assert.equal(read('memory.max'), String(256 << 20));
   assert.equal(read('memory.swap.max'), String(256 << 20), 'swap.max is swap alone');
   assert.equal(read('memory.low'), String(128 << 20), 'a reservation is memory.low, as runc maps it');
+  assert.equal(read('io.max'), '8:16 rbps=1048576 wiops=100', 'one io.max line per device, only the limits set');
   assert.equal(read('cpu.max'), '50000 100000');
   assert.equal(read('cpu.weight'), '59');
   assert.equal(read('cpuset.cpus'), '0');

@@ -177,3 +177,10 @@ test('--cpu-period/--cpu-quota: the quota becomes cores over the period; with --
   assert.throws(() => spec(['--rootfs', '/r', '--cpus', '1', '--cpu-quota', '50000', 'true']), /conflicting options: --cpus and --cpu-period\/--cpu-quota/);
   assert.throws(() => spec(['--rootfs', '/r', '--cpu-quota', '500', 'true']), /--cpu-quota: the kernel's minimum is 1000/);
 });
+
+test('--device-{read,write}-{bps,iops}: one entry per device, bps in docker\'s units, errors name the flag', () => {
+  assert.deepEqual(spec(['--rootfs', '/r', '--device-read-bps', '/dev/sda:1mb', '--device-write-iops', '/dev/sda:100', '--device-read-iops', '/dev/sdb:50', 'true']).resources,
+    { ioLimits: [{ path: '/dev/sda', readBps: 2 ** 20, writeIops: 100 }, { path: '/dev/sdb', readIops: 50 }] });
+  assert.throws(() => spec(['--rootfs', '/r', '--device-read-bps', '/dev/sda', 'true']), /--device-read-bps: "\/dev\/sda" is not DEVICE:RATE/);
+  assert.throws(() => spec(['--rootfs', '/r', '--device-write-iops', '/dev/sda:lots', 'true']), /--device-write-iops/);
+});

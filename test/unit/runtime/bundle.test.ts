@@ -67,7 +67,7 @@ test('bundle resources, user, mappings, seccomp and bind mounts', async (t) => {
   assert.equal(spec.namespaces.user, 'private');
   assert.equal(spec.namespaces.net, 'host');
   assert.deepEqual(spec.uidMappings, [{ containerId: 0, hostId: 100000, size: 65536 }]);
-  assert.deepEqual(spec.resources, { memoryBytes: 67108864, memorySwapBytes: 134217728, memoryReservationBytes: 33554432, cpus: 0.5, cpuPeriodUs: 100000, cpuShares: 256, cpusetCpus: '0', cpusetMems: '', pidsLimit: 32, blkioWeight: 300 });
+  assert.deepEqual(spec.resources, { memoryBytes: 67108864, memorySwapBytes: 134217728, memoryReservationBytes: 33554432, cpus: 0.5, cpuPeriodUs: 100000, cpuShares: 256, cpusetCpus: '0', cpusetMems: '', pidsLimit: 32, blkioWeight: 300, ioLimits: [] });
   assert.deepEqual(spec.ulimits, [{ name: 'core', soft: -1, hard: -1 }]);
   assert.equal(spec.seccomp, `bundle:${join(bundle, 'config.json')}#linux.seccomp`);
   assert.deepEqual(spec.mounts, [
