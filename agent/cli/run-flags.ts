@@ -69,6 +69,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'stop-signal', kind: 'string', value: 'SIGNAL', help: 'signal that stops the container (default SIGTERM)' },
   { name: 'log-opt', kind: 'list', value: 'KEY=VALUE', help: 'max-size=BYTES (rotate the log past it) and max-file=N (files kept)' },
   { name: 'rm', kind: 'bool', help: 'remove the container when it exits' },
+  { name: 'init', kind: 'bool', help: 'run a small init as PID 1 that passes signals on and reaps zombies' },
   { name: 'restart', kind: 'string', value: 'POLICY', help: 'no, on-failure[:max-retries], always or unless-stopped (default no)' },
   { name: 'health-cmd', kind: 'string', value: 'COMMAND', help: 'command run with sh -c in the container to check its health' },
   { name: 'health-interval', kind: 'string', value: 'DURATION', help: 'time between checks, e.g. 30s (default 30s)' },
@@ -125,6 +126,7 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (sysctls.length) spec.sysctls = Object.fromEntries(sysctls);
   if (p.has('stop-timeout')) spec.stopTimeout = parseInteger(p.str('stop-timeout')!, '--stop-timeout', command, 0);
   if (p.bool('rm')) spec.autoRemove = true;
+  if (p.bool('init')) spec.init = true;
   if (p.has('log-opt')) spec.logRotate = logOptions(p.list('log-opt'), command, fail);
   const healthcheck = healthcheckFrom(p, command, fail);
   if (healthcheck) spec.healthcheck = healthcheck;

@@ -1,5 +1,6 @@
 /* berth-shim create | exec: the plan arrives on fd 3, status lines go to fd 4 (PLAN.md).
- * berth-shim spawner: requests and status lines share the channel on fd 3 (PLAN.md §3). */
+ * berth-shim spawner: requests and status lines share the channel on fd 3 (PLAN.md §3).
+ * berth-shim -- COMMAND…: a container's PID 1 with --init (reaper.c). */
 #include "shim.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 static int usage(void) {
   dprintf(2, "usage: berth-shim create|exec  (plan on fd %d, status on fd %d)\n"
              "       berth-shim spawner      (framed plans in and status lines out on fd %d)\n"
+             "       berth-shim -- COMMAND…  (a container's PID 1 with --init)\n"
              "see agent/native/PLAN.md\n", PLAN_FD, STATUS_FD, PLAN_FD);
   return 2;
 }
@@ -33,6 +35,7 @@ int main(int argc, char **argv) {
     return spawner_main(PLAN_FD);
   }
   if (argc >= 2 && !strcmp(argv[1], "devices")) return devices_main(argc, argv); /* devices.c */
+  if (argc >= 3 && !strcmp(argv[1], "--")) return reaper_main(argv + 2);          /* reaper.c: --init */
   if (argc != 2 || (strcmp(argv[1], "create") && strcmp(argv[1], "exec"))) return usage();
   is_exec = !strcmp(argv[1], "exec");
   /* Without a status channel errors still need a reader: stderr. */

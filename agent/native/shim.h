@@ -114,6 +114,9 @@ int monitor_main(struct plan *p, int status_fd);
 int exec_main(struct plan *p, int status_fd);
 int spawner_main(int chan_fd);
 
+/* reaper.c: `/dev/init -- COMMAND…`, a container's PID 1 with --init */
+int reaper_main(char **argv);
+
 /* devices.c: `berth-shim devices <cgroup-dir>`, eBPF device program on stdin */
 int devices_main(int argc, char **argv);
 

@@ -49,7 +49,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   } },
   ulimits: { listOf: 'Ulimit', fields: { name: 'string', soft: 'int', hard: 'int' } },
   sysctls: 'map<string, string>',
-  stopTimeout: 'int', stopSignal: 'string', autoRemove: 'bool',
+  stopTimeout: 'int', stopSignal: 'string', autoRemove: 'bool', init: 'bool',
   restartPolicy: { object: 'RestartPolicy', fields: { name: 'string', maxRetries: 'int' } },
   logRotate: { object: 'LogRotate', fields: { maxSizeBytes: 'double', maxFiles: 'int' } },
   healthcheck: { object: 'Healthcheck', fields: {

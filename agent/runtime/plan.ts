@@ -8,7 +8,7 @@ import type { CgroupVersion } from '../cgroups/types.js';
 import { bundleUserMounts } from './bundle.js';
 import { loadBundleOciSync } from './bundle-oci.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, thermalThrottlePaths } from './defaults.js';
-import { OCI_NAMESPACE_TYPES, type OciConfig } from './oci-types.js';
+import { OCI_NAMESPACE_TYPES, type OciConfig, type OciMount } from './oci-types.js';
 import { hostDevices, toPlanDevice } from './host-devices.js';
 import { planDevices, planSymlinks } from './plan-devices.js';
 import { mountList, toPlanMount } from './plan-mounts.js';
@@ -36,11 +36,16 @@ export interface LaunchContext {
   sysRoot?: string;
   procRoot?: string;
   devRoot?: string;
+  /** berth-shim itself, bind-mounted at /dev/init as PID 1 of a container with --init. */
+  initPath?: string;
 }
+
+/** Where --init's PID 1 appears in the container: berth's own /dev tmpfs, never the image. */
+export const INIT_PATH = '/dev/init';
 
 export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchPlan {
   const oci = ctx.oci;
-  const mounts = mountList(spec, oci?.mounts ?? (oci ? [] : undefined), bundleMountFilter(spec, oci));
+  const mounts = [...mountList(spec, oci?.mounts ?? (oci ? [] : undefined), bundleMountFilter(spec, oci)), ...initMount(spec, ctx)];
   const mountCtx = { cgroupVersion: ctx.cgroupVersion, netHost: spec.namespaces.net === 'host', baseDir: spec.bundle || '/' };
   const symlinks = planSymlinks(mounts, ctx.procRoot ?? '/proc');
   // The host's /dev/ptmx node is the container's pts/ptmx symlink (runc's setupPtmx).
@@ -62,13 +67,20 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     ...hiddenPaths(spec, oci, ctx),
     // A bundle's own are in spec.sysctls too, except in records written before spec.sysctls existed.
     sysctls: { ...oci?.linux?.sysctl, ...spec.sysctls },
-    ...planProcess(spec, oci, ctx, { cwd: spec.workdir, args: [...spec.cmd], env: [...spec.env] }),
+    ...planProcess(spec, oci, ctx, { cwd: spec.workdir, args: spec.init ? [INIT_PATH, '--', ...spec.cmd] : [...spec.cmd], env: [...spec.env] }),
     oomScoreAdj: spec.oomScoreAdj,
     logPath: join(ctx.stateDir, LOG_FILE),
     ...(spec.logRotate.maxSizeBytes > 0 ? { logRotate: { maxBytes: spec.logRotate.maxSizeBytes, maxFiles: spec.logRotate.maxFiles } } : {}),
     exitPath: join(ctx.stateDir, EXIT_FILE),
     startFifo: join(ctx.stateDir, START_FIFO),
   };
+}
+
+/** --init: berth-shim bound read-only at /dev/init (docker binds its docker-init the same way). */
+function initMount(spec: ResolvedSpec, ctx: LaunchContext): OciMount[] {
+  if (!spec.init) return [];
+  if (!ctx.initPath) throw new BerthError('INTERNAL', 'a container with init needs the path of berth-shim (LaunchContext.initPath)');
+  return [{ destination: INIT_PATH, type: 'bind', source: ctx.initPath, options: ['bind', 'ro', 'nosuid', 'nodev'] }];
 }
 
 /** Docker's masked and read-only paths, a bundle's own, or none for a privileged container (docker's). */

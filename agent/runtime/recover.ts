@@ -89,6 +89,7 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.sysctls ??= {};
   record.spec.privilegedMode ??= false;
   record.spec.devices ??= [];
+  record.spec.init ??= false;
   record.spec.logRotate ??= { maxSizeBytes: 0, maxFiles: 1 };
   record.spec.groupAdd ??= [];
   record.spec.shmSizeBytes ??= record.spec.bundle || record.spec.namespaces.ipc === 'host' ? 0 : DEFAULT_SHM_SIZE_BYTES;

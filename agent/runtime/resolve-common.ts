@@ -59,12 +59,13 @@ export function isPrivileged(capabilities: readonly string[], seccomp: string): 
 }
 
 /** The fields that are the same for both kinds of source. */
-export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labels' | 'stopTimeout' | 'stopSignal' | 'autoRemove' | 'restartPolicy' | 'healthcheck' | 'logRotate'> {
+export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labels' | 'stopTimeout' | 'stopSignal' | 'autoRemove' | 'init' | 'restartPolicy' | 'healthcheck' | 'logRotate'> {
   return {
     labels: { ...spec.labels },
     stopTimeout: spec.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
     stopSignal: spec.stopSignal ?? DEFAULT_STOP_SIGNAL,
     autoRemove: spec.autoRemove ?? false,
+    init: spec.init ?? false,
     restartPolicy: { name: spec.restartPolicy?.name ?? 'no', maxRetries: spec.restartPolicy?.maxRetries ?? 0 },
     healthcheck: resolveHealthcheck(spec.healthcheck),
     logRotate: { maxSizeBytes: spec.logRotate?.maxSizeBytes ?? 0, maxFiles: spec.logRotate?.maxFiles ?? 1 },

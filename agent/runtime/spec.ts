@@ -21,7 +21,7 @@ import {
 const KNOWN_FIELDS = [
   'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'groupAdd', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
-  'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'restartPolicy', 'healthcheck', 'logRotate',
+  'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'init', 'restartPolicy', 'healthcheck', 'logRotate',
 ] as const;
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -65,6 +65,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     stopTimeout: optional(obj, 'stopTimeout', '', (v, f) => integer(v, f, 0)),
     stopSignal: optional(obj, 'stopSignal', '', signal),
     autoRemove: optional(obj, 'autoRemove', '', boolean),
+    init: optional(obj, 'init', '', boolean),
     restartPolicy: optional(obj, 'restartPolicy', '', restartPolicy),
     healthcheck: optional(obj, 'healthcheck', '', healthcheck),
     logRotate: optional(obj, 'logRotate', '', logRotate),
@@ -315,6 +316,7 @@ function checkCrossFields(spec: ContainerSpec): void {
   }
   if (spec.rootfs !== undefined && spec.cmd === undefined) throw invalid('cmd', 'is required (a rootfs has no default command)');
   if (spec.privileged) checkPrivileged(spec);
+  if (spec.init && spec.bundle !== undefined) throw invalid('init', 'not with a bundle: its config.json says what runs as PID 1');
   if (spec.shmSizeBytes !== undefined) {
     if (spec.bundle !== undefined) throw invalid('shmSizeBytes', 'not with a bundle: its config.json mounts /dev/shm itself');
     if (spec.namespaces?.ipc === 'host') throw invalid('shmSizeBytes', 'cannot be set with namespaces.ipc "host" (the container uses the host\'s /dev/shm)');

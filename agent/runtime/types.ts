@@ -92,6 +92,7 @@ export interface ContainerSpec {
   stopTimeout?: number;      // seconds between SIGTERM and SIGKILL on stop (default 10)
   stopSignal?: string;       // default SIGTERM
   autoRemove?: boolean;      // --rm
+  init?: boolean;            // --init: a small PID 1 (berth-shim at /dev/init) that passes signals on and reaps zombies
   restartPolicy?: RestartPolicy; // --restart (default: no)
   healthcheck?: HealthcheckSpec; // --health-cmd …
   logRotate?: LogRotateSpec; // --log-opt max-size / max-file
@@ -147,6 +148,7 @@ export interface ResolvedSpec {
   stopTimeout: number;
   stopSignal: string;
   autoRemove: boolean;
+  init: boolean;
   restartPolicy: RestartPolicy;
   healthcheck: Required<HealthcheckSpec>; // cmd [] = no healthcheck
   logRotate: Required<LogRotateSpec>;      // maxSizeBytes 0 = never rotated

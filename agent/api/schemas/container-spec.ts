@@ -73,6 +73,7 @@ export const containerSpecProperties = {
   stopTimeout: int,
   stopSignal: str,
   autoRemove: bool,
+  init: bool,
   healthcheck: {
     type: 'object', additionalProperties: false, required: ['cmd'],
     properties: { cmd: strList, intervalSeconds: num, timeoutSeconds: num, retries: int, startPeriodSeconds: num },

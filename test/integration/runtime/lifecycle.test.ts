@@ -81,6 +81,21 @@ test('stop: a namespace init ignores SIGTERM without a handler, so SIGKILL follo
   assert.equal((await h.runtime.stop(trapped.id, 10)).exit?.exitCode, 7);
 });
 
+test('--init: PID 1 is /dev/init, which passes the stop signal on, so SIGTERM ends the command at once (143, not 137)', async (t) => {
+  const info = await started(t, { init: true, cmd: ['sleep', '1000'] });
+  const exec = await h.runtime.exec(info.id, { cmd: ['cat', '/proc/1/cmdline'] });
+  let cmdline = '';
+  exec.stdout.on('data', (d: Buffer) => { cmdline += d.toString(); });
+  await exec.exited;
+  assert.equal(cmdline.split('\0').join(' ').trim(), '/dev/init -- sleep 1000');
+  const t0 = Date.now();
+  const stopped = await h.runtime.stop(info.id, 10);
+  assert.ok(Date.now() - t0 < 5000, 'stop waited for the grace period: the signal was not passed on');
+  assert.equal(stopped.exit?.exitCode, 143);
+  const failing = await started(t, { init: true, cmd: ['sh', '-c', 'exit 3'] });
+  assert.equal((await h.runtime.wait(failing.id)).exitCode, 3, 'the command\'s exit code is the container\'s');
+});
+
 test('kill: SIGKILL gives 137 and records the reason; kill of an exited container is refused', async (t) => {
   const info = await started(t, {});
   await assert.rejects(h.runtime.kill(info.id, 'SIGNOPE'), /unknown signal/);

@@ -61,3 +61,17 @@ test('--log-opt max-size/max-file: the plan rotates only with a size; more files
   await assertRejectsInvalid(resolve(t, { logRotate: { maxFiles: 3 } }), 'logRotate.maxFiles', /needs maxSizeBytes/);
   await assertRejectsInvalid(resolve(t, { logRotate: { maxSizeBytes: 2 ** 20, maxFiles: 0 } }), 'logRotate.maxFiles', /1\.\.1000/);
 });
+
+test('--init: berth-shim bound read-only at /dev/init runs the command as its child; not with a bundle', async (t) => {
+  const spec = await resolve(t, { init: true, cmd: ['sleep', '10'] });
+  assert.equal(spec.init, true);
+  const root = tempDir(t, 'berth-host-');
+  const ctx = { id: 'a'.repeat(64), stateDir: '/s', cgroupProcs: [], cgroupVersion: 'v2' as const, sysRoot: join(root, 'sys'), procRoot: join(root, 'proc') };
+  const withInit = buildLaunchPlan(spec, { ...ctx, initPath: process.execPath });
+  assert.deepEqual(withInit.args, ['/dev/init', '--', 'sleep', '10']);
+  const mount = withInit.mounts.find((m) => m.target === '/dev/init')!;
+  assert.deepEqual([mount.source, mount.create, withInit.mounts.indexOf(mount) > withInit.mounts.findIndex((m) => m.target === '/dev')], [process.execPath, 'file', true]);
+  assert.throws(() => buildLaunchPlan(spec, ctx), /needs the path of berth-shim/);
+  assert.deepEqual(plan(t, await resolve(t, { cmd: ['sleep', '10'] })).args, ['sleep', '10']);
+  await assertRejectsInvalid((async () => validateSpec({ bundle: makeBundle(t, runcSpec()), init: true }, ENV))(), 'init', /not with a bundle/);
+});
