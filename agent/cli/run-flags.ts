@@ -62,6 +62,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'pid', kind: 'string', value: 'MODE', help: 'host: share the host\'s pid namespace' },
   { name: 'ipc', kind: 'string', value: 'MODE', help: 'host: share the host\'s ipc namespace' },
   { name: 'uts', kind: 'string', value: 'MODE', help: 'host: share the host\'s uts namespace' },
+  { name: 'cgroupns', kind: 'string', value: 'MODE', help: 'host: share the host\'s cgroup namespace' },
   { name: 'volume', short: 'v', kind: 'list', value: 'SRC:DST[:ro]', help: 'bind mount a host path' },
   { name: 'tmpfs', kind: 'list', value: 'DST[:OPTS]', help: 'mount a tmpfs, e.g. /run:size=64m' },
   { name: 'mount', kind: 'list', value: 'KEY=VALUE,…', help: 'type=bind,source=/src,target=/dst[,readonly] or type=tmpfs,target=/dst[,tmpfs-size=64m]' },
@@ -280,10 +281,10 @@ function namespacesFrom(p: Parsed, fail: Fail): NonNullable<ContainerSpec['names
     if (network !== 'none' && network !== 'host') throw fail('--network', `"${network}" is not supported; use none or host`);
     ns.net = network === 'host' ? 'host' : 'private';
   }
-  for (const type of ['pid', 'ipc', 'uts'] as const) {
-    const v = p.str(type);
+  for (const [flag, type] of [['pid', 'pid'], ['ipc', 'ipc'], ['uts', 'uts'], ['cgroupns', 'cgroup']] as const) {
+    const v = p.str(flag);
     if (v === undefined) continue;
-    if (v !== 'host' && v !== 'private') throw fail(`--${type}`, `"${v}" is not supported; use host (or private, the default)`);
+    if (v !== 'host' && v !== 'private') throw fail(`--${flag}`, `"${v}" is not supported; use host (or private, the default)`);
     ns[type] = v as NamespaceMode;
   }
   return ns;

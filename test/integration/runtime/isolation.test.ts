@@ -37,10 +37,10 @@ test('ps inside sees only the container processes; the net namespace has only lo
   assert.deepEqual(ifaces!.trim().split('\n'), ['lo']);
 });
 
-test('with host namespaces (--pid/--net/--ipc/--uts host) the container shares them', async () => {
-  const shared = ['pid', 'net', 'ipc', 'uts'] as const;
+test('with host namespaces (--pid/--net/--ipc/--uts/--cgroupns host) the container shares them', async () => {
+  const shared = ['pid', 'net', 'ipc', 'uts', 'cgroup'] as const;
   const out = await sh(h.runtime, h.rootfs, shared.map((t) => `readlink /proc/self/ns/${t}`).join('; '),
-    { namespaces: { pid: 'host', net: 'host', ipc: 'host', uts: 'host' } });
+    { namespaces: { pid: 'host', net: 'host', ipc: 'host', uts: 'host', cgroup: 'host' } });
   assert.deepEqual(out.trim().split('\n'), shared.map((t) => hostNs(t)));
 });
 

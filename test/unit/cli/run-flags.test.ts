@@ -23,7 +23,7 @@ test('every run flag lands in the spec', (t) => {
     '-u', '1000:1000', '-l', 'tier=batch', '--label', 'flag', '-m', '64m', '--memory-swap', '-1', '--cpus', '0.5', '--cpu-shares', '512',
     '--cpuset-cpus', '0-1', '--cpuset-mems', '0', '--pids-limit', '64', '--blkio-weight', '300', '--ulimit', 'nofile=1024:2048',
     '--ulimit', 'nproc=10', '--sysctl', 'net.ipv4.ip_forward=1', '--sysctl', 'kernel.sem=250 32000 100 128', '--read-only', '--cap-add', 'NET_ADMIN,SYS_TIME', '--cap-drop', 'ALL', '--security-opt', `seccomp=${profile}`,
-    '--security-opt', 'no-new-privileges=false', '--network', 'none', '--pid', 'host', '--ipc', 'host', '--uts', 'host',
+    '--security-opt', 'no-new-privileges=false', '--network', 'none', '--pid', 'host', '--ipc', 'host', '--uts', 'host', '--cgroupns', 'host',
     '-v', '/data:/data:ro', '-v', './rel:/rel:rw,nosuid', '--tmpfs', '/run:size=64m,mode=1777', '--tmpfs', '/tmp',
     '--stop-timeout', '3', '--stop-signal', 'SIGINT', '--rm', '--group-add', 'staff', '--group-add', '4242', '--shm-size', '128m',
     '--oom-score-adj', '-100', '--memory-reservation', '32m', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3', '--', 'sh', '-c', 'echo hi',
@@ -33,7 +33,7 @@ test('every run flag lands in the spec', (t) => {
     stopSignal: 'SIGINT', env: ['A=1', 'FROM_SHELL=x'], labels: { tier: 'batch', flag: '' },
     groupAdd: ['staff', '4242'], shmSizeBytes: 128 * 2 ** 20, oomScoreAdj: -100, logRotate: { maxSizeBytes: 10 * 2 ** 20, maxFiles: 3 },
     resources: { memoryBytes: 64 * 2 ** 20, memorySwapBytes: -1, memoryReservationBytes: 32 * 2 ** 20, cpus: 0.5, cpuShares: 512, cpusetCpus: '0-1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300 },
-    namespaces: { net: 'private', pid: 'host', ipc: 'host', uts: 'host' },
+    namespaces: { net: 'private', pid: 'host', ipc: 'host', uts: 'host', cgroup: 'host' },
     capabilities: { add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL'] },
     mounts: [
       { type: 'bind', source: '/data', target: '/data', readOnly: true },
