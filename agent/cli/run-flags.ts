@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isDevicePermissions } from '../runtime/devices.js';
-import type { ContainerSpec, DeviceMapping, HealthcheckSpec, IoLimit, LogRotateSpec, MountSpec, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
+import type { ContainerSpec, DeviceMapping, HealthcheckSpec, IoLimit, LogRotateSpec, MountSpec, RestartPolicy, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { readKeyValueFile } from './env-file.js';
 import { mountFlag, tmpfsFlag, volumeFlag } from './mount-flags.js';
@@ -13,6 +13,8 @@ import { parseBytes, parseDecimal, parseDuration, parseInteger } from './units.j
 
 /** docker's default CFS period (µs), the one --cpu-quota is taken against without --cpu-period. */
 const CFS_PERIOD_US = 100_000;
+
+export const RESTART_FLAG: FlagDef = { name: 'restart', kind: 'string', value: 'POLICY', help: 'no, on-failure[:max-retries], always or unless-stopped (default no)' };
 
 /** The limits: `run`/`create` set them, `update` changes them. */
 export const RESOURCE_FLAGS: FlagDef[] = [
@@ -71,7 +73,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'log-opt', kind: 'list', value: 'KEY=VALUE', help: 'max-size=BYTES (rotate the log past it) and max-file=N (files kept)' },
   { name: 'rm', kind: 'bool', help: 'remove the container when it exits' },
   { name: 'init', kind: 'bool', help: 'run a small init as PID 1 that passes signals on and reaps zombies' },
-  { name: 'restart', kind: 'string', value: 'POLICY', help: 'no, on-failure[:max-retries], always or unless-stopped (default no)' },
+  RESTART_FLAG,
   { name: 'health-cmd', kind: 'string', value: 'COMMAND', help: 'command run with sh -c in the container to check its health' },
   { name: 'health-interval', kind: 'string', value: 'DURATION', help: 'time between checks, e.g. 30s (default 30s)' },
   { name: 'health-timeout', kind: 'string', value: 'DURATION', help: 'longest a check may run (default 30s)' },
@@ -132,17 +134,20 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   const healthcheck = healthcheckFrom(p, command, fail);
   if (healthcheck) spec.healthcheck = healthcheck;
   const restart = p.str('restart');
-  if (restart !== undefined) {
-    try {
-      spec.restartPolicy = parseRestartPolicy(restart);
-    } catch (err) {
-      throw fail('--restart', (err as Error).message);
-    }
-  }
+  if (restart !== undefined) spec.restartPolicy = restartPolicyFlag(restart, command);
   return spec;
 }
 
 export type Fail = (flag: string, msg: string) => Error;
+
+/** --restart POLICY of run, create and update. */
+export function restartPolicyFlag(value: string, command: string): RestartPolicy {
+  try {
+    return parseRestartPolicy(value);
+  } catch (err) {
+    throw usageError(command, `--restart: ${(err as Error).message}`, '--restart');
+  }
+}
 
 function copyStrings(p: Parsed, spec: ContainerSpec): void {
   const fields: [string, 'name' | 'image' | 'workdir' | 'hostname' | 'user' | 'stopSignal'][] = [

@@ -8,7 +8,7 @@ export type * from './types.js';
 export type * from './plan-types.js';
 export { NAMESPACE_TYPES } from './types.js';
 export { PLAN_VERSION } from './plan-types.js';
-export { validateSpec } from './spec.js';
+export { validateRestartPolicy, validateSpec } from './spec.js';
 export { resolveSpec } from './resolve.js';
 export { toCgroupResources } from './resources.js';
 export { parseSignal } from './signals.js';

@@ -23,13 +23,15 @@ import { ContainerStore, STATE_FILE } from './store.js';
 import { renameContainer } from './rename.js';
 import { topContainer } from './top.js';
 import { updateContainer } from './update.js';
+import { updateRestartPolicy } from './restart-update.js';
 import { RestartScheduler } from './restarts.js';
 import { HealthMonitor } from './health.js';
 import { ExitTracker } from './wait.js';
 import { ShimSpawner } from './shim-spawner.js';
 import { SeccompCompiler } from './seccomp/index.js';
 import type {
-  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, Runtime, StopReason, UpdateOrigin,
+  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime,
+  StopReason, UpdateOrigin,
 } from './types.js';
 
 export class BerthRuntime implements Runtime {
@@ -141,6 +143,16 @@ export class BerthRuntime implements Runtime {
 
   update(idOrName: string, resources: ResourcesSpec, origin: UpdateOrigin = 'user'): Promise<ContainerInfo> {
     return this.locked(idOrName, (r) => updateContainer(this.ctx, r, resources, origin));
+  }
+
+  updateRestartPolicy(idOrName: string, policy: RestartPolicy): Promise<ContainerInfo> {
+    return this.locked(idOrName, async (r) => {
+      await updateRestartPolicy(this.ctx, r, policy);
+      if (policy.name === 'no' && r.restartAt !== undefined) {
+        this.restarts.cancel(r);
+        await this.ctx.persist(r);
+      }
+    });
   }
 
   rename(idOrName: string, name: string): Promise<ContainerInfo> {

@@ -66,7 +66,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     stopSignal: optional(obj, 'stopSignal', '', signal),
     autoRemove: optional(obj, 'autoRemove', '', boolean),
     init: optional(obj, 'init', '', boolean),
-    restartPolicy: optional(obj, 'restartPolicy', '', restartPolicy),
+    restartPolicy: optional(obj, 'restartPolicy', '', validateRestartPolicy),
     healthcheck: optional(obj, 'healthcheck', '', healthcheck),
     logRotate: optional(obj, 'logRotate', '', logRotate),
   };
@@ -252,7 +252,7 @@ function signal(value: unknown, field: string): string {
 
 const RESTART_NAMES: readonly RestartPolicy['name'][] = ['no', 'on-failure', 'always', 'unless-stopped'];
 
-function restartPolicy(value: unknown, field: string): RestartPolicy {
+export function validateRestartPolicy(value: unknown, field: string): RestartPolicy {
   const obj = object(value, field);
   noUnknownKeys(obj, ['name', 'maxRetries'], field);
   const name = nonEmptyString(obj.name, join(field, 'name')) as RestartPolicy['name'];

@@ -230,6 +230,8 @@ export interface Runtime {
    * the spec it would make (the answer's `warnings` are then its own); the policy's throttle action does not.
    */
   update(idOrName: string, resources: ResourcesSpec, origin?: UpdateOrigin): Promise<ContainerInfo>;
+  /** docker update --restart: a new restart policy (admission judges it); `no` cancels a waiting restart. */
+  updateRestartPolicy(idOrName: string, policy: RestartPolicy): Promise<ContainerInfo>;
   /** A new name (free, and valid as at create) for a container in any state but removing. */
   rename(idOrName: string, name: string): Promise<ContainerInfo>;
   /** The container's processes as the host's `ps ARGS` (default -ef) shows them. */

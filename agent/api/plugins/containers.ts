@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import { BerthError } from '../../errors.js';
-import type { ContainerInfo, ContainerSpec, ResourcesSpec, StopReason } from '../../runtime/types.js';
+import { validateRestartPolicy } from '../../runtime/index.js';
+import type { ContainerInfo, ContainerSpec, ResourcesSpec, RestartPolicy, StopReason } from '../../runtime/types.js';
 import { filterContainers, parseContainerFilter } from '../container-filter.js';
 import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
 import { createContainerBodySchema, updateContainerBodySchema } from '../schemas/container-spec.js';
@@ -79,11 +80,18 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
   app.post<{ Params: IdParams }>('/v1/containers/:id/pause', { schema: infoRoute }, async (req) => runtime.pause(req.params.id, USER));
   app.post<{ Params: IdParams }>('/v1/containers/:id/resume', { schema: infoRoute }, async (req) => runtime.resume(req.params.id));
 
-  app.post<{ Params: IdParams; Body: { resources: ResourcesSpec } }>('/v1/containers/:id/update', {
+  app.post<{ Params: IdParams; Body: { resources?: ResourcesSpec; restartPolicy?: RestartPolicy } }>('/v1/containers/:id/update', {
     schema: { ...infoRoute, body: updateContainerBodySchema },
     validatorCompiler: strictValidatorCompiler,
     config: { invalidBodyCode: 'INVALID_SPEC' } satisfies RouteErrorConfig,
-  }, async (req) => runtime.update(req.params.id, req.body.resources, 'user'));
+  }, async (req) => {
+    const { resources, restartPolicy } = req.body;
+    if (!resources && !restartPolicy) throw new BerthError('INVALID_SPEC', 'give resources, a restartPolicy or both', { field: 'resources' });
+    // Checked before the limits change, so a bad policy leaves the container as it was.
+    if (restartPolicy) validateRestartPolicy(restartPolicy, 'restartPolicy');
+    const updated = resources ? await runtime.update(req.params.id, resources, 'user') : undefined;
+    return restartPolicy ? runtime.updateRestartPolicy(req.params.id, restartPolicy) : updated;
+  });
 
   app.post<{ Params: IdParams; Querystring: { name: string } }>('/v1/containers/:id/rename', {
     schema: { ...infoRoute, querystring: { type: 'object', required: ['name'], properties: { name: { type: 'string', description: 'the new name' } } } },

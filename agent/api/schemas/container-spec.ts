@@ -91,10 +91,10 @@ export const containerSpecSchema = {
   properties: containerSpecProperties,
 } as const;
 
-/** POST /v1/containers/:id/update: new limits, in the spec's own vocabulary. */
+/** POST /v1/containers/:id/update: new limits and/or a new restart policy, in the spec's own vocabulary. */
 export const updateContainerBodySchema = {
-  type: 'object', additionalProperties: false, required: ['resources'],
-  properties: { resources: resourcesSchema },
+  type: 'object', additionalProperties: false,
+  properties: { resources: resourcesSchema, restartPolicy: containerSpecProperties.restartPolicy },
 } as const;
 
 /** POST /v1/containers: a spec plus `start: true` to create and start in one call. */

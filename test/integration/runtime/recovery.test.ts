@@ -162,3 +162,35 @@ test('restart policies: on-failure gives up after its retries; always comes back
   });
   assert.equal((await agent.cli(['logs', failing.body.id])).stdout, 'try\ntry\ntry\ntry\n');
 });
+
+test('update --restart: a new policy takes effect at the next exit; `no` cancels a restart that is waiting', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  const info = async (id: string) => (await agent.api('GET', `/v1/containers/${id}`)).body;
+
+  const plain = (await agent.api('POST', '/v1/containers', { rootfs: busyboxRootfs(), cmd: ['sleep', '300'], start: true })).body;
+  const up = await agent.cli(['update', '--restart', 'always', plain.id]);
+  assert.equal(up.code, 0, up.stderr);
+  assert.deepEqual((await info(plain.id)).spec.restartPolicy, { name: 'always', maxRetries: 0 });
+  const firstPid = (await info(plain.id)).pid;
+  process.kill(firstPid, 'SIGKILL'); // not through berth: the new policy brings it back
+  await waitFor('the restart under the new policy', async () => {
+    const c = await info(plain.id);
+    return c.status === 'running' && c.pid !== firstPid;
+  });
+
+  const looping = (await agent.api('POST', '/v1/containers', {
+    rootfs: busyboxRootfs(), cmd: ['sh', '-c', 'exit 1'], restartPolicy: { name: 'always' }, start: true,
+  })).body;
+  await waitFor('a restart waiting its delay', async () => (await info(looping.id)).restartAt !== undefined);
+  const no = await agent.api('POST', `/v1/containers/${looping.id}/update`, { restartPolicy: { name: 'no' } });
+  assert.equal(no.status, 200, JSON.stringify(no.body));
+  assert.deepEqual([no.body.status, no.body.restartAt, no.body.spec.restartPolicy.name], ['exited', undefined, 'no']);
+  assert.match((await agent.cli(['ps', '-a', '--filter', `id=${looping.id}`])).stdout, /Exited \(1\)/);
+
+  const bad = await agent.api('POST', `/v1/containers/${plain.id}/update`, { restartPolicy: { name: 'always', maxRetries: 3 } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error.message, /maxRetries: goes only with "on-failure"/);
+  assert.equal((await agent.api('POST', `/v1/containers/${plain.id}/update`, {})).status, 400);
+});

@@ -8,7 +8,7 @@ import { BerthError } from '../../../agent/errors.js';
 import { EventBus } from '../../../agent/events/index.js';
 import type { AgentFacts, ServerDeps } from '../../../agent/api/index.js';
 import type {
-  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, Runtime, StopReason, UpdateOrigin,
+  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime, StopReason, UpdateOrigin,
 } from '../../../agent/runtime/types.js';
 
 export interface Call { method: string; args: unknown[] }
@@ -58,6 +58,13 @@ export class FakeRuntime implements Runtime {
     this.record('update', id, resources, origin);
     const c = this.get(id);
     c.spec = { ...c.spec, resources: { ...c.spec.resources, ...resources } };
+    return c;
+  }
+
+  async updateRestartPolicy(id: string, policy: RestartPolicy) {
+    this.record('updateRestartPolicy', id, policy);
+    const c = this.get(id);
+    c.spec = { ...c.spec, restartPolicy: policy };
     return c;
   }
 

@@ -126,9 +126,13 @@ test('update sends the limits in the spec vocabulary to each container; admissio
   assert.deepEqual(runtime.calls.filter((c) => c.method === 'update').map((c) => c.args), [['a', limits, 'user'], ['nope', limits, 'user'], ['b', limits, 'user']]);
   const none = await cli('update', 'a');
   assert.equal(none.code, 125);
-  assert.match(none.err, /berth update: give at least one limit to change/);
+  assert.match(none.err, /berth update: give at least one limit or a restart policy to change/);
   assert.match((await cli('update', '-m', 'lots', 'a')).err, /--memory/);
-  assert.equal(runtime.calls.filter((c) => c.method === 'update').length, 3, 'nothing is sent for a bad command line');
+  assert.match((await cli('update', '--restart', 'sometimes', 'a')).err, /--restart: /);
+  assert.equal(runtime.calls.filter((c) => c.method === 'update' || c.method === 'updateRestartPolicy').length, 3, 'nothing is sent for a bad command line');
+  assert.equal((await cli('update', '--restart', 'on-failure:3', 'b')).code, 0);
+  assert.deepEqual(runtime.calls.filter((c) => c.method === 'updateRestartPolicy').map((c) => c.args), [['b', { name: 'on-failure', maxRetries: 3 }]]);
+  assert.equal(runtime.calls.filter((c) => c.method === 'update').length, 3, 'a restart policy alone changes no limits');
 });
 
 test('errors: unknown container → 125 with the agent\'s message; several names continue past a failure', async (t) => {
