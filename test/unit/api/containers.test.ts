@@ -107,7 +107,9 @@ test('POST /v1/containers/:id/update passes the limits as a user update; the bod
   const cases: [unknown, string, string][] = [
     [{ resources: { memoryBytes: '64m' } }, 'resources.memoryBytes', 'must be integer'],
     [{ resources: { memory: 1 } }, 'resources.memory', 'unknown field resources.memory'],
-    [{ cpus: 1 }, 'resources', 'missing field resources'],
+    [{ cpus: 1 }, 'cpus', 'unknown field cpus'],
+    [{}, 'resources', 'give resources, a restartPolicy or both'],
+    [{ restartPolicy: { name: 'always', maxRetries: 2 } }, 'restartPolicy.maxRetries', 'goes only with "on-failure"'],
   ];
   for (const [payload, field, text] of cases) {
     const bad = await app.inject({ method: 'POST', url: '/v1/containers/u/update', payload: payload as object });
