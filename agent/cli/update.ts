@@ -1,6 +1,6 @@
-// `berth update`: new limits for created, running or paused containers, like `docker update`. The
-// agent checks them as a create would (ranges, memory-swap ≥ memory, admission policy on the spec
-// they would make) and applies them all or not at all.
+// `berth update`: new limits for created, running or paused containers, and a new restart policy
+// for any, like `docker update`. The agent checks them as a create would (ranges, memory-swap ≥
+// memory, admission policy on the spec they would make) and applies the limits all or not at all.
 import type { ContainerInfo } from '../runtime/types.js';
 import { usageError } from './args.js';
 import type { Command } from './command.js';
