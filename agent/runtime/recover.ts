@@ -12,7 +12,7 @@ import { describe, type RuntimeContext } from './context.js';
 import { loadBundleOciSync } from './bundle-oci.js';
 import { DEFAULT_SHM_SIZE_BYTES } from './defaults.js';
 import { readExitFile } from './exit-file.js';
-import { resolveHealthcheck } from './resolve-common.js';
+import { resolveHealthcheck, UNSET_RESOURCES } from './resolve-common.js';
 import { isShimProcess } from './shim.js';
 import { SHIM_PID_FILE, STATE_FILE } from './store.js';
 
@@ -94,6 +94,7 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.groupAdd ??= [];
   record.spec.shmSizeBytes ??= record.spec.bundle || record.spec.namespaces.ipc === 'host' ? 0 : DEFAULT_SHM_SIZE_BYTES;
   record.spec.oomScoreAdj ??= bundleOomScoreAdj(record.spec.bundle);
+  record.spec.resources = { ...UNSET_RESOURCES, ...record.spec.resources };
   return record;
 }
 
