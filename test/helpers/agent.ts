@@ -150,8 +150,15 @@ export class TestAgent {
   leftoverCgroups(): string[] { return cgroupDirsUnder(this.cgroupParent).filter((d) => !isParentDir(d, this.cgroupParent)); }
 }
 
+/** A started agent; one that fails to start leaves nothing behind (its caller never gets it to stop). */
 export async function startAgent(options: AgentOptions = {}): Promise<TestAgent> {
-  return new TestAgent(options).start();
+  const agent = new TestAgent(options);
+  try {
+    return await agent.start();
+  } catch (err) {
+    await agent.stop();
+    throw err;
+  }
 }
 
 export function runCli(args: string[], { input, timeoutMs = 60_000 }: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
