@@ -1,15 +1,25 @@
 // `berth container prune`: docker's command for removing every stopped container at once, with
 // its y/N question unless -f. (berth's other container verbs are top-level, as docker's are too.)
-import { parseArgs, usageError, type FlagDef } from './args.js';
+import { parseArgs, usageError } from './args.js';
 import type { Command } from './command.js';
 import { commandHelp, HELP_FLAG } from './help.js';
 import { formatDecimalBytes } from './units.js';
 
-const PRUNE_FLAGS: FlagDef[] = [
-  { name: 'force', short: 'f', kind: 'bool', help: 'do not ask for confirmation' },
-  { name: 'filter', kind: 'list', value: 'KEY=VALUE', help: 'until=TIME (e.g. 24h), label=KEY[=VALUE], label!=KEY[=VALUE]' },
-];
-const PRUNE_HELP = { usage: 'container prune [OPTIONS]', summary: 'Remove all stopped containers', flags: PRUNE_FLAGS };
+const prune: Command = {
+  name: 'container prune', usage: 'container prune [OPTIONS]', summary: 'Remove all stopped containers',
+  flags: [
+    { name: 'force', short: 'f', kind: 'bool', help: 'do not ask for confirmation' },
+    { name: 'filter', kind: 'list', value: 'KEY=VALUE', help: 'until=TIME (e.g. 24h), label=KEY[=VALUE], label!=KEY[=VALUE]' },
+  ],
+  async run(ctx, p) {
+    if (!p.bool('force') && !(await ctx.confirm('WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] '))) return 0;
+    const query = p.list('filter').map((f) => `filter=${encodeURIComponent(f)}`).join('&');
+    const report = await ctx.client().call<{ deleted: string[]; reclaimedBytes: number }>('POST', `/v1/containers/prune${query ? `?${query}` : ''}`);
+    if (report.deleted.length) ctx.out(`Deleted Containers:\n${report.deleted.map((id) => `${id}\n`).join('')}\n`);
+    ctx.out(`Total reclaimed space: ${formatDecimalBytes(report.reclaimedBytes, 4)}\n`);
+    return 0;
+  },
+};
 
 export const container: Command = {
   name: 'container', usage: 'container prune [OPTIONS]', summary: 'Manage containers: prune (remove all stopped containers)',
@@ -17,14 +27,9 @@ export const container: Command = {
   async run(ctx, p) {
     const [sub, ...rest] = p.args;
     if (sub !== 'prune') throw usageError('berth container', `unknown command "${sub}" (berth container knows: prune)`);
-    const args = parseArgs(rest, { command: 'berth container prune', flags: [...PRUNE_FLAGS, HELP_FLAG] });
-    if (args.bool('help')) { ctx.out(commandHelp({ name: 'container prune', ...PRUNE_HELP, run: async () => 0 })); return 0; }
+    const args = parseArgs(rest, { command: 'berth container prune', flags: [...prune.flags, HELP_FLAG] });
+    if (args.bool('help')) { ctx.out(commandHelp(prune)); return 0; }
     if (args.args.length) throw usageError('berth container prune', 'takes no arguments');
-    if (!args.bool('force') && !(await ctx.confirm('WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] '))) return 0;
-    const query = args.list('filter').map((f) => `filter=${encodeURIComponent(f)}`).join('&');
-    const report = await ctx.client().call<{ deleted: string[]; reclaimedBytes: number }>('POST', `/v1/containers/prune${query ? `?${query}` : ''}`);
-    if (report.deleted.length) ctx.out(`Deleted Containers:\n${report.deleted.map((id) => `${id}\n`).join('')}\n`);
-    ctx.out(`Total reclaimed space: ${formatDecimalBytes(report.reclaimedBytes, 4)}\n`);
-    return 0;
+    return prune.run(ctx, args);
   },
 };

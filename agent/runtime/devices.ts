@@ -42,7 +42,7 @@ export function resolveDevices(mappings: readonly DeviceMapping[], namespaces: R
       // In a user namespace mknod is refused and berth-shim binds the host node of the same path.
       throw invalid(join(field, 'containerPath'), 'must be the host path in a container with its own user namespace');
     }
-    const { hostPath, st } = statFollowing(m.hostPath, join(field, 'hostPath'));
+    const { hostPath, st } = statOnHost(m.hostPath, join(field, 'hostPath'));
     const node = st.isDirectory() ? undefined : hostNode(hostPath, containerPath, st);
     const nodes = st.isDirectory() ? devicesUnder(hostPath, containerPath) : node ? [node] : [];
     if (nodes.length === 0) {
@@ -52,7 +52,8 @@ export function resolveDevices(mappings: readonly DeviceMapping[], namespaces: R
   });
 }
 
-function statFollowing(path: string, field: string): { hostPath: string; st: BigIntStats } {
+/** A host path with its symlinks resolved, and what is there; errors name `field`. */
+export function statOnHost(path: string, field: string): { hostPath: string; st: BigIntStats } {
   try {
     const hostPath = realpathSync(path);
     return { hostPath, st: statSync(hostPath, { bigint: true }) };

@@ -2,9 +2,8 @@
 // block device throttles, held in the spec as one entry per device path and given to the cgroup
 // manager by device number (v1 blkio.throttle.*_device, v2 io.max), looked up when the limits are
 // applied: a device that is no block device (or gone) is refused by name.
-import { statSync } from 'node:fs';
 import type { IoThrottle } from '../cgroups/types.js';
-import { isErrno } from '../errors.js';
+import { statOnHost } from './devices.js';
 import { deviceNumbers } from './host-devices.js';
 import { absolutePath, array, integer, invalid, join, noUnknownKeys, object, optional } from './spec-check.js';
 import type { IoLimit } from './types.js';
@@ -42,12 +41,7 @@ export function ioThrottles(limits: readonly IoLimit[]): IoThrottle[] {
 }
 
 function blockDevice(path: string, field: string): { major: number; minor: number } {
-  let st;
-  try {
-    st = statSync(path, { bigint: true });
-  } catch (err) {
-    throw invalid(field, isErrno(err, 'ENOENT', 'ENOTDIR') ? `${path} does not exist on the host` : `stat ${path}: ${(err as Error).message}`);
-  }
+  const { st } = statOnHost(path, field);
   if (!st.isBlockDevice()) throw invalid(field, `${path} is not a block device`);
   return deviceNumbers(st.rdev);
 }

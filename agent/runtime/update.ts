@@ -47,7 +47,9 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   }
   const spec = { ...record.spec, resources: merged };
   const { warnings } = origin === 'user' && ctx.admit ? await ctx.admit(spec, { operation: 'update', containerId: record.id }) : { warnings: [] };
-  const mapped = onlySet(toCgroupResources(spec));
+  // Throttles are never updated (refused above): leaving them out spares a device lookup that could
+  // only fail an unrelated limit's update when a throttled device is gone.
+  const mapped = onlySet(toCgroupResources({ ...spec, resources: { ...merged, ioLimits: [] } }));
   const changes: CgroupResources = {};
   for (const key of given) for (const ck of CGROUP_KEYS[key]) (changes as Record<string, unknown>)[ck] = mapped[ck];
   try {

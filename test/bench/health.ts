@@ -30,10 +30,6 @@ function cpuOf(pid: number | 'self'): { own: number; children: number } {
   return { own: (f[11]! + f[12]!) / TICKS_PER_S, children: (f[13]! + f[14]!) / TICKS_PER_S };
 }
 
-function cpuWithChildren(pid: number | 'self'): number {
-  const { own, children } = cpuOf(pid);
-  return own + children;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -77,14 +73,15 @@ async function removeAll(agent: TestAgent, containers: { id: string }[]): Promis
 /** CPU seconds and wall milliseconds of each `runc exec` of the probe (the bench waits for each, so cutime holds it). */
 function runcExecs(root: string, id: string, count: number): { cpuPerExec: number; wallMs: number[] } {
   const wallMs: number[] = [];
-  const cpu0 = cpuWithChildren('self');
+  const total = () => { const c = cpuOf('self'); return c.own + c.children; };
+  const cpu0 = total();
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
     const r = spawnSync(RUNC, ['--root', root, 'exec', id, ...PROBE], { stdio: 'ignore' });
     wallMs.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`runc exec exited ${r.status}`);
   }
-  return { cpuPerExec: (cpuWithChildren('self') - cpu0) / count, wallMs };
+  return { cpuPerExec: (total() - cpu0) / count, wallMs };
 }
 
 async function berthProbeMs(agent: TestAgent, containers: { id: string }[]): Promise<number[]> {
