@@ -1,6 +1,7 @@
-/* `berth-shim exec`: one more process in a running container. The shim joins the container's
- * cgroups and namespaces itself, forks (a pid namespace applies to children only), and mirrors
- * the child's exit status so the agent needs nothing but this process's exit code. */
+/* An exec: one more process in a running container, forked by the spawner. The exec shim joins
+ * the container's cgroups and namespaces itself, forks (a pid namespace applies to children only),
+ * carries the output to the agent's socket (exec-io.c) and exits with the child's status, which
+ * the spawner reports. */
 #include "shim.h"
 
 #include <errno.h>
@@ -66,14 +67,16 @@ static int child_setup(const struct plan *p, int status_fd, char *cmd, size_t cm
   return resolve_command(p, cmd, cmdlen, e);
 }
 
-static void run_child(const struct plan *p, int status_fd) {
+static void run_child(const struct plan *p, int status_fd, const struct exec_io *io) {
   struct shim_error e;
   char cmd[PATH_MAX];
   sigset_t none;
-  for (size_t i = 0; i < N_FORWARDED; i++) signal(forwarded[i], SIG_DFL);
+  /* Every disposition, not only the forwarded ones: the spawner ignores SIGPIPE, and an ignored
+   * signal stays ignored across execve. */
+  for (int s = 1; s < NSIG; s++) if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
-  if (child_setup(p, status_fd, cmd, sizeof(cmd), &e)) {
+  if (exec_io_child(io, &e) || child_setup(p, status_fd, cmd, sizeof(cmd), &e)) {
     status_error(status_fd, &e);
     _exit(!strcmp(e.step, "exec") ? (e.err == ENOENT ? 127 : 126) : 125);
   }
@@ -88,16 +91,24 @@ static void run_child(const struct plan *p, int status_fd) {
 int exec_main(struct plan *p, int status_fd) {
   struct shim_error e;
   struct sigaction sa;
+  struct exec_io io;
   int status;
   pid_t pid;
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = forward;
   sa.sa_flags = SA_RESTART;
   for (size_t i = 0; i < N_FORWARDED; i++) sigaction(forwarded[i], &sa, NULL);
+  /* Connected before joining the mnt namespace: the socket's path is the host's. `pid` tells the
+   * agent that both connections exist, so it waits for them to end. */
+  if (exec_io_open(p, &io, &e)) { status_error(status_fd, &e); return 125; }
+  status_line(status_fd, "pid %d", (int)getpid());
   if (cgroup_enter(p, getpid(), &e) || join_container(p, &e)) { status_error(status_fd, &e); return 125; }
   if ((pid = fork()) < 0) { shim_fail_errno(&e, "clone", errno, "fork"); status_error(status_fd, &e); return 125; }
-  if (pid == 0) run_child(p, status_fd);
+  if (pid == 0) run_child(p, status_fd, &io);
   child_pid = pid;
+  /* Only the child reports from here on; it holds the channel until its execve. */
+  close(status_fd);
+  exec_io_relay(&io);
   while (waitpid(pid, &status, 0) < 0) if (errno != EINTR) return 125;
   return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }

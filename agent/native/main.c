@@ -1,5 +1,5 @@
-/* berth-shim create | exec: the plan arrives on fd 3, status lines go to fd 4 (PLAN.md).
- * berth-shim spawner: requests and status lines share the channel on fd 3 (PLAN.md §3).
+/* berth-shim create: the plan arrives on fd 3, status lines go to fd 4 (PLAN.md).
+ * berth-shim spawner: launch and exec requests and status lines share the channel on fd 3 (PLAN.md §3).
  * berth-shim -- COMMAND…: a container's PID 1 with --init (reaper.c). */
 #include "shim.h"
 
@@ -13,8 +13,8 @@
 #define STATUS_FD 4
 
 static int usage(void) {
-  dprintf(2, "usage: berth-shim create|exec  (plan on fd %d, status on fd %d)\n"
-             "       berth-shim spawner      (framed plans in and status lines out on fd %d)\n"
+  dprintf(2, "usage: berth-shim create       (plan on fd %d, status on fd %d)\n"
+             "       berth-shim spawner      (framed launch and exec plans in, status lines out on fd %d)\n"
              "       berth-shim -- COMMAND…  (a container's PID 1 with --init)\n"
              "see agent/native/PLAN.md\n", PLAN_FD, STATUS_FD, PLAN_FD);
   return 2;
@@ -25,7 +25,7 @@ int main(int argc, char **argv) {
   struct plan p;
   char *buf;
   size_t len;
-  int is_exec, status_fd = STATUS_FD;
+  int status_fd = STATUS_FD;
   if (argc == 2 && !strcmp(argv[1], "spawner")) {
     /* close-on-exec: init execs the container's command and must not inherit the channel */
     if (fcntl(PLAN_FD, F_SETFD, FD_CLOEXEC) < 0) {
@@ -36,16 +36,14 @@ int main(int argc, char **argv) {
   }
   if (argc >= 2 && !strcmp(argv[1], "devices")) return devices_main(argc, argv); /* devices.c */
   if (argc >= 3 && !strcmp(argv[1], "--")) return reaper_main(argv + 2);          /* reaper.c: --init */
-  if (argc != 2 || (strcmp(argv[1], "create") && strcmp(argv[1], "exec"))) return usage();
-  is_exec = !strcmp(argv[1], "exec");
+  if (argc != 2 || strcmp(argv[1], "create")) return usage();
   /* Without a status channel errors still need a reader: stderr. */
   if (fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC) < 0) status_fd = 2;
-  if (plan_read_fd(PLAN_FD, &buf, &len, &e) || plan_parse(buf, len, is_exec, &p, &e)) {
+  if (plan_read_fd(PLAN_FD, &buf, &len, &e) || plan_parse(buf, len, 0, &p, &e)) {
     status_error(status_fd, &e);
-    return is_exec ? 125 : 1;
+    return 1;
   }
   close(PLAN_FD);
-  if (is_exec) return exec_main(&p, status_fd);
   pid_t pid = fork();
   if (pid < 0) {
     shim_fail_errno(&e, "shim", errno, "fork monitor");

@@ -245,12 +245,12 @@ static int parse_string(const char **out, const struct rec *r, int must_be_absol
  * whether it is a list, and the parser. */
 enum kind_id { K_ID, K_STATE_DIR, K_ROOTFS, K_RO_ROOTFS, K_NS, K_UID_MAP, K_GID_MAP, K_HOSTNAME, K_MOUNT, K_DEVICE,
   K_SYMLINK, K_MASK, K_READONLY, K_SYSCTL, K_RLIMIT, K_USER, K_GROUPS, K_CAPS, K_NNP, K_SECCOMP, K_OOM,
-  K_CGROUP_PROCS, K_CWD, K_ARGS, K_ENV, K_LOG, K_LOG_ROTATE, K_EXIT, K_START_FIFO, K_INIT_PID, K_COUNT };
+  K_CGROUP_PROCS, K_CWD, K_ARGS, K_ENV, K_LOG, K_LOG_ROTATE, K_EXIT, K_START_FIFO, K_INIT_PID, K_STDIO, K_COUNT };
 
 struct kind { const char *name; int modes; int fields; int list; int required; };
 
 static const struct kind kinds[K_COUNT] = {
-  [K_ID] = { "id", LAUNCH, 1, 0, LAUNCH }, [K_STATE_DIR] = { "state_dir", LAUNCH, 1, 0, LAUNCH },
+  [K_ID] = { "id", LAUNCH | EXEC, 1, 0, LAUNCH | EXEC }, [K_STATE_DIR] = { "state_dir", LAUNCH, 1, 0, LAUNCH },
   [K_ROOTFS] = { "rootfs", LAUNCH | EXEC, 1, 0, LAUNCH }, [K_RO_ROOTFS] = { "ro_rootfs", LAUNCH, 1, 0, 0 },
   [K_NS] = { "ns", LAUNCH | EXEC, 0, 1, 0 }, [K_UID_MAP] = { "uid_map", LAUNCH, 3, 1, 0 },
   [K_GID_MAP] = { "gid_map", LAUNCH, 3, 1, 0 }, [K_HOSTNAME] = { "hostname", LAUNCH, 1, 0, 0 },
@@ -265,7 +265,7 @@ static const struct kind kinds[K_COUNT] = {
   [K_ENV] = { "env", LAUNCH | EXEC, -1, 0, 0 }, [K_LOG] = { "log", LAUNCH, 1, 0, LAUNCH },
   [K_LOG_ROTATE] = { "log_rotate", LAUNCH, 2, 0, 0 },
   [K_EXIT] = { "exit", LAUNCH, 1, 0, LAUNCH }, [K_START_FIFO] = { "start_fifo", LAUNCH, 1, 0, LAUNCH },
-  [K_INIT_PID] = { "init_pid", EXEC, 1, 0, EXEC },
+  [K_INIT_PID] = { "init_pid", EXEC, 1, 0, EXEC }, [K_STDIO] = { "stdio", EXEC, 1, 0, EXEC },
 };
 
 static int dispatch(struct plan *p, enum kind_id k, const struct rec *r, struct shim_error *e) {
@@ -321,6 +321,7 @@ static int dispatch(struct plan *p, enum kind_id k, const struct rec *r, struct 
     p->init_pid = (pid_t)pid;
     return pid > 0 ? 0 : bad(e, r, 0, "expected a pid", r->f[0]);
   }
+  case K_STDIO: return parse_string(&p->stdio_socket, r, 1, e);
   case K_COUNT: break;
   }
   return shim_fail(e, "plan", EINVAL, "internal: no parser for %s", r->kind);

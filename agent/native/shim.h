@@ -42,7 +42,8 @@ struct plan {
   const char *id, *state_dir, *rootfs, *hostname, *cwd, *log_path, *exit_path, *start_fifo;
   int ro_rootfs, no_new_privs, has_oom_score_adj, oom_score_adj;
   unsigned long log_max_bytes, log_max_files; /* log_rotate: 0 bytes = never */
-  pid_t init_pid; /* exec plans */
+  pid_t init_pid;            /* exec plans */
+  const char *stdio_socket;  /* exec plans: the agent's socket for stdout/stderr (exec-io.c) */
   struct plan_ns ns[NS_COUNT];
   struct plan_idmap *uid_maps, *gid_maps; size_t n_uid_maps, n_gid_maps;
   struct plan_mount *mounts; size_t n_mounts;
@@ -112,6 +113,12 @@ void format_time(char *out, size_t outlen, int nanos);
 int init_main(const struct plan *p, int sync_fd, int last_cap);
 int monitor_main(struct plan *p, int status_fd);
 int exec_main(struct plan *p, int status_fd);
+
+/* exec-io.c: [0] = stdout, [1] = stderr */
+struct exec_io { int conn[2]; int pipe[2][2]; };
+int exec_io_open(const struct plan *p, struct exec_io *io, struct shim_error *e);
+int exec_io_child(const struct exec_io *io, struct shim_error *e);
+void exec_io_relay(struct exec_io *io);
 int spawner_main(int chan_fd);
 
 /* reaper.c: `/dev/init -- COMMAND…`, a container's PID 1 with --init */

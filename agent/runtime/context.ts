@@ -6,6 +6,7 @@ import type { EventBus, EventKind } from '../events/index.js';
 import type { ContainerRecord } from './container.js';
 import type { KeyedLock } from './lock.js';
 import type { SeccompCompile } from './plan-security.js';
+import type { ExecStdioServer } from './exec-stdio.js';
 import type { ShimSpawner } from './shim-spawner.js';
 import type { ContainerStore } from './store.js';
 import type { AdmitHook } from './types.js';
@@ -27,8 +28,10 @@ export interface RuntimeContext {
   readonly events: EventBus;
   readonly logger: Logger;
   readonly shimPath: string;
-  /** Launches create shims through the long-lived `berth-shim spawner`. */
+  /** Launches create shims and exec shims through the long-lived `berth-shim spawner`. */
   readonly launcher: ShimSpawner;
+  /** Where the output of execs arrives. */
+  readonly execStdio: ExecStdioServer;
   readonly admit?: AdmitHook;
   readonly hostCpus: number;
   /** Cached per runtime: every create and exec asks for the same few (profile, capabilities) pairs. */

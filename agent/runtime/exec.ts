@@ -1,13 +1,14 @@
-// exec: one more process in a running container, through `berth-shim exec` (it joins the
-// namespaces and cgroups of init). A setup failure of the shim (`error …` on its status pipe)
+// exec: one more process in a running container. The spawner forks the exec shim (it joins the
+// namespaces and cgroups of init), so the agent never forks; the shim sends the output to the
+// agent's exec socket (exec-stdio.ts) and the spawner reports its exit. A setup failure (`error …`)
 // is appended to the process's stderr so the user sees why it ended with 125/126/127.
-import { PassThrough, type Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import { BerthError } from '../errors.js';
 import { assertAllowed, toInfo, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
+import type { ExecProgress } from './exec-progress.js';
 import { buildExecPlan } from './plan.js';
 import { encodeExecPlan } from './plan-format.js';
-import { spawnExecShim } from './shim.js';
 import type { ExecOptions, ExecProcess } from './types.js';
 
 export async function execInContainer(ctx: RuntimeContext, record: ContainerRecord, opts: ExecOptions): Promise<ExecProcess> {
@@ -17,19 +18,28 @@ export async function execInContainer(ctx: RuntimeContext, record: ContainerReco
   const plan = buildExecPlan(toInfo(record), opts, {
     cgroupProcs: ctx.cgroups.procsFiles(record.cgroupName), compileSeccomp: ctx.compileSeccomp,
   });
-  const shim = spawnExecShim(ctx.shimPath, encodeExecPlan(plan), what);
-  const stderr = new PassThrough();
-  const childStderr = shim.child.stderr as Readable;
-  childStderr.pipe(stderr, { end: false });
-  const stderrDone = new Promise<void>((resolve) => childStderr.once('close', resolve));
-  const failure = shim.status.then(() => undefined, (err: BerthError) => err);
-  void Promise.all([stderrDone, failure]).then(([, err]) => {
-    if (err) stderr.write(`berth: ${err.message}\n`);
-    stderr.end();
+  const id = `exec-${randomBytes(16).toString('hex')}`; // unguessable: it is what a connection to the socket must name
+  const output = await ctx.execStdio.expect(id);
+  let progress: ExecProgress;
+  let pid: number;
+  try {
+    progress = await ctx.launcher.exec(id, encodeExecPlan(plan, { id, stdioSocket: ctx.execStdio.path }), what);
+    pid = await progress.started;
+  } catch (err) {
+    ctx.execStdio.forget(id);
+    output.cancel();
+    throw err;
+  }
+  // Ended once the exit is known and the output has all arrived.
+  const exited = Promise.all([progress.ended, output.closed]).then(([end]) => {
+    ctx.execStdio.forget(id);
+    if (end.failure) output.stderr.write(`berth: ${end.failure.message}\n`);
+    output.stdout.end();
+    output.stderr.end();
+    return end.signal ? { exitCode: end.exitCode, signal: end.signal } : { exitCode: end.exitCode };
   });
-  await shim.spawned;
-  ctx.logger.debug({ id: record.id, cmd: opts.cmd, pid: shim.child.pid }, what);
-  return { pid: shim.child.pid ?? 0, stdout: shim.child.stdout as Readable, stderr, exited: shim.exited };
+  ctx.logger.debug({ id: record.id, cmd: opts.cmd, pid }, what);
+  return { pid, stdout: output.stdout, stderr: output.stderr, exited };
 }
 
 function checkOptions(opts: ExecOptions): void {

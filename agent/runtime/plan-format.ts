@@ -2,7 +2,7 @@
 // (agent/native/PLAN.md). The format has no escaping, so the one forbidden byte (NUL) is
 // rejected here, naming the field, rather than silently truncating a path in C.
 import { BerthError } from '../errors.js';
-import { PLAN_VERSION, type ExecPlan, type LaunchPlan, type PlanRlimit } from './plan-types.js';
+import { PLAN_VERSION, type ExecDelivery, type ExecPlan, type LaunchPlan, type PlanRlimit } from './plan-types.js';
 
 const MAGIC = 'BERTHPLAN';
 
@@ -101,11 +101,13 @@ export function encodeLaunchPlan(plan: LaunchPlan): Buffer {
   return w.finish();
 }
 
-export function encodeExecPlan(plan: ExecPlan): Buffer {
+export function encodeExecPlan(plan: ExecPlan, delivery: ExecDelivery): Buffer {
   const w = new PlanWriter();
   w.record('init_pid', 'initPid', [plan.initPid]);
   plan.namespaces.forEach((t, i) => w.record('ns', `namespaces[${i}]`, [t]));
   w.record('rootfs', 'rootfs', [plan.rootfs]);
+  w.record('id', 'delivery.id', [delivery.id]);
+  w.record('stdio', 'delivery.stdioSocket', [delivery.stdioSocket]);
   writeProcess(w, plan);
   return w.finish();
 }

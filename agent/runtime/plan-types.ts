@@ -77,3 +77,6 @@ export interface ExecPlan extends PlanProcess {
   namespaces: (NamespaceType | 'time')[];
   rootfs: string;                // unused when joining mnt (the container's root is used)
 }
+
+/** How an exec request reaches the spawner: its id (status and hello lines) and the agent's socket for its output. */
+export interface ExecDelivery { id: string; stdioSocket: string }

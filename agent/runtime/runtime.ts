@@ -1,6 +1,7 @@
 // The Runtime the rest of the agent uses: looks containers up, serializes the verbs per
 // container, and records exits. The verbs themselves live one per file.
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { isAllowed, toInfo, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext, type RuntimeOptions } from './context.js';
@@ -27,6 +28,7 @@ import { updateRestartPolicy } from './restart-update.js';
 import { RestartScheduler } from './restarts.js';
 import { HealthMonitor } from './health.js';
 import { ExitTracker } from './wait.js';
+import { EXEC_SOCKET, ExecStdioServer } from './exec-stdio.js';
 import { ShimSpawner } from './shim-spawner.js';
 import { SeccompCompiler } from './seccomp/index.js';
 import type {
@@ -52,6 +54,7 @@ export class BerthRuntime implements Runtime {
       logger: opts.logger,
       shimPath: opts.shimPath,
       launcher: new ShimSpawner(opts.shimPath, opts.logger),
+      execStdio: new ExecStdioServer(join(opts.stateDir, EXEC_SOCKET), opts.logger),
       admit: opts.admit,
       hostCpus: opts.hostCpus ?? cpus().length,
       compileSeccomp: (profile, capabilities) => seccomp.compile(profile, capabilities),
@@ -207,6 +210,7 @@ export class BerthRuntime implements Runtime {
     this.health.close();
     this.ctx.exits.close();
     this.ctx.launcher.close();
+    await this.ctx.execStdio.close();
   }
 
   /** By full id, then by exact name, then by a unique id prefix (Docker's order). */

@@ -1,9 +1,11 @@
-// Launches create shims through one long-lived `berth-shim spawner` per runtime, so the agent
-// never forks on the launch path: Node's spawn of a ~100 MB process blocks the event loop for
-// ~10 ms, the spawner's fork of itself costs ~0.1 ms. Started on the first create and again on
-// the next create after it died; close() hands it EOF, on which it exits.
+// Launches create shims and exec shims through one long-lived `berth-shim spawner` per runtime,
+// so the agent never forks to launch a container or to run an exec or a healthcheck probe: Node's
+// spawn of a ~100 MB process blocks the event loop for ~8-10 ms, the spawner's fork of itself
+// costs ~0.1 ms. Started on the first request and again on the next one after it died; close()
+// hands it EOF, on which it exits.
 import type { Logger } from 'pino';
 import { BerthError } from '../errors.js';
+import type { ExecProgress } from './exec-progress.js';
 import type { LaunchedShim } from './shim.js';
 import { SpawnerProcess } from './spawner-process.js';
 
@@ -21,6 +23,12 @@ export class ShimSpawner {
   launch(id: string, plan: Buffer, what: string): Promise<LaunchedShim> {
     if (this.closed) return Promise.reject(new BerthError('INVALID_STATE', `${what}: the runtime is shutting down`));
     return this.process().launch(id, plan, what);
+  }
+
+  /** Hands the encoded exec plan (with its id and stdio records) to the spawner. */
+  exec(id: string, plan: Buffer, what: string): Promise<ExecProgress> {
+    if (this.closed) return Promise.reject(new BerthError('INVALID_STATE', `${what}: the runtime is shutting down`));
+    return this.process().exec(id, plan, what);
   }
 
   /** The running spawner's pid, if one runs (diagnostics and tests). */

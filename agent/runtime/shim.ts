@@ -1,14 +1,10 @@
 // Talking to berth-shim (protocol: agent/native/PLAN.md). A create launch (forked by the
 // spawner, see shim-spawner.ts) reports `shim <pid>`, `init <pid>`, then `created` or
-// `error <step> <errno> <message>`; `exec` runs one process in a live container. Also: is a pid
-// still our shim (adoption)?
-import { spawn, type ChildProcess } from 'node:child_process';
+// `error <step> <errno> <message>` (an exec's lines: exec-progress.ts). Also: is a pid still our
+// shim (adoption)?
 import { promises as fs, constants as fsc } from 'node:fs';
 import { basename } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
 import { BerthError, errnoCode, isErrno } from '../errors.js';
-import { signalNumber } from './signals.js';
-import { LineSplitter } from './spawner-protocol.js';
 
 export interface ShimStatusError { step: string; errno: number; message: string }
 export interface LaunchedShim { shimPid: number; initPid: number }
@@ -34,21 +30,6 @@ export function parseStatusLine(line: string):
     return { kind: 'error', error: { step: rest[0]!, errno: Number(rest[1]), message: rest.slice(2).join(' ') } };
   }
   return { kind: 'other', line };
-}
-
-/** Calls `onLine` for each complete line of a stream; resolves at its end. */
-function readLines(stream: Readable, onLine: (line: string) => void): Promise<void> {
-  return new Promise((resolve) => {
-    const lines = new LineSplitter();
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => { for (const line of lines.push(chunk)) onLine(line); });
-    stream.on('error', () => resolve());
-    stream.on('end', () => {
-      for (const line of lines.rest()) onLine(line);
-      resolve();
-    });
-    stream.on('close', () => resolve());
-  });
 }
 
 /**
@@ -102,41 +83,6 @@ function withPids(err: BerthError, pids: { shimPid: number; initPid: number }): 
 export function pidsOf(err: unknown): { shimPid: number; initPid: number } {
   const pids = (err as { pids?: { shimPid: number; initPid: number } }).pids;
   return pids ?? { shimPid: 0, initPid: 0 };
-}
-
-export interface ExecShim {
-  child: ChildProcess;
-  /** Resolves once the process is spawned. */
-  spawned: Promise<void>;
-  /** Resolves when the status channel closes without an `error` line; rejects with the mapped error. */
-  status: Promise<void>;
-  exited: Promise<{ exitCode: number; signal?: string }>;
-}
-
-/** Spawns `berth-shim exec`: the process's stdout/stderr are the shim's; its exit code is the shim's. */
-export function spawnExecShim(shimPath: string, plan: Buffer, what: string): ExecShim {
-  const child = spawn(shimPath, ['exec'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
-  const exited = new Promise<{ exitCode: number; signal?: string }>((resolve) => {
-    // 'close', not 'exit': by then stdout and stderr are drained, so a reader that awaits the
-    // exit has all of the output.
-    child.once('close', (code, signal) => resolve(signal ? { exitCode: 128 + signalNumber(signal), signal } : { exitCode: code ?? 255 }));
-  });
-  const spawned = new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', (err) => reject(new BerthError('LAUNCH_FAILED', `${what}: spawn ${shimPath}: ${errnoCode(err) ?? err.message}`,
-      { step: 'spawn' }, { cause: err })));
-  });
-  (child.stdio[3] as Writable).on('error', () => undefined).end(plan);
-  let failure: ShimStatusError | undefined;
-  const status = readLines(child.stdio[4] as Readable, (line) => {
-    const parsed = parseStatusLine(line);
-    if (parsed.kind === 'error') failure ??= parsed.error;
-  }).then(() => {
-    if (failure) throw shimError(failure, what);
-  });
-  status.catch(() => undefined); // observed by the caller; never an unhandled rejection
-  spawned.catch(() => undefined);
-  return { child, spawned, status, exited };
 }
 
 /** True when `pid` exists and its command line is berth-shim (guards against pid reuse). */

@@ -10,8 +10,8 @@ export function parseSignal(input: string | number, field = 'signal'): Signal {
   const text = String(input).trim().toUpperCase();
   if (/^\d+$/.test(text)) {
     const number = Number(text);
-    const name = Object.keys(SIGNALS).find((n) => SIGNALS[n] === number);
-    if (name) return { name: name as NodeJS.Signals, number };
+    const name = signalName(number);
+    if (SIGNALS[name] !== undefined) return { name: name as NodeJS.Signals, number };
   } else {
     const name = text.startsWith('SIG') ? text : `SIG${text}`;
     const number = SIGNALS[name];
@@ -22,4 +22,9 @@ export function parseSignal(input: string | number, field = 'signal'): Signal {
 
 export function signalNumber(name: string): number {
   return SIGNALS[name] ?? 0;
+}
+
+/** "SIGKILL" for 9; a number Node has no name for (a real-time signal) as "SIG<n>". */
+export function signalName(number: number): string {
+  return Object.keys(SIGNALS).find((n) => SIGNALS[n] === number) ?? `SIG${number}`;
 }

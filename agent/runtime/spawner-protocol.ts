@@ -1,5 +1,6 @@
 // The wire format of the `berth-shim spawner` channel (agent/native/PLAN.md §3): requests are
-// `<u32 little-endian length><plan bytes>`, replies are status lines `<id> <status line>`.
+// `<L|X><u32 little-endian length><plan bytes>` (a launch or an exec), replies are status lines
+// `<id> <status line>`.
 // Pure functions, so the framing and the demultiplexing are unit-tested without a process.
 import { BerthError } from '../errors.js';
 
@@ -12,16 +13,19 @@ export const UNKNOWN_ID = '-';
 
 const ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
-/** Frames one encoded launch plan; `id` is checked because it prefixes every reply. */
-export function frameRequest(id: string, plan: Buffer): Buffer {
+export type RequestType = 'launch' | 'exec';
+
+/** Frames one encoded launch or exec plan; `id` is checked because it prefixes every reply. */
+export function frameRequest(type: RequestType, id: string, plan: Buffer): Buffer {
   if (!ID_PATTERN.test(id)) {
     throw new BerthError('INTERNAL', `spawner request: id ${JSON.stringify(id)} is not a status-line id (1-128 of [A-Za-z0-9._-])`, { id });
   }
   if (plan.length > MAX_REQUEST_BYTES) {
     throw new BerthError('INTERNAL', `spawner request for ${id}: plan of ${plan.length} bytes is over the ${MAX_REQUEST_BYTES}-byte limit`, { id });
   }
-  const header = Buffer.alloc(4);
-  header.writeUInt32LE(plan.length, 0);
+  const header = Buffer.alloc(5);
+  header.write(type === 'exec' ? 'X' : 'L', 0, 'latin1');
+  header.writeUInt32LE(plan.length, 1);
   return Buffer.concat([header, plan]);
 }
 

@@ -2,12 +2,12 @@
 // real agent, next to `runc exec` of the same command in a runc container (the floor of what a
 // docker probe costs: dockerd and containerd-shim add their own work on top), in the same run.
 // A probe appends a line to /tmp/probes (a tmpfs of its container's own), so probes are counted exactly.
-// Agent CPU (its own plus that of the exec shims and probes it reaped) is measured over a window
-// with the healthchecks and over one without them, with the same containers: the difference is
-// what the probes cost.
+// Agent CPU (its own, its spawner's, and that of the exec shims and probes the spawner reaped) is
+// measured over a window with the healthchecks and over one without them, with the same
+// containers: the difference is what the probes cost.
 // Run: node --import tsx test/bench/health.ts   (root; N=20 WINDOW_S=20 to change)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +30,26 @@ function cpuOf(pid: number | 'self'): { own: number; children: number } {
   return { own: (f[11]! + f[12]!) / TICKS_PER_S, children: (f[13]! + f[14]!) / TICKS_PER_S };
 }
 
+/** The agent's `berth-shim spawner` (it forks the exec shims and reaps them, so their CPU is in its cutime). */
+function spawnerOf(agentPid: number): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === agentPid && readFileSync(`/proc/${name}/cmdline`, 'utf8').endsWith('spawner\0')) return Number(name);
+    } catch { /* gone meanwhile */ }
+  }
+  return undefined;
+}
+
+/** Agent CPU seconds: all (own, children reaped, the spawner and what it reaped) and the agent process's own. */
+function agentCpu(agent: TestAgent): { all: number; own: number } {
+  const a = cpuOf(agent.proc!.pid!);
+  const spawner = spawnerOf(agent.proc!.pid!);
+  const s = spawner ? cpuOf(spawner) : { own: 0, children: 0 };
+  return { all: a.own + a.children + s.own + s.children, own: a.own };
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -57,11 +77,11 @@ const probesIn = (pid: number) => {
 /** Agent CPU seconds over the window (all, and its own part) and the probes the containers counted in it. */
 async function window(agent: TestAgent, containers: { pid: number }[]): Promise<{ cpu: number; own: number; probes: number }> {
   const probes0 = containers.reduce((s, c) => s + probesIn(c.pid), 0);
-  const cpu0 = cpuOf(agent.proc!.pid!);
+  const cpu0 = agentCpu(agent);
   await new Promise((r) => setTimeout(r, WINDOW_S * 1000)); // the observation window itself, not a synchronisation
-  const cpu1 = cpuOf(agent.proc!.pid!);
+  const cpu1 = agentCpu(agent);
   return {
-    cpu: cpu1.own + cpu1.children - cpu0.own - cpu0.children, own: cpu1.own - cpu0.own,
+    cpu: cpu1.all - cpu0.all, own: cpu1.own - cpu0.own,
     probes: containers.reduce((s, c) => s + probesIn(c.pid), 0) - probes0,
   };
 }
@@ -119,7 +139,7 @@ async function main(): Promise<void> {
 
     const perProbe = (busy.cpu - base.cpu) / busy.probes;
     console.log(`healthchecks: ${N} containers probed every 1 s with \`${PROBE.join(' ')}\`, windows of ${WINDOW_S} s:`);
-    console.log(`  agent CPU (own + reaped exec shims and probes): ${(base.cpu / WINDOW_S * 100).toFixed(1)} % of a core without healthchecks, `
+    console.log(`  agent CPU (own + spawner + the exec shims and probes it reaped): ${(base.cpu / WINDOW_S * 100).toFixed(1)} % of a core without healthchecks, `
       + `${(busy.cpu / WINDOW_S * 100).toFixed(1)} % with (${busy.probes} probes, ${(busy.probes / WINDOW_S).toFixed(1)}/s)`);
     const ownPerProbe = (busy.own - base.own) / busy.probes;
     console.log(`  berth: ${(perProbe * 1000).toFixed(2)} ms CPU per probe (agent process ${(ownPerProbe * 1000).toFixed(2)} ms, exec shim and probe `

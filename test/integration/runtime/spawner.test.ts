@@ -1,7 +1,8 @@
 // The long-lived `berth-shim spawner`: concurrent launches share it and are told apart by id,
 // launches are not its children, a spawner killed with a request waiting fails that launch
 // cleanly (nothing left) and the next create starts a new one, and containers survive the
-// spawner's and the agent's death (the spawner itself exits with the agent).
+// spawner's and the agent's death (the spawner itself exits with the agent). Execs are its
+// children, never the agent's.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -124,6 +125,30 @@ test('a spawner killed with a request waiting fails that create cleanly; the nex
   const second = await theSpawner(process.pid);
   assert.notEqual(second, first);
   await h.runtime.remove(next.id, true);
+});
+
+test('an exec is forked by the spawner, not by the agent; a spawner killed while one runs ends it with 255 and says why', async () => {
+  const c = await h.runtime.create({ rootfs: h.rootfs, cmd: ['sleep', '300'] });
+  await h.runtime.start(c.id);
+  const exec = await h.runtime.exec(c.id, { cmd: ['sh', '-c', 'echo ready; exec sleep 300'] });
+  let out = '';
+  let err = '';
+  exec.stdout.on('data', (d) => { out += d; });
+  exec.stderr.on('data', (d) => { err += d; });
+  const spawner = await theSpawner(process.pid);
+  assert.equal(procStat(exec.pid)?.ppid, spawner, 'the exec shim is not a child of the spawner');
+  await waitFor('the exec\'s output', () => out === 'ready\n');
+  process.kill(spawner, 'SIGKILL');
+  await waitFor('the spawner to be gone', () => !alive(spawner));
+  process.kill(exec.pid, 'SIGKILL'); // its output connections close with it
+  assert.deepEqual(await exec.exited, { exitCode: 255 });
+  assert.match(err, new RegExp(`^berth: exec in container \\S+ \\(\\w{12}\\): the berth-shim spawner \\(pid ${spawner}\\) was killed by SIGKILL before it reported the exit status\n$`));
+  const next = await h.runtime.exec(c.id, { cmd: ['sh', '-c', 'exit 4'] });
+  next.stdout.resume();
+  next.stderr.resume();
+  assert.deepEqual(await next.exited, { exitCode: 4 });
+  assert.notEqual(await theSpawner(process.pid), spawner);
+  await h.runtime.remove(c.id, true);
 });
 
 test('a container outlives the spawner that launched it and stays under the runtime\'s control', async () => {

@@ -1,11 +1,15 @@
-// berth-shim exec joins a running container's namespaces and cgroup and mirrors the exit code.
+// An exec (an `X` request to berth-shim spawner) joins a running container's namespaces and
+// cgroup, sends the output to the exec socket, and the spawner reports its exit code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { busyboxAvailable, busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
 import type { ExecPlan } from '../../../agent/runtime/plan-types.js';
-import { buildShim, DOCKER_CAPS, dockerLikePlan, isRoot, nsLink, readPid, Scratch, shimCreate, shimExec,
-  startContainer, stdoutText, TestCgroup } from './harness.js';
+import pino from 'pino';
+import { ExecStdioServer } from '../../../agent/runtime/exec-stdio.js';
+import { encodeExecPlan } from '../../../agent/runtime/plan-format.js';
+import { buildShim, DOCKER_CAPS, dockerLikePlan, isRoot, nsLink, pidAlive, readPid, Scratch, shimCreate, shimExec,
+  Spawner, startContainer, stdoutText, TestCgroup } from './harness.js';
 
 const skip = !isRoot() || !busyboxAvailable() ? 'needs root and busybox-static' : false;
 let scratch: Scratch;
@@ -24,7 +28,11 @@ before(async () => {
   await waitFor('the container to run', () => stdoutText(p) === 'up\n');
   initPid = readPid(p.stateDir, 'init.pid')!;
 });
-after(async () => { await scratch?.cleanup(); await cgroup?.remove(); });
+after(async () => {
+  for (const s of Spawner.started) s.kill('SIGKILL');
+  await scratch?.cleanup();
+  await cgroup?.remove();
+});
 
 function execPlan(args: string[], over: Partial<ExecPlan> = {}): ExecPlan {
   return {
@@ -62,6 +70,40 @@ test('exec mirrors exit codes and reports not found / not executable as 127 / 12
   const dir = await shimExec(execPlan(['/tmp']));
   assert.equal(dir.code, 126);
   assert.match(dir.status[0], /^error exec 13 execvp \/tmp: Permission denied$/);
+});
+
+test('the command writes to pipes (as under docker: /dev/stdout opens), with every signal at its default, and all of a large output arrives', { skip }, async () => {
+  const r = await shimExec(execPlan(['sh', '-c', 'echo via-dev > /dev/stdout; echo err-dev > /dev/stderr; ' +
+    'grep -E "^Sig(Ign|Blk)" /proc/self/status; ls -l /proc/self/fd/1 | grep -o "pipe:"; head -c 1048576 /dev/zero | tr "\\0" x']));
+  assert.equal(r.code, 0, r.stderr + r.status.join('|'));
+  const [dev, blk, ign, pipe, big] = r.stdout.split('\n'); // /proc/self/status lists SigBlk before SigIgn
+  assert.equal(dev, 'via-dev');
+  assert.equal(ign, 'SigIgn:\t0000000000000000'); // the spawner ignores SIGPIPE: the command must not inherit that
+  assert.equal(blk, 'SigBlk:\t0000000000000000'); // nor its blocked SIGCHLD
+  assert.equal(pipe, 'pipe:');
+  assert.equal(big, 'x'.repeat(1048576));
+  assert.equal(r.stderr, 'err-dev\n');
+  assert.ok(r.pid > 0);
+});
+
+test('an exec shim killed itself is reported by the spawner as `signal 9`; one that cannot connect its output never starts', { skip }, async () => {
+  const s = new Spawner();
+  const dir = scratch.stateDir('no-socket');
+  s.channel.write(Spawner.frame(encodeExecPlan(execPlan(['true']), { id: 'lost', stdioSocket: `${dir}/none.sock` }), 'X'));
+  assert.deepEqual(await s.execEnd('lost'), [`error stdio 2 connect ${dir}/none.sock: No such file or directory`, 'exit 125']);
+  // A socket nobody reads from: the exec shim connects (the backlog takes it) and runs `sleep`.
+  const server = new ExecStdioServer(`${dir}/exec.sock`, pino({ level: 'silent' }));
+  await server.expect('slow');
+  s.channel.write(Spawner.frame(encodeExecPlan(execPlan(['sleep', '100']), { id: 'slow', stdioSocket: server.path }), 'X'));
+  await waitFor('the pid line', () => s.of('slow').length > 0);
+  const pid = Number(/^pid (\d+)$/.exec(s.of('slow')[0]!)?.[1]);
+  assert.ok(pid > 0, s.of('slow').join(' | '));
+  process.kill(pid, 'SIGKILL');
+  assert.deepEqual(await s.execEnd('slow'), [`pid ${pid}`, 'signal 9']);
+  assert.equal(pidAlive(pid), false, 'the spawner reaped it');
+  s.channel.end();
+  await s.exited;
+  await server.close();
 });
 
 test('exec into a pid that is gone fails with error ns', { skip }, async () => {

@@ -1,13 +1,17 @@
 // Drives dist/bin/berth-shim directly with hand-built plans (no agent): builds the binary, makes
-// a pids cgroup of the test's own, spawns `create`/`exec` with the plan on fd 3 and the status
-// pipe on fd 4, starts through the fifo, reads the CRI log and the exit file, and cleans up.
-import { execFileSync, spawn } from 'node:child_process';
+// a pids cgroup of the test's own, spawns `create` with the plan on fd 3 and the status pipe on
+// fd 4 or a `spawner` with framed requests, starts through the fifo, reads the CRI log and the
+// exit file, and cleans up.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync,
   rmdirSync, writeSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
+import pino from 'pino';
+import { ExecStdioServer } from '../../../agent/runtime/exec-stdio.js';
 import { encodeExecPlan, encodeLaunchPlan } from '../../../agent/runtime/plan-format.js';
 import type { ExecPlan, LaunchPlan } from '../../../agent/runtime/plan-types.js';
 import { ROOT } from '../../helpers/agent.js';
@@ -93,15 +97,81 @@ export async function shimCreate(plan: LaunchPlan | Buffer): Promise<CreateResul
   return { code, lines: text.split('\n').filter(Boolean) };
 }
 
-export interface ExecResult { code: number | null; stdout: string; stderr: string; status: string[] }
+/** `berth-shim spawner` driven directly: framed requests on fd 3, `<id> <status>` lines back. */
+export class Spawner {
+  /** Every spawner a test file started, for its after(). */
+  static readonly started: ChildProcess[] = [];
+  readonly child = spawn(SHIM, ['spawner'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'], detached: true });
+  readonly channel = this.child.stdio[3] as Socket;
+  readonly lines: string[] = [];
+  readonly exited = new Promise<number | null>((r) => this.child.once('exit', (code) => r(code)));
+  private partial = '';
 
+  constructor() {
+    Spawner.started.push(this.child);
+    this.channel.setEncoding('utf8');
+    this.channel.on('data', (chunk: string) => {
+      const parts = (this.partial + chunk).split('\n');
+      this.partial = parts.pop()!;
+      this.lines.push(...parts);
+    });
+    this.channel.on('error', () => undefined); // EPIPE after the spawner's death is expected in one test
+  }
+
+  /** `L` (launch) or `X` (exec), the length as u32 little-endian, the plan. */
+  static frame(plan: Buffer, type: 'L' | 'X' = 'L'): Buffer {
+    const head = Buffer.alloc(5);
+    head.write(type, 0, 'latin1');
+    head.writeUInt32LE(plan.length, 1);
+    return Buffer.concat([head, plan]);
+  }
+
+  /** Waits for a line `<id> created` or `<id> error …` and returns all lines of that id. */
+  async outcome(id: string): Promise<string[]> {
+    await waitFor(`the outcome of ${id}`, () => this.of(id).some((l) => l === 'created' || l.startsWith('error ')));
+    return this.of(id);
+  }
+
+  /** Waits for an exec's last line, `<id> exit <n>` or `<id> signal <n>`, and returns all lines of that id. */
+  async execEnd(id: string): Promise<string[]> {
+    await waitFor(`the exit of ${id}`, () => this.of(id).some((l) => /^(exit|signal) \d+$/.test(l)));
+    return this.of(id);
+  }
+
+  of(id: string): string[] {
+    return this.lines.filter((l) => l.startsWith(`${id} `)).map((l) => l.slice(id.length + 1));
+  }
+}
+
+export interface ExecResult { code: number; stdout: string; stderr: string; status: string[]; pid: number }
+
+/**
+ * An exec as the agent runs it: an `X` request to a spawner, the output through an exec socket.
+ * `status` holds the error lines; `code` comes from the spawner's exit (or signal) line.
+ */
 export async function shimExec(plan: ExecPlan): Promise<ExecResult> {
-  const child = spawn(SHIM, ['exec'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] });
-  const outs = [child.stdout!, child.stderr!, child.stdio[4] as Readable].map(collect);
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  (child.stdio[3] as Writable).end(encodeExecPlan(plan));
-  const [[stdout, stderr, status], code] = await Promise.all([Promise.all(outs), exited]);
-  return { code, stdout, stderr, status: status.split('\n').filter(Boolean) };
+  const dir = mkdtempSync(join(tmpdir(), 'berth-shim-exec-'));
+  const server = new ExecStdioServer(join(dir, 'exec.sock'), pino({ level: 'silent' }));
+  const spawner = new Spawner();
+  try {
+    const id = 'exec-test';
+    const output = await server.expect(id);
+    const texts = [collect(output.stdout), collect(output.stderr)];
+    spawner.channel.write(Spawner.frame(encodeExecPlan(plan, { id, stdioSocket: server.path }), 'X'));
+    const lines = await spawner.execEnd(id);
+    const pid = Number(/^pid (\d+)$/.exec(lines[0] ?? '')?.[1] ?? 0);
+    if (pid) await output.closed; // `pid`: both connections exist
+    output.stdout.end();
+    output.stderr.end();
+    const [word, n] = lines.at(-1)!.split(' ');
+    const [stdout, stderr] = await Promise.all(texts);
+    return { code: word === 'exit' ? Number(n) : 128 + Number(n), stdout, stderr, status: lines.filter((l) => l.startsWith('error ')), pid };
+  } finally {
+    spawner.channel.end();
+    await spawner.exited;
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The agent's start: ENXIO here means no shim holds the fifo. */

@@ -3,61 +3,23 @@
 // a broken channel reported as `*`, exit 0 at EOF while the launched monitors live on.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { encodeLaunchPlan } from '../../../agent/runtime/plan-format.js';
 import type { LaunchPlan } from '../../../agent/runtime/plan-types.js';
 import { busyboxAvailable, busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
-import { buildShim, dockerLikePlan, isRoot, pidAlive, Scratch, SHIM, startContainer, stdoutText, TestCgroup, waitExit } from './harness.js';
+import { buildShim, dockerLikePlan, isRoot, pidAlive, Scratch, Spawner, startContainer, stdoutText, TestCgroup, waitExit } from './harness.js';
 
 const skip = !isRoot() || !busyboxAvailable() ? 'needs root and busybox-static' : false;
 let scratch: Scratch;
 let cgroup: TestCgroup;
-const spawners: ChildProcess[] = [];
 
 before(() => { if (skip) return; buildShim(); scratch = new Scratch(); cgroup = new TestCgroup(); });
 after(async () => {
-  for (const s of spawners) s.kill('SIGKILL');
+  for (const s of Spawner.started) s.kill('SIGKILL');
   await scratch?.cleanup();
   await cgroup?.remove();
 });
-
-class Spawner {
-  readonly child = spawn(SHIM, ['spawner'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'], detached: true });
-  readonly channel = this.child.stdio[3] as Socket;
-  readonly lines: string[] = [];
-  readonly exited = new Promise<number | null>((r) => this.child.once('exit', (code) => r(code)));
-  private partial = '';
-
-  constructor() {
-    spawners.push(this.child);
-    this.channel.setEncoding('utf8');
-    this.channel.on('data', (chunk: string) => {
-      const parts = (this.partial + chunk).split('\n');
-      this.partial = parts.pop()!;
-      this.lines.push(...parts);
-    });
-    this.channel.on('error', () => undefined); // EPIPE after the spawner's death is expected in one test
-  }
-
-  static frame(plan: Buffer): Buffer {
-    const head = Buffer.alloc(4);
-    head.writeUInt32LE(plan.length);
-    return Buffer.concat([head, plan]);
-  }
-
-  /** Waits for a line `<id> created` or `<id> error …` and returns all lines of that id. */
-  async outcome(id: string): Promise<string[]> {
-    await waitFor(`the outcome of ${id}`, () => this.of(id).some((l) => l === 'created' || l.startsWith('error ')));
-    return this.of(id);
-  }
-
-  of(id: string): string[] {
-    return this.lines.filter((l) => l.startsWith(`${id} `)).map((l) => l.slice(id.length + 1));
-  }
-}
 
 function plan(id: string, args: string[]): LaunchPlan {
   return { ...dockerLikePlan(busyboxRootfs(), scratch.stateDir(id), args, [cgroup.procsFile]), id };
@@ -118,12 +80,26 @@ test('bad requests fail alone, attributed to their id (or `-` without one); the 
   assert.equal(await s.exited, 0);
 });
 
-test('a request over the plan limit breaks the channel: `*` error line, exit 1', { skip }, async () => {
+test('a request over the plan limit or of an unknown type breaks the channel: `*` error line, exit 1', { skip }, async () => {
   const s = new Spawner();
-  s.channel.write(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+  s.channel.write(Buffer.from([0x4c, 0xff, 0xff, 0xff, 0xff]));
   assert.equal(await s.exited, 1);
   await waitFor('the channel error line', () => s.of('*').length > 0);
   assert.deepEqual(s.of('*'), ['error spawner 27 read request on fd 3: 4294967295 bytes, over the 16777216-byte plan limit: File too large']);
+  const t = new Spawner();
+  t.channel.write(Buffer.from([0x3f, 0, 0, 0, 0]));
+  assert.equal(await t.exited, 1);
+  await waitFor('the channel error line', () => t.of('*').length > 0);
+  assert.deepEqual(t.of('*'), ['error spawner 71 read request on fd 3: type byte 0x3f is neither L nor X: Protocol error']);
+});
+
+test('an exec request with a bad plan gets its error and `exit 125`; a launch plan is not an exec plan', { skip }, async () => {
+  const s = new Spawner();
+  const launchPlan = encodeLaunchPlan(plan('as-exec', ['true']));
+  s.channel.write(Spawner.frame(launchPlan, 'X'));
+  assert.deepEqual(await s.execEnd('as-exec'), ['error plan 22 plan record #2: unknown kind "state_dir" in an exec plan', 'exit 125']);
+  s.channel.end();
+  assert.equal(await s.exited, 0);
 });
 
 test('at EOF the spawner exits 0, also mid-request; a launched container lives on', { skip }, async () => {

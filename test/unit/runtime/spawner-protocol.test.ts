@@ -4,22 +4,23 @@ import { BerthError } from '../../../agent/errors.js';
 import { CreateProgress, pidsOf } from '../../../agent/runtime/shim.js';
 import { LineSplitter, MAX_REQUEST_BYTES, frameRequest, splitReply } from '../../../agent/runtime/spawner-protocol.js';
 
-test('a request is the plan behind its length as u32 little-endian', () => {
+test('a request is the plan behind its type (L launch, X exec) and its length as u32 little-endian', () => {
   const plan = Buffer.from('BERTHPLAN\u00001\u0000id\u00001\u0000abc\u0000');
-  const framed = frameRequest('abc', plan);
-  assert.equal(framed.length, 4 + plan.length);
-  assert.equal(framed.readUInt32LE(0), plan.length);
-  assert.deepEqual(framed.subarray(4), plan);
-  assert.deepEqual([...frameRequest('x', Buffer.alloc(0))], [0, 0, 0, 0]);
-  assert.deepEqual([...frameRequest('x', Buffer.alloc(0x0102)).subarray(0, 4)], [0x02, 0x01, 0, 0]);
+  const framed = frameRequest('launch', 'abc', plan);
+  assert.equal(framed.length, 5 + plan.length);
+  assert.equal(framed.toString('latin1', 0, 1), 'L');
+  assert.equal(framed.readUInt32LE(1), plan.length);
+  assert.deepEqual(framed.subarray(5), plan);
+  assert.deepEqual([...frameRequest('exec', 'x', Buffer.alloc(0))], [0x58, 0, 0, 0, 0]);
+  assert.deepEqual([...frameRequest('launch', 'x', Buffer.alloc(0x0102)).subarray(0, 5)], [0x4c, 0x02, 0x01, 0, 0]);
 });
 
 test('ids that cannot prefix a status line and plans over the limit are refused, naming the id', () => {
   for (const id of ['', 'a b', 'a\nb', 'x'.repeat(129), 'ä']) {
-    assert.throws(() => frameRequest(id, Buffer.alloc(1)), (err: BerthError) => err.code === 'INTERNAL' && err.message.includes(JSON.stringify(id)));
+    assert.throws(() => frameRequest('exec', id, Buffer.alloc(1)), (err: BerthError) => err.code === 'INTERNAL' && err.message.includes(JSON.stringify(id)));
   }
-  assert.throws(() => frameRequest('big', Buffer.alloc(MAX_REQUEST_BYTES + 1)), /spawner request for big: plan of 16777217 bytes is over/);
-  assert.equal(frameRequest('ok', Buffer.alloc(MAX_REQUEST_BYTES)).length, MAX_REQUEST_BYTES + 4);
+  assert.throws(() => frameRequest('launch', 'big', Buffer.alloc(MAX_REQUEST_BYTES + 1)), /spawner request for big: plan of 16777217 bytes is over/);
+  assert.equal(frameRequest('launch', 'ok', Buffer.alloc(MAX_REQUEST_BYTES)).length, MAX_REQUEST_BYTES + 5);
 });
 
 test('replies split into id and status line; a line without an id is not a reply', () => {

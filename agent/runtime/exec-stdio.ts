@@ -1,0 +1,119 @@
+// Where the output of execs arrives: a unix socket in the state dir that every exec shim (forked
+// by the spawner, so not the agent's child and without pipes to it) connects to twice, opening
+// each connection with the line `<exec id> stdout|stderr` (agent/native/exec-io.c). The exec ids
+// are random, so a connection names an exec the agent expects or is dropped; the socket is in
+// the state dir, which only root can enter.
+import { createServer, type Server, type Socket } from 'node:net';
+import { unlink } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
+import type { Logger } from 'pino';
+import { BerthError, errnoCode, isErrno } from '../errors.js';
+
+/** In the state dir. */
+export const EXEC_SOCKET = 'exec.sock';
+/** sun_path holds 108 bytes with the terminating NUL. */
+const MAX_SOCKET_PATH = 107;
+/** `<id of at most 128 bytes> stderr\n` */
+const MAX_HELLO = 160;
+
+const STREAMS = ['stdout', 'stderr'] as const;
+
+/** One exec's output. The streams are not ended here: the exec may still add a failure to stderr. */
+export class ExecOutput {
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  /** Both connections have ended (or the exec never connected: cancel()). */
+  readonly closed: Promise<void>;
+  private readonly attached = new Set<string>();
+  private ends = 0;
+  private resolveClosed!: () => void;
+
+  constructor() {
+    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+  }
+
+  /** False when this stream already has its connection (a second one is refused). */
+  attach(stream: (typeof STREAMS)[number], socket: Socket, first: Buffer): boolean {
+    if (this.attached.has(stream)) return false;
+    this.attached.add(stream);
+    const target = this[stream];
+    if (first.length > 0) target.write(first);
+    socket.pipe(target, { end: false });
+    socket.once('close', () => { if (++this.ends === 2) this.resolveClosed(); });
+    return true;
+  }
+
+  cancel(): void { this.resolveClosed(); }
+}
+
+export class ExecStdioServer {
+  private server: Server | undefined;
+  private listening: Promise<void> | undefined;
+  private readonly expected = new Map<string, ExecOutput>();
+
+  /** Throws at once (at the agent's start) for a path no socket can have. */
+  constructor(readonly path: string, private readonly logger: Logger) {
+    if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+      throw new BerthError('INVALID_CONFIG', `exec output socket ${path}: longer than ${MAX_SOCKET_PATH} bytes (a unix socket path's limit); use a shorter --state-dir`, { path });
+    }
+  }
+
+  /** Registers exec `id` (listening first, on the first exec); forget() it once it ended. */
+  async expect(id: string): Promise<ExecOutput> {
+    await (this.listening ??= this.listen());
+    const output = new ExecOutput();
+    this.expected.set(id, output);
+    return output;
+  }
+
+  forget(id: string): void {
+    this.expected.delete(id);
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.listening = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await unlink(this.path).catch(() => undefined);
+  }
+
+  private async listen(): Promise<void> {
+    // A socket file left by an agent that crashed would make listen fail with EADDRINUSE.
+    await unlink(this.path).catch((err: unknown) => { if (!isErrno(err, 'ENOENT')) throw err; });
+    const server = createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) => reject(new BerthError('LAUNCH_FAILED', `exec output socket ${this.path}: listen: ${errnoCode(err) ?? err.message}`, { path: this.path }, { cause: err })));
+      server.listen(this.path, () => resolve());
+    }).catch((err: unknown) => { this.listening = undefined; throw err; });
+    server.on('error', (err) => this.logger.warn({ err, path: this.path }, 'exec output socket error'));
+    this.server = server;
+  }
+
+  /** Reads the hello line, then hands the connection to its exec's stream. */
+  private accept(socket: Socket): void {
+    let head = Buffer.alloc(0);
+    socket.on('error', (err) => this.logger.debug({ err }, 'exec output connection error'));
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const newline = head.indexOf(10);
+      if (newline < 0) {
+        if (head.length > MAX_HELLO) this.refuse(socket, head.subarray(0, 40).toString());
+        return;
+      }
+      socket.off('data', onData);
+      socket.pause();
+      const [id = '', stream] = head.subarray(0, newline).toString().split(' ');
+      const output = this.expected.get(id);
+      const known = stream === 'stdout' || stream === 'stderr';
+      if (!output || !known || !output.attach(stream, socket, head.subarray(newline + 1))) this.refuse(socket, head.subarray(0, newline).toString());
+    };
+    socket.on('data', onData);
+  }
+
+  private refuse(socket: Socket, hello: string): void {
+    this.logger.warn({ hello }, 'exec output socket: a connection for no expected exec stream; closed');
+    socket.destroy();
+  }
+}
