@@ -27,6 +27,14 @@ function procStat(pid: number): { ppid: number; sid: number } | undefined {
   }
 }
 
+/** All of a stream, at its end. */
+function text(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let all = '';
+    stream.on('data', (d) => { all += d; }).on('end', () => resolve(all));
+  });
+}
+
 function alive(pid: number): boolean {
   const stat = procStat(pid);
   if (!stat) return false;
@@ -137,6 +145,14 @@ test('an exec is forked by the spawner, not by the agent; a spawner killed while
   exec.stderr.on('data', (d) => { err += d; });
   const spawner = await theSpawner(process.pid);
   assert.equal(procStat(exec.pid)?.ppid, spawner, 'the exec shim is not a child of the spawner');
+  // 40 execs at once, each with its own output and exit code: nothing crosses over.
+  const many = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+    h.runtime.exec(c.id, { cmd: ['sh', '-c', `echo out-${i}; echo err-${i} >&2; exit ${i % 7}`] })));
+  const results = await Promise.all(many.map(async (p) => {
+    const [o, e, exit] = await Promise.all([text(p.stdout), text(p.stderr), p.exited]);
+    return { exit, o, e };
+  }));
+  results.forEach((r, i) => assert.deepEqual(r, { exit: { exitCode: i % 7 }, o: `out-${i}\n`, e: `err-${i}\n` }));
   await waitFor('the exec\'s output', () => out === 'ready\n');
   process.kill(spawner, 'SIGKILL');
   await waitFor('the spawner to be gone', () => !alive(spawner));
