@@ -50,6 +50,8 @@ export class ExecStdioServer {
   private server: Server | undefined;
   private listening: Promise<void> | undefined;
   private readonly expected = new Map<string, ExecOutput>();
+  /** Open connections: close() ends them (a server closes only once its last connection has). */
+  private readonly connections = new Set<Socket>();
 
   /** Throws at once (at the agent's start) for a path no socket can have. */
   constructor(readonly path: string, private readonly logger: Logger) {
@@ -75,7 +77,11 @@ export class ExecStdioServer {
     this.server = undefined;
     this.listening = undefined;
     if (!server) return;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // An exec still running loses its output from here on (its shim drains and drops it), as a
+    // client of a stopping agent does.
+    for (const socket of this.connections) socket.destroy();
+    await closed;
     await unlink(this.path).catch(() => undefined);
   }
 
@@ -94,6 +100,8 @@ export class ExecStdioServer {
   /** Reads the hello line, then hands the connection to its exec's stream. */
   private accept(socket: Socket): void {
     let head = Buffer.alloc(0);
+    this.connections.add(socket);
+    socket.once('close', () => this.connections.delete(socket));
     socket.on('error', (err) => this.logger.debug({ err }, 'exec output connection error'));
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);

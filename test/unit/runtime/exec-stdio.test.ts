@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -67,6 +68,17 @@ test('a connection for no expected exec, for an unknown stream, or for a stream 
   const late = await dial(server.path, 'exec-2 stderr\n');
   await closedBy(late);
   await server.close();
+});
+
+test('close ends the connections of execs still running, so an agent that stops never waits for them', async () => {
+  const server = new ExecStdioServer(join(dir, 'e.sock'), logger);
+  const output = await server.expect('exec-5');
+  const out = await dial(server.path, 'exec-5 stdout\nx');
+  const err = await dial(server.path, 'exec-5 stderr\ny');
+  // Both accepted and attached: their first bytes arrived.
+  await Promise.all([once(output.stdout, 'data'), once(output.stderr, 'data')]);
+  await server.close();
+  await Promise.all([closedBy(out), closedBy(err), output.closed]);
 });
 
 test('cancel ends the wait for connections that will never come', async () => {
