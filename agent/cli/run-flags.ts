@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isDevicePermissions } from '../runtime/devices.js';
-import type { ContainerSpec, DeviceMapping, HealthcheckSpec, IoLimit, LogRotateSpec, MountSpec, RestartPolicy, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
+import type { ContainerSpec, DeviceMapping, HealthcheckSpec, IdMapping, IoLimit, LogRotateSpec, MountSpec, RestartPolicy, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { readKeyValueFile } from './env-file.js';
 import { mountFlag, tmpfsFlag, volumeFlag } from './mount-flags.js';
@@ -65,6 +65,8 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'ipc', kind: 'string', value: 'MODE', help: 'host: share the host\'s ipc namespace' },
   { name: 'uts', kind: 'string', value: 'MODE', help: 'host: share the host\'s uts namespace' },
   { name: 'cgroupns', kind: 'string', value: 'MODE', help: 'host: share the host\'s cgroup namespace' },
+  { name: 'uidmap', kind: 'list', value: 'CONTAINER:HOST:SIZE', help: 'run in a user namespace of its own with these uids mapped (podman\'s), e.g. 0:100000:65536' },
+  { name: 'gidmap', kind: 'list', value: 'CONTAINER:HOST:SIZE', help: 'gids mapped in that user namespace (default: as --uidmap)' },
   { name: 'volume', short: 'v', kind: 'list', value: 'SRC:DST[:ro]', help: 'bind mount a host path' },
   { name: 'tmpfs', kind: 'list', value: 'DST[:OPTS]', help: 'mount a tmpfs, e.g. /run:size=64m' },
   { name: 'mount', kind: 'list', value: 'KEY=VALUE,…', help: 'type=bind,source=/src,target=/dst[,readonly] or type=tmpfs,target=/dst[,tmpfs-size=64m]' },
@@ -105,6 +107,7 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (ioLimits.length) resources.ioLimits = ioLimits;
   if (Object.keys(resources).length) spec.resources = resources;
   const namespaces = namespacesFrom(p, fail);
+  applyIdMappings(p, spec, namespaces, fail);
   if (Object.keys(namespaces).length) spec.namespaces = namespaces;
   if (p.has('cap-add') || p.has('cap-drop')) spec.capabilities = { add: splitCaps(p.list('cap-add')), drop: splitCaps(p.list('cap-drop')) };
   const mounts = [
@@ -293,6 +296,23 @@ function namespacesFrom(p: Parsed, fail: Fail): NonNullable<ContainerSpec['names
     ns[type] = v as NamespaceMode;
   }
   return ns;
+}
+
+/** --uidmap/--gidmap: a user namespace of the container's own; the gid ranges default to the uid ones (podman's). */
+function applyIdMappings(p: Parsed, spec: ContainerSpec, namespaces: NonNullable<ContainerSpec['namespaces']>, fail: Fail): void {
+  const uid = p.list('uidmap').map((m) => idMapping(m, '--uidmap', fail));
+  const gid = p.list('gidmap').map((m) => idMapping(m, '--gidmap', fail));
+  if (!uid.length && !gid.length) return;
+  if (!uid.length) throw fail('--gidmap', 'needs --uidmap too (the user namespace maps both)');
+  spec.uidMappings = uid;
+  spec.gidMappings = gid.length ? gid : uid.map((m) => ({ ...m }));
+  namespaces.user = 'private';
+}
+
+function idMapping(value: string, flag: string, fail: Fail): IdMapping {
+  const m = /^(\d+):(\d+):(\d+)$/.exec(value);
+  if (!m) throw fail(flag, `"${value}" is not CONTAINER:HOST:SIZE, e.g. 0:100000:65536`);
+  return { containerId: Number(m[1]), hostId: Number(m[2]), size: Number(m[3]) };
 }
 
 function splitCaps(values: string[]): string[] {

@@ -1,9 +1,9 @@
 // The berth CLI against a real agent (root, real containers from a busybox rootfs).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startAgent, runCli, type TestAgent } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -40,6 +40,24 @@ describe('berth CLI against a real agent', () => {
     const r = await agent.cli(['run', '--rootfs', rootfs, '-m', 'lots', '--', '/bin/true']);
     assert.equal(r.code, 125);
     assert.match(r.stderr, /^berth: berth run: invalid size "lots" for --memory/);
+  });
+
+  test('--uidmap: root in the container is an unprivileged host uid, for the command and for an exec', async () => {
+    chmodSync(dirname(rootfs), 0o711); // the mapped root must be able to reach the rootfs (its temp dir is 0700)
+    const map = ['--uidmap', '0:100000:65536'];
+    const r = await agent.cli(['run', ...map, '--rootfs', rootfs, '--', 'sh', '-c', 'id -u; id -g; tr -s " " < /proc/self/uid_map; tr -s " " < /proc/self/gid_map']);
+    assert.deepEqual({ code: r.code, out: r.stdout, err: r.stderr }, { code: 0, out: '0\n0\n 0 100000 65536\n 0 100000 65536\n', err: '' });
+    const d = await agent.cli(['run', '-d', ...map, '--gidmap', '0:200000:65536', '--rootfs', rootfs, '--', 'sleep', '1000']);
+    assert.equal(d.code, 0, d.stderr);
+    const id = d.stdout.trim();
+    const { pid } = (await agent.api('GET', `/v1/containers/${id}`)).body as { pid: number };
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    assert.match(status, /^Uid:\t100000\t100000\t100000\t100000$/m);
+    assert.match(status, /^Gid:\t200000\t200000\t200000\t200000$/m);
+    // The rootfs belongs to host root, which the namespace does not map: its files show the overflow uid.
+    const ex = await agent.cli(['exec', id, 'sh', '-c', 'id -u; stat -c %u /bin/busybox; tr -s " " < /proc/self/uid_map']);
+    assert.deepEqual({ code: ex.code, out: ex.stdout, err: ex.stderr }, { code: 0, out: '0\n65534\n 0 100000 65536\n', err: '' });
+    assert.equal((await agent.cli(['rm', '-f', id])).code, 0);
   });
 
   test('run -d, ps, logs, exec, stop, rm', async () => {

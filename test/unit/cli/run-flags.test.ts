@@ -49,6 +49,19 @@ test('every run flag lands in the spec', (t) => {
   assert.equal(compileStrict(createContainerBodySchema as unknown as Record<string, unknown>)(s).hasOwnProperty('value'), true, 'the CLI sends what the API schema accepts');
 });
 
+test('--uidmap gives a user namespace of its own with the mappings; the gid ranges follow the uid ones unless --gidmap says', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-flags-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const mapped = spec(['--rootfs', dir, '--uidmap', '0:100000:1000', '--uidmap', '1000:200000:1', '--pid', 'host', 'true']);
+  assert.deepEqual(mapped.namespaces, { pid: 'host', user: 'private' });
+  assert.deepEqual(mapped.uidMappings, [{ containerId: 0, hostId: 100000, size: 1000 }, { containerId: 1000, hostId: 200000, size: 1 }]);
+  assert.deepEqual(mapped.gidMappings, mapped.uidMappings);
+  assert.doesNotThrow(() => validateSpec(mapped, { hostCpus: 2 }));
+  const own = spec(['--rootfs', dir, '--uidmap', '0:100000:65536', '--gidmap', '0:300000:65536', 'true']);
+  assert.deepEqual(own.gidMappings, [{ containerId: 0, hostId: 300000, size: 65536 }]);
+  assert.equal(spec(['--rootfs', dir, 'true']).uidMappings, undefined);
+});
+
 test('a spec from typical flags passes validateSpec', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-flags-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,6 +90,8 @@ test('flag errors name the flag', () => {
     [['--rootfs', '/r', '--log-opt', 'compress=true'], /--log-opt: "compress" is not supported; berth's log takes max-size=BYTES and max-file=N/],
     [['--rootfs', '/r', '--sysctl', 'net.ipv4.ip_forward'], /--sysctl: "net.ipv4.ip_forward" is not KEY=VALUE/],
     [['--rootfs', '/r', '--network', 'bridge'], /--network: "bridge" is not supported/],
+    [['--rootfs', '/r', '--uidmap', '0:100000'], /--uidmap: "0:100000" is not CONTAINER:HOST:SIZE/],
+    [['--rootfs', '/r', '--gidmap', '0:100000:10'], /--gidmap: needs --uidmap too/],
     [['--rootfs', '/r', '--pid', 'container:x'], /--pid: "container:x" is not supported/],
     [['--rootfs', '/r', '-v', 'vol:/data'], /--volume: "vol": berth has no named volumes/],
     [['--rootfs', '/r', '-v', '/a:rel'], /--volume: "rel": the container path must be absolute/],
