@@ -5,8 +5,9 @@ import type { FlagDef, Parsed } from './args.js';
 
 export interface CliContext {
   client: () => AgentClient;
-  out: (text: string) => void;
-  err: (text: string) => void;
+  /** Text, or bytes as they are (exec's output). */
+  out: (data: string | Uint8Array) => void;
+  err: (data: string | Uint8Array) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
   now: () => number;

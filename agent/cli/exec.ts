@@ -27,12 +27,14 @@ export const exec: Command = {
       await ctx.client().call('POST', `/v1/containers/${enc(name)}/exec`, { ...body, detach: true });
       return 0;
     }
-    const res = await ctx.client().stream('POST', `/v1/containers/${enc(name)}/exec`, body);
+    // base64: the output's bytes as they are (`exec c tar c /data > data.tar`), as docker's.
+    const res = await ctx.client().stream('POST', `/v1/containers/${enc(name)}/exec`, { ...body, encoding: 'base64' });
     for await (const frame of ndjson<Frame>(res)) {
       if ('error' in frame) throw streamError(frame.error);
       if ('exitCode' in frame) return frame.exitCode;
-      if (frame.stream === 'stderr') ctx.err(frame.data);
-      else ctx.out(frame.data);
+      const bytes = Buffer.from(frame.data, 'base64');
+      if (frame.stream === 'stderr') ctx.err(bytes);
+      else ctx.out(bytes);
     }
     throw new BerthError('INTERNAL', `exec in ${name}: the agent closed the stream before the exit code`);
   },

@@ -1,8 +1,10 @@
 // POST /v1/containers/:id/exec runs one process in a running container and streams its output
 // over one HTTP response as NDJSON frames:
 //   {"stream":"stdout","data":"…"}   {"stream":"stderr","data":"…"}   …   {"exitCode":N,"signal":"SIGKILL"?}
-// `data` is UTF-8 text (split multi-byte characters are held back to the next frame). The exit
-// frame is always last; a failure after streaming started ends with {"error":{code,message}}.
+// `data` is UTF-8 text (split multi-byte characters are held back to the next frame), or with
+// "encoding": "base64" the output's bytes as they came, base64 (binary output such as `tar c`:
+// text frames would replace what is not UTF-8). The exit frame is always last; a failure after
+// streaming started ends with {"error":{code,message}}.
 // Failures before the process exists (no such container, command not found) are normal JSON errors.
 // With "detach": true (docker exec -d) the answer is 201 {"pid": N} as soon as the process runs;
 // its output is read and dropped, as docker drops a detached exec's.
@@ -23,17 +25,19 @@ const execBodySchema = {
     workdir: { type: 'string' },
     user: { type: 'string' },
     detach: { type: 'boolean' },
+    encoding: { enum: ['utf8', 'base64'] },
   },
 } as const;
 
-type ExecBody = ExecOptions & { detach?: boolean };
+type Encoding = 'utf8' | 'base64';
+type ExecBody = ExecOptions & { detach?: boolean; encoding?: Encoding };
 
 export async function execPlugin(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.post<{ Params: IdParams; Body: ExecBody }>('/v1/containers/:id/exec', {
     schema: { params: idParamsSchema, body: execBodySchema, response: errorResponses },
     validatorCompiler: strictValidatorCompiler,
   }, async (req, reply) => {
-    const { detach, ...opts } = req.body;
+    const { detach, encoding = 'utf8', ...opts } = req.body;
     const proc = await deps.runtime.exec(req.params.id, opts);
     if (detach) {
       void drain(proc, deps);
@@ -41,14 +45,14 @@ export async function execPlugin(app: FastifyInstance, deps: ServerDeps): Promis
     }
     const out = new PassThrough();
     // If the client goes away, pump keeps reading (and discarding) so the process never blocks on a full pipe.
-    void pump(proc, out, deps);
+    void pump(proc, out, encoding, deps);
     return reply.type('application/x-ndjson').send(out);
   });
 }
 
-async function pump(proc: ExecProcess, out: PassThrough, deps: ServerDeps): Promise<void> {
+async function pump(proc: ExecProcess, out: PassThrough, encoding: Encoding, deps: ServerDeps): Promise<void> {
   try {
-    await Promise.all([frames(proc.stdout, 'stdout', out), frames(proc.stderr, 'stderr', out)]);
+    await Promise.all([frames(proc.stdout, 'stdout', out, encoding), frames(proc.stderr, 'stderr', out, encoding)]);
     const exit = await proc.exited;
     out.end(`${JSON.stringify({ exitCode: exit.exitCode, ...(exit.signal ? { signal: exit.signal } : {}) })}\n`);
   } catch (err) {
@@ -66,14 +70,14 @@ async function drain(proc: ExecProcess, deps: ServerDeps): Promise<void> {
 }
 
 /** Copies one pipe into frames, pausing it while the HTTP client is slower than the process. */
-async function frames(source: NodeJS.ReadableStream, stream: 'stdout' | 'stderr', out: PassThrough): Promise<void> {
-  const decoder = new StringDecoder('utf8');
+async function frames(source: NodeJS.ReadableStream, stream: 'stdout' | 'stderr', out: PassThrough, encoding: Encoding): Promise<void> {
+  const decoder = new StringDecoder(encoding); // base64: whole 3-byte groups per frame, the rest held back
   const write = (data: string) => {
     if (!data || out.destroyed) return true;
     return out.write(`${JSON.stringify({ stream, data })}\n`);
   };
   for await (const chunk of source as Readable) {
-    if (!write(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer))) await new Promise((r) => out.once('drain', r).once('close', r));
+    if (!write(decoder.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string)))) await new Promise((r) => out.once('drain', r).once('close', r));
   }
   write(decoder.end());
 }

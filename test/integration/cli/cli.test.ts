@@ -2,9 +2,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { startAgent, runCli, type TestAgent } from '../../helpers/agent.js';
+import { ROOT, startAgent, runCli, type TestAgent } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -74,6 +75,13 @@ describe('berth CLI against a real agent', () => {
     const bg = await agent.cli(['exec', '-d', 'sleeper', 'sh', '-c', 'echo out; echo err >&2; touch /tmp/detached; exec sleep 1001']);
     assert.deepEqual({ code: bg.code, out: bg.stdout, err: bg.stderr }, { code: 0, out: '', err: '' });
     await waitFor('the detached exec to run', async () => (await agent.cli(['exec', 'sleeper', 'test', '-e', '/tmp/detached'])).code === 0);
+    // Binary output arrives byte for byte (docker's `exec c tar c … > x.tar`); the CLI runs through sh to keep its raw stdout.
+    const copy = join(mkdtempSync(join(tmpdir(), 'berth-exec-bin-')), 'busybox');
+    const raw = spawnSync('sh', ['-c', `"$0" --import tsx agent/main.ts --host "$1" exec sleeper cat /bin/busybox > "$2"`, process.execPath, agent.socket, copy],
+      { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(raw.status, 0, raw.stderr);
+    assert.ok(readFileSync(copy).equals(readFileSync(join(rootfs, 'bin/busybox'))), 'exec output differs from the file it printed');
+    rmSync(dirname(copy), { recursive: true, force: true });
     assert.match((await agent.cli(['top', 'sleeper'])).stdout, /sleep 1001/);
     assert.equal((await agent.cli(['logs', 'sleeper'])).stdout, 'started\n', 'a detached exec\'s output is not the container\'s log');
     const stop = await agent.cli(['stop', '-t', '1', 'sleeper']);

@@ -67,6 +67,21 @@ test('exec streams stdout/stderr frames then the exit frame; multi-byte characte
   assert.deepEqual(runtime.calls.at(-1), { method: 'exec', args: ['c', { cmd: ['sh', '-c', 'x'], env: ['A=1'] }] });
 });
 
+test('exec with "encoding": "base64" sends the bytes as they came, chunk boundaries and invalid UTF-8 included', async (t) => {
+  const { app, runtime } = await withContainer(t);
+  const bytes = Buffer.from([0xff, 0x00, 0xfe, 0x41, 0xc3, 0x28, 0x80]);
+  runtime.execOutput = { stdout: [bytes.subarray(0, 1), bytes.subarray(1, 5), bytes.subarray(5)] as unknown as string[], stderr: [], exitCode: 0 };
+  const res = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: ['cat', '/x'], encoding: 'base64' } });
+  assert.equal(res.statusCode, 200);
+  const frames = res.body.trim().split('\n').map((l) => JSON.parse(l));
+  const out = Buffer.concat(frames.filter((f) => f.stream === 'stdout').map((f) => Buffer.from(f.data, 'base64')));
+  assert.ok(out.equals(bytes), out.toString('hex'));
+  assert.deepEqual(runtime.calls.at(-1), { method: 'exec', args: ['c', { cmd: ['cat', '/x'] }] }, 'the encoding is not an exec option');
+  const bad = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: ['ls'], encoding: 'hex' } });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().error.details.field, 'encoding');
+});
+
 test('exec: body errors name the field and are not coerced; a stopped container is a 409 JSON error', async (t) => {
   const { app } = await withContainer(t, false);
   const empty = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: [] } });
