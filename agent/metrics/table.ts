@@ -193,8 +193,4 @@ export const HOST_ROWS: readonly HostRow[] = [
   { name: 'berth_containers_running', help: 'Containers sampled in the latest tick.', type: 'gauge', value: (h) => h.containersRunning },
   { name: 'berth_agent_cpu_seconds_total', help: 'CPU time used by the berth agent process.', type: 'counter', value: (h) => h.agent.cpuSecondsTotal },
   { name: 'berth_agent_resident_memory_bytes', help: 'Resident memory of the berth agent process.', type: 'gauge', value: (h) => h.agent.rssBytes },
-  {
-    name: 'berth_agent_event_loop_blocked_max_seconds', type: 'gauge', value: (h) => h.agent.eventLoopBlockedMaxSeconds,
-    help: 'Longest time the agent\'s event loop was blocked during the last sample interval (seen as the gaps of a 20 ms timer).',
-  },
 ];

@@ -7,7 +7,6 @@ import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import { copyStats } from '../cgroups/index.js';
 import { deriveCpu, NO_CPU } from './derive.js';
 import { hostCpuPercent, HostReader, type ProcStat } from './host.js';
-import { LoopStallMeter } from './loop-stall.js';
 import { readNamespaceInodes, type NamespaceInodes } from './namespaces.js';
 import { ScratchBuffer } from './open-file.js';
 import { ProcessCounter } from './processes.js';
@@ -24,21 +23,12 @@ export interface SamplerClock {
 
 export const SYSTEM_CLOCK: SamplerClock = { now: () => Date.now(), monotonicMs: () => performance.now() };
 
-export interface AgentUsage {
-  cpuSecondsTotal: number;
-  rssBytes: number;
-  /** The longest the event loop was blocked since the previous call (a stall delays scrapes, streams and ticks). */
-  eventLoopBlockedMaxSeconds: number;
-}
+export interface AgentUsage { cpuSecondsTotal: number; rssBytes: number }
 
-/** One per process, started by the first reading (the agent's sampler); it measures until the process exits. */
-let loopStalls: LoopStallMeter | undefined;
-
-/** The agent's own CPU seconds, resident memory and longest event loop stall (a parameter so tests can fix them). */
+/** The agent's own CPU seconds and resident memory (a parameter so tests can fix them). */
 export function processUsage(): AgentUsage {
-  loopStalls ??= new LoopStallMeter();
   const usage = process.cpuUsage();
-  return { cpuSecondsTotal: (usage.user + usage.system) / 1e6, rssBytes: process.memoryUsage.rss(), eventLoopBlockedMaxSeconds: loopStalls.read() };
+  return { cpuSecondsTotal: (usage.user + usage.system) / 1e6, rssBytes: process.memoryUsage.rss() };
 }
 
 export type SamplerLogger = Pick<Logger, 'warn' | 'error'>;

@@ -35,7 +35,7 @@ export interface HostSample {
   memoryAvailableBytes: number;
   load1: number; load5: number; load15: number;
   containersRunning: number;
-  agent: { cpuSecondsTotal: number; rssBytes: number; eventLoopBlockedMaxSeconds: number; sampleDurationSeconds: number };
+  agent: { cpuSecondsTotal: number; rssBytes: number; sampleDurationSeconds: number };
 }
 
 /** One sampler tick: every running container's sample plus the host's, taken together. */

@@ -111,10 +111,6 @@ test('a removed container\'s series vanish at the next scrape; /metrics passes p
     const t2 = await scrape();
     return value(t2, 'container_last_seen', { name: 'gone' }) !== undefined ? t2 : undefined;
   });
-  // The agent's own figures are there, measured (a stall is never negative; a whole interval blocked would be a hang).
-  const stall = Number(/^berth_agent_event_loop_blocked_max_seconds (\S+)$/m.exec(before)?.[1]);
-  assert.ok(stall >= 0 && stall < 5, `berth_agent_event_loop_blocked_max_seconds: ${stall}`);
-  assert.ok(Number(/^berth_agent_resident_memory_bytes (\S+)$/m.exec(before)?.[1]) > 10 * MiB);
   if (existsSync('/usr/bin/promtool')) {
     const r = spawnSync('promtool', ['check', 'metrics'], { input: before, encoding: 'utf8' });
     assert.equal(r.status, 0, `promtool: ${r.stdout}${r.stderr}`);

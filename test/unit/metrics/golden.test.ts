@@ -21,7 +21,7 @@ for (const version of ['v1', 'v2'] as const) {
     const runtime = { list: () => [info] };
     const clock = new FakeClock();
     const sampler = createSampler({ runtime, cgroups, intervalMs: 1000, procRoot: join(FIXTURES, 'proc'), logger: silentLogger, clock,
-      agentUsage: () => ({ cpuSecondsTotal: 12.5, rssBytes: 50331648, eventLoopBlockedMaxSeconds: 0.0125 }) });
+      agentUsage: () => ({ cpuSecondsTotal: 12.5, rssBytes: 50331648 }) });
     t.after(() => sampler.stop());
     const registry = createMetricsRegistry({ store: sampler.store, runtime, build: { version: 'golden', node_version: 'v20', cgroup_version: cgroups.version },
       monotonicMs: () => clock.mono });

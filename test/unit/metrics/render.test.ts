@@ -102,7 +102,7 @@ test('a family without series is left out, header included, and the host rows fo
   const text = new ExpositionRenderer().render(views, host);
   assert.equal(text, oracle(views, host));
   assert.ok(!text.includes('container_cpu_cfs_periods_total') && !text.includes('container_network_') && !text.includes('pressure'));
-  assert.ok(text.endsWith(`berth_agent_event_loop_blocked_max_seconds ${host.agent.eventLoopBlockedMaxSeconds}\n`));
+  assert.ok(text.endsWith(`berth_agent_resident_memory_bytes ${host.agent.rssBytes}\n`));
   assert.equal(new ExpositionRenderer().render([], undefined), '');
 });
 

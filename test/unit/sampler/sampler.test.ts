@@ -40,7 +40,7 @@ function setup(t: { after(fn: () => void): void }, fullEveryTicks?: number, more
       version: 'v2',
     },
     intervalMs: 1000, procRoot: PROC, historySize: 10, logger, clock, fullEveryTicks, ...more,
-    agentUsage: () => ({ cpuSecondsTotal: 1.5, rssBytes: 4096, eventLoopBlockedMaxSeconds: 0.004 }),
+    agentUsage: () => ({ cpuSecondsTotal: 1.5, rssBytes: 4096 }),
   });
   t.after(() => sampler.stop());
   const add = (id: string, pids = '4242\n', over: Partial<ContainerInfo> = {}) => {
@@ -86,7 +86,7 @@ test('a sample carries identity, network (lo kept), processes, threads and names
   assert.equal(host.cpuCores, 2);
   assert.equal(host.containersRunning, 1);
   assert.equal(host.memoryTotalBytes, 24683620 * 1024);
-  assert.deepEqual(host.agent, { cpuSecondsTotal: 1.5, rssBytes: 4096, eventLoopBlockedMaxSeconds: 0.004, sampleDurationSeconds: 0 });
+  assert.deepEqual(host.agent, { cpuSecondsTotal: 1.5, rssBytes: 4096, sampleDurationSeconds: 0 });
 });
 
 test('namespaces are re-read on schedule only for a container that ran since (no task ran: no setns/unshare)', async (t) => {
