@@ -74,16 +74,34 @@ const probesIn = (pid: number) => {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0;
 };
 
-/** Agent CPU seconds over the window (all, and its own part) and the probes the containers counted in it. */
-async function window(agent: TestAgent, containers: { pid: number }[]): Promise<{ cpu: number; own: number; probes: number }> {
+interface Window { cpu: number; own: number; probes: number; answerMs: number[] }
+
+/**
+ * Over WINDOW_S seconds: agent CPU seconds (all, and its own part), the probes the containers
+ * counted, and how long the agent took to answer GET /healthz, asked every 50 ms: an answer waits
+ * for whatever blocks the agent's event loop (Node's fork of itself did, ~8 ms per exec).
+ */
+async function window(agent: TestAgent, containers: { pid: number }[]): Promise<Window> {
   const probes0 = containers.reduce((s, c) => s + probesIn(c.pid), 0);
   const cpu0 = agentCpu(agent);
-  await new Promise((r) => setTimeout(r, WINDOW_S * 1000)); // the observation window itself, not a synchronisation
+  const answerMs: number[] = [];
+  const end = performance.now() + WINDOW_S * 1000;
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    await agent.api('GET', '/healthz');
+    answerMs.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 50)); // the asking rate, not a synchronisation
+  }
   const cpu1 = agentCpu(agent);
   return {
     cpu: cpu1.all - cpu0.all, own: cpu1.own - cpu0.own,
-    probes: containers.reduce((s, c) => s + probesIn(c.pid), 0) - probes0,
+    probes: containers.reduce((s, c) => s + probesIn(c.pid), 0) - probes0, answerMs,
   };
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 }
 
 async function removeAll(agent: TestAgent, containers: { id: string }[]): Promise<void> {
@@ -144,6 +162,8 @@ async function main(): Promise<void> {
     const ownPerProbe = (busy.own - base.own) / busy.probes;
     console.log(`  berth: ${(perProbe * 1000).toFixed(2)} ms CPU per probe (agent process ${(ownPerProbe * 1000).toFixed(2)} ms, exec shim and probe `
       + `${((perProbe - ownPerProbe) * 1000).toFixed(2)} ms); probe start→end median ${median(probeMs).toFixed(1)} ms (last five per container)`);
+    const answers = (w: Window) => `median ${median(w.answerMs).toFixed(1)} ms, p99 ${percentile(w.answerMs, 0.99).toFixed(1)} ms, max ${Math.max(...w.answerMs).toFixed(1)} ms`;
+    console.log(`  agent answering GET /healthz every 50 ms: without healthchecks ${answers(base)}; with ${answers(busy)}`);
     console.log(`  runc exec of the same command: ${(runc.cpuPerExec * 1000).toFixed(2)} ms CPU per exec; wall median ${median(runc.wallMs).toFixed(1)} ms`);
     console.log(`  ratio berth/runc CPU per probe: ${(perProbe / runc.cpuPerExec).toFixed(2)}; `
       + `at docker's default interval (30 s) 1000 containers would cost ${(perProbe * 1000 / 30 * 100).toFixed(1)} % of a core`);
