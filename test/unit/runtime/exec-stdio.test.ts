@@ -77,8 +77,9 @@ test('close ends the connections of execs still running, so an agent that stops 
   const err = await dial(server.path, 'exec-5 stderr\ny');
   // Both accepted and attached: their first bytes arrived.
   await Promise.all([once(output.stdout, 'data'), once(output.stderr, 'data')]);
+  const clientsClosed = [closedBy(out), closedBy(err)]; // before close(): they may close while it runs
   await server.close();
-  await Promise.all([closedBy(out), closedBy(err), output.closed]);
+  await Promise.all([...clientsClosed, output.closed]);
 });
 
 test('cancel ends the wait for connections that will never come', async () => {
