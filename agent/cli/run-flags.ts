@@ -65,6 +65,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'ipc', kind: 'string', value: 'MODE', help: 'host: share the host\'s ipc namespace' },
   { name: 'uts', kind: 'string', value: 'MODE', help: 'host: share the host\'s uts namespace' },
   { name: 'cgroupns', kind: 'string', value: 'MODE', help: 'host: share the host\'s cgroup namespace' },
+  { name: 'domainname', kind: 'string', value: 'NAME', help: 'NIS domain name of the container\'s UTS namespace' },
   { name: 'uidmap', kind: 'list', value: 'CONTAINER:HOST:SIZE', help: 'run in a user namespace of its own with these uids mapped (podman\'s), e.g. 0:100000:65536' },
   { name: 'gidmap', kind: 'list', value: 'CONTAINER:HOST:SIZE', help: 'gids mapped in that user namespace (default: as --uidmap)' },
   { name: 'volume', short: 'v', kind: 'list', value: 'SRC:DST[:ro]', help: 'bind mount a host path' },
@@ -153,8 +154,9 @@ export function restartPolicyFlag(value: string, command: string): RestartPolicy
 }
 
 function copyStrings(p: Parsed, spec: ContainerSpec): void {
-  const fields: [string, 'name' | 'image' | 'workdir' | 'hostname' | 'user' | 'stopSignal'][] = [
-    ['name', 'name'], ['image', 'image'], ['workdir', 'workdir'], ['hostname', 'hostname'], ['user', 'user'], ['stop-signal', 'stopSignal'],
+  const fields: [string, 'name' | 'image' | 'workdir' | 'hostname' | 'domainname' | 'user' | 'stopSignal'][] = [
+    ['name', 'name'], ['image', 'image'], ['workdir', 'workdir'], ['hostname', 'hostname'], ['domainname', 'domainname'], ['user', 'user'],
+    ['stop-signal', 'stopSignal'],
   ];
   for (const [flag, key] of fields) {
     const v = p.str(flag);

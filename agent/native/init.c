@@ -66,6 +66,8 @@ static int setup(const struct plan *p, int sync_fd, int last_cap, char *cmd, siz
   if (become_ns_root(p, e) || ns_join_paths(p, e)) return -1;
   if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
     return shim_fail_errno(e, "hostname", errno, "sethostname %s", p->hostname);
+  if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0)
+    return shim_fail_errno(e, "hostname", errno, "setdomainname %s", p->domainname);
   if (rootfs_prepare(p, e) || rootfs_pivot(e) || rootfs_finish(p, e)) return -1;
   if (p->ns[NS_NET].wanted && !p->ns[NS_NET].path && ns_loopback_up(e)) return -1;
   /* Without no_new_privs the kernel wants CAP_SYS_ADMIN for a filter: load it before the drop. */

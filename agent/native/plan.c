@@ -243,7 +243,7 @@ static int parse_string(const char **out, const struct rec *r, int must_be_absol
 
 /* One row per record kind: which plans accept it, its field count (-1 = any, -2 = at least 1),
  * whether it is a list, and the parser. */
-enum kind_id { K_ID, K_STATE_DIR, K_ROOTFS, K_RO_ROOTFS, K_NS, K_UID_MAP, K_GID_MAP, K_HOSTNAME, K_MOUNT, K_DEVICE,
+enum kind_id { K_ID, K_STATE_DIR, K_ROOTFS, K_RO_ROOTFS, K_NS, K_UID_MAP, K_GID_MAP, K_HOSTNAME, K_DOMAINNAME, K_MOUNT, K_DEVICE,
   K_SYMLINK, K_MASK, K_READONLY, K_SYSCTL, K_RLIMIT, K_USER, K_GROUPS, K_CAPS, K_NNP, K_SECCOMP, K_OOM,
   K_CGROUP_PROCS, K_CWD, K_ARGS, K_ENV, K_LOG, K_LOG_ROTATE, K_EXIT, K_START_FIFO, K_INIT_PID, K_STDIO, K_COUNT };
 
@@ -254,6 +254,7 @@ static const struct kind kinds[K_COUNT] = {
   [K_ROOTFS] = { "rootfs", LAUNCH | EXEC, 1, 0, LAUNCH }, [K_RO_ROOTFS] = { "ro_rootfs", LAUNCH, 1, 0, 0 },
   [K_NS] = { "ns", LAUNCH | EXEC, 0, 1, 0 }, [K_UID_MAP] = { "uid_map", LAUNCH, 3, 1, 0 },
   [K_GID_MAP] = { "gid_map", LAUNCH, 3, 1, 0 }, [K_HOSTNAME] = { "hostname", LAUNCH, 1, 0, 0 },
+  [K_DOMAINNAME] = { "domainname", LAUNCH, 1, 0, 0 },
   [K_MOUNT] = { "mount", LAUNCH, 7, 1, 0 }, [K_DEVICE] = { "device", LAUNCH, 7, 1, 0 },
   [K_SYMLINK] = { "symlink", LAUNCH, 2, 1, 0 }, [K_MASK] = { "mask", LAUNCH, 1, 1, 0 },
   [K_READONLY] = { "readonly", LAUNCH, 1, 1, 0 }, [K_SYSCTL] = { "sysctl", LAUNCH, 2, 1, 0 },
@@ -280,6 +281,7 @@ static int dispatch(struct plan *p, enum kind_id k, const struct rec *r, struct 
   case K_UID_MAP: return parse_idmap(&p->uid_maps, &p->n_uid_maps, r, e);
   case K_GID_MAP: return parse_idmap(&p->gid_maps, &p->n_gid_maps, r, e);
   case K_HOSTNAME: return parse_string(&p->hostname, r, 0, e);
+  case K_DOMAINNAME: return parse_string(&p->domainname, r, 0, e);
   case K_MOUNT: return parse_mount(p, r, e);
   case K_DEVICE: return parse_device(p, r, e);
   case K_SYMLINK: {
@@ -366,6 +368,8 @@ static int check_plan(const struct plan *p, int mode, const int *seen, struct sh
     return shim_fail(e, "plan", EINVAL, "plan record ns: a launch plan needs a new mnt namespace (pivot_root needs one)");
   if (p->hostname && (!p->ns[NS_UTS].wanted || p->ns[NS_UTS].path))
     return shim_fail(e, "plan", EINVAL, "plan record hostname: needs a new uts namespace (it would rename the host)");
+  if (p->domainname && (!p->ns[NS_UTS].wanted || p->ns[NS_UTS].path))
+    return shim_fail(e, "plan", EINVAL, "plan record domainname: needs a new uts namespace (it would rename the host's domain)");
   if ((p->n_uid_maps || p->n_gid_maps) && (!p->ns[NS_USER].wanted || p->ns[NS_USER].path))
     return shim_fail(e, "plan", EINVAL, "plan record uid_map/gid_map: needs a new user namespace");
   if (p->ns[NS_USER].wanted && !p->ns[NS_USER].path && (!p->n_uid_maps || !p->n_gid_maps))

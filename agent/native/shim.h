@@ -39,7 +39,7 @@ struct plan_sysctl { const char *key, *value; };
 
 struct plan {
   int is_exec;
-  const char *id, *state_dir, *rootfs, *hostname, *cwd, *log_path, *exit_path, *start_fifo;
+  const char *id, *state_dir, *rootfs, *hostname, *domainname, *cwd, *log_path, *exit_path, *start_fifo;
   int ro_rootfs, no_new_privs, has_oom_score_adj, oom_score_adj;
   unsigned long log_max_bytes, log_max_files; /* log_rotate: 0 bytes = never */
   pid_t init_pid;            /* exec plans */

@@ -20,6 +20,7 @@ export function validateOciConfig(input: unknown): OciConfig {
   nonEmptyString(root.path, 'root.path');
   optional(root, 'readonly', 'root', boolean);
   optional(config, 'hostname', '', string);
+  optional(config, 'domainname', '', string);
   if (config.process === undefined) throw invalid('process', 'is required (berth runs the bundle\'s process)');
   checkProcess(object(config.process, 'process'));
   optional(config, 'mounts', '', (v, f) => array(v, f).forEach((m, i) => checkMount(m, join(f, i))));

@@ -37,7 +37,8 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
   const groupAdd = lookupGroups(rootfs, spec.groupAdd ?? []);
   const cmd = spec.cmd ?? process.args ?? [];
   if (cmd.length === 0) throw new BerthError('INVALID_SPEC', `cmd: is required: ${file} has no process.args`, { field: 'cmd', file });
-  const hostname = bundleHostname(spec, oci, namespaces, file);
+  const hostname = bundleUtsName('hostname', spec.hostname ?? oci.hostname ?? '', namespaces, file);
+  const domainname = bundleUtsName('domainname', spec.domainname ?? oci.domainname ?? '', namespaces, file);
   const bundleCaps = sortCapabilities(['bounding', 'effective', 'permitted'].flatMap((set) => process.capabilities?.[set as 'bounding'] ?? []));
   const capabilities = applyCapabilityChanges(bundleCaps, spec.capabilities?.add, spec.capabilities?.drop);
   const seccomp = spec.seccomp ?? (oci.linux?.seccomp ? bundleSeccompRef(bundle) : 'unconfined');
@@ -52,6 +53,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     env: hasEnv(env0, 'HOME') ? env0 : [...env0, `HOME=${user.home}`],
     workdir: spec.workdir ?? process.cwd,
     hostname,
+    domainname,
     user: specUser(user, groupAdd),
     groupAdd,
     resources: resolveResources(bundleResources(oci.linux?.resources), spec.resources, env.hostCpus),
@@ -85,13 +87,12 @@ function bundleUser(oci: OciConfig, rootfs: string) {
   return { uid: u.uid, gid: u.gid, additionalGids: [...(u.additionalGids ?? [])], name: u.username ?? '', home: homeOf(rootfs, u.uid) };
 }
 
-function bundleHostname(spec: ContainerSpec, oci: OciConfig, ns: Record<NamespaceType, NamespaceMode>, file: string): string {
-  const hostname = spec.hostname ?? oci.hostname ?? '';
-  // runc refuses this too: setting a hostname without a UTS namespace would rename the host.
-  if (hostname && ns.uts !== 'private') {
-    throw new BerthError('INVALID_SPEC', `${file}: hostname: cannot be set without a "uts" namespace`, { field: 'hostname', file });
+function bundleUtsName(field: 'hostname' | 'domainname', name: string, ns: Record<NamespaceType, NamespaceMode>, file: string): string {
+  // runc refuses this too: setting either without a UTS namespace would rename the host.
+  if (name && ns.uts !== 'private') {
+    throw new BerthError('INVALID_SPEC', `${file}: ${field}: cannot be set without a "uts" namespace`, { field, file });
   }
-  return hostname;
+  return name;
 }
 
 function idMapping(m: OciIdMapping): IdMapping { return { containerId: m.containerID, hostId: m.hostID, size: m.size }; }

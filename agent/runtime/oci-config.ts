@@ -37,6 +37,7 @@ export function specToOciConfig(plan: LaunchPlan, spec: ResolvedSpec, oci?: OciC
     },
     root: { path: plan.rootfs, readonly: plan.readOnlyRootfs },
     ...(plan.hostname ? { hostname: plan.hostname } : {}),
+    ...(plan.domainname ? { domainname: plan.domainname } : {}),
     mounts: plan.mounts.map(ociMount),
     annotations: annotations(plan, spec),
     linux: {

@@ -84,6 +84,7 @@ export function encodeLaunchPlan(plan: LaunchPlan): Buffer {
   plan.uidMappings.forEach((m, i) => w.record('uid_map', `uidMappings[${i}]`, [m.containerId, m.hostId, m.size]));
   plan.gidMappings.forEach((m, i) => w.record('gid_map', `gidMappings[${i}]`, [m.containerId, m.hostId, m.size]));
   if (plan.hostname !== '') w.record('hostname', 'hostname', [plan.hostname]);
+  if (plan.domainname !== '') w.record('domainname', 'domainname', [plan.domainname]);
   plan.mounts.forEach((m, i) => w.record('mount', `mounts[${i}]`,
     [m.source, m.target, m.fstype, nonNegative(m.flags, `mounts[${i}].flags`), m.data, m.create, m.remount]));
   plan.devices.forEach((d, i) => w.record('device', `devices[${i}]`,

@@ -57,6 +57,7 @@ export interface LaunchPlan extends PlanProcess {
   uidMappings: PlanIdMap[];
   gidMappings: PlanIdMap[];
   hostname: string;              // "" = leave as is (host uts)
+  domainname: string;            // "" = leave as is
   mounts: PlanMount[];           // in order
   devices: PlanDevice[];
   symlinks: PlanSymlink[];

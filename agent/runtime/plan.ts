@@ -61,6 +61,7 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     uidMappings: spec.uidMappings.map((m) => ({ ...m })),
     gidMappings: spec.gidMappings.map((m) => ({ ...m })),
     hostname: spec.namespaces.uts === 'private' ? spec.hostname : '',
+    domainname: spec.namespaces.uts === 'private' ? spec.domainname : '',
     mounts: mounts.map((m, i) => toPlanMount(m, mountCtx, `mounts[${i}] (${m.destination})`)),
     devices: planDevices(oci, mounts, [...hostDevs, ...mapped]),
     symlinks,

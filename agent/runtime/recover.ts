@@ -88,6 +88,7 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.healthcheck ??= resolveHealthcheck(undefined);
   record.spec.sysctls ??= {};
   record.spec.privilegedMode ??= false;
+  record.spec.domainname ??= '';
   record.spec.devices ??= [];
   record.spec.init ??= false;
   record.spec.logRotate ??= { maxSizeBytes: 0, maxFiles: 1 };

@@ -49,6 +49,7 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     env: containerEnv(spec.env ?? [], hostname, user.home),
     workdir: spec.workdir ?? '/',
     hostname,
+    domainname: namespaces.uts === 'private' ? spec.domainname ?? '' : '',
     user: specUser(user, groupAdd),
     groupAdd,
     resources: resolveResources({}, spec.resources, env.hostCpus),

@@ -19,7 +19,7 @@ import {
 } from './spec-check.js';
 
 const KNOWN_FIELDS = [
-  'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'user', 'groupAdd', 'labels', 'resources',
+  'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'domainname', 'user', 'groupAdd', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
   'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'init', 'restartPolicy', 'healthcheck', 'logRotate',
 ] as const;
@@ -44,6 +44,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     env: optional(obj, 'env', '', environment),
     workdir: optional(obj, 'workdir', '', absolutePath),
     hostname: optional(obj, 'hostname', '', hostname),
+    domainname: optional(obj, 'domainname', '', hostname),
     user: optional(obj, 'user', '', user),
     groupAdd: optional(obj, 'groupAdd', '', groupList),
     labels: optional(obj, 'labels', '', stringRecord),
@@ -311,8 +312,10 @@ function checkCrossFields(spec: ContainerSpec): void {
   if (hasMappings && (!spec.uidMappings || !spec.gidMappings)) {
     throw invalid(spec.uidMappings ? 'gidMappings' : 'uidMappings', 'uidMappings and gidMappings go together');
   }
-  if (spec.hostname !== undefined && spec.namespaces?.uts === 'host') {
-    throw invalid('hostname', 'cannot be set with namespaces.uts "host" (it would rename the host)');
+  for (const field of ['hostname', 'domainname'] as const) {
+    if (spec[field] !== undefined && spec.namespaces?.uts === 'host') {
+      throw invalid(field, 'cannot be set with namespaces.uts "host" (it would rename the host)');
+    }
   }
   if (spec.rootfs !== undefined && spec.cmd === undefined) throw invalid('cmd', 'is required (a rootfs has no default command)');
   if (spec.privileged) checkPrivileged(spec);

@@ -71,6 +71,7 @@ export interface ContainerSpec {
   env?: string[];            // "K=V"
   workdir?: string;
   hostname?: string;
+  domainname?: string;       // the NIS domain name of its UTS namespace (docker's --domainname)
   user?: string;             // "uid[:gid]" or "name[:group]" resolved in the rootfs
   groupAdd?: string[];       // --group-add: more supplementary groups, names (the rootfs' /etc/group) or gids
   labels?: Record<string, string>;
@@ -126,6 +127,7 @@ export interface ResolvedSpec {
   env: string[];
   workdir: string;
   hostname: string;
+  domainname: string;        // "" = not set
   user: { uid: number; gid: number; additionalGids: number[]; name: string }; // additionalGids include groupAdd
   groupAdd: number[];        // --group-add as gids, also given to `exec` as another user
   labels: Record<string, string>;

@@ -43,6 +43,7 @@ export const containerSpecProperties = {
   env: strList,
   workdir: str,
   hostname: str,
+  domainname: str,
   user: str,
   groupAdd: strList,
   labels: { type: 'object', additionalProperties: str },

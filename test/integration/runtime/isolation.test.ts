@@ -100,6 +100,15 @@ test('the hostname defaults to the short id; a given hostname is used', async ()
   assert.equal((await sh(h.runtime, h.rootfs, 'hostname', { hostname: 'probe-host' })).trim(), 'probe-host');
 });
 
+test('a domainname is the NIS domain name of the container\'s UTS namespace, not the host\'s', async () => {
+  const host = readFileSync('/proc/sys/kernel/domainname', 'utf8');
+  assert.equal(await sh(h.runtime, h.rootfs, 'cat /proc/sys/kernel/domainname', { domainname: 'corp.example' }), 'corp.example\n');
+  assert.equal(await sh(h.runtime, h.rootfs, 'cat /proc/sys/kernel/domainname'), '(none)\n', 'a new UTS namespace starts without one');
+  assert.equal(readFileSync('/proc/sys/kernel/domainname', 'utf8'), host);
+  await assert.rejects(h.runtime.create({ rootfs: h.rootfs, cmd: ['true'], domainname: 'corp.example', namespaces: { uts: 'host' } }),
+    /domainname: cannot be set with namespaces.uts "host"/);
+});
+
 test('sysctls of the container\'s namespaces are set inside it and nowhere else', async () => {
   const keys = ['net/ipv4/ip_unprivileged_port_start', 'kernel/shm_rmid_forced', 'kernel/domainname'];
   const hostBefore = keys.map((k) => readFileSync(`/proc/sys/${k}`, 'utf8'));

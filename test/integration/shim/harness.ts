@@ -50,7 +50,7 @@ export function dockerLikePlan(rootfs: string, stateDir: string, args: string[],
   return {
     version: 1, id: 'test', stateDir, rootfs, readOnlyRootfs: false,
     namespaces: ['pid', 'mnt', 'uts', 'ipc', 'net'].map((type) => ({ type: type as 'pid', path: '' })),
-    uidMappings: [], gidMappings: [], hostname: 'berth-shim-test',
+    uidMappings: [], gidMappings: [], hostname: 'berth-shim-test', domainname: '',
     mounts: [
       { source: 'proc', target: '/proc', fstype: 'proc', flags: nsd, data: '', create: 'dir', remount: false },
       { source: 'tmpfs', target: '/dev', fstype: 'tmpfs', flags: MS.NOSUID | MS.STRICTATIME, data: 'mode=755,size=65536k', create: 'dir', remount: false },

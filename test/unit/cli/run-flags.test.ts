@@ -20,7 +20,7 @@ test('every run flag lands in the spec', (t) => {
   writeFileSync(profile, '{}');
   const s = spec([
     '--rootfs', 'rootfs', '--name', 'web', '--image', 'busybox', '-e', 'A=1', '-e', 'FROM_SHELL', '-e', 'UNSET', '-w', '/srv', '-h', 'box',
-    '-u', '1000:1000', '-l', 'tier=batch', '--label', 'flag', '-m', '64m', '--memory-swap', '-1', '--cpus', '0.5', '--cpu-shares', '512',
+    '-u', '1000:1000', '--domainname', 'corp.example', '-l', 'tier=batch', '--label', 'flag', '-m', '64m', '--memory-swap', '-1', '--cpus', '0.5', '--cpu-shares', '512',
     '--cpuset-cpus', '0-1', '--cpuset-mems', '0', '--pids-limit', '64', '--blkio-weight', '300', '--ulimit', 'nofile=1024:2048',
     '--ulimit', 'nproc=10', '--sysctl', 'net.ipv4.ip_forward=1', '--sysctl', 'kernel.sem=250 32000 100 128', '--read-only', '--cap-add', 'NET_ADMIN,SYS_TIME', '--cap-drop', 'ALL', '--security-opt', `seccomp=${profile}`,
     '--security-opt', 'no-new-privileges=false', '--network', 'none', '--pid', 'host', '--ipc', 'host', '--uts', 'host', '--cgroupns', 'host',
@@ -29,7 +29,7 @@ test('every run flag lands in the spec', (t) => {
     '--oom-score-adj', '-100', '--memory-reservation', '32m', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3', '--', 'sh', '-c', 'echo hi',
   ], { FROM_SHELL: 'x' }, dir);
   assert.deepEqual(s, {
-    rootfs: join(dir, 'rootfs'), cmd: ['sh', '-c', 'echo hi'], name: 'web', image: 'busybox', workdir: '/srv', hostname: 'box', user: '1000:1000',
+    rootfs: join(dir, 'rootfs'), cmd: ['sh', '-c', 'echo hi'], name: 'web', image: 'busybox', workdir: '/srv', hostname: 'box', domainname: 'corp.example', user: '1000:1000',
     stopSignal: 'SIGINT', env: ['A=1', 'FROM_SHELL=x'], labels: { tier: 'batch', flag: '' },
     groupAdd: ['staff', '4242'], shmSizeBytes: 128 * 2 ** 20, oomScoreAdj: -100, logRotate: { maxSizeBytes: 10 * 2 ** 20, maxFiles: 3 },
     resources: { memoryBytes: 64 * 2 ** 20, memorySwapBytes: -1, memoryReservationBytes: 32 * 2 ** 20, cpus: 0.5, cpuShares: 512, cpusetCpus: '0-1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300 },

@@ -110,6 +110,17 @@ test('hostname without a UTS namespace is refused, as runc does', async (t) => {
   await assertRejectsInvalid(resolveBundle(bundle), 'hostname', /cannot be set without a "uts" namespace/);
 });
 
+test('a bundle\'s domainname is set (runtime-spec 1.0.2; runc 1.1.5 here ignores it); without a UTS namespace it is refused', async (t) => {
+  const config = runcSpec();
+  config.domainname = 'corp.example';
+  assert.equal((await resolveBundle(makeBundle(t, config))).domainname, 'corp.example');
+  assert.equal((await resolveBundle(makeBundle(t, config), { domainname: 'other.example' })).domainname, 'other.example', 'the spec\'s wins');
+  assert.equal((await resolveBundle(makeBundle(t, runcSpec()))).domainname, '');
+  config.hostname = '';
+  config.linux.namespaces = config.linux.namespaces.filter((n: { type: string }) => n.type !== 'uts');
+  await assertRejectsInvalid(resolveBundle(makeBundle(t, config)), 'domainname', /cannot be set without a "uts" namespace/);
+});
+
 test('missing config.json, bad JSON and missing args', async (t) => {
   const empty = tempDir(t);
   await assertRejectsInvalid(resolveBundle(empty), 'bundle', /config\.json does not exist/);

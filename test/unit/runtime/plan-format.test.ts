@@ -10,7 +10,7 @@ function launchPlan(over: Partial<LaunchPlan> = {}): LaunchPlan {
   return {
     version: 1, id: 'c1', stateDir: '/s', rootfs: '/r', readOnlyRootfs: false,
     namespaces: [{ type: 'pid', path: '' }, { type: 'net', path: '/proc/9/ns/net' }],
-    uidMappings: [], gidMappings: [], hostname: 'h',
+    uidMappings: [], gidMappings: [], hostname: 'h', domainname: '',
     mounts: [{ source: 'proc', target: '/proc', fstype: 'proc', flags: 14, data: '', create: 'dir', remount: false }],
     devices: [{ path: '/dev/null', type: 'c', major: 1, minor: 3, mode: 0o666, uid: 0, gid: 0 }],
     symlinks: [{ target: 'pts/ptmx', link: '/dev/ptmx' }], maskedPaths: ['/proc/kcore'], readonlyPaths: ['/proc/sys'],
@@ -59,6 +59,9 @@ test('a launch plan encodes every field as a record, in plan order for lists', (
   assert.deepEqual(get('seccomp'), [], 'absent = unconfined');
   assert.deepEqual(get('start_fifo'), [['/s/start.fifo']]);
   assert.deepEqual(get('log_rotate'), [], 'absent = never rotated');
+  assert.deepEqual(get('domainname'), [], 'absent = not set');
+  assert.deepEqual(records(encodeLaunchPlan(launchPlan({ domainname: 'corp.example' }))).filter(([k]) => k === 'domainname').map(([, f]) => f),
+    [['corp.example']]);
   assert.deepEqual(records(encodeLaunchPlan(launchPlan({ logRotate: { maxBytes: 10485760, maxFiles: 3 } }))).filter(([k]) => k === 'log_rotate').map(([, f]) => f),
     [['10485760', '3']]);
 });

@@ -79,6 +79,8 @@ function cases(dir: string, file: string): Case[] {
     { name: 'hostname with trailing dash', patch: { hostname: 'host-' }, field: 'hostname', message: /RFC 1123/ },
     { name: 'hostname too long', patch: { hostname: `${'a'.repeat(40)}.${'b'.repeat(30)}` }, field: 'hostname', message: /64/ },
     { name: 'hostname with uts host', patch: { hostname: 'x', namespaces: { uts: 'host' } }, field: 'hostname', message: /uts "host"/ },
+    { name: 'domainname with uts host', patch: { domainname: 'corp.example', namespaces: { uts: 'host' } }, field: 'domainname', message: /uts "host"/ },
+    { name: 'domainname with a space', patch: { domainname: 'corp example' }, field: 'domainname', message: /RFC 1123/ },
     { name: 'relative workdir', patch: { workdir: 'tmp' }, field: 'workdir', message: /absolute/ },
     { name: 'user with spaces', patch: { user: 'a b' }, field: 'user', message: /uid:gid/ },
     { name: 'user with three parts', patch: { user: '1:2:3' }, field: 'user', message: /uid:gid/ },
