@@ -7,8 +7,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import type { LogLine, LogOptions } from '../../runtime/types.js';
-import { BerthError } from '../../errors.js';
-import { parseSince } from '../../runtime/cri-log.js';
+import { toIsoTime } from '../query-time.js';
 import { idParamsSchema, type IdParams } from '../schemas/common.js';
 import { errorFrame } from './error-handler.js';
 
@@ -69,17 +68,4 @@ async function* text(lines: AsyncIterable<LogLine>, timestamps: boolean, deps: S
   } catch (err) {
     deps.logger.warn({ err }, 'log stream failed');
   }
-}
-
-/**
- * ?since= / ?until= as an ISO time, fixed when the request arrives: a duration counts back from
- * then, not from whenever a followed stream looks at it.
- */
-export function toIsoTime(value: string | undefined, field: 'since' | 'until', now: number): string | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseSince(value, now);
-  if (ms === undefined) {
-    throw new BerthError('INVALID_REQUEST', `querystring: ${field} "${value}" is not a time; use RFC 3339, unix seconds or a duration like 10m`, { field });
-  }
-  return new Date(ms).toISOString();
 }

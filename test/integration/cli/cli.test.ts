@@ -61,6 +61,18 @@ describe('berth CLI against a real agent', () => {
     assert.equal((await agent.cli(['rm', '-f', id])).code, 0);
   });
 
+  test('events --since/--until take docker\'s time forms; a follow with --until ahead ends by itself then', async () => {
+    await agent.cli(['run', '--rm', '--name', 'eventful', '--rootfs', rootfs, 'true']);
+    const until = new Date(Date.now() + 1500).toISOString();
+    const r = await agent.cli(['events', '-f', '--since', '10m', '--until', until, '--container', 'eventful', '--format', '{{.kind}}']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.split('\n').filter(Boolean).slice(0, 2), ['container.created', 'container.started']);
+    assert.equal((await agent.cli(['events', '--until', '1h', '--container', 'eventful'])).stdout, '', 'nothing of it an hour ago');
+    const bad = await agent.cli(['events', '--since', 'yesterday']);
+    assert.equal(bad.code, 125);
+    assert.match(bad.stderr, /since "yesterday" is not a time/);
+  });
+
   test('run -d, ps, logs, exec, stop, rm', async () => {
     const d = await agent.cli(['run', '-d', '--name', 'sleeper', '--rootfs', rootfs, '--', 'sh', '-c', 'echo started; exec sleep 1000']);
     assert.equal(d.code, 0, d.stderr);

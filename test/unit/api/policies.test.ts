@@ -9,6 +9,7 @@ import { createPolicyEngine } from '../../../agent/policy/index.js';
 import { resolveSpec, validateSpec, type ContainerSpec } from '../../../agent/runtime/index.js';
 import { FakeRuntime, fakeDeps } from './fake-runtime.js';
 import { policyYaml, SUITE_ROOTFS, TempDir } from '../policy/fixtures.js';
+import { waitFor } from '../../helpers/wait.js';
 
 class ResolvingRuntime extends FakeRuntime {
   override async resolve(spec: ContainerSpec) { return resolveSpec(validateSpec(spec, { hostCpus: 2 }), { hostCpus: 2 }); }
@@ -76,4 +77,23 @@ test('GET /v1/events filters by after, kind and container', async (t) => {
   assert.deepEqual(await get('&kind=pol'), []); // a prefix is a whole segment
   const bad = await app.inject({ method: 'GET', url: '/v1/events?after=-1' });
   assert.equal(bad.statusCode, 400);
+});
+
+test('GET /v1/events filters by since and until (docker\'s time forms), to the millisecond', async (t) => {
+  const { app, events } = await setup(t);
+  const base = events.since().at(-1)?.seq ?? 0;
+  events.emit('container.created', 'first', { containerName: 'a' });
+  const first = events.since().at(-1)!.time;
+  await waitFor('the clock to pass the first event', () => new Date().toISOString() > first, { intervalMs: 1 });
+  events.emit('container.started', 'second', { containerName: 'a' });
+  const second = events.since().at(-1)!.time;
+  const get = async (q: string) => (await app.inject({ method: 'GET', url: `/v1/events?after=${base}${q}` })).json().map((e: { message: string }) => e.message);
+  assert.deepEqual(await get(`&since=${second}`), ['second']);
+  assert.deepEqual(await get(`&until=${first}`), ['first']);
+  assert.deepEqual(await get(`&since=${Math.floor(Date.parse(first) / 1000)}`), ['first', 'second'], 'unix seconds');
+  assert.deepEqual(await get('&since=1h'), ['first', 'second'], 'a duration back from now');
+  assert.deepEqual(await get('&until=1h'), []);
+  const bad = await app.inject({ method: 'GET', url: '/v1/events?since=yesterday' });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.json().error.message, /since "yesterday" is not a time/);
 });

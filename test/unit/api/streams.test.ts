@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildServer } from '../../../agent/api/index.js';
-import { toIsoTime } from '../../../agent/api/plugins/logs.js';
+import { toIsoTime } from '../../../agent/api/query-time.js';
 import { FakeRuntime, fakeDeps } from './fake-runtime.js';
 
 async function withContainer(t: { after: (fn: () => Promise<void>) => void }, start = true) {
