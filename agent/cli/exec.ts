@@ -3,6 +3,7 @@ import { ndjson } from './client.js';
 import type { Command } from './command.js';
 import { enc } from './each.js';
 import { streamError } from './log-printer.js';
+import { envFromFlags } from './run-flags.js';
 
 type Frame = { stream: 'stdout' | 'stderr'; data: string } | { exitCode: number; signal?: string } | { error: { code: string; message: string } };
 
@@ -11,15 +12,17 @@ export const exec: Command = {
   interspersed: false, minArgs: 2,
   flags: [
     { name: 'detach', short: 'd', kind: 'bool', help: 'run the command in the background (its output is dropped)' },
-    { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable' },
+    { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable (-e K: its value in this shell)' },
+    { name: 'env-file', kind: 'list', value: 'FILE', help: 'read environment variables from a file of K=V lines (-e wins)' },
     { name: 'workdir', short: 'w', kind: 'string', value: 'DIR', help: 'working directory inside the container' },
     { name: 'user', short: 'u', kind: 'string', value: 'USER[:GROUP]', help: 'user name or uid[:gid]' },
   ],
   async run(ctx, p) {
     const [name, ...cmd] = p.args as [string, ...string[]];
+    const env = envFromFlags(p, 'berth exec', ctx.env, ctx.cwd);
     const body = {
       cmd,
-      ...(p.has('env') ? { env: p.list('env') } : {}),
+      ...(env.length ? { env } : {}),
       ...(p.has('workdir') ? { workdir: p.str('workdir') } : {}),
       ...(p.has('user') ? { user: p.str('user') } : {}),
     };

@@ -98,7 +98,7 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   copyStrings(p, spec);
   // Files first, then the flags, so that -e and -l override what a file says (docker's order).
   const fromFiles = (flag: string) => p.list(flag).flatMap((f) => readKeyValueFile(f, `--${flag}`, cwd, env, fail));
-  const envList = [...fromFiles('env-file'), ...p.list('env').flatMap((e) => envEntry(e, env, fail))];
+  const envList = envFromFlags(p, command, env, cwd);
   if (envList.length) spec.env = envList;
   const labels: Record<string, string> = Object.fromEntries([...fromFiles('label-file'), ...p.list('label')]
     .map((l): [string, string] => keyValue(l, '--label', fail)));
@@ -162,6 +162,12 @@ function copyStrings(p: Parsed, spec: ContainerSpec): void {
     const v = p.str(flag);
     if (v !== undefined) spec[key] = v;
   }
+}
+
+/** --env-file, then -e (which wins, as in docker), for run, create and exec. */
+export function envFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv, cwd: string): string[] {
+  const fail = (flag: string, msg: string) => usageError(command, `${flag}: ${msg}`, flag);
+  return [...p.list('env-file').flatMap((f) => readKeyValueFile(f, '--env-file', cwd, env, fail)), ...p.list('env').flatMap((e) => envEntry(e, env, fail))];
 }
 
 function envEntry(e: string, env: NodeJS.ProcessEnv, fail: Fail): string[] {

@@ -83,6 +83,13 @@ describe('berth CLI against a real agent', () => {
     await waitFor('the first log line', async () => (await agent.cli(['logs', 'sleeper'])).stdout === 'started\n', { timeoutMs: 15_000, intervalMs: 200 });
     const ex = await agent.cli(['exec', 'sleeper', 'sh', '-c', 'echo in-exec; echo to-err >&2; exit 4']);
     assert.deepEqual({ code: ex.code, out: ex.stdout, err: ex.stderr }, { code: 4, out: 'in-exec\n', err: 'to-err\n' });
+    // docker exec's environment flags: a file first, then -e (which wins); -e NAME takes this shell's value.
+    const envDir = mkdtempSync(join(tmpdir(), 'berth-exec-env-'));
+    writeFileSync(join(envDir, 'vars'), 'FROM_FILE=f\nB=from-file\n');
+    const withEnv = await runCliEnv(['--host', agent.socket, 'exec', '--env-file', join(envDir, 'vars'), '-e', 'B=2', '-e', 'FROM_SHELL', 'sleeper',
+      'sh', '-c', 'echo $FROM_FILE $B $FROM_SHELL'], { FROM_SHELL: 'shell' });
+    rmSync(envDir, { recursive: true, force: true });
+    assert.deepEqual({ code: withEnv.code, out: withEnv.stdout, err: withEnv.stderr }, { code: 0, out: 'f 2 shell\n', err: '' });
     // exec -d returns while its command runs on; what it prints is dropped.
     const bg = await agent.cli(['exec', '-d', 'sleeper', 'sh', '-c', 'echo out; echo err >&2; touch /tmp/detached; exec sleep 1001']);
     assert.deepEqual({ code: bg.code, out: bg.stdout, err: bg.stderr }, { code: 0, out: '', err: '' });
