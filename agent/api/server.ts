@@ -2,6 +2,7 @@
 // (listen.ts does), so tests drive it with app.inject. The daemon builds two: the unix socket's
 // (full API) and the TCP listener's (same routes behind the token guard of auth.ts).
 import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
 import type { ServerDeps } from './deps.js';
 import { installErrorHandler } from './plugins/error-handler.js';
 import { installTcpAuth } from './plugins/auth.js';
@@ -13,6 +14,8 @@ import { policiesPlugin } from './plugins/policies.js';
 import { eventsPlugin } from './plugins/events.js';
 import { streamPlugin } from './plugins/stream.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
+
+export const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024;
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = fastify({
@@ -34,6 +37,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   installErrorHandler(app);
   if (deps.listener === 'tcp') installTcpAuth(app, deps.token);
 
+  // Once for every websocket route (the stream, exec); a client message is at most 64 KiB (a
+  // subscription, a piece of an exec's stdin).
+  app.register(websocket, { options: { maxPayload: WEBSOCKET_MAX_MESSAGE_BYTES } });
   app.register(healthPlugin);
   app.register(systemPlugin, deps);
   app.register(containersPlugin, deps);

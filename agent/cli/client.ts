@@ -3,6 +3,7 @@
 // code, so the CLI's exit code follows the catalogue; a missing agent is a clear 125.
 import { request, type IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
+import { WebSocket } from 'ws';
 import { BerthError, ERROR_CODES, errnoCode, type ErrorCode } from '../errors.js';
 
 export const DEFAULT_HOST = 'unix:///run/berth/berth.sock';
@@ -41,6 +42,24 @@ export class AgentClient {
       throw agentError(res.statusCode ?? 500, safeJson(text));
     }
     return res;
+  }
+
+  /**
+   * A websocket to `path` (exec -i), open once this resolves. A refusal before the upgrade (no
+   * such container is a 404, a missing token a 401) becomes the agent's BerthError.
+   */
+  websocket(path: string): Promise<WebSocket> {
+    const url = this.target.kind === 'unix' ? `ws+unix://${this.target.path}:${path}` : `ws://${this.target.host}:${this.target.port}${path}`;
+    const headers: Record<string, string> = this.token && this.target.kind === 'tcp' ? { authorization: `Bearer ${this.token}` } : {};
+    const ws = new WebSocket(url, { headers });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(ws));
+      // With this listener ws leaves the refused request to us: its socket would keep the CLI alive.
+      ws.once('unexpected-response', (_req, res) => {
+        readAll(res).then((text) => reject(agentError(res.statusCode ?? 500, safeJson(text))), reject).finally(() => ws.terminate());
+      });
+      ws.once('error', (err) => reject(this.unreachable(err)));
+    });
   }
 
   private open(method: string, path: string, body?: unknown): Promise<IncomingMessage> {

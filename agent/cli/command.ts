@@ -10,6 +10,8 @@ export interface CliContext {
   err: (data: string | Uint8Array) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The CLI's own stdin (exec -i sends it to the process). */
+  stdin: NodeJS.ReadableStream;
   now: () => number;
   /** Prints `question` and reads one answer line: true for y/yes (docker's prompt), false otherwise or at end of input. */
   confirm: (question: string) => Promise<boolean>;

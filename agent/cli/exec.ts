@@ -4,6 +4,8 @@ import type { Command } from './command.js';
 import { enc } from './each.js';
 import { streamError } from './log-printer.js';
 import { envFromFlags } from './run-flags.js';
+import { attachExec } from './exec-attach.js';
+import { usageError } from './args.js';
 
 type Frame = { stream: 'stdout' | 'stderr'; data: string } | { exitCode: number; signal?: string } | { error: { code: string; message: string } };
 
@@ -12,6 +14,7 @@ export const exec: Command = {
   interspersed: false, minArgs: 2,
   flags: [
     { name: 'detach', short: 'd', kind: 'bool', help: 'run the command in the background (its output is dropped)' },
+    { name: 'interactive', short: 'i', kind: 'bool', help: 'send this stdin to the command (its end is the command\'s EOF)' },
     { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable (-e K: its value in this shell)' },
     { name: 'env-file', kind: 'list', value: 'FILE', help: 'read environment variables from a file of K=V lines (-e wins)' },
     { name: 'workdir', short: 'w', kind: 'string', value: 'DIR', help: 'working directory inside the container' },
@@ -26,6 +29,8 @@ export const exec: Command = {
       ...(p.has('workdir') ? { workdir: p.str('workdir') } : {}),
       ...(p.has('user') ? { user: p.str('user') } : {}),
     };
+    if (p.bool('interactive') && p.bool('detach')) throw usageError('berth exec', '-i and -d exclude each other (a detached command has no stdin)', '--interactive');
+    if (p.bool('interactive')) return attachExec(ctx, name, body);
     if (p.bool('detach')) {
       await ctx.client().call('POST', `/v1/containers/${enc(name)}/exec`, { ...body, detach: true });
       return 0;

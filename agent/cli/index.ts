@@ -88,6 +88,7 @@ function makeContext(g: GlobalArgs, io: CliIo): CliContext {
     err: (t) => { io.stderr.write(t); },
     env: io.env,
     cwd: io.cwd,
+    stdin: io.stdin,
     now: () => Date.now(),
     confirm: async (question) => {
       io.stdout.write(question);

@@ -1,19 +1,22 @@
-/* The stdout and stderr of an exec forked by the spawner (plan record `stdio`, PLAN.md §4): the
- * exec shim opens two connections to the agent's unix socket, each starting with the line
- * `<id> stdout|stderr`, and copies the command's output into them. The command itself gets pipes,
- * as under docker: a socket as fd 1 would make `echo x > /dev/stdout` fail with ENXIO. */
+/* The stdio of an exec forked by the spawner (plan records `stdio`, `stdin`; PLAN.md §4): the exec
+ * shim opens a connection to the agent's unix socket per stream, each starting with the line
+ * `<id> stdout|stderr|stdin`, and copies between them and the command. The command itself gets
+ * pipes, as under docker: a socket as fd 1 would make `echo x > /dev/stdout` fail with ENXIO. */
 #include "shim.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-static const char *const stream_names[2] = { "stdout", "stderr" };
+#define IO_BUF 65536
+
+static const char *const stream_names[3] = { "stdout", "stderr", "stdin" };
 
 static int connect_stream(const struct plan *p, const char *name, struct shim_error *e) {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -37,54 +40,98 @@ static int connect_stream(const struct plan *p, const char *name, struct shim_er
   return fd;
 }
 
+static void close_fd(int *fd) {
+  if (*fd >= 0) close(*fd);
+  *fd = -1; /* poll ignores negative fds */
+}
+
+static void close_all(struct exec_io *io) {
+  for (int i = 0; i < 3; i++) { close_fd(&io->conn[i]); close_fd(&io->pipe[i][0]); close_fd(&io->pipe[i][1]); }
+  free(io->in_buf);
+  io->in_buf = NULL;
+}
+
 int exec_io_open(const struct plan *p, struct exec_io *io, struct shim_error *e) {
-  for (int i = 0; i < 2; i++) io->conn[i] = io->pipe[i][0] = io->pipe[i][1] = -1;
-  for (int i = 0; i < 2; i++) {
+  int streams = p->exec_stdin ? 3 : 2;
+  memset(io, 0, sizeof(*io));
+  for (int i = 0; i < 3; i++) io->conn[i] = io->pipe[i][0] = io->pipe[i][1] = -1;
+  for (int i = 0; i < streams; i++) {
     if ((io->conn[i] = connect_stream(p, stream_names[i], e)) < 0) goto fail;
     if (pipe2(io->pipe[i], O_CLOEXEC) < 0) { shim_fail_errno(e, "stdio", errno, "pipe2 for %s", stream_names[i]); goto fail; }
   }
+  /* The shim's end of stdin never blocks: a command that does not read must not stop its output. */
+  if (p->exec_stdin && (fcntl(io->pipe[EXEC_STDIN][1], F_SETFL, O_NONBLOCK) < 0 || !(io->in_buf = malloc(IO_BUF)))) {
+    shim_fail_errno(e, "stdio", errno ? errno : ENOMEM, "set up stdin");
+    goto fail;
+  }
   return 0;
 fail:
-  for (int i = 0; i < 2; i++) {
-    if (io->conn[i] >= 0) close(io->conn[i]);
-    if (io->pipe[i][0] >= 0) { close(io->pipe[i][0]); close(io->pipe[i][1]); }
-  }
+  close_all(io);
   return -1;
 }
 
-/* In the command's process: the pipes' write ends become fds 1 and 2 (dup2 clears close-on-exec). */
+/* In the command's process: the pipes' ends become fds 1 and 2 (and 0); dup2 clears close-on-exec. */
 int exec_io_child(const struct exec_io *io, struct shim_error *e) {
   for (int i = 0; i < 2; i++)
     if (dup2(io->pipe[i][1], i + 1) < 0) return shim_fail_errno(e, "stdio", errno, "dup2 %s", stream_names[i]);
+  if (io->pipe[EXEC_STDIN][0] >= 0 && dup2(io->pipe[EXEC_STDIN][0], 0) < 0) return shim_fail_errno(e, "stdio", errno, "dup2 stdin");
   return 0;
 }
 
-/* In the exec shim: copies each pipe to its connection until every writer of both pipes is gone
- * (the command and whatever it left running with them). A connection the agent closed is
- * dropped, but its pipe is still drained, so the command never blocks on a full pipe. */
+/* An output pipe is readable: its bytes go to its connection. 0 at its end. */
+static int pump_out(struct exec_io *io, int i, char *buf) {
+  ssize_t r = read(io->pipe[i][0], buf, IO_BUF);
+  if (r < 0 && errno == EINTR) return 1;
+  if (r > 0) {
+    /* A connection the agent closed is dropped; the pipe is still drained. */
+    if (io->conn[i] >= 0 && write_all(io->conn[i], buf, (size_t)r) < 0) close_fd(&io->conn[i]);
+    return 1;
+  }
+  close_fd(&io->pipe[i][0]); /* EOF (or a read error: nothing more can come from it) */
+  close_fd(&io->conn[i]);
+  return 0;
+}
+
+/* stdin: bytes from the agent wait in in_buf until the pipe takes them; the agent's end of input
+ * closes the pipe once they are all in; a command that closed its stdin (EPIPE) ends the stream. */
+static void pump_in(struct exec_io *io, short conn_events, short pipe_events) {
+  int *conn = &io->conn[EXEC_STDIN], *pipe_w = &io->pipe[EXEC_STDIN][1];
+  if (conn_events && io->in_off == io->in_len) {
+    ssize_t r = read(*conn, io->in_buf, IO_BUF);
+    if (r > 0) { io->in_len = (size_t)r; io->in_off = 0; }
+    else if (r == 0 || errno != EINTR) close_fd(conn);
+  }
+  if ((pipe_events || conn_events) && io->in_off < io->in_len) {
+    ssize_t w = write(*pipe_w, io->in_buf + io->in_off, io->in_len - io->in_off);
+    if (w > 0) io->in_off += (size_t)w;
+    else if (w < 0 && errno != EAGAIN && errno != EINTR) { io->in_off = io->in_len; close_fd(conn); }
+  }
+  if (*conn < 0 && io->in_off == io->in_len) close_fd(pipe_w);
+}
+
+/* In the exec shim: copies the command's output to the connections until every writer of both
+ * output pipes is gone (the command and what it left running with them), and the agent's stdin
+ * bytes into the command's stdin meanwhile. */
 void exec_io_relay(struct exec_io *io) {
-  char buf[65536];
-  int open_pipes = 2;
-  for (int i = 0; i < 2; i++) close(io->pipe[i][1]);
-  while (open_pipes > 0) {
-    struct pollfd fds[2];
-    for (int i = 0; i < 2; i++) fds[i] = (struct pollfd){ .fd = io->pipe[i][0], .events = POLLIN };
-    if (poll(fds, 2, -1) < 0) {
+  char buf[IO_BUF];
+  int open_outputs = 2;
+  close_fd(&io->pipe[0][1]);
+  close_fd(&io->pipe[1][1]);
+  close_fd(&io->pipe[EXEC_STDIN][0]);
+  while (open_outputs > 0) {
+    int pending = io->in_off < io->in_len;
+    struct pollfd fds[4] = {
+      { .fd = io->pipe[0][0], .events = POLLIN }, { .fd = io->pipe[1][0], .events = POLLIN },
+      { .fd = pending ? -1 : io->conn[EXEC_STDIN], .events = POLLIN },
+      { .fd = pending ? io->pipe[EXEC_STDIN][1] : -1, .events = POLLOUT },
+    };
+    if (poll(fds, 4, -1) < 0) {
       if (errno == EINTR) continue; /* a forwarded signal */
       break;
     }
-    for (int i = 0; i < 2; i++) {
-      if (!fds[i].revents) continue;
-      ssize_t r = read(io->pipe[i][0], buf, sizeof(buf));
-      if (r < 0 && errno == EINTR) continue;
-      if (r > 0) {
-        if (io->conn[i] >= 0 && write_all(io->conn[i], buf, (size_t)r) < 0) { close(io->conn[i]); io->conn[i] = -1; }
-        continue;
-      }
-      close(io->pipe[i][0]); /* EOF (or a read error: nothing more can come from it) */
-      io->pipe[i][0] = -1;   /* poll ignores negative fds */
-      if (io->conn[i] >= 0) { close(io->conn[i]); io->conn[i] = -1; }
-      open_pipes--;
-    }
+    for (int i = 0; i < 2; i++)
+      if (fds[i].revents && !pump_out(io, i, buf)) open_outputs--;
+    if (fds[2].revents || fds[3].revents) pump_in(io, fds[2].revents, fds[3].revents);
   }
+  close_all(io);
 }

@@ -44,6 +44,7 @@ struct plan {
   unsigned long log_max_bytes, log_max_files; /* log_rotate: 0 bytes = never */
   pid_t init_pid;            /* exec plans */
   const char *stdio_socket;  /* exec plans: the agent's socket for stdout/stderr (exec-io.c) */
+  int exec_stdin;            /* exec plans: stdin comes from the agent too (docker exec -i) */
   struct plan_ns ns[NS_COUNT];
   struct plan_idmap *uid_maps, *gid_maps; size_t n_uid_maps, n_gid_maps;
   struct plan_mount *mounts; size_t n_mounts;
@@ -114,8 +115,12 @@ int init_main(const struct plan *p, int sync_fd, int last_cap);
 int monitor_main(struct plan *p, int status_fd);
 int exec_main(struct plan *p, int status_fd);
 
-/* exec-io.c: [0] = stdout, [1] = stderr */
-struct exec_io { int conn[2]; int pipe[2][2]; };
+/* exec-io.c: [0] = stdout, [1] = stderr, [2] = stdin (only with the plan's `stdin 1`) */
+#define EXEC_STDIN 2
+struct exec_io {
+  int conn[3]; int pipe[3][2];
+  char *in_buf; size_t in_len, in_off; /* stdin bytes read from the agent, not yet in the pipe */
+};
 int exec_io_open(const struct plan *p, struct exec_io *io, struct shim_error *e);
 int exec_io_child(const struct exec_io *io, struct shim_error *e);
 void exec_io_relay(struct exec_io *io);

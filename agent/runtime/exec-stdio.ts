@@ -16,13 +16,17 @@ const MAX_SOCKET_PATH = 107;
 /** `<id of at most 128 bytes> stderr\n` */
 const MAX_HELLO = 160;
 
-const STREAMS = ['stdout', 'stderr'] as const;
+type Stream = 'stdout' | 'stderr' | 'stdin';
 
-/** One exec's output. The streams are not ended here: the exec may still add a failure to stderr. */
+/**
+ * One exec's stdio. The output streams are not ended here: the exec may still add a failure to
+ * stderr. What is written to `stdin` goes to the process (once its connection is there, if ever).
+ */
 export class ExecOutput {
   readonly stdout = new PassThrough();
   readonly stderr = new PassThrough();
-  /** Both connections have ended (or the exec never connected: cancel()). */
+  readonly stdin = new PassThrough();
+  /** Both output connections have ended (or the exec never connected: cancel()). */
   readonly closed: Promise<void>;
   private readonly attached = new Set<string>();
   private ends = 0;
@@ -33,9 +37,14 @@ export class ExecOutput {
   }
 
   /** False when this stream already has its connection (a second one is refused). */
-  attach(stream: (typeof STREAMS)[number], socket: Socket, first: Buffer): boolean {
+  attach(stream: Stream, socket: Socket, first: Buffer): boolean {
     if (this.attached.has(stream)) return false;
     this.attached.add(stream);
+    if (stream === 'stdin') {
+      this.stdin.pipe(socket); // its end is the process's EOF
+      socket.resume(); // nothing comes this way but its close
+      return true;
+    }
     const target = this[stream];
     if (first.length > 0) target.write(first);
     socket.pipe(target, { end: false });
@@ -114,7 +123,7 @@ export class ExecStdioServer {
       socket.pause();
       const [id = '', stream] = head.subarray(0, newline).toString().split(' ');
       const output = this.expected.get(id);
-      const known = stream === 'stdout' || stream === 'stderr';
+      const known = stream === 'stdout' || stream === 'stderr' || stream === 'stdin';
       if (!output || !known || !output.attach(stream, socket, head.subarray(newline + 1))) this.refuse(socket, head.subarray(0, newline).toString());
     };
     socket.on('data', onData);

@@ -39,7 +39,7 @@ export async function execInContainer(ctx: RuntimeContext, record: ContainerReco
     return end.signal ? { exitCode: end.exitCode, signal: end.signal } : { exitCode: end.exitCode };
   });
   ctx.logger.debug({ id: record.id, cmd: opts.cmd, pid }, what);
-  return { pid, stdout: output.stdout, stderr: output.stderr, exited };
+  return { pid, stdout: output.stdout, stderr: output.stderr, exited, ...(opts.stdin ? { stdin: output.stdin } : {}) };
 }
 
 function checkOptions(opts: ExecOptions): void {

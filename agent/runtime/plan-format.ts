@@ -109,6 +109,7 @@ export function encodeExecPlan(plan: ExecPlan, delivery: ExecDelivery): Buffer {
   w.record('rootfs', 'rootfs', [plan.rootfs]);
   w.record('id', 'delivery.id', [delivery.id]);
   w.record('stdio', 'delivery.stdioSocket', [delivery.stdioSocket]);
+  if (plan.stdin) w.record('stdin', 'stdin', [true]);
   writeProcess(w, plan);
   return w.finish();
 }

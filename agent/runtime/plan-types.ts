@@ -77,6 +77,7 @@ export interface ExecPlan extends PlanProcess {
   initPid: number;               // namespaces are joined through /proc/<initPid>/ns/*
   namespaces: (NamespaceType | 'time')[];
   rootfs: string;                // unused when joining mnt (the container's root is used)
+  stdin: boolean;                // the agent sends the process's stdin (docker exec -i); else /dev/null
 }
 
 /** How an exec request reaches the spawner: its id (status and hello lines) and the agent's socket for its output. */

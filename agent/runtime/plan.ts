@@ -151,6 +151,7 @@ export function buildExecPlan(info: ContainerInfo, opts: ExecOptions, ctx: ExecC
     initPid: info.pid,
     namespaces: launchNs.map((ns) => ns.type),
     rootfs: container.rootfs,
+    stdin: opts.stdin ?? false,
     ...planProcess(spec, oci, ctx, {
       cwd: opts.workdir ?? container.workdir,
       args: [...opts.cmd],

@@ -206,9 +206,15 @@ export interface ProcessList { titles: string[]; processes: string[][] }
 export interface LogOptions { follow?: boolean; tail?: number; since?: string; until?: string; stdout?: boolean; stderr?: boolean; timestamps?: boolean }
 export interface LogLine { stream: 'stdout' | 'stderr'; time: string; line: string }
 
-export interface ExecOptions { cmd: string[]; env?: string[]; workdir?: string; user?: string }
+export interface ExecOptions {
+  cmd: string[]; env?: string[]; workdir?: string; user?: string;
+  /** The caller writes the process's stdin (ExecProcess.stdin; its end is the process's EOF), docker exec -i. */
+  stdin?: boolean;
+}
 export interface ExecProcess {
   pid: number;
+  /** With ExecOptions.stdin. */
+  stdin?: NodeJS.WritableStream;
   stdout: NodeJS.ReadableStream;
   stderr: NodeJS.ReadableStream;
   exited: Promise<{ exitCode: number; signal?: string }>;

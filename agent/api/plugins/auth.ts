@@ -1,16 +1,21 @@
 // The TCP listener is reachable by anything on the network path to it, so it serves reads
 // (GET/HEAD: /metrics, /healthz, the dashboard, streams, lists) to anyone, and calls that
-// change something only with the configured bearer token. The unix socket is guarded by its
-// file mode instead and needs no token.
+// change something only with the configured bearer token: every other method, and the GET
+// routes marked `config: { changesState: true }` (websockets that act, such as exec). A browser
+// cannot set the header on a websocket, so no web page can run one. The unix socket is guarded
+// by its file mode instead and needs no token.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BerthError } from '../../errors.js';
+
+/** Route config: a GET that changes something (a websocket that runs a process) needs the token too. */
+export interface RouteAuthConfig { changesState?: boolean }
 
 const READ_ONLY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function installTcpAuth(app: FastifyInstance, token: string | undefined): void {
   app.addHook('onRequest', async (req) => {
-    if (READ_ONLY_METHODS.has(req.method)) return;
+    if (READ_ONLY_METHODS.has(req.method) && !(req.routeOptions.config as RouteAuthConfig | undefined)?.changesState) return;
     checkBearer(req, token);
   });
 }

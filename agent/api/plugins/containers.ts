@@ -14,6 +14,7 @@ import { containerInfoSchema, containerListSchema, createdSchema, exitInfoSchema
 import type { RouteErrorConfig } from './error-handler.js';
 import { logsPlugin } from './logs.js';
 import { execPlugin } from './exec.js';
+import { execAttachPlugin } from './exec-attach.js';
 import { prunePlugin } from './prune.js';
 
 const USER: StopReason = { by: 'user' };
@@ -118,6 +119,7 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
 
   await app.register(logsPlugin, deps);
   await app.register(execPlugin, deps);
+  await app.register(execAttachPlugin, deps);
   await app.register(prunePlugin, deps);
 }
 

@@ -11,6 +11,7 @@ export interface StreamPluginOptions {
 }
 
 export async function streamPlugin(app: FastifyInstance, opts: StreamPluginOptions): Promise<void> {
-  await app.register(websocket, { options: { maxPayload: opts.maxClientMessageBytes ?? 64 * 1024 } });
+  // buildServer registers the websocket support once for all routes; alone (tests) it comes here.
+  if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: opts.maxClientMessageBytes ?? 64 * 1024 } });
   app.get('/v1/stream', { websocket: true }, (socket) => opts.hub.attach(socket));
 }

@@ -83,6 +83,18 @@ describe('berth CLI against a real agent', () => {
     await waitFor('the first log line', async () => (await agent.cli(['logs', 'sleeper'])).stdout === 'started\n', { timeoutMs: 15_000, intervalMs: 200 });
     const ex = await agent.cli(['exec', 'sleeper', 'sh', '-c', 'echo in-exec; echo to-err >&2; exit 4']);
     assert.deepEqual({ code: ex.code, out: ex.stdout, err: ex.stderr }, { code: 4, out: 'in-exec\n', err: 'to-err\n' });
+    // exec -i: this stdin is the command's, its end the command's EOF; bytes both ways as they are.
+    const interactive = await agent.cli(['exec', '-i', 'sleeper', 'sh', '-c', 'read first; echo "first=$first"; cat; echo end'], { input: 'one\ntwo\nthree' });
+    assert.deepEqual({ code: interactive.code, out: interactive.stdout, err: interactive.stderr }, { code: 0, out: 'first=one\ntwo\nthreeend\n', err: '' });
+    const binDir = mkdtempSync(join(tmpdir(), 'berth-exec-in-'));
+    const roundTrip = spawnSync('sh', ['-c', `"$0" --import tsx agent/main.ts --host "$1" exec -i sleeper cat < "$2" > "$3"`,
+      process.execPath, agent.socket, join(rootfs, 'bin/busybox'), join(binDir, 'copy')], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(roundTrip.status, 0, roundTrip.stderr);
+    assert.ok(readFileSync(join(binDir, 'copy')).equals(readFileSync(join(rootfs, 'bin/busybox'))), 'stdin → cat → stdout changed the bytes');
+    rmSync(binDir, { recursive: true, force: true });
+    const both = await agent.cli(['exec', '-i', '-d', 'sleeper', 'true']);
+    assert.equal(both.code, 125);
+    assert.match(both.stderr, /-i and -d exclude each other/);
     // docker exec's environment flags: a file first, then -e (which wins); -e NAME takes this shell's value.
     const envDir = mkdtempSync(join(tmpdir(), 'berth-exec-env-'));
     writeFileSync(join(envDir, 'vars'), 'FROM_FILE=f\nB=from-file\n');
@@ -375,12 +387,20 @@ test('with a token, mutating TCP calls need it; the CLI sends BERTH_TOKEN over t
   const noToken = await runCli(['--host', `tcp://127.0.0.1:${agent.port}`, 'create', '--rootfs', rootfs, '--', '/bin/true']);
   assert.equal(noToken.code, 125);
   assert.match(noToken.stderr, /Authorization: Bearer/);
+  // exec -i is a websocket (a GET): it still needs the token, so no web page can run a command.
+  const c = await agent.http('POST', '/v1/containers', { rootfs, cmd: ['sleep', '1000'], start: true }, { authorization: `Bearer ${token}` });
+  const tcp = ['--host', `tcp://127.0.0.1:${agent.port}`, 'exec', '-i', c.body.id, 'cat'];
+  const refused = await runCli(tcp, { input: 'x' });
+  assert.equal(refused.code, 125);
+  assert.match(refused.stderr, /GET \/v1\/containers\/\w+\/exec: this call needs "Authorization: Bearer <token>"/);
+  const allowed = await runCliEnv(tcp, { BERTH_TOKEN: token }, 'through tcp\n');
+  assert.deepEqual({ code: allowed.code, out: allowed.stdout, err: allowed.stderr }, { code: 0, out: 'through tcp\n', err: '' });
 });
 
-async function runCliEnv(args: string[], env: Record<string, string>) {
+async function runCliEnv(args: string[], env: Record<string, string>, input?: string) {
   const saved = { ...process.env };
   Object.assign(process.env, env);
-  try { return await runCli(args); } finally { for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; }
+  try { return await runCli(args, { input }); } finally { for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; }
 }
 
 test('two agents side by side keep their containers apart', async (t) => {

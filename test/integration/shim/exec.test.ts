@@ -36,7 +36,7 @@ after(async () => {
 
 function execPlan(args: string[], over: Partial<ExecPlan> = {}): ExecPlan {
   return {
-    version: 1, initPid, namespaces: ['ipc', 'uts', 'net', 'pid', 'mnt'], cgroupProcs: [cgroup.procsFile], rootfs: '',
+    version: 1, initPid, namespaces: ['ipc', 'uts', 'net', 'pid', 'mnt'], cgroupProcs: [cgroup.procsFile], rootfs: '', stdin: false,
     uid: 0, gid: 0, additionalGids: [], capabilities: { bounding: DOCKER_CAPS, effective: DOCKER_CAPS, permitted: DOCKER_CAPS },
     noNewPrivileges: true, rlimits: [], cwd: '/', args, env: ['PATH=/bin:/usr/bin', 'X=exec'], ...over,
   };
@@ -104,6 +104,21 @@ test('an exec shim killed itself is reported by the spawner as `signal 9`; one t
   s.channel.end();
   await s.exited;
   await server.close();
+});
+
+test('with stdin: the agent\'s bytes reach the command and its end is EOF, also while a large output flows back', { skip }, async () => {
+  const big = 'y'.repeat(1 << 20) + '\n';
+  const echoed = await shimExec(execPlan(['cat'], { stdin: true }), big); // output flows while input does: no deadlock
+  assert.equal(echoed.code, 0, echoed.stderr + echoed.status.join('|'));
+  assert.equal(echoed.stdout, big);
+  const read = await shimExec(execPlan(['sh', '-c', 'read line; echo "got $line"; cat > /dev/null; echo eof'], { stdin: true }), 'hello\nrest\n');
+  assert.equal(read.stdout, 'got hello\neof\n');
+  // A command that never reads: its output and exit are not held up by the input waiting for it.
+  const deaf = await shimExec(execPlan(['echo', 'hi'], { stdin: true }), big);
+  assert.deepEqual([deaf.code, deaf.stdout], [0, 'hi\n']);
+  // Without stdin the command reads /dev/null.
+  const none = await shimExec(execPlan(['sh', '-c', 'cat; readlink /proc/self/fd/0']));
+  assert.deepEqual([none.code, none.stdout], [0, '/dev/null\n']);
 });
 
 test('exec into a pid that is gone fails with error ns', { skip }, async () => {

@@ -147,9 +147,10 @@ export interface ExecResult { code: number; stdout: string; stderr: string; stat
 
 /**
  * An exec as the agent runs it: an `X` request to a spawner, the output through an exec socket.
- * `status` holds the error lines; `code` comes from the spawner's exit (or signal) line.
+ * `status` holds the error lines; `code` comes from the spawner's exit (or signal) line. `input`
+ * (with `plan.stdin`) is the process's stdin, then its end.
  */
-export async function shimExec(plan: ExecPlan): Promise<ExecResult> {
+export async function shimExec(plan: ExecPlan, input?: Buffer | string): Promise<ExecResult> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-shim-exec-'));
   const server = new ExecStdioServer(join(dir, 'exec.sock'), pino({ level: 'silent' }));
   const spawner = new Spawner();
@@ -157,6 +158,7 @@ export async function shimExec(plan: ExecPlan): Promise<ExecResult> {
     const id = 'exec-test';
     const output = await server.expect(id);
     const texts = [collect(output.stdout), collect(output.stderr)];
+    if (input !== undefined) output.stdin.end(input);
     spawner.channel.write(Spawner.frame(encodeExecPlan(plan, { id, stdioSocket: server.path }), 'X'));
     const lines = await spawner.execEnd(id);
     const pid = Number(/^pid (\d+)$/.exec(lines[0] ?? '')?.[1] ?? 0);

@@ -99,13 +99,13 @@ test('bad numbers are errors naming the field', () => {
 
 test('an exec plan has init_pid, ns types only, its delivery (id, stdio socket) and the process records', () => {
   const plan: ExecPlan = {
-    version: 1, initPid: 42, namespaces: ['user', 'mnt'], cgroupProcs: [], rootfs: '/r', uid: 0, gid: 0,
+    version: 1, initPid: 42, namespaces: ['user', 'mnt'], cgroupProcs: [], rootfs: '/r', stdin: true, uid: 0, gid: 0,
     additionalGids: [], capabilities: { bounding: 0n, effective: 0n, permitted: 0n }, noNewPrivileges: false,
     rlimits: [], cwd: '/tmp', args: ['ls'], env: [],
   };
   const recs = records(encodeExecPlan(plan, { id: 'exec-1', stdioSocket: '/state/exec.sock' }));
-  assert.deepEqual(recs.slice(0, 6), [['init_pid', ['42']], ['ns', ['user']], ['ns', ['mnt']], ['rootfs', ['/r']],
-    ['id', ['exec-1']], ['stdio', ['/state/exec.sock']]]);
+  assert.deepEqual(recs.slice(0, 7), [['init_pid', ['42']], ['ns', ['user']], ['ns', ['mnt']], ['rootfs', ['/r']],
+    ['id', ['exec-1']], ['stdio', ['/state/exec.sock']], ['stdin', ['1']]]);
   assert.deepEqual(recs.find(([k]) => k === 'caps'), ['caps', ['0', '0', '0']]);
   assert.equal(recs.some(([k]) => k === 'log' || k === 'start_fifo' || k === 'state_dir'), false);
 });
