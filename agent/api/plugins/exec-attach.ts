@@ -15,17 +15,9 @@ import { idParamsSchema, type IdParams } from '../schemas/common.js';
 import { compileStrict } from '../schemas/strict-validator.js';
 import type { RouteAuthConfig } from './auth.js';
 import { errorFrame } from './error-handler.js';
+import { execOptionsProperties } from './exec.js';
 
-const optionsSchema = {
-  type: 'object', additionalProperties: false, required: ['cmd'],
-  properties: {
-    cmd: { type: 'array', minItems: 1, items: { type: 'string' } },
-    env: { type: 'array', items: { type: 'string' } },
-    workdir: { type: 'string' },
-    user: { type: 'string' },
-  },
-} as const;
-const checkOptions = compileStrict(optionsSchema);
+const checkOptions = compileStrict({ type: 'object', additionalProperties: false, required: ['cmd'], properties: execOptionsProperties });
 
 const STDOUT = 1;
 const STDERR = 2;

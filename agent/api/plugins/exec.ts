@@ -17,13 +17,18 @@ import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common
 import { strictValidatorCompiler } from '../schemas/strict-validator.js';
 import { errorFrame } from './error-handler.js';
 
+/** What to run; also the first message of the websocket exec (exec-attach.ts). */
+export const execOptionsProperties = {
+  cmd: { type: 'array', minItems: 1, items: { type: 'string' } },
+  env: { type: 'array', items: { type: 'string' } },
+  workdir: { type: 'string' },
+  user: { type: 'string' },
+} as const;
+
 const execBodySchema = {
   type: 'object', additionalProperties: false, required: ['cmd'],
   properties: {
-    cmd: { type: 'array', minItems: 1, items: { type: 'string' } },
-    env: { type: 'array', items: { type: 'string' } },
-    workdir: { type: 'string' },
-    user: { type: 'string' },
+    ...execOptionsProperties,
     detach: { type: 'boolean' },
     encoding: { enum: ['utf8', 'base64'] },
   },

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import pino from 'pino';
+import { waitFor } from '../../helpers/wait.js';
 import type { BerthError } from '../../../agent/errors.js';
 import { ExecStdioServer } from '../../../agent/runtime/exec-stdio.js';
 
@@ -52,16 +53,17 @@ test('each connection names its exec and stream; the bytes after the hello line 
 test('a connection for no expected exec, for an unknown stream, or for a stream already connected is closed', async () => {
   const server = new ExecStdioServer(join(dir, 'b.sock'), logger);
   const output = await server.expect('exec-2');
-  for (const hello of ['exec-x stdout\n', 'exec-2 stdin\n', `${'x'.repeat(200)}`]) {
+  for (const hello of ['exec-x stdout\n', 'exec-2 stdnone\n', `${'x'.repeat(200)}`]) {
     const s = await dial(server.path, hello);
     await closedBy(s);
   }
-  const first = await dial(server.path, 'exec-2 stdout\n');
-  const second = await dial(server.path, 'exec-2 stdout\nintruder');
-  await closedBy(second);
   let got = '';
   output.stdout.setEncoding('utf8').on('data', (c: string) => { got += c; });
-  first.end('genuine');
+  const first = await dial(server.path, 'exec-2 stdout\ngen');
+  await waitFor('the first connection to be attached', () => got === 'gen'); // before the second one comes
+  const second = await dial(server.path, 'exec-2 stdout\nintruder');
+  await closedBy(second);
+  first.end('uine');
   await closedBy(first);
   assert.equal(got, 'genuine');
   server.forget('exec-2');
