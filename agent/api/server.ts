@@ -15,7 +15,7 @@ import { eventsPlugin } from './plugins/events.js';
 import { streamPlugin } from './plugins/stream.js';
 import { dashboardPlugin } from './plugins/dashboard.js';
 
-export const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024;
+const WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024;
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = fastify({

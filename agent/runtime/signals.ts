@@ -20,10 +20,6 @@ export function parseSignal(input: string | number, field = 'signal'): Signal {
   throw new BerthError('INVALID_REQUEST', `${field}: unknown signal ${JSON.stringify(String(input))}`, { field });
 }
 
-export function signalNumber(name: string): number {
-  return SIGNALS[name] ?? 0;
-}
-
 /** "SIGKILL" for 9; a number Node has no name for (a real-time signal) as "SIG<n>". */
 export function signalName(number: number): string {
   return Object.keys(SIGNALS).find((n) => SIGNALS[n] === number) ?? `SIG${number}`;
