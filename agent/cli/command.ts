@@ -2,6 +2,19 @@
 // code. Output goes through the context (not console.*) so commands run in tests in-process.
 import type { AgentClient } from './client.js';
 import type { FlagDef, Parsed } from './args.js';
+import type { TerminalSize } from '../runtime/types.js';
+
+/** What `exec -t` needs of the terminal the CLI runs in. */
+export interface CliTerminal {
+  /** stdin is a terminal (`-it` takes keys from it). */
+  readonly stdinIsTerminal: boolean;
+  /** stdout's size, when stdout is a terminal. */
+  size(): TerminalSize | undefined;
+  /** Raw mode on stdin: every key goes through as typed, ^C included; returns its undo. */
+  raw(): () => void;
+  /** Calls `handler` whenever stdout's terminal changes size, until the returned function is called. */
+  onResize(handler: () => void): () => void;
+}
 
 export interface CliContext {
   client: () => AgentClient;
@@ -12,6 +25,7 @@ export interface CliContext {
   cwd: string;
   /** The CLI's own stdin (exec -i sends it to the process). */
   stdin: NodeJS.ReadableStream;
+  terminal: CliTerminal;
   now: () => number;
   /** Prints `question` and reads one answer line: true for y/yes (docker's prompt), false otherwise or at end of input. */
   confirm: (question: string) => Promise<boolean>;

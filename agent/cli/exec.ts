@@ -15,6 +15,7 @@ export const exec: Command = {
   flags: [
     { name: 'detach', short: 'd', kind: 'bool', help: 'run the command in the background (its output is dropped)' },
     { name: 'interactive', short: 'i', kind: 'bool', help: 'send this stdin to the command (its end is the command\'s EOF)' },
+    { name: 'tty', short: 't', kind: 'bool', help: 'give the command a terminal of this one\'s size (-it: an interactive shell)' },
     { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable (-e K: its value in this shell)' },
     { name: 'env-file', kind: 'list', value: 'FILE', help: 'read environment variables from a file of K=V lines (-e wins)' },
     { name: 'workdir', short: 'w', kind: 'string', value: 'DIR', help: 'working directory inside the container' },
@@ -29,12 +30,16 @@ export const exec: Command = {
       ...(p.has('workdir') ? { workdir: p.str('workdir') } : {}),
       ...(p.has('user') ? { user: p.str('user') } : {}),
     };
-    if (p.bool('interactive') && p.bool('detach')) throw usageError('berth exec', '-i and -d exclude each other (a detached command has no stdin)', '--interactive');
-    if (p.bool('interactive')) return attachExec(ctx, name, body);
+    const mode = { stdin: p.bool('interactive'), tty: p.bool('tty') };
+    if (mode.stdin && p.bool('detach')) throw usageError('berth exec', '-i and -d exclude each other (a detached command has no stdin)', '--interactive');
+    // docker's check: raw keys cannot come from a file or a pipe (`exec -i` without -t reads those).
+    if (mode.tty && mode.stdin && !ctx.terminal.stdinIsTerminal) throw usageError('berth exec', 'the input device is not a TTY (drop -t to send a file or a pipe as stdin)', '--tty');
     if (p.bool('detach')) {
-      await ctx.client().call('POST', `/v1/containers/${enc(name)}/exec`, { ...body, detach: true });
+      // -dt: a terminal for a command that wants one, its output dropped as docker drops it.
+      await ctx.client().call('POST', `/v1/containers/${enc(name)}/exec`, { ...body, detach: true, ...(mode.tty ? { tty: true } : {}) });
       return 0;
     }
+    if (mode.stdin || mode.tty) return attachExec(ctx, name, body, mode);
     // base64: the output's bytes as they are (`exec c tar c /data > data.tar`), as docker's.
     const res = await ctx.client().stream('POST', `/v1/containers/${enc(name)}/exec`, { ...body, encoding: 'base64' });
     for await (const frame of ndjson<Frame>(res)) {

@@ -2,11 +2,12 @@
 // container's or process's own code, 126/127 when the command cannot run, 125 for berth's own
 // errors (printed as `berth: <message>` on stderr).
 import { createInterface } from 'node:readline';
+import type { ReadStream, WriteStream } from 'node:tty';
 import { BerthError } from '../errors.js';
 import { findPackageInfo } from '../package-info.js';
 import { parseArgs, usageError } from './args.js';
 import { AgentClient, DEFAULT_HOST, parseHost } from './client.js';
-import type { CliContext, Command } from './command.js';
+import type { CliContext, CliTerminal, Command } from './command.js';
 import { COMMANDS } from './commands.js';
 import { commandHelp, HELP_FLAG, mainHelp } from './help.js';
 
@@ -89,6 +90,7 @@ function makeContext(g: GlobalArgs, io: CliIo): CliContext {
     env: io.env,
     cwd: io.cwd,
     stdin: io.stdin,
+    terminal: terminalOf(io),
     now: () => Date.now(),
     confirm: async (question) => {
       io.stdout.write(question);
@@ -99,6 +101,26 @@ function makeContext(g: GlobalArgs, io: CliIo): CliContext {
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
       for (const s of signals) process.on(s, handler);
       return () => { for (const s of signals) process.off(s, handler); };
+    },
+  };
+}
+
+function terminalOf(io: CliIo): CliTerminal {
+  const input = io.stdin as Partial<ReadStream>;
+  const output = io.stdout as Partial<WriteStream>;
+  return {
+    stdinIsTerminal: input.isTTY === true,
+    size: () => (output.isTTY ? { rows: output.rows ?? 0, cols: output.columns ?? 0 } : undefined),
+    raw: () => {
+      if (!input.isTTY || !input.setRawMode) return () => undefined;
+      input.setRawMode(true);
+      return () => { input.setRawMode!(false); };
+    },
+    onResize: (handler) => {
+      if (!output.isTTY) return () => undefined;
+      const stream = io.stdout as WriteStream;
+      stream.on('resize', handler);
+      return () => { stream.off('resize', handler); };
     },
   };
 }

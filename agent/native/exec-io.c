@@ -1,7 +1,8 @@
-/* The stdio of an exec forked by the spawner (plan records `stdio`, `stdin`; PLAN.md §4): the exec
- * shim opens a connection to the agent's unix socket per stream, each starting with the line
- * `<id> stdout|stderr|stdin`, and copies between them and the command. The command itself gets
- * pipes, as under docker: a socket as fd 1 would make `echo x > /dev/stdout` fail with ENXIO. */
+/* The stdio of an exec forked by the spawner (plan records `stdio`, `stdin`, `tty`; PLAN.md §4):
+ * the exec shim opens a connection to the agent's unix socket per stream, each starting with the
+ * line `<id> stdout|stderr|stdin|tty`, and copies between them and the command. The command
+ * itself gets pipes, as under docker: a socket as fd 1 would make `echo x > /dev/stdout` fail with
+ * ENXIO; or, with a tty, a pseudo-terminal (exec-tty.c). */
 #include "shim.h"
 
 #include <errno.h>
@@ -14,9 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define IO_BUF 65536
-
-static const char *const stream_names[3] = { "stdout", "stderr", "stdin" };
+static const char *const stream_names[4] = { "stdout", "stderr", "stdin", "tty" };
 
 static int connect_stream(const struct plan *p, const char *name, struct shim_error *e) {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -40,38 +39,47 @@ static int connect_stream(const struct plan *p, const char *name, struct shim_er
   return fd;
 }
 
-static void close_fd(int *fd) {
+void exec_io_close_fd(int *fd) {
   if (*fd >= 0) close(*fd);
   *fd = -1; /* poll ignores negative fds */
 }
 
-static void close_all(struct exec_io *io) {
-  for (int i = 0; i < 3; i++) { close_fd(&io->conn[i]); close_fd(&io->pipe[i][0]); close_fd(&io->pipe[i][1]); }
+void exec_io_close_all(struct exec_io *io) {
+  for (int i = 0; i < 4; i++) exec_io_close_fd(&io->conn[i]);
+  for (int i = 0; i < 3; i++) { exec_io_close_fd(&io->pipe[i][0]); exec_io_close_fd(&io->pipe[i][1]); }
+  exec_io_close_fd(&io->tty_master);
+  exec_io_close_fd(&io->tty_slave);
   free(io->in_buf);
   io->in_buf = NULL;
 }
 
+/* Connected before the shim joins the container's mnt namespace (the socket's path is the host's);
+ * the pipes too. A tty comes later (exec_tty_open): it must be the container's. */
 int exec_io_open(const struct plan *p, struct exec_io *io, struct shim_error *e) {
-  int streams = p->exec_stdin ? 3 : 2;
+  int wanted[4] = { 1, !p->exec_tty, p->exec_stdin, p->exec_tty };
   memset(io, 0, sizeof(*io));
-  for (int i = 0; i < 3; i++) io->conn[i] = io->pipe[i][0] = io->pipe[i][1] = -1;
-  for (int i = 0; i < streams; i++) {
+  for (int i = 0; i < 4; i++) io->conn[i] = -1;
+  for (int i = 0; i < 3; i++) io->pipe[i][0] = io->pipe[i][1] = -1;
+  io->tty_master = io->tty_slave = -1;
+  for (int i = 0; i < 4; i++) {
+    if (!wanted[i]) continue;
     if ((io->conn[i] = connect_stream(p, stream_names[i], e)) < 0) goto fail;
-    if (pipe2(io->pipe[i], O_CLOEXEC) < 0) { shim_fail_errno(e, "stdio", errno, "pipe2 for %s", stream_names[i]); goto fail; }
+    if (i < 3 && !p->exec_tty && pipe2(io->pipe[i], O_CLOEXEC) < 0) { shim_fail_errno(e, "stdio", errno, "pipe2 for %s", stream_names[i]); goto fail; }
   }
   /* The shim's end of stdin never blocks: a command that does not read must not stop its output. */
-  if (p->exec_stdin && (fcntl(io->pipe[EXEC_STDIN][1], F_SETFL, O_NONBLOCK) < 0 || !(io->in_buf = malloc(IO_BUF)))) {
+  if (p->exec_stdin && ((!p->exec_tty && fcntl(io->pipe[EXEC_STDIN][1], F_SETFL, O_NONBLOCK) < 0) || !(io->in_buf = malloc(IO_BUF)))) {
     shim_fail_errno(e, "stdio", errno ? errno : ENOMEM, "set up stdin");
     goto fail;
   }
   return 0;
 fail:
-  close_all(io);
+  exec_io_close_all(io);
   return -1;
 }
 
 /* In the command's process: the pipes' ends become fds 1 and 2 (and 0); dup2 clears close-on-exec. */
 int exec_io_child(const struct exec_io *io, struct shim_error *e) {
+  if (io->tty_slave >= 0) return exec_tty_child(io, e);
   for (int i = 0; i < 2; i++)
     if (dup2(io->pipe[i][1], i + 1) < 0) return shim_fail_errno(e, "stdio", errno, "dup2 %s", stream_names[i]);
   if (io->pipe[EXEC_STDIN][0] >= 0 && dup2(io->pipe[EXEC_STDIN][0], 0) < 0) return shim_fail_errno(e, "stdio", errno, "dup2 stdin");
@@ -84,29 +92,33 @@ static int pump_out(struct exec_io *io, int i, char *buf) {
   if (r < 0 && errno == EINTR) return 1;
   if (r > 0) {
     /* A connection the agent closed is dropped; the pipe is still drained. */
-    if (io->conn[i] >= 0 && write_all(io->conn[i], buf, (size_t)r) < 0) close_fd(&io->conn[i]);
+    if (io->conn[i] >= 0 && write_all(io->conn[i], buf, (size_t)r) < 0) exec_io_close_fd(&io->conn[i]);
     return 1;
   }
-  close_fd(&io->pipe[i][0]); /* EOF (or a read error: nothing more can come from it) */
-  close_fd(&io->conn[i]);
+  exec_io_close_fd(&io->pipe[i][0]); /* EOF (or a read error: nothing more can come from it) */
+  exec_io_close_fd(&io->conn[i]);
   return 0;
+}
+
+/* The agent's next stdin bytes into in_buf, once it is empty; its end closes the connection. */
+void exec_io_read_stdin(struct exec_io *io) {
+  if (io->in_off < io->in_len) return;
+  ssize_t r = read(io->conn[EXEC_STDIN], io->in_buf, IO_BUF);
+  if (r > 0) { io->in_len = (size_t)r; io->in_off = 0; }
+  else if (r == 0 || errno != EINTR) exec_io_close_fd(&io->conn[EXEC_STDIN]);
 }
 
 /* stdin: bytes from the agent wait in in_buf until the pipe takes them; the agent's end of input
  * closes the pipe once they are all in; a command that closed its stdin (EPIPE) ends the stream. */
 static void pump_in(struct exec_io *io, short conn_events, short pipe_events) {
   int *conn = &io->conn[EXEC_STDIN], *pipe_w = &io->pipe[EXEC_STDIN][1];
-  if (conn_events && io->in_off == io->in_len) {
-    ssize_t r = read(*conn, io->in_buf, IO_BUF);
-    if (r > 0) { io->in_len = (size_t)r; io->in_off = 0; }
-    else if (r == 0 || errno != EINTR) close_fd(conn);
-  }
+  if (conn_events) exec_io_read_stdin(io);
   if ((pipe_events || conn_events) && io->in_off < io->in_len) {
     ssize_t w = write(*pipe_w, io->in_buf + io->in_off, io->in_len - io->in_off);
     if (w > 0) io->in_off += (size_t)w;
-    else if (w < 0 && errno != EAGAIN && errno != EINTR) { io->in_off = io->in_len; close_fd(conn); }
+    else if (w < 0 && errno != EAGAIN && errno != EINTR) { io->in_off = io->in_len; exec_io_close_fd(conn); }
   }
-  if (*conn < 0 && io->in_off == io->in_len) close_fd(pipe_w);
+  if (*conn < 0 && io->in_off == io->in_len) exec_io_close_fd(pipe_w);
 }
 
 /* In the exec shim: copies the command's output to the connections until every writer of both
@@ -115,9 +127,10 @@ static void pump_in(struct exec_io *io, short conn_events, short pipe_events) {
 void exec_io_relay(struct exec_io *io) {
   char buf[IO_BUF];
   int open_outputs = 2;
-  close_fd(&io->pipe[0][1]);
-  close_fd(&io->pipe[1][1]);
-  close_fd(&io->pipe[EXEC_STDIN][0]);
+  if (io->tty_master >= 0) { exec_tty_relay(io); return; }
+  exec_io_close_fd(&io->pipe[0][1]);
+  exec_io_close_fd(&io->pipe[1][1]);
+  exec_io_close_fd(&io->pipe[EXEC_STDIN][0]);
   while (open_outputs > 0) {
     int pending = io->in_off < io->in_len;
     struct pollfd fds[4] = {
@@ -133,5 +146,5 @@ void exec_io_relay(struct exec_io *io) {
       if (fds[i].revents && !pump_out(io, i, buf)) open_outputs--;
     if (fds[2].revents || fds[3].revents) pump_in(io, fds[2].revents, fds[3].revents);
   }
-  close_all(io);
+  exec_io_close_all(io);
 }

@@ -102,7 +102,10 @@ int exec_main(struct plan *p, int status_fd) {
    * agent that both connections exist, so it waits for them to end. */
   if (exec_io_open(p, &io, &e)) { status_error(status_fd, &e); return 125; }
   status_line(status_fd, "pid %d", (int)getpid());
-  if (cgroup_enter(p, getpid(), &e) || join_container(p, &e)) { status_error(status_fd, &e); return 125; }
+  if (cgroup_enter(p, getpid(), &e) || join_container(p, &e) || (p->exec_tty && exec_tty_open(p, &io, &e))) {
+    status_error(status_fd, &e);
+    return 125;
+  }
   if ((pid = fork()) < 0) { shim_fail_errno(&e, "clone", errno, "fork"); status_error(status_fd, &e); return 125; }
   if (pid == 0) run_child(p, status_fd, &io);
   child_pid = pid;

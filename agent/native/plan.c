@@ -245,7 +245,7 @@ static int parse_string(const char **out, const struct rec *r, int must_be_absol
  * whether it is a list, and the parser. */
 enum kind_id { K_ID, K_STATE_DIR, K_ROOTFS, K_RO_ROOTFS, K_NS, K_UID_MAP, K_GID_MAP, K_HOSTNAME, K_DOMAINNAME, K_MOUNT, K_DEVICE,
   K_SYMLINK, K_MASK, K_READONLY, K_SYSCTL, K_RLIMIT, K_USER, K_GROUPS, K_CAPS, K_NNP, K_SECCOMP, K_OOM,
-  K_CGROUP_PROCS, K_CWD, K_ARGS, K_ENV, K_LOG, K_LOG_ROTATE, K_EXIT, K_START_FIFO, K_INIT_PID, K_STDIO, K_STDIN, K_COUNT };
+  K_CGROUP_PROCS, K_CWD, K_ARGS, K_ENV, K_LOG, K_LOG_ROTATE, K_EXIT, K_START_FIFO, K_INIT_PID, K_STDIO, K_STDIN, K_TTY, K_COUNT };
 
 struct kind { const char *name; int modes; int fields; int list; int required; };
 
@@ -267,7 +267,7 @@ static const struct kind kinds[K_COUNT] = {
   [K_LOG_ROTATE] = { "log_rotate", LAUNCH, 2, 0, 0 },
   [K_EXIT] = { "exit", LAUNCH, 1, 0, LAUNCH }, [K_START_FIFO] = { "start_fifo", LAUNCH, 1, 0, LAUNCH },
   [K_INIT_PID] = { "init_pid", EXEC, 1, 0, EXEC }, [K_STDIO] = { "stdio", EXEC, 1, 0, EXEC },
-  [K_STDIN] = { "stdin", EXEC, 1, 0, 0 },
+  [K_STDIN] = { "stdin", EXEC, 1, 0, 0 }, [K_TTY] = { "tty", EXEC, 2, 0, 0 },
 };
 
 static int dispatch(struct plan *p, enum kind_id k, const struct rec *r, struct shim_error *e) {
@@ -326,6 +326,14 @@ static int dispatch(struct plan *p, enum kind_id k, const struct rec *r, struct 
   }
   case K_STDIO: return parse_string(&p->stdio_socket, r, 1, e);
   case K_STDIN: return parse_bool(r, 0, &p->exec_stdin, e);
+  case K_TTY: {
+    unsigned long rows, cols;
+    if (parse_uint(r, 0, UINT16_MAX, &rows, e) || parse_uint(r, 1, UINT16_MAX, &cols, e)) return -1;
+    p->exec_tty = 1;
+    p->tty_rows = (unsigned short)rows;
+    p->tty_cols = (unsigned short)cols;
+    return 0;
+  }
   case K_COUNT: break;
   }
   return shim_fail(e, "plan", EINVAL, "internal: no parser for %s", r->kind);

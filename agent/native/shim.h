@@ -45,6 +45,8 @@ struct plan {
   pid_t init_pid;            /* exec plans */
   const char *stdio_socket;  /* exec plans: the agent's socket for stdout/stderr (exec-io.c) */
   int exec_stdin;            /* exec plans: stdin comes from the agent too (docker exec -i) */
+  int exec_tty;              /* exec plans: a pseudo-terminal (docker exec -t), of tty_rows × tty_cols (0 = unset) */
+  unsigned short tty_rows, tty_cols;
   struct plan_ns ns[NS_COUNT];
   struct plan_idmap *uid_maps, *gid_maps; size_t n_uid_maps, n_gid_maps;
   struct plan_mount *mounts; size_t n_mounts;
@@ -115,15 +117,26 @@ int init_main(const struct plan *p, int sync_fd, int last_cap);
 int monitor_main(struct plan *p, int status_fd);
 int exec_main(struct plan *p, int status_fd);
 
-/* exec-io.c: [0] = stdout, [1] = stderr, [2] = stdin (only with the plan's `stdin 1`) */
+/* exec-io.c: connections [0] = stdout, [1] = stderr (not with a tty), [2] = stdin (only with the
+ * plan's `stdin 1`), [3] = tty (sizes in, its end a hangup; only with a tty); pipes for the first three without a tty. */
 #define EXEC_STDIN 2
+#define EXEC_TTY 3
+#define IO_BUF 65536
 struct exec_io {
-  int conn[3]; int pipe[3][2];
-  char *in_buf; size_t in_len, in_off; /* stdin bytes read from the agent, not yet in the pipe */
+  int conn[4]; int pipe[3][2];
+  int tty_master, tty_slave;           /* with a tty (exec-tty.c), else -1 */
+  char *in_buf; size_t in_len, in_off; /* stdin bytes read from the agent, not yet in the pipe or tty */
 };
 int exec_io_open(const struct plan *p, struct exec_io *io, struct shim_error *e);
 int exec_io_child(const struct exec_io *io, struct shim_error *e);
 void exec_io_relay(struct exec_io *io);
+void exec_io_close_fd(int *fd);
+void exec_io_close_all(struct exec_io *io);
+void exec_io_read_stdin(struct exec_io *io);
+/* exec-tty.c */
+int exec_tty_open(const struct plan *p, struct exec_io *io, struct shim_error *e);
+int exec_tty_child(const struct exec_io *io, struct shim_error *e);
+void exec_tty_relay(struct exec_io *io);
 int spawner_main(int chan_fd);
 
 /* reaper.c: `/dev/init -- COMMAND…`, a container's PID 1 with --init */

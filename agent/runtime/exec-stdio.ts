@@ -1,6 +1,7 @@
-// Where the output of execs arrives: a unix socket in the state dir that every exec shim (forked
-// by the spawner, so not the agent's child and without pipes to it) connects to twice, opening
-// each connection with the line `<exec id> stdout|stderr` (agent/native/exec-io.c). The exec ids
+// Where the stdio of execs goes: a unix socket in the state dir that every exec shim (forked by
+// the spawner, so not the agent's child and without pipes to it) connects to once per stream,
+// opening each connection with the line `<exec id> stdout|stderr|stdin|tty` (agent/native/exec-io.c;
+// with a tty there is no stderr, and the tty connection carries its sizes; its end hangs it up). The exec ids
 // are random, so a connection names an exec the agent expects or is dropped; the socket is in
 // the state dir, which only root can enter.
 import { createServer, type Server, type Socket } from 'node:net';
@@ -8,6 +9,7 @@ import { unlink } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
 import { BerthError, errnoCode, isErrno } from '../errors.js';
+import type { TerminalSize } from './types.js';
 
 /** In the state dir. */
 export const EXEC_SOCKET = 'exec.sock';
@@ -16,7 +18,8 @@ const MAX_SOCKET_PATH = 107;
 /** `<id of at most 128 bytes> stderr\n` */
 const MAX_HELLO = 160;
 
-type Stream = 'stdout' | 'stderr' | 'stdin';
+const STREAMS = ['stdout', 'stderr', 'stdin', 'tty'] as const;
+type Stream = (typeof STREAMS)[number];
 
 /**
  * One exec's stdio. The output streams are not ended here: the exec may still add a failure to
@@ -26,29 +29,53 @@ export class ExecOutput {
   readonly stdout = new PassThrough();
   readonly stderr = new PassThrough();
   readonly stdin = new PassThrough();
-  /** Both output connections have ended (or the exec never connected: cancel()). */
+  /** The output connections (stdout, and stderr without a tty) have ended (or the exec never connected: cancel()). */
   readonly closed: Promise<void>;
   private readonly attached = new Set<string>();
+  private readonly outputs: number;
   private ends = 0;
   private resolveClosed!: () => void;
+  /** With a tty: its connection, or the newest size asked for before it came, or a hangup. */
+  private tty: Socket | undefined;
+  private pendingSize: TerminalSize | undefined;
+  private hungUp = false;
 
-  constructor() {
+  constructor(tty: boolean) {
+    this.outputs = tty ? 1 : 2;
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+  }
+
+  /** A new terminal size (with a tty), sent once the tty connection is there. */
+  resize(size: TerminalSize): void {
+    if (this.tty) this.tty.write(`${size.rows} ${size.cols}\n`);
+    else this.pendingSize = size;
+  }
+
+  /** Hangs the terminal up (with a tty): the shim closes it, the kernel sends the command SIGHUP. */
+  hangup(): void {
+    this.hungUp = true;
+    this.tty?.end();
   }
 
   /** False when this stream already has its connection (a second one is refused). */
   attach(stream: Stream, socket: Socket, first: Buffer): boolean {
     if (this.attached.has(stream)) return false;
     this.attached.add(stream);
-    if (stream === 'stdin') {
-      this.stdin.pipe(socket); // its end is the process's EOF
+    if (stream === 'stdin' || stream === 'tty') {
       socket.resume(); // nothing comes this way but its close
+      if (stream === 'stdin') {
+        this.stdin.pipe(socket); // its end is the process's EOF
+      } else {
+        this.tty = socket;
+        if (this.pendingSize) this.resize(this.pendingSize);
+        if (this.hungUp) this.hangup();
+      }
       return true;
     }
     const target = this[stream];
     if (first.length > 0) target.write(first);
     socket.pipe(target, { end: false });
-    socket.once('close', () => { if (++this.ends === 2) this.resolveClosed(); });
+    socket.once('close', () => { if (++this.ends === this.outputs) this.resolveClosed(); });
     return true;
   }
 
@@ -70,9 +97,9 @@ export class ExecStdioServer {
   }
 
   /** Registers exec `id` (listening first, on the first exec); forget() it once it ended. */
-  async expect(id: string): Promise<ExecOutput> {
+  async expect(id: string, opts: { tty?: boolean } = {}): Promise<ExecOutput> {
     await (this.listening ??= this.listen());
-    const output = new ExecOutput();
+    const output = new ExecOutput(opts.tty ?? false);
     this.expected.set(id, output);
     return output;
   }
@@ -123,8 +150,8 @@ export class ExecStdioServer {
       socket.pause();
       const [id = '', stream] = head.subarray(0, newline).toString().split(' ');
       const output = this.expected.get(id);
-      const known = stream === 'stdout' || stream === 'stderr' || stream === 'stdin';
-      if (!output || !known || !output.attach(stream, socket, head.subarray(newline + 1))) this.refuse(socket, head.subarray(0, newline).toString());
+      const known = STREAMS.includes(stream as Stream);
+      if (!output || !known || !output.attach(stream as Stream, socket, head.subarray(newline + 1))) this.refuse(socket, head.subarray(0, newline).toString());
     };
     socket.on('data', onData);
   }

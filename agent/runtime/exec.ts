@@ -9,7 +9,7 @@ import { describe, type RuntimeContext } from './context.js';
 import type { ExecProgress } from './exec-progress.js';
 import { buildExecPlan } from './plan.js';
 import { encodeExecPlan } from './plan-format.js';
-import type { ExecOptions, ExecProcess } from './types.js';
+import type { ExecOptions, ExecProcess, TerminalSize } from './types.js';
 
 export async function execInContainer(ctx: RuntimeContext, record: ContainerRecord, opts: ExecOptions): Promise<ExecProcess> {
   assertAllowed(record, 'exec');
@@ -19,7 +19,7 @@ export async function execInContainer(ctx: RuntimeContext, record: ContainerReco
     cgroupProcs: ctx.cgroups.procsFiles(record.cgroupName), compileSeccomp: ctx.compileSeccomp,
   });
   const id = `exec-${randomBytes(16).toString('hex')}`; // unguessable: it is what a connection to the socket must name
-  const output = await ctx.execStdio.expect(id);
+  const output = await ctx.execStdio.expect(id, { tty: opts.tty ?? false });
   let progress: ExecProgress;
   let pid: number;
   try {
@@ -39,7 +39,11 @@ export async function execInContainer(ctx: RuntimeContext, record: ContainerReco
     return end.signal ? { exitCode: end.exitCode, signal: end.signal } : { exitCode: end.exitCode };
   });
   ctx.logger.debug({ id: record.id, cmd: opts.cmd, pid }, what);
-  return { pid, stdout: output.stdout, stderr: output.stderr, exited, ...(opts.stdin ? { stdin: output.stdin } : {}) };
+  return {
+    pid, stdout: output.stdout, stderr: output.stderr, exited,
+    ...(opts.stdin ? { stdin: output.stdin } : {}),
+    ...(opts.tty ? { resize: (size: TerminalSize) => output.resize(size), hangup: () => output.hangup() } : {}),
+  };
 }
 
 function checkOptions(opts: ExecOptions): void {
@@ -48,6 +52,9 @@ function checkOptions(opts: ExecOptions): void {
   }
   if (opts.env !== undefined && !opts.env.every((e) => typeof e === 'string' && /^[^=]+=/.test(e))) {
     throw new BerthError('INVALID_REQUEST', 'env: every entry must be "KEY=value"', { field: 'env' });
+  }
+  if (opts.consoleSize !== undefined && !opts.tty) {
+    throw new BerthError('INVALID_REQUEST', 'consoleSize: only with "tty": true', { field: 'consoleSize' });
   }
   if (opts.workdir !== undefined && !opts.workdir.startsWith('/')) {
     throw new BerthError('INVALID_REQUEST', `workdir: must be an absolute path, got ${JSON.stringify(opts.workdir)}`, { field: 'workdir' });

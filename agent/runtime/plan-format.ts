@@ -110,6 +110,7 @@ export function encodeExecPlan(plan: ExecPlan, delivery: ExecDelivery): Buffer {
   w.record('id', 'delivery.id', [delivery.id]);
   w.record('stdio', 'delivery.stdioSocket', [delivery.stdioSocket]);
   if (plan.stdin) w.record('stdin', 'stdin', [true]);
+  if (plan.tty) w.record('tty', 'tty', [nonNegative(plan.tty.rows, 'tty.rows'), nonNegative(plan.tty.cols, 'tty.cols')]);
   writeProcess(w, plan);
   return w.finish();
 }

@@ -2,7 +2,7 @@
 // the C helper (agent/native). plan.ts builds it from a ResolvedSpec; plan-format.ts encodes it
 // into the wire format described in agent/native/PLAN.md. Nothing here is a default or a guess
 // left for C to make.
-import type { NamespaceType } from './types.js';
+import type { NamespaceType, TerminalSize } from './types.js';
 
 export const PLAN_VERSION = 1;
 
@@ -78,7 +78,9 @@ export interface ExecPlan extends PlanProcess {
   namespaces: (NamespaceType | 'time')[];
   rootfs: string;                // unused when joining mnt (the container's root is used)
   stdin: boolean;                // the agent sends the process's stdin (docker exec -i); else /dev/null
+  tty?: TerminalSize;            // a pseudo-terminal for stdin, stdout and stderr (docker exec -t)
 }
+
 
 /** How an exec request reaches the spawner: its id (status and hello lines) and the agent's socket for its output. */
 export interface ExecDelivery { id: string; stdioSocket: string }

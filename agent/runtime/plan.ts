@@ -144,7 +144,9 @@ export function buildExecPlan(info: ContainerInfo, opts: ExecOptions, ctx: ExecC
   const oci = ctx.oci ?? (container.bundle ? loadBundleOciSync(container.bundle) : undefined);
   const user = opts.user !== undefined ? lookupUser(container.rootfs, opts.user) : undefined;
   const spec: ResolvedSpec = user ? { ...container, user: specUser(user, container.groupAdd) } : container;
-  const env = mergeEnv(container.env, opts.env ?? []);
+  const given = mergeEnv(container.env, opts.env ?? []);
+  // docker exec -t's default: programs look at TERM to know what the terminal understands.
+  const env = opts.tty && !hasEnv(given, 'TERM') ? [...given, 'TERM=xterm'] : given;
   const launchNs = planNamespaces(container, oci);
   return {
     version: PLAN_VERSION,
@@ -152,6 +154,7 @@ export function buildExecPlan(info: ContainerInfo, opts: ExecOptions, ctx: ExecC
     namespaces: launchNs.map((ns) => ns.type),
     rootfs: container.rootfs,
     stdin: opts.stdin ?? false,
+    ...(opts.tty ? { tty: opts.consoleSize ?? { rows: 0, cols: 0 } } : {}),
     ...planProcess(spec, oci, ctx, {
       cwd: opts.workdir ?? container.workdir,
       args: [...opts.cmd],

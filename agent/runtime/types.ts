@@ -206,17 +206,29 @@ export interface ProcessList { titles: string[]; processes: string[][] }
 export interface LogOptions { follow?: boolean; tail?: number; since?: string; until?: string; stdout?: boolean; stderr?: boolean; timestamps?: boolean }
 export interface LogLine { stream: 'stdout' | 'stderr'; time: string; line: string }
 
+/** A terminal's size in characters; 0 = unset (programs then assume 80 × 24). */
+export interface TerminalSize { rows: number; cols: number }
+
 export interface ExecOptions {
   cmd: string[]; env?: string[]; workdir?: string; user?: string;
   /** The caller writes the process's stdin (ExecProcess.stdin; its end is the process's EOF), docker exec -i. */
   stdin?: boolean;
+  /** A pseudo-terminal as the process's stdin, stdout and stderr (docker exec -t): its output is all stdout. */
+  tty?: boolean;
+  /** With tty: its size at the start (ExecProcess.resize changes it). */
+  consoleSize?: TerminalSize;
 }
 export interface ExecProcess {
   pid: number;
-  /** With ExecOptions.stdin. */
+  /** With ExecOptions.stdin. With a tty, its end is not passed on (a terminal has no end of input, as under docker). */
   stdin?: NodeJS.WritableStream;
   stdout: NodeJS.ReadableStream;
+  /** Empty with a tty. */
   stderr: NodeJS.ReadableStream;
+  /** With ExecOptions.tty: a new size for the terminal (the process gets SIGWINCH). */
+  resize?(size: TerminalSize): void;
+  /** With ExecOptions.tty: the terminal hangs up (its user left): SIGHUP to the process's session. */
+  hangup?(): void;
   exited: Promise<{ exitCode: number; signal?: string }>;
 }
 

@@ -1,23 +1,31 @@
-// GET /v1/containers/:id/exec as a websocket: docker exec -i, the process's stdin included.
-// The client's first message is the exec's options as JSON text ({cmd, env?, workdir?, user?});
-// after it, binary messages are the process's stdin and the text message {"closeStdin":true} its
-// end (so is the client's close). The agent sends the output as binary messages whose first byte
-// names the stream (1 stdout, 2 stderr: docker's stdcopy numbers) and, last, the text message
-// {"exitCode":N} (with "signal" when the process died of one) or {"error":{code,message}}, then
-// closes. On the TCP listener it needs the token, like every call that changes something.
+// GET /v1/containers/:id/exec as a websocket: docker exec -i and -t, the process's stdin included.
+// The client's first message is the exec's options as JSON text ({cmd, env?, workdir?, user?,
+// tty?, consoleSize?}); after it, binary messages are the process's stdin, and text messages are
+// controls: {"closeStdin":true} ends stdin (so does the client's close), {"resize":{rows,cols}}
+// sizes the terminal (with tty). The agent sends the output as binary messages whose first byte
+// names the stream (1 stdout, 2 stderr: docker's stdcopy numbers; with a tty all is 1) and, last,
+// the text message {"exitCode":N} (with "signal" when the process died of one) or
+// {"error":{code,message}}, then closes. A client that leaves while a process with a tty runs
+// hangs it up (SIGHUP), as a terminal does whose line drops: an interactive shell does not linger
+// unseen. On the TCP listener it needs the token, like every call that changes something.
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { ServerDeps } from '../deps.js';
 import { BerthError } from '../../errors.js';
-import type { ExecOptions, ExecProcess } from '../../runtime/types.js';
+import type { ExecOptions, ExecProcess, TerminalSize } from '../../runtime/types.js';
 import { idParamsSchema, type IdParams } from '../schemas/common.js';
 import { compileStrict } from '../schemas/strict-validator.js';
 import type { RouteAuthConfig } from './auth.js';
 import { errorFrame } from './error-handler.js';
-import { execOptionsProperties } from './exec.js';
+import { execOptionsProperties, terminalSizeSchema } from './exec.js';
 
 const checkOptions = compileStrict({ type: 'object', additionalProperties: false, required: ['cmd'], properties: execOptionsProperties });
+const checkControl = compileStrict({
+  type: 'object', additionalProperties: false,
+  properties: { closeStdin: { enum: [true] }, resize: terminalSizeSchema },
+});
+type Control = { closeStdin?: true; resize?: TerminalSize };
 
 const STDOUT = 1;
 const STDERR = 2;
@@ -26,40 +34,84 @@ export async function execAttachPlugin(app: FastifyInstance, deps: ServerDeps): 
   app.get<{ Params: IdParams }>('/v1/containers/:id/exec', {
     websocket: true, schema: { params: idParamsSchema }, config: { changesState: true } satisfies RouteAuthConfig,
   }, (socket, req) => {
-    // stdin that arrives while the exec starts waits here (the client need not wait for anything).
-    const input = new PassThrough();
-    let options: { text: string; isBinary: boolean } | undefined;
-    socket.on('message', (data, isBinary) => {
-      if (!options) {
-        options = { text: data.toString(), isBinary };
-        start(socket, req.params.id, options, input, deps).catch((err: unknown) => fail(socket, err));
-      } else if (isBinary) {
-        // A command slower than the client holds the client back rather than filling the agent.
-        if (!input.write(data as Buffer)) { socket.pause(); input.once('drain', () => socket.resume()); }
-      } else if (/"closeStdin"\s*:\s*true/.test(data.toString())) {
-        input.end();
-      }
-    });
-    socket.on('close', () => input.end());
+    const session = new Session(socket, req.params.id, deps);
+    socket.on('message', (data, isBinary) => session.message(data as Buffer, isBinary));
+    socket.on('close', () => session.clientGone());
   });
 }
 
-async function start(socket: WebSocket, id: string, first: { text: string; isBinary: boolean }, input: PassThrough, deps: ServerDeps): Promise<void> {
-  const opts = parseOptions(first.text, first.isBinary);
-  const proc = await deps.runtime.exec(id, { ...opts, stdin: true });
-  input.pipe(proc.stdin!);
-  await Promise.all([forward(proc.stdout, STDOUT, socket), forward(proc.stderr, STDERR, socket)]);
-  const exit = await proc.exited;
-  send(socket, JSON.stringify({ exitCode: exit.exitCode, ...(exit.signal ? { signal: exit.signal } : {}) }));
-  socket.close(1000);
-  deps.logger.debug({ container: id, exitCode: exit.exitCode }, 'attached exec ended');
+/** One websocket's exec: what arrives before the process exists waits for it. */
+class Session {
+  // stdin that arrives while the exec starts waits here (the client need not wait for anything).
+  private readonly input = new PassThrough();
+  private started = false;
+  private proc: ExecProcess | undefined;
+  private size: TerminalSize | undefined;
+
+  constructor(private readonly socket: WebSocket, private readonly id: string, private readonly deps: ServerDeps) {}
+
+  message(data: Buffer, isBinary: boolean): void {
+    if (!this.started) {
+      this.started = true;
+      this.start(data.toString(), isBinary).catch((err: unknown) => fail(this.socket, err));
+    } else if (isBinary) {
+      // A command slower than the client holds the client back rather than filling the agent.
+      if (!this.input.write(data)) { this.socket.pause(); this.input.once('drain', () => this.socket.resume()); }
+    } else {
+      this.control(data.toString());
+    }
+  }
+
+  /** Also after the process ended (the session's own close): a hangup then changes nothing. */
+  clientGone(): void {
+    this.input.end();
+    this.proc?.hangup?.();
+  }
+
+  private control(text: string): void {
+    const value = parseJson(text);
+    const checked = value === undefined ? undefined : checkControl(value);
+    if (!checked || 'error' in checked || Object.keys(value as object).length === 0) {
+      const why = !checked ? 'not JSON' : 'error' in checked ? checked.error.message : 'empty';
+      fail(this.socket, new BerthError('INVALID_REQUEST', `control message ${JSON.stringify(text.slice(0, 80))}: ${why}; expected {"closeStdin":true} or {"resize":{"rows":R,"cols":C}}`));
+      return;
+    }
+    const control = value as Control;
+    if (control.resize) this.resize(control.resize);
+    if (control.closeStdin) this.input.end();
+  }
+
+  private resize(size: TerminalSize): void {
+    if (!this.proc) { this.size = size; return; } // sent once the process exists
+    if (!this.proc.resize) { fail(this.socket, new BerthError('INVALID_REQUEST', 'resize: this exec has no terminal (start it with "tty": true)')); return; }
+    this.proc.resize(size);
+  }
+
+  private async start(text: string, isBinary: boolean): Promise<void> {
+    const opts = parseOptions(text, isBinary);
+    const proc = await this.deps.runtime.exec(this.id, { ...opts, stdin: true });
+    this.proc = proc;
+    if (this.socket.readyState !== this.socket.OPEN) this.clientGone(); // it left while the exec started
+    if (this.size) this.resize(this.size);
+    this.input.pipe(proc.stdin!);
+    await Promise.all([forward(proc.stdout, STDOUT, this.socket), forward(proc.stderr, STDERR, this.socket)]);
+    const exit = await proc.exited;
+    send(this.socket, JSON.stringify({ exitCode: exit.exitCode, ...(exit.signal ? { signal: exit.signal } : {}) }));
+    this.socket.close(1000);
+    this.deps.logger.debug({ container: this.id, exitCode: exit.exitCode }, 'attached exec ended');
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseOptions(text: string, isBinary: boolean): ExecOptions {
-  let value: unknown;
-  try {
-    value = isBinary ? undefined : JSON.parse(text);
-  } catch { /* reported below */ }
+  const value = isBinary ? undefined : parseJson(text);
   if (value === undefined) throw new BerthError('INVALID_REQUEST', 'first message: must be the exec options as JSON text, e.g. {"cmd":["sh"]}');
   const checked = checkOptions(value);
   if ('error' in checked) throw new BerthError('INVALID_REQUEST', `first message: ${checked.error.message}`, { field: checked.error.validation[0]?.instancePath.slice(1) });

@@ -17,12 +17,20 @@ import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common
 import { strictValidatorCompiler } from '../schemas/strict-validator.js';
 import { errorFrame } from './error-handler.js';
 
+/** A terminal's size: also a resize message of the websocket exec. */
+export const terminalSizeSchema = {
+  type: 'object', additionalProperties: false, required: ['rows', 'cols'],
+  properties: { rows: { type: 'integer', minimum: 0, maximum: 65535 }, cols: { type: 'integer', minimum: 0, maximum: 65535 } },
+} as const;
+
 /** What to run; also the first message of the websocket exec (exec-attach.ts). */
 export const execOptionsProperties = {
   cmd: { type: 'array', minItems: 1, items: { type: 'string' } },
   env: { type: 'array', items: { type: 'string' } },
   workdir: { type: 'string' },
   user: { type: 'string' },
+  tty: { type: 'boolean' },
+  consoleSize: terminalSizeSchema,
 } as const;
 
 const execBodySchema = {

@@ -126,3 +126,72 @@ test('exec into a pid that is gone fails with error ns', { skip }, async () => {
   assert.equal(r.code, 125);
   assert.match(r.status[0], /^error ns 2 open \/proc\/1073741808\/ns\/ipc: No such file or directory$/);
 });
+
+/** Resolves once `text` has come out of `stream` (which something else also reads). */
+function seen(stream: NodeJS.ReadableStream, text: string): Promise<void> {
+  let got = '';
+  return new Promise((resolve) => {
+    const onData = (d: Buffer) => {
+      got += d.toString();
+      if (got.includes(text)) { stream.off('data', onData); resolve(); }
+    };
+    stream.on('data', onData);
+  });
+}
+
+test('with a tty: a terminal of the container\'s devpts on fds 0-2 of its own session, of the size asked for, the output all on stdout', { skip }, async () => {
+  const script = 'tty; stty size; echo sid=$(cut -d" " -f6 /proc/$$/stat) pid=$$ fg=$(cut -d" " -f8 /proc/$$/stat); ' +
+    'for fd in 0 1 2; do [ -t $fd ] && echo "$fd is a tty"; done; echo term=$TERM; echo err >&2';
+  const r = await shimExec(execPlan(['sh', '-c', script], { tty: { rows: 30, cols: 100 }, env: ['PATH=/bin', 'TERM=dumb'] }));
+  assert.equal(r.code, 0, r.stdout + r.stderr + r.status.join('|'));
+  assert.equal(r.stderr, '');
+  const lines = r.stdout.split('\r\n'); // the terminal turns \n into \r\n, as under docker -t
+  assert.match(lines[0]!, /^\/dev\/pts\/\d+$/);
+  assert.equal(lines[1], '30 100');
+  const ids = /^sid=(\d+) pid=(\d+) fg=(\d+)$/.exec(lines[2]!);
+  assert.ok(ids && ids[1] === ids[2] && ids[3] === ids[2], `a session leader in the foreground: ${lines[2]}`);
+  assert.deepEqual(lines.slice(3), ['0 is a tty', '1 is a tty', '2 is a tty', 'term=dumb', 'err', '']);
+});
+
+test('with a tty: typed input is echoed and read, ^C interrupts the foreground, all of a large output arrives', { skip }, async () => {
+  const shell = await shimExec(execPlan(['sh'], { tty: { rows: 24, cols: 80 }, stdin: true }), 'echo "typed $((6*7))"\nexit 3\n');
+  assert.equal(shell.code, 3, shell.stdout + shell.status.join('|'));
+  assert.match(shell.stdout, /echo "typed \$\(\(6\*7\)\)"\r\n/); // the terminal's echo
+  assert.match(shell.stdout, /\r\ntyped 42\r\n/);
+  // ^C once the command runs (before, the terminal has no foreground group to send SIGINT to).
+  const interrupted = await shimExec(execPlan(['sh', '-c', 'echo ready; exec sleep 100'], { tty: { rows: 0, cols: 0 }, stdin: true }), undefined, async (output) => {
+    await seen(output.stdout, 'ready');
+    output.stdin.write('\x03');
+  });
+  assert.equal(interrupted.code, 130, interrupted.stdout + interrupted.status.join('|'));
+  const big = await shimExec(execPlan(['sh', '-c', 'head -c 1048576 /dev/zero | tr "\\0" x'], { tty: { rows: 0, cols: 0 } }));
+  assert.deepEqual([big.code, big.stdout.length], [0, 1 << 20]);
+});
+
+test('with a tty: a resize reaches the command as SIGWINCH and the new size; the terminal belongs to the exec\'s user', { skip }, async () => {
+  const script = 'trap \'stty size; exit 0\' WINCH; stat -c "owner=%u" $(tty); echo ready; sleep 100 & wait';
+  const r = await shimExec(execPlan(['sh', '-c', script], { tty: { rows: 24, cols: 80 }, uid: 1000, gid: 1000 }), undefined, async (output) => {
+    await seen(output.stdout, 'ready');
+    output.resize({ rows: 50, cols: 132 });
+  });
+  assert.equal(r.code, 0, r.stdout + r.status.join('|'));
+  assert.deepEqual(r.stdout.split('\r\n'), ['owner=1000', 'ready', '50 132', '']);
+});
+
+test('a tty in a container without /dev/ptmx: error tty and exit 125, and the command never runs', { skip }, async () => {
+  assert.equal((await shimExec(execPlan(['rm', '/dev/ptmx']))).code, 0);
+  try {
+    const r = await shimExec(execPlan(['sh', '-c', 'echo ran'], { tty: { rows: 0, cols: 0 } }));
+    assert.deepEqual([r.code, r.stdout, r.status], [125, '', ['error tty 2 open /dev/ptmx: No such file or directory']]);
+  } finally {
+    await shimExec(execPlan(['ln', '-s', 'pts/ptmx', '/dev/ptmx']));
+  }
+});
+
+test('with a tty: the end of the tty connection hangs the terminal up, the command gets SIGHUP', { skip }, async () => {
+  const r = await shimExec(execPlan(['sh', '-c', 'echo ready; exec sleep 100'], { tty: { rows: 0, cols: 0 } }), undefined, async (output) => {
+    await seen(output.stdout, 'ready');
+    output.hangup();
+  });
+  assert.equal(r.code, 129, r.stdout + r.status.join('|'));
+});

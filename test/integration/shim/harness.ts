@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import pino from 'pino';
-import { ExecStdioServer } from '../../../agent/runtime/exec-stdio.js';
+import { ExecStdioServer, type ExecOutput } from '../../../agent/runtime/exec-stdio.js';
 import { encodeExecPlan, encodeLaunchPlan } from '../../../agent/runtime/plan-format.js';
 import type { ExecPlan, LaunchPlan } from '../../../agent/runtime/plan-types.js';
 import { ROOT } from '../../helpers/agent.js';
@@ -148,18 +148,20 @@ export interface ExecResult { code: number; stdout: string; stderr: string; stat
 /**
  * An exec as the agent runs it: an `X` request to a spawner, the output through an exec socket.
  * `status` holds the error lines; `code` comes from the spawner's exit (or signal) line. `input`
- * (with `plan.stdin`) is the process's stdin, then its end.
+ * (with `plan.stdin`) is the process's stdin, then its end. `drive`, if given, runs once the
+ * request is sent, with the exec's stdio (to resize its terminal, say).
  */
-export async function shimExec(plan: ExecPlan, input?: Buffer | string): Promise<ExecResult> {
+export async function shimExec(plan: ExecPlan, input?: Buffer | string, drive?: (output: ExecOutput) => Promise<void>): Promise<ExecResult> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-shim-exec-'));
   const server = new ExecStdioServer(join(dir, 'exec.sock'), pino({ level: 'silent' }));
   const spawner = new Spawner();
   try {
     const id = 'exec-test';
-    const output = await server.expect(id);
+    const output = await server.expect(id, { tty: plan.tty !== undefined });
     const texts = [collect(output.stdout), collect(output.stderr)];
     if (input !== undefined) output.stdin.end(input);
     spawner.channel.write(Spawner.frame(encodeExecPlan(plan, { id, stdioSocket: server.path }), 'X'));
+    await drive?.(output);
     const lines = await spawner.execEnd(id);
     const pid = Number(/^pid (\d+)$/.exec(lines[0] ?? '')?.[1] ?? 0);
     if (pid) await output.closed; // `pid`: both connections exist

@@ -90,6 +90,11 @@ test('exec: body errors name the field and are not coerced; a stopped container 
   const str = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: 'ls' } });
   assert.equal(str.statusCode, 400);
   assert.match(str.json().error.message, /cmd must be array/);
+  const big = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: ['sh'], tty: true, consoleSize: { rows: 70000, cols: 80 } } });
+  assert.equal(big.statusCode, 400);
+  assert.equal(big.json().error.details.field, 'consoleSize.rows');
+  const half = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: ['sh'], tty: true, consoleSize: { rows: 24 } } });
+  assert.equal(half.json().error.message, 'body: missing field consoleSize.cols');
   const stopped = await app.inject({ method: 'POST', url: '/v1/containers/c/exec', payload: { cmd: ['ls'] } });
   assert.equal(stopped.statusCode, 409);
   assert.equal(stopped.json().error.code, 'INVALID_STATE');

@@ -107,5 +107,7 @@ test('an exec plan has init_pid, ns types only, its delivery (id, stdio socket) 
   assert.deepEqual(recs.slice(0, 7), [['init_pid', ['42']], ['ns', ['user']], ['ns', ['mnt']], ['rootfs', ['/r']],
     ['id', ['exec-1']], ['stdio', ['/state/exec.sock']], ['stdin', ['1']]]);
   assert.deepEqual(recs.find(([k]) => k === 'caps'), ['caps', ['0', '0', '0']]);
-  assert.equal(recs.some(([k]) => k === 'log' || k === 'start_fifo' || k === 'state_dir'), false);
+  assert.equal(recs.some(([k]) => k === 'log' || k === 'start_fifo' || k === 'state_dir' || k === 'tty'), false);
+  const withTty = records(encodeExecPlan({ ...plan, tty: { rows: 24, cols: 80 } }, { id: 'exec-1', stdioSocket: '/state/exec.sock' }));
+  assert.deepEqual(withTty.find(([k]) => k === 'tty'), ['tty', ['24', '80']]);
 });

@@ -256,6 +256,14 @@ test('exec plan: the container\'s namespaces, caps and seccomp; env, user and wo
   assert.deepEqual([asAlice.uid, asAlice.gid, asAlice.additionalGids, asAlice.cwd], [1000, 1000, [10, 29], '/']);
   assert.deepEqual(asAlice.capabilities, { bounding: DOCKER_CAPS, effective: 0n, permitted: 0n });
   assert.ok(asAlice.env.includes('HOME=/home/alice') && !asAlice.env.includes('HOME=/root'));
+  // A terminal: its size (unset without one), and TERM=xterm as docker exec -t sets it, unless one is given.
+  const tty = buildExecPlan(info(spec), { cmd: ['sh'], tty: true, consoleSize: { rows: 40, cols: 100 } }, { cgroupProcs: [] });
+  assert.deepEqual([tty.tty, tty.env.at(-1)], [{ rows: 40, cols: 100 }, 'TERM=xterm']);
+  assert.deepEqual(buildExecPlan(info(spec), { cmd: ['sh'], tty: true }, { cgroupProcs: [] }).tty, { rows: 0, cols: 0 });
+  const ownTerm = buildExecPlan(info(spec), { cmd: ['sh'], tty: true, env: ['TERM=vt100'] }, { cgroupProcs: [] });
+  assert.deepEqual(ownTerm.env.filter((e) => e.startsWith('TERM=')), ['TERM=vt100']);
+  assert.equal(plan.tty, undefined);
+  assert.equal(plan.env.some((e) => e.startsWith('TERM=')), false);
 });
 
 test('exec plan errors: not running, empty command, unknown user', async (t) => {
