@@ -54,9 +54,9 @@ void exec_io_close_all(struct exec_io *io) {
 }
 
 /* Connected before the shim joins the container's mnt namespace (the socket's path is the host's);
- * the pipes too. A tty comes later (exec_tty_open): it must be the container's. */
+ * the pipes too. A tty comes later (tty_open, after the join): it must be the container's. */
 int exec_io_open(const struct plan *p, struct exec_io *io, struct shim_error *e) {
-  int wanted[4] = { 1, !p->exec_tty, p->exec_stdin, p->exec_tty };
+  int wanted[4] = { 1, !p->tty, p->open_stdin, p->tty };
   memset(io, 0, sizeof(*io));
   for (int i = 0; i < 4; i++) io->conn[i] = -1;
   for (int i = 0; i < 3; i++) io->pipe[i][0] = io->pipe[i][1] = -1;
@@ -64,10 +64,10 @@ int exec_io_open(const struct plan *p, struct exec_io *io, struct shim_error *e)
   for (int i = 0; i < 4; i++) {
     if (!wanted[i]) continue;
     if ((io->conn[i] = connect_stream(p, stream_names[i], e)) < 0) goto fail;
-    if (i < 3 && !p->exec_tty && pipe2(io->pipe[i], O_CLOEXEC) < 0) { shim_fail_errno(e, "stdio", errno, "pipe2 for %s", stream_names[i]); goto fail; }
+    if (i < 3 && !p->tty && pipe2(io->pipe[i], O_CLOEXEC) < 0) { shim_fail_errno(e, "stdio", errno, "pipe2 for %s", stream_names[i]); goto fail; }
   }
   /* The shim's end of stdin never blocks: a command that does not read must not stop its output. */
-  if (p->exec_stdin && ((!p->exec_tty && fcntl(io->pipe[EXEC_STDIN][1], F_SETFL, O_NONBLOCK) < 0) || !(io->in_buf = malloc(IO_BUF)))) {
+  if (p->open_stdin && ((!p->tty && fcntl(io->pipe[EXEC_STDIN][1], F_SETFL, O_NONBLOCK) < 0) || !(io->in_buf = malloc(IO_BUF)))) {
     shim_fail_errno(e, "stdio", errno ? errno : ENOMEM, "set up stdin");
     goto fail;
   }
@@ -79,7 +79,7 @@ fail:
 
 /* In the command's process: the pipes' ends become fds 1 and 2 (and 0); dup2 clears close-on-exec. */
 int exec_io_child(const struct exec_io *io, struct shim_error *e) {
-  if (io->tty_slave >= 0) return exec_tty_child(io, e);
+  if (io->tty_slave >= 0) return tty_take(io->tty_slave, e);
   for (int i = 0; i < 2; i++)
     if (dup2(io->pipe[i][1], i + 1) < 0) return shim_fail_errno(e, "stdio", errno, "dup2 %s", stream_names[i]);
   if (io->pipe[EXEC_STDIN][0] >= 0 && dup2(io->pipe[EXEC_STDIN][0], 0) < 0) return shim_fail_errno(e, "stdio", errno, "dup2 stdin");

@@ -1,50 +1,15 @@
-/* A pseudo-terminal for an exec (plan record `tty ROWS COLS`, docker exec -t). The exec shim
- * opens it after joining the container's mnt namespace, so it is a terminal of the container's
- * own devpts (`tty` in the command says /dev/pts/N, as under docker). The command becomes a
- * session leader with it as its controlling terminal on fds 0, 1 and 2, so a shell has job
- * control and ^C reaches the foreground group. The shim copies what the terminal writes to the
- * stdout connection, the agent's stdin bytes into it, and applies the sizes arriving on the tty
- * connection as lines `ROWS COLS`; that connection's end is a hangup. */
+/* An exec's terminal (tty.c), relayed by the exec shim: what the terminal writes goes to the
+ * stdout connection, the agent's stdin bytes into it, and the sizes arriving on the tty connection
+ * as lines `ROWS COLS` are applied; that connection's end is a hangup. */
 #include "shim.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #define RESIZE_LINE 32
-
-int exec_tty_open(const struct plan *p, struct exec_io *io, struct shim_error *e) {
-  int unlock = 0;
-  struct winsize size = { .ws_row = p->tty_rows, .ws_col = p->tty_cols };
-  if ((io->tty_master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-    return shim_fail_errno(e, "tty", errno, "open /dev/ptmx");
-  if (ioctl(io->tty_master, TIOCSPTLCK, &unlock) < 0) return shim_fail_errno(e, "tty", errno, "ioctl TIOCSPTLCK /dev/ptmx");
-  /* The other end through the master, never by its path: /dev/pts is the container's to change. */
-  if ((io->tty_slave = ioctl(io->tty_master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-    return shim_fail_errno(e, "tty", errno, "ioctl TIOCGPTPEER /dev/ptmx");
-  if ((size.ws_row || size.ws_col) && ioctl(io->tty_master, TIOCSWINSZ, &size) < 0)
-    return shim_fail_errno(e, "tty", errno, "ioctl TIOCSWINSZ %ux%u", size.ws_row, size.ws_col);
-  /* The exec user's, as a login's terminal is: a command that opens it again (su, tmux, `script`)
-   * can, where docker leaves it root's. */
-  if (fchown(io->tty_slave, p->uid, (gid_t)-1) < 0) return shim_fail_errno(e, "tty", errno, "fchown the terminal to uid %u", (unsigned)p->uid);
-  /* Never blocks the relay: a command that reads no input must not stop its output. */
-  if (fcntl(io->tty_master, F_SETFL, O_NONBLOCK) < 0) return shim_fail_errno(e, "tty", errno, "fcntl O_NONBLOCK /dev/ptmx");
-  return 0;
-}
-
-/* In the command's process, before execve. */
-int exec_tty_child(const struct exec_io *io, struct shim_error *e) {
-  if (setsid() < 0) return shim_fail_errno(e, "tty", errno, "setsid");
-  if (ioctl(io->tty_slave, TIOCSCTTY, 0) < 0) return shim_fail_errno(e, "tty", errno, "ioctl TIOCSCTTY");
-  for (int fd = 0; fd < 3; fd++)
-    if (dup2(io->tty_slave, fd) < 0) return shim_fail_errno(e, "tty", errno, "dup2 the terminal to fd %d", fd);
-  return 0;
-}
 
 /* Whole lines `ROWS COLS` from the tty connection; the kernel sends SIGWINCH to the terminal's
  * foreground group for each size that changed. Anything else is ignored. Returns 0 at the
@@ -57,10 +22,7 @@ static int apply_sizes(struct exec_io *io, char *buf, size_t *len) {
   while ((nl = memchr(line, '\n', (size_t)(buf + *len - line)))) {
     unsigned rows, cols;
     *nl = '\0';
-    if (sscanf(line, "%u %u", &rows, &cols) == 2 && rows <= UINT16_MAX && cols <= UINT16_MAX) {
-      struct winsize size = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
-      (void)ioctl(io->tty_master, TIOCSWINSZ, &size);
-    }
+    if (sscanf(line, "%u %u", &rows, &cols) == 2) tty_resize(io->tty_master, rows, cols);
     line = nl + 1;
   }
   *len = (size_t)(buf + *len - line);

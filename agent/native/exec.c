@@ -102,7 +102,7 @@ int exec_main(struct plan *p, int status_fd) {
    * agent that both connections exist, so it waits for them to end. */
   if (exec_io_open(p, &io, &e)) { status_error(status_fd, &e); return 125; }
   status_line(status_fd, "pid %d", (int)getpid());
-  if (cgroup_enter(p, getpid(), &e) || join_container(p, &e) || (p->exec_tty && exec_tty_open(p, &io, &e))) {
+  if (cgroup_enter(p, getpid(), &e) || join_container(p, &e) || (p->tty && tty_open(p, &io.tty_master, &io.tty_slave, &e))) {
     status_error(status_fd, &e);
     return 125;
   }

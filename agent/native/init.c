@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -62,6 +63,27 @@ static int enter_cwd(const char *cwd, struct shim_error *e) {
   return 0;
 }
 
+/* With a tty: the terminal becomes init's (fds 0-2, controlling) and its master goes to M, which
+ * logs what it writes and feeds it what attached clients type. After the rootfs (/dev/ptmx is the
+ * container's), before the user's rights are applied (the terminal is given to the user). */
+static int take_terminal(const struct plan *p, int sync_fd, struct shim_error *e) {
+  int master, slave;
+  char byte = SYNC_TTY;
+  struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
+  if (tty_open(p, &master, &slave, e) || tty_take(slave, e)) return -1;
+  close(slave);
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &master, sizeof(int));
+  if (sendmsg(sync_fd, &msg, MSG_NOSIGNAL) != 1) return shim_fail_errno(e, "tty", errno, "sendmsg the terminal to the monitor");
+  close(master);
+  return 0;
+}
+
 static int setup(const struct plan *p, int sync_fd, int last_cap, char *cmd, size_t cmdlen, struct shim_error *e) {
   if (become_ns_root(p, e) || ns_join_paths(p, e)) return -1;
   if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0)
@@ -70,6 +92,7 @@ static int setup(const struct plan *p, int sync_fd, int last_cap, char *cmd, siz
     return shim_fail_errno(e, "hostname", errno, "setdomainname %s", p->domainname);
   if (rootfs_prepare(p, e) || rootfs_pivot(e) || rootfs_finish(p, e)) return -1;
   if (p->ns[NS_NET].wanted && !p->ns[NS_NET].path && ns_loopback_up(e)) return -1;
+  if (p->tty && take_terminal(p, sync_fd, e)) return -1;
   /* Without no_new_privs the kernel wants CAP_SYS_ADMIN for a filter: load it before the drop. */
   if (!p->no_new_privs && seccomp_load(p, e)) return -1;
   if (caps_apply_user(p, last_cap, e)) return -1;

@@ -22,7 +22,9 @@ struct monitor {
   struct plan *p;
   int status_fd, fifo_fd, sync_fd, sig_fd, null_fd;
   struct cri_log log;
-  int out[2], err[2], sync[2];
+  int out[2], err[2], in[2], sync[2];
+  int tty_master;            /* with a tty: init's terminal (its output is the log's stdout) */
+  struct attach attach;      /* with stdin or a tty */
   int made_log, made_fifo, wrote_shim_pid, wrote_init_pid;
   pid_t init;
   char shim_pid_path[4096], init_pid_path[4096];
@@ -46,6 +48,7 @@ static void fail(struct monitor *m, const struct shim_error *e) {
   }
   if (m->made_fifo) unlink(m->p->start_fifo);
   if (m->made_log) unlink(m->p->log_path);
+  attach_close(&m->attach, m->p->state_dir);
   if (m->wrote_init_pid) unlink(m->init_pid_path);
   if (m->wrote_shim_pid) unlink(m->shim_pid_path);
   status_error(m->status_fd, e);
@@ -81,13 +84,18 @@ static int open_files(struct monitor *m, struct shim_error *e) {
   if ((m->fifo_fd = open(p->start_fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0) return shim_fail_errno(e, "shim", errno, "open fifo %s", p->start_fifo);
   if ((m->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) return shim_fail_errno(e, "shim", errno, "open /dev/null");
   if (pipe2(m->out, O_CLOEXEC) < 0 || pipe2(m->err, O_CLOEXEC) < 0) return shim_fail_errno(e, "shim", errno, "pipe2 for stdio");
+  /* docker -i without -t: init's stdin is a pipe M feeds from attached clients (never blocking on it). */
+  if (p->open_stdin && !p->tty && (pipe2(m->in, O_CLOEXEC) < 0 || fcntl(m->in[1], F_SETFL, O_NONBLOCK) < 0))
+    return shim_fail_errno(e, "shim", errno, "pipe2 for stdin");
+  /* Before `created`: a client can attach before the container starts (run -i sees all). */
+  if ((p->open_stdin || p->tty) && attach_listen(&m->attach, p->state_dir, e)) return -1;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, m->sync) < 0) return shim_fail_errno(e, "shim", errno, "socketpair sync");
   return 0;
 }
 
 static void start_init(struct monitor *m, int last_cap) {
   close(m->sync[0]);
-  if (dup2(m->null_fd, 0) < 0 || dup2(m->out[1], 1) < 0 || dup2(m->err[1], 2) < 0) _exit(1);
+  if (dup2(m->in[0] >= 0 ? m->in[0] : m->null_fd, 0) < 0 || dup2(m->out[1], 1) < 0 || dup2(m->err[1], 2) < 0) _exit(1);
   _exit(init_main(m->p, m->sync[1], last_cap));
 }
 
@@ -110,13 +118,25 @@ static int prepare_init(struct monitor *m, struct shim_error *e) {
   return 0;
 }
 
+/* One message from init; a terminal's master (SYNC_TTY) lands in m->tty_master. */
+static ssize_t receive(struct monitor *m, char *buf, size_t len) {
+  union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
+  struct iovec iov = { .iov_base = buf, .iov_len = len };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
+  ssize_t n;
+  do n = recvmsg(m->sync_fd, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  if (n == 1 && buf[0] == SYNC_TTY && c && c->cmsg_type == SCM_RIGHTS && m->tty_master < 0) memcpy(&m->tty_master, CMSG_DATA(c), sizeof(int));
+  return n;
+}
+
 /* Blocks until init is ready to exec or has failed. */
 static int await_created(struct monitor *m, struct shim_error *e) {
   char msg[1 + sizeof(struct shim_error)], go = SYNC_GO;
   ssize_t n;
   if (send(m->sync_fd, &go, 1, MSG_NOSIGNAL) != 1) return shim_fail_errno(e, "init", errno, "send go to init %d", (int)m->init);
-  do n = recv(m->sync_fd, msg, sizeof(msg), 0); while (n < 0 && errno == EINTR);
-  if (n == 1 && msg[0] == SYNC_READY) return 0;
+  do n = receive(m, msg, sizeof(msg)); while (n == 1 && msg[0] == SYNC_TTY);
+  if (n == 1 && msg[0] == SYNC_READY && (!m->p->tty || m->tty_master >= 0)) return 0;
   if (n == (ssize_t)sizeof(msg) && msg[0] == SYNC_ERROR) { memcpy(e, msg + 1, sizeof(*e)); return -1; }
   int status = 0;
   while (waitpid(m->init, &status, 0) < 0 && errno == EINTR) {}
@@ -137,6 +157,7 @@ static int create(struct monitor *m, struct shim_error *e) {
   if (m->init == 0) start_init(m, last_cap);
   m->sync_fd = m->sync[0];
   close(m->sync[1]); close(m->out[1]); close(m->err[1]); close(m->null_fd);
+  if (m->in[0] >= 0) close(m->in[0]);
   if (prepare_init(m, e)) return -1;
   status_line(m->status_fd, "init %d", (int)m->init);
   return await_created(m, e);
@@ -178,45 +199,66 @@ static void finish(struct monitor *m, int status) {
     cri_flush_partial(&m->streams[i], &m->log);
   }
   if (m->fifo_fd >= 0) unlink(m->p->start_fifo);
+  attach_close(&m->attach, m->p->state_dir); /* before the exit file: once it exists, nothing attaches */
   if (exit_write(m->p->exit_path, m->init, status, &e) < 0) _exit(2);
   _exit(0);
+}
+
+/* Output of stream `s` is readable (or ended). An interactive container's output is logged as it
+ * comes, not held back until its line ends: a shell's prompt must show. */
+static void on_output(struct monitor *m, int ep, int s) {
+  int interactive = m->p->open_stdin || m->p->tty;
+  if (!cri_pump(&m->streams[s], &m->log)) {
+    if (interactive) cri_flush_partial(&m->streams[s], &m->log);
+    return;
+  }
+  cri_flush_partial(&m->streams[s], &m->log);
+  epoll_ctl(ep, EPOLL_CTL_DEL, m->streams[s].fd, NULL);
+  if (m->streams[s].fd == m->tty_master) { attach_target_gone(&m->attach); m->tty_master = -1; }
+  close(m->streams[s].fd);
+  m->streams[s].fd = -1;
 }
 
 static void run(struct monitor *m) {
   int ep = epoll_create1(EPOLL_CLOEXEC), status = 0;
   const char *names[2] = { "stdout", "stderr" };
-  int fds[2] = { m->out[0], m->err[0] };
+  /* With a tty everything the container writes comes through its terminal, logged as stdout
+   * (docker's too); the pipes were replaced in init. */
+  int fds[2] = { m->tty_master >= 0 ? m->tty_master : m->out[0], m->tty_master >= 0 ? -1 : m->err[0] };
   if (ep < 0) _exit(2);
+  if (m->tty_master >= 0) { close(m->out[0]); close(m->err[0]); }
   for (int i = 0; i < 2; i++) {
     m->streams[i].fd = fds[i];
     m->streams[i].name = names[i];
+    if (fds[i] < 0) continue;
     fcntl(fds[i], F_SETFL, O_NONBLOCK);
     epoll_add(ep, fds[i]);
   }
   epoll_add(ep, m->sig_fd);
   epoll_add(ep, m->fifo_fd);
+  if (m->attach.made) attach_target(&m->attach, ep, m->tty_master >= 0 ? m->tty_master : m->in[1], m->tty_master >= 0);
   for (;;) {
-    struct epoll_event evs[4];
-    int n = epoll_wait(ep, evs, 4, -1);
+    struct epoll_event evs[8];
+    int n = epoll_wait(ep, evs, 8, -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) _exit(2);
     for (int i = 0; i < n; i++) {
       int fd = evs[i].data.fd;
       if (fd == m->fifo_fd) on_start(m, ep);
       else if (fd == m->sig_fd) { if (reap(m, &status)) finish(m, status); }
-      else for (int s = 0; s < 2; s++) {
-        if (fd != m->streams[s].fd || !cri_pump(&m->streams[s], &m->log)) continue;
-        cri_flush_partial(&m->streams[s], &m->log);
-        epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
-        close(fd);
-        m->streams[s].fd = -1;
+      else if (fd == m->streams[0].fd || fd == m->streams[1].fd) {
+        /* The terminal's master is also where typed input goes. */
+        if ((evs[i].events & EPOLLOUT) && fd == m->tty_master) attach_writable(&m->attach);
+        if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_output(m, ep, fd == m->streams[0].fd ? 0 : 1);
       }
+      else attach_event(&m->attach, fd);
     }
   }
 }
 
 int monitor_main(struct plan *p, int status_fd) {
-  struct monitor m = { .p = p, .status_fd = status_fd, .log = { .fd = -1 }, .fifo_fd = -1, .sync_fd = -1, .sig_fd = -1, .null_fd = -1 };
+  struct monitor m = { .p = p, .status_fd = status_fd, .log = { .fd = -1 }, .fifo_fd = -1, .sync_fd = -1, .sig_fd = -1, .null_fd = -1,
+    .in = { -1, -1 }, .tty_master = -1, .attach = { .listen_fd = -1, .target = -1 } };
   struct shim_error e = { .step = "shim" };
   if (chdir("/") < 0) { shim_fail_errno(&e, "shim", errno, "chdir /"); fail(&m, &e); }
   if (create(&m, &e)) fail(&m, &e);

@@ -267,7 +267,7 @@ static const struct kind kinds[K_COUNT] = {
   [K_LOG_ROTATE] = { "log_rotate", LAUNCH, 2, 0, 0 },
   [K_EXIT] = { "exit", LAUNCH, 1, 0, LAUNCH }, [K_START_FIFO] = { "start_fifo", LAUNCH, 1, 0, LAUNCH },
   [K_INIT_PID] = { "init_pid", EXEC, 1, 0, EXEC }, [K_STDIO] = { "stdio", EXEC, 1, 0, EXEC },
-  [K_STDIN] = { "stdin", EXEC, 1, 0, 0 }, [K_TTY] = { "tty", EXEC, 2, 0, 0 },
+  [K_STDIN] = { "stdin", LAUNCH | EXEC, 1, 0, 0 }, [K_TTY] = { "tty", LAUNCH | EXEC, 2, 0, 0 },
 };
 
 static int dispatch(struct plan *p, enum kind_id k, const struct rec *r, struct shim_error *e) {
@@ -325,11 +325,11 @@ static int dispatch(struct plan *p, enum kind_id k, const struct rec *r, struct 
     return pid > 0 ? 0 : bad(e, r, 0, "expected a pid", r->f[0]);
   }
   case K_STDIO: return parse_string(&p->stdio_socket, r, 1, e);
-  case K_STDIN: return parse_bool(r, 0, &p->exec_stdin, e);
+  case K_STDIN: return parse_bool(r, 0, &p->open_stdin, e);
   case K_TTY: {
     unsigned long rows, cols;
     if (parse_uint(r, 0, UINT16_MAX, &rows, e) || parse_uint(r, 1, UINT16_MAX, &cols, e)) return -1;
-    p->exec_tty = 1;
+    p->tty = 1;
     p->tty_rows = (unsigned short)rows;
     p->tty_cols = (unsigned short)cols;
     return 0;

@@ -44,8 +44,8 @@ struct plan {
   unsigned long log_max_bytes, log_max_files; /* log_rotate: 0 bytes = never */
   pid_t init_pid;            /* exec plans */
   const char *stdio_socket;  /* exec plans: the agent's socket for stdout/stderr (exec-io.c) */
-  int exec_stdin;            /* exec plans: stdin comes from the agent too (docker exec -i) */
-  int exec_tty;              /* exec plans: a pseudo-terminal (docker exec -t), of tty_rows × tty_cols (0 = unset) */
+  int open_stdin;            /* stdin comes from the agent (docker -i): an exec's connection, or init's attach socket */
+  int tty;                   /* a pseudo-terminal (docker -t), of tty_rows × tty_cols (0 = unset) */
   unsigned short tty_rows, tty_cols;
   struct plan_ns ns[NS_COUNT];
   struct plan_idmap *uid_maps, *gid_maps; size_t n_uid_maps, n_gid_maps;
@@ -134,9 +134,29 @@ void exec_io_close_fd(int *fd);
 void exec_io_close_all(struct exec_io *io);
 void exec_io_read_stdin(struct exec_io *io);
 /* exec-tty.c */
-int exec_tty_open(const struct plan *p, struct exec_io *io, struct shim_error *e);
-int exec_tty_child(const struct exec_io *io, struct shim_error *e);
 void exec_tty_relay(struct exec_io *io);
+/* attach.c: the container's attach socket, served by M (stdin and terminal sizes from clients) */
+#define ATTACH_MAX 8
+#define ATTACH_SOCKET "attach.sock"
+struct attach_conn { int fd; unsigned char head[5]; size_t head_len; char type; uint32_t left; unsigned char size[4]; };
+struct attach {
+  int ep, listen_fd, made;
+  int target, target_is_tty;  /* where stdin goes: the stdin pipe or the terminal's master; -1 once closed */
+  int close_after;            /* 'e' came: close the pipe once the bytes before it are in */
+  char *buf; size_t len, off; /* bytes read from a client, not yet taken by the container */
+  struct attach_conn conns[ATTACH_MAX];
+};
+int attach_listen(struct attach *a, const char *state_dir, struct shim_error *e);
+void attach_target(struct attach *a, int ep, int fd, int is_tty);
+int attach_event(struct attach *a, int fd);
+void attach_writable(struct attach *a);
+void attach_target_gone(struct attach *a);
+void attach_close(struct attach *a, const char *state_dir);
+
+/* tty.c: a terminal of the devpts mounted at /dev/pts (the caller's mount namespace) */
+int tty_open(const struct plan *p, int *master, int *slave, struct shim_error *e);
+int tty_take(int slave, struct shim_error *e);
+void tty_resize(int master, unsigned rows, unsigned cols);
 int spawner_main(int chan_fd);
 
 /* reaper.c: `/dev/init -- COMMAND…`, a container's PID 1 with --init */
@@ -150,5 +170,6 @@ int devices_main(int argc, char **argv);
 #define SYNC_READY 'r'   /* init → M: waiting for start */
 #define SYNC_START 's'   /* M → init: execve */
 #define SYNC_ERROR 'e'   /* init → M: followed by a struct shim_error */
+#define SYNC_TTY 't'     /* init → M: the terminal's master, as SCM_RIGHTS (with a tty; before ready) */
 
 #endif

@@ -59,6 +59,11 @@ function hex(bytes: Uint8Array, where: string): string {
 }
 
 /** The process-credential records shared by launch and exec plans. */
+function writeStdio(w: PlanWriter, plan: LaunchPlan | ExecPlan): void {
+  if (plan.stdin) w.record('stdin', 'stdin', [true]);
+  if (plan.tty) w.record('tty', 'tty', [nonNegative(plan.tty.rows, 'tty.rows'), nonNegative(plan.tty.cols, 'tty.cols')]);
+}
+
 function writeProcess(w: PlanWriter, p: LaunchPlan | ExecPlan): void {
   w.record('user', 'uid/gid', [nonNegative(p.uid, 'uid'), nonNegative(p.gid, 'gid')]);
   w.record('groups', 'additionalGids', p.additionalGids.map((g, i) => nonNegative(g, `additionalGids[${i}]`)));
@@ -99,6 +104,7 @@ export function encodeLaunchPlan(plan: LaunchPlan): Buffer {
   if (plan.logRotate) w.record('log_rotate', 'logRotate', [plan.logRotate.maxBytes, plan.logRotate.maxFiles]);
   w.record('exit', 'exitPath', [plan.exitPath]);
   w.record('start_fifo', 'startFifo', [plan.startFifo]);
+  writeStdio(w, plan);
   return w.finish();
 }
 
@@ -109,8 +115,7 @@ export function encodeExecPlan(plan: ExecPlan, delivery: ExecDelivery): Buffer {
   w.record('rootfs', 'rootfs', [plan.rootfs]);
   w.record('id', 'delivery.id', [delivery.id]);
   w.record('stdio', 'delivery.stdioSocket', [delivery.stdioSocket]);
-  if (plan.stdin) w.record('stdin', 'stdin', [true]);
-  if (plan.tty) w.record('tty', 'tty', [nonNegative(plan.tty.rows, 'tty.rows'), nonNegative(plan.tty.cols, 'tty.cols')]);
+  writeStdio(w, plan);
   writeProcess(w, plan);
   return w.finish();
 }

@@ -69,6 +69,8 @@ export interface LaunchPlan extends PlanProcess {
   logRotate?: { maxBytes: number; maxFiles: number }; // rotated to logPath.1 … past maxBytes (--log-opt)
   exitPath: string;              // exit file the shim writes atomically when init ends
   startFifo: string;             // init waits here until `start` (the create/start split, like runc's exec.fifo)
+  stdin?: boolean;               // init's stdin is fed through the monitor's attach socket (docker -i); else /dev/null
+  tty?: TerminalSize;            // init's stdin, stdout and stderr are a terminal (docker -t), relayed by the monitor
 }
 
 /** `berth exec`: join a running container's namespaces and cgroups and run one process. */
