@@ -12,6 +12,7 @@ import { kill } from './kill.js';
 import { rm } from './rm.js';
 import { wait } from './wait.js';
 import { exec } from './exec.js';
+import { attach } from './attach.js';
 import { pause } from './pause.js';
 import { unpause } from './unpause.js';
 import { update } from './update.js';
@@ -25,5 +26,5 @@ import { events } from './events.js';
 import { container } from './container.js';
 
 export const COMMANDS: Command[] = [
-  run, create, start, ps, inspect, logs, stop, restart, kill, rm, wait, exec, pause, unpause, update, rename, top, container, version, info, stats, policy, events,
+  run, create, start, ps, inspect, logs, stop, restart, kill, rm, wait, exec, attach, pause, unpause, update, rename, top, container, version, info, stats, policy, events,
 ];

@@ -4,7 +4,7 @@ import type { Command } from './command.js';
 import { enc } from './each.js';
 import { streamError } from './log-printer.js';
 import { envFromFlags } from './run-flags.js';
-import { attachExec } from './exec-attach.js';
+import { checkTerminalInput, runSession } from './ws-session.js';
 import { usageError } from './args.js';
 
 type Frame = { stream: 'stdout' | 'stderr'; data: string } | { exitCode: number; signal?: string } | { error: { code: string; message: string } };
@@ -32,14 +32,19 @@ export const exec: Command = {
     };
     const mode = { stdin: p.bool('interactive'), tty: p.bool('tty') };
     if (mode.stdin && p.bool('detach')) throw usageError('berth exec', '-i and -d exclude each other (a detached command has no stdin)', '--interactive');
-    // docker's check: raw keys cannot come from a file or a pipe (`exec -i` without -t reads those).
-    if (mode.tty && mode.stdin && !ctx.terminal.stdinIsTerminal) throw usageError('berth exec', 'the input device is not a TTY (drop -t to send a file or a pipe as stdin)', '--tty');
+    checkTerminalInput(ctx, mode, 'berth exec');
     if (p.bool('detach')) {
       // -dt: a terminal for a command that wants one, its output dropped as docker drops it.
       await ctx.client().call('POST', `/v1/containers/${enc(name)}/exec`, { ...body, detach: true, ...(mode.tty ? { tty: true } : {}) });
       return 0;
     }
-    if (mode.stdin || mode.tty) return attachExec(ctx, name, body, mode);
+    if (mode.stdin || mode.tty) {
+      const ws = await ctx.client().websocket(`/v1/containers/${enc(name)}/exec`);
+      const size = mode.tty ? ctx.terminal.size() : undefined;
+      ws.send(JSON.stringify({ ...body, ...(mode.tty ? { tty: true } : {}), ...(size ? { consoleSize: size } : {}) }));
+      const code = await runSession(ctx, ws, `exec in ${name}`, mode);
+      return code === 'detached' ? 0 : code;
+    }
     // base64: the output's bytes as they are (`exec c tar c /data > data.tar`), as docker's.
     const res = await ctx.client().stream('POST', `/v1/containers/${enc(name)}/exec`, { ...body, encoding: 'base64' });
     for await (const frame of ndjson<Frame>(res)) {

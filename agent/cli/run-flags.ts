@@ -35,6 +35,8 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'rootfs', kind: 'string', value: 'DIR', help: 'root filesystem directory to run' },
   { name: 'bundle', kind: 'string', value: 'DIR', help: 'OCI runtime bundle (config.json + rootfs) to run' },
   { name: 'name', kind: 'string', help: 'assign a name to the container' },
+  { name: 'interactive', short: 'i', kind: 'bool', help: 'keep the container\'s stdin open (run: this stdin is sent to it; attach sends later)' },
+  { name: 'tty', short: 't', kind: 'bool', help: 'give the container a terminal (of this one\'s size; -it: an interactive shell)' },
   { name: 'cidfile', kind: 'string', value: 'FILE', help: 'write the container id to FILE (which must not exist)' },
   { name: 'image', kind: 'string', help: 'label shown as IMAGE and in metrics (default: the rootfs path)' },
   { name: 'env', short: 'e', kind: 'list', value: 'K=V', help: 'set an environment variable (K alone: take it from this shell)' },
@@ -95,6 +97,8 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (rootfs) spec.rootfs = resolve(cwd, rootfs);
   if (bundle) spec.bundle = resolve(cwd, bundle);
   if (p.args.length) spec.cmd = p.args;
+  if (p.bool('interactive')) spec.openStdin = true;
+  if (p.bool('tty')) spec.tty = true;
   copyStrings(p, spec);
   // Files first, then the flags, so that -e and -l override what a file says (docker's order).
   const fromFiles = (flag: string) => p.list(flag).flatMap((f) => readKeyValueFile(f, `--${flag}`, cwd, env, fail));

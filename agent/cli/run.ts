@@ -1,7 +1,8 @@
 // `berth run`: create + start. Detached (-d) prints the id. In the foreground the CLI attaches
 // before starting (log stream and wait request open first, so no output and no exit is missed,
 // even with --rm), prints the output, forwards SIGINT/SIGTERM/SIGHUP to the container, and exits
-// with the container's exit code.
+// with the container's exit code. With -i / -t it attaches through the agent's websocket
+// (attach.ts): this stdin goes to the container, and -t gives it a terminal of this one's size.
 import type { ExitInfo } from '../runtime/types.js';
 import type { AgentClient } from './client.js';
 import type { CliContext, Command } from './command.js';
@@ -9,6 +10,8 @@ import { openCidFile } from './cidfile.js';
 import { printLogs } from './log-printer.js';
 import { RUN_FLAGS, specFromFlags } from './run-flags.js';
 import { printWarnings } from './warnings.js';
+import { attachToContainer } from './attach.js';
+import { checkTerminalInput } from './ws-session.js';
 
 interface Created { id: string; name: string; warnings: string[] }
 
@@ -32,12 +35,26 @@ export const run: Command = {
       ctx.out(`${created.id}\n`);
       return 0;
     }
-    const created = await create(spec);
+    const mode = { stdin: spec.openStdin ?? false, tty: spec.tty ?? false };
+    checkTerminalInput(ctx, mode, 'berth run');
+    const size = mode.tty ? ctx.terminal.size() : undefined;
+    const created = await create(size ? { ...spec, consoleSize: size } : spec);
     cidfile.write(created.id);
     printWarnings(ctx, created.warnings);
-    return attachAndStart(ctx, client, created.id);
+    if (!mode.stdin && !mode.tty) return attachAndStart(ctx, client, created.id);
+    return attachToContainer(ctx, created.id, mode, () => startOrRemove(client, created.id));
   },
 };
+
+/** run = create + start: a container that never started is not left behind. */
+async function startOrRemove(client: AgentClient, id: string): Promise<void> {
+  try {
+    await client.call('POST', `/v1/containers/${id}/start`);
+  } catch (err) {
+    await client.call('DELETE', `/v1/containers/${id}?force=true`).catch(() => undefined);
+    throw err;
+  }
+}
 
 async function attachAndStart(ctx: CliContext, client: AgentClient, id: string): Promise<number> {
   const logs = await client.stream('GET', `/v1/containers/${id}/logs?follow=true&format=json`);
@@ -45,12 +62,10 @@ async function attachAndStart(ctx: CliContext, client: AgentClient, id: string):
   const printing = printLogs(ctx, logs, false).catch((err: unknown) => { logError = err; });
   const waiting = client.call<ExitInfo>('POST', `/v1/containers/${id}/wait`);
   try {
-    await client.call('POST', `/v1/containers/${id}/start`);
+    await startOrRemove(client, id);
   } catch (err) {
     waiting.catch(() => undefined);
     logs.destroy();
-    // run = create + start: a container that never started is not left behind.
-    await client.call('DELETE', `/v1/containers/${id}?force=true`).catch(() => undefined);
     throw err;
   }
   const stopForwarding = ctx.onSignal((signal) => {

@@ -31,7 +31,12 @@ export function validateOciConfig(input: unknown): OciConfig {
 }
 
 function checkProcess(p: Obj): void {
-  if (p.terminal === true) throw invalid('process.terminal', 'true is not supported (berth allocates no pseudo-terminal yet); set it to false');
+  optional(p, 'terminal', 'process', boolean);
+  optional(p, 'consoleSize', 'process', (v, f) => {
+    const size = object(v, f);
+    integer(size.height, join(f, 'height'), 0, 65535);
+    integer(size.width, join(f, 'width'), 0, 65535);
+  });
   const user = object(p.user, 'process.user');
   integer(user.uid, 'process.user.uid', 0, U32 - 1);
   integer(user.gid, 'process.user.gid', 0, U32 - 1);

@@ -10,7 +10,7 @@ import { normalizeRlimitName } from './rlimits.js';
 import { resolveDevices } from './devices.js';
 import { checkSysctls } from './sysctls.js';
 import {
-  applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources,
+  applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources, stdioSettings,
 } from './resolve-common.js';
 import { homeOf, lookupGroups, lookupUser, specUser } from './user-lookup.js';
 import { OCI_NAMESPACE_TYPES, type OciConfig, type OciIdMapping, type OciMount, type OciResources } from './oci-types.js';
@@ -73,6 +73,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     ulimits: mergeUlimits(bundleUlimits(oci), spec.ulimits ?? []),
     sysctls: bundleSysctls(oci, spec, namespaces, file),
     ...lifecycleDefaults(spec),
+    ...stdioSettings(spec, process),
   };
 }
 

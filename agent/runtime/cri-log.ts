@@ -65,3 +65,39 @@ export function parseSince(since: string, now = Date.now()): number | undefined 
 export function logTimeMs(time: string): number {
   return Date.parse(time);
 }
+
+/** What the container wrote, as a part of one of its streams. */
+export interface OutputChunk { stream: 'stdout' | 'stderr'; data: Buffer }
+
+/**
+ * The log's records as the bytes the container wrote, for attach: a P record's content as it is,
+ * an F record's with its newline; consecutive records of one stream come as one chunk.
+ */
+export class CriOutputParser {
+  private carry = Buffer.alloc(0);
+
+  push(chunk: Buffer): OutputChunk[] {
+    const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    const out: { stream: 'stdout' | 'stderr'; parts: Buffer[] }[] = [];
+    let start = 0;
+    for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+      const record = buf.subarray(start, nl);
+      start = nl + 1;
+      const first = record.indexOf(32);
+      const second = record.indexOf(32, first + 1);
+      if (first < 0 || second < 0) continue;
+      const stream = record.toString('latin1', first + 1, second);
+      if (stream !== 'stdout' && stream !== 'stderr') continue;
+      const third = record.indexOf(32, second + 1);
+      const content = third < 0 ? Buffer.alloc(0) : record.subarray(third + 1);
+      const data = record[second + 1] === 0x46 /* F */ ? [content, NEWLINE] : [content];
+      const last = out.at(-1);
+      if (last?.stream === stream) last.parts.push(...data);
+      else out.push({ stream, parts: data });
+    }
+    this.carry = Buffer.from(buf.subarray(start));
+    return out.map((o) => ({ stream: o.stream, data: Buffer.concat(o.parts) }));
+  }
+}
+
+const NEWLINE = Buffer.from('\n');

@@ -34,28 +34,44 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
   const { sinceMs, untilMs } = checkLogOptions(opts);
   const wanted = (l: LogLine) => (l.stream === 'stdout' ? opts.stdout !== false : opts.stderr !== false)
     && (sinceMs === undefined || logTimeMs(l.time) >= sinceMs) && (untilMs === undefined || logTimeMs(l.time) <= untilMs);
-  const file = new LogFile(record.files.log, record.spec.logRotate.maxFiles);
   const parser = new CriLogParser();
+  const decoder = new TextDecoder('utf-8');
   const follow = opts.follow === true && isLive(record) && (untilMs === undefined || untilMs > Date.now());
-  const changes = follow ? new ChangeSignal(record.files.log, [basename(record.files.exit)]) : undefined;
-  let exited = !follow;
-  const end = () => { exited = true; changes?.notify(); };
-  if (follow) void ctx.exits.wait(record.id)?.then(end);
-  const untilTimer = follow && untilMs !== undefined ? setTimeout(end, untilMs - Date.now()) : undefined;
+  const chunks = logChunks(ctx, record, { follow, untilMs });
   try {
-    const initial = parser.push(await file.readAll());
+    const first = await chunks.next();
+    const initial = parser.push(decoder.decode(first.value ?? Buffer.alloc(0), { stream: true }));
     if (!follow) initial.push(...parser.flush()); // the end of the file is the end of the log
     let lines = initial.filter(wanted);
     if (opts.tail !== undefined) lines = opts.tail === 0 ? [] : lines.slice(-opts.tail);
     yield* lines;
+    for await (const chunk of chunks) yield* parser.push(decoder.decode(chunk, { stream: true })).filter(wanted);
+    if (follow) yield* parser.flush().filter(wanted);
+  } finally {
+    await chunks.return(undefined); // a reader that stopped early: the watcher and the file close
+  }
+}
+
+/**
+ * The log file's bytes: first all there is (rotated files included), or with `fromEnd` nothing of
+ * what is there now; then, with `follow`, each part appended until the container has exited and
+ * the file is drained (or `until` came).
+ */
+export async function* logChunks(ctx: RuntimeContext, record: ContainerRecord,
+  opts: { follow: boolean; untilMs?: number; fromEnd?: boolean }): AsyncGenerator<Buffer> {
+  const file = new LogFile(record.files.log, record.spec.logRotate.maxFiles);
+  const changes = opts.follow ? new ChangeSignal(record.files.log, [basename(record.files.exit)]) : undefined;
+  let exited = !opts.follow;
+  const end = () => { exited = true; changes?.notify(); };
+  if (opts.follow) void ctx.exits.wait(record.id)?.then(end);
+  const untilTimer = opts.follow && opts.untilMs !== undefined ? setTimeout(end, opts.untilMs - Date.now()) : undefined;
+  try {
+    yield opts.fromEnd ? (await file.skipToEnd(), Buffer.alloc(0)) : await file.readAll();
     while (!exited && ctx.records.has(record.id)) {
       await changes!.next();
-      yield* parser.push(await file.readNew()).filter(wanted);
+      yield await file.readNew();
     }
-    if (follow) {
-      yield* parser.push(await file.readNew()).filter(wanted); // what was written before the exit file
-      yield* parser.flush().filter(wanted);
-    }
+    if (opts.follow) yield await file.readNew(); // what was written before the exit file
   } finally {
     clearTimeout(untilTimer);
     changes?.close();
@@ -73,37 +89,41 @@ class LogFile {
   private handle?: fs.FileHandle;
   private ino = 0;
   private offset = 0;
-  private readonly decoder = new TextDecoder('utf-8');
 
   /** `files`: how many the shim keeps (the current one included), so which `path.N` can exist. */
   constructor(private readonly path: string, private readonly files: number) {}
 
   /** The rotated files, oldest first, then the file itself: the whole log there is. */
-  async readAll(): Promise<string> {
+  async readAll(): Promise<Buffer> {
     await this.open();
-    return await this.rotatedAfter(undefined) + await this.readNew();
+    return Buffer.concat([await this.rotatedAfter(undefined), await this.readNew()]);
   }
 
-  async readNew(): Promise<string> {
-    if (!this.handle && !(await this.open())) return '';
-    let text = await this.drain();
+  /** From here on only what is appended is read. */
+  async skipToEnd(): Promise<void> {
+    if (await this.open()) this.offset = (await this.handle!.stat()).size;
+  }
+
+  async readNew(): Promise<Buffer> {
+    if (!this.handle && !(await this.open())) return Buffer.alloc(0);
+    const parts = [await this.drain()];
     const now = await fs.stat(this.path).catch(() => undefined);
     if (now && now.ino !== this.ino) {
       // The new file exists, so the shim writes no more to this one: what came since the drain above.
-      text += await this.drain();
+      parts.push(await this.drain());
       const finished = this.ino;
       await this.handle!.close();
       this.handle = undefined;
       this.offset = 0;
       await this.open();
       // Rotated more than once since it was last read: the files between come first.
-      text += await this.rotatedAfter(finished);
-      if (this.handle) text += await this.drain();
+      parts.push(await this.rotatedAfter(finished));
+      if (this.handle) parts.push(await this.drain());
     } else if (now && now.size < this.offset) {
       this.offset = 0;
-      text += await this.drain();
+      parts.push(await this.drain());
     }
-    return text;
+    return Buffer.concat(parts);
   }
 
   async close(): Promise<void> {
@@ -115,12 +135,12 @@ class LogFile {
    * gone), oldest first. Called with the current file already open, so a rotation meanwhile
    * leaves that handle on one of these files, which is then skipped here and read through it.
    */
-  private async rotatedAfter(finished: number | undefined): Promise<string> {
+  private async rotatedAfter(finished: number | undefined): Promise<Buffer> {
     const rotated = await rotatedFiles(this.path, this.files);
     const newer = rotated.slice(rotated.findIndex((f) => f.ino === finished) + 1);
-    let text = '';
-    for (const file of newer) if (file.ino !== this.ino) text += await readText(file.path);
-    return text;
+    const parts: Buffer[] = [];
+    for (const file of newer) if (file.ino !== this.ino) parts.push(await readWhole(file.path));
+    return Buffer.concat(parts);
   }
 
   private async open(): Promise<boolean> {
@@ -134,14 +154,14 @@ class LogFile {
     }
   }
 
-  private async drain(): Promise<string> {
-    let text = '';
-    const buf = Buffer.allocUnsafe(CHUNK);
+  private async drain(): Promise<Buffer> {
+    const parts: Buffer[] = [];
     for (;;) {
+      const buf = Buffer.allocUnsafe(CHUNK);
       const { bytesRead } = await this.handle!.read(buf, 0, CHUNK, this.offset);
-      if (bytesRead === 0) return text;
+      if (bytesRead === 0) return Buffer.concat(parts);
       this.offset += bytesRead;
-      text += this.decoder.decode(buf.subarray(0, bytesRead), { stream: true });
+      parts.push(buf.subarray(0, bytesRead));
     }
   }
 }
@@ -169,11 +189,11 @@ async function rotatedFiles(path: string, files: number): Promise<{ path: string
   return last;
 }
 
-async function readText(path: string): Promise<string> {
+async function readWhole(path: string): Promise<Buffer> {
   try {
-    return await fs.readFile(path, 'utf8');
+    return await fs.readFile(path);
   } catch (err) {
-    if (isErrno(err, 'ENOENT')) return ''; // rotated away (the oldest dropped) while we looked
+    if (isErrno(err, 'ENOENT')) return Buffer.alloc(0); // rotated away (the oldest dropped) while we looked
     throw new BerthError('STATE_FAILED', `read ${path}: ${errnoCode(err)}`, { path }, { cause: err });
   }
 }

@@ -21,7 +21,8 @@ export function specToOciConfig(plan: LaunchPlan, spec: ResolvedSpec, oci?: OciC
   return {
     ociVersion: OCI_VERSION,
     process: {
-      terminal: false,
+      terminal: plan.tty !== undefined,
+      ...(plan.tty && (plan.tty.rows || plan.tty.cols) ? { consoleSize: { height: plan.tty.rows, width: plan.tty.cols } } : {}),
       user: { uid: plan.uid, gid: plan.gid, ...(plan.additionalGids.length ? { additionalGids: [...plan.additionalGids] } : {}) },
       args: [...plan.args],
       env: [...plan.env],

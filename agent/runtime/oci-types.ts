@@ -11,6 +11,7 @@ export interface OciRlimit { type: string; soft: number; hard: number }
 
 export interface OciProcess {
   terminal?: boolean;
+  consoleSize?: { height: number; width: number };
   user: OciUser;
   args?: string[];
   env?: string[];

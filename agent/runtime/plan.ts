@@ -74,6 +74,8 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     ...(spec.logRotate.maxSizeBytes > 0 ? { logRotate: { maxBytes: spec.logRotate.maxSizeBytes, maxFiles: spec.logRotate.maxFiles } } : {}),
     exitPath: join(ctx.stateDir, EXIT_FILE),
     startFifo: join(ctx.stateDir, START_FIFO),
+    ...(spec.openStdin ? { stdin: true } : {}),
+    ...(spec.tty ? { tty: { ...spec.consoleSize } } : {}),
   };
 }
 

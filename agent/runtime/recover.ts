@@ -89,6 +89,9 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.sysctls ??= {};
   record.spec.privilegedMode ??= false;
   record.spec.domainname ??= '';
+  record.spec.tty ??= false;
+  record.spec.openStdin ??= false;
+  record.spec.consoleSize ??= { rows: 0, cols: 0 };
   record.spec.devices ??= [];
   record.spec.init ??= false;
   record.spec.logRotate ??= { maxSizeBytes: 0, maxFiles: 1 };

@@ -72,6 +72,15 @@ export function lifecycleDefaults(spec: ContainerSpec): Pick<ResolvedSpec, 'labe
   };
 }
 
+/** -t / -i (a bundle's process.terminal and consoleSize are `fromBundle`); the size only with a terminal. */
+export function stdioSettings(spec: ContainerSpec, fromBundle: { terminal?: boolean; consoleSize?: { height: number; width: number } } = {}):
+  Pick<ResolvedSpec, 'tty' | 'openStdin' | 'consoleSize'> {
+  const tty = spec.tty ?? fromBundle.terminal ?? false;
+  if (spec.consoleSize && !tty) throw new BerthError('INVALID_SPEC', 'consoleSize: only with tty: a size is a terminal\'s', { field: 'consoleSize' });
+  const bundleSize = fromBundle.consoleSize && { rows: fromBundle.consoleSize.height, cols: fromBundle.consoleSize.width };
+  return { tty, openStdin: spec.openStdin ?? false, consoleSize: tty ? { ...(spec.consoleSize ?? bundleSize ?? { rows: 0, cols: 0 }) } : { rows: 0, cols: 0 } };
+}
+
 /** docker's defaults: every 30 s, 30 s to answer, unhealthy after 3 failures in a row. */
 export function resolveHealthcheck(h: HealthcheckSpec | undefined): Required<HealthcheckSpec> {
   return {

@@ -8,7 +8,7 @@ import { resolveBundleSpec } from './bundle.js';
 import { loadBundleOci } from './bundle-oci.js';
 import { DEFAULT_PATH_ENV, DEFAULT_SHM_SIZE_BYTES } from './defaults.js';
 import {
-  applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources,
+  applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources, stdioSettings,
 } from './resolve-common.js';
 import { resolveDevices } from './devices.js';
 import { checkSysctls } from './sysctls.js';
@@ -46,7 +46,7 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     bundle: '',
     image: spec.image ?? spec.rootfs,
     cmd: [...(spec.cmd ?? [])],
-    env: containerEnv(spec.env ?? [], hostname, user.home),
+    env: containerEnv(spec.env ?? [], hostname, user.home, spec.tty ?? false),
     workdir: spec.workdir ?? '/',
     hostname,
     domainname: namespaces.uts === 'private' ? spec.domainname ?? '' : '',
@@ -69,6 +69,7 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     ulimits: (spec.ulimits ?? []).map((u) => ({ ...u })),
     sysctls: checkSysctls({ ...spec.sysctls }, namespaces),
     ...lifecycleDefaults(spec),
+    ...stdioSettings(spec),
   };
 }
 
@@ -81,8 +82,9 @@ function defaultNamespaces(spec: ContainerSpec): Record<NamespaceType, Namespace
 }
 
 /** Docker's order: PATH, HOSTNAME, the user's, then HOME as runc adds it from /etc/passwd. */
-function containerEnv(userEnv: string[], hostname: string, home: string): string[] {
-  const defaults = [DEFAULT_PATH_ENV, ...(hostname ? [`HOSTNAME=${hostname}`] : [])];
+function containerEnv(userEnv: string[], hostname: string, home: string, tty: boolean): string[] {
+  // docker run -t's TERM: programs look at it to know what the terminal understands.
+  const defaults = [DEFAULT_PATH_ENV, ...(hostname ? [`HOSTNAME=${hostname}`] : []), ...(tty ? ['TERM=xterm'] : [])];
   const env = mergeEnv(defaults, userEnv);
   return hasEnv(env, 'HOME') ? env : [...env, `HOME=${home}`];
 }

@@ -31,8 +31,10 @@ import { ExitTracker } from './wait.js';
 import { EXEC_SOCKET, ExecStdioServer } from './exec-stdio.js';
 import { ShimSpawner } from './shim-spawner.js';
 import { SeccompCompiler } from './seccomp/index.js';
+import { attachInput, containerOutput } from './attach.js';
+import type { OutputChunk } from './cri-log.js';
 import type {
-  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime,
+  ContainerInfo, ContainerInput, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime,
   StopReason, UpdateOrigin,
 } from './types.js';
 
@@ -202,6 +204,14 @@ export class BerthRuntime implements Runtime {
 
   async exec(idOrName: string, opts: ExecOptions): Promise<ExecProcess> {
     return execInContainer(this.ctx, this.find(idOrName), opts);
+  }
+
+  output(idOrName: string, opts: { fromStart?: boolean } = {}): Promise<AsyncIterable<OutputChunk>> {
+    return containerOutput(this.ctx, this.find(idOrName), opts.fromStart ?? false);
+  }
+
+  attach(idOrName: string): Promise<ContainerInput> {
+    return attachInput(this.find(idOrName));
   }
 
   async close(): Promise<void> {

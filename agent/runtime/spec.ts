@@ -11,7 +11,7 @@ import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
 import { validateSysctls } from './sysctls.js';
 import {
-  NAMESPACE_TYPES, type ContainerSpec, type HealthcheckSpec, type IdMapping, type LogRotateSpec, type NamespaceMode, type NamespaceType, type RestartPolicy, type Ulimit,
+  NAMESPACE_TYPES, type ContainerSpec, type HealthcheckSpec, type IdMapping, type LogRotateSpec, type NamespaceMode, type NamespaceType, type RestartPolicy, type TerminalSize, type Ulimit,
 } from './types.js';
 import {
   absolutePath, array, boolean, dropUndefined, integer, invalid, join, nonEmptyString, noUnknownKeys, object, optional, shown,
@@ -22,6 +22,7 @@ const KNOWN_FIELDS = [
   'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'domainname', 'user', 'groupAdd', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
   'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'init', 'restartPolicy', 'healthcheck', 'logRotate',
+  'tty', 'openStdin', 'consoleSize',
 ] as const;
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -70,6 +71,9 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     restartPolicy: optional(obj, 'restartPolicy', '', validateRestartPolicy),
     healthcheck: optional(obj, 'healthcheck', '', healthcheck),
     logRotate: optional(obj, 'logRotate', '', logRotate),
+    tty: optional(obj, 'tty', '', boolean),
+    openStdin: optional(obj, 'openStdin', '', boolean),
+    consoleSize: optional(obj, 'consoleSize', '', terminalSize),
   };
   checkCrossFields(spec);
   return dropUndefined(spec);
@@ -292,6 +296,12 @@ function checkPrivileged(spec: ContainerSpec): void {
   if (spec.seccomp !== undefined && spec.seccomp !== 'unconfined') throw invalid('seccomp', 'a privileged container runs without seccomp');
 }
 
+function terminalSize(value: unknown, field: string): TerminalSize {
+  const obj = object(value, field);
+  noUnknownKeys(obj, ['rows', 'cols'], field);
+  return { rows: integer(obj.rows, join(field, 'rows'), 0, 65535), cols: integer(obj.cols, join(field, 'cols'), 0, 65535) };
+}
+
 function logRotate(value: unknown, field: string): LogRotateSpec {
   const obj = object(value, field);
   noUnknownKeys(obj, ['maxSizeBytes', 'maxFiles'], field);
@@ -323,6 +333,10 @@ function checkCrossFields(spec: ContainerSpec): void {
   if (spec.shmSizeBytes !== undefined) {
     if (spec.bundle !== undefined) throw invalid('shmSizeBytes', 'not with a bundle: its config.json mounts /dev/shm itself');
     if (spec.namespaces?.ipc === 'host') throw invalid('shmSizeBytes', 'cannot be set with namespaces.ipc "host" (the container uses the host\'s /dev/shm)');
+  }
+  // A bundle's process.terminal may give the terminal (resolve checks that one).
+  if (spec.consoleSize && (spec.tty === false || (spec.tty === undefined && spec.bundle === undefined))) {
+    throw invalid('consoleSize', 'only with tty: a size is a terminal\'s');
   }
   if (spec.autoRemove && spec.restartPolicy && spec.restartPolicy.name !== 'no') {
     throw invalid('restartPolicy', `"${spec.restartPolicy.name}" conflicts with autoRemove (--rm): a removed container cannot be restarted`);

@@ -97,6 +97,9 @@ export interface ContainerSpec {
   restartPolicy?: RestartPolicy; // --restart (default: no)
   healthcheck?: HealthcheckSpec; // --health-cmd …
   logRotate?: LogRotateSpec; // --log-opt max-size / max-file
+  tty?: boolean;             // -t: init's stdin, stdout and stderr are a terminal (a bundle's process.terminal)
+  openStdin?: boolean;       // -i: init's stdin stays open for attached clients (else /dev/null)
+  consoleSize?: TerminalSize; // with tty: its size at the start (a bundle's process.consoleSize)
 }
 
 /** docker's json-file max-size / max-file: past maxSizeBytes the log becomes log.1 (… up to maxFiles files in all). */
@@ -154,6 +157,9 @@ export interface ResolvedSpec {
   restartPolicy: RestartPolicy;
   healthcheck: Required<HealthcheckSpec>; // cmd [] = no healthcheck
   logRotate: Required<LogRotateSpec>;      // maxSizeBytes 0 = never rotated
+  tty: boolean;
+  openStdin: boolean;
+  consoleSize: TerminalSize; // 0 × 0 = unset
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'stopping' | 'exited' | 'removing';
@@ -205,6 +211,16 @@ export interface ProcessList { titles: string[]; processes: string[][] }
 
 export interface LogOptions { follow?: boolean; tail?: number; since?: string; until?: string; stdout?: boolean; stderr?: boolean; timestamps?: boolean }
 export interface LogLine { stream: 'stdout' | 'stderr'; time: string; line: string }
+
+/** An attached client's way in (close() detaches: nothing changes for the container). */
+export interface ContainerInput {
+  /** Resolves once the monitor's socket took the bytes (the container may not have read them yet). */
+  write(data: Buffer): Promise<void>;
+  /** The end of its stdin (it reads EOF, docker's StdinOnce); nothing with a tty. */
+  end(): Promise<void>;
+  resize(size: TerminalSize): Promise<void>;
+  close(): void;
+}
 
 /** A terminal's size in characters; 0 = unset (programs then assume 80 × 24). */
 export interface TerminalSize { rows: number; cols: number }
@@ -262,6 +278,13 @@ export interface Runtime {
   list(all?: boolean): ContainerInfo[];          // in-memory, cheap: the sampler calls it every tick
   logs(idOrName: string, opts: LogOptions): AsyncIterable<LogLine>;
   exec(idOrName: string, opts: ExecOptions): Promise<ExecProcess>;
+  /**
+   * docker attach's output: what the container writes, from now on (or its whole log), until it
+   * has exited. Resolves once what it writes from then on is sure to be in it.
+   */
+  output(idOrName: string, opts?: { fromStart?: boolean }): Promise<AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>>;
+  /** docker attach's input: the container's stdin (openStdin) and its terminal's size (tty), through its monitor. */
+  attach(idOrName: string): Promise<ContainerInput>;
   /** Stops watchers and timers; containers keep running (their shims outlive the agent). */
   close(): Promise<void>;
 }

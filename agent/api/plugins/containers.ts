@@ -15,6 +15,7 @@ import type { RouteErrorConfig } from './error-handler.js';
 import { logsPlugin } from './logs.js';
 import { execPlugin } from './exec.js';
 import { execAttachPlugin } from './exec-attach.js';
+import { attachPlugin } from './attach.js';
 import { prunePlugin } from './prune.js';
 
 const USER: StopReason = { by: 'user' };
@@ -120,6 +121,7 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
   await app.register(logsPlugin, deps);
   await app.register(execPlugin, deps);
   await app.register(execAttachPlugin, deps);
+  await app.register(attachPlugin, deps);
   await app.register(prunePlugin, deps);
 }
 

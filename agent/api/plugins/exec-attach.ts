@@ -17,18 +17,10 @@ import type { ExecOptions, ExecProcess, TerminalSize } from '../../runtime/types
 import { idParamsSchema, type IdParams } from '../schemas/common.js';
 import { compileStrict } from '../schemas/strict-validator.js';
 import type { RouteAuthConfig } from './auth.js';
-import { errorFrame } from './error-handler.js';
-import { execOptionsProperties, terminalSizeSchema } from './exec.js';
+import { execOptionsProperties } from './exec.js';
+import { fail, parseControl, parseFirstMessage, sendExit, sendOutput, STREAM_TAGS, type Control } from './ws-messages.js';
 
 const checkOptions = compileStrict({ type: 'object', additionalProperties: false, required: ['cmd'], properties: execOptionsProperties });
-const checkControl = compileStrict({
-  type: 'object', additionalProperties: false,
-  properties: { closeStdin: { enum: [true] }, resize: terminalSizeSchema },
-});
-type Control = { closeStdin?: true; resize?: TerminalSize };
-
-const STDOUT = 1;
-const STDERR = 2;
 
 export async function execAttachPlugin(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   app.get<{ Params: IdParams }>('/v1/containers/:id/exec', {
@@ -53,7 +45,7 @@ class Session {
   message(data: Buffer, isBinary: boolean): void {
     if (!this.started) {
       this.started = true;
-      this.start(data.toString(), isBinary).catch((err: unknown) => fail(this.socket, err));
+      this.start(data, isBinary).catch((err: unknown) => fail(this.socket, err));
     } else if (isBinary) {
       // A command slower than the client holds the client back rather than filling the agent.
       if (!this.input.write(data)) { this.socket.pause(); this.input.once('drain', () => this.socket.resume()); }
@@ -69,14 +61,13 @@ class Session {
   }
 
   private control(text: string): void {
-    const value = parseJson(text);
-    const checked = value === undefined ? undefined : checkControl(value);
-    if (!checked || 'error' in checked || Object.keys(value as object).length === 0) {
-      const why = !checked ? 'not JSON' : 'error' in checked ? checked.error.message : 'empty';
-      fail(this.socket, new BerthError('INVALID_REQUEST', `control message ${JSON.stringify(text.slice(0, 80))}: ${why}; expected {"closeStdin":true} or {"resize":{"rows":R,"cols":C}}`));
+    let control: Control;
+    try {
+      control = parseControl(text);
+    } catch (err) {
+      fail(this.socket, err);
       return;
     }
-    const control = value as Control;
     if (control.resize) this.resize(control.resize);
     if (control.closeStdin) this.input.end();
   }
@@ -87,54 +78,25 @@ class Session {
     this.proc.resize(size);
   }
 
-  private async start(text: string, isBinary: boolean): Promise<void> {
-    const opts = parseOptions(text, isBinary);
+  private async start(data: Buffer, isBinary: boolean): Promise<void> {
+    const opts = parseOptions(data, isBinary);
     const proc = await this.deps.runtime.exec(this.id, { ...opts, stdin: true });
     this.proc = proc;
     if (this.socket.readyState !== this.socket.OPEN) this.clientGone(); // it left while the exec started
     if (this.size) this.resize(this.size);
     this.input.pipe(proc.stdin!);
-    await Promise.all([forward(proc.stdout, STDOUT, this.socket), forward(proc.stderr, STDERR, this.socket)]);
+    await Promise.all([forward(proc.stdout, STREAM_TAGS.stdout, this.socket), forward(proc.stderr, STREAM_TAGS.stderr, this.socket)]);
     const exit = await proc.exited;
-    send(this.socket, JSON.stringify({ exitCode: exit.exitCode, ...(exit.signal ? { signal: exit.signal } : {}) }));
-    this.socket.close(1000);
+    sendExit(this.socket, exit);
     this.deps.logger.debug({ container: this.id, exitCode: exit.exitCode }, 'attached exec ended');
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+function parseOptions(data: Buffer, isBinary: boolean): ExecOptions {
+  return parseFirstMessage<ExecOptions>(data, isBinary, checkOptions, '{"cmd":["sh"]}');
 }
 
-function parseOptions(text: string, isBinary: boolean): ExecOptions {
-  const value = isBinary ? undefined : parseJson(text);
-  if (value === undefined) throw new BerthError('INVALID_REQUEST', 'first message: must be the exec options as JSON text, e.g. {"cmd":["sh"]}');
-  const checked = checkOptions(value);
-  if ('error' in checked) throw new BerthError('INVALID_REQUEST', `first message: ${checked.error.message}`, { field: checked.error.validation[0]?.instancePath.slice(1) });
-  return value as ExecOptions;
-}
-
-/**
- * Copies one output stream into messages tagged with its number. One message in flight at a
- * time: a client slower than the process holds the process back instead of filling the agent.
- */
+/** Copies one output stream into messages tagged with its number. */
 async function forward(source: ExecProcess['stdout'], tag: number, socket: WebSocket): Promise<void> {
-  for await (const chunk of source) {
-    if (socket.readyState !== socket.OPEN) continue; // the client left: drain, so the process never blocks
-    const data = Buffer.concat([Buffer.from([tag]), Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string)]);
-    await new Promise<void>((resolve) => socket.send(data, () => resolve()));
-  }
-}
-
-function send(socket: WebSocket, text: string): void {
-  if (socket.readyState === socket.OPEN) socket.send(text);
-}
-
-function fail(socket: WebSocket, err: unknown): void {
-  send(socket, errorFrame(err).trimEnd());
-  socket.close(1011);
+  for await (const chunk of source) await sendOutput(socket, tag, chunk as Buffer | string);
 }

@@ -13,15 +13,9 @@ import { StringDecoder } from 'node:string_decoder';
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import type { ExecOptions, ExecProcess } from '../../runtime/types.js';
-import { errorResponses, idParamsSchema, type IdParams } from '../schemas/common.js';
+import { errorResponses, idParamsSchema, terminalSizeSchema, type IdParams } from '../schemas/common.js';
 import { strictValidatorCompiler } from '../schemas/strict-validator.js';
 import { errorFrame } from './error-handler.js';
-
-/** A terminal's size: also a resize message of the websocket exec. */
-export const terminalSizeSchema = {
-  type: 'object', additionalProperties: false, required: ['rows', 'cols'],
-  properties: { rows: { type: 'integer', minimum: 0, maximum: 65535 }, cols: { type: 'integer', minimum: 0, maximum: 65535 } },
-} as const;
 
 /** What to run; also the first message of the websocket exec (exec-attach.ts). */
 export const execOptionsProperties = {

@@ -29,4 +29,10 @@ export const idParamsSchema = {
 export interface IdParams { id: string }
 
 /** Any object, serialised field by field as it is (reports, samples: their shapes live elsewhere). */
+/** A terminal's size in characters: an exec's or a container's, and a resize. */
+export const terminalSizeSchema = {
+  type: 'object', additionalProperties: false, required: ['rows', 'cols'],
+  properties: { rows: { type: 'integer', minimum: 0, maximum: 65535 }, cols: { type: 'integer', minimum: 0, maximum: 65535 } },
+} as const;
+
 export const openObjectSchema = { type: 'object', additionalProperties: true } as const;

@@ -2,6 +2,7 @@
 // It checks shape only (types, known fields); validateSpec in agent/runtime/spec.ts stays the
 // authority on meaning (absolute paths, ranges, capability names, …) and runs in Runtime.create.
 import { NAMESPACE_TYPES } from '../../runtime/types.js';
+import { terminalSizeSchema } from './common.js';
 
 const str = { type: 'string' } as const;
 const strList = { type: 'array', items: str } as const;
@@ -80,6 +81,9 @@ export const containerSpecProperties = {
     properties: { cmd: strList, intervalSeconds: num, timeoutSeconds: num, retries: int, startPeriodSeconds: num },
   },
   logRotate: { type: 'object', additionalProperties: false, properties: { maxSizeBytes: int, maxFiles: int } },
+  tty: bool,
+  openStdin: bool,
+  consoleSize: terminalSizeSchema,
   restartPolicy: {
     type: 'object', additionalProperties: false, required: ['name'],
     properties: { name: { type: 'string', enum: ['no', 'on-failure', 'always', 'unless-stopped'] }, maxRetries: int },

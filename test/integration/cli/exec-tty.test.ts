@@ -2,13 +2,12 @@
 // control messages) and through the CLI run inside a real terminal (script(1) gives it one).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
 import type { WebSocket } from 'ws';
 import { AgentClient, parseHost } from '../../../agent/cli/client.js';
-import { ROOT, startAgent, type TestAgent } from '../../helpers/agent.js';
+import { startAgent, type TestAgent } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
+import { CliInTerminal, resizeTerminal } from './terminal.js';
 
 const BOX = 'tty-box';
 
@@ -35,40 +34,10 @@ class WsExec {
   }
 
   async until(text: string): Promise<void> {
-    await waitFor(`${JSON.stringify(text)} in the output (so far ${JSON.stringify(this.stdout)})`, () => this.stdout.includes(text));
+    await waitFor(`${JSON.stringify(text)} in the output`, () => this.stdout.includes(text)).catch((err: Error) => {
+      throw new Error(`${err.message}; it was ${JSON.stringify(this.stdout)}`);
+    });
   }
-}
-
-/** The CLI inside a terminal of `rows` × `cols` (script's); what it prints arrives in `output`. */
-class CliInTerminal {
-  output = '';
-  readonly proc: ChildProcess;
-  readonly exited: Promise<number | null>;
-
-  constructor(agent: TestAgent, args: string[], rows: number, cols: number) {
-    const cli = [process.execPath, '--import', 'tsx', 'agent/main.ts', '--host', agent.socket, ...args].map((a) => `'${a}'`).join(' ');
-    this.proc = spawn('script', ['-qefc', `stty rows ${rows} cols ${cols}; echo "cli-pid=$$"; exec ${cli}`, '/dev/null'], { cwd: ROOT });
-    this.proc.stdout!.on('data', (d: Buffer) => { this.output += d.toString(); });
-    this.exited = new Promise((resolve) => this.proc.once('exit', (code) => resolve(code)));
-  }
-
-  type(keys: string): void { this.proc.stdin!.write(keys); }
-
-  async until(text: string | RegExp): Promise<void> {
-    const found = () => (typeof text === 'string' ? this.output.includes(text) : text.test(this.output));
-    await waitFor(`${text} in the terminal (so far ${JSON.stringify(this.output)})`, found, { timeoutMs: 20_000 });
-  }
-
-  /** The terminal the CLI runs in, as the host names it. */
-  async terminalPath(): Promise<string> {
-    await this.until(/cli-pid=\d+/);
-    return readlinkSync(`/proc/${/cli-pid=(\d+)/.exec(this.output)![1]}/fd/0`);
-  }
-}
-
-/** Runs `stty` on a terminal from outside, as a window manager resizing it would. */
-function resizeTerminal(path: string, rows: number, cols: number): Promise<number | null> {
-  return new Promise((resolve) => spawn('stty', ['-F', path, 'rows', String(rows), 'cols', String(cols)]).once('exit', resolve));
 }
 
 describe('exec with a terminal against a real agent', () => {

@@ -24,7 +24,8 @@ async function launched(args: string[], over: Partial<LaunchPlan>, dirName = `a$
   return p;
 }
 
-const logged = (p: LaunchPlan, text: string) => waitFor(`${JSON.stringify(text)} in the log (so far ${JSON.stringify(stdoutText(p))})`, () => stdoutText(p).includes(text));
+const logged = (p: LaunchPlan, text: string) => waitFor(`${JSON.stringify(text)} in the log`, () => stdoutText(p).includes(text))
+  .catch((err: Error) => { throw new Error(`${err.message}; it holds ${JSON.stringify(stdoutText(p))}`); });
 
 test('with a tty and stdin: an interactive shell on a terminal of the size asked for, its prompt logged before its line ends', { skip }, async () => {
   const p = await launched(['sh'], { tty: { rows: 20, cols: 60 }, stdin: true });

@@ -8,7 +8,7 @@ import { BerthError } from '../../../agent/errors.js';
 import { EventBus } from '../../../agent/events/index.js';
 import type { AgentFacts, ServerDeps } from '../../../agent/api/index.js';
 import type {
-  ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime, StopReason, UpdateOrigin,
+  ContainerInput, ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime, StopReason, UpdateOrigin,
 } from '../../../agent/runtime/types.js';
 
 export interface Call { method: string; args: unknown[] }
@@ -18,6 +18,7 @@ export class FakeRuntime implements Runtime {
   readonly calls: Call[] = [];
   logLines: LogLine[] = [];
   execOutput: { stdout: string[]; stderr: string[]; exitCode: number } = { stdout: [], stderr: [], exitCode: 0 };
+  outputChunks: { stream: 'stdout' | 'stderr'; data: Buffer }[] = [];
   failStart?: BerthError;
   failCreate?: BerthError;
 
@@ -108,6 +109,26 @@ export class FakeRuntime implements Runtime {
     const { stdout: out, stderr: err, exitCode } = this.execOutput;
     setImmediate(() => { for (const s of out) stdout.write(s); stdout.end(); for (const s of err) stderr.write(s); stderr.end(); });
     return { pid: 42, stdout, stderr, exited: Promise.resolve({ exitCode }) };
+  }
+
+  async output(id: string): Promise<AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>> {
+    this.record('output', id);
+    const chunks = this.outputChunks;
+    return (async function* () { yield* chunks; })();
+  }
+
+  /** What attached clients sent: bytes as text, 'EOF', or 'ROWSxCOLS'. */
+  readonly attachInput: string[] = [];
+
+  async attach(id: string): Promise<ContainerInput> {
+    this.record('attach', id);
+    const input = this.attachInput;
+    return {
+      write: async (data) => { input.push(data.toString()); },
+      end: async () => { input.push('EOF'); },
+      resize: async (size) => { input.push(`${size.rows}x${size.cols}`); },
+      close: () => { input.push('detached'); },
+    };
   }
 
   async close() {}

@@ -76,6 +76,19 @@ test('bundle resources, user, mappings, seccomp and bind mounts', async (t) => {
   ]);
 });
 
+test('a bundle\'s process.terminal and consoleSize are its tty (the spec\'s win); a size needs a terminal', async (t) => {
+  const config = runcSpec();
+  config.process.terminal = true;
+  config.process.consoleSize = { height: 30, width: 90 };
+  const bundle = makeBundle(t, config);
+  const spec = await resolveBundle(bundle);
+  assert.deepEqual([spec.tty, spec.consoleSize, spec.openStdin], [true, { rows: 30, cols: 90 }, false]);
+  const overridden = await resolveBundle(bundle, { tty: false, openStdin: true });
+  assert.deepEqual([overridden.tty, overridden.consoleSize, overridden.openStdin], [false, { rows: 0, cols: 0 }, true]);
+  config.process.terminal = false;
+  await assert.rejects(resolveBundle(makeBundle(t, config), { consoleSize: { rows: 1, cols: 1 } }), /consoleSize: only with tty/);
+});
+
 test('bundle errors name config.json and the JSON path', async (t) => {
   const check = async (mutate: (c: Record<string, any>) => void, path: RegExp) => {
     const config = runcSpec();
@@ -85,7 +98,8 @@ test('bundle errors name config.json and the JSON path', async (t) => {
     assert.ok(err.message.startsWith(`${join(bundle, 'config.json')}: `), err.message);
     assert.match(err.message, path);
   };
-  await check((c) => { c.process.terminal = true; }, /process\.terminal: true is not supported/);
+  await check((c) => { c.process.terminal = 'yes'; }, /process\.terminal: must be true or false, got "yes"/);
+  await check((c) => { c.process.consoleSize = { height: 24, width: -1 }; }, /process\.consoleSize\.width: /);
   await check((c) => { c.linux.namespaces[1].type = 'net'; }, /linux\.namespaces\[1\]\.type: unknown namespace type "net"/);
   await check((c) => { c.linux.namespaces.push({ type: 'pid' }); }, /linux\.namespaces\[5\]\.type: namespace pid is listed twice/);
   await check((c) => { c.linux.namespaces = [{ type: 'pid' }]; }, /linux\.namespaces: must include "mount"/);
@@ -149,8 +163,8 @@ test('the live `runc spec` of this host parses (when runc is installed)', async 
     return;
   }
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-  config.process.terminal = false;
   const spec = await resolveBundle(makeBundle(t, config));
   assert.ok(spec.cmd.length > 0);
+  assert.equal(spec.tty, true, '`runc spec` asks for a terminal');
   assert.equal(spec.namespaces.mnt, 'private');
 });

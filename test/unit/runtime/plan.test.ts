@@ -84,6 +84,17 @@ test('a default plan: devices, symlinks, masked and read-only paths, caps, paths
   assert.deepEqual([plan.version, plan.id, plan.rootfs, plan.readOnlyRootfs, plan.sysctls], [1, c.id, plan.rootfs, false, {}]);
 });
 
+test('-t and -i: the plan\'s tty of the console size and its stdin; TERM=xterm as docker run -t sets it; a size needs a tty', async (t) => {
+  const plain = buildLaunchPlan(await resolved(t), ctx(t));
+  assert.deepEqual([plain.tty, plain.stdin, plain.env.some((e) => e.startsWith('TERM='))], [undefined, undefined, false]);
+  const both = buildLaunchPlan(await resolved(t, { tty: true, openStdin: true, consoleSize: { rows: 33, cols: 101 } }), ctx(t));
+  assert.deepEqual([both.tty, both.stdin, both.env.filter((e) => e.startsWith('TERM='))], [{ rows: 33, cols: 101 }, true, ['TERM=xterm']]);
+  const ownTerm = await resolved(t, { tty: true, env: ['TERM=vt220'] });
+  assert.deepEqual(ownTerm.env.filter((e) => e.startsWith('TERM=')), ['TERM=vt220']);
+  assert.throws(() => validateSpec({ rootfs: fixtureRootfs(t), cmd: ['sh'], consoleSize: { rows: 1, cols: 1 } }, ENV), /consoleSize: only with tty/);
+  assert.throws(() => validateSpec({ rootfs: fixtureRootfs(t), cmd: ['sh'], tty: true, consoleSize: { rows: 70000, cols: 1 } }, ENV), /consoleSize\.rows/);
+});
+
 test('no /dev/core where the host has no /proc/kcore; no thermal masks without them', async (t) => {
   const empty = tempDir(t);
   const plan = buildLaunchPlan(await resolved(t), ctx(t, { sysRoot: join(empty, 'sys'), procRoot: join(empty, 'proc') }));
