@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -36,7 +37,10 @@ int attach_listen(struct attach *a, const char *state_dir, struct shim_error *e)
   if ((a->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
     return shim_fail_errno(e, "attach", errno, "socket AF_UNIX");
   if (chdir(state_dir) < 0) return shim_fail_errno(e, "attach", errno, "chdir %s", state_dir);
+  /* 0600 whatever the agent's umask: whoever can connect types into the container. */
+  mode_t umask_before = umask(0177);
   int bound = bind(a->listen_fd, (struct sockaddr *)&addr, sizeof(addr)), err = errno;
+  umask(umask_before);
   if (chdir("/") < 0 || bound < 0) return shim_fail_errno(e, "attach", bound < 0 ? err : errno, "bind %s/%s", state_dir, ATTACH_SOCKET);
   a->made = 1;
   if (listen(a->listen_fd, ATTACH_MAX) < 0) return shim_fail_errno(e, "attach", errno, "listen %s/%s", state_dir, ATTACH_SOCKET);

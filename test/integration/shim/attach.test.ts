@@ -2,7 +2,7 @@
 // (stdin bytes, terminal sizes, the end of stdin) and logs what the container writes as it comes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LaunchPlan } from '../../../agent/runtime/plan-types.js';
 import { AttachConnection } from '../../../agent/runtime/attach-socket.js';
@@ -29,6 +29,7 @@ const logged = (p: LaunchPlan, text: string) => waitFor(`${JSON.stringify(text)}
 
 test('with a tty and stdin: an interactive shell on a terminal of the size asked for, its prompt logged before its line ends', { skip }, async () => {
   const p = await launched(['sh'], { tty: { rows: 20, cols: 60 }, stdin: true });
+  assert.equal(statSync(join(p.stateDir, 'attach.sock')).mode & 0o777, 0o600, 'only root may type into the container');
   const client = await AttachConnection.connect(p.stateDir); // before the start: nothing is missed
   startContainer(p.startFifo);
   await logged(p, '/ # '); // a prompt, with no newline after it

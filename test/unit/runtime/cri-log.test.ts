@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CriLogParser, parseSince } from '../../../agent/runtime/cri-log.js';
+import { CriLogParser, CriOutputParser, parseSince } from '../../../agent/runtime/cri-log.js';
 
 test('CRI records become log lines; P records join up to the F record of the same stream', () => {
   const p = new CriLogParser();
@@ -40,4 +40,27 @@ test('since accepts RFC 3339, unix seconds and durations back from now; rejects 
   assert.equal(parseSince('10m', now), now - 600_000);
   assert.equal(parseSince('2h', now), now - 7_200_000);
   assert.equal(parseSince('yesterday', now), undefined);
+});
+
+test('attach output: records back to the bytes written (F adds the newline, P not), one chunk per run of a stream, split anywhere', () => {
+  const log = Buffer.concat([
+    Buffer.from('2026-01-01T00:00:00.000000001Z stdout P / # \n'),
+    Buffer.from('2026-01-01T00:00:00.000000002Z stdout F echo hi\r\n'),
+    Buffer.from('2026-01-01T00:00:00.000000003Z stderr F oops\n'),
+    Buffer.from('2026-01-01T00:00:00.000000004Z stdout P '), Buffer.from([0xff, 0x00, 0x80]), Buffer.from('\n'),
+    Buffer.from('2026-01-01T00:00:00.000000005Z stdout F\n'), // an empty line
+  ]);
+  const expected = [
+    { stream: 'stdout', data: Buffer.from('/ # echo hi\r\n') },
+    { stream: 'stderr', data: Buffer.from('oops\n') },
+    { stream: 'stdout', data: Buffer.concat([Buffer.from([0xff, 0x00, 0x80]), Buffer.from('\n')]) },
+  ];
+  assert.deepEqual(new CriOutputParser().push(log), expected);
+  // Byte by byte: the same bytes per stream, whatever the chunks.
+  const parser = new CriOutputParser();
+  const pieces = [...log].flatMap((b) => parser.push(Buffer.from([b])));
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const join = (chunks: { stream: string; data: Buffer }[]) => Buffer.concat(chunks.filter((c) => c.stream === stream).map((c) => c.data));
+    assert.ok(join(pieces).equals(join(expected)), stream);
+  }
 });
