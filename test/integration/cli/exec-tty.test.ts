@@ -7,7 +7,7 @@ import { AgentClient, parseHost } from '../../../agent/cli/client.js';
 import { startAgent, type TestAgent } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
-import { CliInTerminal, resizeTerminal } from './terminal.js';
+import { CliInTerminal } from './terminal.js';
 
 const BOX = 'tty-box';
 
@@ -89,15 +89,10 @@ describe('exec with a terminal against a real agent', () => {
   test('CLI in a terminal: exec -it has its size and follows its resizes, takes keys raw (^C goes to the container), and exits with the code', async () => {
     const cli = new CliInTerminal(agent, ['exec', '-it', BOX, 'sh'], 33, 101);
     try {
-      const terminal = await cli.terminalPath();
+      await cli.terminalPath();
       cli.type('stty size\n');
       await cli.until('33 101');
-      assert.equal(await resizeTerminal(terminal, 50, 120), 0);
-      // Asked again until the resize has gone through the CLI and the agent.
-      await waitFor('the new size inside', async () => {
-        cli.type('stty size\n');
-        return cli.output.includes('50 120');
-      }, { timeoutMs: 20_000 });
+      await cli.resizeUntilSeenInside(50, 120);
       // Raw: ^C is a byte for the container's terminal, which interrupts its foreground job, not the CLI.
       cli.type('sleep 102\n');
       await waitFor('sleep to run', async () => (await sleepers()) === '1');

@@ -31,10 +31,19 @@ export class CliInTerminal {
     await this.until(/cli-pid=\d+/);
     return readlinkSync(`/proc/${/cli-pid=(\d+)/.exec(this.output)![1]}/fd/0`);
   }
-}
 
-/** Runs `stty` on a terminal from outside, as a window manager resizing it would. */
-export function resizeTerminal(path: string, rows: number, cols: number): Promise<number | null> {
-  return new Promise((resolve) => spawn('stty', ['-F', path, 'rows', String(rows), 'cols', String(cols)]).once('exit', resolve));
+  /**
+   * Resizes this terminal from outside (`stty -F`, as a window manager would) and types
+   * `stty size` into the shell inside until the new size shows: it goes through the CLI and the agent.
+   */
+  async resizeUntilSeenInside(rows: number, cols: number): Promise<void> {
+    const path = await this.terminalPath();
+    const code = await new Promise((resolve) => spawn('stty', ['-F', path, 'rows', String(rows), 'cols', String(cols)]).once('exit', resolve));
+    if (code !== 0) throw new Error(`stty -F ${path}: exit ${code}`);
+    await waitFor(`${rows} ${cols} inside`, () => {
+      this.type('stty size\n');
+      return this.output.includes(`${rows} ${cols}`);
+    }, { timeoutMs: 20_000 });
+  }
 }
 
