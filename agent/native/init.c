@@ -4,10 +4,13 @@
 #include "shim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -63,6 +66,23 @@ static int enter_cwd(const char *cwd, struct shim_error *e) {
   return 0;
 }
 
+/* runc's and docker's: /dev/console is the terminal too (a bind of it), for what writes there.
+ * Created as a new file (O_EXCL, never following a link), or else taken as it is through O_PATH:
+ * no device of the host is ever opened. */
+static int bind_console(int master, struct shim_error *e) {
+  unsigned n;
+  char pts[32], target[32];
+  if (ioctl(master, TIOCGPTN, &n) < 0) return shim_fail_errno(e, "tty", errno, "ioctl TIOCGPTN /dev/ptmx");
+  snprintf(pts, sizeof(pts), "/dev/pts/%u", n);
+  int fd = open("/dev/console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST) fd = open("/dev/console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return shim_fail_errno(e, "tty", errno, "create /dev/console");
+  snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+  int rc = mount(pts, target, NULL, MS_BIND, NULL) < 0 ? shim_fail_errno(e, "tty", errno, "bind %s on /dev/console", pts) : 0;
+  close(fd);
+  return rc;
+}
+
 /* With a tty: the terminal becomes init's (fds 0-2, controlling) and its master goes to M, which
  * logs what it writes and feeds it what attached clients type. After the rootfs (/dev/ptmx is the
  * container's), before the user's rights are applied (the terminal is given to the user). */
@@ -72,7 +92,7 @@ static int take_terminal(const struct plan *p, int sync_fd, struct shim_error *e
   struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
   union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } control;
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf) };
-  if (tty_open(p, &master, &slave, e) || tty_take(slave, e)) return -1;
+  if (tty_open(p, &master, &slave, e) || bind_console(master, e) || tty_take(slave, e)) return -1;
   close(slave);
   struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
   c->cmsg_level = SOL_SOCKET;

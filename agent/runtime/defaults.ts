@@ -55,8 +55,8 @@ export const DEFAULT_DEVICES: readonly PlanDevice[] = [
 ];
 
 /**
- * runc's setupDevSymlinks + setupPtmx. /dev/console is only made for a terminal (a bind of the
- * pty), which berth does not allocate yet. /dev/core only where the host has /proc/kcore.
+ * runc's setupDevSymlinks + setupPtmx. /dev/console is only made for a terminal (init binds its
+ * terminal there: agent/native/init.c). /dev/core only where the host has /proc/kcore.
  */
 export function defaultDevSymlinks(procRoot = '/proc'): PlanSymlink[] {
   const links: PlanSymlink[] = [

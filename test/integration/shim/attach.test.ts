@@ -33,8 +33,8 @@ test('with a tty and stdin: an interactive shell on a terminal of the size asked
   const client = await AttachConnection.connect(p.stateDir); // before the start: nothing is missed
   startContainer(p.startFifo);
   await logged(p, '/ # '); // a prompt, with no newline after it
-  await client.write(Buffer.from('stty size; tty; echo "sid=$(cut -d" " -f6 /proc/$$/stat)"\n'));
-  await logged(p, 'sid=');
+  await client.write(Buffer.from('stty size; tty; echo "sid=$(cut -d" " -f6 /proc/$$/stat)"; stat -c "console=%t,%T" /dev/console /dev/pts/0\n'));
+  await logged(p, 'console=88,0\r\nconsole=88,0'); // the same device: 136,0 (hex)
   await client.write(Buffer.from('exit 7\n'));
   assert.equal((await waitExit(p)).exitCode, 7);
   client.close();
