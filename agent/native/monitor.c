@@ -136,7 +136,10 @@ static int await_created(struct monitor *m, struct shim_error *e) {
   ssize_t n;
   if (send(m->sync_fd, &go, 1, MSG_NOSIGNAL) != 1) return shim_fail_errno(e, "init", errno, "send go to init %d", (int)m->init);
   do n = receive(m, msg, sizeof(msg)); while (n == 1 && msg[0] == SYNC_TTY);
-  if (n == 1 && msg[0] == SYNC_READY && (!m->p->tty || m->tty_master >= 0)) return 0;
+  if (n == 1 && msg[0] == SYNC_READY) {
+    if (!m->p->tty || m->tty_master >= 0) return 0;
+    return shim_fail(e, "tty", EPROTO, "init %d was ready without sending its terminal", (int)m->init); /* fail() kills it */
+  }
   if (n == (ssize_t)sizeof(msg) && msg[0] == SYNC_ERROR) { memcpy(e, msg + 1, sizeof(*e)); return -1; }
   int status = 0;
   while (waitpid(m->init, &status, 0) < 0 && errno == EINTR) {}

@@ -66,7 +66,12 @@ export async function* logChunks(ctx: RuntimeContext, record: ContainerRecord,
   if (opts.follow) void ctx.exits.wait(record.id)?.then(end);
   const untilTimer = opts.follow && opts.untilMs !== undefined ? setTimeout(end, opts.untilMs - Date.now()) : undefined;
   try {
-    yield opts.fromEnd ? (await file.skipToEnd(), Buffer.alloc(0)) : await file.readAll();
+    if (opts.fromEnd) {
+      await file.skipToEnd();
+      yield Buffer.alloc(0);
+    } else {
+      yield await file.readAll();
+    }
     while (!exited && ctx.records.has(record.id)) {
       await changes!.next();
       yield await file.readNew();
