@@ -10,7 +10,7 @@ import { openCidFile } from './cidfile.js';
 import { printLogs } from './log-printer.js';
 import { RUN_FLAGS, specFromFlags } from './run-flags.js';
 import { printWarnings } from './warnings.js';
-import { attachToContainer } from './attach.js';
+import { attachToContainer, DETACH_KEYS_FLAG, detachKeysOf } from './attach.js';
 import { checkTerminalInput } from './ws-session.js';
 
 interface Created { id: string; name: string; warnings: string[] }
@@ -21,7 +21,7 @@ const LOG_DRAIN_MS = 5000;
 export const run: Command = {
   name: 'run', usage: 'run [OPTIONS] (--rootfs DIR | --bundle DIR) [--] [COMMAND] [ARG...]',
   summary: 'Create and start a container; in the foreground, print its output and exit with its code',
-  flags: [{ name: 'detach', short: 'd', kind: 'bool', help: 'run in the background and print the container id' }, ...RUN_FLAGS],
+  flags: [{ name: 'detach', short: 'd', kind: 'bool', help: 'run in the background and print the container id' }, DETACH_KEYS_FLAG, ...RUN_FLAGS],
   interspersed: false,
   async run(ctx, p) {
     const spec = specFromFlags(p, 'berth run', ctx.env, ctx.cwd);
@@ -35,7 +35,7 @@ export const run: Command = {
       ctx.out(`${created.id}\n`);
       return 0;
     }
-    const mode = { stdin: spec.openStdin ?? false, tty: spec.tty ?? false };
+    const mode = { stdin: spec.openStdin ?? false, tty: spec.tty ?? false, detachKeys: detachKeysOf(p, 'berth run') };
     checkTerminalInput(ctx, mode, 'berth run');
     const size = mode.tty ? ctx.terminal.size() : undefined;
     const created = await create(size ? { ...spec, consoleSize: size } : spec);

@@ -2,8 +2,8 @@
 // with `stdin` this process's stdin is sent (its end as {"closeStdin":true}); with `tty` the
 // terminal's size goes along (and each resize), and with both this terminal goes raw so every
 // key, ^C included, reaches the container's terminal. Output is written byte for byte as it comes.
-// With `detachKeys`, ^P ^Q typed in a row (docker's default) leave the session and the container
-// running. Resolves with the final exit code, or 'detached'.
+// With `detachKeys` (on a terminal), that sequence typed in a row (docker's default ^P ^Q) leaves
+// the session and the container running. Resolves with the final exit code, or 'detached'.
 import type { WebSocket } from 'ws';
 import { BerthError } from '../errors.js';
 import type { CliContext } from './command.js';
@@ -17,7 +17,8 @@ type Final = { exitCode: number } | { error: { code: string; message: string } }
 export interface SessionMode {
   stdin: boolean;
   tty: boolean;
-  detachKeys?: boolean;
+  /** Bytes typed in a row that detach (parseDetachKeys); only read from a terminal. */
+  detachKeys?: number[];
   /** Called at the agent's {"attached":true} (run -i starts the container then); its failure ends the session. */
   ready?: () => Promise<void>;
 }
@@ -43,7 +44,7 @@ export async function runSession(ctx: CliContext, ws: WebSocket, what: string, m
     sendSize(); // attach: the container's terminal may have another size than this one
   }
   if (mode.tty && mode.stdin) undo.push(ctx.terminal.raw());
-  const keys = mode.detachKeys && mode.tty && mode.stdin ? new DetachKeys() : undefined;
+  const keys = mode.detachKeys && mode.tty && mode.stdin ? new DetachKeys(mode.detachKeys) : undefined;
   // One message in flight: input is read no faster than the agent takes it.
   const onData = (chunk: Buffer | string) => {
     const { data, detach } = keys ? keys.feed(Buffer.from(chunk)) : { data: chunk, detach: false };
@@ -87,20 +88,42 @@ export async function runSession(ctx: CliContext, ws: WebSocket, what: string, m
   throw new BerthError('INTERNAL', `${what}: the agent closed the connection before the exit code`);
 }
 
-/** ^P ^Q: a ^P is held back until the next key shows whether it starts the sequence. */
+/** docker's default detach keys: ^P ^Q. */
+export const DEFAULT_DETACH_KEYS = 'ctrl-p,ctrl-q';
+
+const CTRL_SYMBOLS: Record<string, number> = { '@': 0, '[': 27, '\\': 28, ']': 29, '^': 30, '_': 31 };
+
+/** docker's --detach-keys: comma-separated keys, each `ctrl-<a-z @ [ \ ] ^ _>` or one character. */
+export function parseDetachKeys(text: string, command: string): number[] {
+  return text.split(',').map((key) => {
+    const ctrl = /^ctrl-(.)$/.exec(key);
+    if (ctrl && /[a-z]/.test(ctrl[1]!)) return ctrl[1]!.charCodeAt(0) - 96;
+    if (ctrl && ctrl[1]! in CTRL_SYMBOLS) return CTRL_SYMBOLS[ctrl[1]!]!;
+    if (!ctrl && key.length === 1) return key.charCodeAt(0);
+    throw usageError(command, `--detach-keys: ${JSON.stringify(key)} is not a key (ctrl-a … ctrl-z, ctrl-@, ctrl-[, ctrl-\\, ctrl-], ctrl-^, ctrl-_, or one character, comma-separated)`, '--detach-keys');
+  });
+}
+
+/** Watches typed bytes for the detach sequence; a partly typed sequence is held back until it is clear. */
 export class DetachKeys {
-  private held = false;
+  private held = 0; // how many bytes of the sequence were typed last
+
+  constructor(private readonly sequence: number[]) {}
 
   /** `data`: what to send (the keys before a detach included). */
   feed(chunk: Buffer): { data: Buffer; detach: boolean } {
-    const out: number[] = this.held ? [0x10] : [];
-    this.held = false;
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i]!;
-      if (out.at(-1) === 0x10 && byte === 0x11) { out.pop(); return { data: Buffer.from(out), detach: true }; }
-      out.push(byte);
+    const out: number[] = [];
+    for (const byte of chunk) {
+      if (byte !== this.sequence[this.held]) {
+        out.push(...this.sequence.slice(0, this.held)); // not the sequence after all: those keys go through
+        this.held = 0;
+      }
+      if (byte === this.sequence[this.held]) {
+        if (++this.held === this.sequence.length) { this.held = 0; return { data: Buffer.from(out), detach: true }; }
+      } else {
+        out.push(byte);
+      }
     }
-    if (out.at(-1) === 0x10) { out.pop(); this.held = true; }
     return { data: Buffer.from(out), detach: false };
   }
 }

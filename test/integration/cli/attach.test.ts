@@ -52,9 +52,11 @@ describe('a container\'s stdin and terminal against a real agent', () => {
     } finally {
       first.proc.kill('SIGKILL');
     }
-    const again = new CliInTerminal(agent, ['attach', 'detach-box'], 26, 90);
+    // With other detach keys, ^P ^Q are keys like any other (the shell gets them, nothing detaches).
+    const again = new CliInTerminal(agent, ['attach', '--detach-keys', 'ctrl-x', 'detach-box'], 26, 90);
     try {
       await again.until(/cli-pid=\d+/);
+      again.type('\x10\x11');
       // Typed until the shell's answer shows: the session may not be attached yet when the first keys come.
       await waitFor('the shell to answer', async () => {
         again.type('echo "back $(cat /tmp/mark) $(stty size)"\n');
