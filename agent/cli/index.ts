@@ -1,6 +1,7 @@
 // The CLI entry: global flags (--host), then one command. Returns the exit code: 0, the
 // container's or process's own code, 126/127 when the command cannot run, 125 for berth's own
 // errors (printed as `berth: <message>` on stderr).
+import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { ReadStream, WriteStream } from 'node:tty';
 import { BerthError } from '../errors.js';
@@ -114,6 +115,10 @@ function terminalOf(io: CliIo): CliTerminal {
     raw: () => {
       if (!input.isTTY || !input.setRawMode) return () => undefined;
       input.setRawMode(true);
+      // libuv's raw mode keeps output processing (ONLCR): the container's terminal already wrote
+      // \r\n, which would show as \r\r\n. Raw as docker's is: no output processing either.
+      // setRawMode(false) puts back the terminal's settings from before, OPOST with them.
+      spawnSync('stty', ['-opost'], { stdio: [0, 'ignore', 'ignore'] });
       return () => { input.setRawMode!(false); };
     },
     onResize: (handler) => {

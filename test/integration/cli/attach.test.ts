@@ -26,7 +26,7 @@ describe('a container\'s stdin and terminal against a real agent', () => {
     try {
       await cli.terminalPath();
       cli.type('stty size; tty; echo "term=$TERM"\n');
-      await cli.until(/31 97\r+\n\/dev\/pts\/0\r+\nterm=xterm/); // \r\r\n: the container's terminal writes \r\n, this one (raw in node, ONLCR kept) adds one
+      await cli.until(/31 97\r\n\/dev\/pts\/0\r\nterm=xterm/); // as the container's terminal wrote it: this one adds no \r
       await cli.resizeUntilSeenInside(44, 120);
       cli.type('sleep 104\n');
       await waitFor('sleep to run', async () => (await inContainer('it-box', 'ps -o args | grep -c "^sleep 104$"')) === '1');
