@@ -6,6 +6,7 @@ export type EventKind =
   | 'container.created' | 'container.started' | 'container.paused' | 'container.resumed'
   | 'container.exited' | 'container.removed' | 'container.updated' | 'container.oom' | 'container.restarting'
   | 'container.renamed' | 'container.health'
+  | 'container.exec' | 'container.exec_exited' | 'container.attached' | 'container.detached'
   | 'policy.denied' | 'policy.warned' | 'policy.audited' | 'policy.pending' | 'policy.firing'
   | 'policy.resolved' | 'policy.action' | 'policy.loaded' | 'policy.rejected'
   | 'agent.started' | 'agent.recovered';

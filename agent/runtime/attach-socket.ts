@@ -11,7 +11,9 @@ import type { TerminalSize } from './types.js';
 export const ATTACH_SOCKET = 'attach.sock';
 
 export class AttachConnection {
-  private constructor(private readonly socket: Socket) {
+  private closed = false;
+
+  private constructor(private readonly socket: Socket, private readonly onClose?: () => void) {
     socket.on('error', () => undefined); // the monitor gone with its container: the exit says so
   }
 
@@ -19,7 +21,7 @@ export class AttachConnection {
    * Connects through the state dir's descriptor (`/proc/self/fd/N/attach.sock`): the full path of
    * a container's state dir may be longer than a unix socket path can be.
    */
-  static async connect(stateDir: string): Promise<AttachConnection> {
+  static async connect(stateDir: string, onClose?: () => void): Promise<AttachConnection> {
     const dirFd = openSync(stateDir, constants.O_RDONLY | constants.O_DIRECTORY);
     try {
       const socket = connect(`/proc/self/fd/${dirFd}/${ATTACH_SOCKET}`);
@@ -28,7 +30,7 @@ export class AttachConnection {
         socket.once('error', (err) => reject(new BerthError('INVALID_STATE',
           `attach ${join(stateDir, ATTACH_SOCKET)}: ${errnoCode(err) ?? err.message} (the container is not running with stdin or a tty)`, { path: stateDir }, { cause: err })));
       });
-      return new AttachConnection(socket);
+      return new AttachConnection(socket, onClose);
     } finally {
       closeSync(dirFd);
     }
@@ -51,8 +53,12 @@ export class AttachConnection {
     return this.send('s', payload);
   }
 
+  /** A detach (once, however often it is called). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.socket.end();
+    this.onClose?.();
   }
 
   private send(type: 'd' | 's' | 'e', payload: Buffer): Promise<void> {

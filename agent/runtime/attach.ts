@@ -29,13 +29,13 @@ export async function containerOutput(ctx: RuntimeContext, record: ContainerReco
   })();
 }
 
-/** A connection to the container's monitor for its stdin and terminal size; close() detaches. */
-export async function attachInput(record: ContainerRecord): Promise<AttachConnection> {
+/** A connection to the container's monitor for its stdin and terminal size; close() detaches (then `onDetach`). */
+export async function attachInput(record: ContainerRecord, onDetach?: () => void): Promise<AttachConnection> {
   if (!isLive(record)) {
     throw new BerthError('INVALID_STATE', `attach to ${describe(record)}: it is ${record.status}; start it first`, { id: record.id, status: record.status });
   }
   if (!record.spec.openStdin && !record.spec.tty) {
     throw new BerthError('INVALID_REQUEST', `attach to ${describe(record)}: it has no stdin to send to and no terminal (create it with -i or -t); its output is in \`logs -f\``, { id: record.id });
   }
-  return AttachConnection.connect(dirname(record.files.exit));
+  return AttachConnection.connect(dirname(record.files.exit), onDetach);
 }

@@ -202,16 +202,29 @@ export class BerthRuntime implements Runtime {
     return readLogs(this.ctx, record, opts);
   }
 
+  /** A user's exec (healthcheck probes are not events): each start and end is one, docker's exec_start / exec_die. */
   async exec(idOrName: string, opts: ExecOptions): Promise<ExecProcess> {
-    return execInContainer(this.ctx, this.find(idOrName), opts);
+    const record = this.find(idOrName);
+    const proc = await execInContainer(this.ctx, record, opts);
+    const what = { cmd: opts.cmd, user: opts.user ?? record.spec.user.name, tty: opts.tty ?? false, stdin: opts.stdin ?? false, pid: proc.pid };
+    this.ctx.emit('container.exec', record, `exec in ${describe(record)}: ${opts.cmd.join(' ')}`, what);
+    void proc.exited.then((exit) => {
+      this.ctx.emit('container.exec_exited', record, `exec in ${describe(record)} exited with code ${exit.exitCode}: ${opts.cmd.join(' ')}`, { ...what, ...exit });
+    });
+    return proc;
   }
 
   output(idOrName: string, opts: { fromStart?: boolean } = {}): Promise<AsyncIterable<OutputChunk>> {
     return containerOutput(this.ctx, this.find(idOrName), opts.fromStart ?? false);
   }
 
-  attach(idOrName: string): Promise<ContainerInput> {
-    return attachInput(this.find(idOrName));
+  /** Who types into a container is an event: attached, and detached when that client goes. */
+  async attach(idOrName: string): Promise<ContainerInput> {
+    const record = this.find(idOrName);
+    const what = { stdin: record.spec.openStdin, tty: record.spec.tty };
+    const input = await attachInput(record, () => this.ctx.emit('container.detached', record, `detached from ${describe(record)}`, what));
+    this.ctx.emit('container.attached', record, `attached to ${describe(record)}`, what);
+    return input;
   }
 
   async close(): Promise<void> {

@@ -68,6 +68,10 @@ describe('a container\'s stdin and terminal against a real agent', () => {
       again.proc.kill('SIGKILL');
     }
     assert.equal(await status('detach-box'), 'exited');
+    // Who typed into it is an audit trail: each attach with stdin or a terminal, and its end, is an event.
+    const events = (await agent.api('GET', '/v1/events?container=detach-box')).body as { kind: string }[];
+    assert.deepEqual(events.map((e) => e.kind).filter((k) => /attached|detached/.test(k)),
+      ['container.attached', 'container.detached', 'container.attached', 'container.detached']);
   });
 
   test('run -i without a terminal: a pipe as stdin, its end the container\'s EOF, binary output byte for byte', async () => {

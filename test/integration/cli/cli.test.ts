@@ -283,6 +283,9 @@ describe('berth CLI against a real agent', () => {
       assert.match((await agent.cli(['ps', '--filter', 'health=healthy', '--format', '{{.Names}}'])).stdout, /^probed$/m);
       const events = (await agent.api('GET', '/v1/events?kind=container.health')).body.filter((e: { containerName: string }) => e.containerName === 'probed');
       assert.deepEqual(events.map((e: { data: { status: string } }) => e.data.status), ['unhealthy', 'healthy']);
+      // Probes are not execs in the event stream (docker's flood of exec_start for them): only the user's touch is.
+      const execs = (await agent.api('GET', '/v1/events?kind=container.exec&container=probed')).body.map((e: { data: { cmd: string[] } }) => e.data.cmd);
+      assert.deepEqual(execs, [['touch', '/tmp/ok']]);
       await waitFor('the metric to say healthy', async () =>
         /^berth_container_health_status\{[^}]*name="probed"[^}]*status="healthy"\} 1$/m.test((await agent.http('GET', '/metrics')).body));
 

@@ -60,6 +60,10 @@ describe('exec with a terminal against a real agent', () => {
     assert.deepEqual(x.final, { exitCode: 4 });
     assert.match(x.stdout, /^\/dev\/pts\/\d+\r\n30 90\r\nterm=xterm\r\nerr\r\nready\r\n45 150\r\n$/);
     assert.deepEqual(x.others, [], 'nothing on stream 2 with a tty');
+    // An exec is an audit trail: its start and its end are events (docker's exec_start, exec_die).
+    const events = (await agent.api('GET', `/v1/events?container=${BOX}`)).body as { kind: string; data?: Record<string, unknown> }[];
+    const mine = events.filter((e) => JSON.stringify(e.data?.cmd) === JSON.stringify(['sh', '-c', script]));
+    assert.deepEqual(mine.map((e) => [e.kind, e.data?.tty, e.data?.exitCode]), [['container.exec', true, undefined], ['container.exec_exited', true, 4]]);
   });
 
   test('websocket: a client that leaves hangs the terminal up; the shell and its job get SIGHUP', async () => {
