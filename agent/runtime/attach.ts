@@ -13,10 +13,12 @@ import { logChunks } from './logs.js';
 
 /**
  * From now on (or the whole log with `fromStart`) until the container has exited and its log is
- * drained. Resolves once the log is positioned: whatever the container writes after is in it.
+ * drained, or `signal` aborted (the client left). Resolves once the log is positioned: whatever
+ * the container writes after is in it.
  */
-export async function containerOutput(ctx: RuntimeContext, record: ContainerRecord, fromStart: boolean): Promise<AsyncIterable<OutputChunk>> {
-  const chunks = logChunks(ctx, record, { follow: isLive(record), fromEnd: !fromStart });
+export async function containerOutput(ctx: RuntimeContext, record: ContainerRecord, opts: { fromStart?: boolean; signal?: AbortSignal }):
+  Promise<AsyncIterable<OutputChunk>> {
+  const chunks = logChunks(ctx, record, { follow: isLive(record), fromEnd: !opts.fromStart, signal: opts.signal });
   const first = await chunks.next();
   const parser = new CriOutputParser();
   return (async function* () {

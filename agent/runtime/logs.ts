@@ -37,7 +37,7 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
   const parser = new CriLogParser();
   const decoder = new TextDecoder('utf-8');
   const follow = opts.follow === true && isLive(record) && (untilMs === undefined || untilMs > Date.now());
-  const chunks = logChunks(ctx, record, { follow, untilMs });
+  const chunks = logChunks(ctx, record, { follow, untilMs, signal: opts.signal });
   try {
     const first = await chunks.next();
     const initial = parser.push(decoder.decode(first.value ?? Buffer.alloc(0), { stream: true }));
@@ -55,16 +55,18 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
 /**
  * The log file's bytes: first all there is (rotated files included), or with `fromEnd` nothing of
  * what is there now; then, with `follow`, each part appended until the container has exited and
- * the file is drained (or `until` came).
+ * the file is drained (or `until` came, or `signal` aborted).
  */
 export async function* logChunks(ctx: RuntimeContext, record: ContainerRecord,
-  opts: { follow: boolean; untilMs?: number; fromEnd?: boolean }): AsyncGenerator<Buffer> {
+  opts: { follow: boolean; untilMs?: number; fromEnd?: boolean; signal?: AbortSignal }): AsyncGenerator<Buffer> {
   const file = new LogFile(record.files.log, record.spec.logRotate.maxFiles);
   const changes = opts.follow ? new ChangeSignal(record.files.log, [basename(record.files.exit)]) : undefined;
   let exited = !opts.follow;
   const end = () => { exited = true; changes?.notify(); };
   if (opts.follow) void ctx.exits.wait(record.id)?.then(end);
   const untilTimer = opts.follow && opts.untilMs !== undefined ? setTimeout(end, opts.untilMs - Date.now()) : undefined;
+  opts.signal?.addEventListener('abort', end, { once: true });
+  if (opts.signal?.aborted) end();
   try {
     if (opts.fromEnd) {
       await file.skipToEnd();
@@ -79,6 +81,7 @@ export async function* logChunks(ctx: RuntimeContext, record: ContainerRecord,
     if (opts.follow) yield await file.readNew(); // what was written before the exit file
   } finally {
     clearTimeout(untilTimer);
+    opts.signal?.removeEventListener('abort', end);
     changes?.close();
     await file.close();
   }

@@ -214,8 +214,8 @@ export class BerthRuntime implements Runtime {
     return proc;
   }
 
-  output(idOrName: string, opts: { fromStart?: boolean } = {}): Promise<AsyncIterable<OutputChunk>> {
-    return containerOutput(this.ctx, this.find(idOrName), opts.fromStart ?? false);
+  output(idOrName: string, opts: { fromStart?: boolean; signal?: AbortSignal } = {}): Promise<AsyncIterable<OutputChunk>> {
+    return containerOutput(this.ctx, this.find(idOrName), opts);
   }
 
   /** Who types into a container is an event: attached, and detached when that client goes. */

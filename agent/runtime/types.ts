@@ -209,7 +209,11 @@ export interface HealthProbe { start: string; end: string; exitCode: number; out
 /** `docker top`'s answer: the ps column titles and one row of cells per process. */
 export interface ProcessList { titles: string[]; processes: string[][] }
 
-export interface LogOptions { follow?: boolean; tail?: number; since?: string; until?: string; stdout?: boolean; stderr?: boolean; timestamps?: boolean }
+export interface LogOptions {
+  follow?: boolean; tail?: number; since?: string; until?: string; stdout?: boolean; stderr?: boolean; timestamps?: boolean;
+  /** Ends a follow at once (its reader left): a quiet container would otherwise keep it waiting. */
+  signal?: AbortSignal;
+}
 export interface LogLine { stream: 'stdout' | 'stderr'; time: string; line: string }
 
 /** An attached client's way in (close() detaches: nothing changes for the container). */
@@ -282,7 +286,7 @@ export interface Runtime {
    * docker attach's output: what the container writes, from now on (or its whole log), until it
    * has exited. Resolves once what it writes from then on is sure to be in it.
    */
-  output(idOrName: string, opts?: { fromStart?: boolean }): Promise<AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>>;
+  output(idOrName: string, opts?: { fromStart?: boolean; signal?: AbortSignal }): Promise<AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>>;
   /** docker attach's input: the container's stdin (openStdin) and its terminal's size (tty), through its monitor. */
   attach(idOrName: string): Promise<ContainerInput>;
   /** Stops watchers and timers; containers keep running (their shims outlive the agent). */

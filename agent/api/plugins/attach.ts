@@ -31,10 +31,11 @@ export async function attachPlugin(app: FastifyInstance, deps: ServerDeps): Prom
   }, (socket, req) => {
     let started = false;
     let input: Promise<Attached> | undefined;
+    const left = new AbortController(); // ends the output's follow when the client goes
     socket.on('message', (data, isBinary) => {
       if (!started) {
         started = true;
-        input = start(socket, req.params.id, data as Buffer, isBinary, deps);
+        input = start(socket, req.params.id, data as Buffer, isBinary, left.signal, deps);
         input.catch((err: unknown) => fail(socket, err));
         return;
       }
@@ -44,12 +45,15 @@ export async function attachPlugin(app: FastifyInstance, deps: ServerDeps): Prom
         .catch((err: unknown) => fail(socket, err))
         .finally(() => socket.resume());
     });
-    socket.on('close', () => { void input?.then((to) => to.input?.close(), () => undefined); });
+    socket.on('close', () => {
+      left.abort();
+      void input?.then((to) => to.input?.close(), () => undefined);
+    });
   });
 }
 
 /** Resolves with the way in (once it is open), while the output goes on being sent. */
-async function start(socket: WebSocket, id: string, data: Buffer, isBinary: boolean, deps: ServerDeps): Promise<Attached> {
+async function start(socket: WebSocket, id: string, data: Buffer, isBinary: boolean, left: AbortSignal, deps: ServerDeps): Promise<Attached> {
   const opts = parseFirstMessage<AttachOptions>(data, isBinary, checkOptions, '{"stdin":true}');
   const { spec, status, name } = deps.runtime.get(id);
   if (status === 'exited' || status === 'removing') throw new BerthError('INVALID_STATE', `attach to container ${name}: it is ${status}; start it first`, { id, status });
@@ -57,7 +61,7 @@ async function start(socket: WebSocket, id: string, data: Buffer, isBinary: bool
   // Asked for before the output is read: an exit in between is not missed.
   const exit = deps.runtime.wait(id);
   const input = opts.stdin || spec.tty ? await deps.runtime.attach(id) : undefined;
-  const output = await deps.runtime.output(id, { fromStart: opts.logs ?? false });
+  const output = await deps.runtime.output(id, { fromStart: opts.logs ?? false, signal: left });
   if (socket.readyState !== socket.OPEN) input?.close(); // it left meanwhile
   send(socket, JSON.stringify({ attached: true }));
   void relayOutput(socket, output, exit).catch((err: unknown) => fail(socket, err));
@@ -66,7 +70,7 @@ async function start(socket: WebSocket, id: string, data: Buffer, isBinary: bool
 
 async function relayOutput(socket: WebSocket, output: AsyncIterable<OutputChunk>, exit: Promise<ExitInfo>): Promise<void> {
   for await (const chunk of output) await sendOutput(socket, STREAM_TAGS[chunk.stream], chunk.data);
-  sendExit(socket, await exit);
+  if (socket.readyState === socket.OPEN) sendExit(socket, await exit); // else the client left: the output stopped for it
 }
 
 async function deliver(to: Attached, data: Buffer, isBinary: boolean): Promise<void> {

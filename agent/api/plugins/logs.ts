@@ -36,9 +36,12 @@ export async function logsPlugin(app: FastifyInstance, deps: ServerDeps): Promis
   }, async (req, reply) => {
     const q = req.query;
     const info = deps.runtime.get(req.params.id); // NOT_FOUND answers with a status, before streaming starts
+    // A client that leaves ends a follow at once (a quiet container would keep it waiting for the next line).
+    const left = new AbortController();
+    reply.raw.once('close', () => left.abort());
     const opts: LogOptions = {
       follow: q.follow, tail: q.tail, since: toIsoTime(q.since, 'since', Date.now()), until: toIsoTime(q.until, 'until', Date.now()),
-      stdout: q.stdout, stderr: q.stderr, timestamps: q.timestamps,
+      stdout: q.stdout, stderr: q.stderr, timestamps: q.timestamps, signal: left.signal,
     };
     const lines = deps.runtime.logs(info.id, opts);
     const json = q.format === 'json';

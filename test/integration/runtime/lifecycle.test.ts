@@ -58,6 +58,23 @@ test('logs follow streams new lines and ends when the container exits', async (t
   assert.equal(h.runtime.get(info.id).status, 'exited');
 });
 
+test('a follow whose reader left ends at once, also of a quiet container (logs and attach output)', async (t) => {
+  const info = await started(t, { cmd: ['sh', '-c', 'echo once; exec sleep 300'] });
+  await waitFor('its line', async () => (await collect(h.runtime.logs(info.id, {}))).length === 1);
+  const left = new AbortController();
+  const got: string[] = [];
+  let ended = 0;
+  void (async () => { for await (const l of h.runtime.logs(info.id, { follow: true, signal: left.signal })) got.push(`logs:${l.line}`); ended++; })();
+  const output = await h.runtime.output(info.id, { fromStart: true, signal: left.signal });
+  void (async () => { for await (const c of output) got.push(`output:${c.data.toString()}`); ended++; })();
+  // Both have read what there is, so both now wait for more, which will not come.
+  await waitFor('both to have read the line', () => got.length === 2);
+  left.abort();
+  await waitFor('both follows to end', () => ended === 2, { timeoutMs: 2000 });
+  assert.deepEqual(got.sort(), ['logs:once', 'output:once\n']);
+  assert.equal(h.runtime.get(info.id).status, 'running', 'the container goes on');
+});
+
 test('stop: SIGTERM ends a process without a handler outside a pid namespace (143)', async (t) => {
   const info = await started(t, { namespaces: { pid: 'host' } });
   const t0 = Date.now();

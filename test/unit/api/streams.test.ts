@@ -26,8 +26,9 @@ test('logs: text lines, with timestamps, and NDJSON LogLines with ?format=json',
   const json = await app.inject({ url: '/v1/containers/c/logs?format=json' });
   assert.equal(json.headers['content-type'], 'application/x-ndjson');
   assert.deepEqual(json.body.trim().split('\n').map((l) => JSON.parse(l)), runtime.logLines);
-  const opts = runtime.calls.filter((c) => c.method === 'logs').at(-1)!.args[1];
+  const { signal, ...opts } = runtime.calls.filter((c) => c.method === 'logs').at(-1)!.args[1] as { signal: AbortSignal };
   assert.deepEqual(opts, { follow: undefined, tail: undefined, since: undefined, until: undefined, stdout: undefined, stderr: undefined, timestamps: undefined });
+  assert.equal(signal.aborted, true, 'the response is over: a follow would end');
   await app.inject({ url: '/v1/containers/c/logs?since=1714564800&until=2024-05-01T13:00:00%2B01:00' });
   const bounded = runtime.calls.filter((c) => c.method === 'logs').at(-1)!.args[1] as { since: string; until: string };
   assert.deepEqual([bounded.since, bounded.until], ['2024-05-01T12:00:00.000Z', '2024-05-01T12:00:00.000Z']);
