@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentClient, parseHost } from '../../../agent/cli/client.js';
@@ -76,12 +76,16 @@ describe('a container\'s stdin and terminal against a real agent', () => {
 
   test('run -i without a terminal: a pipe as stdin, its end the container\'s EOF, binary output byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-run-i-'));
-    const copy = join(dir, 'busybox');
-    // Through sh, so the CLI's stdin and stdout are files, as in `berth run -i … < in > out`.
-    const code = await new Promise<number | null>((resolve) => spawn('sh', ['-c', `"$0" --import tsx agent/main.ts --host "$1" run -i --rm --rootfs "$2" -- cat < "$3" > "$4"`,
-      process.execPath, agent.socket, rootfs, join(rootfs, 'bin/busybox'), copy], { cwd: ROOT, stdio: 'ignore' }).once('exit', resolve));
-    assert.equal(code, 0);
-    assert.ok(readFileSync(copy).equals(readFileSync(join(rootfs, 'bin/busybox'))), 'what came out differs from what went in');
+    try {
+      const copy = join(dir, 'busybox');
+      // Through sh, so the CLI's stdin and stdout are files, as in `berth run -i … < in > out`.
+      const code = await new Promise<number | null>((resolve) => spawn('sh', ['-c', `"$0" --import tsx agent/main.ts --host "$1" run -i --rm --rootfs "$2" -- cat < "$3" > "$4"`,
+        process.execPath, agent.socket, rootfs, join(rootfs, 'bin/busybox'), copy], { cwd: ROOT, stdio: 'ignore' }).once('exit', resolve));
+      assert.equal(code, 0);
+      assert.ok(readFileSync(copy).equals(readFileSync(join(rootfs, 'bin/busybox'))), 'what came out differs from what went in');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const counted = await agent.cli(['run', '-i', '--rm', '--rootfs', rootfs, '--', 'sh', '-c', 'read first; echo "first=$first"; wc -l'], { input: 'a\nb\nc\n' });
     assert.deepEqual([counted.code, counted.stdout.split(/\s+/).filter(Boolean)], [0, ['first=a', '2']]);
   });
