@@ -3,10 +3,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentClient, parseHost } from '../../../agent/cli/client.js';
+import { LOG_FILE } from '../../../agent/runtime/plan.js';
 import { ROOT, startAgent, type TestAgent } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -132,8 +133,15 @@ describe('a container\'s stdin and terminal against a real agent', () => {
   test('attach to a container without stdin shows its output until it exits; stdin survives an agent crash', async () => {
     const quiet = await agent.cli(['run', '-d', '--name', 'quiet-box', '--rootfs', rootfs, '--', 'sh', '-c', 'while [ ! -e /tmp/go ]; do sleep 0.05; done; echo late; exit 4']);
     assert.equal(quiet.code, 0, quiet.stderr);
+    // The attach follows the container's log from where it is: once the agent holds the log open,
+    // what the container writes next reaches the attached CLI.
+    const log = join(agent.stateDir, 'containers', quiet.stdout.trim(), LOG_FILE);
+    const agentHoldsLog = () => readdirSync(`/proc/${agent.proc!.pid}/fd`).some((fd) => {
+      try { return readlinkSync(`/proc/${agent.proc!.pid}/fd/${fd}`) === log; } catch { return false; } // closed meanwhile
+    });
+    assert.equal(agentHoldsLog(), false, 'nothing follows the log before the attach');
     const watching = agent.cli(['attach', 'quiet-box']);
-    await waitFor('the attach to be there', async () => /attach/.test(await inContainer('quiet-box', 'true; echo attach')));
+    await waitFor('the attach to follow the log', agentHoldsLog);
     // Output from now on: what the container writes once it is attached.
     await agent.cli(['exec', 'quiet-box', 'touch', '/tmp/go']);
     const r = await watching;
