@@ -17,6 +17,9 @@
 //    every container on every tick (fullEveryTicks 1): the cost without cadence,
 //  - for idle and all-active fleets, the same once every container's history is full (300 samples,
 //    the agent's default): the sampler's CPU over the last ticks and the heap it holds then,
+//  - the cost of a null system call on this machine (syscall-cost.c), which every read of the
+//    floor pays once: a virtual machine that traps system calls makes the floor many times a
+//    bare-metal machine's, so figures from two machines compare only with it,
 //  - /metrics: the bytes of a scrape after a fresh tick (render + encode; the process's first and the
 //    median of the next five) and of a cached one, size, series; and ticks with a scraper asking
 //    every 50 ms against the same ticks without (measureContention),
@@ -344,18 +347,27 @@ function fdLimit(): number {
   return Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 0);
 }
 
-function buildTicker(dir: string): string {
-  const out = join(dir, 'ticker');
-  const cc = spawnSync('cc', ['-O2', '-o', out, join(import.meta.dirname, 'ticker.c')], { encoding: 'utf8' });
-  if (cc.status !== 0) throw new Error(`cc ticker.c: ${cc.stderr || cc.error?.message}`);
+/** Compiles test/bench/<name>.c into `dir`; the program's path. */
+function compile(dir: string, name: string): string {
+  const out = join(dir, name);
+  const cc = spawnSync('cc', ['-O2', '-o', out, join(import.meta.dirname, `${name}.c`)], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`cc ${name}.c: ${cc.stderr || cc.error?.message}`);
   return out;
+}
+
+/** ns per null system call on this machine (syscall-cost.c); printed so figures from machines can be compared. */
+function syscallCostNs(dir: string): number {
+  const run = spawnSync(compile(dir, 'syscall-cost'), { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`syscall-cost: exit ${run.status}: ${run.stderr || run.error?.message}`);
+  return Number(run.stdout);
 }
 
 const pad = (v: string | number, w: number) => String(v).padStart(w);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-function printHeader(version: string): void {
+function printHeader(version: string, syscallNs: number): void {
   out(`cgroup ${version}; ${TICKS} sampler ticks per row, each followed after ${TICK_SPACING_MS} ms by a floor tick; full read every ${FULL_EVERY} ticks unless said.`);
+  out(`A null system call costs ${syscallNs} ns on this machine; every read of the floor pays it once.`);
   out('CPU ms per 1000 container-samples = % of one core at 1000 containers sampled every second × 10.');
   out('floor: the same reads, bare, alternating with the sampler\'s ticks (ratio = sampler / floor); hot: the same reads back to back.');
   out('gc: of the sampler\'s figure, V8\'s GC pauses within its ticks (main thread; helper threads not counted).');
@@ -397,8 +409,8 @@ async function main(): Promise<void> {
     process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   }
   try {
-    const ticker = buildTicker(work);
-    printHeader(cgroups.version);
+    const ticker = compile(work, 'ticker');
+    printHeader(cgroups.version, syscallCostNs(work));
     for (const n of sizes.length ? sizes : [100, 1000]) {
       // ~14 files per container stay open (v1/hybrid); a size over the fd limit is reported
       // instead of failing half-way (raising the hard limit needs CAP_SYS_RESOURCE).
