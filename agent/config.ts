@@ -43,7 +43,7 @@ export interface ConfigContext {
 const setting = <K extends Settable>(s: Setting<K>) => s;
 
 export const SETTINGS = [
-  setting({ key: 'stateDir', flag: 'state-dir', help: 'where containers, logs and the audit log are kept', parse: v.path }),
+  setting({ key: 'stateDir', flag: 'state-dir', help: 'where containers, logs, the audit log and the event journal are kept', parse: v.path }),
   setting({ key: 'socket', flag: 'socket', help: 'unix socket of the full API (mode 0660)', parse: v.path }),
   setting({ key: 'listen', flag: 'listen', help: 'TCP address for /metrics, /healthz, the dashboard and read-only calls; "none" to disable', parse: v.listenAddress }),
   setting({ key: 'rulesDir', flag: 'rules', help: 'directory of policy files (rules/*.yaml); "none" for no policy', parse: v.optionalPath }),

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import pino, { type Logger } from 'pino';
 import type { AgentConfig } from './config.js';
-import { EventBus } from './events/index.js';
+import { EventBus, fileJournal } from './events/index.js';
 import { createCgroupManager, shimDeviceProgramLoader } from './cgroups/index.js';
 import { createRuntime } from './runtime/index.js';
 import { buildServer, listenTcp, listenUnix, type AgentFacts, type ServerDeps } from './api/index.js';
@@ -26,7 +26,7 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => { for (const c of [...closers].reverse()) await c().catch((err: unknown) => logger.error({ err }, 'drain step failed')); };
   try {
-    const events = new EventBus();
+    const events = new EventBus({ journal: fileJournal(join(config.stateDir, 'events.log'), logger.child({ part: 'events' })) });
     // Created before the runtime, which calls its admit hook; started once the sampler exists.
     const policy = createPolicyEngine({ rulesDir: config.rulesDir || undefined, events, stateDir: config.stateDir,
       logger: logger.child({ part: 'policy' }) });

@@ -1,6 +1,9 @@
 // The agent's event stream: container lifecycle (runtime), policy decisions (policy) and agent
 // notices. daemon.ts creates one bus and hands it to each part; the stream hub, `GET /v1/events`
-// and the audit log subscribe to it. Keeps a bounded history for late subscribers.
+// and the audit log subscribe to it. Keeps a bounded history for late subscribers, and with a
+// journal (journal.ts) writes every event through to the state dir and starts from the history
+// there, so `berth events` after an agent restart or crash still shows what happened before it
+// and seq numbers go on instead of starting over (a client resuming with ?after=SEQ misses nothing).
 
 export type EventKind =
   | 'container.created' | 'container.started' | 'container.paused' | 'container.resumed'
@@ -12,7 +15,7 @@ export type EventKind =
   | 'agent.started' | 'agent.recovered';
 
 export interface BerthEvent {
-  seq: number;                // monotonically increasing per agent run
+  seq: number;                // increasing, also across restarts of an agent with a journal
   time: string;               // ISO time
   kind: EventKind;
   containerId?: string;
@@ -23,17 +26,39 @@ export interface BerthEvent {
 
 export type EventListener = (event: BerthEvent) => void;
 
+/** Where events outlive the agent (journal.ts). */
+export interface EventJournal {
+  /** The journal's events, oldest first. */
+  load(): BerthEvent[];
+  append(event: BerthEvent): void;
+}
+
+export interface EventBusOptions {
+  historySize?: number;
+  journal?: EventJournal;
+}
+
 export class EventBus {
   private seq = 0;
   private readonly listeners = new Set<EventListener>();
   private readonly history: BerthEvent[] = [];
+  private readonly historySize: number;
+  private readonly journal: EventJournal | undefined;
 
-  constructor(private readonly historySize = 1000) {}
+  constructor({ historySize = 1000, journal }: EventBusOptions = {}) {
+    this.historySize = historySize;
+    this.journal = journal;
+    for (const event of journal?.load() ?? []) {
+      if (event.seq <= this.seq) continue; // never out of order, whatever the file holds
+      this.seq = event.seq;
+      this.remember(event);
+    }
+  }
 
   emit(kind: EventKind, message: string, fields: Omit<BerthEvent, 'seq' | 'time' | 'kind' | 'message'> = {}): BerthEvent {
     const event: BerthEvent = { seq: ++this.seq, time: new Date().toISOString(), kind, message, ...fields };
-    this.history.push(event);
-    if (this.history.length > this.historySize) this.history.shift();
+    this.journal?.append(event);
+    this.remember(event);
     for (const listener of this.listeners) listener(event);
     return event;
   }
@@ -47,5 +72,10 @@ export class EventBus {
   /** Events after `afterSeq` still in the bounded history. */
   since(afterSeq = 0): BerthEvent[] {
     return this.history.filter((e) => e.seq > afterSeq);
+  }
+
+  private remember(event: BerthEvent): void {
+    this.history.push(event);
+    if (this.history.length > this.historySize) this.history.shift();
   }
 }

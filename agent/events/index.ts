@@ -1,2 +1,3 @@
 export { EventBus } from './bus.js';
-export type { BerthEvent, EventKind, EventListener } from './bus.js';
+export { fileJournal } from './journal.js';
+export type { BerthEvent, EventJournal, EventKind, EventListener } from './bus.js';

@@ -437,6 +437,27 @@ test('a second agent on a live socket is refused; a stale socket is replaced', a
   assert.equal((await a.api('GET', '/healthz')).status, 200);
 });
 
+test('events survive a crash: the next agent has the history with its seq numbers, and new events go on after them', async (t) => {
+  const a = await startAgent();
+  t.after(() => a.stop());
+  const r = await a.cli(['run', '--name', 'before-crash', '--rootfs', busyboxRootfs(), '--', 'sh', '-c', 'exit 3']);
+  assert.equal(r.code, 3, r.stderr);
+  const before = (await a.api('GET', '/v1/events')).body as { seq: number; kind: string }[];
+  assert.ok(before.some((e) => e.kind === 'container.exited'), JSON.stringify(before));
+  const lastSeq = before.at(-1)!.seq;
+  await a.crash();
+  await a.start();
+  const after = (await a.api('GET', '/v1/events')).body as { seq: number; kind: string }[];
+  assert.deepEqual(after.slice(0, before.length), before, 'the same events, seq numbers and all');
+  const newer = after.slice(before.length);
+  assert.ok(newer.length > 0 && newer[0].seq === lastSeq + 1, JSON.stringify(newer));
+  assert.ok(newer.some((e) => e.kind === 'agent.started'));
+  // A client that saw up to lastSeq resumes from there and gets only what came after.
+  const resumed = await a.cli(['events', '--after', String(lastSeq), '--format', '{{.seq}} {{.kind}}']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(resumed.stdout.trim().split('\n'), newer.map((e) => `${e.seq} ${e.kind}`));
+});
+
 test('SIGTERM drains: the agent exits 0, containers keep running and the next agent adopts them', async (t) => {
   const a = await startAgent();
   t.after(() => a.stop());
