@@ -67,6 +67,8 @@ const SCENARIOS: Scenario[] = [
 
 interface Row {
   n: number; scenario: string; realMs: number; floorMs: number; hotFloorMs: number; readsPerSample: number; tickWallMs: number; gcMs: number;
+  /** Of realMs and floorMs: the kernel's part (system time); the rest is user time (JS, V8, Node's own). */
+  realSystemMs: number; floorSystemMs: number;
   render?: { firstMs: number; ms: number; cachedMs: number; kib: number; series: number };
   contention?: { scrapeMaxMs: number; tickLateMs: number; quietTickLateMs: number; tickMs: number; quietTickMs: number };
   fullHistory?: { ms: number; heapMiB: number; arrayBuffersMiB: number };
@@ -77,13 +79,18 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+function systemMs(): number {
+  return process.cpuUsage().system / 1000;
+}
+
 /**
  * Ticks spaced in time so the workloads run in between; returns the CPU ms and wall ms spent in
  * ticks, and how late the latest tick started after its pause. `beforeTick` runs after each
  * pause, outside the measurement.
  */
-async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: () => void): Promise<{ cpu: number; wall: number; lateMs: number; windows: TickWindow[] }> {
+async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: () => void): Promise<{ cpu: number; system: number; wall: number; lateMs: number; windows: TickWindow[] }> {
   let cpu = 0;
+  let system = 0;
   let wall = 0;
   let lateMs = 0;
   const windows: TickWindow[] = [];
@@ -93,13 +100,15 @@ async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: (
     lateMs = Math.max(lateMs, performance.now() - due);
     beforeTick?.();
     const c0 = cpuMs();
+    const s0 = systemMs();
     const w0 = performance.now();
     await sampler.tickNow();
     windows.push({ from: w0, to: performance.now() });
     wall += performance.now() - w0;
     cpu += cpuMs() - c0;
+    system += systemMs() - s0;
   }
-  return { cpu, wall, lateMs, windows };
+  return { cpu, system, wall, lateMs, windows };
 }
 
 /** When a tick ran, in performance.now() ms. */
@@ -198,17 +207,20 @@ function stillOpenOn(fd: number, path: string): boolean {
  * The sampler's ticks and the floor's, alternating, each after a pause of the same length, so
  * that both see the same machine (see the header).
  */
-async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: number): Promise<{ cpu: number; wall: number; floor: number; gc: number }> {
-  const total = { cpu: 0, wall: 0, floor: 0, gc: 0 };
+async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: number): Promise<{ cpu: number; wall: number; floor: number; gc: number; system: number; floorSystem: number }> {
+  const total = { cpu: 0, wall: 0, floor: 0, gc: 0, system: 0, floorSystem: 0 };
   const gc = new GcPauses();
   const windows: TickWindow[] = [];
   for (let i = 0; i < ticks; i++) {
     const real = await spacedTicks(sampler, 1);
+    total.system += real.system;
     total.cpu += real.cpu;
     total.wall += real.wall;
     windows.push(...real.windows);
     await sleep(TICK_SPACING_MS);
+    const f0 = systemMs();
     total.floor += floor.tick(i);
+    total.floorSystem += systemMs() - f0;
   }
   total.gc = await gc.within(windows);
   return total;
@@ -266,6 +278,7 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
       return {
         n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (real.floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
         readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, gcMs: (real.gc / samples) * 1000, render, contention, fullHistory,
+        realSystemMs: (real.system / samples) * 1000, floorSystemMs: (real.floorSystem / samples) * 1000,
       };
     } finally {
       registry.close();
@@ -370,13 +383,14 @@ function printHeader(version: string, syscallNs: number): void {
   out(`A null system call costs ${syscallNs} ns on this machine; every read of the floor pays it once.`);
   out('CPU ms per 1000 container-samples = % of one core at 1000 containers sampled every second × 10.');
   out('floor: the same reads, bare, alternating with the sampler\'s ticks (ratio = sampler / floor); hot: the same reads back to back.');
+  out('sys, f.sys: of the sampler\'s and of the floor\'s figure, the kernel\'s part (system time); the rest is user time.');
   out('gc: of the sampler\'s figure, V8\'s GC pauses within its ticks (main thread; helper threads not counted).');
-  out(`${'N'.padStart(6)}  ${'scenario'.padEnd(36)} ${pad('sampler', 8)} ${pad('% core', 7)} ${pad('floor', 7)} ${pad('ratio', 6)} ${pad('hot', 6)} ${pad('gc', 5)} ${pad('reads', 6)} ${pad('tick ms', 8)}`);
+  out(`${'N'.padStart(6)}  ${'scenario'.padEnd(36)} ${pad('sampler', 8)} ${pad('sys', 5)} ${pad('% core', 7)} ${pad('floor', 7)} ${pad('f.sys', 6)} ${pad('ratio', 6)} ${pad('hot', 6)} ${pad('gc', 5)} ${pad('reads', 6)} ${pad('tick ms', 8)}`);
 }
 
 /** Each row as soon as it is measured: a long run cut short still shows what it got. */
 function printRow(r: Row): void {
-  out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.gcMs.toFixed(1), 5)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
+  out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad(r.realSystemMs.toFixed(1), 5)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad(r.floorSystemMs.toFixed(1), 6)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.gcMs.toFixed(1), 5)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
   if (r.render) out(`        /metrics at N=${r.n}: scrape after a tick ${r.render.ms.toFixed(1)} ms (median of 5; the process's first ${r.render.firstMs.toFixed(1)} ms), cached ${r.render.cachedMs.toFixed(2)} ms, ${r.render.kib.toFixed(0)} KiB, ${r.render.series} series`);
   const h = r.fullHistory;
   if (h) {
