@@ -44,8 +44,8 @@ export const policy: Command = {
 async function ls(ctx: CliContext, _p: Parsed, json: boolean): Promise<number> {
   const status = await ctx.client().call<PolicyStatus>('GET', '/v1/policies');
   if (json) { ctx.out(`${JSON.stringify(status, null, 2)}\n`); return 0; }
-  const rows = status.policies.map((p) => [p.name, p.enforcement, String(p.admission.length), String(p.runtime.length), p.file]);
-  ctx.out(table(['POLICY', 'ENFORCEMENT', 'ADMISSION', 'RUNTIME', 'FILE'], rows));
+  const rows = status.policies.map((p) => [p.name, p.enforcement, String(p.admission.length), String(p.exec.length), String(p.runtime.length), p.file]);
+  ctx.out(table(['POLICY', 'ENFORCEMENT', 'ADMISSION', 'EXEC', 'RUNTIME', 'FILE'], rows));
   if (status.exceptions.length) {
     ctx.out(`\n${table(['EXCEPTION', 'POLICY', 'RULES', 'EXPIRES'], status.exceptions.map((e) =>
       [e.name, e.policy, e.rules.join(',') || '*', e.expired ? `expired ${e.expiresAt}` : e.expiresAt ?? 'never']))}`);
@@ -59,7 +59,7 @@ async function check(ctx: CliContext, p: Parsed): Promise<number> {
   if (files.length === 0) throw usageError('berth policy check', 'give at least one policy file');
   try {
     const set = loadPolicyFiles(files, createCelEnv());
-    const rules = set.policies.reduce((n, p) => n + p.admission.length + p.runtime.length, 0);
+    const rules = set.policies.reduce((n, p) => n + p.admission.length + p.exec.length + p.runtime.length, 0);
     ctx.out(`ok: ${set.policies.length} policies, ${rules} rules, ${set.exceptions.length} exceptions in ${files.length} files\n`);
     return 0;
   } catch (err) {

@@ -1,8 +1,10 @@
 // Admission, pure: a ResolvedSpec and a PolicySet → one result per (policy, rule) and the
 // outcome (denied by enforce violations, warnings from warn violations, audit-only records).
+// With a request (an exec into the container, or an attach to it), the policies' exec rules are
+// evaluated instead of their admission rules; `match` and exceptions apply to both alike.
 // Expressions that fail to evaluate follow the policy's failurePolicy (Fail = a violation,
 // Ignore = skipped), like ValidatingAdmissionPolicy.
-import type { AdmissionViolation, ResolvedSpec } from '../runtime/types.js';
+import type { AdmissionViolation, AdmittedProcess, ResolvedSpec } from '../runtime/types.js';
 import type { CelEnv, CelProgram, CelVars } from './cel.js';
 import { findException } from './exceptions.js';
 import type { AdmissionRule, Enforcement, Policy, PolicySet, Severity } from './schema.js';
@@ -27,14 +29,19 @@ export interface AdmissionOutcome {
   warnings: string[];                // "policy/rule: message" per warn violation
 }
 
-export function evaluateAdmission(set: PolicySet, cel: CelEnv, spec: ResolvedSpec, now: number): AdmissionOutcome {
+/** An exec or attach, as exec rules see it (`request`). */
+export interface ExecRequest extends AdmittedProcess { operation: 'exec' | 'attach' }
+
+export function evaluateAdmission(set: PolicySet, cel: CelEnv, spec: ResolvedSpec, now: number, request?: ExecRequest): AdmissionOutcome {
   const vars: CelVars = { container: cel.container(spec) };
+  if (request) vars.request = cel.request({ ...request });
   const identity = { name: spec.name, labels: spec.labels };
   const results: RuleResult[] = [];
   for (const policy of set.policies) {
-    if (policy.admission.length === 0) continue;
+    const rules = request ? policy.exec : policy.admission;
+    if (rules.length === 0) continue;
     const skipReason = matchSkipReason(policy, vars);
-    for (const rule of policy.admission) {
+    for (const rule of rules) {
       const exception = findException(set.exceptions, policy.name, rule.name, identity, now);
       if (skipReason !== undefined) results.push(result(policy, rule, 'skip', skipReason));
       else if (exception) results.push({ ...result(policy, rule, 'skip', `exempt by ${exception.name}: ${exception.reason}`), exception: exception.name });

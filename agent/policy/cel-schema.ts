@@ -57,6 +57,22 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   } },
 };
 
+/**
+ * `request`: what exec rules see of a process about to reach into a running container: `exec`
+ * (a new process) or `attach` (a client with the container's stdin or terminal). Kubernetes'
+ * CONNECT of pods/exec and pods/attach. For attach, `command` is empty and the rest is the
+ * container's own (its main process is what the client reaches).
+ */
+export const REQUEST_SCHEMA: ObjectSchema = {
+  operation: 'string',             // "exec" | "attach"
+  command: 'list<string>',
+  user: 'string',                  // as given (`exec -u`), else the container's
+  uid: 'int', gid: 'int',          // the process's, resolved in the container's /etc/passwd
+  tty: 'bool', stdin: 'bool',
+  workdir: 'string',
+  env: 'list<string>',             // the process's whole environment
+};
+
 /** `sample`: what runtime rules see of the latest ContainerSample (see sample.ts for the mapping). */
 export const SAMPLE_SCHEMA: ObjectSchema = {
   time: 'double',                  // ms since epoch

@@ -1,5 +1,5 @@
-// Thin wrapper over @marcbachmann/cel-js: two typed environments (admission: `container`;
-// runtime: `container` + `sample`), expressions compiled and type-checked once at load time, and
+// Thin wrapper over @marcbachmann/cel-js: three typed environments (admission: `container`;
+// exec: `container` + `request`; runtime: `container` + `sample`), expressions compiled and type-checked once at load time, and
 // converters that turn a ResolvedSpec / ContainerSample into typed CEL values once per evaluation
 // round. The int/double decision is documented in cel-schema.ts.
 //
@@ -8,17 +8,17 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { ResolvedSpec } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
-import { CONTAINER_SCHEMA, SAMPLE_SCHEMA } from './cel-schema.js';
+import { CONTAINER_SCHEMA, REQUEST_SCHEMA, SAMPLE_SCHEMA } from './cel-schema.js';
 import { registerObjectType } from './cel-types.js';
 import { compileFast } from './cel-compile.js';
 import { objectType, type CelClasses, type ObjectFastType } from './cel-fast-types.js';
 import { createSampleConverter } from './sample-value.js';
 
-export type CelScope = 'admission' | 'runtime';
+export type CelScope = 'admission' | 'exec' | 'runtime';
 export type CelResultType = 'bool' | 'string';
 /** Typed CEL values, made by `CelEnv.container()` / `CelEnv.sample()`. */
 export type CelValue = Record<string, unknown>;
-export interface CelVars { container: CelValue; sample?: CelValue }
+export interface CelVars { container: CelValue; sample?: CelValue; request?: CelValue }
 
 export interface CelProgram {
   readonly source: string;
@@ -45,6 +45,8 @@ export interface CelEnv {
   compile(source: string, scope: CelScope, resultType: CelResultType, evaluator?: CelEvaluator): CelProgram;
   container(spec: ResolvedSpec): CelValue;
   sample(sample: ContainerSample): CelValue;
+  /** An exec rule's `request` (REQUEST_SCHEMA's shape). */
+  request(request: Record<string, unknown>): CelValue;
   /** From the `sample` shape itself (cel-schema.ts), e.g. a test suite's sample sequence. */
   sampleFromView(view: Record<string, unknown>): CelValue;
 }
@@ -69,13 +71,16 @@ export function createCelEnv(): CelEnv {
   const classes: CelClasses = new Map();
   const toContainer = registerObjectType(base, 'Container', CONTAINER_SCHEMA, classes);
   const toSample = registerObjectType(base, 'Sample', SAMPLE_SCHEMA, classes);
+  const toRequest = registerObjectType(base, 'Request', REQUEST_SCHEMA, classes);
   base.registerVariable('container', 'Container');
-  // clone() freezes `base`: admission expressions cannot see `sample`, runtime ones can.
+  // clone() freezes `base`: admission expressions see neither `sample` nor `request`.
   const admission = base.clone();
+  const exec = base.clone().registerVariable('request', 'Request');
   const runtime = base.clone().registerVariable('sample', 'Sample');
   const container = objectType('Container', CONTAINER_SCHEMA, classes);
   const scopes: Record<CelScope, CompileScope> = {
     admission: { env: admission, roots: { container } },
+    exec: { env: exec, roots: { container, request: objectType('Request', REQUEST_SCHEMA, classes) } },
     runtime: { env: runtime, roots: { container, sample: objectType('Sample', SAMPLE_SCHEMA, classes) } },
   };
   return {
@@ -83,6 +88,7 @@ export function createCelEnv(): CelEnv {
     container: (spec) => toContainer(spec),
     sample: createSampleConverter(classes), // = toSample(sampleView(sample)), in one pass
     sampleFromView: (view) => toSample(view),
+    request: (request) => toRequest(request),
   };
 }
 

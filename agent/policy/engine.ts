@@ -77,7 +77,8 @@ class Engine implements PolicyEngine {
 
   readonly admit: AdmitHook = async (spec, request = { operation: 'create' }) => {
     const started = process.hrtime.bigint();
-    const outcome = evaluateAdmission(this.set, this.cel, spec, this.clock());
+    const exec = 'process' in request ? { operation: request.operation, ...request.process } : undefined;
+    const outcome = evaluateAdmission(this.set, this.cel, spec, this.clock(), exec);
     this.metrics.admissionDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.recordAdmission(spec, outcome, request);
     if (outcome.denied) {
@@ -192,15 +193,19 @@ class Engine implements PolicyEngine {
     this.updateAlertGauges();
   }
 
-  private recordAdmission(spec: ResolvedSpec, outcome: AdmissionOutcome, { operation, containerId }: AdmissionRequest): void {
+  private recordAdmission(spec: ResolvedSpec, outcome: AdmissionOutcome, request: AdmissionRequest): void {
+    const { operation, containerId } = request;
+    const phase = 'process' in request ? 'exec' : 'admission';
     for (const r of outcome.results) {
       if (r.result === 'skip') continue;
-      this.metrics.evaluations.inc({ policy: r.policy, rule: r.rule, phase: 'admission' });
-      if (r.result === 'error') this.metrics.evaluationErrors.inc({ policy: r.policy, rule: r.rule, phase: 'admission' });
+      this.metrics.evaluations.inc({ policy: r.policy, rule: r.rule, phase });
+      if (r.result === 'error') this.metrics.evaluationErrors.inc({ policy: r.policy, rule: r.rule, phase });
     }
     for (const v of outcome.violations) this.metrics.violations.inc({ policy: v.policy, rule: v.rule, enforcement: v.enforcement });
-    if (outcome.denied) this.metrics.denials.inc();
-    this.audit.write({ kind: 'admission', operation, containerId, container: spec.name, image: spec.image, allowed: !outcome.denied,
+    if (outcome.denied) this.metrics.denials.inc({ operation });
+    // An exec's command and user are what an auditor asks about first; its environment may hold secrets.
+    const process = 'process' in request ? { command: request.process.command, user: request.process.user, tty: request.process.tty } : {};
+    this.audit.write({ kind: 'admission', operation, containerId, container: spec.name, image: spec.image, ...process, allowed: !outcome.denied,
       violations: outcome.violations, warnings: outcome.warnings });
     const fields = { containerId, containerName: spec.name || undefined };
     const byMode = (mode: string) => outcome.violations.filter((v) => v.enforcement === mode);
@@ -252,6 +257,7 @@ class Engine implements PolicyEngine {
 
   private updateRuleGauges(): void {
     this.metrics.rulesLoaded.set({ phase: 'admission' }, this.set.policies.reduce((n, p) => n + p.admission.length, 0));
+    this.metrics.rulesLoaded.set({ phase: 'exec' }, this.set.policies.reduce((n, p) => n + p.exec.length, 0));
     this.metrics.rulesLoaded.set({ phase: 'runtime' }, this.set.policies.reduce((n, p) => n + p.runtime.length, 0));
   }
 

@@ -113,7 +113,7 @@ function rootMissing(r: YamlReader, root: Node, field: string): null {
   return null;
 }
 
-const POLICY_FIELDS = ['enforcement', 'failurePolicy', 'match', 'admission', 'runtime'] as const;
+const POLICY_FIELDS = ['enforcement', 'failurePolicy', 'match', 'admission', 'exec', 'runtime'] as const;
 const ADMISSION_FIELDS = ['name', 'expression', 'message', 'messageExpression', 'enforcement', 'severity'] as const;
 const RUNTIME_FIELDS = ['name', 'condition', 'for', 'keepFiringFor', 'action', 'throttleCpus', 'message',
   'messageExpression', 'severity'] as const;
@@ -126,15 +126,18 @@ function parsePolicySpec(r: YamlReader, node: Node | null, cel: CelEnv, name: st
   const matchNode = spec.get('match');
   const match = matchNode ? expression(r, cel, matchNode, 'spec.match', 'admission', 'bool') : undefined;
   const admission = (r.seq(spec.get('admission'), 'spec.admission') ?? [])
-    .map((n, i) => parseAdmissionRule(r, cel, n, `spec.admission[${i}]`, enforcement));
+    .map((n, i) => parseAdmissionRule(r, cel, n, `spec.admission[${i}]`, enforcement, 'admission'));
+  const exec = (r.seq(spec.get('exec'), 'spec.exec') ?? [])
+    .map((n, i) => parseAdmissionRule(r, cel, n, `spec.exec[${i}]`, enforcement, 'exec'));
   const runtime = (r.seq(spec.get('runtime'), 'spec.runtime') ?? [])
     .map((n, i) => parseRuntimeRule(r, cel, n, `spec.runtime[${i}]`));
-  if (!spec.has('admission') && !spec.has('runtime')) r.issue(node, 'spec', 'needs admission or runtime rules');
-  const rules = [...admission, ...runtime].filter((x): x is AdmissionRule | RuntimeRule => x !== undefined);
+  if (!spec.has('admission') && !spec.has('exec') && !spec.has('runtime')) r.issue(node, 'spec', 'needs admission, exec or runtime rules');
+  const rules = [...admission, ...exec, ...runtime].filter((x): x is AdmissionRule | RuntimeRule => x !== undefined);
   reportDuplicateRuleNames(r, rules);
   return {
     name, description, enforcement, failurePolicy, match,
     admission: admission.filter((x): x is AdmissionRule => x !== undefined),
+    exec: exec.filter((x): x is AdmissionRule => x !== undefined),
     runtime: runtime.filter((x): x is RuntimeRule => x !== undefined),
     pos: r.posOf(node),
   };
@@ -159,15 +162,17 @@ function ruleName(r: YamlReader, fields: Map<string, Node | null>, path: string)
   return name;
 }
 
-function parseAdmissionRule(r: YamlReader, cel: CelEnv, node: Node, path: string, policyEnforcement: Enforcement): AdmissionRule | undefined {
+/** An admission rule (scope `admission`) or an exec rule (scope `exec`): the same shape over different variables. */
+function parseAdmissionRule(r: YamlReader, cel: CelEnv, node: Node, path: string, policyEnforcement: Enforcement,
+  scope: 'admission' | 'exec'): AdmissionRule | undefined {
   const f = r.map(node, path, ADMISSION_FIELDS);
   if (!f) return undefined;
   const name = ruleName(r, f, path);
-  const expr = f.has('expression') ? expression(r, cel, f.get('expression')!, `${path}.expression`, 'admission', 'bool')
+  const expr = f.has('expression') ? expression(r, cel, f.get('expression')!, `${path}.expression`, scope, 'bool')
     : (r.issue(node, `${path}.expression`, 'is required'), undefined);
   const message = singleLineMessage(r, f.get('message'), `${path}.message`);
   const messageExpression = f.get('messageExpression')
-    ? expression(r, cel, f.get('messageExpression')!, `${path}.messageExpression`, 'admission', 'string') : undefined;
+    ? expression(r, cel, f.get('messageExpression')!, `${path}.messageExpression`, scope, 'string') : undefined;
   const enforcement = r.oneOf(f.get('enforcement'), `${path}.enforcement`, ENFORCEMENTS, policyEnforcement);
   const severity = r.oneOf(f.get('severity'), `${path}.severity`, SEVERITIES, 'medium');
   if (name === undefined || expr === undefined) return undefined;
@@ -224,8 +229,8 @@ function expression(r: YamlReader, cel: CelEnv, node: Node, path: string, scope:
     return cel.compile(source, scope, type);
   } catch (err) {
     if (!(err instanceof CelCompileError)) throw err;
-    const hint = scope === 'admission' && /Unknown variable: sample/.test(err.message)
-      ? ' (`sample` exists only in runtime rules)' : '';
+    const hint = scope !== 'runtime' && /Unknown variable: sample/.test(err.message) ? ' (`sample` exists only in runtime rules)'
+      : scope !== 'exec' && /Unknown variable: request/.test(err.message) ? ' (`request` exists only in exec rules)' : '';
     r.issue(node, path, `${err.message}${hint}`, r.offsetInScalar(node, err.offset));
     return undefined;
   }
@@ -268,7 +273,7 @@ function crossCheck(policies: Policy[], exceptions: PolicyException[]): LoadIssu
   for (const e of exceptions) {
     const policy = byName.get(e.policy);
     if (!policy) { issues.push({ ...e.pos, path: 'spec.policy', message: `no policy named "${e.policy}" is loaded` }); continue; }
-    const names = new Set([...policy.admission, ...policy.runtime].map((x) => x.name));
+    const names = new Set([...policy.admission, ...policy.exec, ...policy.runtime].map((x) => x.name));
     for (const rule of e.rules) {
       if (!names.has(rule)) issues.push({ ...e.pos, path: 'spec.rules', message: `policy "${e.policy}" has no rule "${rule}"` });
     }

@@ -8,6 +8,8 @@
 //     failurePolicy: Fail | Ignore               (an expression that errors: violation | skip; default Fail)
 //     match: <CEL bool over container>           (optional; false = policy skipped)
 //     admission: [{ name, expression, message? | messageExpression?, enforcement? }]
+//     exec:      [{ name, expression, message? | messageExpression?, enforcement? }]   (over container + request:
+//                an exec into, or an attach to, a running container; same shape as admission rules)
 //     runtime:   [{ name, condition, for?, keepFiringFor?, action?, throttleCpus?, message?, severity? }]
 //
 //   kind: PolicyException
@@ -60,6 +62,8 @@ export interface Policy {
   failurePolicy: FailurePolicy;
   match?: CelProgram;
   admission: AdmissionRule[];
+  /** Admission of an exec or attach (CEL scope `exec`: `container` + `request`). */
+  exec: AdmissionRule[];
   runtime: RuntimeRule[];
   pos: SourcePos;
 }

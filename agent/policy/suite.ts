@@ -18,23 +18,29 @@
 //       resource: default
 //       samples: [{ at: 0s, memory: { workingSetBytes: 95 } }, { at: 5s, … }]   # the `sample` shape
 //       results: [{ policy: p, rule: r, states: [pending, firing] }]            # state after each sample
+//   exec:                                # an exec or attach through exec rules
+//     - name: root-shell
+//       resource: default
+//       request: { command: [sh], uid: 0 }  # the `request` shape; what is left out is the resource's own
+//                                           # (user, uid, gid, workdir, env), operation exec, no tty or stdin
+//       results: [{ policy: p, rule: r, result: fail }]
 import { availableParallelism } from 'node:os';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { BerthError } from '../errors.js';
 import { resolveSpec, validateSpec, type ResolvedSpec } from '../runtime/index.js';
-import { evaluateAdmission, type ResultValue } from './admission.js';
+import { evaluateAdmission, type ExecRequest, type ResultValue } from './admission.js';
 import { createCelEnv, type CelEnv } from './cel.js';
 import { loadPolicyFiles, PolicyLoadError } from './load.js';
 import { AlertTable, type AlertState } from './runtime.js';
 import { evaluateRuntimeTick } from './runtime-eval.js';
 import { API_VERSION, parseDuration, type PolicySet } from './schema.js';
-import { SAMPLE_SCHEMA, type ObjectSchema } from './cel-schema.js';
+import { REQUEST_SCHEMA, SAMPLE_SCHEMA, type ObjectSchema } from './cel-schema.js';
 import { YamlReader, formatIssue } from './yaml-reader.js';
 
 export interface CaseResult {
-  kind: 'admission' | 'runtime';
+  kind: 'admission' | 'exec' | 'runtime';
   policy: string;
   rule: string;
   resource: string;
@@ -69,11 +75,12 @@ interface Suite {
   admission: Array<{ policy: string; rule: string; resources: string[]; result: ResultValue }>;
   runtime: Array<{ name: string; resource: string; samples: Array<{ at: number; sample: Record<string, unknown> }>;
     results: Array<{ policy: string; rule: string; states: AlertState[] }> }>;
+  exec: Array<{ name: string; resource: string; request: Record<string, unknown>; results: Array<{ policy: string; rule: string; result: ResultValue }> }>;
 }
 
 export async function runSuiteFile(file: string, cel: CelEnv = createCelEnv()): Promise<SuiteResult> {
   const suite = await readSuite(file, cel);
-  const cases = [...admissionCases(suite, cel), ...runtimeCases(suite, cel)];
+  const cases = [...admissionCases(suite, cel), ...execCases(suite, cel), ...runtimeCases(suite, cel)];
   const failed = cases.filter((c) => !c.ok).length;
   return { file, name: suite.name, cases, passed: cases.length - failed, failed };
 }
@@ -87,6 +94,25 @@ function admissionCases(suite: Suite, cel: CelEnv): CaseResult[] {
         .find((r) => r.policy === exp.policy && r.rule === exp.rule);
       const actual = got?.result ?? 'missing';
       out.push({ kind: 'admission', policy: exp.policy, rule: exp.rule, resource, expected: exp.result, actual,
+        ok: actual === exp.result, message: got?.message || undefined });
+    }
+  }
+  return out;
+}
+
+function execCases(suite: Suite, cel: CelEnv): CaseResult[] {
+  const out: CaseResult[] = [];
+  for (const run of suite.exec) {
+    const spec = suite.resources.get(run.resource)!;
+    const request: ExecRequest = {
+      operation: 'exec', command: [], user: spec.user.name, uid: spec.user.uid, gid: spec.user.gid,
+      tty: false, stdin: false, workdir: spec.workdir, env: spec.env, ...run.request,
+    };
+    const results = evaluateAdmission(suite.policies, cel, spec, suite.now, request).results;
+    for (const exp of run.results) {
+      const got = results.find((r) => r.policy === exp.policy && r.rule === exp.rule);
+      const actual = got?.result ?? 'missing';
+      out.push({ kind: 'exec', policy: exp.policy, rule: exp.rule, resource: run.name, expected: exp.result, actual,
         ok: actual === exp.result, message: got?.message || undefined });
     }
   }
@@ -121,7 +147,7 @@ async function readSuite(file: string, cel: CelEnv): Promise<Suite> {
   const r = new YamlReader(file, text, lines);
   if (doc.errors.length) for (const e of doc.errors) r.issue(null, '', `YAML: ${e.message.split('\n')[0]}`, e.pos[0]);
   const top = doc.errors.length ? undefined
-    : r.map(doc.contents as Node, '', ['apiVersion', 'kind', 'metadata', 'policies', 'rootfs', 'now', 'resources', 'results', 'runtime']);
+    : r.map(doc.contents as Node, '', ['apiVersion', 'kind', 'metadata', 'policies', 'rootfs', 'now', 'resources', 'results', 'runtime', 'exec']);
   if (!top) throw new PolicyLoadError(r.issues);
   if (r.string(top.get('apiVersion'), 'apiVersion', true) !== API_VERSION) r.issue(top.get('apiVersion'), 'apiVersion', `must be ${API_VERSION}`);
   if (r.string(top.get('kind'), 'kind', true) !== 'PolicyTest') r.issue(top.get('kind'), 'kind', 'must be PolicyTest');
@@ -137,6 +163,7 @@ async function readSuite(file: string, cel: CelEnv): Promise<Suite> {
   const resources = await readResources(r, top.get('resources'), rootfs);
   const admission = readAdmissionExpectations(r, top.get('results'), resources);
   const runtime = readRuntimeCases(r, top.get('runtime'), resources);
+  const exec = readExecCases(r, top.get('exec'), resources);
   if (r.issues.length) throw new PolicyLoadError(r.issues);
   let policies: PolicySet;
   try {
@@ -145,7 +172,7 @@ async function readSuite(file: string, cel: CelEnv): Promise<Suite> {
     if (err instanceof PolicyLoadError) throw new BerthError('INVALID_POLICY', `${file}: policies do not load:\n${err.issues.map(formatIssue).join('\n')}`, err.details);
     throw err;
   }
-  return { name, now, policies, resources, admission, runtime };
+  return { name, now, policies, resources, admission, runtime, exec };
 }
 
 async function readResources(r: YamlReader, node: Node | null | undefined, rootfs: string): Promise<Map<string, ResolvedSpec>> {
@@ -177,13 +204,46 @@ function readAdmissionExpectations(r: YamlReader, node: Node | null | undefined,
     const path = `results[${i}]`;
     const f = r.map(item, path, ['policy', 'rule', 'resources', 'result']);
     if (!f) continue;
-    const policy = r.string(f.get('policy'), `${path}.policy`, true);
-    const rule = r.string(f.get('rule'), `${path}.rule`, true);
     const names = r.stringList(f.get('resources'), `${path}.resources`);
     for (const n of names) if (!resources.has(n)) r.issue(f.get('resources'), `${path}.resources`, `no resource named "${n}"`);
-    const result = r.oneOf(f.get('result'), `${path}.result`, RESULT_VALUES, 'pass');
-    if (!f.has('result')) r.issue(item, `${path}.result`, 'is required');
-    if (policy && rule) out.push({ policy, rule, resources: names, result });
+    const expected = readExpectedResult(r, item, f, path);
+    if (expected) out.push({ ...expected, resources: names });
+  }
+  return out;
+}
+
+/** `policy`, `rule` and `result` of an expected admission or exec result. */
+function readExpectedResult(r: YamlReader, item: Node, f: Map<string, Node | null>, path: string): { policy: string; rule: string; result: ResultValue } | undefined {
+  const policy = r.string(f.get('policy'), `${path}.policy`, true);
+  const rule = r.string(f.get('rule'), `${path}.rule`, true);
+  const result = r.oneOf(f.get('result'), `${path}.result`, RESULT_VALUES, 'pass');
+  if (!f.has('result')) r.issue(item, `${path}.result`, 'is required');
+  return policy && rule ? { policy, rule, result } : undefined;
+}
+
+function readExecCases(r: YamlReader, node: Node | null | undefined, resources: Map<string, ResolvedSpec>): Suite['exec'] {
+  const out: Suite['exec'] = [];
+  for (const [i, item] of (r.seq(node, 'exec') ?? []).entries()) {
+    const path = `exec[${i}]`;
+    const f = r.map(item, path, ['name', 'resource', 'request', 'results']);
+    if (!f) continue;
+    const name = r.string(f.get('name'), `${path}.name`, true) ?? path;
+    const resource = r.string(f.get('resource'), `${path}.resource`, true);
+    if (resource && !resources.has(resource)) r.issue(f.get('resource'), `${path}.resource`, `no resource named "${resource}"`);
+    const requestNode = f.get('request');
+    const request = (requestNode?.toJSON?.() ?? {}) as Record<string, unknown>;
+    if (!isPlainObject(request)) r.issue(requestNode ?? item, `${path}.request`, 'expected a mapping');
+    else for (const problem of checkShape(request, REQUEST_SCHEMA, `${path}.request`, 'request')) r.issue(requestNode ?? item, problem.path, problem.message);
+    if (isPlainObject(request) && request.operation !== undefined && request.operation !== 'exec' && request.operation !== 'attach') {
+      r.issue(requestNode ?? item, `${path}.request.operation`, `must be exec or attach, got ${JSON.stringify(request.operation)}`);
+    }
+    const results = (r.seq(f.get('results'), `${path}.results`) ?? []).flatMap((x, j) => {
+      const rp = `${path}.results[${j}]`;
+      const rf = r.map(x, rp, ['policy', 'rule', 'result']);
+      const expected = rf && readExpectedResult(r, x, rf, rp);
+      return expected ? [expected] : [];
+    });
+    if (resource) out.push({ name, resource, request, results });
   }
   return out;
 }
@@ -215,24 +275,37 @@ function readSample(r: YamlReader, node: Node, path: string): { at: number; samp
   const { at, ...sample } = raw;
   const ms = typeof at === 'string' ? parseDuration(at) : undefined;
   if (ms === undefined) r.issue(node, `${path}.at`, `needs a duration since the first sample, got ${JSON.stringify(at)}`);
-  for (const problem of checkShape(sample, SAMPLE_SCHEMA, path)) r.issue(node, problem.path, problem.message);
+  for (const problem of checkShape(sample, SAMPLE_SCHEMA, path, 'sample')) r.issue(node, problem.path, problem.message);
   return { at: ms ?? 0, sample };
 }
 
-/** A typo in a sample (`memory.workingSet`) would silently read as 0: report unknown fields and non-numbers. */
-function checkShape(value: Record<string, unknown>, schema: ObjectSchema, path: string): Array<{ path: string; message: string }> {
+/**
+ * A typo in a sample (`memory.workingSet`) or a request would silently read as 0 or "": report
+ * unknown fields and values of the wrong type.
+ */
+function checkShape(value: Record<string, unknown>, schema: ObjectSchema, path: string, what: string): Array<{ path: string; message: string }> {
   const out: Array<{ path: string; message: string }> = [];
   for (const [k, v] of Object.entries(value)) {
     const type = schema[k];
     const p = `${path}.${k}`;
-    if (type === undefined) out.push({ path: p, message: `unknown sample field (known: ${Object.keys(schema).join(', ')})` });
+    if (type === undefined) out.push({ path: p, message: `unknown ${what} field (known: ${Object.keys(schema).join(', ')})` });
     else if (typeof type === 'object' && 'object' in type) {
-      if (v && typeof v === 'object' && !Array.isArray(v)) out.push(...checkShape(v as Record<string, unknown>, type.fields, p));
+      if (isPlainObject(v)) out.push(...checkShape(v, type.fields, p, what));
       else out.push({ path: p, message: 'expected a mapping' });
-    } else if (type === 'double' && typeof v !== 'number') out.push({ path: p, message: `expected a number, got ${JSON.stringify(v)}` });
+    } else if (typeof type === 'string' && SCALAR_CHECKS[type]?.(v) === false) out.push({ path: p, message: `expected ${SCALAR_NAMES[type] ?? type}, got ${JSON.stringify(v)}` });
   }
   return out;
 }
+
+const SCALAR_NAMES: Partial<Record<string, string>> = { double: 'a number', int: 'an integer', bool: 'true or false', string: 'a string', 'list<string>': 'a list of strings' };
+
+const SCALAR_CHECKS: Partial<Record<string, (v: unknown) => boolean>> = {
+  double: (v) => typeof v === 'number',
+  int: (v) => Number.isSafeInteger(v),
+  bool: (v) => typeof v === 'boolean',
+  string: (v) => typeof v === 'string',
+  'list<string>': (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+};
 
 /** Objects merge key by key; anything else (lists included) replaces. */
 function deepMerge(base: unknown, over: unknown): unknown {

@@ -9,14 +9,24 @@ import { describe, type RuntimeContext } from './context.js';
 import type { ExecProgress } from './exec-progress.js';
 import { buildExecPlan } from './plan.js';
 import { encodeExecPlan } from './plan-format.js';
-import type { ExecOptions, ExecProcess, TerminalSize } from './types.js';
+import type { AdmittedProcess, ExecOptions, ExecProcess, TerminalSize } from './types.js';
 
-export async function execInContainer(ctx: RuntimeContext, record: ContainerRecord, opts: ExecOptions): Promise<ExecProcess> {
+/**
+ * `admit` sees the process as planned (its user resolved, its whole environment) before anything
+ * starts: a user's exec passes the policies' exec rules there; a healthcheck's probe, part of
+ * the admitted spec, passes none.
+ */
+export async function execInContainer(ctx: RuntimeContext, record: ContainerRecord, opts: ExecOptions,
+  admit?: (process: AdmittedProcess) => Promise<unknown>): Promise<ExecProcess> {
   assertAllowed(record, 'exec');
   checkOptions(opts);
   const what = `exec in ${describe(record)}`;
   const plan = buildExecPlan(toInfo(record), opts, {
     cgroupProcs: ctx.cgroups.procsFiles(record.cgroupName), compileSeccomp: ctx.compileSeccomp,
+  });
+  await admit?.({
+    command: plan.args, user: opts.user ?? record.spec.user.name, uid: plan.uid, gid: plan.gid,
+    tty: opts.tty ?? false, stdin: opts.stdin ?? false, workdir: plan.cwd, env: plan.env,
   });
   const id = `exec-${randomBytes(16).toString('hex')}`; // unguessable: it is what a connection to the socket must name
   const output = await ctx.execStdio.expect(id, { tty: opts.tty ?? false });

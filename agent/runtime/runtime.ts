@@ -34,7 +34,7 @@ import { SeccompCompiler } from './seccomp/index.js';
 import { attachInput, containerOutput } from './attach.js';
 import type { OutputChunk } from './cri-log.js';
 import type {
-  ContainerInfo, ContainerInput, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime,
+  AdmittedProcess, ContainerInfo, ContainerInput, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime,
   StopReason, UpdateOrigin,
 } from './types.js';
 
@@ -205,7 +205,7 @@ export class BerthRuntime implements Runtime {
   /** A user's exec (healthcheck probes are not events): each start and end is one, docker's exec_start / exec_die. */
   async exec(idOrName: string, opts: ExecOptions): Promise<ExecProcess> {
     const record = this.find(idOrName);
-    const proc = await execInContainer(this.ctx, record, opts);
+    const proc = await execInContainer(this.ctx, record, opts, (process) => this.admit(record, 'exec', process));
     const what = { cmd: opts.cmd, user: opts.user ?? record.spec.user.name, tty: opts.tty ?? false, stdin: opts.stdin ?? false, pid: proc.pid };
     this.ctx.emit('container.exec', record, `exec in ${describe(record)}: ${opts.cmd.join(' ')}`, what);
     void proc.exited.then((exit) => {
@@ -221,10 +221,19 @@ export class BerthRuntime implements Runtime {
   /** Who types into a container is an event: attached, and detached when that client goes. */
   async attach(idOrName: string): Promise<ContainerInput> {
     const record = this.find(idOrName);
-    const what = { stdin: record.spec.openStdin, tty: record.spec.tty };
+    const { spec } = record;
+    const what = { stdin: spec.openStdin, tty: spec.tty };
+    await this.admit(record, 'attach', {
+      command: [], user: spec.user.name, uid: spec.user.uid, gid: spec.user.gid, tty: spec.tty, stdin: spec.openStdin, workdir: spec.workdir, env: spec.env,
+    });
     const input = await attachInput(record, () => this.ctx.emit('container.detached', record, `detached from ${describe(record)}`, what));
     this.ctx.emit('container.attached', record, `attached to ${describe(record)}`, what);
     return input;
+  }
+
+  /** The policies' exec rules on a process that reaches into the container; throws POLICY_DENIED. */
+  private async admit(record: ContainerRecord, operation: 'exec' | 'attach', process: AdmittedProcess): Promise<void> {
+    await this.ctx.admit?.(record.spec, { operation, containerId: record.id, process });
   }
 
   async close(): Promise<void> {

@@ -302,8 +302,26 @@ export interface AdmissionViolation { policy: string; rule: string; message: str
  */
 export type AdmitHook = (spec: ResolvedSpec, request?: AdmissionRequest) => Promise<{ warnings: string[] }>;
 
-/** What admission is asked about: a new container, or new limits for one (the whole spec as it would become). */
-export interface AdmissionRequest { operation: 'create' | 'update'; containerId?: string }
+/**
+ * What admission is asked about: a new container, new limits for one (the whole spec as it would
+ * become), or a process reaching into a running one (`exec`, `attach`: the policies' exec rules).
+ */
+export type AdmissionRequest =
+  | { operation: 'create' | 'update'; containerId?: string }
+  | { operation: 'exec' | 'attach'; containerId: string; process: AdmittedProcess };
+
+/** The process of an exec (before it starts), or the container's own for an attach. */
+export interface AdmittedProcess {
+  command: string[];
+  /** As given to exec (`-u`), else the container's. */
+  user: string;
+  uid: number;
+  gid: number;
+  tty: boolean;
+  stdin: boolean;
+  workdir: string;
+  env: string[];
+}
 
 /** Who changes a container's limits: a user (checked by admission) or a policy action. */
 export type UpdateOrigin = 'user' | 'policy';

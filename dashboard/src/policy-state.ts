@@ -23,6 +23,12 @@ const TRANSITIONS: Partial<Record<BerthEvent['kind'], RuleStateName>> = {
   'policy.pending': 'pending', 'policy.firing': 'firing', 'policy.resolved': 'resolved',
 };
 
+/** A warning about an exec or attach is about that request (the events feed shows it), not about the container's spec. */
+function isExecOrAttach(event: BerthEvent): boolean {
+  const operation = (event.data as { operation?: unknown } | undefined)?.operation;
+  return operation === 'exec' || operation === 'attach';
+}
+
 export class PolicyTracker {
   private readonly rules = new Map<string, Map<string, RuleState>>(); // container id → policy/rule → state
   private readonly warnings = new Map<string, string[]>();            // container name → admission warnings
@@ -31,7 +37,7 @@ export class PolicyTracker {
     const to = TRANSITIONS[event.kind];
     if (to && event.containerId) this.transition(event.containerId, event, to);
     else if (event.kind === 'policy.action' && event.containerId) this.recordAction(event.containerId, event);
-    else if (event.kind === 'policy.warned' && event.containerName) this.warnings.set(event.containerName, [event.message]);
+    else if (event.kind === 'policy.warned' && event.containerName && !isExecOrAttach(event)) this.warnings.set(event.containerName, [event.message]);
     else if (event.kind === 'container.removed' && event.containerId) this.forget(event.containerId, event.containerName);
   }
 

@@ -40,6 +40,17 @@ spec:
       message: set a memory limit with -m
 `;
 
+const ACCESS = `apiVersion: berth.dev/v1
+kind: Policy
+metadata: { name: access }
+spec:
+  match: container.labels["locked"] == "yes"
+  exec:
+    - name: no-root
+      expression: request.uid != 0
+      messageExpression: '"no " + request.operation + " as root into " + container.name'
+`;
+
 const GUARDS = `apiVersion: berth.dev/v1
 kind: Policy
 metadata: { name: guards }
@@ -62,6 +73,7 @@ before(async () => {
   rulesDir = mkdtempSync(join(tmpdir(), 'berth-rules-'));
   writeFileSync(join(rulesDir, 'gate.yaml'), GATE);
   writeFileSync(join(rulesDir, 'guards.yaml'), GUARDS);
+  writeFileSync(join(rulesDir, 'access.yaml'), ACCESS);
   agent = await startAgent({ rules: rulesDir, sampleInterval: '200ms' });
 });
 after(async () => {
@@ -136,6 +148,34 @@ test('an update is judged like a create, on the spec it would make: denied leave
   assert.deepEqual(audit.filter((l) => l.containerId === r.body.id).map((l) => [l.operation, l.allowed]), [['update', false], ['update', true]]);
 });
 
+test('exec rules: a root exec or attach into a locked container is denied before anything runs; another user\'s exec runs', async (t) => {
+  const run = await agent.cli(['run', '-d', '-i', '--name', 'locked', '-l', 'locked=yes', '-m', '64m', '--rootfs', rootfs, '--', 'cat']);
+  assert.equal(run.code, 0, run.stderr);
+  t.after(() => remove('locked'));
+  const seq = Math.max(...(await agent.api('GET', '/v1/events')).body.map((e: { seq: number }) => e.seq));
+  const denied = await agent.cli(['exec', 'locked', 'touch', '/tmp/ran']);
+  assert.deepEqual({ code: denied.code, out: denied.stdout }, { code: 125, out: '' });
+  assert.match(denied.stderr, /^berth: denied by policy: access\/no-root: no exec as root into locked\n/);
+  const piped = await agent.cli(['exec', '-i', 'locked', 'touch', '/tmp/ran'], { input: '' }); // the websocket route
+  assert.equal(piped.code, 125, piped.stderr);
+  assert.match(piped.stderr, /denied by policy: access\/no-root: no exec as root into locked/);
+  const attach = await agent.cli(['attach', 'locked'], { input: 'typed\n' });
+  assert.equal(attach.code, 125, attach.stderr);
+  assert.match(attach.stderr, /denied by policy: access\/no-root: no attach as root into locked/);
+  const allowed = await agent.cli(['exec', '-u', '1000', 'locked', 'id', '-u']);
+  assert.deepEqual({ code: allowed.code, out: allowed.stdout }, { code: 0, out: '1000\n' }, allowed.stderr);
+  // Nothing ran for the denied ones: no file, no exec event; each denial is an event and an audit line.
+  assert.equal((await agent.cli(['exec', '-u', '1000', 'locked', 'ls', '/tmp'])).stdout, '');
+  const events = (await agent.api('GET', `/v1/events?after=${seq}&container=locked`)).body as { kind: string; data?: { operation?: string; cmd?: string[] } }[];
+  assert.deepEqual(events.filter((e) => e.kind === 'policy.denied').map((e) => e.data?.operation), ['exec', 'exec', 'attach']);
+  assert.deepEqual(events.filter((e) => e.kind === 'container.exec').map((e) => e.data?.cmd), [['id', '-u'], ['ls', '/tmp']]);
+  assert.ok(!events.some((e) => e.kind === 'container.attached'));
+  const audit = readFileSync(join(agent.stateDir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(audit.filter((l) => l.container === 'locked' && l.operation !== 'create').map((l) => [l.operation, l.command, l.allowed]), [
+    ['exec', ['touch', '/tmp/ran'], false], ['exec', ['touch', '/tmp/ran'], false], ['attach', [], false], ['exec', ['id', '-u'], true], ['exec', ['ls', '/tmp'], true],
+  ]);
+});
+
 test('a container holding memory above the threshold for `for` is killed with the policy as reason', async (t) => {
   const r = await create({ name: 'hog', labels: { role: 'hog' }, resources: { memoryBytes: 256 * MiB },
     cmd: ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/blob bs=1M count=32 2>/dev/null; exec sleep 1000'] });
@@ -189,7 +229,7 @@ test('a bad file is rejected with file:line and the old rules keep working', asy
     (await agent.api('GET', `/v1/events?kind=policy.rejected&after=${seq}`)).body[0], { timeoutMs: 10_000, intervalMs: 50 });
   assert.match(rejected.message, /broken\.yaml:8:19: spec\.admission\[0\]\.expression: no such overload: int > string/);
   const status = (await agent.api('GET', '/v1/policies')).body;
-  assert.deepEqual(status.policies.map((p: { name: string }) => p.name), ['advice', 'gate', 'guards']);
+  assert.deepEqual(status.policies.map((p: { name: string }) => p.name), ['access', 'advice', 'gate', 'guards']);
   assert.match(status.lastError, /broken\.yaml:8:19/);
   const r = await create({ name: 'still-denied', cmd: ['true'], labels: { forbidden: 'yes' } });
   assert.equal(r.status, 403);
@@ -202,7 +242,8 @@ test('a bad file is rejected with file:line and the old rules keep working', asy
 test('the CLI: policy ls, policy eval (dry run), policy report and events', async () => {
   const ls = await agent.cli(['policy', 'ls']);
   assert.equal(ls.code, 0, ls.stderr);
-  assert.match(ls.stdout, /^gate\s+enforce\s+2\s+0\s+/m);
+  assert.match(ls.stdout, /^gate\s+enforce\s+2\s+0\s+0\s+/m);
+  assert.match(ls.stdout, /^access\s+enforce\s+0\s+1\s+0\s+/m);
   const denied = await agent.cli(['policy', 'eval', '--rootfs', rootfs, '-l', 'forbidden=1', '--', 'true']);
   assert.equal(denied.code, 1);
   assert.match(denied.stdout, /gate\s+no-forbidden-label\s+fail/);

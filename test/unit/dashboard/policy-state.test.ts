@@ -27,6 +27,9 @@ test('status order: firing over pending over stopped-by-policy over admission wa
   const p = new PolicyTracker();
   p.apply(event('policy.warned', 'no pids limit', { containerName: 'a' }));
   assert.deepEqual(p.statusOf(ID_A, 'a'), { level: 'warned', text: 'warned: no pids limit' });
+  // A warned exec or attach is about that request, not the container's spec: its warnings stay.
+  p.apply(event('policy.warned', 'exec-access/attach: attaching', { containerName: 'a', data: { operation: 'attach' } }));
+  assert.deepEqual(p.statusOf(ID_A, 'a'), { level: 'warned', text: 'warned: no pids limit' });
   assert.equal(p.statusOf(ID_A, 'a', 'policy memory-guard/memory-hog').level, 'stopped');
   p.apply(event('policy.pending', 'x', { containerId: ID_A, data: { policy: 'p', rule: 'slow' } }));
   assert.equal(p.statusOf(ID_A, 'a', 'policy memory-guard/memory-hog').level, 'pending');

@@ -54,6 +54,16 @@ const SAMPLES: Array<Record<string, unknown>> = [
 
 const VARS: CelVars[] = CONTAINERS.flatMap((c) => SAMPLES.map((s) => ({ container: cel.container(c as never), sample: cel.sampleFromView(s) })));
 
+/** Exec rules' `request`s (cel-schema.ts REQUEST_SCHEMA): every default, a root shell, an attach, a preload. */
+const REQUESTS: Array<Record<string, unknown>> = [
+  {},
+  { operation: 'exec', command: ['/bin/sh', '-c', 'id'], user: 'root', uid: 0, gid: 0, tty: true, stdin: true, workdir: '/', env: ['PATH=/bin'] },
+  { operation: 'attach', command: [], user: '1000', uid: 1000, gid: 1000, workdir: '/srv', env: [] },
+  { operation: 'exec', command: ['ls'], user: 'app', uid: 9007199254740993, gid: 0, env: ['LD_PRELOAD=/x.so', 'A='] },
+];
+
+const EXEC_VARS: CelVars[] = CONTAINERS.flatMap((c) => REQUESTS.map((r) => ({ container: cel.container(c as never), request: cel.request(r) })));
+
 type Outcome = { value: unknown } | { error: string };
 
 function run(evaluate: () => unknown): Outcome {
@@ -62,13 +72,15 @@ function run(evaluate: () => unknown): Outcome {
 
 /** Compares the three evaluators on one expression over every value; returns whether it compiled. */
 function differential(source: string, type: 'bool' | 'string' = 'bool', scope: CelScope = 'runtime', context = ''): boolean {
+  const values = scope === 'exec' ? EXEC_VARS : VARS;
   const library = cel.compile(source, scope, type, 'library');
   const raw = cel.compile(source, scope, type, 'compiled-raw');
   const auto = cel.compile(source, scope, type);
   assert.equal(auto.compiled, raw.compiled, source);
   if (!raw.compiled) return false;
-  VARS.forEach((vars, i) => {
-    const where = `${context}\n  ${source}\n  over values #${i} (container ${Math.floor(i / SAMPLES.length)}, sample ${i % SAMPLES.length})`;
+  values.forEach((vars, i) => {
+    const per = scope === 'exec' ? REQUESTS.length : SAMPLES.length;
+    const where = `${context}\n  ${source}\n  over values #${i} (container ${Math.floor(i / per)}, ${scope === 'exec' ? 'request' : 'sample'} ${i % per})`;
     const expected = run(() => library.evaluate(vars));
     const compiled = run(() => raw.evaluate(vars));
     if ('error' in expected) assert.ok('error' in compiled, `library failed (${expected.error}) but the compiled closure returned ${String((compiled as { value: unknown }).value)}:${where}`);
@@ -78,27 +90,28 @@ function differential(source: string, type: 'bool' | 'string' = 'bool', scope: C
   return true;
 }
 
-function ruleExpressions(): Array<{ file: string; key: string; source: string }> {
+/** Every expression of the files in rules/, with the scope it is compiled in (exec rules: `exec`; the rest run in `runtime`, which sees all `admission` sees). */
+function ruleExpressions(): Array<{ file: string; key: string; source: string; scope: CelScope }> {
   const files = [...readdirSync(RULES).map((f) => join(RULES, f)), ...readdirSync(join(RULES, 'examples')).map((f) => join(RULES, 'examples', f))]
     .filter((f) => f.endsWith('.yaml'));
-  const out: Array<{ file: string; key: string; source: string }> = [];
-  const walk = (file: string, node: unknown): void => {
-    if (Array.isArray(node)) { node.forEach((n) => walk(file, n)); return; }
+  const out: Array<{ file: string; key: string; source: string; scope: CelScope }> = [];
+  const walk = (file: string, node: unknown, scope: CelScope): void => {
+    if (Array.isArray(node)) { node.forEach((n) => walk(file, n, scope)); return; }
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
-      if (['expression', 'condition', 'match', 'messageExpression'].includes(key) && typeof value === 'string') out.push({ file, key, source: value });
-      else walk(file, value);
+      if (['expression', 'condition', 'match', 'messageExpression'].includes(key) && typeof value === 'string') out.push({ file, key, source: value, scope });
+      else walk(file, value, key === 'exec' ? 'exec' : scope);
     }
   };
-  for (const file of files) for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) walk(file, doc.toJS());
+  for (const file of files) for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) walk(file, doc.toJS(), 'runtime');
   return out;
 }
 
 test('every rule expression in rules/ evaluates identically; every condition and admission expression is compiled', () => {
   const found = ruleExpressions();
   assert.ok(found.length >= 20, `found only ${found.length} expressions in ${RULES}`);
-  for (const { file, key, source } of found) {
-    const compiled = differential(source, key === 'messageExpression' ? 'string' : 'bool', 'runtime', `${file} ${key}`);
+  for (const { file, key, source, scope } of found) {
+    const compiled = differential(source, key === 'messageExpression' ? 'string' : 'bool', scope, `${file} ${key}`);
     // messageExpressions use filter/map/join/string(): outside the subset, on purpose (they run rarely).
     if (key !== 'messageExpression') assert.ok(compiled, `${file}: ${key} is not compiled: ${source}`);
   }

@@ -88,7 +88,7 @@ test('an enforce violation throws POLICY_DENIED with every violation; an event, 
   assert.equal(lines[0].allowed, false);
   assert.equal(lines[0].container, 'web');
   const text = await registry.metrics();
-  assert.match(text, /^berth_policy_denials_total 1$/m);
+  assert.match(text, /^berth_policy_denials_total\{operation="create"\} 1$/m);
   assert.match(text, /^berth_policy_admission_violations_total\{policy="limits",rule="memory",enforcement="enforce"\} 1$/m);
   assert.match(text, /^berth_policy_evaluations_total\{policy="limits",rule="caps",phase="admission"\} 1$/m);
   // With a limit the warn rule still warns, and the container is admitted.
@@ -105,6 +105,29 @@ test('an enforce violation throws POLICY_DENIED with every violation; an event, 
   const before = seen.length;
   assert.equal(engine.evaluate(spec).denied, true);
   assert.equal(seen.length, before);
+});
+
+test('an exec denied by an exec rule: POLICY_DENIED, an event and an audit line naming the command, metrics of phase exec', async (t) => {
+  const { engine, seen, registry, audit } = await setup(t, {
+    'access.yaml': policyYaml('access', '  exec:\n    - name: no-root\n      expression: request.uid != 0\n      message: exec as a user\n'),
+  });
+  const spec = await resolved({ name: 'web' });
+  const process = { command: ['sh', '-c', 'id'], user: 'root', uid: 0, gid: 0, tty: false, stdin: false, workdir: '/', env: ['SECRET=x'] };
+  await assert.rejects(engine.admit(spec, { operation: 'exec', containerId: 'c1', process }),
+    { code: 'POLICY_DENIED', message: 'denied by policy: access/no-root: exec as a user' });
+  assert.deepEqual(await engine.admit(spec, { operation: 'attach', containerId: 'c1', process: { ...process, command: [], uid: 1000 } }), { warnings: [] });
+  // Creation is not judged by exec rules.
+  assert.deepEqual(await engine.admit(spec), { warnings: [] });
+  const denied = seen.filter((e) => e.kind === 'policy.denied');
+  assert.deepEqual(denied.map((e) => [e.containerId, (e.data as { operation: string }).operation]), [['c1', 'exec']]);
+  const lines = audit().filter((l) => l.kind === 'admission');
+  assert.deepEqual(lines.map((l) => [l.operation, l.allowed, l.command, l.user]),
+    [['exec', false, ['sh', '-c', 'id'], 'root'], ['attach', true, [], 'root'], ['create', true, undefined, undefined]]);
+  assert.ok(!JSON.stringify(lines).includes('SECRET'), 'the environment stays out of the audit log');
+  const text = await registry.metrics();
+  assert.match(text, /^berth_policy_denials_total\{operation="exec"\} 1$/m);
+  assert.match(text, /^berth_policy_evaluations_total\{policy="access",rule="no-root",phase="exec"\} 2$/m);
+  assert.match(text, /^berth_policy_rules\{phase="exec"\} 1$/m);
 });
 
 test('runtime rules: pending, firing after `for`, the action once, with the policy as the reason', async (t) => {

@@ -70,6 +70,29 @@ test('a suite with a wrong expectation fails and says where', async (t) => {
   assert.deepEqual(result.cases.filter((c) => !c.ok).map((c) => [c.rule, c.expected, c.actual]), [['host-network', 'pass', 'fail']]);
 });
 
+test('exec cases: a request with an unknown field, a value of the wrong type or an unknown operation is rejected with file:line', async (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.remove());
+  const suite = dir.write('bad-exec.yaml', [
+    'apiVersion: berth.dev/v1', 'kind: PolicyTest', 'metadata: { name: bad-exec }',
+    `policies: [${join(RULES, 'examples/exec-access.yaml')}]`, `rootfs: ${join(RULES, 'tests/rootfs')}`,
+    'resources: [{ name: a, spec: { labels: { env: prod } } }]',
+    'exec:',
+    '  - name: x',
+    '    resource: a',
+    '    request: { cmd: [sh], uid: "0", operation: run, tty: 1 }',
+    '    results: [{ policy: exec-access, rule: no-root-shell }]',
+  ].join('\n'));
+  await assert.rejects(runSuiteFile(suite, cel), (err: Error) => {
+    assert.match(err.message, /bad-exec\.yaml:10:\d+: exec\[0\]\.request\.cmd: unknown request field \(known: operation, command,/);
+    assert.match(err.message, /bad-exec\.yaml:10:\d+: exec\[0\]\.request\.uid: expected an integer, got "0"/);
+    assert.match(err.message, /bad-exec\.yaml:10:\d+: exec\[0\]\.request\.tty: expected true or false, got 1/);
+    assert.match(err.message, /bad-exec\.yaml:10:\d+: exec\[0\]\.request\.operation: must be exec or attach, got "run"/);
+    assert.match(err.message, /bad-exec\.yaml:11:\d+: exec\[0\]\.results\[0\]\.result: is required/);
+    return true;
+  });
+});
+
 test('a malformed suite is rejected with file:line', async (t) => {
   const dir = new TempDir();
   t.after(() => dir.remove());
