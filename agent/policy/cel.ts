@@ -1,7 +1,7 @@
 // Thin wrapper over @marcbachmann/cel-js: three typed environments (admission: `container`;
-// exec: `container` + `request`; runtime: `container` + `sample`), expressions compiled and type-checked once at load time, and
-// converters that turn a ResolvedSpec / ContainerSample into typed CEL values once per evaluation
-// round. The int/double decision is documented in cel-schema.ts.
+// exec: `container` + `request`; runtime: `container` + `sample`), expressions compiled and
+// type-checked once at load time, and converters that turn a ResolvedSpec / ContainerSample /
+// exec request into typed CEL values once per evaluation round. The int/double decision is documented in cel-schema.ts.
 //
 // Evaluation: an expression in the fast subset (cel-compile.ts) runs as plain JS closures; any
 // other keeps the library's evaluator. Type-checking is the library's either way.

@@ -204,8 +204,8 @@ class Engine implements PolicyEngine {
     for (const v of outcome.violations) this.metrics.violations.inc({ policy: v.policy, rule: v.rule, enforcement: v.enforcement });
     if (outcome.denied) this.metrics.denials.inc({ operation });
     // An exec's command and user are what an auditor asks about first; its environment may hold secrets.
-    const process = 'process' in request ? { command: request.process.command, user: request.process.user, tty: request.process.tty } : {};
-    this.audit.write({ kind: 'admission', operation, containerId, container: spec.name, image: spec.image, ...process, allowed: !outcome.denied,
+    const who = 'process' in request ? { command: request.process.command, user: request.process.user, tty: request.process.tty } : {};
+    this.audit.write({ kind: 'admission', operation, containerId, container: spec.name, image: spec.image, ...who, allowed: !outcome.denied,
       violations: outcome.violations, warnings: outcome.warnings });
     const fields = { containerId, containerName: spec.name || undefined };
     const byMode = (mode: string) => outcome.violations.filter((v) => v.enforcement === mode);
