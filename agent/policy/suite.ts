@@ -221,15 +221,23 @@ function readExpectedResult(r: YamlReader, item: Node, f: Map<string, Node | nul
   return policy && rule ? { policy, rule, result } : undefined;
 }
 
+/** A runtime or exec case's fields, its name and its resource (checked to exist). */
+function readCase(r: YamlReader, item: Node, path: string, fields: readonly string[], resources: Map<string, ResolvedSpec>) {
+  const f = r.map(item, path, ['name', 'resource', ...fields, 'results']);
+  if (!f) return undefined;
+  const name = r.string(f.get('name'), `${path}.name`, true) ?? path;
+  const resource = r.string(f.get('resource'), `${path}.resource`, true);
+  if (resource && !resources.has(resource)) r.issue(f.get('resource'), `${path}.resource`, `no resource named "${resource}"`);
+  return { f, name, resource };
+}
+
 function readExecCases(r: YamlReader, node: Node | null | undefined, resources: Map<string, ResolvedSpec>): Suite['exec'] {
   const out: Suite['exec'] = [];
   for (const [i, item] of (r.seq(node, 'exec') ?? []).entries()) {
     const path = `exec[${i}]`;
-    const f = r.map(item, path, ['name', 'resource', 'request', 'results']);
-    if (!f) continue;
-    const name = r.string(f.get('name'), `${path}.name`, true) ?? path;
-    const resource = r.string(f.get('resource'), `${path}.resource`, true);
-    if (resource && !resources.has(resource)) r.issue(f.get('resource'), `${path}.resource`, `no resource named "${resource}"`);
+    const c = readCase(r, item, path, ['request'], resources);
+    if (!c) continue;
+    const { f, name, resource } = c;
     const requestNode = f.get('request');
     const request = (requestNode?.toJSON?.() ?? {}) as Record<string, unknown>;
     if (!isPlainObject(request)) r.issue(requestNode ?? item, `${path}.request`, 'expected a mapping');
@@ -252,11 +260,9 @@ function readRuntimeCases(r: YamlReader, node: Node | null | undefined, resource
   const out: Suite['runtime'] = [];
   for (const [i, item] of (r.seq(node, 'runtime') ?? []).entries()) {
     const path = `runtime[${i}]`;
-    const f = r.map(item, path, ['name', 'resource', 'samples', 'results']);
-    if (!f) continue;
-    const name = r.string(f.get('name'), `${path}.name`, true) ?? path;
-    const resource = r.string(f.get('resource'), `${path}.resource`, true);
-    if (resource && !resources.has(resource)) r.issue(f.get('resource'), `${path}.resource`, `no resource named "${resource}"`);
+    const c = readCase(r, item, path, ['samples'], resources);
+    if (!c) continue;
+    const { f, name, resource } = c;
     const samples = (r.seq(f.get('samples'), `${path}.samples`) ?? []).map((s, j) => readSample(r, s, `${path}.samples[${j}]`));
     const results = (r.seq(f.get('results'), `${path}.results`) ?? []).map((x, j) => {
       const rp = `${path}.results[${j}]`;

@@ -3,16 +3,11 @@ import assert from 'node:assert/strict';
 import { evaluateAdmission, denialMessage } from '../../../agent/policy/admission.js';
 import { createCelEnv } from '../../../agent/policy/cel.js';
 import { parsePolicyText } from '../../../agent/policy/load.js';
-import type { PolicySet } from '../../../agent/policy/schema.js';
-import { resolved } from './fixtures.js';
+import { policySetOf, resolved } from './fixtures.js';
 
 const cel = createCelEnv();
 
-function setOf(text: string): PolicySet {
-  const parsed = parsePolicyText(text, 'test.yaml', cel);
-  assert.deepEqual(parsed.issues, []);
-  return { policies: parsed.policies, exceptions: parsed.exceptions, files: ['test.yaml'], loadedAt: 0 };
-}
+const setOf = (text: string) => policySetOf(text, cel);
 
 const POLICIES = `
 apiVersion: berth.dev/v1

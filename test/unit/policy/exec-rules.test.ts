@@ -4,16 +4,11 @@ import assert from 'node:assert/strict';
 import { evaluateAdmission, type ExecRequest } from '../../../agent/policy/admission.js';
 import { createCelEnv } from '../../../agent/policy/cel.js';
 import { parsePolicyText } from '../../../agent/policy/load.js';
-import type { PolicySet } from '../../../agent/policy/schema.js';
-import { resolved } from './fixtures.js';
+import { policySetOf, policyYaml, resolved } from './fixtures.js';
 
 const cel = createCelEnv();
 
-function setOf(text: string): PolicySet {
-  const parsed = parsePolicyText(text, 'test.yaml', cel);
-  assert.deepEqual(parsed.issues, []);
-  return { policies: parsed.policies, exceptions: parsed.exceptions, files: ['test.yaml'], loadedAt: 0 };
-}
+const setOf = (text: string) => policySetOf(text, cel);
 
 const POLICY = `
 apiVersion: berth.dev/v1
@@ -76,12 +71,7 @@ spec: { policy: prod-access, rules: [no-root-shell], containers: [db], reason: o
 });
 
 test('`request` exists only in exec rules, and exec rules are checked like admission rules at load', () => {
-  const parsed = parsePolicyText(`
-apiVersion: berth.dev/v1
-kind: Policy
-metadata: { name: p }
-spec:
-  admission:
+  const parsed = parsePolicyText(policyYaml('p', `  admission:
     - name: a
       expression: request.uid != 0
   exec:
@@ -89,30 +79,19 @@ spec:
       expression: request.cmd.size() > 0
     - name: c
       expression: request.uid
-`, 'p.yaml', cel);
+`), 'p.yaml', cel);
   assert.deepEqual(parsed.issues.map((i) => `${i.line}: ${i.path}: ${i.message.split(' (')[0]}`.replace(/\s+/g, ' ')), [
-    '8: spec.admission[0].expression: Unknown variable: request',
-    '11: spec.exec[0].expression: No such key: cmd',
-    '13: spec.exec[1].expression: expression must evaluate to bool, not int',
+    '7: spec.admission[0].expression: Unknown variable: request',
+    '10: spec.exec[0].expression: No such key: cmd',
+    '12: spec.exec[1].expression: expression must evaluate to bool, not int',
   ]);
   assert.match(parsed.issues[0].message, /`request` exists only in exec rules/);
 });
 
 test('a policy with only exec rules loads; one with none of the three is refused', () => {
-  const only = parsePolicyText(`
-apiVersion: berth.dev/v1
-kind: Policy
-metadata: { name: p }
-spec:
-  exec: [{ name: e, expression: request.operation == "exec" }]
-`, 'p.yaml', cel);
+  const only = parsePolicyText(policyYaml('p', '  exec: [{ name: e, expression: request.operation == "exec" }]\n'), 'p.yaml', cel);
   assert.deepEqual(only.issues, []);
   assert.equal(only.policies[0].exec.length, 1);
-  const none = parsePolicyText(`
-apiVersion: berth.dev/v1
-kind: Policy
-metadata: { name: p }
-spec: { enforcement: warn }
-`, 'p.yaml', cel);
+  const none = parsePolicyText(policyYaml('p', '  enforcement: warn\n'), 'p.yaml', cel);
   assert.match(none.issues.map((i) => i.message).join('\n'), /needs admission, exec or runtime rules/);
 });

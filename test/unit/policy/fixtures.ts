@@ -3,13 +3,24 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
 import { resolveSpec, validateSpec, type ContainerSpec, type ResolvedSpec } from '../../../agent/runtime/index.js';
+import type { CelEnv } from '../../../agent/policy/cel.js';
+import { parsePolicyText } from '../../../agent/policy/load.js';
+import type { PolicySet } from '../../../agent/policy/schema.js';
 
 export const SUITE_ROOTFS = resolve(import.meta.dirname, '../../../rules/tests/rootfs');
 
 export async function resolved(spec: Partial<ContainerSpec> = {}, over: Partial<ResolvedSpec> = {}): Promise<ResolvedSpec> {
   const valid = validateSpec({ rootfs: SUITE_ROOTFS, cmd: ['/bin/sh'], ...spec }, { hostCpus: 2 });
   return { ...(await resolveSpec(valid, { hostCpus: 2 })), ...over };
+}
+
+/** The policies of one YAML text, which must load without issues. */
+export function policySetOf(text: string, cel: CelEnv): PolicySet {
+  const parsed = parsePolicyText(text, 'test.yaml', cel);
+  assert.deepEqual(parsed.issues, []);
+  return { policies: parsed.policies, exceptions: parsed.exceptions, files: ['test.yaml'], loadedAt: 0 };
 }
 
 export class TempDir {
