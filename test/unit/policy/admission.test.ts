@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateAdmission, denialMessage } from '../../../agent/policy/admission.js';
 import { createCelEnv } from '../../../agent/policy/cel.js';
-import { parsePolicyText } from '../../../agent/policy/load.js';
 import { policySetOf, resolved } from './fixtures.js';
 
 const cel = createCelEnv();
