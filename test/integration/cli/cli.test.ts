@@ -447,7 +447,11 @@ test('events survive a crash: the next agent has the history with its seq number
   const lastSeq = before.at(-1)!.seq;
   await a.crash();
   await a.start();
-  const after = (await a.api('GET', '/v1/events')).body as { seq: number; kind: string }[];
+  // agent.started comes once the listeners are up, perhaps just after /healthz first answered.
+  const after = await waitFor('the new agent to say it started', async () => {
+    const all = (await a.api('GET', '/v1/events')).body as { seq: number; kind: string }[];
+    return all.some((e) => e.kind === 'agent.started' && e.seq > lastSeq) ? all : undefined;
+  });
   assert.deepEqual(after.slice(0, before.length), before, 'the same events, seq numbers and all');
   const newer = after.slice(before.length);
   assert.ok(newer.length > 0 && newer[0].seq === lastSeq + 1, JSON.stringify(newer));
