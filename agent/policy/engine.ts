@@ -203,19 +203,20 @@ class Engine implements PolicyEngine {
     }
     for (const v of outcome.violations) this.metrics.violations.inc({ policy: v.policy, rule: v.rule, enforcement: v.enforcement });
     if (outcome.denied) this.metrics.denials.inc({ operation });
-    // An exec's command and user are what an auditor asks about first; its environment may hold secrets.
+    // An exec's command and user are what an auditor asks about first (in the audit line and the
+    // events alike); its environment may hold secrets.
     const who = 'process' in request ? { command: request.process.command, user: request.process.user, tty: request.process.tty } : {};
     this.audit.write({ kind: 'admission', operation, containerId, container: spec.name, image: spec.image, ...who, allowed: !outcome.denied,
       violations: outcome.violations, warnings: outcome.warnings });
     const fields = { containerId, containerName: spec.name || undefined };
     const byMode = (mode: string) => outcome.violations.filter((v) => v.enforcement === mode);
-    if (outcome.denied) this.opts.events.emit('policy.denied', denialMessage(outcome.violations), { ...fields, data: { operation, violations: byMode('enforce') } });
+    if (outcome.denied) this.opts.events.emit('policy.denied', denialMessage(outcome.violations), { ...fields, data: { operation, ...who, violations: byMode('enforce') } });
     const warned = byMode('warn');
-    if (warned.length) this.opts.events.emit('policy.warned', outcome.warnings.join('; '), { ...fields, data: { operation, violations: warned } });
+    if (warned.length) this.opts.events.emit('policy.warned', outcome.warnings.join('; '), { ...fields, data: { operation, ...who, violations: warned } });
     const audited = byMode('audit');
     if (audited.length) {
       this.opts.events.emit('policy.audited', audited.map((v) => `${v.policy}/${v.rule}: ${v.message}`).join('; '),
-        { ...fields, data: { operation, violations: audited } });
+        { ...fields, data: { operation, ...who, violations: audited } });
     }
   }
 

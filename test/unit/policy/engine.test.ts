@@ -119,11 +119,12 @@ test('an exec denied by an exec rule: POLICY_DENIED, an event and an audit line 
   // Creation is not judged by exec rules.
   assert.deepEqual(await engine.admit(spec), { warnings: [] });
   const denied = seen.filter((e) => e.kind === 'policy.denied');
-  assert.deepEqual(denied.map((e) => [e.containerId, (e.data as { operation: string }).operation]), [['c1', 'exec']]);
+  assert.deepEqual(denied.map((e) => [e.containerId, e.data?.operation, e.data?.command, e.data?.user]), [['c1', 'exec', ['sh', '-c', 'id'], 'root']]);
   const lines = audit().filter((l) => l.kind === 'admission');
   assert.deepEqual(lines.map((l) => [l.operation, l.allowed, l.command, l.user]),
     [['exec', false, ['sh', '-c', 'id'], 'root'], ['attach', true, [], 'root'], ['create', true, undefined, undefined]]);
   assert.ok(!JSON.stringify(lines).includes('SECRET'), 'the environment stays out of the audit log');
+  assert.ok(!JSON.stringify(seen).includes('SECRET'), 'and out of the events');
   const text = await registry.metrics();
   assert.match(text, /^berth_policy_denials_total\{operation="exec"\} 1$/m);
   assert.match(text, /^berth_policy_evaluations_total\{policy="access",rule="no-root",phase="exec"\} 2$/m);
