@@ -226,8 +226,13 @@ async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: nu
   return total;
 }
 
+/** The ticker processes alive now: the workloads' parent is in no cgroup of the bench, so removing those does not end it. */
+const liveTickers = new Set<ChildProcess>();
+
 async function startWorkloads(ticker: string, modes: Mode[], hostNetwork: boolean): Promise<{ proc: ChildProcess; pids: number[] }> {
   const proc = spawn(ticker, hostNetwork ? ['--host-net', ...modes] : modes, { stdio: ['ignore', 'pipe', 'inherit'] });
+  liveTickers.add(proc);
+  proc.once('exit', () => liveTickers.delete(proc));
   let out = '';
   proc.stdout!.setEncoding('utf8');
   const pids = await new Promise<number[]>((resolve, reject) => {
@@ -416,6 +421,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   const cgroups = await createCgroupManager({ parent });
   const cleanUp = async (): Promise<void> => {
+    for (const proc of liveTickers) proc.kill('SIGKILL'); // cut short by a signal: measure() did not get to it
     await removeCgroupTree(parent); // kills the workloads too
     rmSync(work, { recursive: true, force: true });
   };
