@@ -74,13 +74,10 @@ interface Row {
   fullHistory?: { ms: number; heapMiB: number; arrayBuffersMiB: number };
 }
 
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function systemMs(): number {
-  return process.cpuUsage().system / 1000;
+/** CPU ms since `from` (a process.cpuUsage() snapshot): all of it, and the kernel's part. */
+function cpuSince(from: NodeJS.CpuUsage): { cpu: number; system: number } {
+  const d = process.cpuUsage(from);
+  return { cpu: (d.user + d.system) / 1000, system: d.system / 1000 };
 }
 
 /**
@@ -99,14 +96,14 @@ async function spacedTicks(sampler: SamplerHandle, ticks: number, beforeTick?: (
     await sleep(TICK_SPACING_MS);
     lateMs = Math.max(lateMs, performance.now() - due);
     beforeTick?.();
-    const c0 = cpuMs();
-    const s0 = systemMs();
+    const u0 = process.cpuUsage();
     const w0 = performance.now();
     await sampler.tickNow();
     windows.push({ from: w0, to: performance.now() });
     wall += performance.now() - w0;
-    cpu += cpuMs() - c0;
-    system += systemMs() - s0;
+    const spent = cpuSince(u0);
+    cpu += spent.cpu;
+    system += spent.system;
   }
   return { cpu, system, wall, lateMs, windows };
 }
@@ -178,14 +175,14 @@ class FloorReplay {
     this.ticks = perTick.map((reads) => reads.map((read) => (isHeld(read) ? read.fd : read.path)));
   }
 
-  /** CPU ms of tick `i`'s reads. */
-  tick(i: number): number {
-    const c0 = cpuMs();
+  /** CPU ms of tick `i`'s reads, and of it the kernel's. */
+  tick(i: number): { cpu: number; system: number } {
+    const u0 = process.cpuUsage();
     for (const file of this.ticks[i % this.ticks.length]) {
       if (typeof file === 'number') readSync(file, this.buf, 0, this.buf.length, 0);
       else this.readOnce(file);
     }
-    return cpuMs() - c0;
+    return cpuSince(u0);
   }
 
   private readOnce(path: string): void {
@@ -218,9 +215,9 @@ async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: nu
     total.wall += real.wall;
     windows.push(...real.windows);
     await sleep(TICK_SPACING_MS);
-    const f0 = systemMs();
-    total.floor += floor.tick(i);
-    total.floorSystem += systemMs() - f0;
+    const bare = floor.tick(i);
+    total.floor += bare.cpu;
+    total.floorSystem += bare.system;
   }
   total.gc = await gc.within(windows);
   return total;
@@ -271,7 +268,7 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
       const floor = new FloorReplay(reads);
       const real = await interleaved(sampler, floor, TICKS);
       let hotFloor = 0;
-      for (let i = 0; i < TICKS; i++) hotFloor += floor.tick(i);
+      for (let i = 0; i < TICKS; i++) hotFloor += floor.tick(i).cpu;
       let render: Row['render'];
       let contention: Row['contention'];
       if (s.render) {
