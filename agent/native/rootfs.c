@@ -251,6 +251,9 @@ int rootfs_prepare(const struct plan *p, struct shim_error *e) {
   for (size_t i = 0; i < p->n_mounts; i++) if (do_mount(rootfd, &p->mounts[i], e)) goto fail;
   for (size_t i = 0; i < p->n_devices; i++) if (make_device(rootfd, &p->devices[i], e)) goto fail;
   for (size_t i = 0; i < p->n_symlinks; i++) if (make_symlink(rootfd, &p->symlinks[i], e)) goto fail;
+  /* A missing cwd is made, root's and 0755, as runc and crun make it (docker's -w relies on it):
+   * after the mounts, so it may lie in one, and before a read-only rootfs is remounted. */
+  if (mkdir_all_in(rootfd, p->cwd, e, "cwd")) goto fail;
   umask(022);
   if (fchdir(rootfd) < 0) { shim_fail_errno(e, "pivot_root", errno, "chdir %s", p->rootfs); goto fail; }
   close(rootfd);

@@ -1,6 +1,7 @@
 // One OCI bundle (from `runc spec`, args set to a probe script) run under runc and under berth:
-// what the probe prints must agree (args, env, cwd, hostname, ids, capabilities, no_new_privs,
-// namespaces, mounts, rlimits) and so must the cgroup limits seen from the host.
+// what the probe prints must agree (args, env, cwd (missing from the rootfs: both make it),
+// hostname, ids, capabilities, no_new_privs, namespaces, mounts, rlimits) and so must the cgroup
+// limits seen from the host.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -45,6 +46,7 @@ function makeBundle(dir: string, cgroupsPath: string): string {
   config.process.terminal = false;
   config.process.args = ['/probe.sh', 'one', 'two words'];
   config.process.env.push('PROBE=1');
+  config.process.cwd = '/made/by/the/runtime'; // missing from the rootfs: both make it
   config.linux.cgroupsPath = cgroupsPath;
   config.linux.resources = { ...config.linux.resources, memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 64 }, cpu: { quota: 50_000, period: 100_000 } };
   writeFileSync(join(bundle, 'config.json'), JSON.stringify(config, null, 2));

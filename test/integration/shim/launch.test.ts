@@ -2,7 +2,8 @@
 // Docker's capabilities, no_new_privs, masked and read-only paths, and is placed in our cgroup.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { busyboxAvailable, busyboxRootfs } from '../../helpers/rootfs.js';
 import { buildShim, dockerLikePlan, isRoot, nsLink, privateRootfs, readPid, Scratch, shimCreate, startContainer, stdoutText,
   readLog, TestCgroup, waitExit } from './harness.js';
@@ -110,6 +111,21 @@ test('user, groups, rlimits, oom_score_adj, cwd, env and a read-only rootfs are 
   assert.equal(values.foo, 'bar baz');
   assert.equal(values.rofs, 'readonly');
   assert.equal(values.shm, 'writable');
+});
+
+test('a missing cwd is made inside the rootfs, as runc makes it, even through a symlink and on a read-only rootfs', { skip }, async () => {
+  const rootfs = privateRootfs(scratch, 'cwd', busyboxRootfs());
+  const hostDir = scratch.stateDir('cwd-escape'); // a host path the symlink names: it must stay untouched
+  symlinkSync(`/../../../..${hostDir}`, join(rootfs, 'esc'));
+  const { exit, values } = await probe('echo cwd=$(pwd -P); echo made=$(stat -c %a:%u:%g .)', (p) => {
+    p.cwd = '/esc/made/here'; p.readOnlyRootfs = true; p.uid = 1000; p.gid = 1000;
+    p.capabilities = { bounding: p.capabilities.bounding, effective: 0n, permitted: 0n };
+  }, rootfs);
+  assert.equal(exit.exitCode, 0);
+  assert.equal(values.cwd, `${hostDir}/made/here`);
+  assert.equal(values.made, '755:0:0');
+  assert.ok(existsSync(join(rootfs, hostDir, 'made/here')), 'made in the rootfs');
+  assert.equal(existsSync(join(hostDir, 'made')), false, 'nothing made on the host');
 });
 
 test('a new user namespace maps root and still gets /proc, /dev nodes and devpts', { skip }, async () => {
