@@ -67,6 +67,10 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'ipc', kind: 'string', value: 'MODE', help: 'host: share the host\'s ipc namespace' },
   { name: 'uts', kind: 'string', value: 'MODE', help: 'host: share the host\'s uts namespace' },
   { name: 'cgroupns', kind: 'string', value: 'MODE', help: 'host: share the host\'s cgroup namespace' },
+  { name: 'add-host', kind: 'list', value: 'NAME:IP', help: 'add a line to the container\'s /etc/hosts, e.g. db:10.0.0.5' },
+  { name: 'dns', kind: 'list', value: 'IP', help: 'nameserver of the container\'s /etc/resolv.conf (instead of the host\'s)' },
+  { name: 'dns-search', kind: 'list', value: 'DOMAIN', help: 'search domain of its /etc/resolv.conf (instead of the host\'s; . for none)' },
+  { name: 'dns-option', kind: 'list', value: 'OPT', help: 'option of its /etc/resolv.conf, e.g. ndots:2 (instead of the host\'s)' },
   { name: 'domainname', kind: 'string', value: 'NAME', help: 'NIS domain name of the container\'s UTS namespace' },
   { name: 'uidmap', kind: 'list', value: 'CONTAINER:HOST:SIZE', help: 'run in a user namespace of its own with these uids mapped (podman\'s), e.g. 0:100000:65536' },
   { name: 'gidmap', kind: 'list', value: 'CONTAINER:HOST:SIZE', help: 'gids mapped in that user namespace (default: as --uidmap)' },
@@ -123,6 +127,10 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (p.bool('read-only')) spec.readOnlyRootfs = true;
   if (p.bool('privileged')) spec.privileged = true;
   if (p.has('group-add')) spec.groupAdd = p.list('group-add');
+  if (p.has('add-host')) spec.extraHosts = p.list('add-host');
+  if (p.has('dns')) spec.dns = p.list('dns');
+  if (p.has('dns-search')) spec.dnsSearch = p.list('dns-search');
+  if (p.has('dns-option')) spec.dnsOptions = p.list('dns-option');
   if (p.has('shm-size')) spec.shmSizeBytes = parseBytes(p.str('shm-size')!, '--shm-size', command);
   if (p.has('oom-score-adj')) spec.oomScoreAdj = parseInteger(p.str('oom-score-adj')!, '--oom-score-adj', command, -1000);
   const devices = p.list('device').map((d) => deviceMapping(d, fail));

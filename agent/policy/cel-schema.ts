@@ -28,6 +28,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   cmd: 'list<string>', env: 'list<string>', workdir: 'string', hostname: 'string',
   user: { object: 'ContainerUser', fields: { uid: 'int', gid: 'int', additionalGids: 'list<int>', name: 'string' } },
   groupAdd: 'list<int>',
+  extraHosts: 'list<string>', dns: 'list<string>', dnsSearch: 'list<string>', dnsOptions: 'list<string>',
   labels: 'map<string, string>',
   resources: { object: 'Resources', fields: {
     memoryBytes: 'double', memorySwapBytes: 'double', memoryReservationBytes: 'double', cpus: 'double', cpuPeriodUs: 'double', cpuShares: 'double',

@@ -56,6 +56,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     domainname,
     user: specUser(user, groupAdd),
     groupAdd,
+    extraHosts: [], dns: [], dnsSearch: [], dnsOptions: [], // a bundle's /etc is its own
     resources: resolveResources(bundleResources(oci.linux?.resources), spec.resources, env.hostCpus),
     namespaces,
     uidMappings,

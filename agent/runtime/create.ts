@@ -1,10 +1,12 @@
-// create: validate → reserve id and name → resolve → admit → state dir → cgroup → launch plan →
-// shim → `created`. All or nothing: any failure kills what started, destroys the cgroup and
+// create: validate → reserve id and name → resolve → admit → state dir (and the /etc files in it)
+// → cgroup → launch plan → shim → `created`. All or nothing: any failure kills what started, destroys the cgroup and
 // removes the state directory before the error (naming the step) reaches the caller.
+import { hostname as hostHostname } from 'node:os';
 import { BerthError } from '../errors.js';
 import type { ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { generateName, newContainerId } from './ids.js';
+import { ensureEtcFiles } from './etc-files.js';
 import { buildLaunchPlan } from './plan.js';
 import { encodeLaunchPlan } from './plan-format.js';
 import { loadBundleOci } from './bundle-oci.js';
@@ -46,10 +48,13 @@ function reserveName(ctx: RuntimeContext, requested: string | undefined, id: str
   return name;
 }
 
-/** Docker's default hostname is the short id; the resolver only knows the name. */
+/**
+ * Docker's default hostname: the short id, or the host's name in the host's network namespace
+ * (what resolves there is the host's name). The resolver only knows the name.
+ */
 function withDefaultHostname(resolved: ResolvedSpec, spec: ContainerSpec, id: string): ResolvedSpec {
   if (spec.hostname !== undefined || spec.bundle !== undefined || resolved.namespaces.uts === 'host') return resolved;
-  const hostname = id.slice(0, 12);
+  const hostname = resolved.namespaces.net === 'host' ? hostHostname() : id.slice(0, 12);
   const userSetEnv = (spec.env ?? []).some((e) => e.startsWith('HOSTNAME='));
   const env = userSetEnv ? resolved.env : resolved.env.map((e) => (e.startsWith('HOSTNAME=') ? `HOSTNAME=${hostname}` : e));
   return { ...resolved, hostname, env };
@@ -63,6 +68,7 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
   let pids = { shimPid: 0, initPid: 0 };
   try {
     const oci = resolved.bundle ? await loadBundleOci(resolved.bundle) : undefined;
+    await ensureEtcFiles(stateDir, resolved);
     const plan = launchPlanFor(ctx, id, stateDir, resolved, oci);
     const record: ContainerRecord = {
       id, name, phase: 'creating', status: 'created', pid: 0, shimPid: 0, createdAt: new Date().toISOString(),

@@ -16,6 +16,8 @@ export interface MountContext {
   netHost: boolean;
   /** Relative bind sources of a bundle are relative to the bundle directory (runc runs there). */
   baseDir: string;
+  /** Bind sources berth makes before the launch (etc-files.ts), known to be files: not stat'ed. */
+  ownFiles: ReadonlySet<string>;
 }
 
 /** docker run -v / --tmpfs semantics: binds are rbind + rprivate, tmpfs gets noexec,nosuid,nodev. */
@@ -34,14 +36,17 @@ export function isBindMount(m: OciMount): boolean {
 
 /**
  * The OCI mounts the plan executes, in order: the base list (the bundle's, or Docker's defaults
- * minus those a user mount replaces) then user mounts, parents before children as Docker sorts them.
+ * minus those a user mount replaces) then user mounts and berth's own files (etc-files.ts; also
+ * unless a user mount replaces them), parents before children as Docker sorts them.
  */
-export function mountList(spec: ResolvedSpec, bundleMounts: OciMount[] | undefined, fromBundle: (m: MountSpec) => boolean): OciMount[] {
+export function mountList(spec: ResolvedSpec, bundleMounts: OciMount[] | undefined, fromBundle: (m: MountSpec) => boolean,
+  ownFiles: OciMount[] = []): OciMount[] {
   const user = spec.mounts.filter((m) => !fromBundle(m)).map(userMountToOci);
   const replaced = new Set(user.map((m) => trimSlash(m.destination)));
-  const base = (bundleMounts ?? defaultMounts(spec)).filter((m) => !replaced.has(trimSlash(m.destination)));
+  const kept = (m: OciMount) => !replaced.has(trimSlash(m.destination));
+  const base = (bundleMounts ?? defaultMounts(spec)).filter(kept);
   const depth = (m: OciMount) => trimSlash(m.destination).split('/').length;
-  return [...base, ...[...user].sort((a, b) => depth(a) - depth(b))];
+  return [...base, ...[...user, ...ownFiles.filter(kept)].sort((a, b) => depth(a) - depth(b))];
 }
 
 function trimSlash(path: string): string { return path.replace(/\/+$/, '') || '/'; }
@@ -77,9 +82,9 @@ function cgroupMount(m: OciMount, flags: number, ctx: MountContext): PlanMount {
 function bindMount(m: OciMount, flags: number, ctx: MountContext, field: string): PlanMount {
   const raw = m.source ?? '';
   const source = isAbsolute(raw) ? raw : resolvePath(ctx.baseDir, raw);
-  let isDir: boolean;
+  let isDir = false;
   try {
-    isDir = statSync(source).isDirectory();
+    if (!ctx.ownFiles.has(source)) isDir = statSync(source).isDirectory();
   } catch (err) {
     const why = isErrno(err, 'ENOENT', 'ENOTDIR') ? 'does not exist' : (err as Error).message;
     throw new BerthError('INVALID_SPEC', `${field}.source: bind source ${source} ${why}`, { field: `${field}.source` }, { cause: err });

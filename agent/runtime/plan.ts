@@ -11,6 +11,7 @@ import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, thermalThrottlePaths } fr
 import { OCI_NAMESPACE_TYPES, type OciConfig, type OciMount } from './oci-types.js';
 import { hostDevices, toPlanDevice } from './host-devices.js';
 import { planDevices, planSymlinks } from './plan-devices.js';
+import { etcFileMounts } from './etc-files.js';
 import { mountList, toPlanMount } from './plan-mounts.js';
 import { capabilitySets, seccompProgram, type SeccompCompile } from './plan-security.js';
 import { PLAN_VERSION, type ExecPlan, type LaunchPlan, type PlanNamespace, type PlanProcess } from './plan-types.js';
@@ -45,8 +46,12 @@ export const INIT_PATH = '/dev/init';
 
 export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchPlan {
   const oci = ctx.oci;
-  const mounts = [...mountList(spec, oci?.mounts ?? (oci ? [] : undefined), bundleMountFilter(spec, oci)), ...initMount(spec, ctx)];
-  const mountCtx = { cgroupVersion: ctx.cgroupVersion, netHost: spec.namespaces.net === 'host', baseDir: spec.bundle || '/' };
+  const etcFiles = oci ? [] : etcFileMounts(ctx.stateDir, spec.readOnlyRootfs);
+  const mounts = [...mountList(spec, oci?.mounts ?? (oci ? [] : undefined), bundleMountFilter(spec, oci), etcFiles), ...initMount(spec, ctx)];
+  const mountCtx = {
+    cgroupVersion: ctx.cgroupVersion, netHost: spec.namespaces.net === 'host', baseDir: spec.bundle || '/',
+    ownFiles: new Set(etcFiles.map((m) => m.source!)),
+  };
   const symlinks = planSymlinks(mounts, ctx.procRoot ?? '/proc');
   // The host's /dev/ptmx node is the container's pts/ptmx symlink (runc's setupPtmx).
   const hostDevs = spec.privilegedMode ? hostDevices(ctx.devRoot).filter((d) => !symlinks.some((l) => l.link === d.path)) : [];

@@ -96,6 +96,10 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.init ??= false;
   record.spec.logRotate ??= { maxSizeBytes: 0, maxFiles: 1 };
   record.spec.groupAdd ??= [];
+  record.spec.extraHosts ??= [];
+  record.spec.dns ??= [];
+  record.spec.dnsSearch ??= [];
+  record.spec.dnsOptions ??= [];
   record.spec.shmSizeBytes ??= record.spec.bundle || record.spec.namespaces.ipc === 'host' ? 0 : DEFAULT_SHM_SIZE_BYTES;
   record.spec.oomScoreAdj ??= bundleOomScoreAdj(record.spec.bundle);
   record.spec.resources = { ...UNSET_RESOURCES, ...record.spec.resources };

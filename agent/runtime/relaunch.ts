@@ -10,6 +10,7 @@ import { killProcesses } from './cleanup.js';
 import type { ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { asLaunchError, launchPlanFor } from './create.js';
+import { ensureEtcFiles } from './etc-files.js';
 import { loadBundleOci } from './bundle-oci.js';
 import { oomKillCount } from './oom.js';
 import { encodeLaunchPlan } from './plan-format.js';
@@ -34,6 +35,7 @@ export async function relaunchContainer(ctx: RuntimeContext, record: ContainerRe
     const oci = record.spec.bundle ? await loadBundleOci(record.spec.bundle) : undefined;
     // An exited container's cgroup normally stays until rm; make it again if something removed it.
     if (!(await ctx.cgroups.list()).includes(record.cgroupName)) await ctx.cgroups.create(record.cgroupName, onlySet(toCgroupResources(record.spec, oci)));
+    await ensureEtcFiles(record.stateDir, record.spec); // a container made before berth wrote them has none
     const plan = launchPlanFor(ctx, record.id, record.stateDir, record.spec, oci);
     record.oomKillsAtStart = oomKillCount(ctx, record);
     try {

@@ -1,7 +1,7 @@
 // resolveSpec: a validated ContainerSpec → a ResolvedSpec with every default Docker would apply
 // (REFERENCE.md §1): its 14 capabilities ± add/drop, all namespaces private except user, the
 // default seccomp profile, no_new_privs on (berth's choice, like containerd), "/" as workdir,
-// PATH/HOSTNAME/HOME in env, root unless a user is given (looked up in the image's own
+// PATH/HOSTNAME/HOME in env, no extra /etc/hosts or DNS settings, root unless a user is given (looked up in the image's own
 // /etc/passwd and /etc/group). Bundles are translated by bundle.ts.
 import { applyCapabilityChanges, DOCKER_DEFAULT_CAPABILITIES, ownBoundingSet, sortCapabilities } from './capabilities.js';
 import { resolveBundleSpec } from './bundle.js';
@@ -52,6 +52,10 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     domainname: namespaces.uts === 'private' ? spec.domainname ?? '' : '',
     user: specUser(user, groupAdd),
     groupAdd,
+    extraHosts: [...(spec.extraHosts ?? [])],
+    dns: [...(spec.dns ?? [])],
+    dnsSearch: [...(spec.dnsSearch ?? [])],
+    dnsOptions: [...(spec.dnsOptions ?? [])],
     resources: resolveResources({}, spec.resources, env.hostCpus),
     namespaces,
     uidMappings,

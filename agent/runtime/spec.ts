@@ -7,6 +7,7 @@ import { isErrno } from '../errors.js';
 import { isKnownCapability, normalizeCapabilityName } from './capabilities.js';
 import { normalizeRlimitName } from './rlimits.js';
 import { validateDeviceMappings } from './devices.js';
+import { validateDnsOptions, validateDnsSearch, validateDnsServers, validateExtraHosts } from './spec-dns.js';
 import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
 import { validateSysctls } from './sysctls.js';
@@ -19,7 +20,8 @@ import {
 } from './spec-check.js';
 
 const KNOWN_FIELDS = [
-  'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'domainname', 'user', 'groupAdd', 'labels', 'resources',
+  'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'domainname', 'user', 'groupAdd', 'extraHosts', 'dns', 'dnsSearch', 'dnsOptions',
+  'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
   'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'init', 'restartPolicy', 'healthcheck', 'logRotate',
   'tty', 'openStdin', 'consoleSize',
@@ -48,6 +50,10 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     domainname: optional(obj, 'domainname', '', hostname),
     user: optional(obj, 'user', '', user),
     groupAdd: optional(obj, 'groupAdd', '', groupList),
+    extraHosts: optional(obj, 'extraHosts', '', validateExtraHosts),
+    dns: optional(obj, 'dns', '', validateDnsServers),
+    dnsSearch: optional(obj, 'dnsSearch', '', validateDnsSearch),
+    dnsOptions: optional(obj, 'dnsOptions', '', validateDnsOptions),
     labels: optional(obj, 'labels', '', stringRecord),
     resources: optional(obj, 'resources', '', (v, f) => validateResources(v, f, hostCpus)),
     namespaces: optional(obj, 'namespaces', '', namespaces),
@@ -330,6 +336,9 @@ function checkCrossFields(spec: ContainerSpec): void {
   if (spec.rootfs !== undefined && spec.cmd === undefined) throw invalid('cmd', 'is required (a rootfs has no default command)');
   if (spec.privileged) checkPrivileged(spec);
   if (spec.init && spec.bundle !== undefined) throw invalid('init', 'not with a bundle: its config.json says what runs as PID 1');
+  for (const field of ['extraHosts', 'dns', 'dnsSearch', 'dnsOptions'] as const) {
+    if (spec[field] !== undefined && spec.bundle !== undefined) throw invalid(field, 'not with a bundle: its rootfs has its own /etc/hosts and /etc/resolv.conf');
+  }
   if (spec.shmSizeBytes !== undefined) {
     if (spec.bundle !== undefined) throw invalid('shmSizeBytes', 'not with a bundle: its config.json mounts /dev/shm itself');
     if (spec.namespaces?.ipc === 'host') throw invalid('shmSizeBytes', 'cannot be set with namespaces.ipc "host" (the container uses the host\'s /dev/shm)');

@@ -74,6 +74,10 @@ export interface ContainerSpec {
   domainname?: string;       // the NIS domain name of its UTS namespace (docker's --domainname)
   user?: string;             // "uid[:gid]" or "name[:group]" resolved in the rootfs
   groupAdd?: string[];       // --group-add: more supplementary groups, names (the rootfs' /etc/group) or gids
+  extraHosts?: string[];     // --add-host "NAME:IP": more lines of its /etc/hosts (rootfs only, as the three below)
+  dns?: string[];            // --dns: nameservers of its /etc/resolv.conf instead of the host's
+  dnsSearch?: string[];      // --dns-search: search domains instead of the host's ("." for none)
+  dnsOptions?: string[];     // --dns-option: resolv.conf options instead of the host's
   labels?: Record<string, string>;
   resources?: ResourcesSpec;
   namespaces?: Partial<Record<NamespaceType, NamespaceMode>>;
@@ -133,6 +137,10 @@ export interface ResolvedSpec {
   domainname: string;        // "" = not set
   user: { uid: number; gid: number; additionalGids: number[]; name: string }; // additionalGids include groupAdd
   groupAdd: number[];        // --group-add as gids, also given to `exec` as another user
+  extraHosts: string[];      // "NAME:IP"; this and the three below are [] for a bundle (its /etc is its own)
+  dns: string[];
+  dnsSearch: string[];
+  dnsOptions: string[];
   labels: Record<string, string>;
   resources: Required<ResourcesSpec>; // 0 / "" = not set
   namespaces: Record<NamespaceType, NamespaceMode>;

@@ -47,6 +47,10 @@ export const containerSpecProperties = {
   domainname: str,
   user: str,
   groupAdd: strList,
+  extraHosts: strList,
+  dns: strList,
+  dnsSearch: strList,
+  dnsOptions: strList,
   labels: { type: 'object', additionalProperties: str },
   resources: resourcesSchema,
   namespaces: {

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { loadBundleOci } from '../../../agent/runtime/bundle-oci.js';
+import { ensureEtcFiles } from '../../../agent/runtime/etc-files.js';
 import { specToOciConfig } from '../../../agent/runtime/oci-config.js';
 import { buildLaunchPlan } from '../../../agent/runtime/plan.js';
 import { resolveSpec } from '../../../agent/runtime/resolve.js';
@@ -13,8 +14,10 @@ const ENV = { hostCpus: 2 };
 
 async function planFor(t: TestContext, extra: Record<string, unknown> = {}) {
   const spec = await resolveSpec(validateSpec({ rootfs: fixtureRootfs(t), cmd: ['sh'], name: 'web', ...extra }, ENV), ENV);
-  const plan = buildLaunchPlan(spec, { id: 'c'.repeat(64), stateDir: '/tmp/state', cgroupProcs: [], cgroupVersion: 'v2' });
-  return { spec, plan };
+  const stateDir = tempDir(t); // holds the /etc files the plan binds (a bundle read back from config.json needs them)
+  await ensureEtcFiles(stateDir, spec);
+  const plan = buildLaunchPlan(spec, { id: 'c'.repeat(64), stateDir, cgroupProcs: [], cgroupVersion: 'v2' });
+  return { spec, plan, stateDir };
 }
 
 test('the OCI shape of a default container', async (t) => {
@@ -48,7 +51,7 @@ test('the OCI shape of a default container', async (t) => {
 });
 
 test('the written config.json reads back as a bundle that resolves to the same container', async (t) => {
-  const { spec, plan } = await planFor(t, { user: 'alice', env: ['A=1'], ulimits: [{ name: 'nofile', soft: 10, hard: -1 }], capabilities: { add: ['NET_ADMIN'] }, seccomp: 'unconfined' });
+  const { spec, plan, stateDir } = await planFor(t, { user: 'alice', env: ['A=1'], ulimits: [{ name: 'nofile', soft: 10, hard: -1 }], capabilities: { add: ['NET_ADMIN'] }, seccomp: 'unconfined' });
   const bundle = tempDir(t);
   writeFileSync(join(bundle, 'config.json'), JSON.stringify(specToOciConfig(plan, spec)));
   const again = await resolveSpec(validateSpec({ bundle }, ENV), ENV);
@@ -58,7 +61,7 @@ test('the written config.json reads back as a bundle that resolves to the same c
   assert.deepEqual(again.namespaces, spec.namespaces);
   // a non-root user holds only the bounding set: the bundle lists it there
   assert.deepEqual(again.capabilities, spec.capabilities);
-  const replan = buildLaunchPlan(again, { id: 'c'.repeat(64), stateDir: '/tmp/state', cgroupProcs: [], cgroupVersion: 'v2', oci: await loadBundleOci(bundle) });
+  const replan = buildLaunchPlan(again, { id: 'c'.repeat(64), stateDir, cgroupProcs: [], cgroupVersion: 'v2', oci: await loadBundleOci(bundle) });
   assert.deepEqual(replan.capabilities, plan.capabilities);
   assert.deepEqual(replan.mounts, plan.mounts);
   assert.deepEqual(replan.devices, plan.devices);

@@ -53,7 +53,28 @@ test('a default plan has Docker\'s mounts in order', async (t) => {
     { source: 'tmpfs', target: '/sys/fs/cgroup', fstype: 'tmpfs', flags: nsf | MS.RDONLY, data: 'mode=755', create: 'dir', remount: false },
     { source: 'mqueue', target: '/dev/mqueue', fstype: 'mqueue', flags: nsf, data: '', create: 'dir', remount: false },
     { source: 'shm', target: '/dev/shm', fstype: 'tmpfs', flags: nsf, data: 'mode=1777,size=65536k', create: 'dir', remount: false },
+    ...['hosts', 'hostname', 'resolv.conf'].map((file) => ({
+      source: `/run/berth/containers/aaaa/${file}`, target: `/etc/${file}`, fstype: '', flags: MS.BIND | MS.REC | MS.PRIVATE, data: '', create: 'file', remount: false,
+    })),
   ]);
+});
+
+test('the /etc files: read-only with a read-only rootfs, replaced by a user mount of the same path, parents first', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'my-hosts'), '');
+  const plan = buildLaunchPlan(await resolved(t, {
+    readOnlyRootfs: true,
+    mounts: [{ type: 'bind', source: join(dir, 'my-hosts'), target: '/etc/hosts/' }, { type: 'bind', source: dir, target: '/etc' }],
+  }), ctx(t));
+  const etc = plan.mounts.filter((m) => m.target.startsWith('/etc'));
+  assert.deepEqual(etc.map((m) => `${m.target} ${m.source}`), [
+    `/etc ${dir}`, `/etc/hosts/ ${join(dir, 'my-hosts')}`,
+    '/etc/hostname /run/berth/containers/aaaa/hostname', '/etc/resolv.conf /run/berth/containers/aaaa/resolv.conf',
+  ]);
+  assert.deepEqual(byTarget(plan.mounts, '/etc/resolv.conf'), {
+    source: '/run/berth/containers/aaaa/resolv.conf', target: '/etc/resolv.conf', fstype: '', flags: MS.BIND | MS.REC | MS.PRIVATE | MS.RDONLY,
+    data: '', create: 'file', remount: true,
+  });
 });
 
 test('a default plan: devices, symlinks, masked and read-only paths, caps, paths', async (t) => {
@@ -163,7 +184,8 @@ test('user mounts: flags from options, after the defaults, parents first; a user
     ],
   }), ctx(t));
   const targets = plan.mounts.map((m) => m.target);
-  assert.deepEqual(targets, ['/proc', '/dev', '/dev/pts', '/sys', '/sys/fs/cgroup', '/dev/mqueue', '/data', '/dev/shm', '/etc/app/file.conf']);
+  assert.deepEqual(targets, ['/proc', '/dev', '/dev/pts', '/sys', '/sys/fs/cgroup', '/dev/mqueue', '/data', '/dev/shm',
+    '/etc/hosts', '/etc/hostname', '/etc/resolv.conf', '/etc/app/file.conf']);
   assert.deepEqual(byTarget(plan.mounts, '/etc/app/file.conf'), {
     source: join(dir, 'file.conf'), target: '/etc/app/file.conf', fstype: '', flags: MS.BIND | MS.REC | MS.RDONLY | MS.PRIVATE, data: '', create: 'file', remount: true,
   });
