@@ -71,7 +71,9 @@ export class AgentClient {
     return new Promise((resolve, reject) => {
       // agent:false: no keep-alive pool, so the CLI process exits as soon as its work is done.
       const req = request({ ...where, method, path, headers, agent: false }, resolve);
-      req.once('error', (err) => reject(this.unreachable(err)));
+      let connected = false; // an error after that is the agent going away mid-call (a wait, a follow)
+      req.once('socket', (socket) => socket.once('connect', () => { connected = true; }));
+      req.once('error', (err) => reject(connected ? this.lost(err) : this.unreachable(err)));
       req.end(data);
     });
   }
@@ -81,6 +83,11 @@ export class AgentClient {
     const hint = code === 'EACCES' ? ' (permission denied: run as root or as a member of the group berth)' : '';
     return new BerthError('AGENT_UNREACHABLE',
       `cannot reach the agent at ${this.target.shown} (${code ?? err.message})${hint}; is \`berth agent\` running?`, { host: this.target.shown }, { cause: err });
+  }
+
+  private lost(err: Error): BerthError {
+    return new BerthError('AGENT_UNREACHABLE', `lost the connection to the agent at ${this.target.shown} (${errnoCode(err) ?? err.message}): `
+      + 'did it stop or restart? Containers keep running without it', { host: this.target.shown }, { cause: err });
   }
 }
 

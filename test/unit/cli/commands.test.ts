@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { buildServer, listenUnix } from '../../../agent/api/index.js';
@@ -206,6 +207,17 @@ test('the unreachable message names the address and suggests starting the agent'
   assert.equal(stderr.text, `berth: cannot reach the agent at unix://${dir}/x.sock (ENOENT); is \`berth agent\` running?\n`);
 });
 
+test('an agent that goes away in the middle of a call (a wait) is a lost connection, not an unreachable agent', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
+  const server = createServer((socket) => socket.once('data', () => socket.destroy())); // reads the request, then dies
+  await new Promise<void>((resolve) => server.listen(join(dir, 'a.sock'), resolve));
+  t.after(() => { server.close(); rmSync(dir, { recursive: true, force: true }); });
+  const stderr = sink();
+  const code = await runCli(parseGlobal(['wait', 'web']), { stdin: Readable.from([]), stdout: sink(), stderr, env: { BERTH_HOST: `unix://${dir}/a.sock` }, cwd: dir });
+  assert.equal(code, 125);
+  assert.equal(stderr.text, `berth: lost the connection to the agent at unix://${dir}/a.sock (ECONNRESET): did it stop or restart? Containers keep running without it\n`);
+});
+
 /** The CLI in a process of its own, where a pending promise with nothing left to wait on ends node (exit 13). */
 function spawnCli(t: { after: (fn: () => void) => void }, socket: string, ...argv: string[]) {
   const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -220,7 +232,7 @@ function spawnCli(t: { after: (fn: () => void) => void }, socket: string, ...arg
   return { child, io, exitCode };
 }
 
-const AGENT_GONE = /^berth: (cannot reach the agent at unix:\/\/.*; is `berth agent` running\?|the agent closed the connection before the end of the stream \(did it stop or restart\?\))\n$/;
+const AGENT_GONE = /^berth: (cannot reach the agent at unix:\/\/.*; is `berth agent` running\?|lost the connection to the agent at unix:\/\/.*|the agent closed the connection before the end of the stream \(did it stop or restart\?\))\n$/;
 
 test('live stats in its own process: the agent going away ends it with the unreachable error, not a silent exit', async (t) => {
   const { socket, app } = await agent(t);
