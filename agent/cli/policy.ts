@@ -50,6 +50,7 @@ async function ls(ctx: CliContext, _p: Parsed, json: boolean): Promise<number> {
     ctx.out(`\n${table(['EXCEPTION', 'POLICY', 'RULES', 'EXPIRES'], status.exceptions.map((e) =>
       [e.name, e.policy, e.rules.join(',') || '*', e.expired ? `expired ${e.expiresAt}` : e.expiresAt ?? 'never']))}`);
   }
+  for (const warning of status.warnings ?? []) ctx.err(`WARNING: ${warning}\n`); // ?? []: an agent older than warnings
   if (status.lastError) ctx.err(`WARNING: the last reload was rejected; the rules above stay in force:\n${status.lastError}\n`);
   return 0;
 }
@@ -60,6 +61,7 @@ async function check(ctx: CliContext, p: Parsed): Promise<number> {
   try {
     const set = loadPolicyFiles(files, createCelEnv());
     const rules = set.policies.reduce((n, p) => n + p.admission.length + p.exec.length + p.runtime.length, 0);
+    for (const warning of set.warnings) ctx.err(`WARNING: ${warning}\n`);
     ctx.out(`ok: ${set.policies.length} policies, ${rules} rules, ${set.exceptions.length} exceptions in ${files.length} files\n`);
     return 0;
   } catch (err) {

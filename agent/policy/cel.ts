@@ -5,7 +5,7 @@
 //
 // Evaluation: an expression in the fast subset (cel-compile.ts) runs as plain JS closures; any
 // other keeps the library's evaluator. Type-checking is the library's either way.
-import { Environment } from '@marcbachmann/cel-js';
+import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import type { ResolvedSpec } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
 import { CONTAINER_SCHEMA, REQUEST_SCHEMA, SAMPLE_SCHEMA } from './cel-schema.js';
@@ -22,6 +22,8 @@ export interface CelVars { container: CelValue; sample?: CelValue; request?: Cel
 
 export interface CelProgram {
   readonly source: string;
+  /** The parsed expression (load-time checks: cel-lint.ts). */
+  readonly ast: ASTNode;
   /** Throws the library's EvaluationError on a runtime error (e.g. a missing map key). */
   evaluate(vars: CelVars): unknown;
   /** true when evaluate() runs compiled closures (cel-compile.ts), false for the library's evaluator. */
@@ -108,12 +110,13 @@ function compile({ env, roots }: CompileScope, source: string, resultType: CelRe
     throw new CelCompileError(`expression must evaluate to ${resultType}, not ${checked.type}`, 0);
   }
   const fast = evaluator === 'library' ? undefined : compileFast(program.ast, roots, checked.type);
-  if (!fast) return { source, compiled: false, evaluate: (vars) => program(vars) };
-  if (evaluator === 'compiled-raw') return { source, compiled: true, evaluate: (vars) => fast(vars as unknown as Record<string, unknown>) };
+  const { ast } = program;
+  if (!fast) return { source, ast, compiled: false, evaluate: (vars) => program(vars) };
+  if (evaluator === 'compiled-raw') return { source, ast, compiled: true, evaluate: (vars) => fast(vars as unknown as Record<string, unknown>) };
   // The closure signals any CEL error with a bare sentinel; the library then evaluates the same
   // expression to throw its own, exact error (errors are rare; the common path stays cheap).
   return {
-    source, compiled: true,
+    source, ast, compiled: true,
     evaluate: (vars) => {
       try { return fast(vars as unknown as Record<string, unknown>); } catch { return program(vars); }
     },

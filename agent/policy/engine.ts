@@ -142,6 +142,7 @@ class Engine implements PolicyEngine {
     this.opts.events.emit('policy.loaded', `loaded ${summary}`, { data: { files: set.files, policies: set.policies.map((p) => p.name) } });
     this.audit.write({ kind: 'load', ok: true, files: set.files, policies: set.policies.map((p) => p.name) });
     this.opts.logger.info({ files: set.files }, `policy: loaded ${summary}`);
+    for (const warning of set.warnings) this.opts.logger.warn(`policy: ${warning}`);
   }
 
   private rejectReload(dir: string, err: unknown): ReloadResult {
@@ -166,7 +167,7 @@ class Engine implements PolicyEngine {
     return {
       rulesDir: this.opts.rulesDir, files: this.set.files,
       loadedAt: this.set.loadedAt ? new Date(this.set.loadedAt).toISOString() : undefined,
-      lastError: this.lastError, policies: summarisePolicies(this.set), exceptions: summariseExceptions(this.set.exceptions, this.clock()),
+      lastError: this.lastError, warnings: this.set.warnings, policies: summarisePolicies(this.set), exceptions: summariseExceptions(this.set.exceptions, this.clock()),
     };
   }
 

@@ -10,6 +10,8 @@ import {
   ACTIONS, API_VERSION, ENFORCEMENTS, SEVERITIES, parseDuration,
   type AdmissionRule, type Enforcement, type Policy, type PolicyException, type PolicySet, type RuntimeRule,
 } from './schema.js';
+import { CONTAINER_SCHEMA } from './cel-schema.js';
+import { unguardedKeyReads } from './cel-lint.js';
 import { YamlReader, formatIssue, type LoadIssue } from './yaml-reader.js';
 
 export class PolicyLoadError extends BerthError {
@@ -22,7 +24,7 @@ function sortIssues(issues: LoadIssue[]): LoadIssue[] {
   return [...issues].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }
 
-export interface ParsedFile { policies: Policy[]; exceptions: PolicyException[]; issues: LoadIssue[] }
+export interface ParsedFile { policies: Policy[]; exceptions: PolicyException[]; issues: LoadIssue[]; warnings: LoadIssue[] }
 
 /** The policy files of a rules folder: its *.yaml / *.yml files (not sub-folders: examples/, tests/). */
 export function listPolicyFiles(dir: string): string[] {
@@ -43,18 +45,20 @@ export function loadPolicyDir(dir: string, cel: CelEnv, now = Date.now()): Polic
 
 export function loadPolicyFiles(files: string[], cel: CelEnv, now = Date.now()): PolicySet {
   const issues: LoadIssue[] = [];
+  const warnings: LoadIssue[] = [];
   const policies: Policy[] = [];
   const exceptions: PolicyException[] = [];
   for (const file of files) {
     const parsed = parsePolicyText(readPolicyFile(file), file, cel);
     issues.push(...parsed.issues);
+    warnings.push(...parsed.warnings);
     policies.push(...parsed.policies);
     exceptions.push(...parsed.exceptions);
   }
   issues.push(...crossCheck(policies, exceptions));
   if (issues.length > 0) throw new PolicyLoadError(issues);
   policies.sort((a, b) => a.name.localeCompare(b.name));
-  return { policies, exceptions, files, loadedAt: now };
+  return { policies, exceptions, files, loadedAt: now, warnings: sortIssues(warnings).map(formatIssue) };
 }
 
 function readPolicyFile(file: string): string {
@@ -69,7 +73,7 @@ function readPolicyFile(file: string): string {
 export function parsePolicyText(text: string, file: string, cel: CelEnv): ParsedFile {
   const lines = new LineCounter();
   const reader = new YamlReader(file, text, lines);
-  const out: ParsedFile = { policies: [], exceptions: [], issues: reader.issues };
+  const out: ParsedFile = { policies: [], exceptions: [], issues: reader.issues, warnings: reader.warnings };
   for (const doc of parseAllDocuments(text, { lineCounter: lines, prettyErrors: false })) {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) reader.issue(null, '', `YAML: ${e.message.split('\n')[0]}`, e.pos[0]);
@@ -125,6 +129,7 @@ function parsePolicySpec(r: YamlReader, node: Node | null, cel: CelEnv, name: st
   const failurePolicy = r.oneOf(spec.get('failurePolicy'), 'spec.failurePolicy', ['Fail', 'Ignore'] as const, 'Fail');
   const matchNode = spec.get('match');
   const match = matchNode ? expression(r, cel, matchNode, 'spec.match', 'admission', 'bool') : undefined;
+  if (match && failurePolicy === 'Fail') warnUnguardedKeys(r, matchNode!, match);
   const admission = (r.seq(spec.get('admission'), 'spec.admission') ?? [])
     .map((n, i) => parseAdmissionRule(r, cel, n, `spec.admission[${i}]`, enforcement, 'admission'));
   const exec = (r.seq(spec.get('exec'), 'spec.exec') ?? [])
@@ -233,6 +238,19 @@ function expression(r: YamlReader, cel: CelEnv, node: Node, path: string, scope:
       : scope !== 'exec' && /Unknown variable: request/.test(err.message) ? ' (`request` exists only in exec rules)' : '';
     r.issue(node, path, `${err.message}${hint}`, r.offsetInScalar(node, err.offset));
     return undefined;
+  }
+}
+
+/** The `container` maps a match may read a key of: labels, sysctls (from the schema). */
+const CONTAINER_MAPS: ReadonlySet<string> = new Set(Object.entries(CONTAINER_SCHEMA)
+  .filter(([, type]) => typeof type === 'string' && type.startsWith('map<')).map(([field]) => `container.${field}`));
+
+function warnUnguardedKeys(r: YamlReader, node: Node, match: CelProgram): void {
+  for (const read of unguardedKeyReads(match.ast, CONTAINER_MAPS)) {
+    const key = JSON.stringify(read.key);
+    r.warn(node, 'spec.match', `${read.map}[${key}] is an error for a container without the key ${key}, and with failurePolicy `
+      + `Fail an erring match applies this policy to that container; guard it (${key} in ${read.map} && …) or set failurePolicy: Ignore`,
+    r.offsetInScalar(node, read.offset));
   }
 }
 

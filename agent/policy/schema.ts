@@ -84,10 +84,12 @@ export interface PolicySet {
   exceptions: PolicyException[];
   files: string[];
   loadedAt: number;
+  /** Load-time warnings (cel-lint.ts), formatted as `file:line:col: path: message`. */
+  warnings: string[];
 }
 
 export function emptyPolicySet(): PolicySet {
-  return { policies: [], exceptions: [], files: [], loadedAt: 0 };
+  return { policies: [], exceptions: [], files: [], loadedAt: 0, warnings: [] };
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -26,6 +26,8 @@ export interface PolicyStatus {
   files: string[];
   loadedAt?: string;
   lastError?: string;
+  /** Load-time warnings of the rules in force (`file:line:col: path: message`). */
+  warnings: string[];
   policies: PolicySummary[];
   exceptions: ExceptionSummary[];
 }

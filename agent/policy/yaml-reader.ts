@@ -12,6 +12,8 @@ export function formatIssue(i: LoadIssue): string {
 
 export class YamlReader {
   readonly issues: LoadIssue[] = [];
+  /** What loads but probably is a mistake (cel-lint.ts): reported, never a reason to reject. */
+  readonly warnings: LoadIssue[] = [];
   /** Mappings read so far by path: a missing field is reported at the mapping that lacks it. */
   private readonly owners = new Map<string, Node>();
   constructor(readonly file: string, readonly source: string, private readonly lines: LineCounter) {}
@@ -26,8 +28,16 @@ export class YamlReader {
   }
 
   issue(node: Node | null | undefined, path: string, message: string, offset?: number): void {
+    this.issues.push(this.at(node, path, message, offset));
+  }
+
+  warn(node: Node | null | undefined, path: string, message: string, offset?: number): void {
+    this.warnings.push(this.at(node, path, message, offset));
+  }
+
+  private at(node: Node | null | undefined, path: string, message: string, offset?: number): LoadIssue {
     const p = offset !== undefined ? this.pos(offset) : this.posOf(node ?? this.owner(path));
-    this.issues.push({ file: this.file, line: p.line, col: p.col, path, message });
+    return { file: this.file, line: p.line, col: p.col, path, message };
   }
 
   /** A mapping's entries by key; unknown keys are reported. */

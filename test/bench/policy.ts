@@ -63,7 +63,7 @@ function policySet(policies: number, rulesEach: number, kind: 'admission' | 'run
   }
   const parsed = parsePolicyText(docs.join('---\n'), 'bench.yaml', cel);
   if (parsed.issues.length) throw new Error(JSON.stringify(parsed.issues));
-  return { policies: parsed.policies, exceptions: [], files: ['bench.yaml'], loadedAt: 0 };
+  return { policies: parsed.policies, exceptions: [], files: ['bench.yaml'], loadedAt: 0, warnings: [] };
 }
 
 function percentile(sorted: number[], p: number): number {

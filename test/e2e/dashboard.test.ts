@@ -32,7 +32,7 @@ kind: Policy
 metadata: { name: e2e-busy }
 spec:
   enforcement: enforce
-  match: 'container.labels["e2e"] == "busy"'
+  match: '"e2e" in container.labels && container.labels["e2e"] == "busy"'
   runtime:
     - name: cpu-busy
       condition: 'sample.cpu.cores > 0.1'

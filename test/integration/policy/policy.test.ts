@@ -44,7 +44,7 @@ const ACCESS = `apiVersion: berth.dev/v1
 kind: Policy
 metadata: { name: access }
 spec:
-  match: container.labels["locked"] == "yes"
+  match: '"locked" in container.labels && container.labels["locked"] == "yes"'
   exec:
     - name: no-root
       expression: request.uid != 0
@@ -237,6 +237,24 @@ test('a bad file is rejected with file:line and the old rules keep working', asy
   // Fixing the folder loads the good set again.
   rmSync(bad);
   await waitFor('a clean reload', async () => (await agent.api('GET', '/v1/policies')).body.lastError === undefined, { timeoutMs: 10_000, intervalMs: 50 });
+});
+
+test('a match reading a label nothing guards loads with a warning: in the log, /v1/policies and policy ls', async (t) => {
+  const file = join(rulesDir, 'unguarded.yaml');
+  t.after(() => rmSync(file, { force: true }));
+  writeFileSync(file, 'apiVersion: berth.dev/v1\nkind: Policy\nmetadata: { name: unguarded }\nspec:\n'
+    + '  match: container.labels["tier"] == "batch"\n  admission:\n    - name: any\n      expression: "true"\n');
+  const warnings = await waitFor('the reload with a warning', async () => {
+    const status = (await agent.api('GET', '/v1/policies')).body;
+    return status.policies.some((p: { name: string }) => p.name === 'unguarded') && status.warnings;
+  }, { timeoutMs: 10_000, intervalMs: 50 });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /unguarded\.yaml:5:10: spec\.match: container\.labels\["tier"\] is an error for a container without the key "tier"/);
+  const ls = await agent.cli(['policy', 'ls']);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.match(ls.stderr, /^WARNING: .*unguarded\.yaml:5:10: spec\.match: /m);
+  rmSync(file);
+  await waitFor('a reload without it', async () => (await agent.api('GET', '/v1/policies')).body.warnings.length === 0, { timeoutMs: 10_000, intervalMs: 50 });
 });
 
 test('the CLI: policy ls, policy eval (dry run), policy report and events', async () => {

@@ -15,7 +15,7 @@ apiVersion: berth.dev/v1
 kind: Policy
 metadata: { name: prod-access }
 spec:
-  match: container.labels["env"] == "prod"
+  match: '"env" in container.labels && container.labels["env"] == "prod"'
   admission:
     - name: has-owner
       expression: '"owner" in container.labels'

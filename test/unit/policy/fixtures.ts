@@ -20,7 +20,7 @@ export async function resolved(spec: Partial<ContainerSpec> = {}, over: Partial<
 export function policySetOf(text: string, cel: CelEnv): PolicySet {
   const parsed = parsePolicyText(text, 'test.yaml', cel);
   assert.deepEqual(parsed.issues, []);
-  return { policies: parsed.policies, exceptions: parsed.exceptions, files: ['test.yaml'], loadedAt: 0 };
+  return { policies: parsed.policies, exceptions: parsed.exceptions, files: ['test.yaml'], loadedAt: 0, warnings: [] };
 }
 
 export class TempDir {

@@ -129,3 +129,26 @@ test('a folder loads its top-level YAML files, sorted by policy name, with typed
 test('a missing folder is a clear error', () => {
   assert.throws(() => loadPolicyDir('/nonexistent/rules', cel), /read rules folder \/nonexistent\/rules: no such directory/);
 });
+
+test('a match reading a label or sysctl key nothing guards is a warning naming where; guarded ones and failurePolicy Ignore are not', (t) => {
+  const dir = new TempDir();
+  t.after(() => dir.remove());
+  const rule = ['  admission:', '    - name: r', '      expression: "true"'];
+  const policy = (name: string, lines: string[]) => dir.write(`${name}.yaml`, policyYaml(name, [...lines, ...rule].join('\n')));
+  const set = loadPolicyFiles([
+    policy('bare', ['  match: container.labels["tier"] == "batch" || container.sysctls.foo == "1"']),
+    policy('guarded', ['  match: \'"tier" in container.labels && container.labels.tier == "batch" && (has(container.sysctls.foo) && container.sysctls["foo"] == "1")\'']),
+    policy('half', ['  match: \'"tier" in container.labels && container.labels.tier == "batch" && container.labels.team == "x"\'']),
+    policy('ignored', ['  failurePolicy: Ignore', '  match: container.labels["tier"] == "batch"']),
+  ], cel);
+  assert.equal(set.policies.length, 4, 'warnings never reject a policy');
+  const text = (w: string) => w.replace(`${dir.path}/`, '');
+  assert.deepEqual(set.warnings.map(text), [
+    'bare.yaml:5:10: spec.match: container.labels["tier"] is an error for a container without the key "tier", and with failurePolicy Fail '
+      + 'an erring match applies this policy to that container; guard it ("tier" in container.labels && …) or set failurePolicy: Ignore',
+    'bare.yaml:5:49: spec.match: container.sysctls["foo"] is an error for a container without the key "foo", and with failurePolicy Fail '
+      + 'an erring match applies this policy to that container; guard it ("foo" in container.sysctls && …) or set failurePolicy: Ignore',
+    'half.yaml:5:77: spec.match: container.labels["team"] is an error for a container without the key "team", and with failurePolicy Fail '
+      + 'an erring match applies this policy to that container; guard it ("team" in container.labels && …) or set failurePolicy: Ignore',
+  ]);
+});
