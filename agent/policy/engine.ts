@@ -9,13 +9,14 @@ import type { EventBus } from '../events/index.js';
 import type { AdmissionRequest, AdmitHook, ContainerInfo, ResolvedSpec, Runtime } from '../runtime/types.js';
 import type { SampleTick, SnapshotStore } from '../sampler/types.js';
 import { runAction } from './actions.js';
+import { AlertStore, restoreAlerts } from './alert-store.js';
 import { denialMessage, evaluateAdmission, type AdmissionOutcome } from './admission.js';
 import { createAuditLog } from './audit.js';
 import { createCelEnv, type CelEnv, type CelValue } from './cel.js';
 import { listPolicyFiles, loadPolicyFiles } from './load.js';
 import { createPolicyMetrics, type PolicyMetrics } from './metrics.js';
 import { buildReport, type PolicyReport } from './report.js';
-import { AlertTable } from './runtime.js';
+import { AlertTable, ruleKey } from './runtime.js';
 import { evaluateRuntimeTick, type RuntimeDecision, type RuntimeInput } from './runtime-eval.js';
 import { emptyPolicySet, type PolicySet } from './schema.js';
 import { summariseExceptions, summarisePolicies, type PolicyStatus } from './summary.js';
@@ -59,6 +60,8 @@ class Engine implements PolicyEngine {
   readonly metrics = createPolicyMetrics();
   private readonly cel: CelEnv = createCelEnv();
   private readonly table = new AlertTable();
+  /** Saves pending and firing alerts across restarts; set once they were restored at start. */
+  private alertStore?: AlertStore;
   private readonly clock: () => number;
   private readonly audit;
   private readonly containerValues = new WeakMap<ResolvedSpec, CelValue>();
@@ -108,12 +111,27 @@ class Engine implements PolicyEngine {
       this.metrics.lastReloadSuccess.set(1);
     }
     this.updateRuleGauges();
+    this.restoreAlerts();
     this.unsubscribe = store?.subscribe((tick) => this.onTick(tick));
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.watcher?.close();
+    this.alertStore?.save(this.table, this.clock()); // the outage is measured from now
+    await this.alertStore?.flush();
+  }
+
+  /** The alerts pending or firing when the last agent stopped or crashed (alert-store.ts). */
+  private restoreAlerts(): void {
+    if (!this.opts.stateDir) return;
+    this.alertStore = new AlertStore(this.opts.stateDir, this.opts.logger);
+    const saved = this.alertStore.load();
+    if (!saved) return;
+    const ruleKeys = new Set(this.set.policies.flatMap((p) => p.runtime.map((r) => ruleKey(p.name, r.name))));
+    const restored = restoreAlerts(this.table, saved, this.clock(), ruleKeys);
+    if (restored > 0) this.opts.logger.info(`policy: restored ${restored} pending or firing alerts`);
+    this.updateAlertGauges();
   }
 
   reload(): ReloadResult {
@@ -191,7 +209,8 @@ class Engine implements PolicyEngine {
       if (c.errors) this.metrics.evaluationErrors.inc({ policy: c.policy, rule: c.rule, phase: 'runtime' }, c.errors);
     }
     for (const d of result.decisions) this.recordRuntime(d);
-    this.updateAlertGauges();
+    const active = this.updateAlertGauges();
+    this.alertStore?.maybeSave(this.table, this.clock(), result.changed, active);
   }
 
   private recordAdmission(spec: ResolvedSpec, outcome: AdmissionOutcome, request: AdmissionRequest): void {
@@ -263,9 +282,12 @@ class Engine implements PolicyEngine {
     this.metrics.rulesLoaded.set({ phase: 'runtime' }, this.set.policies.reduce((n, p) => n + p.runtime.length, 0));
   }
 
-  private updateAlertGauges(): void {
+  /** Returns whether any alert is pending or firing. */
+  private updateAlertGauges(): boolean {
     this.metrics.alerts.reset();
-    for (const c of this.table.countActive()) this.metrics.alerts.set({ policy: c.policy, rule: c.rule, state: c.state }, c.count);
+    const active = this.table.countActive();
+    for (const c of active) this.metrics.alerts.set({ policy: c.policy, rule: c.rule, state: c.state }, c.count);
+    return active.length > 0;
   }
 }
 

@@ -25,7 +25,8 @@ export interface RuntimeDecision {
 }
 
 export interface RuleCount { policy: string; rule: string; evaluations: number; errors: number }
-export interface TickResult { decisions: RuntimeDecision[]; counts: RuleCount[] }
+/** `changed`: some instance changed state or went with its container (what is worth saving: alert-store.ts). */
+export interface TickResult { decisions: RuntimeDecision[]; counts: RuleCount[]; changed: boolean }
 
 export interface TickContext {
   set: PolicySet;
@@ -64,8 +65,9 @@ export function evaluateRuntimeTick(ctx: TickContext, inputs: readonly RuntimeIn
       }
     }
   }
-  ctx.table.retain(new Set(inputs.map((i) => i.id)));
-  return { decisions, counts: byPolicy.flatMap((p) => p.rules.map((r) => r.count)) };
+  const dropped = ctx.table.retain(new Set(inputs.map((i) => i.id)));
+  const changed = dropped || decisions.some((d) => d.transitions.length > 0);
+  return { decisions, counts: byPolicy.flatMap((p) => p.rules.map((r) => r.count)), changed };
 }
 
 function evaluateOne(ctx: TickContext, entry: RuleEntry, cursor: Cursor, applies: boolean): RuntimeDecision | undefined {

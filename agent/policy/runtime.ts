@@ -105,9 +105,11 @@ export class AlertTable {
     rules.set(key, instance);
   }
 
-  /** Drops every instance of containers not in `alive` (a vanished container resets its rules). */
-  retain(alive: ReadonlySet<string>): void {
-    for (const id of this.byContainer.keys()) if (!alive.has(id)) this.byContainer.delete(id);
+  /** Drops every instance of containers not in `alive` (a vanished container resets its rules); true if any went. */
+  retain(alive: ReadonlySet<string>): boolean {
+    let dropped = false;
+    for (const id of this.byContainer.keys()) if (!alive.has(id)) dropped = this.byContainer.delete(id) || dropped;
+    return dropped;
   }
 
   /** Drops instances of rules that no longer exist after a reload (keys as ruleKey()). */

@@ -84,7 +84,8 @@ test('the table keeps instances per (policy, rule, container) and forgets vanish
   table.set('p', 'q', 'c1', firing);
   assert.equal(table.get('p', 'r', 'c1').state, 'firing');
   assert.equal(table.get('p', 'r', 'c3').state, 'inactive');
-  table.retain(new Set(['c1']));
+  assert.equal(table.retain(new Set(['c1'])), true);
+  assert.equal(table.retain(new Set(['c1'])), false, 'nothing more to drop');
   assert.equal(table.get('p', 'r', 'c2').state, 'inactive'); // a vanished container resets
   assert.equal(table.forContainer('c1').length, 2);
   table.retainRules(new Set(['p/r']));
