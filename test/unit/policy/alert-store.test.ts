@@ -83,7 +83,7 @@ const RULES = policyYaml('guard', `  enforcement: enforce
       for: 10s
 `);
 
-test('an agent restart keeps a firing alert firing without running its action again, and a pending one\'s progress', async (t) => {
+async function harness(t: { after(fn: () => void): void }) {
   const rules = new TempDir();
   const state = new TempDir();
   t.after(() => { rules.remove(); state.remove(); });
@@ -92,39 +92,67 @@ test('an agent restart keeps a firing alert firing without running its action ag
   const container: ContainerInfo = { id: 'c1', name: 'hog', status: 'running', pid: 1, shimPid: 1, createdAt: '', spec, cgroup: '/b/c1', stateDir: '' };
   const kills: string[] = [];
   const runtime = { list: () => [container], kill: async (id: string) => { kills.push(id); return container; } } as unknown as Runtime;
-  let now = 0;
+  const clock = { now: 0 };
   const start = async () => {
     const events = new EventBus();
     const seen: BerthEvent[] = [];
     events.subscribe((e) => seen.push(e));
     const store = new FakeStore();
-    const engine = createPolicyEngine({ rulesDir: rules.path, events, store, runtime, stateDir: state.path, logger: silent, watch: false, clock: () => now });
+    const engine = createPolicyEngine({ rulesDir: rules.path, events, store, runtime, stateDir: state.path, logger: silent, watch: false, clock: () => clock.now });
     await engine.start();
-    const tick = (workingSet: number) => store.push({ time: now, host: fakeHost(now), samples: [
-      fakeSample('c1', now, { name: 'hog', stats: fakeStats({ memoryBytes: workingSet, limitBytes: 100 << 20 }) })] });
-    return { engine, seen, tick };
+    const tick = (workingSet: number) => store.push({ time: clock.now, host: fakeHost(clock.now), samples: [
+      fakeSample('c1', clock.now, { name: 'hog', stats: fakeStats({ memoryBytes: workingSet, limitBytes: 100 << 20 }) })] });
+    const transitions = () => seen.filter((e) => ['policy.pending', 'policy.firing', 'policy.resolved', 'policy.action'].includes(e.kind))
+      .map((e) => `${e.kind}:${(e.data as { rule: string }).rule}`);
+    return { engine, tick, transitions };
   };
+  const saved = () => JSON.parse(readFileSync(join(state.path, ALERTS_FILE), 'utf8')) as { savedAt: number; alerts: Array<{ rule: string; state: string }> };
+  return { start, clock, kills, saved };
+}
+
+test('an agent restart keeps a firing alert firing without running its action again, and a pending one\'s progress', async (t) => {
+  const { start, clock, kills, saved } = await harness(t);
   const first = await start();
   first.tick(90 << 20); // hog fires (kill), slow turns pending at 0
   await waitFor('the kill', () => kills.length === 1);
-  now = 4000;
+  clock.now = 4000;
   first.tick(90 << 20);
   await first.engine.stop(); // saved at 4000
-  assert.deepEqual(JSON.parse(readFileSync(join(state.path, ALERTS_FILE), 'utf8')).alerts.map((a: { rule: string; state: string }) => `${a.rule}:${a.state}`),
-    ['hog:firing', 'slow:pending']);
+  assert.deepEqual(saved().alerts.map((a) => `${a.rule}:${a.state}`), ['hog:firing', 'slow:pending']);
 
-  now = 9000; // down 5 s
+  clock.now = 9000; // down 5 s
   const second = await start();
   t.after(() => second.engine.stop());
   const registry = new Registry();
   second.engine.metrics.register(registry);
   assert.match(await registry.metrics(), /^berth_policy_alerts\{policy="guard",rule="hog",state="firing"\} 1$/m, 'restored before the first sample');
   second.tick(90 << 20);
-  now = 10_000;
+  clock.now = 10_000;
   second.tick(90 << 20); // 10 s after it first held, but 5 of them the agent was down: still pending
-  assert.deepEqual(second.seen.filter((e) => e.kind.startsWith('policy.') && e.kind !== 'policy.loaded').map((e) => e.kind), [], 'no new transition, no action');
-  now = 15_000;
+  assert.deepEqual(second.transitions(), [], 'no new transition, no action');
+  clock.now = 15_000;
   second.tick(90 << 20);
-  assert.deepEqual(second.seen.filter((e) => e.kind === 'policy.firing').map((e) => (e.data as { rule: string }).rule), ['slow']);
+  assert.deepEqual(second.transitions(), ['policy.firing:slow']);
   assert.equal(kills.length, 1, 'the firing rule\'s kill ran once, before the restart');
+});
+
+test('after a crash (no stop) the state saved at the last change is restored, the outage measured from then', async (t) => {
+  const { start, clock, kills, saved } = await harness(t);
+  const first = await start();
+  first.tick(90 << 20);
+  await waitFor('the change saved', () => { try { return saved().alerts.length === 2; } catch { return false; } });
+  clock.now = 4000;
+  first.tick(90 << 20); // no change, and the last save is < 10 s old: nothing written
+  // (the first engine is never stopped: it "crashed"; it holds no timer or watcher)
+  assert.equal(saved().savedAt, 0);
+  clock.now = 9000;
+  const second = await start();
+  t.after(() => second.engine.stop());
+  clock.now = 17_000;
+  second.tick(90 << 20); // 9 s down counted as not holding: pending since 9000, due at 19000
+  assert.deepEqual(second.transitions(), []);
+  clock.now = 19_000;
+  second.tick(90 << 20);
+  assert.deepEqual(second.transitions(), ['policy.firing:slow']);
+  assert.equal(kills.length, 1);
 });
