@@ -90,4 +90,7 @@ export const SAMPLE_SCHEMA: ObjectSchema = {
   io: { object: 'SampleIo', fields: { readBytes: 'double', writeBytes: 'double', reads: 'double', writes: 'double' } },
   network: { object: 'SampleNetwork', fields: { rxBytes: 'double', txBytes: 'double', rxDropped: 'double', txDropped: 'double' } },
   oomEvents: 'double', oomKills: 'double', processes: 'double', threads: 'double',
+  // The healthcheck's verdict (not a cgroup figure: the runtime's, joined to the sample): status
+  // "none" (no healthcheck), "starting", "healthy" or "unhealthy"; failingStreak as docker counts it.
+  health: { object: 'SampleHealth', fields: { status: 'string', failingStreak: 'double' } },
 };

@@ -6,7 +6,7 @@
 // Evaluation: an expression in the fast subset (cel-compile.ts) runs as plain JS closures; any
 // other keeps the library's evaluator. Type-checking is the library's either way.
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
-import type { ResolvedSpec } from '../runtime/types.js';
+import type { HealthState, ResolvedSpec } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
 import { CONTAINER_SCHEMA, REQUEST_SCHEMA, SAMPLE_SCHEMA } from './cel-schema.js';
 import { registerObjectType } from './cel-types.js';
@@ -46,7 +46,8 @@ export type CelEvaluator = 'auto' | 'library' | 'compiled-raw';
 export interface CelEnv {
   compile(source: string, scope: CelScope, resultType: CelResultType, evaluator?: CelEvaluator): CelProgram;
   container(spec: ResolvedSpec): CelValue;
-  sample(sample: ContainerSample): CelValue;
+  /** With the container's health (the runtime's; absent: no healthcheck). */
+  sample(sample: ContainerSample, health?: HealthState): CelValue;
   /** An exec rule's `request` (REQUEST_SCHEMA's shape). */
   request(request: Record<string, unknown>): CelValue;
   /** From the `sample` shape itself (cel-schema.ts), e.g. a test suite's sample sequence. */
@@ -88,7 +89,7 @@ export function createCelEnv(): CelEnv {
   return {
     compile: (source, scope, resultType, evaluator = 'auto') => compile(scopes[scope], source, resultType, evaluator),
     container: (spec) => toContainer(spec),
-    sample: createSampleConverter(classes), // = toSample(sampleView(sample)), in one pass
+    sample: createSampleConverter(classes), // = toSample(sampleView(sample, health)), in one pass
     sampleFromView: (view) => toSample(view),
     request: (request) => toRequest(request),
   };

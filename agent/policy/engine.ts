@@ -201,7 +201,7 @@ class Engine implements PolicyEngine {
     const inputs: RuntimeInput[] = [];
     for (const sample of tick.samples) {
       const info = infos.get(sample.id);
-      if (info) inputs.push({ id: info.id, name: info.name, spec: info.spec, sample: this.cel.sample(sample), time: sample.time });
+      if (info) inputs.push({ id: info.id, name: info.name, spec: info.spec, sample: this.cel.sample(sample, info.health), time: sample.time });
     }
     const result = evaluateRuntimeTick({ set: this.set, cel: this.cel, table: this.table, containerValue: this.containerValue, now: this.clock() }, inputs);
     for (const c of result.counts) {

@@ -2,6 +2,7 @@
 // followed by the generic converter (cel-types.ts), without the intermediate plain object and the
 // per-field converter closures. This runs for every container on every sampler tick, so it is
 // written out by hand; test/unit/policy/sample-value.test.ts checks it equals the generic path.
+import type { HealthState } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
 import type { CelClasses } from './cel-fast-types.js';
 
@@ -19,12 +20,13 @@ function maker(classes: CelClasses, name: string): Make {
   return () => new Ctor();
 }
 
-export function createSampleConverter(classes: CelClasses): (s: ContainerSample) => Instance {
+export function createSampleConverter(classes: CelClasses): (s: ContainerSample, health?: HealthState) => Instance {
   const make = {
     sample: maker(classes, 'Sample'), cpu: maker(classes, 'SampleCpu'), memory: maker(classes, 'SampleMemory'),
     pids: maker(classes, 'SamplePids'), io: maker(classes, 'SampleIo'), network: maker(classes, 'SampleNetwork'),
+    health: maker(classes, 'SampleHealth'),
   };
-  return (s) => {
+  return (s, health) => {
     const { cpu, memory, pids, io, spec } = s.stats;
     const out = make.sample();
     out.time = num(s.time);
@@ -52,6 +54,9 @@ export function createSampleConverter(classes: CelClasses): (s: ContainerSample)
     out.network = n;
     out.oomEvents = num(memory.oomEvents); out.oomKills = num(memory.oomKills);
     out.processes = num(s.processes); out.threads = num(s.threads);
+    const h = make.health();
+    h.status = health?.status ?? 'none'; h.failingStreak = num(health?.failingStreak ?? 0);
+    out.health = h;
     return out;
   };
 }

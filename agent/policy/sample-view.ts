@@ -1,9 +1,10 @@
 // ContainerSample (the sampler's shape) → the plain `sample` object runtime rules see
 // (cel-schema.ts SAMPLE_SCHEMA). Counters stay cumulative, like the kernel's; derived rates are
 // the sampler's (cpu.cores, cpu.throttledRatio: since the previous sample).
+import type { HealthState } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
 
-export function sampleView(s: ContainerSample): Record<string, unknown> {
+export function sampleView(s: ContainerSample, health?: HealthState): Record<string, unknown> {
   const { cpu, memory, pids, io, spec } = s.stats;
   const network = { rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0 };
   for (const i of s.network) {
@@ -28,5 +29,6 @@ export function sampleView(s: ContainerSample): Record<string, unknown> {
     network,
     oomEvents: memory.oomEvents, oomKills: memory.oomKills,
     processes: s.processes, threads: s.threads,
+    health: { status: health?.status ?? 'none', failingStreak: health?.failingStreak ?? 0 },
   };
 }

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
-import { startAgent, type TestAgent } from '../../helpers/agent.js';
+import { ROOT, startAgent, type TestAgent } from '../../helpers/agent.js';
 import { waitFor } from '../../helpers/wait.js';
 import type { ContainerSample } from '../../../agent/sampler/types.js';
 
@@ -195,6 +195,27 @@ test('a container holding memory above the threshold for `for` is killed with th
   assert.ok(kinds.indexOf('policy.pending') < kinds.indexOf('policy.firing'));
   const metrics = (await agent.http('GET', '/metrics')).body as string;
   assert.match(metrics, /^berth_policy_actions_total\{policy="guards",rule="memory-hog",action="kill",outcome="ok"\} 1$/m);
+});
+
+test('autoheal: a runtime rule on sample.health kills an unhealthy container, and its restart policy runs it again', async (t) => {
+  const file = join(rulesDir, 'autoheal.yaml');
+  t.after(() => rmSync(file, { force: true }));
+  writeFileSync(file, readFileSync(join(ROOT, 'rules/examples/autoheal.yaml'), 'utf8').replace('for: 30s', 'for: 1s'));
+  await waitFor('the autoheal policy', async () => (await agent.api('GET', '/v1/policies')).body.policies.some((p: { name: string }) => p.name === 'autoheal'),
+    { timeoutMs: 10_000, intervalMs: 50 });
+  const r = await create({ name: 'sick', labels: { autoheal: 'true' }, cmd: ['sleep', '1000'], restartPolicy: { name: 'on-failure', maxRetries: 1 },
+    healthcheck: { cmd: ['false'], intervalSeconds: 0.2, retries: 1 } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  t.after(() => remove(r.body.id));
+  const restarted = await waitFor('the unhealthy container killed and run again', async () => {
+    const c = (await agent.api('GET', `/v1/containers/${r.body.id}`)).body;
+    return c.restartCount >= 1 ? c : undefined;
+  }, { timeoutMs: 20_000, intervalMs: 100 });
+  assert.equal(restarted.spec.name, 'sick');
+  const events = (await agent.api('GET', `/v1/events?container=${r.body.id}`)).body as Array<{ kind: string; message: string }>;
+  const action = events.find((e) => e.kind === 'policy.action');
+  assert.match(action?.message ?? '', /^autoheal\/unhealthy: kill ok/);
+  assert.match(events.find((e) => e.kind === 'policy.firing')?.message ?? '', /unhealthy for 30s \(\d+ failed checks in a row\)/);
 });
 
 test('a throttle action lowers the CFS quota and the spinner\'s CPU rate drops', async (t) => {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCelEnv } from '../../../agent/policy/cel.js';
 import { sampleView } from '../../../agent/policy/sample-view.js';
+import type { HealthState } from '../../../agent/runtime/types.js';
 import { fakeSample, fakeStats } from '../../helpers/samples.js';
 
 test('the one-pass sample converter equals sampleView + the generic converter', () => {
@@ -25,11 +26,14 @@ test('the one-pass sample converter equals sampleView + the generic converter', 
   // Non-finite numbers (a rate over a zero interval) become 0, as the generic converter makes them.
   const odd = fakeSample('c'.repeat(64), Number.NaN, { cpu: { cores: Number.POSITIVE_INFINITY, percent: Number.NaN, throttledRatio: -0 } });
   odd.stats.spec = { cpuQuotaUs: 1, cpuPeriodUs: 0, cpuShares: 0 };
-  for (const s of [plain, busy, odd]) {
-    const fast = cel.sample(s);
-    const reference = cel.sampleFromView(sampleView(s));
+  const unhealthy: HealthState = { status: 'unhealthy', failingStreak: 4, log: [] };
+  for (const [s, health] of [[plain, undefined], [busy, unhealthy], [odd, undefined]] as const) {
+    const fast = cel.sample(s, health);
+    const reference = cel.sampleFromView(sampleView(s, health));
     assert.deepStrictEqual(fast, reference, s.id.slice(0, 6));
     assert.equal(Object.getPrototypeOf(fast), Object.getPrototypeOf(reference), 'same generated class');
   }
   assert.equal(cel.sample(busy).network && (cel.sample(busy).network as { rxBytes: number }).rxBytes, 1010);
+  assert.deepEqual({ ...(cel.sample(busy, unhealthy).health as object) }, { status: 'unhealthy', failingStreak: 4 });
+  assert.deepEqual({ ...(cel.sample(plain).health as object) }, { status: 'none', failingStreak: 0 }, 'no healthcheck');
 });
