@@ -156,8 +156,10 @@ static int create(struct monitor *m, struct shim_error *e) {
   m->wrote_shim_pid = 1;
   status_line(m->status_fd, "shim %d", (int)getpid());
   if (open_files(m, e) || ns_prepare_monitor(m->p, e) || (last_cap = caps_read_last_cap(e)) < 0) return -1;
+  if (rootfs_clone_sources(m->p, e)) return -1;
   if ((m->init = ns_clone_init(m->p, e)) < 0) { m->init = 0; return -1; }
   if (m->init == 0) start_init(m, last_cap);
+  rootfs_close_sources(m->p);
   m->sync_fd = m->sync[0];
   close(m->sync[1]); close(m->out[1]); close(m->err[1]); close(m->null_fd);
   if (m->in[0] >= 0) close(m->in[0]);

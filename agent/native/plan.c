@@ -131,7 +131,7 @@ static int parse_idmap(struct plan_idmap **maps, size_t *n, const struct rec *r,
 static int parse_mount(struct plan *p, const struct rec *r, struct shim_error *e) {
   struct plan_mount *m = APPEND(p->mounts, p->n_mounts, e);
   if (!m) return -1;
-  m->source = r->f[0]; m->target = r->f[1]; m->fstype = r->f[2]; m->data = r->f[4]; m->create = r->f[5];
+  m->source = r->f[0]; m->target = r->f[1]; m->fstype = r->f[2]; m->data = r->f[4]; m->create = r->f[5]; m->tree_fd = -1;
   if (absolute(r, 1, e) || parse_uint(r, 3, UINT32_MAX, &m->flags, e) || parse_bool(r, 6, &m->remount, e)) return -1;
   if (strcmp(m->create, "dir") && strcmp(m->create, "file") && strcmp(m->create, ""))
     return bad(e, r, 5, "expected dir, file or empty", m->create);

@@ -157,18 +157,64 @@ static int remount_bind(int fd, const char *what, unsigned long flags, const cha
   return shim_fail_errno(e, step, errno, "mount remount %s flags 0x%lx", what, f);
 }
 
+static int is_bind_mount(const struct plan_mount *m) { return m->fstype[0] == '\0' || (m->flags & MS_BIND) != 0; }
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x04
+#define MOVE_MOUNT_T_EMPTY_PATH 0x40
+#endif
+
+/* In M, before init is cloned, for a container with a new user namespace: a detached copy of
+ * every bind source (open_tree OPEN_TREE_CLONE), which init moves into place (do_mount). Init's
+ * mapped root may not search the directories above a source (berth's own /etc files sit in its
+ * state directory, 0700 to others), so it could not open the path itself; runc passes such
+ * sources in from the host too. Without open_tree (kernel < 5.2) init binds by path, as before. */
+int rootfs_clone_sources(struct plan *p, struct shim_error *e) {
+  if (!p->ns[NS_USER].wanted) return 0;
+  for (size_t i = 0; i < p->n_mounts; i++) {
+    struct plan_mount *m = &p->mounts[i];
+    if (!is_bind_mount(m)) continue;
+    unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE : 0);
+    m->tree_fd = (int)syscall(SYS_open_tree, AT_FDCWD, m->source, flags);
+    if (m->tree_fd < 0 && errno == ENOSYS) return 0;
+    if (m->tree_fd < 0) return shim_fail_errno(e, "mount", errno, "open_tree bind source %s", m->source);
+  }
+  return 0;
+}
+
+/* M's copies, once init has its own. */
+void rootfs_close_sources(struct plan *p) {
+  for (size_t i = 0; i < p->n_mounts; i++) {
+    if (p->mounts[i].tree_fd >= 0) close(p->mounts[i].tree_fd);
+    p->mounts[i].tree_fd = -1;
+  }
+}
+
+static int bind_source(const struct plan_mount *m, int tfd, struct shim_error *e) {
+  if (m->tree_fd >= 0) {
+    if (syscall(SYS_move_mount, m->tree_fd, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return shim_fail_errno(e, "mount", errno, "move_mount bind source %s on %s", m->source, m->target);
+    return 0;
+  }
+  int sfd = open(m->source, O_PATH | O_CLOEXEC);
+  if (sfd < 0) return shim_fail_errno(e, "mount", errno, "open bind source %s", m->source);
+  int rc = mount(fdp(sfd).s, fdp(tfd).s, NULL, MS_BIND | (m->flags & MS_REC), NULL);
+  close(sfd);
+  return rc < 0 ? shim_fail_errno(e, "mount", errno, "mount bind %s on %s", m->source, m->target) : 0;
+}
+
 static int do_mount(int rootfd, const struct plan_mount *m, struct shim_error *e) {
-  int is_bind = m->fstype[0] == '\0' || (m->flags & MS_BIND);
+  int is_bind = is_bind_mount(m);
   /* A proc or sysfs mounted over a symlink could redirect writes to LSM files (CVE-2019-19921). */
   unsigned long long resolve = (!strcmp(m->fstype, "proc") || !strcmp(m->fstype, "sysfs")) ? RESOLVE_NO_SYMLINKS : 0;
   int tfd = open_target(rootfd, m->target, m->create, resolve, e), rc = -1;
   if (tfd < 0) return -1;
   if (is_bind) {
-    int sfd = open(m->source, O_PATH | O_CLOEXEC);
-    if (sfd < 0) { shim_fail_errno(e, "mount", errno, "open bind source %s", m->source); goto out; }
-    rc = mount(fdp(sfd).s, fdp(tfd).s, NULL, MS_BIND | (m->flags & MS_REC), NULL);
-    close(sfd);
-    if (rc < 0) { shim_fail_errno(e, "mount", errno, "mount bind %s on %s", m->source, m->target); goto out; }
+    if (bind_source(m, tfd, e)) goto out;
   } else if (mount(m->source, fdp(tfd).s, m->fstype, m->flags & ~(PROPAGATION | MS_REMOUNT), m->data) < 0) {
     shim_fail_errno(e, "mount", errno, "mount %s (%s, data \"%s\") on %s", m->source, m->fstype, m->data, m->target);
     goto out;

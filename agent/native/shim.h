@@ -30,7 +30,8 @@ extern const char *const ns_names[NS_COUNT]; /* /proc/<pid>/ns/<name> */
 extern const int ns_clone_flags[NS_COUNT];
 
 struct plan_ns { int wanted; const char *path; /* NULL or "" = new */ };
-struct plan_mount { const char *source, *target, *fstype, *data, *create; unsigned long flags; int remount; };
+/* tree_fd: with a new user namespace, a bind source's detached copy (rootfs_clone_sources), else -1. */
+struct plan_mount { const char *source, *target, *fstype, *data, *create; unsigned long flags; int remount, tree_fd; };
 struct plan_device { const char *path; char type; unsigned major, minor; mode_t mode; uid_t uid; gid_t gid; };
 struct plan_symlink { const char *target, *link; };
 struct plan_idmap { unsigned long inner, outer, size; };
@@ -90,6 +91,8 @@ int cgroup_enter(const struct plan *p, pid_t pid, struct shim_error *e);
 int ns_loopback_up(struct shim_error *e);
 
 /* rootfs.c */
+int rootfs_clone_sources(struct plan *p, struct shim_error *e);
+void rootfs_close_sources(struct plan *p);
 int rootfs_prepare(const struct plan *p, struct shim_error *e);
 int rootfs_pivot(struct shim_error *e);
 int rootfs_finish(const struct plan *p, struct shim_error *e);

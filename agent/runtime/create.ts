@@ -1,6 +1,7 @@
 // create: validate → reserve id and name → resolve → admit → state dir (and the /etc files in it)
-// → cgroup → launch plan → shim → `created`. All or nothing: any failure kills what started, destroys the cgroup and
-// removes the state directory before the error (naming the step) reaches the caller.
+// → cgroup → launch plan → shim → `created`. All or nothing: any failure kills what started,
+// destroys the cgroup and removes the state directory before the error (naming the step) reaches
+// the caller.
 import { hostname as hostHostname } from 'node:os';
 import { BerthError } from '../errors.js';
 import type { ContainerRecord } from './container.js';

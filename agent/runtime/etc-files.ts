@@ -5,7 +5,7 @@
 // empty file is made as the mount point, as for any bind). The container may edit its copies
 // (read-only with a read-only rootfs, as docker mounts them); they live as long as the container.
 // A bundle brings its own /etc, as under runc: nothing is added.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
 import type { OciMount } from './oci-types.js';
@@ -96,10 +96,15 @@ export async function ensureEtcFiles(stateDir: string, spec: EtcSpec & Pick<Reso
   }
 }
 
-/** The bind mounts of those files (rprivate, like docker's; read-only with a read-only rootfs). */
-export function etcFileMounts(stateDir: string, readOnlyRootfs: boolean): OciMount[] {
-  return ETC_FILES.map(([destination, file]) => ({
-    destination, type: 'bind', source: join(stateDir, file), options: ['rbind', 'rprivate', ...(readOnlyRootfs ? ['ro'] : [])],
+/**
+ * The bind mounts of those files (rprivate, like docker's; read-only with a read-only rootfs). In
+ * a user namespace of its own only over files the rootfs has: its root, an unprivileged host
+ * uid, cannot make a missing mount point in a rootfs the host's root owns.
+ */
+export function etcFileMounts(stateDir: string, spec: Pick<ResolvedSpec, 'rootfs' | 'readOnlyRootfs' | 'namespaces'>): OciMount[] {
+  const present = (destination: string) => { try { return lstatSync(join(spec.rootfs, destination)).isFile(); } catch { return false; } };
+  return ETC_FILES.filter(([destination]) => spec.namespaces.user !== 'private' || present(destination)).map(([destination, file]) => ({
+    destination, type: 'bind', source: join(stateDir, file), options: ['rbind', 'rprivate', ...(spec.readOnlyRootfs ? ['ro'] : [])],
   }));
 }
 

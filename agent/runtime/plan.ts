@@ -46,7 +46,7 @@ export const INIT_PATH = '/dev/init';
 
 export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchPlan {
   const oci = ctx.oci;
-  const etcFiles = oci ? [] : etcFileMounts(ctx.stateDir, spec.readOnlyRootfs);
+  const etcFiles = oci ? [] : etcFileMounts(ctx.stateDir, spec);
   const mounts = [...mountList(spec, oci?.mounts ?? (oci ? [] : undefined), bundleMountFilter(spec, oci), etcFiles), ...initMount(spec, ctx)];
   const mountCtx = {
     cgroupVersion: ctx.cgroupVersion, netHost: spec.namespaces.net === 'host', baseDir: spec.bundle || '/',

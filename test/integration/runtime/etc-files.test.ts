@@ -3,7 +3,7 @@
 // they were, edits survive a start again, and the host's network namespace gets the host's files.
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sh, startHarness, type Harness } from './harness.js';
@@ -47,6 +47,17 @@ test('with a read-only rootfs the files are read-only; otherwise edits are the c
     await h.runtime.remove(c.id, true);
   }
   assert.equal(readFileSync(join(rootfs, 'etc/hosts'), 'utf8'), 'image hosts\n');
+});
+
+test('with a user namespace of its own: bound from a state dir its root cannot search, only over files the rootfs has', async () => {
+  chmodSync(join(rootfs, '..'), 0o711); // the mapped root must reach the rootfs itself
+  const searchable = (path: string) => (statSync(path).mode & 0o001) !== 0;
+  assert.ok(!searchable(join(h.stateDir, '..')), 'the state dir\'s parent is 0700: init could not open the files by path');
+  rmSync(join(rootfs, 'etc/resolv.conf'), { force: true }); // (a mount point an earlier test's container made)
+  const map = [{ containerId: 0, hostId: 100000, size: 65536 }];
+  const out = await sh(h.runtime, rootfs, 'id -u; grep -c "^127.0.0.1	localhost$" /etc/hosts; test -e /etc/resolv.conf && echo resolv || echo no-resolv',
+    { uidMappings: map, gidMappings: map });
+  assert.equal(out, '0\n1\nno-resolv\n');
 });
 
 test('in the host\'s network namespace: the host\'s name, hosts file (plus --add-host) and resolv.conf', async () => {
