@@ -11,7 +11,16 @@ import type { ContainerInfo, ContainerStatus, ExitInfo, HealthState, ResolvedSpe
  */
 export type CreatePhase = 'creating' | 'created' | 'relaunching';
 
+/**
+ * The shape of state.json this agent writes and understands. A change an older agent would
+ * misread raises it; an agent finding a higher one (a downgrade) leaves that container alone
+ * instead of taking it for half-created and removing it. Records without one are format 1.
+ */
+export const RECORD_FORMAT = 1;
+
 export interface ContainerRecord {
+  /** RECORD_FORMAT when written (absent in records of agents before it). */
+  format?: number;
   id: string;
   name: string;
   phase: CreatePhase;

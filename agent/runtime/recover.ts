@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../errors.js';
-import type { ContainerRecord } from './container.js';
+import { RECORD_FORMAT, type ContainerRecord } from './container.js';
 import { killLeftovers, killProcesses } from './cleanup.js';
 import { describe, type RuntimeContext } from './context.js';
 import { loadBundleOciSync } from './bundle-oci.js';
@@ -118,13 +118,20 @@ function bundleOomScoreAdj(bundle: string): number {
 
 /** A torn or foreign state.json counts as half-created: nothing else can be done with it. */
 async function readRecord(ctx: RuntimeContext, id: string): Promise<ContainerRecord | undefined> {
+  let record: ContainerRecord | undefined;
   try {
-    const record = await ctx.store.readJson<ContainerRecord>(id, STATE_FILE);
-    if (record && record.id === id && record.files && record.spec) return withLaterDefaults(record);
-    if (record) ctx.logger.warn({ id }, `${ctx.store.dir(id)}/${STATE_FILE} does not describe container ${id}`);
+    record = await ctx.store.readJson<ContainerRecord>(id, STATE_FILE);
   } catch (err) {
     ctx.logger.warn({ err, id }, `unreadable ${STATE_FILE}; treating the container as half-created`);
+    return undefined;
   }
+  if ((record?.format ?? 1) > RECORD_FORMAT) {
+    // Thrown, not discarded: recoverContainers logs it and leaves the directory, processes and cgroup as they are.
+    throw new Error(`${ctx.store.dir(id)}/${STATE_FILE} has format ${record!.format}, written by a newer berth `
+      + `(this one reads up to ${RECORD_FORMAT}); the container is left alone`);
+  }
+  if (record && record.id === id && record.files && record.spec) return withLaterDefaults(record);
+  if (record) ctx.logger.warn({ id }, `${ctx.store.dir(id)}/${STATE_FILE} does not describe container ${id}`);
   return undefined;
 }
 

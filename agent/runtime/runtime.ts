@@ -3,7 +3,7 @@
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
-import { isAllowed, toInfo, type ContainerRecord } from './container.js';
+import { isAllowed, RECORD_FORMAT, toInfo, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext, type RuntimeOptions } from './context.js';
 import { createContainer } from './create.js';
 import { toExitInfo, type ExitFile } from './exit-file.js';
@@ -67,7 +67,7 @@ export class BerthRuntime implements Runtime {
       persist(record) {
         // Queued per container and serialized at write time: the last state always lands last.
         const next = (persistQueues.get(record.id) ?? Promise.resolve()).catch(() => undefined)
-          .then(() => store.writeJson(record.id, STATE_FILE, record));
+          .then(() => store.writeJson(record.id, STATE_FILE, { ...record, format: RECORD_FORMAT }));
         persistQueues.set(record.id, next);
         void next.finally(() => { if (persistQueues.get(record.id) === next) persistQueues.delete(record.id); }).catch(() => undefined);
         return next;

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startAgent, type TestAgent } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
@@ -205,9 +205,12 @@ test('a state.json written before the spec\'s later fields existed is read with 
   await agent.crash();
   // As the agent of 2026-12-03 wrote it: none of the fields added since.
   const record = JSON.parse(readFileSync(statePath, 'utf8'));
-  for (const key of ['restartPolicy', 'healthcheck', 'sysctls', 'privilegedMode', 'devices', 'init', 'logRotate', 'groupAdd', 'shmSizeBytes', 'oomScoreAdj', 'domainname']) delete record.spec[key];
+  for (const key of ['restartPolicy', 'healthcheck', 'sysctls', 'privilegedMode', 'devices', 'init', 'logRotate', 'groupAdd', 'shmSizeBytes', 'oomScoreAdj', 'domainname',
+    'extraHosts', 'dns', 'dnsSearch', 'dnsOptions']) delete record.spec[key];
   for (const key of ['memoryReservationBytes', 'cpuPeriodUs', 'ioLimits']) delete record.spec.resources[key];
+  delete record.format;
   writeFileSync(statePath, JSON.stringify(record));
+  for (const file of ['hosts', 'hostname', 'resolv.conf']) rmSync(join(dirname(statePath), file)); // nor the /etc files
   await agent.start();
   const spec = (await agent.api('GET', `/v1/containers/${created.id}`)).body.spec;
   assert.deepEqual([spec.init, spec.sysctls, spec.devices, spec.logRotate, spec.shmSizeBytes, spec.resources.ioLimits, spec.resources.cpuPeriodUs, spec.domainname],
@@ -217,4 +220,28 @@ test('a state.json written before the spec\'s later fields existed is read with 
   assert.equal((await agent.cli(['logs', created.id])).stdout, 'run\nrun\n');
   const up = await agent.api('POST', `/v1/containers/${created.id}/update`, { restartPolicy: { name: 'no' } });
   assert.equal(up.status, 200, JSON.stringify(up.body));
+  assert.ok(existsSync(join(dirname(statePath), 'resolv.conf')), 'the start wrote the /etc files it lacked');
+  assert.equal(JSON.parse(readFileSync(statePath, 'utf8')).format, 1, 'written again in this agent\'s format');
+});
+
+test('a state.json of a newer format (a downgrade) is left alone: not adopted, not removed, its process and cgroup untouched', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  const live = await runDetached(agent, ['sleep', '300']);
+  const statePath = join(live.stateDir, 'state.json');
+  await agent.crash();
+  const record = JSON.parse(readFileSync(statePath, 'utf8'));
+  writeFileSync(statePath, JSON.stringify({ ...record, format: 99 }));
+  await agent.start();
+  assert.equal((await agent.api('GET', `/v1/containers/${live.id}`)).status, 404);
+  const recovered = (await agent.api('GET', '/v1/events?kind=agent.recovered')).body.at(-1);
+  assert.match(recovered.message, /, 1 failed$/);
+  assert.ok(alive(live.pid) && existsSync(statePath), 'the container runs on, its state dir kept');
+  assert.ok(existsSync(`/sys/fs/cgroup/pids${record.cgroup}`), 'its cgroup kept');
+  // Back to this agent's format: the next start adopts it, so the test leaves nothing behind.
+  await agent.crash();
+  writeFileSync(statePath, JSON.stringify(record));
+  await agent.start();
+  assert.equal((await agent.api('DELETE', `/v1/containers/${live.id}?force=true`)).status, 204);
 });
