@@ -2,7 +2,8 @@
 // them: written into the container's state directory when it is created and bind-mounted over the
 // rootfs' own, so `localhost` and the container's host name resolve, DNS settings follow the
 // host's (or --dns), and the rootfs' own files are left as they were (where one is missing, an
-// empty file is made as the mount point, as for any bind). The container may edit its copies
+// empty file is made as the mount point, as for any bind; not in a user namespace of its own:
+// etcFileMounts). The container may edit its copies
 // (read-only with a read-only rootfs, as docker mounts them); they live as long as the container.
 // A bundle brings its own /etc, as under runc: nothing is added.
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
@@ -30,7 +31,10 @@ export type EtcSpec = Pick<ResolvedSpec, 'hostname' | 'domainname' | 'namespaces
 
 export function readHostEtc(root = '/'): HostEtc {
   const read = (path: string) => { try { return readFileSync(join(root, path), 'utf8'); } catch { return undefined; } };
-  return { hosts: read('etc/hosts'), resolvConf: read('etc/resolv.conf'), systemdResolvConf: read('run/systemd/resolve/resolv.conf'), hostname: hostHostname() };
+  return {
+    hosts: read('etc/hosts'), resolvConf: read('etc/resolv.conf'), systemdResolvConf: read('run/systemd/resolve/resolv.conf'),
+    hostname: hostHostname(),
+  };
 }
 
 /**

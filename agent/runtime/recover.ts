@@ -116,7 +116,10 @@ function bundleOomScoreAdj(bundle: string): number {
   }
 }
 
-/** A torn or foreign state.json counts as half-created: nothing else can be done with it. */
+/**
+ * A torn or foreign state.json counts as half-created: nothing else can be done with it. One of a
+ * newer format is an error instead (the container is left alone).
+ */
 async function readRecord(ctx: RuntimeContext, id: string): Promise<ContainerRecord | undefined> {
   let record: ContainerRecord | undefined;
   try {

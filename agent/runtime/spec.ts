@@ -20,8 +20,8 @@ import {
 } from './spec-check.js';
 
 const KNOWN_FIELDS = [
-  'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'domainname', 'user', 'groupAdd', 'extraHosts', 'dns', 'dnsSearch', 'dnsOptions',
-  'labels', 'resources',
+  'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'domainname', 'user', 'groupAdd',
+  'extraHosts', 'dns', 'dnsSearch', 'dnsOptions', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
   'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'init', 'restartPolicy', 'healthcheck', 'logRotate',
   'tty', 'openStdin', 'consoleSize',
