@@ -69,7 +69,7 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
   let pids = { shimPid: 0, initPid: 0 };
   try {
     const oci = resolved.bundle ? await loadBundleOci(resolved.bundle) : undefined;
-    await ensureEtcFiles(stateDir, resolved);
+    ensureEtcFiles(stateDir, resolved);
     const plan = launchPlanFor(ctx, id, stateDir, resolved, oci);
     const record: ContainerRecord = {
       id, name, phase: 'creating', status: 'created', pid: 0, shimPid: 0, createdAt: new Date().toISOString(),

@@ -6,11 +6,10 @@
 // etcFileMounts). The container may edit its copies
 // (read-only with a read-only rootfs, as docker mounts them); they live as long as the container.
 // A bundle brings its own /etc, as under runc: nothing is added.
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
 import type { OciMount } from './oci-types.js';
-import { writeFileAtomic } from './store.js';
 import type { ResolvedSpec } from './types.js';
 
 /** Container path → file name in the state directory. */
@@ -86,9 +85,12 @@ export function resolvConfFile(spec: EtcSpec, host: HostEtc): string {
 
 /**
  * Writes the files a container from a rootfs lacks (all at create; an older container's at its
- * next start). Existing ones are kept: they may hold the container's own edits.
+ * next start). Existing ones are kept: they may hold the container's own edits. On the launch
+ * path, so written synchronously (a few µs each; a thread-pool round trip costs more here) and
+ * not fsynced (three fsyncs would cost more than the launch): a file a power loss empties is the
+ * container's to lose, like its writes to the rootfs.
  */
-export async function ensureEtcFiles(stateDir: string, spec: EtcSpec & Pick<ResolvedSpec, 'bundle'>, host: () => HostEtc = readHostEtc): Promise<void> {
+export function ensureEtcFiles(stateDir: string, spec: EtcSpec & Pick<ResolvedSpec, 'bundle'>, host: () => HostEtc = readHostEtc): void {
   if (spec.bundle) return;
   const make = { hosts: hostsFile, hostname: hostnameFile, 'resolv.conf': resolvConfFile } as const;
   let hostEtc: HostEtc | undefined;
@@ -96,7 +98,7 @@ export async function ensureEtcFiles(stateDir: string, spec: EtcSpec & Pick<Reso
     const path = join(stateDir, file);
     if (existsSync(path)) continue;
     hostEtc ??= host();
-    await writeFileAtomic(path, make[file as keyof typeof make](spec, hostEtc));
+    writeFileSync(path, make[file as keyof typeof make](spec, hostEtc), { flag: 'wx', mode: 0o644 });
   }
 }
 

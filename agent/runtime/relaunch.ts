@@ -35,7 +35,7 @@ export async function relaunchContainer(ctx: RuntimeContext, record: ContainerRe
     const oci = record.spec.bundle ? await loadBundleOci(record.spec.bundle) : undefined;
     // An exited container's cgroup normally stays until rm; make it again if something removed it.
     if (!(await ctx.cgroups.list()).includes(record.cgroupName)) await ctx.cgroups.create(record.cgroupName, onlySet(toCgroupResources(record.spec, oci)));
-    await ensureEtcFiles(record.stateDir, record.spec); // a container made before berth wrote them has none
+    ensureEtcFiles(record.stateDir, record.spec); // a container made before berth wrote them has none
     const plan = launchPlanFor(ctx, record.id, record.stateDir, record.spec, oci);
     record.oomKillsAtStart = oomKillCount(ctx, record);
     try {

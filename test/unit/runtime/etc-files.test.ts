@@ -54,19 +54,19 @@ test('/etc/hostname is the container\'s host name, or the host\'s with the host\
   assert.equal(hostnameFile(etcSpec({ hostname: '' }), HOST), 'node7\n');
 });
 
-test('ensureEtcFiles writes what is missing, keeps what exists (the container\'s edits), and nothing for a bundle', async (t) => {
+test('ensureEtcFiles writes what is missing, keeps what exists (the container\'s edits), and nothing for a bundle', (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, 'hosts'), 'edited\n');
   let reads = 0;
   const host = () => { reads++; return HOST; };
-  await ensureEtcFiles(dir, { ...etcSpec(), bundle: '' }, host);
+  ensureEtcFiles(dir, { ...etcSpec(), bundle: '' }, host);
   assert.equal(readFileSync(join(dir, 'hosts'), 'utf8'), 'edited\n');
   assert.equal(readFileSync(join(dir, 'hostname'), 'utf8'), 'f00dfeed1234\n');
   assert.match(readFileSync(join(dir, 'resolv.conf'), 'utf8'), /^nameserver 10\.0\.0\.2$/m);
-  await ensureEtcFiles(dir, { ...etcSpec(), bundle: '' }, host);
+  ensureEtcFiles(dir, { ...etcSpec(), bundle: '' }, host);
   assert.equal(reads, 1, 'the host files are read only when something is missing');
   const bundleDir = tempDir(t);
-  await ensureEtcFiles(bundleDir, { ...etcSpec(), bundle: '/b' }, host);
+  ensureEtcFiles(bundleDir, { ...etcSpec(), bundle: '/b' }, host);
   assert.throws(() => readFileSync(join(bundleDir, 'hosts')), /ENOENT/);
 });
 

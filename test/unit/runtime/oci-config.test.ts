@@ -15,7 +15,7 @@ const ENV = { hostCpus: 2 };
 async function planFor(t: TestContext, extra: Record<string, unknown> = {}) {
   const spec = await resolveSpec(validateSpec({ rootfs: fixtureRootfs(t), cmd: ['sh'], name: 'web', ...extra }, ENV), ENV);
   const stateDir = tempDir(t); // holds the /etc files the plan binds (a bundle read back from config.json needs them)
-  await ensureEtcFiles(stateDir, spec);
+  ensureEtcFiles(stateDir, spec);
   const plan = buildLaunchPlan(spec, { id: 'c'.repeat(64), stateDir, cgroupProcs: [], cgroupVersion: 'v2' });
   return { spec, plan, stateDir };
 }
