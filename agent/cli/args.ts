@@ -19,6 +19,8 @@ export interface ParseOptions {
   flags: FlagDef[];
   /** false: flags end at the first positional argument (run, create, exec). */
   interspersed?: boolean;
+  /** Why a flag docker has is not one of ours ("--publish" → the reason), added to the unknown-flag error. */
+  unsupported?: Readonly<Record<string, string>>;
 }
 
 export class Parsed {
@@ -56,8 +58,8 @@ export function parseArgs(argv: string[], opts: ParseOptions): Parsed {
   for (; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') { args.push(...argv.slice(i + 1)); break; }
-    if (arg.startsWith('--')) parseLong(arg, byLong, opts.command, set, next);
-    else if (arg.startsWith('-') && arg.length > 1) parseShorts(arg, byShort, opts.command, set, next);
+    if (arg.startsWith('--')) parseLong(arg, byLong, opts, set, next);
+    else if (arg.startsWith('-') && arg.length > 1) parseShorts(arg, byShort, opts, set, next);
     else {
       args.push(arg);
       if (opts.interspersed === false) { args.push(...argv.slice(i + 1)); break; }
@@ -69,21 +71,28 @@ export function parseArgs(argv: string[], opts: ParseOptions): Parsed {
 type Setter = (f: FlagDef, v: string | boolean) => void;
 type Next = (f: FlagDef, shown: string) => string;
 
-function parseLong(arg: string, byLong: Map<string, FlagDef>, command: string, set: Setter, next: Next): void {
+function unknownFlag(opts: ParseOptions, message: string, flag: string): BerthError {
+  const why = opts.unsupported?.[flag];
+  return usageError(opts.command, why ? `${message} (${why})` : message, flag);
+}
+
+function parseLong(arg: string, byLong: Map<string, FlagDef>, opts: ParseOptions, set: Setter, next: Next): void {
+  const { command } = opts;
   const eq = arg.indexOf('=');
   const name = arg.slice(2, eq < 0 ? undefined : eq);
   const f = byLong.get(name);
-  if (!f) throw usageError(command, `unknown flag: --${name}`, `--${name}`);
+  if (!f) throw unknownFlag(opts, `unknown flag: --${name}`, `--${name}`);
   const inline = eq < 0 ? undefined : arg.slice(eq + 1);
   if (f.kind === 'bool') set(f, inline === undefined ? true : parseBool(inline, `--${name}`, command));
   else set(f, inline ?? next(f, `--${name}`));
 }
 
-function parseShorts(arg: string, byShort: Map<string, FlagDef>, command: string, set: Setter, next: Next): void {
+function parseShorts(arg: string, byShort: Map<string, FlagDef>, opts: ParseOptions, set: Setter, next: Next): void {
+  const { command } = opts;
   for (let j = 1; j < arg.length; j++) {
     const letter = arg[j]!;
     const f = byShort.get(letter);
-    if (!f) throw usageError(command, `unknown shorthand flag: '${letter}' in ${arg}`, `-${letter}`);
+    if (!f) throw unknownFlag(opts, `unknown shorthand flag: '${letter}' in ${arg}`, `-${letter}`);
     if (f.kind === 'bool') {
       if (arg[j + 1] === '=') { set(f, parseBool(arg.slice(j + 2), `-${letter}`, command)); return; }
       set(f, true);

@@ -40,6 +40,8 @@ export interface Command {
   flags: FlagDef[];
   /** false: flags end at the first positional argument (commands that take a command line). */
   interspersed?: boolean;
+  /** docker flags this command does not have, with the reason (see ParseOptions). */
+  unsupported?: Readonly<Record<string, string>>;
   minArgs?: number;
   maxArgs?: number;
   run(ctx: CliContext, p: Parsed): Promise<number>;

@@ -63,7 +63,8 @@ async function dispatch(g: GlobalArgs, ctx: CliContext): Promise<number> {
   const command = COMMANDS.find((c) => c.name === g.verb);
   if (!command) throw usageError('berth', `unknown command "${g.verb}"`);
   if (g.help) { ctx.out(commandHelp(command)); return 0; }
-  const parsed = parseArgs(g.rest, { command: `berth ${command.name}`, flags: [...command.flags, HELP_FLAG], interspersed: command.interspersed });
+  const parsed = parseArgs(g.rest, { command: `berth ${command.name}`, flags: [...command.flags, HELP_FLAG], interspersed: command.interspersed,
+    unsupported: command.unsupported });
   if (parsed.bool('help')) { ctx.out(commandHelp(command)); return 0; }
   checkArgCount(command, parsed.args.length);
   return command.run(ctx, parsed);

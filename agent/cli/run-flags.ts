@@ -31,6 +31,20 @@ export const RESOURCE_FLAGS: FlagDef[] = [
   { name: 'blkio-weight', kind: 'string', value: 'N', help: 'block IO weight 10..1000' },
 ];
 
+const NO_BRIDGE = 'berth has no bridge network: with --network host the container listens on the host\'s own ports';
+const NO_IMAGES = 'berth runs a root filesystem, not an image: give --rootfs DIR or --bundle DIR';
+
+/** docker run flags berth does not have on purpose, and why (shown with the unknown-flag error). */
+export const DOCKER_ONLY_RUN_FLAGS: Readonly<Record<string, string>> = {
+  '-p': NO_BRIDGE, '--publish': NO_BRIDGE, '-P': NO_BRIDGE, '--publish-all': NO_BRIDGE, '--expose': NO_BRIDGE,
+  '--link': NO_BRIDGE, '--ip': NO_BRIDGE, '--ip6': NO_BRIDGE, '--mac-address': NO_BRIDGE, '--network-alias': NO_BRIDGE,
+  '--entrypoint': 'berth runs a root filesystem, not an image: the whole command goes after --',
+  '--platform': NO_IMAGES, '--pull': NO_IMAGES,
+  '--volumes-from': 'berth has no named volumes: bind the host path with -v', '--volume-driver': 'berth has no named volumes: bind the host path with -v',
+  '--log-driver': 'berth keeps CRI-format log files; --log-opt max-size=… max-file=… rotate them',
+  '--userns': 'a user namespace of its own is --uidmap/--gidmap',
+};
+
 export const RUN_FLAGS: FlagDef[] = [
   { name: 'rootfs', kind: 'string', value: 'DIR', help: 'root filesystem directory to run' },
   { name: 'bundle', kind: 'string', value: 'DIR', help: 'OCI runtime bundle (config.json + rootfs) to run' },

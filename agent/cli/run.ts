@@ -8,7 +8,7 @@ import type { AgentClient } from './client.js';
 import type { CliContext, Command } from './command.js';
 import { openCidFile } from './cidfile.js';
 import { printLogs } from './log-printer.js';
-import { RUN_FLAGS, specFromFlags } from './run-flags.js';
+import { DOCKER_ONLY_RUN_FLAGS, RUN_FLAGS, specFromFlags } from './run-flags.js';
 import { printWarnings } from './warnings.js';
 import { attachToContainer, DETACH_KEYS_FLAG, detachKeysOf } from './attach.js';
 import { checkTerminalInput } from './ws-session.js';
@@ -22,7 +22,7 @@ export const run: Command = {
   name: 'run', usage: 'run [OPTIONS] (--rootfs DIR | --bundle DIR) [--] [COMMAND] [ARG...]',
   summary: 'Create and start a container; in the foreground, print its output and exit with its code',
   flags: [{ name: 'detach', short: 'd', kind: 'bool', help: 'run in the background and print the container id' }, DETACH_KEYS_FLAG, ...RUN_FLAGS],
-  interspersed: false,
+  interspersed: false, unsupported: DOCKER_ONLY_RUN_FLAGS,
   async run(ctx, p) {
     const spec = specFromFlags(p, 'berth run', ctx.env, ctx.cwd);
     const client = ctx.client();
