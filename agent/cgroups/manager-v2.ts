@@ -25,7 +25,8 @@ import { PRESSURE } from './v2/pressure.js';
 const WANTED_CONTROLLERS = ['cpuset', 'cpu', 'io', 'memory', 'pids'] as const;
 
 const NEEDED: [string, (r: CgroupResources) => boolean][] = [
-  ['memory', (r) => r.memoryBytes !== undefined || r.memorySwapBytes !== undefined || r.memoryReservationBytes !== undefined],
+  ['memory', (r) => r.memoryBytes !== undefined || r.memorySwapBytes !== undefined || r.memoryReservationBytes !== undefined
+    || r.memorySwappiness !== undefined],
   ['cpu', (r) => r.cpuQuotaUs !== undefined || r.cpuPeriodUs !== undefined || r.cpuShares !== undefined],
   ['cpuset', (r) => r.cpusetCpus !== undefined || r.cpusetMems !== undefined],
   ['pids', (r) => r.pidsLimit !== undefined],

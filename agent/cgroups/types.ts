@@ -13,6 +13,7 @@ export interface CgroupResources {
   memoryBytes?: number;        // 0 = unlimited
   memorySwapBytes?: number;    // memory + swap (v1 memsw semantics); -1 = unlimited swap
   memoryReservationBytes?: number; // soft limit: v1 memory.soft_limit_in_bytes, v2 memory.low; 0 = none
+  memorySwappiness?: number;   // v1 memory.swappiness 0..100; v2 has no such file (refused); absent = the parent's
   cpuQuotaUs?: number;         // 0 = no quota
   cpuPeriodUs?: number;        // default 100000
   cpuShares?: number;          // v1 shares 2..262144; v2 converted to cpu.weight

@@ -27,6 +27,7 @@ export function validateResources(r: CgroupResources): void {
   checkInteger(r, 'memoryBytes', 0);
   checkInteger(r, 'memorySwapBytes', -1);
   checkInteger(r, 'memoryReservationBytes', 0);
+  checkInteger(r, 'memorySwappiness', 0, 100);
   checkInteger(r, 'cpuQuotaUs', 0);
   checkInteger(r, 'cpuPeriodUs', 1000, 1_000_000);
   checkInteger(r, 'cpuShares', 2, 262_144);

@@ -21,6 +21,7 @@ export const RESOURCE_FLAGS: FlagDef[] = [
   { name: 'memory', short: 'm', kind: 'string', value: 'BYTES', help: 'memory limit, e.g. 64m (binary units b, k, m, g)' },
   { name: 'memory-swap', kind: 'string', value: 'BYTES', help: 'memory + swap limit; -1 for unlimited swap' },
   { name: 'memory-reservation', kind: 'string', value: 'BYTES', help: 'memory soft limit, what reclaim aims for under memory pressure' },
+  { name: 'memory-swappiness', kind: 'string', value: 'N', help: 'how readily the container\'s pages are swapped, 0..100 (cgroup v1; -1: the host\'s)' },
   { name: 'cpus', kind: 'string', value: 'N', help: 'number of CPUs, e.g. 0.5' },
   { name: 'cpu-period', kind: 'string', value: 'µS', help: 'CFS period, 1000..1000000 (default 100000)' },
   { name: 'cpu-quota', kind: 'string', value: 'µS', help: 'CFS quota per period (cores = quota / period); -1 for none' },
@@ -240,6 +241,7 @@ export function resourcesFrom(p: Parsed, command: string): ResourcesSpec {
   if (s('memory') !== undefined) r.memoryBytes = parseBytes(s('memory')!, '--memory', command);
   if (s('memory-swap') !== undefined) r.memorySwapBytes = s('memory-swap') === '-1' ? -1 : parseBytes(s('memory-swap')!, '--memory-swap', command);
   if (s('memory-reservation') !== undefined) r.memoryReservationBytes = parseBytes(s('memory-reservation')!, '--memory-reservation', command);
+  if (s('memory-swappiness') !== undefined) r.memorySwappiness = parseInteger(s('memory-swappiness')!, '--memory-swappiness', command, -1);
   if (s('cpus') !== undefined) r.cpus = parseDecimal(s('cpus')!, '--cpus', command);
   cpuPeriodAndQuota(p, command, r);
   if (s('cpu-shares') !== undefined) r.cpuShares = parseInteger(s('cpu-shares')!, '--cpu-shares', command, 0);

@@ -31,7 +31,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   extraHosts: 'list<string>', dns: 'list<string>', dnsSearch: 'list<string>', dnsOptions: 'list<string>',
   labels: 'map<string, string>',
   resources: { object: 'Resources', fields: {
-    memoryBytes: 'double', memorySwapBytes: 'double', memoryReservationBytes: 'double', cpus: 'double', cpuPeriodUs: 'double', cpuShares: 'double',
+    memoryBytes: 'double', memorySwapBytes: 'double', memoryReservationBytes: 'double', memorySwappiness: 'double', cpus: 'double', cpuPeriodUs: 'double', cpuShares: 'double',
     cpusetCpus: 'string', cpusetMems: 'string', pidsLimit: 'double', blkioWeight: 'double',
     ioLimits: { listOf: 'IoLimit', fields: { path: 'string', readBps: 'double', writeBps: 'double', readIops: 'double', writeIops: 'double' } },
   } },

@@ -147,7 +147,7 @@ function checkDevice(value: unknown, field: string): void {
 }
 
 const RESOURCE_KEYS: Record<string, readonly string[]> = {
-  memory: ['limit', 'swap', 'reservation'], cpu: ['shares', 'quota', 'period', 'cpus', 'mems'], pids: ['limit'], blockIO: ['weight'],
+  memory: ['limit', 'swap', 'reservation', 'swappiness'], cpu: ['shares', 'quota', 'period', 'cpus', 'mems'], pids: ['limit'], blockIO: ['weight'],
 };
 
 function checkResources(r: Obj): void {
@@ -162,6 +162,7 @@ function checkResources(r: Obj): void {
     noUnknownKeys(set, keys, field);
     for (const [key, v] of Object.entries(set)) {
       if (key === 'cpus' || key === 'mems') string(v, join(field, key));
+      else if (key === 'swappiness') integer(v, join(field, key), 0, 100);
       else integer(v, join(field, key), -1);
     }
   }

@@ -94,6 +94,7 @@ function ociMemory(r: ResolvedSpec['resources']): { memory?: OciResources['memor
     ...(r.memoryBytes ? { limit: r.memoryBytes } : {}),
     ...(r.memoryBytes && r.memorySwapBytes ? { swap: r.memorySwapBytes } : {}),
     ...(r.memoryReservationBytes ? { reservation: r.memoryReservationBytes } : {}),
+    ...(r.memorySwappiness >= 0 ? { swappiness: r.memorySwappiness } : {}),
   };
   return Object.keys(memory).length ? { memory } : {};
 }

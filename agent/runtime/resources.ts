@@ -20,6 +20,7 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privil
     memoryBytes: r.memoryBytes,
     memorySwapBytes: r.memorySwapBytes,
     memoryReservationBytes: r.memoryReservationBytes,
+    memorySwappiness: r.memorySwappiness ?? -1, // (?? : a record older than the field)
     cpuQuotaUs: r.cpus > 0 ? Math.round(r.cpus * period) : 0,
     cpuPeriodUs: period,
     cpuShares: r.cpuShares,
@@ -40,11 +41,13 @@ function deviceRules(spec: Pick<ResolvedSpec, 'privilegedMode' | 'devices'>, oci
 }
 
 /**
- * ResolvedSpec writes "not set" as 0 / ""; for shares, weight and cpusets the cgroup manager
- * wants the field absent instead (0 shares is not a value the kernel takes).
+ * ResolvedSpec writes "not set" as 0 / "" (-1 for swappiness, where 0 is a value); for shares,
+ * weight, cpusets and swappiness the cgroup manager wants the field absent instead (0 shares is
+ * not a value the kernel takes; an unset swappiness is the parent's).
  */
 export function onlySet(r: CgroupResources): CgroupResources {
   const out: CgroupResources = { ...r };
+  if (out.memorySwappiness === undefined || out.memorySwappiness < 0) delete out.memorySwappiness;
   if (!out.cpuShares) delete out.cpuShares;
   if (!out.blkioWeight) delete out.blkioWeight;
   if (!out.cpusetCpus) delete out.cpusetCpus;

@@ -43,6 +43,7 @@ export interface ResourcesSpec {
   memoryBytes?: number;      // -m; 0 or absent = unlimited
   memorySwapBytes?: number;  // --memory-swap: memory + swap; -1 = unlimited swap
   memoryReservationBytes?: number; // --memory-reservation: soft limit reclaim aims for under pressure (v1 soft_limit_in_bytes, v2 memory.low); 0 = none
+  memorySwappiness?: number; // --memory-swappiness 0..100: v1 memory.swappiness (v2 has none); -1 or absent = the host's (the one "unset" that is not 0)
   cpus?: number;             // --cpus (or --cpu-quota / --cpu-period): fractional cores → CFS quota over the period
   cpuPeriodUs?: number;      // --cpu-period: the CFS period in µs, 1000..1000000; 0 or absent = 100000 (docker's)
   cpuShares?: number;        // --cpu-shares (v1 shares; mapped to cpu.weight on v2)

@@ -17,6 +17,7 @@ const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
   memoryBytes: ['memoryBytes'],
   memorySwapBytes: ['memorySwapBytes'],
   memoryReservationBytes: ['memoryReservationBytes'],
+  memorySwappiness: ['memorySwappiness'],
   cpus: ['cpuQuotaUs', 'cpuPeriodUs'],
   cpuPeriodUs: ['cpuQuotaUs', 'cpuPeriodUs'],
   cpuShares: ['cpuShares'],

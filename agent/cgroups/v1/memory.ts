@@ -1,4 +1,4 @@
-// v1 memory controller: limit, memsw (memory + swap) and soft limit, usage and memory.stat totals.
+// v1 memory controller: limit, memsw (memory + swap), soft limit and swappiness, usage and memory.stat totals.
 import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { v1Limit } from '../convert.js';
@@ -32,6 +32,7 @@ export async function applyMemoryV1(dir: string, r: CgroupResources, hasMemsw: b
   if (memswFirst) { await writeMemsw(); await writeLimit(); } else { await writeLimit(); await writeMemsw(); }
   // The soft limit is not bound to the others: the kernel takes any value (above the limit it never applies).
   if (r.memoryReservationBytes !== undefined) await write(join(dir, SOFT_LIMIT), v1Limit(r.memoryReservationBytes));
+  if (r.memorySwappiness !== undefined) await write(join(dir, 'memory.swappiness'), String(r.memorySwappiness));
 }
 
 export const MEMORY_V1: StatFills = {

@@ -10,6 +10,11 @@ import { updateWorkingSet, type StatFills } from '../stats.js';
 import type { CgroupResources } from '../types.js';
 
 export async function applyMemoryV2(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
+  // Refused rather than dropped (docker drops it with a warning): a limit asked for is never silently not there.
+  if (r.memorySwappiness !== undefined) {
+    throw new BerthError('INVALID_SPEC', 'resources.memorySwappiness: cgroup v2 has no per-cgroup swappiness (memory.swappiness is v1 only)',
+      { field: 'resources.memorySwappiness' });
+  }
   if (r.memoryBytes !== undefined) await write(join(dir, 'memory.max'), v2Limit(r.memoryBytes));
   // runc's mapping of docker's reservation: memory.low, best-effort protection from reclaim.
   if (r.memoryReservationBytes !== undefined) await write(join(dir, 'memory.low'), String(r.memoryReservationBytes));

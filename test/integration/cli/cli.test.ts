@@ -186,6 +186,25 @@ describe('berth CLI against a real agent', () => {
     }
   });
 
+  test('--memory-swappiness lands in memory.swappiness (cgroup v1), update changes it, and without it the parent\'s stays', async () => {
+    const d = await agent.cli(['run', '-d', '--name', 'swappy', '--memory-swappiness', '0', '--rootfs', rootfs, '--', 'sleep', '1000']);
+    assert.equal(d.code, 0, d.stderr);
+    const plain = await agent.cli(['run', '-d', '--name', 'plain-swap', '--rootfs', rootfs, '--', 'sleep', '1000']);
+    try {
+      const file = async (name: string) => readFileSync(join('/sys/fs/cgroup/memory', (await agent.api('GET', `/v1/containers/${name}`)).body.cgroup, 'memory.swappiness'), 'utf8').trim();
+      assert.equal(await file('swappy'), '0');
+      assert.equal(await file('plain-swap'), readFileSync('/sys/fs/cgroup/memory/memory.swappiness', 'utf8').trim(), 'the host\'s, untouched');
+      assert.equal((await agent.cli(['update', '--memory-swappiness', '30', 'swappy'])).code, 0);
+      assert.equal(await file('swappy'), '30');
+      assert.equal((await agent.cli(['inspect', '-f', '{{.spec.resources.memorySwappiness}}', 'swappy', 'plain-swap'])).stdout, '30\n-1\n');
+      const bad = await agent.cli(['run', '--memory-swappiness', '101', '--rootfs', rootfs, '--', 'true']);
+      assert.equal(bad.code, 125);
+      assert.match(bad.stderr, /resources\.memorySwappiness: .*101/);
+    } finally {
+      await agent.cli(['rm', '-f', 'swappy', 'plain-swap']);
+    }
+  });
+
   test('--cpu-period/--cpu-quota land in the CFS files; update of the quota keeps the period', async () => {
     const d = await agent.cli(['run', '-d', '--name', 'cfs', '--cpu-period', '50000', '--cpu-quota', '25000', '--rootfs', rootfs, '--', 'sleep', '1000']);
     assert.equal(d.code, 0, d.stderr);

@@ -57,6 +57,13 @@ test('v2 create writes nothing it was not asked for, and unlimited values as max
   assert.equal(tree.read(`${PARENT}/c1/memory.swap.max`), 'max\n', 'untouched');
 });
 
+test('v2 refuses a swappiness (memory.swappiness is v1 only) by field, and leaves no cgroup', async (t) => {
+  const { manager } = await setUp(t);
+  await assert.rejects(manager.create('c1', { memoryBytes: 64 << 20, memorySwappiness: 10 }),
+    { code: 'INVALID_SPEC', message: /^resources\.memorySwappiness: cgroup v2 has no per-cgroup swappiness/ });
+  assert.deepEqual(await manager.list(), []);
+});
+
 test('v2 io.bfq.weight takes the blkio weight unchanged when present', async (t) => {
   const { tree, manager } = await setUp(t, (h) => ({ ...h, populate: (dir) => { h.populate(dir); writeFileSync(join(dir, 'io.bfq.weight'), '100\n'); } }));
   await manager.create('c1', { blkioWeight: 300 });

@@ -87,6 +87,7 @@ function cases(dir: string, file: string): Case[] {
     { name: 'labels not strings', patch: { labels: { a: 1 } }, field: 'labels.a', message: /must be a string/ },
     { name: 'memory not a number', patch: { resources: { memoryBytes: 'abc' } }, field: 'resources.memoryBytes', message: /must be a non-negative integer, got "abc"/ },
     { name: 'memory below 6 MiB', patch: { resources: { memoryBytes: 5 * mib } }, field: 'resources.memoryBytes', message: /minimum memory limit is 6 MiB/ },
+    { name: 'swappiness above 100', patch: { resources: { memorySwappiness: 101 } }, field: 'resources.memorySwappiness', message: /101/ },
     { name: 'reservation below 6 MiB', patch: { resources: { memoryReservationBytes: mib } }, field: 'resources.memoryReservationBytes', message: /minimum memory reservation is 6 MiB/ },
     { name: 'reservation above the limit', patch: { resources: { memoryBytes: 16 * mib, memoryReservationBytes: 32 * mib } }, field: 'resources.memoryReservationBytes', message: /above resources.memoryBytes .*must fit/ },
     { name: 'negative memory', patch: { resources: { memoryBytes: -1 } }, field: 'resources.memoryBytes', message: /non-negative/ },
