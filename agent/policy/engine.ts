@@ -111,7 +111,7 @@ class Engine implements PolicyEngine {
       this.metrics.lastReloadSuccess.set(1);
     }
     this.updateRuleGauges();
-    this.restoreAlerts();
+    this.loadSavedAlerts();
     this.unsubscribe = store?.subscribe((tick) => this.onTick(tick));
   }
 
@@ -123,7 +123,7 @@ class Engine implements PolicyEngine {
   }
 
   /** The alerts pending or firing when the last agent stopped or crashed (alert-store.ts). */
-  private restoreAlerts(): void {
+  private loadSavedAlerts(): void {
     if (!this.opts.stateDir) return;
     this.alertStore = new AlertStore(this.opts.stateDir, this.opts.logger);
     const saved = this.alertStore.load();

@@ -5,6 +5,7 @@
 import type { HealthState } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
 import type { CelClasses } from './cel-fast-types.js';
+import { NO_HEALTHCHECK } from './sample-view.js';
 
 type Instance = Record<string, unknown>;
 type Make = () => Instance;
@@ -26,6 +27,9 @@ export function createSampleConverter(classes: CelClasses): (s: ContainerSample,
     pids: maker(classes, 'SamplePids'), io: maker(classes, 'SampleIo'), network: maker(classes, 'SampleNetwork'),
     health: maker(classes, 'SampleHealth'),
   };
+  // One shared value for every container without a healthcheck (most): nothing mutates it.
+  const noHealthcheck = make.health();
+  noHealthcheck.status = NO_HEALTHCHECK.status; noHealthcheck.failingStreak = NO_HEALTHCHECK.failingStreak;
   return (s, health) => {
     const { cpu, memory, pids, io, spec } = s.stats;
     const out = make.sample();
@@ -54,9 +58,13 @@ export function createSampleConverter(classes: CelClasses): (s: ContainerSample,
     out.network = n;
     out.oomEvents = num(memory.oomEvents); out.oomKills = num(memory.oomKills);
     out.processes = num(s.processes); out.threads = num(s.threads);
-    const h = make.health();
-    h.status = health?.status ?? 'none'; h.failingStreak = num(health?.failingStreak ?? 0);
-    out.health = h;
+    if (health) {
+      const h = make.health();
+      h.status = health.status; h.failingStreak = num(health.failingStreak);
+      out.health = h;
+    } else {
+      out.health = noHealthcheck;
+    }
     return out;
   };
 }

@@ -4,6 +4,9 @@
 import type { HealthState } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
 
+/** `sample.health` of a container without a healthcheck. */
+export const NO_HEALTHCHECK = Object.freeze({ status: 'none', failingStreak: 0 } as const);
+
 export function sampleView(s: ContainerSample, health?: HealthState): Record<string, unknown> {
   const { cpu, memory, pids, io, spec } = s.stats;
   const network = { rxBytes: 0, txBytes: 0, rxDropped: 0, txDropped: 0 };
@@ -29,6 +32,6 @@ export function sampleView(s: ContainerSample, health?: HealthState): Record<str
     network,
     oomEvents: memory.oomEvents, oomKills: memory.oomKills,
     processes: s.processes, threads: s.threads,
-    health: { status: health?.status ?? 'none', failingStreak: health?.failingStreak ?? 0 },
+    health: health ? { status: health.status, failingStreak: health.failingStreak } : { ...NO_HEALTHCHECK },
   };
 }

@@ -37,6 +37,7 @@ import { AlertTable, type AlertState } from './runtime.js';
 import { evaluateRuntimeTick } from './runtime-eval.js';
 import { API_VERSION, parseDuration, type PolicySet } from './schema.js';
 import { REQUEST_SCHEMA, SAMPLE_SCHEMA, type ObjectSchema } from './cel-schema.js';
+import { NO_HEALTHCHECK } from './sample-view.js';
 import { YamlReader, formatIssue } from './yaml-reader.js';
 
 export interface CaseResult {
@@ -54,8 +55,6 @@ export interface SuiteResult { file: string; name: string; cases: CaseResult[]; 
 
 const RESULT_VALUES: readonly ResultValue[] = ['pass', 'fail', 'warn', 'error', 'skip'];
 const STATES: readonly AlertState[] = ['inactive', 'pending', 'firing', 'resolved'];
-/** A suite's sample without `health` is a container without a healthcheck, as the agent sees it. */
-const NO_HEALTHCHECK = { status: 'none', failingStreak: 0 };
 
 /** Suite files of a folder (recursively): YAML files whose kind is PolicyTest. */
 export function findSuiteFiles(path: string): string[] {
@@ -129,7 +128,9 @@ function runtimeCases(suite: Suite, cel: CelEnv): CaseResult[] {
     const seen = new Map<string, AlertState[]>(run.results.map((r) => [`${r.policy}/${r.rule}`, []]));
     const start = suite.now;
     for (const s of run.samples) {
-      const input = { id: 'suite', name: spec.name || run.resource, spec, sample: cel.sampleFromView({ health: NO_HEALTHCHECK, ...s.sample }), time: start + s.at };
+      // A sample without `health` is a container without a healthcheck, as the agent sees it.
+      const sample = cel.sampleFromView({ health: NO_HEALTHCHECK, ...s.sample });
+      const input = { id: 'suite', name: spec.name || run.resource, spec, sample, time: start + s.at };
       evaluateRuntimeTick({ set: suite.policies, cel, table, containerValue: (x) => cel.container(x), now: start + s.at }, [input]);
       for (const r of run.results) seen.get(`${r.policy}/${r.rule}`)!.push(table.get(r.policy, r.rule, 'suite').state);
     }

@@ -12,11 +12,6 @@ import { join } from 'node:path';
 import type { OciMount } from './oci-types.js';
 import type { ResolvedSpec } from './types.js';
 
-/** Container path → file name in the state directory. */
-export const ETC_FILES: ReadonlyArray<readonly [string, string]> = [
-  ['/etc/hosts', 'hosts'], ['/etc/hostname', 'hostname'], ['/etc/resolv.conf', 'resolv.conf'],
-];
-
 /** docker's (libnetwork etchosts) default entries. */
 const DEFAULT_HOSTS = [
   '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet',
@@ -83,6 +78,13 @@ export function resolvConfFile(spec: EtcSpec, host: HostEtc): string {
   ]);
 }
 
+/** Each file: where the container sees it, its name in the state directory, what it holds. */
+const ETC_FILES = [
+  { path: '/etc/hosts', file: 'hosts', content: hostsFile },
+  { path: '/etc/hostname', file: 'hostname', content: hostnameFile },
+  { path: '/etc/resolv.conf', file: 'resolv.conf', content: resolvConfFile },
+] as const;
+
 /**
  * Writes the files a container from a rootfs lacks (all at create; an older container's at its
  * next start). Existing ones are kept: they may hold the container's own edits. On the launch
@@ -92,13 +94,12 @@ export function resolvConfFile(spec: EtcSpec, host: HostEtc): string {
  */
 export function ensureEtcFiles(stateDir: string, spec: EtcSpec & Pick<ResolvedSpec, 'bundle'>, host: () => HostEtc = readHostEtc): void {
   if (spec.bundle) return;
-  const make = { hosts: hostsFile, hostname: hostnameFile, 'resolv.conf': resolvConfFile } as const;
   let hostEtc: HostEtc | undefined;
-  for (const [, file] of ETC_FILES) {
+  for (const { file, content } of ETC_FILES) {
     const path = join(stateDir, file);
     if (existsSync(path)) continue;
     hostEtc ??= host();
-    writeFileSync(path, make[file as keyof typeof make](spec, hostEtc), { flag: 'wx', mode: 0o644 });
+    writeFileSync(path, content(spec, hostEtc), { flag: 'wx', mode: 0o644 });
   }
 }
 
@@ -109,8 +110,8 @@ export function ensureEtcFiles(stateDir: string, spec: EtcSpec & Pick<ResolvedSp
  */
 export function etcFileMounts(stateDir: string, spec: Pick<ResolvedSpec, 'rootfs' | 'readOnlyRootfs' | 'namespaces'>): OciMount[] {
   const present = (destination: string) => { try { return lstatSync(join(spec.rootfs, destination)).isFile(); } catch { return false; } };
-  return ETC_FILES.filter(([destination]) => spec.namespaces.user !== 'private' || present(destination)).map(([destination, file]) => ({
-    destination, type: 'bind', source: join(stateDir, file), options: ['rbind', 'rprivate', ...(spec.readOnlyRootfs ? ['ro'] : [])],
+  return ETC_FILES.filter(({ path }) => spec.namespaces.user !== 'private' || present(path)).map(({ path, file }) => ({
+    destination: path, type: 'bind', source: join(stateDir, file), options: ['rbind', 'rprivate', ...(spec.readOnlyRootfs ? ['ro'] : [])],
   }));
 }
 

@@ -20,7 +20,7 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privil
     memoryBytes: r.memoryBytes,
     memorySwapBytes: r.memorySwapBytes,
     memoryReservationBytes: r.memoryReservationBytes,
-    memorySwappiness: r.memorySwappiness ?? -1, // (?? : a record older than the field)
+    memorySwappiness: r.memorySwappiness,
     cpuQuotaUs: r.cpus > 0 ? Math.round(r.cpus * period) : 0,
     cpuPeriodUs: period,
     cpuShares: r.cpuShares,

@@ -71,15 +71,3 @@ test('a docker flag berth does not have on purpose says why, long or short', () 
   assert.throws(() => parseArgs(['-dp', '80:80'], opts), { message: /^berth run: unknown shorthand flag: 'p' in -dp \(no bridge\)\n/ });
   assert.throws(() => parseArgs(['--nope'], opts), { message: /^berth run: unknown flag: --nope\n/ }, 'others as before');
 });
-
-test('run and create explain docker\'s port publishing and entrypoint', async () => {
-  const { runCli } = await import('../../../agent/cli/index.js');
-  const { Readable, Writable } = await import('node:stream');
-  for (const [command, flag, why] of [['run', '-p', /no bridge network/], ['create', '--entrypoint', /not an image: the whole command goes after --/]] as const) {
-    let err = '';
-    const stderr = new Writable({ write(chunk, _enc, done) { err += String(chunk); done(); } });
-    const code = await runCli(parseGlobal([command, flag, 'x', '--rootfs', '/', '--', 'true']), { stdin: Readable.from([]), stdout: new Writable({ write(_c, _e, d) { d(); } }), stderr, env: {}, cwd: '/' });
-    assert.equal(code, 125);
-    assert.match(err, why);
-  }
-});

@@ -218,6 +218,15 @@ test('an agent that goes away in the middle of a call (a wait) is a lost connect
   assert.equal(stderr.text, `berth: lost the connection to the agent at unix://${dir}/a.sock (ECONNRESET): did it stop or restart? Containers keep running without it\n`);
 });
 
+test('run and create explain docker\'s port publishing and entrypoint', async () => {
+  for (const [command, flag, why] of [['run', '-p', /no bridge network/], ['create', '--entrypoint', /not an image: the whole command goes after --/]] as const) {
+    const stderr = sink();
+    const code = await runCli(parseGlobal([command, flag, 'x', '--rootfs', '/', '--', 'true']), { stdin: Readable.from([]), stdout: sink(), stderr, env: {}, cwd: '/' });
+    assert.equal(code, 125);
+    assert.match(stderr.text, why);
+  }
+});
+
 /** The CLI in a process of its own, where a pending promise with nothing left to wait on ends node (exit 13). */
 function spawnCli(t: { after: (fn: () => void) => void }, socket: string, ...argv: string[]) {
   const repo = fileURLToPath(new URL('../../../', import.meta.url));
