@@ -26,7 +26,10 @@ export interface ContainerRecord {
   phase: CreatePhase;
   status: ContainerStatus;
   pid: number;
+  /** 0 for a created container whose shim was lost (the host restarted): its start launches a new one. */
   shimPid: number;
+  /** The host's boot id (host-boot.ts) when the shim was launched; absent in records of agents before it. */
+  bootId?: string;
   createdAt: string;
   startedAt?: string;
   exit?: ExitInfo;
@@ -76,6 +79,11 @@ export function assertAllowed(record: ContainerRecord, verb: Verb): void {
   const hint = verb === 'remove' ? ' (stop it first or use force)' : '';
   throw new BerthError('INVALID_STATE', `cannot ${verb} ${describe(record)}: it is ${record.status}${hint}`,
     { id: record.id, status: record.status, verb });
+}
+
+/** An exited container, or a created one whose shim was lost: a start first launches a new init (relaunch.ts). */
+export function needsNewInit(record: ContainerRecord): boolean {
+  return record.status === 'exited' || (record.status === 'created' && record.shimPid === 0);
 }
 
 /** Has a live init process (a shim waiting or a process running). */

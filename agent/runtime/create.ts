@@ -6,6 +6,7 @@ import { hostname as hostHostname } from 'node:os';
 import { BerthError } from '../errors.js';
 import type { ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
+import { currentBoot } from './host-boot.js';
 import { generateName, newContainerId } from './ids.js';
 import { ensureEtcFiles } from './etc-files.js';
 import { buildLaunchPlan } from './plan.js';
@@ -72,7 +73,7 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
     ensureEtcFiles(stateDir, resolved);
     const plan = launchPlanFor(ctx, id, stateDir, resolved, oci);
     const record: ContainerRecord = {
-      id, name, phase: 'creating', status: 'created', pid: 0, shimPid: 0, createdAt: new Date().toISOString(),
+      id, name, phase: 'creating', status: 'created', pid: 0, shimPid: 0, bootId: currentBoot().id, createdAt: new Date().toISOString(),
       spec: resolved, cgroupName: id, cgroup: ctx.cgroups.path(id), stateDir, warnings,
       files: { log: plan.logPath, exit: plan.exitPath, startFifo: plan.startFifo },
     };

@@ -11,16 +11,18 @@ import type { ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { asLaunchError, launchPlanFor } from './create.js';
 import { ensureEtcFiles } from './etc-files.js';
+import { currentBoot } from './host-boot.js';
 import { loadBundleOci } from './bundle-oci.js';
+import type { OciConfig } from './oci-types.js';
 import { oomKillCount } from './oom.js';
 import { encodeLaunchPlan } from './plan-format.js';
 import { onlySet, toCgroupResources } from './resources.js';
 import { pidsOf } from './shim.js';
 import { SHIM_PID_FILE } from './store.js';
 
-/** Turns an exited container back into a created one with a fresh init; the caller then starts it. */
+/** Turns an exited container (or a created one that lost its shim) into a created one with a fresh init; the caller then starts it. */
 export async function relaunchContainer(ctx: RuntimeContext, record: ContainerRecord): Promise<void> {
-  if (record.spec.autoRemove) {
+  if (record.spec.autoRemove && record.status === 'exited') {
     throw new BerthError('INVALID_STATE', `cannot start ${describe(record)} again: it was run with --rm, so it is removed once it exits`,
       { id: record.id, status: record.status });
   }
@@ -33,8 +35,7 @@ export async function relaunchContainer(ctx: RuntimeContext, record: ContainerRe
     // process recovery must not kill (the pid may be another process's by now).
     for (const file of [record.files.exit, record.files.startFifo, join(record.stateDir, SHIM_PID_FILE)]) await removeIfThere(file);
     const oci = record.spec.bundle ? await loadBundleOci(record.spec.bundle) : undefined;
-    // An exited container's cgroup normally stays until rm; make it again if something removed it.
-    if (!(await ctx.cgroups.list()).includes(record.cgroupName)) await ctx.cgroups.create(record.cgroupName, onlySet(toCgroupResources(record.spec, oci)));
+    await ensureCgroup(ctx, record, oci);
     ensureEtcFiles(record.stateDir, record.spec); // a container made before berth wrote them has none
     const plan = launchPlanFor(ctx, record.id, record.stateDir, record.spec, oci);
     record.oomKillsAtStart = oomKillCount(ctx, record);
@@ -51,11 +52,18 @@ export async function relaunchContainer(ctx: RuntimeContext, record: ContainerRe
     await ctx.persist(record);
     throw asLaunchError(err, what);
   }
-  ctx.exits.untrack(record.id); // the last run's exit was recorded; a new watch for this run's
-  Object.assign(record, { phase: 'created', status: 'created', pid: pids.initPid, shimPid: pids.shimPid });
+  // The last run's exit was recorded: a new watch for this run's. A created container's watch (one
+  // that lost its shim) goes on: someone may be waiting on it.
+  if (record.exit) ctx.exits.untrack(record.id);
+  Object.assign(record, { phase: 'created', status: 'created', pid: pids.initPid, shimPid: pids.shimPid, bootId: currentBoot().id });
   delete record.exit;
   await ctx.persist(record);
   ctx.exits.track(record.id, record.files.exit);
+}
+
+/** A container's cgroup normally stays until rm; it is made again if something removed it (a host restart does). */
+export async function ensureCgroup(ctx: RuntimeContext, record: ContainerRecord, oci: OciConfig | undefined): Promise<void> {
+  if (!(await ctx.cgroups.list()).includes(record.cgroupName)) await ctx.cgroups.create(record.cgroupName, onlySet(toCgroupResources(record.spec, oci)));
 }
 
 async function removeIfThere(path: string): Promise<void> {

@@ -60,6 +60,7 @@ async function start(socket: WebSocket, id: string, data: Buffer, isBinary: bool
   if (opts.stdin && !spec.openStdin) throw new BerthError('INVALID_REQUEST', `attach to container ${name}: it was created without -i (openStdin): its stdin is /dev/null`, { id });
   // Asked for before the output is read: an exit in between is not missed.
   const exit = deps.runtime.wait(id);
+  exit.catch(() => undefined); // awaited by relayOutput; a rejection before then must not be unhandled (it would end the agent)
   const input = opts.stdin || spec.tty ? await deps.runtime.attach(id) : undefined;
   const output = await deps.runtime.output(id, { fromStart: opts.logs ?? false, signal: left });
   if (socket.readyState !== socket.OPEN) input?.close(); // it left meanwhile

@@ -1,13 +1,14 @@
 // Agent crash (SIGKILL) and restart through a real agent process: live containers are adopted,
-// exits that happened while it was down are recorded with their real code, half-created
-// containers and orphan cgroups are removed.
+// exits that happened while it was down are recorded with their real code, containers whose shim
+// died with the host are kept, half-created containers and orphan cgroups are removed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { startAgent, type TestAgent } from '../../helpers/agent.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { removeCgroupTree, startAgent, type TestAgent } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
 import { ensureShim } from './harness.js';
@@ -54,6 +55,67 @@ test('after an agent crash, a live container is adopted (still running, stoppabl
   const removed = await agent.api('DELETE', `/v1/containers/${live.id}`);
   assert.equal(removed.status, 204);
   assert.ok(!existsSync(live.stateDir));
+});
+
+test('a container whose shim is gone without an exit (host restart, killed shim) is kept: a started one exits 255 and its policy runs, a created one starts later, a pid of the last boot is never signalled', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  const info = async (id: string) => (await agent.api('GET', `/v1/containers/${id}`)).body;
+  const make = async (body: Record<string, unknown>) => {
+    const created = await agent.api('POST', '/v1/containers', { rootfs: busyboxRootfs(), ...body });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return info(created.body.id);
+  };
+  const always = await make({ cmd: ['sh', '-c', 'echo run; exec sleep 300'], restartPolicy: { name: 'always' }, start: true });
+  const plain = await make({ cmd: ['sh', '-c', 'echo plain; exec sleep 300'], start: true });
+  const never = await make({ cmd: ['sh', '-c', 'echo hello'] });
+  await waitFor('both to have written their line', async () =>
+    (await agent.cli(['logs', always.id])).stdout === 'run\n' && (await agent.cli(['logs', plain.id])).stdout === 'plain\n');
+  await agent.crash();
+
+  // A shim killed on its own: its container goes on running, unsupervised.
+  process.kill(plain.shimPid, 'SIGKILL');
+  await waitFor('the shim to be gone', () => !alive(plain.shimPid));
+  assert.ok(alive(plain.pid), 'the container died with its shim');
+  // A host restart: every process and cgroup of the last boot is gone, the state dirs stay, and a
+  // recorded shim pid now names another process, here one that even looks like a berth-shim.
+  const decoyDir = mkdtempSync(join(tmpdir(), 'berth-decoy-'));
+  t.after(() => rmSync(decoyDir, { recursive: true, force: true }));
+  copyFileSync('/bin/sleep', join(decoyDir, 'berth-shim'));
+  const decoy = spawn(join(decoyDir, 'berth-shim'), ['300'], { stdio: 'ignore' });
+  t.after(() => { decoy.kill('SIGKILL'); });
+  for (const c of [always, never]) {
+    process.kill(c.shimPid, 'SIGKILL');
+    await removeCgroupTree(`${agent.cgroupParent}/${c.id}`);
+    const statePath = join(c.stateDir, 'state.json');
+    const record = JSON.parse(readFileSync(statePath, 'utf8'));
+    assert.match(record.bootId, /^[0-9a-f-]{36}$/);
+    writeFileSync(statePath, JSON.stringify({ ...record, bootId: randomUUID(), shimPid: decoy.pid }));
+  }
+
+  await agent.start();
+  const lost = await info(plain.id);
+  assert.deepEqual([lost.status, lost.exit.exitCode, lost.exit.reason.by], ['exited', 255, 'agent']);
+  assert.match(lost.exit.reason.message, /shim was gone/);
+  await waitFor('its unsupervised process to be killed through the cgroup', () => !alive(plain.pid));
+  assert.match((await agent.cli(['ps', '-a', '--filter', `id=${plain.id}`])).stdout, /Exited \(255\)/);
+  const back = await waitFor('always to run again', async () => {
+    const c = await info(always.id);
+    return c.status === 'running' ? c : undefined;
+  });
+  assert.equal(back.restartCount, 1);
+  await waitFor('its log to go on', async () => (await agent.cli(['logs', always.id])).stdout === 'run\nrun\n');
+  const kept = await info(never.id);
+  assert.deepEqual([kept.status, kept.pid], ['created', 0]);
+  assert.ok(alive(decoy.pid!), 'a process with a pid of the last boot was signalled');
+  const waiting = agent.api('POST', `/v1/containers/${never.id}/wait`); // waits for the run its start begins
+  const up = await agent.api('POST', `/v1/containers/${never.id}/update`, { resources: { memoryBytes: 64 * 2 ** 20 } });
+  assert.equal(up.status, 200, JSON.stringify(up.body));
+  assert.equal((await agent.api('POST', `/v1/containers/${never.id}/start`)).status, 200);
+  assert.equal((await waiting).body.exitCode, 0);
+  assert.equal((await agent.cli(['logs', never.id])).stdout, 'hello\n');
+  assert.equal(readFileSync(join('/sys/fs/cgroup/memory', never.cgroup, 'memory.limit_in_bytes'), 'utf8').trim(), String(64 * 2 ** 20));
 });
 
 test('a half-created container (no `created` recorded) and an orphan cgroup are cleaned at start', async (t) => {
