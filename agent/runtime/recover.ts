@@ -3,24 +3,20 @@
 // a half-created container (no `created` recorded) is removed with its processes and cgroup;
 // cgroups under the parent with no state dir go too. A container that was being started again
 // (`relaunching`) is the exited container it was before. A container whose shim is gone without
-// an exit file (the host restarted, or the shim was killed) is kept: see recordLostShim.
+// an exit file (the host restarted, or the shim was killed) is kept: see lost-shim.ts.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../errors.js';
 import { RECORD_FORMAT, type ContainerRecord } from './container.js';
 import { killLeftovers, killProcesses } from './cleanup.js';
 import { describe, type RuntimeContext } from './context.js';
-import { loadBundleOci, loadBundleOciSync } from './bundle-oci.js';
+import { loadBundleOciSync } from './bundle-oci.js';
 import { DEFAULT_SHM_SIZE_BYTES } from './defaults.js';
-import { readExitFile, type ExitFile } from './exit-file.js';
+import { readExitFile } from './exit-file.js';
 import { currentBoot } from './host-boot.js';
-import { ensureCgroup } from './relaunch.js';
+import { launchedThisBoot, recordLostShim, shimAlive } from './lost-shim.js';
 import { resolveHealthcheck, UNSET_RESOURCES } from './resolve-common.js';
-import { isShimProcess } from './shim.js';
-import { SHIM_PID_FILE, STATE_FILE, writeFileAtomic } from './store.js';
-
-/** containerd's exit status for a process whose end was not seen (docker shows it as `Exited (255)`). */
-const UNKNOWN_EXIT_CODE = 255;
+import { pathExists, SHIM_PID_FILE, STATE_FILE } from './store.js';
 
 export interface RecoverySummary { adopted: number; exited: number; lost: number; discarded: number; orphanCgroups: number; failed: number }
 
@@ -36,7 +32,7 @@ export async function recoverContainers(ctx: RuntimeContext): Promise<RecoverySu
     }
   }
   for (const name of await ctx.cgroups.list()) {
-    if (ctx.records.has(name) || (await exists(ctx.store.dir(name)))) continue;
+    if (ctx.records.has(name) || (await pathExists(ctx.store.dir(name)))) continue;
     await killLeftovers(ctx, name, { shimPid: 0 });
     summary.orphanCgroups++;
   }
@@ -60,13 +56,13 @@ async function recoverOne(ctx: RuntimeContext, id: string): Promise<'adopted' | 
     if (await shimAlive(record)) {
       if (record.status === 'stopping' || record.status === 'removing') record.status = 'running'; // that request died with the agent
       // The shim unlinks the fifo when started; state.json may not have said `running` yet.
-      if (record.status === 'created' && !(await exists(record.files.startFifo))) record.status = 'running';
+      if (record.status === 'created' && !(await pathExists(record.files.startFifo))) record.status = 'running';
       register(ctx, record);
       ctx.exits.track(record.id, record.files.exit);
       return 'adopted';
     }
     outcome = 'lost';
-    if (await recordLostShim(ctx, record) === 'kept created') {
+    if (await recordLostShim(ctx, record, 'at agent start') === 'kept created') {
       register(ctx, record);
       ctx.exits.track(record.id, record.files.exit); // a wait before the start waits for the run it starts
       return outcome;
@@ -82,41 +78,6 @@ async function recoverOne(ctx: RuntimeContext, id: string): Promise<'adopted' | 
     await ctx.exits.recheck(record.id, record.files.exit);
   } else if (wasRemoving || record.spec.autoRemove) ctx.scheduleRemove(record); // the agent died before removing it
   return outcome;
-}
-
-/** The record's shim is running: launched in this boot of the host, and its pid is a berth-shim. */
-async function shimAlive(record: ContainerRecord): Promise<boolean> {
-  return (record.bootId === undefined || record.bootId === currentBoot().id) && isShimProcess(record.shimPid);
-}
-
-/**
- * A container whose shim is gone without writing an exit file: the host restarted (or lost power),
- * or something killed the shim. Nothing of it is dropped (its name, log, spec and restart policy
- * stay). Whatever still runs in its cgroup is unsupervised and is killed. One that was never
- * started stays created, without a shim: its start launches a new init. One that was started
- * exited with an unknown status: the agent writes the exit file the shim could not, with code 255
- * (containerd's "unknown exit status", so docker shows `Exited (255)` after a host crash), and it
- * is recorded like any exit found at start, so the restart policy runs as after any exit.
- */
-async function recordLostShim(ctx: RuntimeContext, record: ContainerRecord): Promise<'kept created' | 'exited'> {
-  const boot = currentBoot();
-  const hostRestarted = record.bootId !== undefined && record.bootId !== boot.id;
-  ctx.logger.warn({ id: record.id, shimPid: record.shimPid, status: record.status, hostRestarted },
-    `the shim of ${describe(record)} is gone${hostRestarted ? ' (the host restarted)' : ''}; it had not written an exit`);
-  await killProcesses(ctx, record.cgroupName, { shimPid: 0 }); // shimAlive said its pid is not our shim
-  if (record.status === 'created' && (record.shimPid === 0 || (await exists(record.files.startFifo)))) {
-    Object.assign(record, { pid: 0, shimPid: 0 });
-    await remakeCgroup(ctx, record);
-    await ctx.persist(record);
-    return 'kept created';
-  }
-  // It ended before this boot began if the host restarted since it started; otherwise it is first known now.
-  const startedMs = Date.parse(record.startedAt ?? record.createdAt);
-  const finishedAt = new Date(boot.timeMs > startedMs ? boot.timeMs : Date.now()).toISOString();
-  const file: ExitFile = { exitCode: UNKNOWN_EXIT_CODE, signal: null, finishedAt, pid: record.pid };
-  await writeFileAtomic(record.files.exit, `${JSON.stringify(file)}\n`);
-  record.pendingReason ??= { by: 'agent', message: `its shim was gone when the agent started${hostRestarted ? ' (the host restarted)' : ''}; exit status unknown` };
-  return 'exited';
 }
 
 function register(ctx: RuntimeContext, record: ContainerRecord): void {
@@ -185,15 +146,6 @@ async function readRecord(ctx: RuntimeContext, id: string): Promise<ContainerRec
   return undefined;
 }
 
-/** A host restart took the cgroup: made again now so that an update before the start works (the start makes it too). */
-async function remakeCgroup(ctx: RuntimeContext, record: ContainerRecord): Promise<void> {
-  try {
-    await ensureCgroup(ctx, record, record.spec.bundle ? await loadBundleOci(record.spec.bundle) : undefined);
-  } catch (err) {
-    ctx.logger.warn({ err, id: record.id }, `${describe(record)}: making its cgroup again failed; its start will try again`);
-  }
-}
-
 /** Kills what the interrupted attempt started (its shim wrote a fresh shim.pid); the cgroup and the last exit stay. */
 async function abandonRelaunch(ctx: RuntimeContext, record: ContainerRecord): Promise<void> {
   const shimPid = await readPidFile(join(ctx.store.dir(record.id), SHIM_PID_FILE));
@@ -204,8 +156,7 @@ async function abandonRelaunch(ctx: RuntimeContext, record: ContainerRecord): Pr
 }
 
 async function discard(ctx: RuntimeContext, id: string, record: ContainerRecord | undefined): Promise<void> {
-  const launchedThisBoot = record?.bootId === undefined || record.bootId === currentBoot().id;
-  const shimPid = launchedThisBoot ? record?.shimPid || (await readPidFile(join(ctx.store.dir(id), SHIM_PID_FILE))) : 0;
+  const shimPid = !record || launchedThisBoot(record) ? record?.shimPid || (await readPidFile(join(ctx.store.dir(id), SHIM_PID_FILE))) : 0;
   ctx.logger.warn({ id, shimPid }, `removing half-created container ${id}`);
   await killLeftovers(ctx, record?.cgroupName ?? id, { shimPid });
   await ctx.store.removeDir(id);
@@ -219,16 +170,6 @@ async function readPidFile(path: string): Promise<number> {
     return Number.isSafeInteger(pid) && pid > 0 ? pid : 0;
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return 0;
-    throw err;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fs.access(path);
-    return true;
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return false;
     throw err;
   }
 }

@@ -27,6 +27,7 @@ import { updateContainer } from './update.js';
 import { updateRestartPolicy } from './restart-update.js';
 import { RestartScheduler } from './restarts.js';
 import { HealthMonitor } from './health.js';
+import { ShimWatch } from './shim-watch.js';
 import { ExitTracker } from './wait.js';
 import { EXEC_SOCKET, ExecStdioServer } from './exec-stdio.js';
 import { ShimSpawner } from './shim-spawner.js';
@@ -42,6 +43,7 @@ export class BerthRuntime implements Runtime {
   private readonly ctx: RuntimeContext;
   private readonly restarts: RestartScheduler;
   private readonly health: HealthMonitor;
+  private readonly shims: ShimWatch;
   private closed = false;
 
   constructor(opts: RuntimeOptions) {
@@ -90,6 +92,7 @@ export class BerthRuntime implements Runtime {
     };
     this.restarts = new RestartScheduler(this.ctx, (id) => this.policyStart(id));
     this.health = new HealthMonitor(this.ctx);
+    this.shims = new ShimWatch(this.ctx);
   }
 
   async recover(): Promise<void> {
@@ -98,6 +101,7 @@ export class BerthRuntime implements Runtime {
       if (record.status === 'exited') this.restarts.atAgentStart(record);
       else this.health.watch(record, false); // it keeps its last health; watch skips what does not run
     }
+    this.shims.start();
   }
 
   async resolve(spec: ContainerSpec): Promise<ResolvedSpec> {
@@ -240,6 +244,7 @@ export class BerthRuntime implements Runtime {
     this.closed = true;
     this.restarts.close();
     this.health.close();
+    this.shims.close();
     this.ctx.exits.close();
     this.ctx.launcher.close();
     await this.ctx.execStdio.close();

@@ -63,6 +63,16 @@ export class ContainerStore {
   }
 }
 
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await fs.access(path);
+    return true;
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw stateError('access', path, err);
+  }
+}
+
 export async function readJsonFile<T>(path: string): Promise<T | undefined> {
   let text: string;
   try {

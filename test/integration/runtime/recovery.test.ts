@@ -118,6 +118,33 @@ test('a container whose shim is gone without an exit (host restart, killed shim)
   assert.equal(readFileSync(join('/sys/fs/cgroup/memory', never.cgroup, 'memory.limit_in_bytes'), 'utf8').trim(), String(64 * 2 ** 20));
 });
 
+test('a shim that dies while the agent runs: its container is killed and exits 255, its policy runs, and a stop waiting for it ends', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  const info = async (id: string) => (await agent.api('GET', `/v1/containers/${id}`)).body;
+  const make = async (body: Record<string, unknown>) => (await agent.api('POST', '/v1/containers', { rootfs: busyboxRootfs(), start: true, ...body })).body;
+  const policed = await info((await make({ cmd: ['sleep', '300'], restartPolicy: { name: 'on-failure' } })).id);
+  const stopped = await info((await make({ cmd: ['sleep', '300'] })).id);
+
+  process.kill(policed.shimPid, 'SIGKILL');
+  const back = await waitFor('on-failure to run it again after its unknown exit', async () => {
+    const c = await info(policed.id);
+    return c.status === 'running' && c.restartCount === 1 ? c : undefined;
+  });
+  assert.notEqual(back.pid, policed.pid);
+  await waitFor('the unsupervised process to be killed (and reaped)', () => !alive(policed.pid));
+  const exited = (await agent.api('GET', `/v1/events?kind=container.exited&container=${policed.id}`)).body;
+  assert.deepEqual(exited.map((e: { data: { exitCode: number; reason: { by: string } } }) => [e.data.exitCode, e.data.reason.by]), [[255, 'agent']]);
+
+  // A stop of a container whose shim is gone: the shim cannot write the exit its SIGKILL causes.
+  process.kill(stopped.shimPid, 'SIGKILL');
+  const stop = await agent.api('POST', `/v1/containers/${stopped.id}/stop?t=0`);
+  assert.equal(stop.status, 200, JSON.stringify(stop.body));
+  assert.deepEqual([stop.body.status, stop.body.exit.exitCode], ['exited', 255]);
+  await waitFor('its process to be killed (and reaped)', () => !alive(stopped.pid));
+});
+
 test('a half-created container (no `created` recorded) and an orphan cgroup are cleaned at start', async (t) => {
   ensureShim();
   const agent = await startAgent();

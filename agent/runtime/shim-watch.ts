@@ -1,0 +1,52 @@
+// Watches the shim of every container that has one. A shim that dies without writing an exit
+// (killed, crashed) leaves its container unsupervised and its end unrecorded: `ps` would say Up
+// forever, and `stop` would wait for an exit file that never comes. The agent is not the shim's
+// parent (the shim double-forks to outlive the agent) and Node has no pidfd, so it looks: every
+// CHECK_EVERY_MS one kill(pid, 0) per container with a shim (about a microsecond each). A shim
+// found gone is handled as recovery handles one that went while the agent was down (lost-shim.ts).
+// Not under the container's lock: a stop holds that while it waits for the very exit this records.
+import { isLive, type ContainerRecord } from './container.js';
+import { describe, type RuntimeContext } from './context.js';
+import { signal } from './cleanup.js';
+import { readExitFile } from './exit-file.js';
+import { recordLostShim } from './lost-shim.js';
+
+export const CHECK_EVERY_MS = 2000;
+
+export class ShimWatch {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly handling = new Set<string>();
+
+  constructor(private readonly ctx: RuntimeContext) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.checkAll(), CHECK_EVERY_MS);
+    this.timer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private checkAll(): void {
+    for (const record of this.ctx.records.values()) {
+      if (!hasShim(record) || this.handling.has(record.id) || signal(record.shimPid, 0)) continue;
+      this.handling.add(record.id);
+      this.settle(record)
+        .catch((err: unknown) => this.ctx.logger.error({ err, id: record.id }, `recording the end of ${describe(record)}, whose shim died, failed`))
+        .finally(() => this.handling.delete(record.id));
+    }
+  }
+
+  private async settle(record: ContainerRecord): Promise<void> {
+    // The shim writes its exit file before it exits: one there now is being recorded already.
+    if (await readExitFile(record.files.exit)) return;
+    if (!hasShim(record) || this.ctx.records.get(record.id) !== record) return; // removed or exited meanwhile
+    if ((await recordLostShim(this.ctx, record, 'while running')) === 'exited') await this.ctx.exits.recheck(record.id, record.files.exit);
+  }
+}
+
+/** Created (not mid-launch), not exited, and with a shim: one that lost its shim has shimPid 0. */
+function hasShim(record: ContainerRecord): boolean {
+  return record.phase === 'created' && isLive(record) && record.shimPid > 0;
+}
