@@ -1,9 +1,10 @@
-// The composition root: config → logger → events → cgroups → runtime (recover) → API servers.
+// The composition root: config → claim → logger → events → cgroups → runtime (recover) → API servers.
 // Every part is built here and handed what it needs; nothing else wires or starts anything.
 // On SIGTERM/SIGINT the listeners close and the runtime stops watching; containers keep running
 // (their shims outlive the agent) and the next agent re-adopts them.
 import { availableParallelism } from 'node:os';
 import pino, { type Logger } from 'pino';
+import { claimAgent } from './agent-claim.js';
 import type { AgentConfig } from './config.js';
 import { EventBus, fileJournal } from './events/index.js';
 import { createCgroupManager, shimDeviceProgramLoader } from './cgroups/index.js';
@@ -25,6 +26,9 @@ export interface Daemon {
 export async function startDaemon(config: AgentConfig, logger: Logger): Promise<Daemon> {
   const closers: (() => Promise<unknown>)[] = [];
   const close = async () => { for (const c of [...closers].reverse()) await c().catch((err: unknown) => logger.error({ err }, 'drain step failed')); };
+  // Before anything reads the state dir or the cgroups: another agent's containers must not be touched.
+  const claim = await claimAgent({ pid: process.pid, socket: config.socket, stateDir: config.stateDir, cgroupParent: config.cgroupParent });
+  closers.push(() => claim.release());
   try {
     const events = new EventBus({ journal: fileJournal(join(config.stateDir, 'events.log'), logger.child({ part: 'events' })) });
     // Created before the runtime, which calls its admit hook; started once the sampler exists.

@@ -1,7 +1,7 @@
 // The berth CLI against a real agent (root, real containers from a busybox rootfs).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -454,6 +454,29 @@ test('a second agent on a live socket is refused; a stale socket is replaced', a
   assert.ok(statSync(a.socket).isSocket());
   await a.start();
   assert.equal((await a.api('GET', '/healthz')).status, 200);
+});
+
+test('a second agent on a state dir or a cgroup parent in use is refused before it touches anything; after a crash both are free', async (t) => {
+  const a = await startAgent();
+  t.after(() => a.stop());
+  const r = await a.cli(['run', '-d', '--name', 'keeps-running', '--rootfs', busyboxRootfs(), '--', 'sleep', '1000']);
+  assert.equal(r.code, 0, r.stderr);
+  const { pid } = (await a.api('GET', '/v1/containers/keeps-running')).body;
+  const other = (n: number) => ['--socket', join(a.dir, `other${n}.sock`), '--listen', 'none', '--rules', 'none'];
+  // The same state dir through another spelling of its path.
+  const sameState = await runCli(['agent', '--state-dir', `${a.stateDir}/.`, '--cgroup-parent', `${a.cgroupParent}-2`, ...other(1)]);
+  assert.equal(sameState.code, 125);
+  assert.match(sameState.stderr, new RegExp(`state dir ${a.stateDir}/\\. is in use by another agent \\(pid ${a.proc!.pid}, socket ${a.socket}\\); stop it, or choose another --state-dir`));
+  // Its recovery would take the first agent's containers for orphan cgroups and kill them.
+  const sameParent = await runCli(['agent', '--state-dir', join(a.dir, 'state2'), '--cgroup-parent', a.cgroupParent, ...other(2)]);
+  assert.equal(sameParent.code, 125);
+  assert.match(sameParent.stderr, new RegExp(`cgroup parent ${a.cgroupParent} is in use by another agent .*--cgroup-parent`));
+  assert.equal(sameParent.stdout, '', 'it logged: its recovery ran before the refusal');
+  assert.ok(existsSync(`/proc/${pid}`), 'the first agent\'s container was killed');
+  assert.equal((await a.api('GET', '/v1/containers/keeps-running')).body.status, 'running');
+  await a.crash(); // the kernel drops the claims with the process: nothing stale is left
+  await a.start();
+  assert.equal((await a.api('GET', '/v1/containers/keeps-running')).body.pid, pid);
 });
 
 test('events survive a crash: the next agent has the history with its seq numbers, and new events go on after them', async (t) => {
