@@ -10,6 +10,7 @@ import { isErrno } from '../errors.js';
 import { RECORD_FORMAT, type ContainerRecord } from './container.js';
 import { killLeftovers, killProcesses } from './cleanup.js';
 import { describe, type RuntimeContext } from './context.js';
+import { isFullId } from './ids.js';
 import { loadBundleOciSync } from './bundle-oci.js';
 import { DEFAULT_SHM_SIZE_BYTES } from './defaults.js';
 import { readExitFile } from './exit-file.js';
@@ -32,7 +33,8 @@ export async function recoverContainers(ctx: RuntimeContext): Promise<RecoverySu
     }
   }
   for (const name of await ctx.cgroups.list()) {
-    if (ctx.records.has(name) || (await pathExists(ctx.store.dir(name)))) continue;
+    // Only a container's (named by its id): a nested cgroup parent of another agent (berth/test) is not ours.
+    if (!isFullId(name) || ctx.records.has(name) || (await pathExists(ctx.store.dir(name)))) continue;
     await killLeftovers(ctx, name, { shimPid: 0 });
     summary.orphanCgroups++;
   }

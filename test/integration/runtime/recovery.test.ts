@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -145,7 +145,7 @@ test('a shim that dies while the agent runs: its container is killed and exits 2
   await waitFor('its process to be killed (and reaped)', () => !alive(stopped.pid));
 });
 
-test('a half-created container (no `created` recorded) and an orphan cgroup are cleaned at start', async (t) => {
+test('a half-created container (no `created` recorded) and an orphan cgroup are cleaned at start; a nested cgroup parent is left alone', async (t) => {
   ensureShim();
   const agent = await startAgent();
   t.after(() => agent.stop());
@@ -164,12 +164,22 @@ test('a half-created container (no `created` recorded) and an orphan cgroup are 
   const leftover = spawn('sleep', ['300'], { stdio: 'ignore' });
   t.after(() => { leftover.kill('SIGKILL'); });
   writeFileSync(join(halfCg, 'cgroup.procs'), String(leftover.pid));
+  // Another agent's cgroup parent nested in this one's (--cgroup-parent berth/test): not an orphan.
+  const nestedCg = join(pidsRoot, 'nested-agent');
+  mkdirSync(nestedCg);
+  const nested = spawn('sleep', ['300'], { stdio: 'ignore' });
+  t.after(() => { nested.kill('SIGKILL'); });
+  writeFileSync(join(nestedCg, 'cgroup.procs'), String(nested.pid));
 
   await agent.start();
   assert.ok(!existsSync(halfDir), 'the half-created state dir is still there');
   assert.ok(!existsSync(halfCg), 'the half-created cgroup is still there');
   assert.ok(!existsSync(orphanCg), 'the orphan cgroup is still there');
   await waitFor('the leftover process to be killed through its cgroup', () => leftover.exitCode !== null || leftover.signalCode !== null);
+  assert.ok(existsSync(nestedCg) && alive(nested.pid!), 'a cgroup not named like a container was taken for an orphan');
+  nested.kill('SIGKILL');
+  await waitFor('the nested cgroup to empty', () => readFileSync(join(nestedCg, 'cgroup.procs'), 'utf8') === '');
+  rmdirSync(nestedCg);
   assert.deepEqual(agent.leftoverCgroups(), []);
   const list = await agent.api('GET', '/v1/containers?all=true');
   assert.deepEqual(list.body, []);
