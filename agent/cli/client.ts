@@ -117,6 +117,11 @@ function readAll(res: IncomingMessage): Promise<string> {
  * local destroy left the loop pending for ever and node exited with code 13.)
  */
 export async function* ndjson<T>(res: IncomingMessage): AsyncGenerator<T> {
+  for await (const batch of ndjsonBatches<T>(res)) yield* batch;
+}
+
+/** The same, as the frames of each piece of the response received: a printer writes each batch at once. */
+export async function* ndjsonBatches<T>(res: IncomingMessage): AsyncGenerator<T[]> {
   const chunks = res[Symbol.asyncIterator]();
   const decoder = new StringDecoder('utf8');
   let partial = '';
@@ -131,7 +136,8 @@ export async function* ndjson<T>(res: IncomingMessage): AsyncGenerator<T> {
     }
     const lines = (partial + (next.done ? decoder.end() : decoder.write(next.value))).split('\n');
     partial = next.done ? '' : lines.pop()!;
-    for (const line of lines) if (line.trim()) yield JSON.parse(line) as T;
+    const batch = lines.filter((line) => line.trim()).map((line) => JSON.parse(line) as T);
+    if (batch.length) yield batch;
     if (next.done) return;
   }
 }

@@ -9,7 +9,7 @@ import { AttachConnection } from './attach-socket.js';
 import { describe, type RuntimeContext } from './context.js';
 import { isLive, type ContainerRecord } from './container.js';
 import { CriOutputParser, type OutputChunk } from './cri-log.js';
-import { logChunks } from './logs.js';
+import { LogStream } from './logs.js';
 
 /**
  * From now on (or the whole log with `fromStart`) until the container has exited and its log is
@@ -18,15 +18,15 @@ import { logChunks } from './logs.js';
  */
 export async function containerOutput(ctx: RuntimeContext, record: ContainerRecord, opts: { fromStart?: boolean; signal?: AbortSignal }):
   Promise<AsyncIterable<OutputChunk>> {
-  const chunks = logChunks(ctx, record, { follow: isLive(record), fromEnd: !opts.fromStart, signal: opts.signal });
-  const first = await chunks.next();
+  const log = new LogStream(ctx, record, { follow: isLive(record), signal: opts.signal });
+  if (!opts.fromStart) await log.skipToEnd();
   const parser = new CriOutputParser();
   return (async function* () {
     try {
-      if (!first.done) yield* parser.push(first.value);
-      for await (const chunk of chunks) yield* parser.push(chunk);
+      if (opts.fromStart) for await (const chunk of log.existing()) yield* parser.push(chunk);
+      for await (const chunk of log.appended()) yield* parser.push(chunk);
     } finally {
-      await chunks.return(undefined);
+      await log.close();
     }
   })();
 }

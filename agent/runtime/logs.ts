@@ -2,15 +2,16 @@
 // follow (tail -f) until the container has exited and the file is drained (or `until` has come). Growth is noticed
 // with fs.watch on the state directory; nothing polls. With log rotation (--log-opt max-size) the
 // rotated files (container.log.N … .1) come first, and a follow carries on into the new file.
-import { promises as fs, watch, type FSWatcher } from 'node:fs';
+// Whatever the log's size, a reader holds a chunk of it and (with tail) the lines it will send.
+import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { BerthError, errnoCode, isErrno } from '../errors.js';
+import { BerthError } from '../errors.js';
 import { isLive, type ContainerRecord } from './container.js';
 import type { RuntimeContext } from './context.js';
 import { CriLogParser, logTimeMs, parseSince } from './cri-log.js';
+import { LogFile } from './log-file.js';
+import { tailStart, type TailSpec } from './log-tail.js';
 import type { LogLine, LogOptions } from './types.js';
-
-const CHUNK = 1 << 20;
 
 /** Checked before iteration starts, so a bad option is an error of the call, not of the stream. */
 export function checkLogOptions(opts: LogOptions): { sinceMs?: number; untilMs?: number } {
@@ -30,179 +31,105 @@ function timeOption(value: string | undefined, field: 'since' | 'until'): number
   return ms;
 }
 
-export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, opts: LogOptions): AsyncGenerator<LogLine> {
+export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, opts: LogOptions): AsyncGenerator<LogLine[]> {
   const { sinceMs, untilMs } = checkLogOptions(opts);
   const wanted = (l: LogLine) => (l.stream === 'stdout' ? opts.stdout !== false : opts.stderr !== false)
     && (sinceMs === undefined || logTimeMs(l.time) >= sinceMs) && (untilMs === undefined || logTimeMs(l.time) <= untilMs);
   const parser = new CriLogParser();
   const decoder = new TextDecoder('utf-8');
+  const lines = (chunk: Buffer) => parser.push(decoder.decode(chunk, { stream: true })).filter(wanted);
   const follow = opts.follow === true && isLive(record) && (untilMs === undefined || untilMs > Date.now());
-  const chunks = logChunks(ctx, record, { follow, untilMs, signal: opts.signal });
+  const log = new LogStream(ctx, record, { follow, untilMs, signal: opts.signal });
   try {
-    const first = await chunks.next();
-    const initial = parser.push(decoder.decode(first.value ?? Buffer.alloc(0), { stream: true }));
-    if (!follow) initial.push(...parser.flush()); // the end of the file is the end of the log
-    let lines = initial.filter(wanted);
-    if (opts.tail !== undefined) lines = opts.tail === 0 ? [] : lines.slice(-opts.tail);
-    yield* lines;
-    for await (const chunk of chunks) yield* parser.push(decoder.decode(chunk, { stream: true })).filter(wanted);
-    if (follow) yield* parser.flush().filter(wanted);
-  } finally {
-    await chunks.return(undefined); // a reader that stopped early: the watcher and the file close
-  }
-}
-
-/**
- * The log file's bytes: first all there is (rotated files included), or with `fromEnd` nothing of
- * what is there now; then, with `follow`, each part appended until the container has exited and
- * the file is drained (or `until` came, or `signal` aborted).
- */
-export async function* logChunks(ctx: RuntimeContext, record: ContainerRecord,
-  opts: { follow: boolean; untilMs?: number; fromEnd?: boolean; signal?: AbortSignal }): AsyncGenerator<Buffer> {
-  const file = new LogFile(record.files.log, record.spec.logRotate.maxFiles);
-  const changes = opts.follow ? new ChangeSignal(record.files.log, [basename(record.files.exit)]) : undefined;
-  let exited = !opts.follow;
-  const end = () => { exited = true; changes?.notify(); };
-  if (opts.follow) void ctx.exits.wait(record.id)?.then(end);
-  const untilTimer = opts.follow && opts.untilMs !== undefined ? setTimeout(end, opts.untilMs - Date.now()) : undefined;
-  opts.signal?.addEventListener('abort', end, { once: true });
-  if (opts.signal?.aborted) end();
-  try {
-    if (opts.fromEnd) {
-      await file.skipToEnd();
-      yield Buffer.alloc(0);
+    if (opts.tail === undefined) {
+      for await (const chunk of log.existing()) yield* nonEmpty(lines(chunk));
+      if (!follow) yield* nonEmpty(parser.flush().filter(wanted)); // the end of the file is the end of the log
+    } else if (opts.tail > 0) {
+      // Read from where the last lines begin (not with `until`: those are the last before a time),
+      // keeping only the last `tail` lines parsed.
+      const streams = new Set(['stdout', 'stderr'].filter((s) => (s === 'stdout' ? opts.stdout : opts.stderr) !== false));
+      const spec = untilMs === undefined ? { lines: opts.tail, streams, partialIsLine: !follow } : undefined;
+      const last = new LastItems<LogLine>(opts.tail);
+      for await (const chunk of log.existing(spec)) last.push(lines(chunk));
+      if (!follow) last.push(parser.flush().filter(wanted));
+      yield* nonEmpty(last.items());
     } else {
-      yield await file.readAll();
+      await log.skipToEnd();
     }
-    while (!exited && ctx.records.has(record.id)) {
-      await changes!.next();
-      yield await file.readNew();
-    }
-    if (opts.follow) yield await file.readNew(); // what was written before the exit file
+    for await (const chunk of log.appended()) yield* nonEmpty(lines(chunk));
+    if (follow) yield* nonEmpty(parser.flush().filter(wanted));
   } finally {
-    clearTimeout(untilTimer);
-    opts.signal?.removeEventListener('abort', end);
-    changes?.close();
-    await file.close();
+    await log.close();
+  }
+}
+
+function nonEmpty<T>(batch: T[]): T[][] {
+  return batch.length ? [batch] : [];
+}
+
+/** The last `n` of the items pushed; trimmed now and then, not on every push. */
+class LastItems<T> {
+  private list: T[] = [];
+
+  constructor(private readonly n: number) {}
+
+  push(items: T[]): void {
+    for (const item of items) this.list.push(item);
+    if (this.list.length > 2 * this.n + 1024) this.list = this.list.slice(-this.n);
+  }
+
+  items(): T[] {
+    return this.list.slice(-this.n);
   }
 }
 
 /**
- * Reads what was appended since the last call; a log not yet created reads as empty. Rotation
- * (the file renamed away and a new one made, or truncated) is followed like `tail -F`: the rest
- * of the old file, then the new one from its start. The shim rotates between records, so no
- * line is split across files.
+ * A container's log as bytes: what is there (`existing`, or nothing of it after `skipToEnd`),
+ * then, with `follow`, each part appended until the container has exited and the file is drained
+ * (or `until` came, or `signal` aborted).
  */
-class LogFile {
-  private handle?: fs.FileHandle;
-  private ino = 0;
-  private offset = 0;
+export class LogStream {
+  private readonly file: LogFile;
+  private readonly changes?: ChangeSignal;
+  private exited: boolean;
+  private readonly end = () => { this.exited = true; this.changes?.notify(); };
+  private readonly untilTimer?: NodeJS.Timeout;
 
-  /** `files`: how many the shim keeps (the current one included), so which `path.N` can exist. */
-  constructor(private readonly path: string, private readonly files: number) {}
-
-  /** The rotated files, oldest first, then the file itself: the whole log there is. */
-  async readAll(): Promise<Buffer> {
-    await this.open();
-    return Buffer.concat([await this.rotatedAfter(undefined), await this.readNew()]);
-  }
-
-  /** From here on only what is appended is read. */
-  async skipToEnd(): Promise<void> {
-    if (await this.open()) this.offset = (await this.handle!.stat()).size;
-  }
-
-  async readNew(): Promise<Buffer> {
-    if (!this.handle && !(await this.open())) return Buffer.alloc(0);
-    const parts = [await this.drain()];
-    const now = await fs.stat(this.path).catch(() => undefined);
-    if (now && now.ino !== this.ino) {
-      // The new file exists, so the shim writes no more to this one: what came since the drain above.
-      parts.push(await this.drain());
-      const finished = this.ino;
-      await this.handle!.close();
-      this.handle = undefined;
-      this.offset = 0;
-      await this.open();
-      // Rotated more than once since it was last read: the files between come first.
-      parts.push(await this.rotatedAfter(finished));
-      if (this.handle) parts.push(await this.drain());
-    } else if (now && now.size < this.offset) {
-      this.offset = 0;
-      parts.push(await this.drain());
+  constructor(private readonly ctx: RuntimeContext, private readonly record: ContainerRecord,
+    private readonly opts: { follow: boolean; untilMs?: number; signal?: AbortSignal }) {
+    this.file = new LogFile(record.files.log, record.spec.logRotate.maxFiles);
+    this.exited = !opts.follow;
+    if (opts.follow) {
+      this.changes = new ChangeSignal(record.files.log, [basename(record.files.exit)]);
+      void ctx.exits.wait(record.id)?.then(this.end);
+      if (opts.untilMs !== undefined) this.untilTimer = setTimeout(this.end, opts.untilMs - Date.now());
     }
-    return Buffer.concat(parts);
+    opts.signal?.addEventListener('abort', this.end, { once: true });
+    if (opts.signal?.aborted) this.end();
+  }
+
+  /** All of the log there is now, or with `tail` from where its last lines begin (log-tail.ts). */
+  existing(tail?: TailSpec): AsyncGenerator<Buffer> {
+    return this.file.existing(tail && ((segments) => tailStart(segments, tail)));
+  }
+
+  skipToEnd(): Promise<void> {
+    return this.file.skipToEnd();
+  }
+
+  async *appended(): AsyncGenerator<Buffer> {
+    while (!this.exited && this.ctx.records.has(this.record.id)) {
+      await this.changes!.next();
+      yield* this.file.appended();
+    }
+    if (this.opts.follow) yield* this.file.appended(); // what was written before the exit file
   }
 
   async close(): Promise<void> {
-    await this.handle?.close();
-  }
-
-  /**
-   * The rotated files newer than the one with inode `finished` (all of them when undefined or
-   * gone), oldest first. Called with the current file already open, so a rotation meanwhile
-   * leaves that handle on one of these files, which is then skipped here and read through it.
-   */
-  private async rotatedAfter(finished: number | undefined): Promise<Buffer> {
-    const rotated = await rotatedFiles(this.path, this.files);
-    const newer = rotated.slice(rotated.findIndex((f) => f.ino === finished) + 1);
-    const parts: Buffer[] = [];
-    for (const file of newer) if (file.ino !== this.ino) parts.push(await readWhole(file.path));
-    return Buffer.concat(parts);
-  }
-
-  private async open(): Promise<boolean> {
-    try {
-      this.handle = await fs.open(this.path, 'r');
-      this.ino = (await this.handle.stat()).ino;
-      return true;
-    } catch (err) {
-      if (isErrno(err, 'ENOENT')) return false;
-      throw new BerthError('STATE_FAILED', `open ${this.path}: ${errnoCode(err)}`, { path: this.path }, { cause: err });
-    }
-  }
-
-  private async drain(): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    for (;;) {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      const { bytesRead } = await this.handle!.read(buf, 0, CHUNK, this.offset);
-      if (bytesRead === 0) return Buffer.concat(parts);
-      this.offset += bytesRead;
-      parts.push(buf.subarray(0, bytesRead));
-    }
-  }
-}
-
-/**
- * Those of `path.1` … `path.<files-1>` that exist, oldest (highest number) first. Every number is
- * looked at (in the middle of a rotation one of them is briefly missing), and the listing is
- * repeated until two agree, so a rotation under way does not show one file twice or not at all.
- */
-async function rotatedFiles(path: string, files: number): Promise<{ path: string; ino: number }[]> {
-  const list = async () => {
-    const found: { path: string; ino: number }[] = [];
-    for (let i = files - 1; i >= 1; i--) {
-      const stat = await fs.stat(`${path}.${i}`).catch(() => undefined);
-      if (stat) found.push({ path: `${path}.${i}`, ino: stat.ino });
-    }
-    return found;
-  };
-  let last = await list();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const again = await list();
-    if (JSON.stringify(again) === JSON.stringify(last)) return again;
-    last = again;
-  }
-  return last;
-}
-
-async function readWhole(path: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(path);
-  } catch (err) {
-    if (isErrno(err, 'ENOENT')) return Buffer.alloc(0); // rotated away (the oldest dropped) while we looked
-    throw new BerthError('STATE_FAILED', `read ${path}: ${errnoCode(err)}`, { path }, { cause: err });
+    clearTimeout(this.untilTimer);
+    this.opts.signal?.removeEventListener('abort', this.end);
+    this.changes?.close();
+    await this.file.close();
   }
 }
 

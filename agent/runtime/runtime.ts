@@ -200,7 +200,7 @@ export class BerthRuntime implements Runtime {
     return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   }
 
-  logs(idOrName: string, opts: LogOptions): AsyncIterable<LogLine> {
+  logs(idOrName: string, opts: LogOptions): AsyncIterable<LogLine[]> {
     const record = this.find(idOrName);
     checkLogOptions(opts);
     return readLogs(this.ctx, record, opts);

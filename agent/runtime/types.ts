@@ -289,7 +289,8 @@ export interface Runtime {
   remove(idOrName: string, force?: boolean): Promise<void>;
   get(idOrName: string): ContainerInfo;          // throws BerthError NOT_FOUND
   list(all?: boolean): ContainerInfo[];          // in-memory, cheap: the sampler calls it every tick
-  logs(idOrName: string, opts: LogOptions): AsyncIterable<LogLine>;
+  /** In batches (the lines of one read of the file, or of what a follow saw appended), never empty: a reader writes each at once. */
+  logs(idOrName: string, opts: LogOptions): AsyncIterable<LogLine[]>;
   exec(idOrName: string, opts: ExecOptions): Promise<ExecProcess>;
   /**
    * docker attach's output: what the container writes, from now on (or its whole log), until it

@@ -43,10 +43,10 @@ export async function logsPlugin(app: FastifyInstance, deps: ServerDeps): Promis
       follow: q.follow, tail: q.tail, since: toIsoTime(q.since, 'since', Date.now()), until: toIsoTime(q.until, 'until', Date.now()),
       stdout: q.stdout, stderr: q.stderr, timestamps: q.timestamps, signal: left.signal,
     };
-    const lines = deps.runtime.logs(info.id, opts);
+    const batches = deps.runtime.logs(info.id, opts);
     const json = q.format === 'json';
     reply.type(json ? 'application/x-ndjson' : 'text/plain; charset=utf-8');
-    return reply.send(Readable.from(json ? ndjson(lines, deps) : text(lines, q.timestamps ?? false, deps)));
+    return reply.send(Readable.from(json ? ndjson(batches, deps) : text(batches, q.timestamps ?? false, deps)));
   });
 }
 
@@ -54,20 +54,21 @@ export async function logsPlugin(app: FastifyInstance, deps: ServerDeps): Promis
 // once, so a client that follows a container before starting it is not left waiting for them.
 const FLUSH_HEADERS = '';
 
-async function* ndjson(lines: AsyncIterable<LogLine>, deps: ServerDeps): AsyncGenerator<string> {
+// One write per batch: a log of millions of lines is sent in chunks of many, not line by line.
+async function* ndjson(batches: AsyncIterable<LogLine[]>, deps: ServerDeps): AsyncGenerator<string> {
   yield FLUSH_HEADERS;
   try {
-    for await (const l of lines) yield `${JSON.stringify(l)}\n`;
+    for await (const batch of batches) yield batch.map((l) => `${JSON.stringify(l)}\n`).join('');
   } catch (err) {
     deps.logger.warn({ err }, 'log stream failed');
     yield errorFrame(err);
   }
 }
 
-async function* text(lines: AsyncIterable<LogLine>, timestamps: boolean, deps: ServerDeps): AsyncGenerator<string> {
+async function* text(batches: AsyncIterable<LogLine[]>, timestamps: boolean, deps: ServerDeps): AsyncGenerator<string> {
   yield FLUSH_HEADERS;
   try {
-    for await (const l of lines) yield timestamps ? `${l.time} ${l.line}\n` : `${l.line}\n`;
+    for await (const batch of batches) yield batch.map((l) => (timestamps ? `${l.time} ${l.line}\n` : `${l.line}\n`)).join('');
   } catch (err) {
     deps.logger.warn({ err }, 'log stream failed');
   }

@@ -3,7 +3,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startHarness, type Harness } from './harness.js';
+import { eachLine, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 before(async () => { h = await startHarness(); });
@@ -24,7 +24,7 @@ test('50 concurrent creates + starts all succeed, with unique generated names, a
   assert.ok(exits.every((e) => e.exitCode === 0));
   for (const i of infos) {
     const lines = [];
-    for await (const l of h.runtime.logs(i.id, {})) lines.push(l.line);
+    for await (const l of eachLine(h.runtime.logs(i.id, {}))) lines.push(l.line);
     assert.deepEqual(lines, [i.id.slice(0, 12)]);
   }
   await Promise.all(infos.map((i) => h.runtime.remove(i.id)));

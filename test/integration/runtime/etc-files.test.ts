@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sh, startHarness, type Harness } from './harness.js';
+import { eachLine, sh, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 let rootfs: string;
@@ -40,7 +40,7 @@ test('with a read-only rootfs the files are read-only; otherwise edits are the c
     rmSync(join(h.stateDir, 'containers', c.id, 'resolv.conf'));
     await runOnce();
     const lines = [];
-    for await (const l of h.runtime.logs(c.id, {})) lines.push(l.line);
+    for await (const l of eachLine(h.runtime.logs(c.id, {}))) lines.push(l.line);
     assert.deepEqual(lines, ['0', '1']);
     assert.ok(existsSync(join(h.stateDir, 'containers', c.id, 'resolv.conf')), 'written again');
   } finally {

@@ -83,6 +83,11 @@ function killShims(stateDir: string): void {
   }
 }
 
+/** The lines of Runtime.logs' batches, one by one. */
+export async function* eachLine(batches: AsyncIterable<LogLine[]>): AsyncGenerator<LogLine> {
+  for await (const batch of batches) yield* batch;
+}
+
 export interface RunResult { id: string; exit: ExitInfo; stdout: string; stderr: string; lines: LogLine[] }
 
 /** create → start → wait → logs → remove: what `berth run` does. */
@@ -92,7 +97,7 @@ export async function run(rt: Runtime, spec: ContainerSpec, { keep = false } = {
     await rt.start(info.id);
     const exit = await rt.wait(info.id);
     const lines: LogLine[] = [];
-    for await (const l of rt.logs(info.id, {})) lines.push(l);
+    for await (const batch of rt.logs(info.id, {})) lines.push(...batch);
     const text = (s: string) => lines.filter((l) => l.stream === s).map((l) => `${l.line}\n`).join('');
     return { id: info.id, exit, stdout: text('stdout'), stderr: text('stderr'), lines };
   } finally {

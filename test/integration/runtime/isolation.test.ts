@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BerthError } from '../../../agent/errors.js';
-import { hostNs, sh, startHarness, type Harness } from './harness.js';
+import { eachLine, hostNs, sh, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
 before(async () => { h = await startHarness(); });
@@ -92,7 +92,7 @@ test('the hostname defaults to the short id; a given hostname is used', async ()
     await h.runtime.start(r.id);
     await h.runtime.wait(r.id);
     const lines = [];
-    for await (const l of h.runtime.logs(r.id, {})) lines.push(l.line);
+    for await (const l of eachLine(h.runtime.logs(r.id, {}))) lines.push(l.line);
     assert.deepEqual(lines, [r.id.slice(0, 12)]);
   } finally {
     await h.runtime.remove(r.id, true);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { run, startHarness, type Harness } from './harness.js';
+import { eachLine, run, startHarness, type Harness } from './harness.js';
+import type { LogLine } from '../../../agent/runtime/types.js';
 import { waitFor } from '../../helpers/wait.js';
 import { BerthError } from '../../../agent/errors.js';
 import type { ContainerSpec } from '../../../agent/runtime/types.js';
@@ -21,8 +22,8 @@ async function started(t: { after: (fn: () => Promise<void>) => void }, spec: Pa
   return h.runtime.start(info.id);
 }
 
-function collect(lines: AsyncIterable<{ line: string; stream: string }>) {
-  return (async () => { const out: string[] = []; for await (const l of lines) out.push(`${l.stream}:${l.line}`); return out; })();
+function collect(batches: AsyncIterable<LogLine[]>) {
+  return (async () => { const out: string[] = []; for await (const l of eachLine(batches)) out.push(`${l.stream}:${l.line}`); return out; })();
 }
 
 test('exit codes: 0, 3, and 128+signal', async () => {
@@ -64,7 +65,7 @@ test('a follow whose reader left ends at once, also of a quiet container (logs a
   const left = new AbortController();
   const got: string[] = [];
   let ended = 0;
-  void (async () => { for await (const l of h.runtime.logs(info.id, { follow: true, signal: left.signal })) got.push(`logs:${l.line}`); ended++; })();
+  void (async () => { for await (const l of eachLine(h.runtime.logs(info.id, { follow: true, signal: left.signal }))) got.push(`logs:${l.line}`); ended++; })();
   const output = await h.runtime.output(info.id, { fromStart: true, signal: left.signal });
   void (async () => { for await (const c of output) got.push(`output:${c.data.toString()}`); ended++; })();
   // Both have read what there is, so both now wait for more, which will not come.
@@ -223,13 +224,13 @@ test('logs until: lines up to a time; a follow with until ends when that time co
   const info = await started(t, { cmd: ['sh', '-c', 'echo first; sleep 0.3; echo second; exec sleep 300'] });
   await waitFor('both lines', async () => (await collect(h.runtime.logs(info.id, {}))).length === 2);
   const times: string[] = [];
-  for await (const l of h.runtime.logs(info.id, {})) times.push(l.time);
+  for await (const l of eachLine(h.runtime.logs(info.id, {}))) times.push(l.time);
   assert.deepEqual(await collect(h.runtime.logs(info.id, { until: times[0] })), ['stdout:first']);
   assert.deepEqual(await collect(h.runtime.logs(info.id, { since: times[1] })), ['stdout:second']);
   const followed = await collect(h.runtime.logs(info.id, { follow: true, until: new Date(Date.now() + 300).toISOString() }));
   assert.deepEqual(followed, ['stdout:first', 'stdout:second']);
   assert.equal(h.runtime.get(info.id).status, 'running');
-  await assert.rejects(async () => { for await (const _ of h.runtime.logs(info.id, { until: 'soon' })) { /* none */ } },
+  await assert.rejects(async () => { for await (const _ of eachLine(h.runtime.logs(info.id, { until: 'soon' }))) { /* none */ } },
     (e: BerthError) => e.code === 'INVALID_REQUEST' && /until: expected an RFC 3339 time/.test(e.message));
 });
 

@@ -23,13 +23,13 @@ test('past max-size the log rotates, keeping max-file files; logs reads the newe
     assert.deepEqual(files, ['container.log', 'container.log.1', 'container.log.2']);
     for (const f of files) assert.ok(statSync(join(info.stateDir, f)).size < MAX + 100, `${f}: ${statSync(join(info.stateDir, f)).size} bytes`);
     const lines: LogLine[] = [];
-    for await (const l of h.runtime.logs(info.id, {})) lines.push(l);
+    for await (const batch of h.runtime.logs(info.id, {})) lines.push(...batch);
     const got = numbers(lines);
     assert.equal(got.at(-1), 5000);
     assert.ok(got[0]! > 1, 'the oldest lines were rotated away');
     assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => got[0]! + i), 'contiguous: nothing lost or repeated between the files');
     const tail: LogLine[] = [];
-    for await (const l of h.runtime.logs(info.id, { tail: 3 })) tail.push(l);
+    for await (const batch of h.runtime.logs(info.id, { tail: 3 })) tail.push(...batch);
     assert.deepEqual(numbers(tail), [4998, 4999, 5000]);
   } finally {
     await h.runtime.remove(info.id, true);
@@ -43,7 +43,7 @@ test('a follow goes on through rotations without losing or repeating a line; max
   });
   try {
     const lines: LogLine[] = [];
-    const following = (async () => { for await (const l of h.runtime.logs(info.id, { follow: true })) lines.push(l); })();
+    const following = (async () => { for await (const batch of h.runtime.logs(info.id, { follow: true })) lines.push(...batch); })();
     await h.runtime.start(info.id);
     await following;
     assert.deepEqual(numbers(lines), Array.from({ length: 3000 }, (_, i) => i + 1));

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { removeCgroupTree } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
-import { hostNs, startHarness } from './harness.js';
+import { eachLine, hostNs, startHarness } from './harness.js';
 
 const RUNC = '/usr/sbin/runc';
 const NS_TYPES = ['pid', 'net', 'ipc', 'uts', 'mnt', 'cgroup', 'user'];
@@ -106,7 +106,7 @@ test('the same OCI bundle behaves the same under runc and berth', { skip: !exist
   const info = await h.runtime.create({ bundle });
   await h.runtime.start(info.id);
   const lines: string[] = [];
-  for await (const l of h.runtime.logs(info.id, { follow: true })) {
+  for await (const l of eachLine(h.runtime.logs(info.id, { follow: true }))) {
     if (l.line === 'END') break;
     lines.push(l.line);
   }

@@ -95,10 +95,10 @@ export class FakeRuntime implements Runtime {
     this.containers.delete(c.id);
   }
 
-  async *logs(id: string, opts: LogOptions): AsyncIterable<LogLine> {
+  async *logs(id: string, opts: LogOptions): AsyncIterable<LogLine[]> {
     this.record('logs', id, opts);
     const lines = opts.tail === undefined ? this.logLines : this.logLines.slice(-opts.tail);
-    for (const l of lines) yield l;
+    if (lines.length) yield lines;
   }
 
   async exec(id: string, opts: ExecOptions): Promise<ExecProcess> {
