@@ -2,6 +2,10 @@
 // LogLines: partial (P) records are joined with the following ones of the same stream up to F.
 import type { LogLine } from './types.js';
 
+const P = 0x50;
+const SPACE = 0x20;
+const COLON = 0x3a;
+
 export class CriLogParser {
   private carry = '';
   private readonly partial: Record<'stdout' | 'stderr', { time: string; text: string } | undefined> = { stdout: undefined, stderr: undefined };
@@ -30,19 +34,22 @@ export class CriLogParser {
     return out;
   }
 
+  // Called for every record of a log (millions for a big one): no slicing or splitting that is not
+  // needed (this way it parses about twice as fast).
   private record(raw: string): LogLine | undefined {
     const first = raw.indexOf(' ');
-    const second = raw.indexOf(' ', first + 1);
-    const third = raw.indexOf(' ', second + 1);
-    if (first < 0 || second < 0) return undefined;
+    if (first < 0) return undefined;
+    const stream = raw.startsWith('stdout ', first + 1) ? 'stdout' : raw.startsWith('stderr ', first + 1) ? 'stderr' : undefined;
+    if (stream === undefined) return undefined;
+    const tagAt = first + 8; // the tag is P or F, perhaps followed by :attributes
+    const third = raw.indexOf(' ', tagAt);
+    const afterP = raw.charCodeAt(tagAt + 1);
+    const partial = raw.charCodeAt(tagAt) === P && (tagAt + 1 === raw.length || afterP === SPACE || afterP === COLON);
     const time = raw.slice(0, first);
-    const stream = raw.slice(first + 1, second);
-    if (stream !== 'stdout' && stream !== 'stderr') return undefined;
-    const tag = third < 0 ? raw.slice(second + 1) : raw.slice(second + 1, third);
     const content = third < 0 ? '' : raw.slice(third + 1);
     const prior = this.partial[stream];
     const joined = prior ? { time: prior.time, text: prior.text + content } : { time, text: content };
-    if (tag.split(':')[0] === 'P') {
+    if (partial) {
       this.partial[stream] = joined;
       return undefined;
     }

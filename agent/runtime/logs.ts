@@ -5,6 +5,7 @@
 // Whatever the log's size, a reader holds a chunk of it and (with tail) the lines it will send.
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { BerthError } from '../errors.js';
 import { isLive, type ContainerRecord } from './container.js';
 import type { RuntimeContext } from './context.js';
@@ -36,8 +37,8 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
   const wanted = (l: LogLine) => (l.stream === 'stdout' ? opts.stdout !== false : opts.stderr !== false)
     && (sinceMs === undefined || logTimeMs(l.time) >= sinceMs) && (untilMs === undefined || logTimeMs(l.time) <= untilMs);
   const parser = new CriLogParser();
-  const decoder = new TextDecoder('utf-8');
-  const lines = (chunk: Buffer) => parser.push(decoder.decode(chunk, { stream: true })).filter(wanted);
+  const decoder = new StringDecoder('utf8'); // keeps a character split between chunks; faster than TextDecoder's stream mode
+  const lines = (chunk: Buffer) => parser.push(decoder.write(chunk)).filter(wanted);
   const follow = opts.follow === true && isLive(record) && (untilMs === undefined || untilMs > Date.now());
   const log = new LogStream(ctx, record, { follow, untilMs, signal: opts.signal });
   try {
