@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { openCidFile } from './cidfile.js';
+import { withFlagNames } from './field-flags.js';
 import { DOCKER_ONLY_RUN_FLAGS, RUN_FLAGS, specFromFlags } from './run-flags.js';
 import { printWarnings } from './warnings.js';
 
@@ -12,7 +13,8 @@ export const create: Command = {
   async run(ctx, p) {
     const spec = specFromFlags(p, 'berth create', ctx.env, ctx.cwd);
     const cidfile = openCidFile(p.str('cidfile'), ctx.cwd, 'berth create');
-    const created = await ctx.client().call<Created>('POST', '/v1/containers', spec).catch((err: unknown) => { cidfile.discard(); throw err; });
+    const created = await ctx.client().call<Created>('POST', '/v1/containers', spec)
+      .catch((err: unknown) => { cidfile.discard(); throw withFlagNames(err, p); });
     cidfile.write(created.id);
     printWarnings(ctx, created.warnings);
     ctx.out(`${created.id}\n`);

@@ -7,6 +7,7 @@ import type { ExitInfo } from '../runtime/types.js';
 import type { AgentClient } from './client.js';
 import type { CliContext, Command } from './command.js';
 import { openCidFile } from './cidfile.js';
+import { withFlagNames } from './field-flags.js';
 import { printLogs } from './log-printer.js';
 import { DOCKER_ONLY_RUN_FLAGS, RUN_FLAGS, specFromFlags } from './run-flags.js';
 import { printWarnings } from './warnings.js';
@@ -27,7 +28,8 @@ export const run: Command = {
     const spec = specFromFlags(p, 'berth run', ctx.env, ctx.cwd);
     const client = ctx.client();
     const cidfile = openCidFile(p.str('cidfile'), ctx.cwd, 'berth run');
-    const create = (body: object) => client.call<Created>('POST', '/v1/containers', body).catch((err: unknown) => { cidfile.discard(); throw err; });
+    const create = (body: object) => client.call<Created>('POST', '/v1/containers', body)
+      .catch((err: unknown) => { cidfile.discard(); throw withFlagNames(err, p); });
     if (p.bool('detach')) {
       const created = await create({ ...spec, start: true });
       cidfile.write(created.id);

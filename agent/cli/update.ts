@@ -5,6 +5,7 @@ import type { ContainerInfo } from '../runtime/types.js';
 import { usageError } from './args.js';
 import type { Command } from './command.js';
 import { enc, forEach } from './each.js';
+import { withFlagNames } from './field-flags.js';
 import { coresOf, cpuQuotaFlag, RESOURCE_FLAGS, RESTART_FLAG, resourcesFrom, restartPolicyFlag } from './run-flags.js';
 import { printWarnings } from './warnings.js';
 
@@ -24,7 +25,8 @@ export const update: Command = {
       const period = async () => (await ctx.client().call<ContainerInfo>('GET', `/v1/containers/${enc(name)}`)).spec.resources.cpuPeriodUs;
       const limits = quotaUs === undefined ? resources : { ...resources, cpus: coresOf(quotaUs, await period()) };
       const body = { ...(Object.keys(limits).length ? { resources: limits } : {}), ...(restartPolicy ? { restartPolicy } : {}) };
-      const info = await ctx.client().call<ContainerInfo>('POST', `/v1/containers/${enc(name)}/update`, body);
+      const info = await ctx.client().call<ContainerInfo>('POST', `/v1/containers/${enc(name)}/update`, body)
+        .catch((err: unknown) => { throw withFlagNames(err, p); });
       printWarnings(ctx, info.warnings);
       return name;
     });

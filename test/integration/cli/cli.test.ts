@@ -164,7 +164,7 @@ describe('berth CLI against a real agent', () => {
         ['50000', String(128 * 2 ** 20), String(96 * 2 ** 20), '50']);
       const tooBig = await agent.cli(['update', '--memory-reservation', '256m', 'resized']);
       assert.equal(tooBig.code, 125);
-      assert.match(tooBig.stderr, /resources\.memoryReservationBytes: 268435456 is above resources\.memoryBytes \(134217728\)/);
+      assert.match(tooBig.stderr, /--memory-reservation: 268435456 is above --memory \(134217728\)/);
       assert.equal((await agent.cli(['inspect', '-f', '{{.spec.resources.memoryBytes}} {{.spec.resources.cpus}}', 'resized'])).stdout, `${128 * 2 ** 20} 0.5\n`);
       await waitFor('stats to show the new limit', async () => / \/ 128MiB /.test((await agent.cli(['stats', '--no-stream', 'resized'])).stdout));
       // tmpfs pages cannot be reclaimed (no swap here): the kernel refuses 8 MiB with EBUSY after the
@@ -173,7 +173,7 @@ describe('berth CLI against a real agent', () => {
       const cpuset = file('cpuset', 'cpuset.cpus');
       assert.notEqual(cpuset, '0', 'this test needs a host with more than one CPU');
       const conflict = await agent.cli(['update', '-m', '8m', 'resized']);
-      assert.match(conflict.stderr, /memoryReservationBytes: .* \(the memory reservation was set earlier: give a new one in the same update\)/);
+      assert.match(conflict.stderr, /--memory-reservation: .* above --memory .* \(the memory reservation was set earlier: give a new one in the same update\)/);
       const refused = await agent.cli(['update', '--cpuset-cpus', '0', '-m', '8m', '--memory-reservation', '0', 'resized']);
       assert.equal(refused.code, 125);
       assert.match(refused.stderr, /^berth: resources\.memoryBytes: container resized \([0-9a-f]{12}\) holds more than the new limit of 8\.0 MiB .*the limits were left as they were .*EBUSY/);
@@ -199,7 +199,7 @@ describe('berth CLI against a real agent', () => {
       assert.equal((await agent.cli(['inspect', '-f', '{{.spec.resources.memorySwappiness}}', 'swappy', 'plain-swap'])).stdout, '30\n-1\n');
       const bad = await agent.cli(['run', '--memory-swappiness', '101', '--rootfs', rootfs, '--', 'true']);
       assert.equal(bad.code, 125);
-      assert.match(bad.stderr, /resources\.memorySwappiness: .*101/);
+      assert.match(bad.stderr, /--memory-swappiness: .*101/);
     } finally {
       await agent.cli(['rm', '-f', 'swappy', 'plain-swap']);
     }
