@@ -3,7 +3,7 @@
 // code, so the CLI's exit code follows the catalogue; a missing agent is a clear 125.
 import { request, type IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { BerthError, ERROR_CODES, errnoCode, type ErrorCode } from '../errors.js';
 
 export const DEFAULT_HOST = 'unix:///run/berth/berth.sock';
@@ -48,7 +48,8 @@ export class AgentClient {
    * A websocket to `path` (exec -i), open once this resolves. A refusal before the upgrade (no
    * such container is a 404, a missing token a 401) becomes the agent's BerthError.
    */
-  websocket(path: string): Promise<WebSocket> {
+  async websocket(path: string): Promise<WebSocket> {
+    const { WebSocket } = await import('ws'); // loaded by the commands that need it: every command's start pays for what it imports
     const url = this.target.kind === 'unix' ? `ws+unix://${this.target.path}:${path}` : `ws://${this.target.host}:${this.target.port}${path}`;
     const headers: Record<string, string> = this.token && this.target.kind === 'tcp' ? { authorization: `Bearer ${this.token}` } : {};
     const ws = new WebSocket(url, { headers });
