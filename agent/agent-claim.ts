@@ -33,7 +33,7 @@ export async function claimAgent(me: AgentIdentity): Promise<AgentClaim> {
 }
 
 /** sun_path holds 107 bytes: the key is hashed into a name of fixed length. */
-export function claimName(key: string): string {
+function claimName(key: string): string {
   return `\0berth-agent/${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 

@@ -16,7 +16,7 @@ import { ensureCgroup } from './relaunch.js';
 import { isShimProcess } from './shim.js';
 import { pathExists, writeFileAtomic } from './store.js';
 
-export const UNKNOWN_EXIT_CODE = 255;
+const UNKNOWN_EXIT_CODE = 255;
 
 /** The record's shim is running: launched in this boot of the host, and its pid is a berth-shim. */
 export async function shimAlive(record: ContainerRecord): Promise<boolean> {

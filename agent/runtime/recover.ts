@@ -158,7 +158,8 @@ async function abandonRelaunch(ctx: RuntimeContext, record: ContainerRecord): Pr
 }
 
 async function discard(ctx: RuntimeContext, id: string, record: ContainerRecord | undefined): Promise<void> {
-  const shimPid = !record || launchedThisBoot(record) ? record?.shimPid || (await readPidFile(join(ctx.store.dir(id), SHIM_PID_FILE))) : 0;
+  // After a host restart the recorded pid is someone else's (readPidFile knows the same of a pid file).
+  const shimPid = record && !launchedThisBoot(record) ? 0 : record?.shimPid || (await readPidFile(join(ctx.store.dir(id), SHIM_PID_FILE)));
   ctx.logger.warn({ id, shimPid }, `removing half-created container ${id}`);
   await killLeftovers(ctx, record?.cgroupName ?? id, { shimPid });
   await ctx.store.removeDir(id);
