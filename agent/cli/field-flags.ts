@@ -26,6 +26,7 @@ const FIELD_FLAGS: Record<string, string> = {
 /** List fields with one element per value of a flag, in the order given. */
 const LIST_FLAGS: Record<string, string> = {
   extraHosts: 'add-host', dns: 'dns', dnsSearch: 'dns-search', dnsOptions: 'dns-option', devices: 'device', ulimits: 'ulimit',
+  deviceCgroupRules: 'device-cgroup-rule',
 };
 
 /** An INVALID_SPEC error about a field a flag set, said with the flag; anything else as it is. */

@@ -74,6 +74,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'read-only', kind: 'bool', help: 'mount the root filesystem read-only' },
   { name: 'privileged', kind: 'bool', help: 'every capability and host device, no seccomp, no masked paths, writable /sys' },
   { name: 'device', kind: 'list', value: 'HOST[:CONTAINER][:PERMS]', help: 'give the container a host device (or a directory\'s), e.g. /dev/fuse or /dev/sdb:/dev/xvdb:r' },
+  { name: 'device-cgroup-rule', kind: 'list', value: 'RULE', help: 'let it use devices without a node made for it, e.g. "c 188:* rwm" (TYPE MAJOR:MINOR ACCESS)' },
   { name: 'cap-add', kind: 'list', value: 'CAP', help: 'add a Linux capability (or ALL)' },
   { name: 'cap-drop', kind: 'list', value: 'CAP', help: 'drop a Linux capability (or ALL)' },
   { name: 'security-opt', kind: 'list', value: 'OPT', help: 'seccomp=unconfined|default|FILE, no-new-privileges[=true|false]' },
@@ -150,6 +151,7 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   if (p.has('oom-score-adj')) spec.oomScoreAdj = parseInteger(p.str('oom-score-adj')!, '--oom-score-adj', command, -1000);
   const devices = p.list('device').map((d) => deviceMapping(d, fail));
   if (devices.length) spec.devices = devices;
+  if (p.has('device-cgroup-rule')) spec.deviceCgroupRules = p.list('device-cgroup-rule');
   applySecurityOpts(p.list('security-opt'), spec, cwd, fail);
   const ulimits = p.list('ulimit').map((u) => ulimit(u, fail));
   if (ulimits.length) spec.ulimits = ulimits;

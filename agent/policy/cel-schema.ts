@@ -48,6 +48,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   devices: { listOf: 'Device', fields: {
     hostPath: 'string', containerPath: 'string', type: 'string', major: 'int', minor: 'int', fileMode: 'int', uid: 'int', gid: 'int', permissions: 'string',
   } },
+  deviceCgroupRules: { listOf: 'DeviceCgroupRule', fields: { type: 'string', major: 'int', minor: 'int', access: 'string' } }, // -1: any number
   ulimits: { listOf: 'Ulimit', fields: { name: 'string', soft: 'int', hard: 'int' } },
   sysctls: 'map<string, string>',
   stopTimeout: 'int', stopSignal: 'string', autoRemove: 'bool', init: 'bool',

@@ -8,6 +8,7 @@ import { applyCapabilityChanges, sortCapabilities } from './capabilities.js';
 import { bundleConfigPath } from './bundle-oci.js';
 import { normalizeRlimitName } from './rlimits.js';
 import { resolveDevices } from './devices.js';
+import { parseDeviceCgroupRule } from './device-cgroup-rules.js';
 import { checkSysctls } from './sysctls.js';
 import {
   applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources, stdioSettings,
@@ -69,6 +70,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     privileged: isPrivileged(capabilities, seccomp),
     privilegedMode: false,
     devices: resolveDevices(spec.devices ?? [], namespaces),
+    deviceCgroupRules: (spec.deviceCgroupRules ?? []).map(parseDeviceCgroupRule),
     shmSizeBytes: 0, // the bundle's own /dev/shm mount
     oomScoreAdj: spec.oomScoreAdj ?? process.oomScoreAdj ?? 0,
     ulimits: mergeUlimits(bundleUlimits(oci), spec.ulimits ?? []),

@@ -103,6 +103,7 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.openStdin ??= false;
   record.spec.consoleSize ??= { rows: 0, cols: 0 };
   record.spec.devices ??= [];
+  record.spec.deviceCgroupRules ??= [];
   record.spec.init ??= false;
   record.spec.logRotate ??= { maxSizeBytes: 0, maxFiles: 1 };
   record.spec.groupAdd ??= [];

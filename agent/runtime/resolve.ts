@@ -11,6 +11,7 @@ import {
   applyNamespaceOverrides, checkUserMapped, hasEnv, isPrivileged, lifecycleDefaults, mergeEnv, resolveResources, stdioSettings,
 } from './resolve-common.js';
 import { resolveDevices } from './devices.js';
+import { parseDeviceCgroupRule } from './device-cgroup-rules.js';
 import { checkSysctls } from './sysctls.js';
 import { lookupGroups, lookupUser, specUser } from './user-lookup.js';
 import type { ContainerSpec, NamespaceMode, NamespaceType, ResolvedSpec } from './types.js';
@@ -68,6 +69,7 @@ export function resolveRootfsSpec(spec: ContainerSpec, env: ResolveEnv): Resolve
     privileged: privilegedMode || isPrivileged(capabilities, seccomp),
     privilegedMode,
     devices: resolveDevices(spec.devices ?? [], namespaces),
+    deviceCgroupRules: (spec.deviceCgroupRules ?? []).map(parseDeviceCgroupRule),
     shmSizeBytes: namespaces.ipc === 'host' ? 0 : spec.shmSizeBytes ?? DEFAULT_SHM_SIZE_BYTES,
     oomScoreAdj: spec.oomScoreAdj ?? 0,
     ulimits: (spec.ulimits ?? []).map((u) => ({ ...u })),

@@ -13,7 +13,7 @@ export const CPU_PERIOD_US = 100_000;
 /** docker --privileged: every device, as its node list is every host device. */
 const ALLOW_ALL_DEVICES: readonly DeviceRule[] = [{ allow: true, type: 'a', major: -1, minor: -1, access: 'rwm' }];
 
-export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privilegedMode' | 'devices'>, oci?: OciConfig): CgroupResources {
+export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privilegedMode' | 'devices' | 'deviceCgroupRules'>, oci?: OciConfig): CgroupResources {
   const r = spec.resources;
   const period = r.cpuPeriodUs || CPU_PERIOD_US;
   return {
@@ -33,11 +33,11 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privil
   };
 }
 
-/** The base rules (a bundle's, docker's, or all for --privileged), then what --device adds. */
-function deviceRules(spec: Pick<ResolvedSpec, 'privilegedMode' | 'devices'>, oci: OciConfig | undefined): DeviceRule[] {
+/** The base rules (a bundle's, docker's, or all for --privileged), then what --device and --device-cgroup-rule add. */
+function deviceRules(spec: Pick<ResolvedSpec, 'privilegedMode' | 'devices' | 'deviceCgroupRules'>, oci: OciConfig | undefined): DeviceRule[] {
   if (spec.privilegedMode) return ALLOW_ALL_DEVICES.map((d) => ({ ...d }));
   const base = oci ? bundleDeviceRules(oci) : DOCKER_DEVICE_RULES.map((d) => ({ ...d }));
-  return [...base, ...deviceAllowRules(spec.devices)];
+  return [...base, ...deviceAllowRules(spec.devices), ...spec.deviceCgroupRules.map((r) => ({ allow: true, ...r }))];
 }
 
 /**

@@ -7,6 +7,7 @@ import { isErrno } from '../errors.js';
 import { isKnownCapability, normalizeCapabilityName } from './capabilities.js';
 import { normalizeRlimitName } from './rlimits.js';
 import { validateDeviceMappings } from './devices.js';
+import { validateDeviceCgroupRules } from './device-cgroup-rules.js';
 import { validateDnsOptions, validateDnsSearch, validateDnsServers, validateExtraHosts } from './spec-dns.js';
 import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
@@ -23,7 +24,7 @@ const KNOWN_FIELDS = [
   'name', 'rootfs', 'bundle', 'image', 'cmd', 'env', 'workdir', 'hostname', 'domainname', 'user', 'groupAdd',
   'extraHosts', 'dns', 'dnsSearch', 'dnsOptions', 'labels', 'resources',
   'namespaces', 'uidMappings', 'gidMappings', 'capabilities', 'mounts', 'readOnlyRootfs', 'seccomp',
-  'noNewPrivileges', 'privileged', 'devices', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'init', 'restartPolicy', 'healthcheck', 'logRotate',
+  'noNewPrivileges', 'privileged', 'devices', 'deviceCgroupRules', 'shmSizeBytes', 'oomScoreAdj', 'ulimits', 'sysctls', 'stopTimeout', 'stopSignal', 'autoRemove', 'init', 'restartPolicy', 'healthcheck', 'logRotate',
   'tty', 'openStdin', 'consoleSize',
 ] as const;
 
@@ -66,6 +67,7 @@ export function validateSpec(input: unknown, env: ValidateEnv = {}): ContainerSp
     noNewPrivileges: optional(obj, 'noNewPrivileges', '', boolean),
     privileged: optional(obj, 'privileged', '', boolean),
     devices: optional(obj, 'devices', '', validateDeviceMappings),
+    deviceCgroupRules: optional(obj, 'deviceCgroupRules', '', validateDeviceCgroupRules),
     shmSizeBytes: optional(obj, 'shmSizeBytes', '', (v, f) => integer(v, f, 1)),
     oomScoreAdj: optional(obj, 'oomScoreAdj', '', (v, f) => integer(v, f, -1000, 1000)),
     ulimits: optional(obj, 'ulimits', '', ulimits),

@@ -26,6 +26,9 @@ export interface DeviceMapping {
   permissions?: string;      // device cgroup access, some of "rwm"; default "rwm"
 }
 
+/** --device-cgroup-rule "c 188:* rwm", resolved: -1 is any number. */
+export interface DeviceCgroupRule { type: 'a' | 'b' | 'c'; major: number; minor: number; access: string }
+
 /** One node a container gets, as found on the host when the container was created. */
 export interface ResolvedDevice {
   hostPath: string;          // symlinks resolved
@@ -91,6 +94,7 @@ export interface ContainerSpec {
   noNewPrivileges?: boolean; // default true
   privileged?: boolean;      // --privileged: every capability and host device, no seccomp, no masked or read-only paths, writable /sys
   devices?: DeviceMapping[]; // --device
+  deviceCgroupRules?: string[]; // --device-cgroup-rule "c 188:* rwm": devices it may use without a node made for it
   shmSizeBytes?: number;     // --shm-size: the size of the container's own /dev/shm (default 64 MiB)
   oomScoreAdj?: number;      // --oom-score-adj: -1000..1000, the container's processes' preference as OOM-killer victims
   ulimits?: Ulimit[];
@@ -155,6 +159,7 @@ export interface ResolvedSpec {
   privileged: boolean;       // --privileged, or its equivalent for the process (every capability, no seccomp): what a policy wants to catch
   privilegedMode: boolean;   // --privileged itself: the plan adds every host device and leaves /proc unmasked and /sys writable
   devices: ResolvedDevice[]; // --device mappings, a directory's expanded to its nodes
+  deviceCgroupRules: DeviceCgroupRule[];
   shmSizeBytes: number;      // 0 with the host's IPC namespace (the host's /dev/shm)
   oomScoreAdj: number;
   ulimits: Ulimit[];

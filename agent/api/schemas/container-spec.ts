@@ -71,6 +71,7 @@ export const containerSpecProperties = {
     type: 'array',
     items: { type: 'object', additionalProperties: false, required: ['hostPath'], properties: { hostPath: str, containerPath: str, permissions: str } },
   },
+  deviceCgroupRules: strList,
   ulimits: {
     type: 'array',
     items: { type: 'object', additionalProperties: false, required: ['name', 'soft', 'hard'], properties: { name: str, soft: int, hard: int } },

@@ -156,6 +156,16 @@ test('--device gives a node the device cgroup lets the container open, with the 
   assert.equal(plain.trim(), 'no fuse');
 });
 
+test('--device-cgroup-rule lets the container use devices it makes itself (mknod), with the access given; without a rule the device cgroup refuses them', async () => {
+  // /dev/loop-control (10:237) is not among docker's default devices.
+  const script = 'o() { if out=$( (eval "$1") 2>&1 ); then echo ok; else echo "${out##*: }"; fi; }; '
+    + 'mknod /dev/lc c 10 237 && o ": < /dev/lc" && o ": > /dev/lc"';
+  const lines = async (rules?: string[]) => (await sh(h.runtime, h.rootfs, script, rules ? { deviceCgroupRules: rules } : {})).trim().split('\n');
+  assert.deepEqual(await lines(['c 10:237 r']), ['ok', 'Operation not permitted']);
+  assert.deepEqual(await lines(['b 7:* rwm', 'c 10:* rw']), ['ok', 'ok']);
+  assert.deepEqual(await lines(), ['Operation not permitted', 'Operation not permitted']);
+});
+
 test('--shm-size, --oom-score-adj and --group-add as the container sees them', async () => {
   const script = 'df -k /dev/shm | tail -1 | awk \'{ print $2 }\'; cat /proc/self/oom_score_adj; id -G';
   const out = await sh(h.runtime, h.rootfs, script, { shmSizeBytes: 16 * 2 ** 20, oomScoreAdj: 500, groupAdd: ['4242', '12'] });

@@ -73,3 +73,17 @@ test('a bundle gets --device nodes and rules too', async (t) => {
   assert.deepEqual(spec.devices.map((d) => d.containerPath), ['/dev/full']);
   assert.equal(toCgroupResources(spec, { ociVersion: '1.0.2' }).devices!.map(rule).at(-1), 'allow c 1:7 r');
 });
+
+test('--device-cgroup-rule: docker\'s syntax, resolved with * as -1, allowed after --device\'s rules (a bundle\'s too); a bad rule is named', async (t) => {
+  const spec = await resolve(t, { devices: [{ hostPath: '/dev/zero' }], deviceCgroupRules: ['c 188:* rwm', 'b 8:0 r', 'a *:* m'] });
+  assert.deepEqual(spec.deviceCgroupRules, [
+    { type: 'c', major: 188, minor: -1, access: 'rwm' }, { type: 'b', major: 8, minor: 0, access: 'r' }, { type: 'a', major: -1, minor: -1, access: 'm' },
+  ]);
+  assert.deepEqual(toCgroupResources(spec).devices!.map(rule).slice(-4), ['allow c 1:5 rwm', 'allow c 188:* rwm', 'allow b 8:0 r', 'allow a *:* m']);
+  const bundled = await resolveSpec(validateSpec({ bundle: makeBundle(t, runcSpec()), deviceCgroupRules: ['c 10:200 rw'] }, ENV), ENV);
+  assert.equal(toCgroupResources(bundled, { ociVersion: '1.0.2' }).devices!.map(rule).at(-1), 'allow c 10:200 rw');
+  for (const [bad, message] of [['c 188 rwm', /must be "TYPE MAJOR:MINOR ACCESS"/], ['x 1:2 r', /must be/], ['c 1:2 rwx', /must be/], ['c 1:2 rr', /must be/],
+    ['a 1:* r', /type a \(all devices\) goes with \*:\*/]] as const) {
+    await assertRejectsInvalid(resolve(t, { deviceCgroupRules: ['c 1:3 r', bad] }), 'deviceCgroupRules[1]', message);
+  }
+});
