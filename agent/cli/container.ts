@@ -1,5 +1,6 @@
 // `berth container prune`: docker's command for removing every stopped container at once, with
-// its y/N question unless -f. (berth's other container verbs are top-level, as docker's are too.)
+// its y/N question unless -f. (`container ls`, `container rm …` and the other verbs of docker's
+// management form are the top-level commands: the dispatcher in index.ts sends them there.)
 import { parseArgs, usageError } from './args.js';
 import type { Command } from './command.js';
 import { commandHelp, HELP_FLAG } from './help.js';
@@ -22,11 +23,11 @@ const prune: Command = {
 };
 
 export const container: Command = {
-  name: 'container', usage: 'container prune [OPTIONS]', summary: 'Manage containers: prune (remove all stopped containers)',
+  name: 'container', usage: 'container prune [OPTIONS] | container COMMAND', summary: 'Manage containers: prune (remove all stopped containers); container ls, rm, … are ps, rm, …',
   interspersed: false, minArgs: 1, flags: [],
   async run(ctx, p) {
     const [sub, ...rest] = p.args;
-    if (sub !== 'prune') throw usageError('berth container', `unknown command "${sub}" (berth container knows: prune)`);
+    if (sub !== 'prune') throw usageError('berth container', `unknown command "${sub}" (berth container knows: prune, ls, and the container commands: run, rm, …)`);
     const args = parseArgs(rest, { command: 'berth container prune', flags: [...prune.flags, HELP_FLAG] });
     if (args.bool('help')) { ctx.out(commandHelp(prune)); return 0; }
     if (args.args.length) throw usageError('berth container prune', 'takes no arguments');

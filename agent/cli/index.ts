@@ -60,6 +60,8 @@ export function reportError(err: unknown, write: (text: string) => void): number
 async function dispatch(g: GlobalArgs, ctx: CliContext): Promise<number> {
   if (g.version) { ctx.out(`berth version ${findPackageInfo().version}\n`); return 0; }
   if (!g.verb || g.verb === 'help') return help(ctx, g.rest[0]);
+  const verb = g.verb === 'container' ? containerVerb(g.rest[0]) : undefined;
+  if (verb) return dispatch({ ...g, verb, rest: g.rest.slice(1) }, ctx);
   const command = COMMANDS.find((c) => c.name === g.verb);
   if (!command) throw usageError('berth', `unknown command "${g.verb}"`);
   if (g.help) { ctx.out(commandHelp(command)); return 0; }
@@ -69,6 +71,15 @@ async function dispatch(g: GlobalArgs, ctx: CliContext): Promise<number> {
   checkArgCount(command, parsed.args.length);
   return command.run(ctx, parsed);
 }
+
+/** docker's management form, `container ls`, `container rm …`: the top-level command of that name (prune is container's own). */
+function containerVerb(sub: string | undefined): string | undefined {
+  const verb = sub === 'ls' || sub === 'list' ? 'ps' : sub;
+  return verb !== undefined && CONTAINER_VERBS.includes(verb) ? verb : undefined;
+}
+
+export const CONTAINER_VERBS = ['run', 'create', 'start', 'ps', 'inspect', 'logs', 'stop', 'restart', 'kill', 'rm', 'wait', 'exec', 'attach', 'pause',
+  'unpause', 'update', 'rename', 'top', 'stats'];
 
 function help(ctx: CliContext, topic: string | undefined): number {
   const command = topic ? COMMANDS.find((c) => c.name === topic) : undefined;

@@ -96,7 +96,14 @@ test('container prune asks first (no answer or n: nothing), -f does not; only st
   assert.match(yes.out, /\[y\/N\] Deleted Containers:\n[0-9a-f]{64}\n[0-9a-f]{64}\n\nTotal reclaimed space: 0B\n$/);
   assert.deepEqual(left(), ['up']);
   assert.equal((await cli('container', 'prune', '-f')).out, 'Total reclaimed space: 0B\n');
-  assert.equal((await cli('container', 'ls')).code, 125);
+  // docker's management form: container ls is ps, container rm is rm, …; anything else is refused.
+  assert.deepEqual(await cli('container', 'ls', '-a'), await cli('ps', '-a'));
+  assert.equal((await cli('container', 'list', '-q')).out, (await cli('ps', '-q')).out);
+  assert.equal((await cli('container', 'rm', '-f', 'up')).code, 0);
+  assert.deepEqual(left(), []);
+  const unknown = await cli('container', 'nope');
+  assert.equal(unknown.code, 125);
+  assert.match(unknown.err, /unknown command "nope" \(berth container knows: prune, ls, and the container commands/);
 });
 
 test('--cidfile gets the new id; an existing file is refused before anything is created; a failed create leaves no file', async (t) => {
