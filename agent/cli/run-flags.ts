@@ -44,6 +44,11 @@ export const DOCKER_ONLY_RUN_FLAGS: Readonly<Record<string, string>> = {
   '--volumes-from': 'berth has no named volumes: bind the host path with -v', '--volume-driver': 'berth has no named volumes: bind the host path with -v',
   '--log-driver': 'berth keeps CRI-format log files; --log-opt max-size=… max-file=… rotate them',
   '--userns': 'a user namespace of its own is --uidmap/--gidmap',
+  '--no-healthcheck': 'berth runs no image, so there is no image healthcheck to turn off; a container has one only with --health-cmd',
+  '--runtime': 'berth is the runtime: its own berth-shim runs every container', '--isolation': 'berth runs Linux namespaces only',
+  '--gpus': 'give the GPU\'s device nodes with --device, e.g. --device /dev/nvidia0, or allow them with --device-cgroup-rule',
+  '--storage-opt': 'berth runs a root filesystem directory as it is: limit its size on the filesystem that holds it',
+  '--kernel-memory': 'the kernel no longer has kernel memory limits, and docker deprecated the flag: --memory counts kernel memory too',
 };
 
 export const RUN_FLAGS: FlagDef[] = [

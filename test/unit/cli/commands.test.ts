@@ -225,8 +225,9 @@ test('an agent that goes away in the middle of a call (a wait) is a lost connect
   assert.equal(stderr.text, `berth: lost the connection to the agent at unix://${dir}/a.sock (ECONNRESET): did it stop or restart? Containers keep running without it\n`);
 });
 
-test('run and create explain docker\'s port publishing and entrypoint', async () => {
-  for (const [command, flag, why] of [['run', '-p', /no bridge network/], ['create', '--entrypoint', /not an image: the whole command goes after --/]] as const) {
+test('run and create explain docker\'s flags berth does not have: port publishing, entrypoint, gpus, runtime', async () => {
+  for (const [command, flag, why] of [['run', '-p', /no bridge network/], ['create', '--entrypoint', /not an image: the whole command goes after --/],
+    ['run', '--gpus', /--device, e.g. --device \/dev\/nvidia0, or allow them with --device-cgroup-rule/], ['create', '--runtime', /berth is the runtime/]] as const) {
     const stderr = sink();
     const code = await runCli(parseGlobal([command, flag, 'x', '--rootfs', '/', '--', 'true']), { stdin: Readable.from([]), stdout: sink(), stderr, env: {}, cwd: '/' });
     assert.equal(code, 125);
