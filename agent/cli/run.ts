@@ -11,7 +11,7 @@ import { withFlagNames } from './field-flags.js';
 import { printLogs } from './log-printer.js';
 import { DOCKER_ONLY_RUN_FLAGS, RUN_FLAGS, specFromFlags } from './run-flags.js';
 import { printWarnings } from './warnings.js';
-import { attachToContainer, DETACH_KEYS_FLAG, detachKeysOf } from './attach.js';
+import { attachToContainer, DETACH_KEYS_FLAG, detachKeysOf, proxySignals, SIG_PROXY_FLAG, sigProxyOf } from './attach.js';
 import { checkTerminalInput } from './ws-session.js';
 
 interface Created { id: string; name: string; warnings: string[] }
@@ -22,7 +22,7 @@ const LOG_DRAIN_MS = 5000;
 export const run: Command = {
   name: 'run', usage: 'run [OPTIONS] (--rootfs DIR | --bundle DIR) [--] [COMMAND] [ARG...]',
   summary: 'Create and start a container; in the foreground, print its output and exit with its code',
-  flags: [{ name: 'detach', short: 'd', kind: 'bool', help: 'run in the background and print the container id' }, DETACH_KEYS_FLAG, ...RUN_FLAGS],
+  flags: [{ name: 'detach', short: 'd', kind: 'bool', help: 'run in the background and print the container id' }, DETACH_KEYS_FLAG, SIG_PROXY_FLAG, ...RUN_FLAGS],
   interspersed: false, unsupported: DOCKER_ONLY_RUN_FLAGS,
   async run(ctx, p) {
     const spec = specFromFlags(p, 'berth run', ctx.env, ctx.cwd);
@@ -43,8 +43,8 @@ export const run: Command = {
     const created = await create(size ? { ...spec, consoleSize: size } : spec);
     cidfile.write(created.id);
     printWarnings(ctx, created.warnings);
-    if (!mode.stdin && !mode.tty) return attachAndStart(ctx, client, created.id);
-    return attachToContainer(ctx, created.id, mode, () => startOrRemove(client, created.id));
+    if (!mode.stdin && !mode.tty) return attachAndStart(ctx, client, created.id, sigProxyOf(p));
+    return attachToContainer(ctx, created.id, mode, () => startOrRemove(client, created.id), sigProxyOf(p));
   },
 };
 
@@ -58,7 +58,7 @@ async function startOrRemove(client: AgentClient, id: string): Promise<void> {
   }
 }
 
-async function attachAndStart(ctx: CliContext, client: AgentClient, id: string): Promise<number> {
+async function attachAndStart(ctx: CliContext, client: AgentClient, id: string, sigProxy: boolean): Promise<number> {
   const logs = await client.stream('GET', `/v1/containers/${id}/logs?follow=true&format=json`);
   let logError: unknown;
   const printing = printLogs(ctx, logs, false).catch((err: unknown) => { logError = err; });
@@ -70,9 +70,7 @@ async function attachAndStart(ctx: CliContext, client: AgentClient, id: string):
     logs.destroy();
     throw err;
   }
-  const stopForwarding = ctx.onSignal((signal) => {
-    client.call('POST', `/v1/containers/${id}/kill?signal=${signal}`).catch(() => undefined);
-  });
+  const stopForwarding = proxySignals(ctx, client, id, sigProxy);
   try {
     const exit = await waiting;
     await drained(printing, logs);

@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT, startAgent, runCli, type TestAgent } from '../../helpers/agent.js';
@@ -442,6 +442,26 @@ test('two agents side by side keep their containers apart', async (t) => {
   const ia = (await a.api('GET', `/v1/containers/${idsA[0]}`)).body;
   assert.ok(ia.cgroup.includes(a.cgroupParent) && !ia.cgroup.includes(b.cgroupParent));
   assert.ok(ia.stateDir.startsWith(a.stateDir));
+});
+
+test('run passes the signals it gets on to the container; with --sig-proxy=false they end the CLI only and the container runs on', async (t) => {
+  const a = await startAgent();
+  t.after(() => a.stop());
+  const script = 'trap "echo got TERM; exit 7" TERM; echo ready; while :; do sleep 0.1; done';
+  for (const [name, extra] of [['proxied', []], ['unproxied', ['--sig-proxy=false']]] as const) {
+    const cli = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'agent/main.ts'), '--host', a.socket, 'run', '--name', name, ...extra,
+      '--rootfs', busyboxRootfs(), '--', 'sh', '-c', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    t.after(() => { cli.kill('SIGKILL'); });
+    let out = '';
+    cli.stdout.on('data', (d) => { out += String(d); });
+    const exited = new Promise<[number | null, string | null]>((resolve) => cli.on('exit', (code, signal) => resolve([code, signal])));
+    await waitFor(`${name} to be ready`, () => out.includes('ready\n'));
+    cli.kill('SIGTERM');
+    const [code, signal] = await exited;
+    const status = (await a.api('GET', `/v1/containers/${name}`)).body.status;
+    if (name === 'proxied') assert.deepEqual([code, out, status], [7, 'ready\ngot TERM\n', 'exited']);
+    else assert.deepEqual([signal, status], ['SIGTERM', 'running']);
+  }
 });
 
 test('a second agent on a live socket is refused; a stale socket is replaced', async (t) => {
