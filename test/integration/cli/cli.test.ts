@@ -142,6 +142,9 @@ describe('berth CLI against a real agent', () => {
     const f = await agent.cli(['inspect', '-f', '{{.name}} {{.status}} {{.spec.resources.memoryBytes}} {{range .spec.env}}{{if eq . "FOO=bar"}}{{.}}{{end}}{{end}}', 'inspected', 'no-such-thing']);
     assert.deepEqual({ code: f.code, out: f.stdout }, { code: 125, out: `inspected created ${32 * 2 ** 20} FOO=bar\n` });
     assert.match(f.stderr, /no such container: no-such-thing/);
+    // Templates written for docker inspect read docker's fields.
+    const docker = await agent.cli(['inspect', '-f', '{{.Name}} {{.State.Status}} {{.State.Running}} {{.HostConfig.Memory}} {{.State.StartedAt}}', 'inspected']);
+    assert.equal(docker.stdout, `/inspected created false ${32 * 2 ** 20} 0001-01-01T00:00:00Z\n`);
     const badTemplate = await agent.cli(['inspect', '-f', '{{.name', 'inspected']);
     assert.deepEqual({ code: badTemplate.code, out: badTemplate.stdout }, { code: 125, out: '' });
     assert.match(badTemplate.stderr, /--format: template "\{\{\.name": at position 1: unclosed action/);
