@@ -98,6 +98,8 @@ export function psFields(c: ContainerInfo, now: number, truncate = true) {
     Label: (key: string): string => labels[key] ?? '',
     Mounts: (c.spec.mounts ?? []).map((m) => m.source ?? m.target).join(','),
     Networks: c.spec.namespaces?.net === 'host' ? 'host' : 'none',
+    // No published ports (no bridge), so docker's column is empty: `table {{.Names}}\t{{.Ports}}` still works.
+    Ports: '',
     Pid: c.pid, ExitCode: c.exit?.exitCode ?? null,
   };
 }
@@ -106,5 +108,5 @@ export function psFields(c: ContainerInfo, now: number, truncate = true) {
 export const PS_FIELD_HEADERS: Record<keyof ReturnType<typeof psFields>, unknown> = {
   ID: 'CONTAINER ID', Names: 'NAMES', Image: 'IMAGE', Command: 'COMMAND', CreatedAt: 'CREATED AT', RunningFor: 'CREATED',
   State: 'STATE', Status: 'STATUS', Labels: 'LABELS', Label: (_key: string) => 'LABEL', Mounts: 'MOUNTS', Networks: 'NETWORKS',
-  Pid: 'PID', ExitCode: 'EXIT CODE',
+  Ports: 'PORTS', Pid: 'PID', ExitCode: 'EXIT CODE',
 };

@@ -67,6 +67,7 @@ test('a ps row and its fields (JSON and templates), shortened unless --no-trunc'
   assert.equal(j.Labels, 'tier=batch');
   assert.equal(j.State, 'running');
   assert.equal(j.Networks, 'none');
+  assert.equal(j.Ports, '', 'docker\'s PORTS column: empty, nothing is published');
   assert.equal('Label' in j, false, 'the Label method is not data');
   assert.equal(f.Label('tier'), 'batch');
   assert.equal(f.Label('nope'), '');
