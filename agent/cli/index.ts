@@ -78,7 +78,7 @@ function containerVerb(sub: string | undefined): string | undefined {
   return verb !== undefined && CONTAINER_VERBS.includes(verb) ? verb : undefined;
 }
 
-export const CONTAINER_VERBS = ['run', 'create', 'start', 'ps', 'inspect', 'logs', 'stop', 'restart', 'kill', 'rm', 'wait', 'exec', 'attach', 'pause',
+const CONTAINER_VERBS = ['run', 'create', 'start', 'ps', 'inspect', 'logs', 'stop', 'restart', 'kill', 'rm', 'wait', 'exec', 'attach', 'pause',
   'unpause', 'update', 'rename', 'top', 'stats'];
 
 function help(ctx: CliContext, topic: string | undefined): number {
