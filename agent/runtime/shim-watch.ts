@@ -7,7 +7,7 @@
 // Not under the container's lock: a stop holds that while it waits for the very exit this records.
 import { isLive, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
-import { signal } from './cleanup.js';
+import { isErrno } from '../errors.js';
 import { readExitFile } from './exit-file.js';
 import { recordLostShim } from './lost-shim.js';
 
@@ -30,7 +30,7 @@ export class ShimWatch {
 
   private checkAll(): void {
     for (const record of this.ctx.records.values()) {
-      if (!hasShim(record) || this.handling.has(record.id) || signal(record.shimPid, 0)) continue;
+      if (!hasShim(record) || this.handling.has(record.id) || processExists(record.shimPid)) continue;
       this.handling.add(record.id);
       this.settle(record)
         .catch((err: unknown) => this.ctx.logger.error({ err, id: record.id }, `recording the end of ${describe(record)}, whose shim died, failed`))
@@ -43,6 +43,16 @@ export class ShimWatch {
     if (await readExitFile(record.files.exit)) return;
     if (!hasShim(record) || this.ctx.records.get(record.id) !== record) return; // removed or exited meanwhile
     if ((await recordLostShim(this.ctx, record, 'while running')) === 'exited') await this.ctx.exits.recheck(record.id, record.files.exit);
+  }
+}
+
+/** kill(pid, 0): only ESRCH says there is no such process (this runs in a timer: it must not throw). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return !isErrno(err, 'ESRCH');
   }
 }
 
