@@ -39,12 +39,13 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
   const parser = new CriLogParser();
   const decoder = new StringDecoder('utf8'); // keeps a character split between chunks; faster than TextDecoder's stream mode
   const lines = (chunk: Buffer) => parser.push(decoder.write(chunk)).filter(wanted);
+  const unfinished = () => parser.flush().filter(wanted); // lines cut short: at the end of a read, or of a follow
   const follow = opts.follow === true && isLive(record) && (untilMs === undefined || untilMs > Date.now());
   const log = new LogStream(ctx, record, { follow, untilMs, signal: opts.signal });
   try {
     if (opts.tail === undefined) {
       for await (const chunk of log.existing()) yield* nonEmpty(lines(chunk));
-      if (!follow) yield* nonEmpty(parser.flush().filter(wanted)); // the end of the file is the end of the log
+      if (!follow) yield* nonEmpty(unfinished()); // the end of the file is the end of the log
     } else if (opts.tail > 0) {
       // Read from where the last lines begin (not with `until`: those are the last before a time),
       // keeping only the last `tail` lines parsed.
@@ -52,13 +53,13 @@ export async function* readLogs(ctx: RuntimeContext, record: ContainerRecord, op
       const spec = untilMs === undefined ? { lines: opts.tail, streams, partialIsLine: !follow } : undefined;
       const last = new LastItems<LogLine>(opts.tail);
       for await (const chunk of log.existing(spec)) last.push(lines(chunk));
-      if (!follow) last.push(parser.flush().filter(wanted));
+      if (!follow) last.push(unfinished());
       yield* nonEmpty(last.items());
     } else {
       await log.skipToEnd();
     }
     for await (const chunk of log.appended()) yield* nonEmpty(lines(chunk));
-    if (follow) yield* nonEmpty(parser.flush().filter(wanted));
+    if (follow) yield* nonEmpty(unfinished());
   } finally {
     await log.close();
   }

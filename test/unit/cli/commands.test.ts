@@ -260,6 +260,16 @@ test('live stats in its own process: the agent going away ends it with the unrea
   assert.match(stats.io.err, AGENT_GONE);
 });
 
+test('events --filter event=die --format with docker\'s fields', async (t) => {
+  const bus = new EventBus();
+  const { cli } = await agent(t, bus);
+  const id = 'b'.repeat(64);
+  bus.emit('container.started', 'started web', { containerId: id, containerName: 'web' });
+  bus.emit('container.exited', 'web exited with code 3', { containerId: id, containerName: 'web', data: { exitCode: 3 } });
+  const r = await cli('events', '--filter', 'event=die', '--format', '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}} {{.kind}}');
+  assert.deepEqual(r, { code: 0, out: 'die web 3 container.exited\n', err: '' });
+});
+
 test('events -f in its own process: Ctrl-C ends it with 0; the agent going away is an error (125), not a quiet end', async (t) => {
   const bus = new EventBus();
   const { socket, app } = await agent(t, bus);

@@ -1,16 +1,8 @@
 // events for scripts written for docker: its --filter keys and its template fields.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable, Writable } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildServer, listenUnix } from '../../../agent/api/index.js';
-import { parseGlobal, runCli } from '../../../agent/cli/index.js';
 import { dockerEventView, eventFilter } from '../../../agent/cli/docker-events.js';
-import { EventBus, type BerthEvent } from '../../../agent/events/index.js';
-import { createSnapshotStore } from '../../../agent/sampler/index.js';
-import { FakeRuntime, fakeDeps } from '../api/fake-runtime.js';
+import type { BerthEvent } from '../../../agent/events/index.js';
 
 const ID = 'b'.repeat(64);
 const ev = (kind: BerthEvent['kind'], over: Partial<BerthEvent> = {}): BerthEvent =>
@@ -35,20 +27,4 @@ test('--filter: type, event (docker\'s action or berth\'s kind), container by na
   assert.deepEqual(kinds(['type=policy']), ['policy.firing']);
   assert.deepEqual(kinds([]), events.map((e) => e.kind));
   assert.throws(() => eventFilter(['label=a=b']), /--filter "label=a=b": use type=container, event=ACTION/);
-});
-
-test('berth events --filter event=die --format with docker\'s fields, against a real API server', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-events-'));
-  const bus = new EventBus();
-  const app = buildServer(fakeDeps(new FakeRuntime(), { snapshot: createSnapshotStore(), events: bus }));
-  t.after(async () => { await app.close(); rmSync(dir, { recursive: true, force: true }); });
-  await listenUnix(app, join(dir, 'b.sock'));
-  bus.emit('container.started', 'started web', { containerId: ID, containerName: 'web' });
-  bus.emit('container.exited', 'web exited with code 3', { containerId: ID, containerName: 'web', data: { exitCode: 3 } });
-  let out = '';
-  const stdout = new Writable({ write(chunk, _e, cb) { out += String(chunk); cb(); } });
-  const code = await runCli(parseGlobal(['--host', join(dir, 'b.sock'), 'events', '--filter', 'event=die', '--format', '{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}} {{.kind}}']),
-    { stdin: Readable.from([]), stdout, stderr: new Writable({ write(_c, _e, cb) { cb(); } }), env: {}, cwd: dir });
-  assert.equal(code, 0);
-  assert.equal(out, 'die web 3 container.exited\n');
 });
