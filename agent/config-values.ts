@@ -89,3 +89,15 @@ export function token(value: unknown, where: string): string {
   if (/\s/.test(s)) throw invalid(where, 'a bearer token must not contain whitespace');
   return s;
 }
+
+/**
+ * Container labels exported as container_label_* series labels: "all", "none" (or "") or keys
+ * separated by commas (a list in a config file), as given to `-l`, before cAdvisor's sanitizing.
+ */
+export function labelSelection(value: unknown, where: string): 'all' | string[] {
+  const keys = Array.isArray(value) ? value.map((k, i) => asString(k, `${where}[${i}]`).trim()) : asString(value, where).split(',').map((k) => k.trim());
+  if (keys.length === 1 && (keys[0] === 'all' || keys[0] === 'none' || keys[0] === '')) return keys[0] === 'all' ? 'all' : [];
+  const empty = keys.indexOf('');
+  if (empty >= 0) throw invalid(where, `label key ${empty + 1} of ${keys.length} is empty; use all, none or keys separated by commas, e.g. tier,com.docker.compose.service`);
+  return [...new Set(keys)];
+}

@@ -52,7 +52,7 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
     };
     const sampler = createSampler({ runtime, cgroups, intervalMs: config.sampleIntervalMs, fullEveryTicks: config.sampleFullEvery, logger: logger.child({ part: 'sampler' }) });
     closers.push(async () => sampler.stop());
-    const metrics = createMetricsRegistry({ store: sampler.store, runtime,
+    const metrics = createMetricsRegistry({ store: sampler.store, runtime, containerLabels: config.metricsLabels,
       build: { version: facts.version, node_version: process.version, cgroup_version: cgroups.version } });
     closers.push(async () => metrics.close());
     policy.metrics.register(metrics);

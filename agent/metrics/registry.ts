@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import { SAMPLED_STATUSES } from '../sampler/index.js';
 import type { SnapshotStore } from '../sampler/types.js';
+import type { MetricsLabelSelection } from './container-labels.js';
 import { ExpositionRenderer } from './render.js';
 import { piecesToString } from './text-buffer.js';
 import { createSelfMetrics, type LaunchOutcome, type SelfMetrics } from './self.js';
@@ -18,6 +19,8 @@ export interface MetricsRegistryOptions {
   runtime: Pick<Runtime, 'list'>;
   /** Labels of berth_build_info, e.g. { version, node_version, cgroup_version }. */
   build?: Record<string, string>;
+  /** Container labels on the container series as container_label_* (container-labels.ts); default all. */
+  containerLabels?: MetricsLabelSelection;
   /** Monotonic ms for timing the render (a seam for golden tests). */
   monotonicMs?: () => number;
 }
@@ -34,7 +37,7 @@ const NO_RENDER = (): RenderCache => ({ key: '', pieces: [], sending: 0 });
 export interface Scrape { parts: Buffer[]; sent(): void }
 
 export class MetricsRegistry extends Registry {
-  private readonly renderer = new ExpositionRenderer();
+  private readonly renderer: ExpositionRenderer;
   private readonly self: SelfMetrics;
   private readonly unsubscribe: () => void;
   private cache: RenderCache = NO_RENDER();
@@ -43,6 +46,7 @@ export class MetricsRegistry extends Registry {
 
   constructor(private readonly options: MetricsRegistryOptions) {
     super();
+    this.renderer = new ExpositionRenderer({ containerLabels: options.containerLabels });
     this.self = createSelfMetrics(this, options.build ?? { version: 'unknown', node_version: process.version });
     this.unsubscribe = options.store.subscribe((tick) => {
       this.self.sampleDuration.observe(tick.host.agent.sampleDurationSeconds);

@@ -5,13 +5,17 @@
 // and everything is written into one reused buffer (text-buffer.ts says why not strings).
 // REFERENCE.md §3.8: prom-client's per-value label formatting costs several times more.
 import type { HostSample } from '../sampler/types.js';
+import { seriesLabels, type MetricsLabelSelection } from './container-labels.js';
 import { CONTAINER_ROWS, escapeLabelValue, HOST_ROWS, type ContainerRow, type ContainerView, type Emit, type HostRow } from './table.js';
 import { encodeText, ExpositionBuffer, piecesToString, type EncodedText } from './text-buffer.js';
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
-/** A container's label set up to its last value, without the closing brace: `{id="…",name="…"`. */
+/**
+ * A container's label sets up to their last value, without the closing brace: `container` is
+ * `{id="…",name="…",image="…"` and its container_label_* labels, `idName` `{id="…",name="…"`.
+ */
 interface ContainerLabels { key: string; container: EncodedText; idName: EncodedText }
 
 interface EncodedRow<Row> { row: Row; name: EncodedText; header: EncodedText }
@@ -24,6 +28,13 @@ function encodeRow<Row extends { name: string; help: string; type: string }>(row
   return { row, name: encodeText(row.name), header: encodeText(familyHeader(row.name, row.help, row.type)) };
 }
 
+export interface RendererOptions {
+  containerRows?: readonly ContainerRow[];
+  hostRows?: readonly HostRow[];
+  /** Which container labels the container series carry as container_label_* (default all, as cAdvisor). */
+  containerLabels?: MetricsLabelSelection;
+}
+
 export class ExpositionRenderer {
   /** Encoded label sets per container id; pruned to the rendered containers each time. */
   private readonly labels = new Map<string, ContainerLabels>();
@@ -33,9 +44,12 @@ export class ExpositionRenderer {
   /** How many pieces the last render took: as many spare ones are worth keeping. */
   private piecesPerText = 0;
 
-  constructor(containerRows: readonly ContainerRow[] = CONTAINER_ROWS, hostRows: readonly HostRow[] = HOST_ROWS) {
+  private readonly labelSelection: MetricsLabelSelection;
+
+  constructor({ containerRows = CONTAINER_ROWS, hostRows = HOST_ROWS, containerLabels = 'all' }: RendererOptions = {}) {
     this.containerRows = containerRows.map(encodeRow);
     this.hostRows = hostRows.map(encodeRow);
+    this.labelSelection = containerLabels;
   }
 
   /** The exposition text as UTF-8 pieces, ready for the socket. */
@@ -84,12 +98,15 @@ export class ExpositionRenderer {
     out.byte(NEWLINE);
   }
 
-  private labelsFor({ sample }: ContainerView): ContainerLabels {
+  private labelsFor({ sample, info }: ContainerView): ContainerLabels {
+    // A container's own labels are fixed at create: they need not be part of the key.
     const key = `${sample.cgroup}\0${sample.name}\0${sample.image}`;
     let labels = this.labels.get(sample.id);
     if (!labels || labels.key !== key) {
       const idName = `{id="${escapeLabelValue(sample.cgroup)}",name="${escapeLabelValue(sample.name)}"`;
-      labels = { key, idName: encodeText(idName), container: encodeText(`${idName},image="${escapeLabelValue(sample.image)}"`) };
+      let container = `${idName},image="${escapeLabelValue(sample.image)}"`;
+      for (const [name, value] of seriesLabels(info?.spec.labels, this.labelSelection)) container += `,${name}="${escapeLabelValue(value)}"`;
+      labels = { key, idName: encodeText(idName), container: encodeText(container) };
       this.labels.set(sample.id, labels);
     }
     return labels;

@@ -16,7 +16,7 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 test('defaults', () => {
   assert.deepEqual(loadConfig([], {}, ctx), {
     stateDir: '/var/lib/berth', socket: '/run/berth/berth.sock', listen: { host: '127.0.0.1', port: 9465 }, rulesDir: '',
-    cgroupParent: 'berth', logLevel: 'info', sampleIntervalMs: 1000, sampleFullEvery: 10, token: '', shimPath: '/opt/berth/dist/bin/berth-shim', configFile: '',
+    cgroupParent: 'berth', logLevel: 'info', sampleIntervalMs: 1000, sampleFullEvery: 10, metricsLabels: 'all', token: '', shimPath: '/opt/berth/dist/bin/berth-shim', configFile: '',
   });
   assert.equal(defaultConfig({ ...ctx, exists: (p) => p === '/etc/berth/rules' }).rulesDir, '/etc/berth/rules');
 });
@@ -37,6 +37,16 @@ test('precedence: file < env < flags, and relative paths resolve against their s
   assert.deepEqual(c.listen, { host: '::1', port: 9000 });
 });
 
+test('metrics labels: all, none, or keys from a flag, the environment or a YAML list', (t) => {
+  assert.deepEqual(loadConfig(['--metrics-labels', 'none'], {}, ctx).metricsLabels, []);
+  assert.deepEqual(loadConfig(['--metrics-labels', ''], {}, ctx).metricsLabels, []);
+  assert.equal(loadConfig([], { BERTH_METRICS_LABELS: 'all' }, ctx).metricsLabels, 'all');
+  assert.deepEqual(loadConfig(['--metrics-labels', ' tier, com.docker.compose.service,tier'], {}, ctx).metricsLabels, ['tier', 'com.docker.compose.service']);
+  const file = join(tempDir(t), 'berth.yaml');
+  writeFileSync(file, 'metricsLabels:\n  - tier\n  - app.kubernetes.io/name\n');
+  assert.deepEqual(loadConfig(['--config', file], {}, ctx).metricsLabels, ['tier', 'app.kubernetes.io/name']);
+});
+
 test('JSON config files and BERTH_CONFIG', (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'berth.json');
@@ -51,7 +61,7 @@ test('bad values name where they came from', (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'bad.yaml');
   writeFileSync(file, 'stateDir: /s\n\nsampleRate: 5\n');
-  assert.throws(() => loadConfig(['--config', file], {}, ctx), (e: any) => e.code === 'INVALID_CONFIG' && e.message === `${file}:3: sampleRate: unknown setting; known: stateDir, socket, listen, rules, cgroupParent, logLevel, sampleInterval, sampleFullEvery, token, shimPath`);
+  assert.throws(() => loadConfig(['--config', file], {}, ctx), (e: any) => e.code === 'INVALID_CONFIG' && e.message === `${file}:3: sampleRate: unknown setting; known: stateDir, socket, listen, rules, cgroupParent, logLevel, sampleInterval, sampleFullEvery, metricsLabels, token, shimPath`);
   writeFileSync(file, 'stateDir: /s\nsample-interval: 5\n');
   assert.throws(() => loadConfig(['--config', file], {}, ctx), new RegExp(`^BerthError: ${file}:2: sample-interval: "5" is not a duration`.replace(/\//g, '\\/')));
   writeFileSync(file, 'stateDir: [1, 2\n');
@@ -69,6 +79,7 @@ test('bad values name where they came from', (t) => {
     [['--sample-full-every', '0'], {}, /^--sample-full-every: "0" is not a whole number ≥ 1/],
     [[], { BERTH_SAMPLE_FULL_EVERY: '2.5' }, /^BERTH_SAMPLE_FULL_EVERY: "2.5" is not a whole number ≥ 1/],
     [['--cgroup-parent', '../escape'], {}, /^--cgroup-parent: "..\/escape" is not a cgroup parent/],
+    [['--metrics-labels', 'tier,,app'], {}, /^--metrics-labels: label key 2 of 3 is empty; use all, none or keys separated by commas/],
     [['--token', 'short'], {}, /^--token: a bearer token must be at least 16 characters/],
     [['--state-dir', ''], {}, /^--state-dir: must not be empty/],
     [['--state-dir'], {}, /^--state-dir: needs a value/],
@@ -89,7 +100,7 @@ test('the example config in deploy/ loads', () => {
 
 test('agent help lists every flag with its env variable', () => {
   const help = agentHelp(ctx);
-  for (const flag of ['--state-dir', '--socket', '--listen', '--rules', '--cgroup-parent', '--log-level', '--sample-interval', '--token', '--shim-path', '--config']) {
+  for (const flag of ['--state-dir', '--socket', '--listen', '--rules', '--cgroup-parent', '--log-level', '--sample-interval', '--metrics-labels', '--token', '--shim-path', '--config']) {
     assert.ok(help.includes(flag), flag);
   }
   assert.ok(help.includes('BERTH_SAMPLE_INTERVAL'));

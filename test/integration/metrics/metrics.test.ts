@@ -151,3 +151,17 @@ test('berth stats --no-stream prints docker\'s columns; --format json; an unknow
   assert.equal(missing.code, 125);
   assert.match(missing.stderr, /no-such-container/);
 });
+
+test('--metrics-labels tier: the agent puts that label alone on the container\'s series', async (t) => {
+  const own = await startAgent({ sampleInterval: '200ms', extraArgs: ['--metrics-labels', 'tier'] });
+  t.after(() => own.stop());
+  const r = await own.api('POST', '/v1/containers', { name: 'labelled', rootfs, image: 'busybox:test', cmd: ['sleep', '1000'],
+    labels: { tier: 'web', 'com.docker.compose.service': 'front' }, start: true });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const text = await waitFor('its series', async () => {
+    const m = (await own.http('GET', '/metrics')).body as string;
+    return value(m, 'container_last_seen', { name: 'labelled' }) !== undefined ? m : undefined;
+  });
+  assert.equal(value(text, 'container_memory_usage_bytes', { name: 'labelled', container_label_tier: 'web' }) !== undefined, true);
+  assert.ok(!text.includes('container_label_com_docker_compose_service'), 'a label not listed is left out');
+});

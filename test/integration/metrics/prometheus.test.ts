@@ -1,5 +1,6 @@
 // A real Prometheus server (Debian's `prometheus`) scraping a real agent every second: the target
-// is up and rate(container_cpu_usage_seconds_total) of a half-core spinner is ~0.5.
+// is up and rate(container_cpu_usage_seconds_total) of a half-core spinner is ~0.5, also when
+// selected and grouped by its labels (cAdvisor's container_label_*).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,12 +13,13 @@ import { waitFor } from '../../helpers/wait.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 
-test('Prometheus scrapes the agent: target up, rate(cpu) of a --cpus 0.5 spinner ≈ 0.5 (0.3..0.65)',
+test('Prometheus scrapes the agent: target up, rate(cpu) of a --cpus 0.5 spinner ≈ 0.5 (0.3..0.65), by name and by label',
   { skip: !existsSync(PROMETHEUS) && 'prometheus not installed', timeout: 120_000 }, async (t) => {
     const agent = await startAgent({ sampleInterval: '250ms' });
     t.after(() => agent.stop());
     const created = await agent.api('POST', '/v1/containers',
-      { name: 'prom-spin', rootfs: busyboxRootfs(), image: 'busybox:test', cmd: ['sh', '-c', 'while :; do :; done'], resources: { cpus: 0.5 }, start: true });
+      { name: 'prom-spin', rootfs: busyboxRootfs(), image: 'busybox:test', cmd: ['sh', '-c', 'while :; do :; done'], resources: { cpus: 0.5 },
+        labels: { 'com.docker.compose.service': 'spin', tier: 'batch' }, start: true });
     assert.equal(created.status, 201, JSON.stringify(created.body));
 
     const dir = mkdtempSync(join(tmpdir(), 'berth-prometheus-'));
@@ -61,6 +63,11 @@ test('Prometheus scrapes the agent: target up, rate(cpu) of a --cpus 0.5 spinner
       return n >= 4 && r.data?.result?.length === 1 ? Number(r.data.result[0].value[1]) : undefined;
     }, { timeoutMs: 30_000, intervalMs: 500 });
     assert.ok(rate > 0.3 && rate < 0.65, `rate = ${rate}`);
+    const byLabel = await api(`/api/v1/query?query=${encodeURIComponent(
+      'sum by (container_label_tier) (rate(container_cpu_usage_seconds_total{container_label_com_docker_compose_service="spin",cpu="total"}[5s]))')}`);
+    assert.deepEqual(byLabel.data.result.map((r: { metric: object }) => r.metric), [{ container_label_tier: 'batch' }]);
+    const labelRate = Number(byLabel.data.result[0].value[1]);
+    assert.ok(labelRate > 0.3 && labelRate < 0.65, `rate by label = ${labelRate}`);
     const up = await api(`/api/v1/query?query=${encodeURIComponent('up{job="berth"}')}`);
     assert.equal(up.data.result[0].value[1], '1');
   });

@@ -17,7 +17,7 @@ for (const version of ['v1', 'v2'] as const) {
   test(`golden exposition from the ${version} fixture tree`, async (t) => {
     // Read-only use of the fixture tree: statsReader never writes.
     const cgroups = await createCgroupManager({ root: join(FIXTURES, 'cgroups', version), parent: 'berth' });
-    const info = makeInfo('c1', { name: 'web', cgroup: cgroups.path('c1'), spec: { image: 'busybox:golden' } as never });
+    const info = makeInfo('c1', { name: 'web', cgroup: cgroups.path('c1'), spec: { image: 'busybox:golden', labels: { 'com.docker.compose.service': 'web', tier: 'front' } } as never });
     const runtime = { list: () => [info] };
     const clock = new FakeClock();
     const sampler = createSampler({ runtime, cgroups, intervalMs: 1000, procRoot: join(FIXTURES, 'proc'), logger: silentLogger, clock,

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { CONTAINER_ROWS, ExpositionRenderer, HOST_ROWS, type ContainerRow, type ContainerView, type HostRow } from '../../../agent/metrics/index.js';
 import { encodeText } from '../../../agent/metrics/text-buffer.js';
+import { seriesLabels, type MetricsLabelSelection } from '../../../agent/metrics/container-labels.js';
 import type { HostSample } from '../../../agent/sampler/types.js';
 import { seededRandom, syntheticHost, syntheticViews } from '../../helpers/metric-samples.js';
 
@@ -20,7 +21,7 @@ function oracleValue(v: number): string {
 const oracleEscape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
 function oracle(views: readonly ContainerView[], host: HostSample | undefined,
-  rows: readonly ContainerRow[] = CONTAINER_ROWS, hostRows: readonly HostRow[] = HOST_ROWS): string {
+  rows: readonly ContainerRow[] = CONTAINER_ROWS, hostRows: readonly HostRow[] = HOST_ROWS, selection: MetricsLabelSelection = 'all'): string {
   const header = (r: { name: string; help: string; type: string }) =>
     `# HELP ${r.name} ${r.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${r.name} ${r.type}\n`;
   let text = '';
@@ -28,7 +29,8 @@ function oracle(views: readonly ContainerView[], host: HostSample | undefined,
     const lines: string[] = [];
     for (const view of views) {
       const { cgroup, name, image } = view.sample;
-      const base = `id="${oracleEscape(cgroup)}",name="${oracleEscape(name)}"` + (row.base === 'container' ? `,image="${oracleEscape(image)}"` : '');
+      const own = seriesLabels(view.info?.spec.labels, selection).map(([k, v]) => `,${k}="${oracleEscape(v)}"`).join('');
+      const base = `id="${oracleEscape(cgroup)}",name="${oracleEscape(name)}"` + (row.base === 'container' ? `,image="${oracleEscape(image)}"${own}` : '');
       row.series(view, (value, extra) => lines.push(`${row.name}{${base}${extra ? `,${extra.text}` : ''}} ${oracleValue(value)}\n`));
     }
     if (lines.length) text += header(row) + lines.join('');
@@ -63,7 +65,7 @@ test('numbers are spelled as String(v) would: integers of every size, floats, -0
   const randomDoubles = Array.from({ length: 400 }, (_, i) => (rand() - 0.5) * 10 ** ((i % 40) - 20));
   const row = valuesRow([...edges, ...randomIntegers, ...randomDoubles]);
   const views = syntheticViews(3, 1);
-  const text = new ExpositionRenderer([row], []).render(views, undefined);
+  const text = new ExpositionRenderer({ containerRows: [row], hostRows: [] }).render(views, undefined);
   assert.equal(text, oracle(views, undefined, [row], []));
   assert.ok(text.includes(',n="1"} 0\n') && text.includes(' 9223372036854772000\n') && text.includes(' 1e+21\n'), 'spot checks of the spelling');
 });
@@ -112,6 +114,40 @@ test('the buffer follows the container count up and down', () => {
     const views = syntheticViews(count, count);
     assert.equal(renderer.render(views, undefined), oracle(views, undefined), `${count} containers`);
   }
+});
+
+/** Views whose containers carry labels: compose's, one with characters to escape, one with none. */
+function labelledViews(): ContainerView[] {
+  const views = syntheticViews(3, 1);
+  views[0].info!.spec.labels = { 'com.docker.compose.service': 'web', 'com.docker.compose.project': 'shop', tier: 'front' };
+  views[1].info!.spec.labels = { note: 'say "hi"\\n\nbye', 'a.b': 'dot', 'a-b': 'dash', empty: '' };
+  views[2].info!.spec.labels = {};
+  return views;
+}
+
+test('container labels follow image on every series that has it, sorted, escaped, and as selected', () => {
+  const views = labelledViews();
+  const text = new ExpositionRenderer().render(views, undefined);
+  assert.equal(text, oracle(views, undefined));
+  const id0 = views[0].sample.cgroup;
+  assert.ok(text.includes(`container_memory_rss{id="${id0}",name="web-0",image="${views[0].sample.image}",`
+    + 'container_label_com_docker_compose_project="shop",container_label_com_docker_compose_service="web",container_label_tier="front"} '));
+  assert.ok(text.includes(',container_label_a_b="dash",container_label_note="say \\"hi\\"\\\\n\\nbye"} '), 'first key wins, value escaped');
+  assert.ok(!text.includes('container_label_empty'));
+  assert.ok(new RegExp(`berth_container_namespace_info\\{id="${id0}",name="web-0",type=`).test(text), 'not on the id,name series');
+  const series = text.split('\n').filter((l) => l.startsWith('container_') && l.includes(`id="${id0}"`));
+  assert.ok(series.length > 30 && series.every((l) => l.includes('container_label_tier="front"')), 'every container_* series of the container');
+
+  const listed = new ExpositionRenderer({ containerLabels: ['tier', 'note'] }).render(views, undefined);
+  assert.equal(listed, oracle(views, undefined, CONTAINER_ROWS, HOST_ROWS, ['tier', 'note']));
+  assert.ok(listed.includes('container_label_tier="front"') && !listed.includes('compose'));
+  const none = new ExpositionRenderer({ containerLabels: [] }).render(views, undefined);
+  assert.equal(none, oracle(syntheticViews(3, 1), undefined), 'none: as a fleet without labels');
+});
+
+test('promtool accepts a render with container labels', { skip: !existsSync('/usr/bin/promtool') && 'promtool not installed' }, () => {
+  const r = spawnSync('promtool', ['check', 'metrics'], { input: new ExpositionRenderer().render(labelledViews(), undefined), encoding: 'utf8' });
+  assert.equal(r.status, 0, `promtool: ${r.stdout}${r.stderr}`);
 });
 
 test('promtool accepts a synthetic render', { skip: !existsSync('/usr/bin/promtool') && 'promtool not installed' }, () => {
