@@ -40,12 +40,19 @@ static void emit(const struct cri_stream *s, struct cri_log *log, const char *da
   /* One writev per record: with O_APPEND a reader never sees two records interleaved. */
   size_t total = (size_t)n + len + 1;
   ssize_t w = writev(log_fd, iov, 3);
-  if (w >= 0 && (size_t)w < total) {
-    /* Short write (disk full or a signal): finish it, record order is what matters. */
+  if (w < 0) return; /* disk full: the record is lost, as docker's json-file loses it; init goes on */
+  if ((size_t)w < total) {
+    /* Short write (the disk filled up, or a signal): finish it, record order is what matters. */
     char rest[sizeof(s->buf) + 128];
+    off_t start = lseek(log_fd, 0, SEEK_CUR) - w; /* O_APPEND left the offset at the end */
     size_t off = 0;
     for (int i = 0; i < 3; i++) { memcpy(rest + off, iov[i].iov_base, iov[i].iov_len); off += iov[i].iov_len; }
-    (void)write_all(log_fd, rest + w, total - (size_t)w);
+    if (write_all(log_fd, rest + w, total - (size_t)w) < 0) {
+      /* What was written is part of a record: cut it off, or the next record once there is room
+       * again would continue its line and both would be unreadable. */
+      if (start >= 0) (void)ftruncate(log_fd, start);
+      return;
+    }
   }
   log->size += total;
   if (log->max_bytes && log->size >= log->max_bytes) rotate(log);

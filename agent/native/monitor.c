@@ -205,7 +205,7 @@ static void finish(struct monitor *m, int status) {
   }
   if (m->fifo_fd >= 0) unlink(m->p->start_fifo);
   attach_close(&m->attach, m->p->state_dir); /* before the exit file: once it exists, nothing attaches */
-  if (exit_write(m->p->exit_path, m->init, status, &e) < 0) _exit(2);
+  if (exit_write(m->p->exit_path, m->p->exit_reserve, m->init, status, &e) < 0) _exit(2);
   _exit(0);
 }
 

@@ -245,7 +245,7 @@ static int parse_string(const char **out, const struct rec *r, int must_be_absol
  * whether it is a list, and the parser. */
 enum kind_id { K_ID, K_STATE_DIR, K_ROOTFS, K_RO_ROOTFS, K_NS, K_UID_MAP, K_GID_MAP, K_HOSTNAME, K_DOMAINNAME, K_MOUNT, K_DEVICE,
   K_SYMLINK, K_MASK, K_READONLY, K_SYSCTL, K_RLIMIT, K_USER, K_GROUPS, K_CAPS, K_NNP, K_SECCOMP, K_OOM,
-  K_CGROUP_PROCS, K_CWD, K_ARGS, K_ENV, K_LOG, K_LOG_ROTATE, K_EXIT, K_START_FIFO, K_INIT_PID, K_STDIO, K_STDIN, K_TTY, K_COUNT };
+  K_CGROUP_PROCS, K_CWD, K_ARGS, K_ENV, K_LOG, K_LOG_ROTATE, K_EXIT, K_EXIT_RESERVE, K_START_FIFO, K_INIT_PID, K_STDIO, K_STDIN, K_TTY, K_COUNT };
 
 struct kind { const char *name; int modes; int fields; int list; int required; };
 
@@ -265,7 +265,8 @@ static const struct kind kinds[K_COUNT] = {
   [K_CWD] = { "cwd", LAUNCH | EXEC, 1, 0, LAUNCH | EXEC }, [K_ARGS] = { "args", LAUNCH | EXEC, -2, 0, LAUNCH | EXEC },
   [K_ENV] = { "env", LAUNCH | EXEC, -1, 0, 0 }, [K_LOG] = { "log", LAUNCH, 1, 0, LAUNCH },
   [K_LOG_ROTATE] = { "log_rotate", LAUNCH, 2, 0, 0 },
-  [K_EXIT] = { "exit", LAUNCH, 1, 0, LAUNCH }, [K_START_FIFO] = { "start_fifo", LAUNCH, 1, 0, LAUNCH },
+  [K_EXIT] = { "exit", LAUNCH, 1, 0, LAUNCH }, [K_EXIT_RESERVE] = { "exit_reserve", LAUNCH, 1, 0, 0 },
+  [K_START_FIFO] = { "start_fifo", LAUNCH, 1, 0, LAUNCH },
   [K_INIT_PID] = { "init_pid", EXEC, 1, 0, EXEC }, [K_STDIO] = { "stdio", EXEC, 1, 0, EXEC },
   [K_STDIN] = { "stdin", LAUNCH | EXEC, 1, 0, 0 }, [K_TTY] = { "tty", LAUNCH | EXEC, 2, 0, 0 },
 };
@@ -317,6 +318,7 @@ static int dispatch(struct plan *p, enum kind_id k, const struct rec *r, struct 
     if (parse_uint(r, 0, UINT64_MAX, &p->log_max_bytes, e) || parse_uint(r, 1, 1000, &p->log_max_files, e)) return -1;
     return p->log_max_files >= 1 ? 0 : bad(e, r, 1, "expected at least 1 file", r->f[1]);
   case K_EXIT: return parse_string(&p->exit_path, r, 1, e);
+  case K_EXIT_RESERVE: return parse_string(&p->exit_reserve, r, 1, e);
   case K_START_FIFO: return parse_string(&p->start_fifo, r, 1, e);
   case K_INIT_PID: {
     unsigned long pid;

@@ -40,7 +40,7 @@ struct plan_sysctl { const char *key, *value; };
 
 struct plan {
   int is_exec;
-  const char *id, *state_dir, *rootfs, *hostname, *domainname, *cwd, *log_path, *exit_path, *start_fifo;
+  const char *id, *state_dir, *rootfs, *hostname, *domainname, *cwd, *log_path, *exit_path, *exit_reserve, *start_fifo;
   int ro_rootfs, no_new_privs, has_oom_score_adj, oom_score_adj;
   unsigned long log_max_bytes, log_max_files; /* log_rotate: 0 bytes = never */
   pid_t init_pid;            /* exec plans */
@@ -112,7 +112,7 @@ int cri_pump(struct cri_stream *s, struct cri_log *log);  /* returns 1 at EOF */
 void cri_flush_partial(struct cri_stream *s, struct cri_log *log);
 
 /* exit.c */
-int exit_write(const char *path, pid_t pid, int status, struct shim_error *e);
+int exit_write(const char *path, const char *reserve, pid_t pid, int status, struct shim_error *e);
 void format_time(char *out, size_t outlen, int nanos);
 
 /* init.c / monitor.c / exec.c */

@@ -9,6 +9,7 @@ import { describe, type RuntimeContext } from './context.js';
 import { currentBoot } from './host-boot.js';
 import { generateName, newContainerId } from './ids.js';
 import { ensureEtcFiles } from './etc-files.js';
+import { reserveExitSpace } from './exit-reserve.js';
 import { buildLaunchPlan } from './plan.js';
 import { encodeLaunchPlan } from './plan-format.js';
 import { loadBundleOci } from './bundle-oci.js';
@@ -84,6 +85,7 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
       ctx.store.writeJson(id, SPEC_FILE, spec), ctx.store.writeJson(id, OCI_CONFIG_FILE, specToOciConfig(plan, resolved, oci))]);
     documents.catch(() => undefined); // awaited below; a failure must not be unhandled meanwhile
     await ctx.cgroups.create(id, onlySet(toCgroupResources(resolved, oci)));
+    await reserveExitSpace(stateDir);
     try {
       pids = await ctx.launcher.launch(id, encodeLaunchPlan(plan), what);
     } catch (err) {

@@ -6,9 +6,10 @@
 // etcFileMounts). The container may edit its copies
 // (read-only with a read-only rootfs, as docker mounts them); they live as long as the container.
 // A bundle brings its own /etc, as under runc: nothing is added.
-import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname as hostHostname } from 'node:os';
 import { join } from 'node:path';
+import { BerthError } from '../errors.js';
 import type { OciMount } from './oci-types.js';
 import type { ResolvedSpec } from './types.js';
 
@@ -99,7 +100,12 @@ export function ensureEtcFiles(stateDir: string, spec: EtcSpec & Pick<ResolvedSp
     const path = join(stateDir, file);
     if (existsSync(path)) continue;
     hostEtc ??= host();
-    writeFileSync(path, content(spec, hostEtc), { flag: 'wx', mode: 0o644 });
+    try {
+      writeFileSync(path, content(spec, hostEtc), { flag: 'wx', mode: 0o644 });
+    } catch (err) {
+      rmSync(path, { force: true }); // a file cut short by a full disk would be taken for written next time
+      throw new BerthError('STATE_FAILED', `write ${path}: ${(err as Error).message}`, { path }, { cause: err });
+    }
   }
 }
 

@@ -11,10 +11,11 @@ import { describe, type RuntimeContext } from './context.js';
 import { killProcesses } from './cleanup.js';
 import { loadBundleOci } from './bundle-oci.js';
 import type { ExitFile } from './exit-file.js';
+import { writeExitFile } from './exit-reserve.js';
 import { currentBoot } from './host-boot.js';
 import { ensureCgroup } from './relaunch.js';
 import { isShimProcess } from './shim.js';
-import { pathExists, writeFileAtomic } from './store.js';
+import { pathExists } from './store.js';
 
 const UNKNOWN_EXIT_CODE = 255;
 
@@ -47,7 +48,7 @@ export async function recordLostShim(ctx: RuntimeContext, record: ContainerRecor
   const { timeMs: bootMs } = currentBoot();
   const startedMs = Date.parse(record.startedAt ?? record.createdAt);
   const file: ExitFile = { exitCode: UNKNOWN_EXIT_CODE, signal: null, finishedAt: new Date(bootMs > startedMs ? bootMs : Date.now()).toISOString(), pid: record.pid };
-  await writeFileAtomic(record.files.exit, `${JSON.stringify(file)}\n`);
+  await writeExitFile(record.stateDir, record.files.exit, `${JSON.stringify(file)}\n`);
   record.pendingReason ??= { by: 'agent', message: `${gone}; exit status unknown` };
   return 'exited';
 }

@@ -103,6 +103,7 @@ export function encodeLaunchPlan(plan: LaunchPlan): Buffer {
   w.record('log', 'logPath', [plan.logPath]);
   if (plan.logRotate) w.record('log_rotate', 'logRotate', [plan.logRotate.maxBytes, plan.logRotate.maxFiles]);
   w.record('exit', 'exitPath', [plan.exitPath]);
+  if (plan.exitReservePath) w.record('exit_reserve', 'exitReservePath', [plan.exitReservePath]);
   w.record('start_fifo', 'startFifo', [plan.startFifo]);
   writeStdio(w, plan);
   return w.finish();

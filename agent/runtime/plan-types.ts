@@ -68,6 +68,7 @@ export interface LaunchPlan extends PlanProcess {
   logPath: string;               // CRI-format log the shim writes container stdout/stderr to
   logRotate?: { maxBytes: number; maxFiles: number }; // rotated to logPath.1 … past maxBytes (--log-opt)
   exitPath: string;              // exit file the shim writes atomically when init ends
+  exitReservePath?: string;      // the space set aside for it (exit-reserve.ts): written in place, renamed to exitPath
   startFifo: string;             // init waits here until `start` (the create/start split, like runc's exec.fifo)
   stdin?: boolean;               // init's stdin is fed through the monitor's attach socket (docker -i); else /dev/null
   tty?: TerminalSize;            // init's stdin, stdout and stderr are a terminal (docker -t), relayed by the monitor

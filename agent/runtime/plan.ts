@@ -15,6 +15,7 @@ import { etcFileMounts } from './etc-files.js';
 import { mountList, toPlanMount } from './plan-mounts.js';
 import { capabilitySets, seccompProgram, type SeccompCompile } from './plan-security.js';
 import { PLAN_VERSION, type ExecPlan, type LaunchPlan, type PlanNamespace, type PlanProcess } from './plan-types.js';
+import { exitReservePath } from './exit-reserve.js';
 import { mergeEnv, hasEnv } from './resolve-common.js';
 import { toPlanRlimits } from './rlimits.js';
 import { lookupUser, specUser } from './user-lookup.js';
@@ -78,6 +79,7 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     logPath: join(ctx.stateDir, LOG_FILE),
     ...(spec.logRotate.maxSizeBytes > 0 ? { logRotate: { maxBytes: spec.logRotate.maxSizeBytes, maxFiles: spec.logRotate.maxFiles } } : {}),
     exitPath: join(ctx.stateDir, EXIT_FILE),
+    exitReservePath: exitReservePath(ctx.stateDir),
     startFifo: join(ctx.stateDir, START_FIFO),
     ...(spec.openStdin ? { stdin: true } : {}),
     ...(spec.tty ? { tty: { ...spec.consoleSize } } : {}),

@@ -11,6 +11,7 @@ import type { ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { asLaunchError, launchPlanFor } from './create.js';
 import { ensureEtcFiles } from './etc-files.js';
+import { reserveExitSpace } from './exit-reserve.js';
 import { currentBoot } from './host-boot.js';
 import { loadBundleOci } from './bundle-oci.js';
 import type { OciConfig } from './oci-types.js';
@@ -39,6 +40,7 @@ export async function relaunchContainer(ctx: RuntimeContext, record: ContainerRe
     ensureEtcFiles(record.stateDir, record.spec); // a container made before berth wrote them has none
     const plan = launchPlanFor(ctx, record.id, record.stateDir, record.spec, oci);
     record.oomKillsAtStart = oomKillCount(ctx, record);
+    await reserveExitSpace(record.stateDir);
     try {
       pids = await ctx.launcher.launch(record.id, encodeLaunchPlan(plan), what);
     } catch (err) {

@@ -5,6 +5,7 @@
 // CHECK_EVERY_MS one kill(pid, 0) per container with a shim (about a microsecond each). A shim
 // found gone is handled as recovery handles one that went while the agent was down (lost-shim.ts).
 // Not under the container's lock: a stop holds that while it waits for the very exit this records.
+import { performance } from 'node:perf_hooks';
 import { isLive, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { isErrno } from '../errors.js';
@@ -12,10 +13,14 @@ import { readExitFile } from './exit-file.js';
 import { recordLostShim } from './lost-shim.js';
 
 export const CHECK_EVERY_MS = 2000;
+/** After a failed attempt (the disk is full): not every 2 s, with a warning and an error each time. */
+const RETRY_AFTER_FAILURE_MS = 60_000;
 
 export class ShimWatch {
   private timer: NodeJS.Timeout | undefined;
   private readonly handling = new Set<string>();
+  /** Monotonic ms before which a container whose last attempt failed is not tried again. */
+  private readonly retryAt = new Map<string, number>();
 
   constructor(private readonly ctx: RuntimeContext) {}
 
@@ -29,11 +34,16 @@ export class ShimWatch {
   }
 
   private checkAll(): void {
+    const now = performance.now();
     for (const record of this.ctx.records.values()) {
-      if (!hasShim(record) || this.handling.has(record.id) || processExists(record.shimPid)) continue;
+      if (!hasShim(record) || this.handling.has(record.id) || (this.retryAt.get(record.id) ?? 0) > now || processExists(record.shimPid)) continue;
       this.handling.add(record.id);
       this.settle(record)
-        .catch((err: unknown) => this.ctx.logger.error({ err, id: record.id }, `recording the end of ${describe(record)}, whose shim died, failed`))
+        .then(() => this.retryAt.delete(record.id), (err: unknown) => {
+          this.retryAt.set(record.id, performance.now() + RETRY_AFTER_FAILURE_MS);
+          this.ctx.logger.error({ err, id: record.id },
+            `recording the end of ${describe(record)}, whose shim died, failed; trying again in ${RETRY_AFTER_FAILURE_MS / 1000} s`);
+        })
         .finally(() => this.handling.delete(record.id));
     }
   }

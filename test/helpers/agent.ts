@@ -1,7 +1,7 @@
 // Starts a real agent (from source, through tsx) with its own state dir, socket, TCP port and
 // cgroup parent, so tests and several agents run side by side. `stop()` removes every container,
 // cgroup, process and file the agent made, also when a test failed half-way.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
@@ -221,8 +221,11 @@ function killShims(stateDir: string): void {
   }
 }
 
+/** Before the directory is removed: a mount still there would keep it (EBUSY) and hide what is under it. */
 function unmountUnder(dir: string): void {
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
     .map((l) => l.split(' ')[4]).filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
-  for (const m of mounts) execFile('umount', ['-l', m], () => undefined);
+  for (const m of mounts) {
+    try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch { /* gone meanwhile */ }
+  }
 }

@@ -59,6 +59,9 @@ test('a launch plan encodes every field as a record, in plan order for lists', (
   assert.deepEqual(get('seccomp'), [], 'absent = unconfined');
   assert.deepEqual(get('start_fifo'), [['/s/start.fifo']]);
   assert.deepEqual(get('log_rotate'), [], 'absent = never rotated');
+  assert.deepEqual(get('exit_reserve'), [], 'absent = temp + rename');
+  assert.deepEqual(records(encodeLaunchPlan(launchPlan({ exitReservePath: '/s/exit.json.reserve' }))).filter(([k]) => k === 'exit_reserve').map(([, f]) => f),
+    [['/s/exit.json.reserve']]);
   assert.deepEqual(get('domainname'), [], 'absent = not set');
   assert.deepEqual(records(encodeLaunchPlan(launchPlan({ domainname: 'corp.example' }))).filter(([k]) => k === 'domainname').map(([, f]) => f),
     [['corp.example']]);

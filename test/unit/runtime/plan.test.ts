@@ -99,8 +99,9 @@ test('a default plan: devices, symlinks, masked and read-only paths, caps, paths
   assert.deepEqual(plan.namespaces, ['pid', 'net', 'mnt', 'uts', 'ipc', 'cgroup'].map((type) => ({ type, path: '' })));
   assert.deepEqual([plan.hostname, plan.uid, plan.gid, plan.oomScoreAdj, plan.cwd], ['c1', 0, 0, 0, '/']);
   assert.deepEqual(plan.args, ['sh', '-c', 'echo hi']);
-  assert.deepEqual([plan.logPath, plan.exitPath, plan.startFifo], [
-    '/run/berth/containers/aaaa/container.log', '/run/berth/containers/aaaa/exit.json', '/run/berth/containers/aaaa/start.fifo']);
+  assert.deepEqual([plan.logPath, plan.exitPath, plan.exitReservePath, plan.startFifo], [
+    '/run/berth/containers/aaaa/container.log', '/run/berth/containers/aaaa/exit.json', '/run/berth/containers/aaaa/exit.json.reserve',
+    '/run/berth/containers/aaaa/start.fifo']);
   assert.deepEqual(plan.cgroupProcs, c.cgroupProcs);
   assert.deepEqual([plan.version, plan.id, plan.rootfs, plan.readOnlyRootfs, plan.sysctls], [1, c.id, plan.rootfs, false, {}]);
 });
