@@ -3,6 +3,7 @@
 // sampler, so --no-stream answers at once instead of waiting a second for a second reading like docker.
 import type { ContainerInfo } from '../runtime/types.js';
 import type { ContainerSample, HostSample } from '../sampler/types.js';
+import { ownTraffic } from '../sampler/traffic.js';
 import type { CliContext, Command } from './command.js';
 import { enc } from './each.js';
 import { shortId, table } from './format.js';
@@ -34,9 +35,7 @@ const identity = (id: string, shown: Shown) => ({ Container: shown.as ?? id, ID:
 export function statsLine(s: ContainerSample, hostMemoryBytes: number, shown: Shown = {}): StatsLine {
   const mem = s.stats.memory;
   const limit = mem.limitBytes > 0 ? mem.limitBytes : hostMemoryBytes;
-  let rx = 0;
-  let tx = 0;
-  for (const itf of s.network) if (itf.name !== 'lo') { rx += itf.rxBytes; tx += itf.txBytes; }
+  const net = ownTraffic(s);
   return {
     BlockIO: `${formatDecimalBytes(s.stats.io.readBytes)} / ${formatDecimalBytes(s.stats.io.writeBytes)}`,
     CPUPerc: `${s.cpu.percent.toFixed(2)}%`,
@@ -44,7 +43,7 @@ export function statsLine(s: ContainerSample, hostMemoryBytes: number, shown: Sh
     MemPerc: `${(limit > 0 ? (mem.workingSetBytes / limit) * 100 : 0).toFixed(2)}%`,
     MemUsage: `${formatBytes(mem.workingSetBytes)} / ${formatBytes(limit)}`,
     Name: s.name,
-    NetIO: `${formatDecimalBytes(rx)} / ${formatDecimalBytes(tx)}`,
+    NetIO: `${formatDecimalBytes(net.rxBytes)} / ${formatDecimalBytes(net.txBytes)}`,
     PIDs: String(s.threads),
   };
 }

@@ -2,18 +2,13 @@
 // the stream sends. Pure functions: the hub calls them once per tick, not once per client.
 import { dockerState, type ContainerInfo } from '../runtime/types.js';
 import type { ContainerSample } from '../sampler/types.js';
+import { ownTraffic } from '../sampler/traffic.js';
 import type { ContainerSummary, StreamSample } from './protocol.js';
 
 export function toStreamSample(s: ContainerSample): StreamSample {
   const { stats } = s;
   const quota = stats.spec.cpuQuotaUs > 0 && stats.spec.cpuPeriodUs > 0 ? stats.spec.cpuQuotaUs / stats.spec.cpuPeriodUs : 0;
-  let rx = 0;
-  let tx = 0;
-  for (const itf of s.network) {
-    if (itf.name === 'lo') continue;
-    rx += itf.rxBytes;
-    tx += itf.txBytes;
-  }
+  const net = ownTraffic(s);
   return {
     id: s.id,
     t: s.time,
@@ -27,8 +22,8 @@ export function toStreamSample(s: ContainerSample): StreamSample {
     pidsLimit: stats.pids.limit,
     ioReadBytes: stats.io.readBytes,
     ioWriteBytes: stats.io.writeBytes,
-    netRxBytes: rx,
-    netTxBytes: tx,
+    netRxBytes: net.rxBytes,
+    netTxBytes: net.txBytes,
     oomEvents: stats.memory.oomEvents,
   };
 }

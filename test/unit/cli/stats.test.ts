@@ -33,6 +33,12 @@ test('a stats line has docker columns: working set over the limit, lo left out o
   });
 });
 
+test('a container in the host\'s network namespace shows no traffic of its own (the host\'s counters are not its), as docker stats does', () => {
+  const ns = (hostShared: boolean) => [{ type: 'net' as const, inode: 4026531840, hostShared }, { type: 'pid' as const, inode: 4026531836, hostShared: true }];
+  assert.equal(statsLine(sample({ namespaces: ns(true) }), 8 * 1024 ** 3).NetIO, '0B / 0B');
+  assert.equal(statsLine(sample({ namespaces: ns(false) }), 8 * 1024 ** 3).NetIO, '1.5kB / 648B', 'a shared pid namespace does not matter');
+});
+
 test('without a memory limit the host memory is the limit, like docker', () => {
   const s = sample({ stats: makeStats({ memory: { workingSetBytes: 1024 ** 3 } }) });
   const l = statsLine(s, 4 * 1024 ** 3);
