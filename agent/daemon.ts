@@ -83,9 +83,25 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
   }
 }
 
+/**
+ * A bug that escapes every handler ends the agent as Node would (exit 1, nothing drained: its state
+ * is unknown), but with the reason as a fatal line in the agent's own JSON log, where log shippers
+ * and `journalctl -o json` readers look, not only as a stack on stderr. The line is written
+ * synchronously (pino's default destination). Containers run on: their shims outlive the agent,
+ * and the next agent adopts them.
+ */
+export function endOnBug(logger: Logger, kind: string, exit: (code: number) => void = (code) => process.exit(code)): (err: unknown) => void {
+  return (err) => {
+    logger.fatal({ err }, `${kind}: the agent stops (a bug; containers keep running and the next agent adopts them)`);
+    exit(1);
+  };
+}
+
 /** Runs until SIGTERM/SIGINT, then drains. A second signal, or a drain over `drainMs`, exits at once. */
 export async function runDaemon(config: AgentConfig, drainMs = 10_000): Promise<number> {
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
+  process.on('uncaughtException', endOnBug(logger, 'uncaught exception'));
+  process.on('unhandledRejection', endOnBug(logger, 'unhandled rejection'));
   const daemon = await startDaemon(config, logger);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve);
