@@ -5,20 +5,23 @@ import { isErrno } from '../errors.js';
 import type { RuntimeContext } from './context.js';
 import { isShimProcess } from './shim.js';
 
-export async function killLeftovers(ctx: RuntimeContext, cgroupName: string, pids: { shimPid: number }): Promise<void> {
+/** The shim to kill: its pid, and when it started if known (a pid alone may be another process's by now). */
+export interface ShimToKill { shimPid: number; shimStartTicks?: number }
+
+export async function killLeftovers(ctx: RuntimeContext, cgroupName: string, pids: ShimToKill): Promise<void> {
   await killProcesses(ctx, cgroupName, pids);
   await ctx.cgroups.destroy(cgroupName); // accepts a missing cgroup
 }
 
 /** Every process in the cgroup and the shim (which is not in it); the cgroup itself stays. */
-export async function killProcesses(ctx: RuntimeContext, cgroupName: string, pids: { shimPid: number }): Promise<void> {
+export async function killProcesses(ctx: RuntimeContext, cgroupName: string, pids: ShimToKill): Promise<void> {
   // pids() is [] for a missing cgroup; killing is skipped when nothing is left (the common case:
   // an exited container), which saves a freeze/kill/thaw round.
   if ((await ctx.cgroups.pids(cgroupName)).length > 0) {
     await ctx.cgroups.thaw(cgroupName).catch(() => undefined); // a frozen cgroup cannot die; thaw is harmless otherwise
     await ctx.cgroups.killAll(cgroupName);
   }
-  if (await isShimProcess(pids.shimPid)) signal(pids.shimPid, 'SIGKILL');
+  if (await isShimProcess(pids.shimPid, pids.shimStartTicks)) signal(pids.shimPid, 'SIGKILL');
 }
 
 /** Sends a signal; false when the process is already gone (ESRCH, an expected branch). */

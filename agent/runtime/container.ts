@@ -28,6 +28,8 @@ export interface ContainerRecord {
   pid: number;
   /** 0 for a created container whose shim was lost (the host restarted): its start launches a new one. */
   shimPid: number;
+  /** When the shim started (shim.ts processStartTicks): tells it from a process that got its pid later; absent in older records. */
+  shimStartTicks?: number;
   /** The host's boot id (host-boot.ts) when the shim was launched; absent in records of agents before it. */
   bootId?: string;
   createdAt: string;

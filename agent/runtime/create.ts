@@ -16,7 +16,7 @@ import { loadBundleOci } from './bundle-oci.js';
 import { resolveSpec } from './resolve.js';
 import { onlySet, toCgroupResources } from './resources.js';
 import { specToOciConfig } from './oci-config.js';
-import { pidsOf } from './shim.js';
+import { pidsOf, processStartTicks } from './shim.js';
 import { validateSpec } from './spec.js';
 import { OCI_CONFIG_FILE, SPEC_FILE } from './store.js';
 import { killLeftovers } from './cleanup.js';
@@ -93,7 +93,7 @@ async function launch(ctx: RuntimeContext, { id, name, spec, resolved, warnings 
       throw err;
     }
     await documents;
-    Object.assign(record, { phase: 'created', pid: pids.initPid, shimPid: pids.shimPid });
+    Object.assign(record, { phase: 'created', pid: pids.initPid, shimPid: pids.shimPid, shimStartTicks: await processStartTicks(pids.shimPid) });
     await ctx.persist(record);
     ctx.records.set(id, record);
     ctx.exits.track(id, record.files.exit);

@@ -21,7 +21,7 @@ const UNKNOWN_EXIT_CODE = 255;
 
 /** The record's shim is running: launched in this boot of the host, and its pid is a berth-shim. */
 export async function shimAlive(record: ContainerRecord): Promise<boolean> {
-  return launchedThisBoot(record) && isShimProcess(record.shimPid);
+  return launchedThisBoot(record) && isShimProcess(record.shimPid, record.shimStartTicks);
 }
 
 /** True for records of agents before boot ids were recorded: their pid is all there is to go by. */
@@ -40,6 +40,7 @@ export async function recordLostShim(ctx: RuntimeContext, record: ContainerRecor
   await killProcesses(ctx, record.cgroupName, { shimPid: 0 }); // its pid is not our shim's (any more)
   if (record.status === 'created' && (record.shimPid === 0 || (await pathExists(record.files.startFifo)))) {
     Object.assign(record, { pid: 0, shimPid: 0 });
+    delete record.shimStartTicks;
     await remakeCgroup(ctx, record);
     await ctx.persist(record);
     return 'kept created';

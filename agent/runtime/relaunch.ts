@@ -18,7 +18,7 @@ import type { OciConfig } from './oci-types.js';
 import { oomKillCount } from './oom.js';
 import { encodeLaunchPlan } from './plan-format.js';
 import { onlySet, toCgroupResources } from './resources.js';
-import { pidsOf } from './shim.js';
+import { pidsOf, processStartTicks } from './shim.js';
 import { SHIM_PID_FILE } from './store.js';
 
 /** Turns an exited container (or a created one that lost its shim) into a created one with a fresh init; the caller then starts it. */
@@ -57,7 +57,8 @@ export async function relaunchContainer(ctx: RuntimeContext, record: ContainerRe
   // The last run's exit was recorded: a new watch for this run's. A created container's watch (one
   // that lost its shim) goes on: someone may be waiting on it.
   if (record.exit) ctx.exits.untrack(record.id);
-  Object.assign(record, { phase: 'created', status: 'created', pid: pids.initPid, shimPid: pids.shimPid, bootId: currentBoot().id });
+  Object.assign(record, { phase: 'created', status: 'created', pid: pids.initPid, shimPid: pids.shimPid,
+    shimStartTicks: await processStartTicks(pids.shimPid), bootId: currentBoot().id });
   delete record.exit;
   await ctx.persist(record);
   ctx.exits.track(record.id, record.files.exit);

@@ -17,7 +17,7 @@ export async function removeContainer(ctx: RuntimeContext, record: ContainerReco
   await ctx.settled(record.id); // no pending state.json write may land in the directory being removed
   ctx.exits.untrack(record.id);
   // After a recorded exit the shim ends by itself and its pid may already belong to another process.
-  await killLeftovers(ctx, record.cgroupName, { shimPid: record.exit ? 0 : record.shimPid });
+  await killLeftovers(ctx, record.cgroupName, { shimPid: record.exit ? 0 : record.shimPid, shimStartTicks: record.shimStartTicks });
   await ctx.store.removeDir(record.id);
   ctx.records.delete(record.id);
   if (ctx.names.get(record.name) === record.id) ctx.names.delete(record.name);

@@ -85,17 +85,40 @@ export function pidsOf(err: unknown): { shimPid: number; initPid: number } {
   return pids ?? { shimPid: 0, initPid: 0 };
 }
 
-/** True when `pid` exists and its command line is berth-shim (guards against pid reuse). */
-export async function isShimProcess(pid: number): Promise<boolean> {
+/**
+ * True when `pid` is a berth-shim and, given `startTicks` (processStartTicks at its launch), the
+ * very one launched then: a pid freed while the agent was down may be another container's shim by
+ * now, which must be neither adopted nor killed as this one's.
+ */
+export async function isShimProcess(pid: number, startTicks?: number): Promise<boolean> {
   if (!pid) return false;
   try {
     const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
     const argv0 = cmdline.split('\0')[0] ?? '';
-    return basename(argv0) === 'berth-shim';
+    if (basename(argv0) !== 'berth-shim') return false;
   } catch (err) {
     if (isErrno(err, 'ENOENT', 'ESRCH')) return false;
     throw new BerthError('STATE_FAILED', `read /proc/${pid}/cmdline: ${errnoCode(err)}`, { pid }, { cause: err });
   }
+  return startTicks === undefined || (await processStartTicks(pid)) === startTicks;
+}
+
+/** When `pid` started, in clock ticks after boot (/proc/<pid>/stat); with the pid it names one process for the whole boot. Undefined when it is gone. */
+export async function processStartTicks(pid: number): Promise<number | undefined> {
+  try {
+    return parseStartTicks(await fs.readFile(`/proc/${pid}/stat`, 'utf8'));
+  } catch (err) {
+    if (isErrno(err, 'ENOENT', 'ESRCH')) return undefined;
+    throw new BerthError('STATE_FAILED', `read /proc/${pid}/stat: ${errnoCode(err)}`, { pid }, { cause: err });
+  }
+}
+
+/** Field 22 (starttime) of a /proc/<pid>/stat line; fields are counted after the command name, which may hold spaces and parentheses. */
+export function parseStartTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[22 - 3]);
+  if (!Number.isSafeInteger(ticks)) throw new BerthError('STATE_FAILED', `unexpected /proc/<pid>/stat line: ${stat.slice(0, 200)}`);
+  return ticks;
 }
 
 /**

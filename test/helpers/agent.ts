@@ -59,6 +59,15 @@ export function apiRequest<T = any>(socketOrUrl: string, method: string, path: s
   });
 }
 
+/**
+ * Whether the process has ended. A process killed by a signal (crash() is SIGKILL) has exitCode
+ * null and signalCode set: taken for running, a later 'exit' wait would never end, and with no
+ * handle left the test file would stop with every later test pending.
+ */
+function hasExited(proc: ChildProcess): boolean {
+  return proc.exitCode !== null || proc.signalCode !== null;
+}
+
 export class TestAgent {
   readonly dir = mkdtempSync(join(tmpdir(), 'berth-agent-'));
   readonly stateDir = join(this.dir, 'state');
@@ -89,7 +98,7 @@ export class TestAgent {
     proc.stdout!.on('data', (d) => { this.output += d; });
     proc.stderr!.on('data', (d) => { this.output += d; });
     await waitFor('the agent to answer /healthz', async () => {
-      if (proc.exitCode !== null) throw new Error(`agent exited with ${proc.exitCode}: ${this.output}`);
+      if (hasExited(proc)) throw new Error(`agent exited with ${proc.exitCode ?? proc.signalCode}: ${this.output}`);
       return existsSync(this.socket) && (await this.api('GET', '/healthz')).status === 200;
     }, { timeoutMs: 20_000, intervalMs: 50 });
     return this;
@@ -111,7 +120,7 @@ export class TestAgent {
   /** Simulates a crash: SIGKILL, no cleanup. */
   async crash(): Promise<void> {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || hasExited(proc)) return;
     const exited = new Promise((r) => proc.once('exit', r));
     proc.kill('SIGKILL');
     await exited;
@@ -120,7 +129,7 @@ export class TestAgent {
   /** SIGTERM: a graceful drain. Containers keep running. */
   async shutdown(): Promise<number | null> {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return proc?.exitCode ?? null;
+    if (!proc || hasExited(proc)) return proc?.exitCode ?? null;
     const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
     proc.kill('SIGTERM');
     return exited;
@@ -133,7 +142,7 @@ export class TestAgent {
 
   /** Removes everything: containers (through the API when it answers), then any leftover process, cgroup and file. */
   async stop(): Promise<void> {
-    if (this.proc && this.proc.exitCode === null) {
+    if (this.proc && !hasExited(this.proc)) {
       try {
         const list = await this.api('GET', '/v1/containers?all=true');
         for (const c of Array.isArray(list.body) ? list.body : []) await this.api('DELETE', `/v1/containers/${c.id}?force=true`);

@@ -118,6 +118,36 @@ test('a container whose shim is gone without an exit (host restart, killed shim)
   assert.equal(readFileSync(join('/sys/fs/cgroup/memory', never.cgroup, 'memory.limit_in_bytes'), 'utf8').trim(), String(64 * 2 ** 20));
 });
 
+test('a recorded shim pid that another container\'s shim has taken since (reused while the agent was down) is neither adopted nor killed as the first one\'s', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  const info = async (id: string) => (await agent.api('GET', `/v1/containers/${id}`)).body;
+  const run = async () => {
+    const created = await agent.api('POST', '/v1/containers', { rootfs: busyboxRootfs(), cmd: ['sleep', '300'], start: true });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return info(created.body.id);
+  };
+  const gone = await run();
+  const other = await run();
+  await agent.crash();
+  process.kill(gone.shimPid, 'SIGKILL');
+  await waitFor('the shim to be gone', () => !alive(gone.shimPid));
+  // As if the kernel had handed its pid out again, to the other container's shim.
+  const statePath = join(gone.stateDir, 'state.json');
+  const record = JSON.parse(readFileSync(statePath, 'utf8'));
+  assert.ok(Number.isSafeInteger(record.shimStartTicks), 'the record names when its shim started');
+  writeFileSync(statePath, JSON.stringify({ ...record, shimPid: other.shimPid }));
+
+  await agent.start();
+  const lost = await info(gone.id);
+  assert.deepEqual([lost.status, lost.exit?.exitCode], ['exited', 255], JSON.stringify(lost));
+  await waitFor('its unsupervised process to be killed', () => !alive(gone.pid));
+  assert.equal((await agent.api('DELETE', `/v1/containers/${gone.id}?force=true`)).status, 204);
+  assert.ok(alive(other.shimPid) && alive(other.pid), 'the other container\'s shim was killed as the first one\'s');
+  assert.equal((await info(other.id)).status, 'running');
+});
+
 test('a shim that dies while the agent runs: its container is killed and exits 255, its policy runs, and a stop waiting for it ends', async (t) => {
   ensureShim();
   const agent = await startAgent();
