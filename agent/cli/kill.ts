@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { enc, postEach } from './each.js';
+import { AT_ONCE, enc, postEach } from './each.js';
 
 export const kill: Command = {
   name: 'kill', usage: 'kill [OPTIONS] CONTAINER [CONTAINER...]', summary: 'Send a signal to running containers',
@@ -7,6 +7,6 @@ export const kill: Command = {
   minArgs: 1,
   run: (ctx, p) => {
     const signal = p.str('signal');
-    return postEach(ctx, p.args, 'kill', signal === undefined ? '' : `?signal=${enc(signal)}`);
+    return postEach(ctx, p.args, 'kill', signal === undefined ? '' : `?signal=${enc(signal)}`, AT_ONCE);
   },
 };

@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { enc, forEach } from './each.js';
+import { AT_ONCE, enc, forEach } from './each.js';
 
 export const rm: Command = {
   name: 'rm', usage: 'rm [OPTIONS] CONTAINER [CONTAINER...]', summary: 'Remove containers',
@@ -8,5 +8,5 @@ export const rm: Command = {
   run: (ctx, p) => forEach(ctx, p.args, async (name) => {
     await ctx.client().call('DELETE', `/v1/containers/${enc(name)}${p.bool('force') ? '?force=true' : ''}`);
     return name;
-  }),
+  }, AT_ONCE),
 };

@@ -337,6 +337,24 @@ describe('berth CLI against a real agent', () => {
     }
   });
 
+  test('stop of several containers stops them at once (as docker\'s CLI), printing them in the order given', async () => {
+    // sleep as PID 1 ignores SIGTERM: each stop takes its whole 2 s timeout before SIGKILL.
+    const names = ['many-1', 'many-2', 'many-3', 'many-4'];
+    for (const name of names) {
+      const r = await agent.cli(['run', '-d', '--name', name, '--rootfs', rootfs, '--', 'sleep', '1000']);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const stop = await agent.cli(['stop', '-t', '2', ...names.slice().reverse(), 'no-such-container']);
+    assert.equal(stop.code, 125);
+    assert.equal(stop.stdout, `${names.slice().reverse().join('\n')}\n`);
+    assert.match(stop.stderr, /no-such-container/);
+    const finished = await Promise.all(names.map(async (n) => Date.parse((await agent.api('GET', `/v1/containers/${n}`)).body.exit.finishedAt)));
+    // One after the other, their ends would lie 2 s apart (6 s from first to last).
+    assert.ok(Math.max(...finished) - Math.min(...finished) < 1500, `ends spread over ${Math.max(...finished) - Math.min(...finished)} ms`);
+    const rm = await agent.cli(['rm', ...names]);
+    assert.deepEqual({ code: rm.code, out: rm.stdout }, { code: 0, out: `${names.join('\n')}\n` });
+  });
+
   test('run --rm removes the container after it exits', async () => {
     const r = await agent.cli(['run', '--rm', '--name', 'gone', '--rootfs', rootfs, '--', 'sh', '-c', 'echo bye; exit 2']);
     assert.deepEqual({ code: r.code, out: r.stdout }, { code: 2, out: 'bye\n' });
