@@ -90,10 +90,10 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
  * synchronously (pino's default destination). Containers run on: their shims outlive the agent,
  * and the next agent adopts them.
  */
-export function endOnBug(logger: Logger, kind: string, exit: (code: number) => void = (code) => process.exit(code)): (err: unknown) => void {
+function endOnBug(logger: Logger, kind: string): (err: unknown) => void {
   return (err) => {
     logger.fatal({ err }, `${kind}: the agent stops (a bug; containers keep running and the next agent adopts them)`);
-    exit(1);
+    process.exit(1);
   };
 }
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import { writeFileAtomic } from './store.js';
 
-export const EXIT_RESERVE_FILE = 'exit.json.reserve';
+const EXIT_RESERVE_FILE = 'exit.json.reserve';
 
 /** More than any exit file takes (< 256 bytes): the write in place never grows it past what is allocated. */
 const RESERVE_BYTES = 512;

@@ -9,7 +9,6 @@ export type { ContainerSample, HostSample, SampleTick, SnapshotStore, NamespaceS
 export { createSnapshotStore, type WritableSnapshotStore } from './snapshot.js';
 export { deriveCpu } from './derive.js';
 export { parseNetDev } from './network.js';
-export { ownTraffic, type Traffic } from './traffic.js';
 export { parseProcStat, parseMeminfo, parseLoadavg } from './host.js';
 export type { SamplerClock, AgentUsage } from './sampler.js';
 export { SAMPLED_STATUSES } from './sampler.js';
