@@ -103,6 +103,14 @@ function namespaceLabel(ns: NamespaceSample): EncodedText {
   return label;
 }
 
+/**
+ * cAdvisor's four page fault series. `scope="container"` counts the cgroup's own tasks, `hierarchy`
+ * its descendants' too; a berth container's cgroup has none (it cannot write the cgroup tree), so
+ * both carry the hierarchical count that v1 (total_pgfault) and v2 (pgfault) give.
+ */
+const MEMORY_FAILURES = (['pgfault', 'pgmajfault'] as const).flatMap((type) => (['container', 'hierarchy'] as const).map((scope) =>
+  ({ major: type === 'pgmajfault', labels: encodeText(`failure_type="${type}",scope="${scope}"`) })));
+
 type PressureKind = 'cpu' | 'memory' | 'io';
 function pressure(kind: PressureKind, which: 'stalled' | 'waiting', help: string): ContainerRow {
   return counter(`container_pressure_${kind}_${which}_seconds_total`, help, (s) => {
@@ -130,6 +138,13 @@ export const CONTAINER_ROWS: readonly ContainerRow[] = [
   gauge('container_memory_mapped_file', 'Size of memory mapped files in bytes.', (s) => s.stats.memory.mappedFileBytes),
   gauge('container_memory_max_usage_bytes', 'Maximum memory usage recorded in bytes', (s) => s.stats.memory.maxUsageBytes),
   gauge('container_memory_failcnt', 'Number of memory usage hits limits', (s) => s.stats.memory.failcnt),
+  {
+    name: 'container_memory_failures_total', help: 'Cumulative count of memory allocation failures.', type: 'counter', base: 'container',
+    series(v, emit) {
+      const m = v.sample.stats.memory;
+      for (const f of MEMORY_FAILURES) emit(f.major ? m.pgmajfault : m.pgfault, f.labels);
+    },
+  },
   gauge('container_spec_memory_limit_bytes', 'Memory limit for the container.', (s) => s.stats.memory.limitBytes),
   gauge('container_spec_memory_swap_limit_bytes', 'Memory swap limit for the container.', (s) => s.stats.memory.swapLimitBytes),
   gauge('container_spec_memory_reservation_limit_bytes', 'Memory reservation limit for the container.', (s) => s.stats.memory.reservationBytes),
@@ -167,7 +182,6 @@ export const CONTAINER_ROWS: readonly ContainerRow[] = [
   },
   gauge('berth_container_pids_limit', 'Maximum number of tasks in the container (pids.max); 0 = unlimited.', (s) => s.stats.pids.limit),
   counter('berth_container_oom_kills_total', 'Processes of the container killed by the OOM killer.', (s) => s.stats.memory.oomKills),
-  counter('berth_container_memory_major_page_faults_total', 'Major page faults of the container.', (s) => s.stats.memory.pgmajfault),
   {
     // One series per status, 1 for the current one (kube-state-metrics' style): alert on
     // `berth_container_health_status{status="unhealthy"} == 1`. Only containers with a healthcheck.
