@@ -205,6 +205,9 @@ export const HOST_ROWS: readonly HostRow[] = [
   { name: 'machine_cpu_cores', help: 'Number of logical CPU cores.', type: 'gauge', value: (h) => h.cpuCores },
   { name: 'machine_memory_bytes', help: 'Amount of memory installed on the machine.', type: 'gauge', value: (h) => h.memoryTotalBytes },
   { name: 'berth_containers_running', help: 'Containers sampled in the latest tick.', type: 'gauge', value: (h) => h.containersRunning },
+  // cAdvisor's: 1 when reading some container failed; berth's count says how many (the agent's log says why).
+  { name: 'container_scrape_error', help: '1 if there was an error while getting container metrics, 0 otherwise', type: 'gauge', value: (h) => (h.containersFailed > 0 ? 1 : 0) },
+  { name: 'berth_containers_failed', help: 'Containers whose reading failed in the latest tick; their series keep their last values.', type: 'gauge', value: (h) => h.containersFailed },
   { name: 'berth_agent_cpu_seconds_total', help: 'CPU time used by the berth agent process.', type: 'counter', value: (h) => h.agent.cpuSecondsTotal },
   { name: 'berth_agent_resident_memory_bytes', help: 'Resident memory of the berth agent process.', type: 'gauge', value: (h) => h.agent.rssBytes },
 ];

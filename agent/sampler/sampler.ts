@@ -124,7 +124,7 @@ export class Sampler {
         else if (s !== GONE) samples.push(s);
       }
     }
-    const host = this.sampleHost(time, samples.length, (clock.monotonicMs() - started) / 1000);
+    const host = this.sampleHost(time, samples.length, failed.size, (clock.monotonicMs() - started) / 1000);
     const tick: SampleTick = { time, samples, host };
     store.record(tick, failed);
     this.tickCount++;
@@ -270,7 +270,7 @@ export class Sampler {
     return Math.max(processes, t.processes?.threadsFromList(this.scratch) ?? 0);
   }
 
-  private sampleHost(time: number, containersRunning: number, sampleDurationSeconds: number): HostSample {
+  private sampleHost(time: number, containersRunning: number, containersFailed: number, sampleDurationSeconds: number): HostSample {
     this.host ??= new HostReader(this.deps.procRoot);
     const reading = this.host.read(this.scratch);
     const cpuPercent = hostCpuPercent(this.prevProcStat, reading.stat);
@@ -283,6 +283,7 @@ export class Sampler {
       memoryAvailableBytes: reading.mem.availableBytes,
       ...reading.load,
       containersRunning,
+      containersFailed,
       agent: { ...this.deps.agentUsage(), sampleDurationSeconds },
     };
   }

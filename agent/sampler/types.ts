@@ -35,6 +35,8 @@ export interface HostSample {
   memoryAvailableBytes: number;
   load1: number; load5: number; load15: number;
   containersRunning: number;
+  /** Containers whose read failed this tick (logged; their last sample stands, ageing, until a read works). */
+  containersFailed: number;
   agent: { cpuSecondsTotal: number; rssBytes: number; sampleDurationSeconds: number };
 }
 

@@ -28,7 +28,7 @@ export function fakeSample(id: string, time: number, over: Partial<ContainerSamp
 export function fakeHost(time: number): HostSample {
   return {
     time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 1 << 30, memoryAvailableBytes: 1 << 29,
-    load1: 0.1, load5: 0.1, load15: 0.1, containersRunning: 0,
+    load1: 0.1, load5: 0.1, load15: 0.1, containersRunning: 0, containersFailed: 0,
     agent: { cpuSecondsTotal: 0, rssBytes: 0, sampleDurationSeconds: 0 },
   };
 }

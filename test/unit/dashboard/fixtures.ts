@@ -22,7 +22,7 @@ export function sample(id: string, t: number, over: Partial<StreamSample> = {}):
 export function host(time: number): HostSample {
   return {
     time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 1 << 30, memoryAvailableBytes: 1 << 29,
-    load1: 0.1, load5: 0.1, load15: 0.1, containersRunning: 1,
+    load1: 0.1, load5: 0.1, load15: 0.1, containersRunning: 1, containersFailed: 0,
     agent: { cpuSecondsTotal: 1, rssBytes: 1 << 26, sampleDurationSeconds: 0.001 },
   };
 }

@@ -155,3 +155,10 @@ test('promtool accepts a synthetic render', { skip: !existsSync('/usr/bin/promto
   const r = spawnSync('promtool', ['check', 'metrics'], { input: new ExpositionRenderer().render(views, syntheticHost(3, 20)), encoding: 'utf8' });
   assert.equal(r.status, 0, `promtool: ${r.stdout}${r.stderr}`);
 });
+
+test('container_scrape_error is cAdvisor\'s 0/1; berth_containers_failed says how many', () => {
+  const host = { ...syntheticHost(1, 5), containersFailed: 3 };
+  const text = new ExpositionRenderer().render([], host);
+  assert.ok(text.includes('\ncontainer_scrape_error 1\n') && text.includes('\nberth_containers_failed 3\n'));
+  assert.ok(new ExpositionRenderer().render([], syntheticHost(1, 5)).includes('\ncontainer_scrape_error 0\n'));
+});

@@ -121,7 +121,7 @@ test('a container that vanishes mid-sample is skipped, the others still sampled,
   assert.equal(readers.get('b')!.closed, false);
 });
 
-test('a failing read is logged once, keeps the history, and recovers', async (t) => {
+test('a failing read is logged once, keeps the history, is counted in the tick, and recovers', async (t) => {
   const { sampler, readers, add, lines } = setup(t);
   add('a');
   await sampler.tickNow();
@@ -131,9 +131,11 @@ test('a failing read is logged once, keeps the history, and recovers', async (t)
   await sampler.tickNow();
   assert.equal(lines.filter((l) => l.includes('c-a')).length, 1);
   assert.equal(sampler.store.history('a').length, 1, 'history kept while the container still runs');
+  assert.equal(sampler.store.host()!.containersFailed, 1, 'the tick counts it (container_scrape_error)');
   r.next = makeStats();
   await sampler.tickNow();
   assert.equal(sampler.store.history('a').length, 2);
+  assert.equal(sampler.store.host()!.containersFailed, 0);
 });
 
 test('containers that are not running (or have no pid) are not sampled', async (t) => {
