@@ -122,10 +122,22 @@ export async function* ndjson<T>(res: IncomingMessage): AsyncGenerator<T> {
 }
 
 /** The same, as the frames of each piece of the response received: a printer writes each batch at once. */
-export async function* ndjsonBatches<T>(res: IncomingMessage): AsyncGenerator<T[]> {
-  const chunks = res[Symbol.asyncIterator]();
+async function* ndjsonBatches<T>(res: IncomingMessage): AsyncGenerator<T[]> {
   const decoder = new StringDecoder('utf8');
   let partial = '';
+  for await (const piece of responsePieces(res)) {
+    const lines = (partial + decoder.write(piece)).split('\n');
+    partial = lines.pop()!;
+    const batch = lines.filter((line) => line.trim()).map((line) => JSON.parse(line) as T);
+    if (batch.length) yield batch;
+  }
+  const last = (partial + decoder.end()).trim();
+  if (last && res.complete) yield [JSON.parse(last) as T]; // not a line cut off by a destroyed response
+}
+
+/** The pieces of a streamed response as they arrive, ended as `ndjson` says. */
+export async function* responsePieces(res: IncomingMessage): AsyncGenerator<Buffer> {
+  const chunks = res[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<Buffer>;
     try {
@@ -135,10 +147,7 @@ export async function* ndjsonBatches<T>(res: IncomingMessage): AsyncGenerator<T[
       if (errnoCode(err) !== 'ECONNRESET') throw err;
       throw new BerthError('AGENT_UNREACHABLE', 'the agent closed the connection before the end of the stream (did it stop or restart?)', undefined, { cause: err });
     }
-    const lines = (partial + (next.done ? decoder.end() : decoder.write(next.value))).split('\n');
-    partial = next.done ? '' : lines.pop()!;
-    const batch = lines.filter((line) => line.trim()).map((line) => JSON.parse(line) as T);
-    if (batch.length) yield batch;
     if (next.done) return;
+    yield next.value;
   }
 }

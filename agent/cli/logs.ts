@@ -13,13 +13,14 @@ export const logs: Command = {
     { name: 'until', kind: 'string', value: 'TIME', help: 'lines up to a time (same forms); ends -f when it comes' },
   ],
   async run(ctx, p) {
-    const query = new URLSearchParams({ format: 'json' });
+    const query = new URLSearchParams({ format: 'raw' });
     if (p.bool('follow')) query.set('follow', 'true');
+    if (p.bool('timestamps')) query.set('timestamps', 'true');
     const tail = p.str('tail');
     if (tail !== undefined && tail !== 'all') query.set('tail', String(parseInteger(tail, '--tail', 'berth logs', 0)));
     for (const bound of ['since', 'until']) if (p.has(bound)) query.set(bound, p.str(bound)!);
     const res = await ctx.client().stream('GET', `/v1/containers/${enc(p.args[0]!)}/logs?${query}`);
-    await printLogs(ctx, res, p.bool('timestamps'));
+    await printLogs(ctx, res);
     return 0;
   },
 };

@@ -59,9 +59,9 @@ async function startOrRemove(client: AgentClient, id: string): Promise<void> {
 }
 
 async function attachAndStart(ctx: CliContext, client: AgentClient, id: string, sigProxy: boolean): Promise<number> {
-  const logs = await client.stream('GET', `/v1/containers/${id}/logs?follow=true&format=json`);
+  const logs = await client.stream('GET', `/v1/containers/${id}/logs?follow=true&format=raw`);
   let logError: unknown;
-  const printing = printLogs(ctx, logs, false).catch((err: unknown) => { logError = err; });
+  const printing = printLogs(ctx, logs).catch((err: unknown) => { logError = err; });
   const waiting = client.call<ExitInfo>('POST', `/v1/containers/${id}/wait`);
   try {
     await startOrRemove(client, id);

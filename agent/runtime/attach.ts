@@ -10,15 +10,15 @@ import { describe, type RuntimeContext } from './context.js';
 import { isLive, type ContainerRecord } from './container.js';
 import { CriOutputParser, type OutputChunk } from './cri-log.js';
 import { LogStream } from './logs.js';
+import type { OutputOptions } from './types.js';
 
 /**
  * From now on (or the whole log with `fromStart`) until the container has exited and its log is
- * drained, or `signal` aborted (the client left). Resolves once the log is positioned: whatever
- * the container writes after is in it.
+ * drained, or `signal` aborted (the client left); with `follow: false`, what the log holds now.
+ * Resolves once the log is positioned: whatever the container writes after is in it.
  */
-export async function containerOutput(ctx: RuntimeContext, record: ContainerRecord, opts: { fromStart?: boolean; signal?: AbortSignal }):
-  Promise<AsyncIterable<OutputChunk>> {
-  const log = new LogStream(ctx, record, { follow: isLive(record), signal: opts.signal });
+export async function containerOutput(ctx: RuntimeContext, record: ContainerRecord, opts: OutputOptions): Promise<AsyncIterable<OutputChunk>> {
+  const log = new LogStream(ctx, record, { follow: (opts.follow ?? true) && isLive(record), signal: opts.signal });
   if (!opts.fromStart) await log.skipToEnd();
   const parser = new CriOutputParser();
   return (async function* () {

@@ -35,7 +35,7 @@ import { SeccompCompiler } from './seccomp/index.js';
 import { attachInput, containerOutput } from './attach.js';
 import type { OutputChunk } from './cri-log.js';
 import type {
-  AdmittedProcess, ContainerInfo, ContainerInput, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime,
+  AdmittedProcess, ContainerInfo, ContainerInput, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, OutputOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime,
   StopReason, UpdateOrigin,
 } from './types.js';
 
@@ -218,7 +218,7 @@ export class BerthRuntime implements Runtime {
     return proc;
   }
 
-  output(idOrName: string, opts: { fromStart?: boolean; signal?: AbortSignal } = {}): Promise<AsyncIterable<OutputChunk>> {
+  output(idOrName: string, opts: OutputOptions = {}): Promise<AsyncIterable<OutputChunk>> {
     return containerOutput(this.ctx, this.find(idOrName), opts);
   }
 

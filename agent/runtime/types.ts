@@ -229,6 +229,8 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 export interface LogLine { stream: 'stdout' | 'stderr'; time: string; line: string }
+/** The output as written (attach, raw logs): from the start of the log or from now, following while it runs unless `follow: false`. */
+export interface OutputOptions { fromStart?: boolean; follow?: boolean; signal?: AbortSignal }
 
 /** An attached client's way in (close() detaches: nothing changes for the container). */
 export interface ContainerInput {
@@ -301,7 +303,7 @@ export interface Runtime {
    * docker attach's output: what the container writes, from now on (or its whole log), until it
    * has exited. Resolves once what it writes from then on is sure to be in it.
    */
-  output(idOrName: string, opts?: { fromStart?: boolean; signal?: AbortSignal }): Promise<AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>>;
+  output(idOrName: string, opts?: OutputOptions): Promise<AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>>;
   /** docker attach's input: the container's stdin (openStdin) and its terminal's size (tty), through its monitor. */
   attach(idOrName: string): Promise<ContainerInput>;
   /** Stops watchers and timers; containers keep running (their shims outlive the agent). */

@@ -1,13 +1,16 @@
 // Reading a big log: a container writes LINES lines (default 3 000 000, ~240 MB of CRI log) through
-// a real agent; then GET …/logs?tail=10 and a whole read (text), each timed to its last byte, with
-// the agent's peak memory (VmHWM) after each. References in the same run: coreutils `tail -n 10`
-// and `cat` of the same file (the floor: no parsing, no HTTP).
+// a real agent; then GET …/logs?tail=10 and whole reads as text (a line per record), as raw (the
+// multiplexed bytes as written, what the CLI asks for) and `berth logs` itself (the CLI to its
+// stdout, a file), each timed to its last byte, with the agent's peak memory (VmHWM) after each.
+// References in the same run: coreutils `tail -n 10` and `cat` of the same file (the floor: no
+// parsing, no HTTP).
 // Run: node --import tsx test/bench/logs.ts   (root)
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startAgent, type TestAgent } from '../helpers/agent.js';
+import { ROOT, startAgent, type TestAgent } from '../helpers/agent.js';
 import { busyboxRootfs } from '../helpers/rootfs.js';
 import { ensureShim } from '../integration/runtime/harness.js';
 
@@ -57,6 +60,9 @@ async function main(): Promise<void> {
     const afterTail = peakMiB(pid);
     const whole = await readAll(agent, `/v1/containers/${id}/logs`);
     const afterWhole = peakMiB(pid);
+    const raw = await readAll(agent, `/v1/containers/${id}/logs?format=raw`);
+    const afterRaw = peakMiB(pid);
+    const cli = timed('sh', ['-c', `"$0" --import tsx "$1" --host "$2" logs "$3" > /dev/null`, process.execPath, join(ROOT, 'agent/main.ts'), agent.socket, id]);
     const tailRef = timed('tail', ['-n', '10', files.log]);
     const catRef = timed('cat', [files.log]);
     console.log(`log: ${LINES} lines, ${logMiB.toFixed(0)} MiB of CRI records; agent peak memory before reading: ${before.toFixed(0)} MiB`);
@@ -64,7 +70,12 @@ async function main(): Promise<void> {
       { read: 'tail=10', ms: tail.ms.toFixed(1), 'ref ms': tailRef.toFixed(1), ratio: (tail.ms / tailRef).toFixed(1), 'agent peak MiB': afterTail.toFixed(0) },
       { read: 'whole (text)', ms: whole.ms.toFixed(0), 'ref ms': catRef.toFixed(0), ratio: (whole.ms / catRef).toFixed(1),
         'agent peak MiB': afterWhole.toFixed(0), 'MB/s': (whole.bytes / 1e6 / (whole.ms / 1000)).toFixed(0) },
+      { read: 'whole (raw)', ms: raw.ms.toFixed(0), 'ref ms': catRef.toFixed(0), ratio: (raw.ms / catRef).toFixed(1),
+        'agent peak MiB': afterRaw.toFixed(0), 'MB/s': (raw.bytes / 1e6 / (raw.ms / 1000)).toFixed(0) },
+      { read: 'berth logs (CLI)', ms: cli.toFixed(0), 'ref ms': catRef.toFixed(0), ratio: (cli / catRef).toFixed(1),
+        'agent peak MiB': peakMiB(pid).toFixed(0), 'MB/s': (raw.bytes / 1e6 / (cli / 1000)).toFixed(0) },
     ]);
+    console.log('MB/s: of the response (raw: contents and 8-byte frame headers; the CLI: the same bytes to its stdout).');
     console.log('ref: coreutils tail -n 10 / cat of the log file (no parsing, no HTTP). Peak memory is the agent\'s VmHWM after each read.');
   } finally {
     await agent.stop();

@@ -8,7 +8,7 @@ import { BerthError } from '../../../agent/errors.js';
 import { EventBus } from '../../../agent/events/index.js';
 import type { AgentFacts, ServerDeps } from '../../../agent/api/index.js';
 import type {
-  ContainerInput, ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime, StopReason, UpdateOrigin,
+  ContainerInput, ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, OutputOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime, StopReason, UpdateOrigin,
 } from '../../../agent/runtime/types.js';
 
 export interface Call { method: string; args: unknown[] }
@@ -111,8 +111,8 @@ export class FakeRuntime implements Runtime {
     return { pid: 42, stdout, stderr, exited: Promise.resolve({ exitCode }) };
   }
 
-  async output(id: string): Promise<AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>> {
-    this.record('output', id);
+  async output(id: string, opts: OutputOptions = {}): Promise<AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>> {
+    this.record('output', id, opts);
     const chunks = this.outputChunks;
     return (async function* () { yield* chunks; })();
   }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildServer } from '../../../agent/api/index.js';
 import { toIsoTime } from '../../../agent/api/query-time.js';
+import { MuxReader } from '../../../agent/mux-stream.js';
 import { FakeRuntime, fakeDeps } from './fake-runtime.js';
 
 async function withContainer(t: { after: (fn: () => Promise<void>) => void }, start = true) {
@@ -32,6 +33,44 @@ test('logs: text lines, with timestamps, and NDJSON LogLines with ?format=json',
   await app.inject({ url: '/v1/containers/c/logs?since=1714564800&until=2024-05-01T13:00:00%2B01:00' });
   const bounded = runtime.calls.filter((c) => c.method === 'logs').at(-1)!.args[1] as { since: string; until: string };
   assert.deepEqual([bounded.since, bounded.until], ['2024-05-01T12:00:00.000Z', '2024-05-01T12:00:00.000Z']);
+});
+
+/** The frames of docker's multiplexed stream, as [type, payload]. */
+function frames(body: Buffer): [number, Buffer][] {
+  const out: [number, Buffer][] = [];
+  const reader = new MuxReader();
+  for (const f of reader.push(body)) out.push([f.type, f.data]);
+  assert.equal(reader.leftover, 0, 'the stream ends on a frame boundary');
+  return out;
+}
+
+test('logs ?format=raw: the bytes as written in docker\'s multiplexed frames; line options go through the lines', async (t) => {
+  const { app, runtime } = await withContainer(t);
+  const binary = Buffer.from([0xff, 0x00, 0x80, 0x0a]);
+  const big = Buffer.alloc(150_000, 0x61);
+  runtime.outputChunks = [{ stream: 'stdout', data: binary }, { stream: 'stderr', data: Buffer.from('err\n') }, { stream: 'stdout', data: big }];
+  const raw = await app.inject({ url: '/v1/containers/c/logs?format=raw&follow=true' });
+  assert.equal(raw.headers['content-type'], 'application/vnd.docker.multiplexed-stream');
+  const got = frames(raw.rawPayload);
+  assert.deepEqual(got.slice(0, 2), [[1, binary], [2, Buffer.from('err\n')]], 'bytes that are not UTF-8 stay as they are');
+  assert.deepEqual(got.slice(2).map(([type, d]) => [type, d.length]), [[1, 65536], [1, 65536], [1, 150_000 - 131072]], 'big output in frames of at most 64 KiB');
+  assert.ok(Buffer.concat(got.slice(2).map(([, d]) => d)).equals(big));
+  const { signal, ...outputOpts } = runtime.calls.filter((c) => c.method === 'output').at(-1)!.args[1] as { signal: AbortSignal };
+  assert.deepEqual(outputOpts, { fromStart: true, follow: true });
+  assert.ok(signal instanceof AbortSignal);
+  assert.deepEqual(frames((await app.inject({ url: '/v1/containers/c/logs?format=raw&stdout=false' })).rawPayload), [[2, Buffer.from('err\n')]]);
+
+  runtime.logLines = [
+    { stream: 'stdout', time: '2024-01-01T00:00:01.000000001Z', line: 'one' },
+    { stream: 'stdout', time: '2024-01-01T00:00:02.000000002Z', line: 'two' },
+    { stream: 'stderr', time: '2024-01-01T00:00:03.000000003Z', line: 'three' },
+  ];
+  const outputCalls = runtime.calls.filter((c) => c.method === 'output').length;
+  assert.deepEqual(frames((await app.inject({ url: '/v1/containers/c/logs?format=raw&timestamps=true&tail=3' })).rawPayload), [
+    [1, Buffer.from('2024-01-01T00:00:01.000000001Z one\n2024-01-01T00:00:02.000000002Z two\n')],
+    [2, Buffer.from('2024-01-01T00:00:03.000000003Z three\n')],
+  ]);
+  assert.equal(runtime.calls.filter((c) => c.method === 'output').length, outputCalls, 'tail and timestamps read lines');
 });
 
 test('logs: an unknown container is a 404 before any streaming; a bad since is a 400', async (t) => {

@@ -162,8 +162,10 @@ test('logs route stdout and stderr; exec streams and exits with the process\'s c
     { stream: 'stdout', time: '2024-01-01T00:00:00Z', line: 'to out' },
     { stream: 'stderr', time: '2024-01-01T00:00:01Z', line: 'to err' },
   ];
-  assert.deepEqual(await cli('logs', 'c'), { code: 0, out: 'to out\n', err: 'to err\n' });
-  assert.equal((await cli('logs', '-t', 'c')).out, '2024-01-01T00:00:00Z to out\n');
+  runtime.outputChunks = [{ stream: 'stdout', data: Buffer.from('to out\n') }, { stream: 'stderr', data: Buffer.from('to err\n') },
+    { stream: 'stdout', data: Buffer.from('no newline') }];
+  assert.deepEqual(await cli('logs', 'c'), { code: 0, out: 'to out\nno newline', err: 'to err\n' }, 'the bytes as written, streams apart');
+  assert.deepEqual(await cli('logs', '-t', 'c'), { code: 0, out: '2024-01-01T00:00:00Z to out\n', err: '2024-01-01T00:00:01Z to err\n' });
   runtime.execOutput = { stdout: ['hello\n'], stderr: ['warn\n'], exitCode: 4 };
   assert.deepEqual(await cli('exec', '-e', 'A=1', 'c', 'sh', '-c', 'exit 4'), { code: 4, out: 'hello\n', err: 'warn\n' });
   assert.deepEqual(runtime.calls.at(-1)!.args, ['c', { cmd: ['sh', '-c', 'exit 4'], env: ['A=1'] }]);

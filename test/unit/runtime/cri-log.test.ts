@@ -42,11 +42,12 @@ test('since accepts RFC 3339, unix seconds and durations back from now; rejects 
   assert.equal(parseSince('yesterday', now), undefined);
 });
 
-test('attach output: records back to the bytes written (F adds the newline, P not), one chunk per run of a stream, split anywhere', () => {
+test('attach and raw logs: records back to the bytes written (F adds the newline, P not), one chunk per run of a stream, other lines skipped, split anywhere', () => {
   const log = Buffer.concat([
     Buffer.from('2026-01-01T00:00:00.000000001Z stdout P / # \n'),
     Buffer.from('2026-01-01T00:00:00.000000002Z stdout F echo hi\r\n'),
     Buffer.from('2026-01-01T00:00:00.000000003Z stderr F oops\n'),
+    Buffer.from('not a record\n2026-01-01T00:00:00.000000003Z stdin F skipped\n2026-01-01T00:00:00Z\n'),
     Buffer.from('2026-01-01T00:00:00.000000004Z stdout P '), Buffer.from([0xff, 0x00, 0x80]), Buffer.from('\n'),
     Buffer.from('2026-01-01T00:00:00.000000005Z stdout F\n'), // an empty line
   ]);
