@@ -8,6 +8,9 @@ export const MUX_STDERR = 2;
 export const MUX_ERROR = 3;
 export type MuxType = typeof MUX_STDOUT | typeof MUX_STDERR | typeof MUX_ERROR;
 
+/** The frame type of a container's stream. */
+export const muxType = (stream: 'stdout' | 'stderr'): MuxType => (stream === 'stdout' ? MUX_STDOUT : MUX_STDERR);
+
 const HEADER = 8;
 /** Longest payload of one frame: a reader then never holds more than this of a frame it waits for. */
 const MAX_PAYLOAD = 64 * 1024;

@@ -19,14 +19,17 @@ const RESERVE_BYTES = 512;
 
 export const exitReservePath = (stateDir: string): string => join(stateDir, EXIT_RESERVE_FILE);
 
-/** Before a launch: a failure is the launch's (it needs the space anyway). */
+/**
+ * Before a launch: a failure is the launch's (it needs the space anyway). No sync: the write has
+ * the blocks (tmpfs, and ext4/xfs reserve them at write even when allocation is delayed); a power
+ * loss before writeback only leaves a file the shim cannot use, and it falls back to temp + rename.
+ */
 export async function reserveExitSpace(stateDir: string): Promise<void> {
   const path = exitReservePath(stateDir);
   try {
     const handle = await fs.open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_TRUNC | fsc.O_NOFOLLOW, 0o644);
     try {
       await handle.writeFile(Buffer.alloc(RESERVE_BYTES, 0x20));
-      await handle.datasync(); // allocated now, not at writeback
     } finally {
       await handle.close();
     }

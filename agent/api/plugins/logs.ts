@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ServerDeps } from '../deps.js';
 import type { LogLine, LogOptions } from '../../runtime/types.js';
-import { MUX_ERROR, MUX_STDERR, MUX_STDOUT, muxFrames } from '../../mux-stream.js';
+import { MUX_ERROR, muxFrames, muxType } from '../../mux-stream.js';
 import { toIsoTime } from '../query-time.js';
 import { idParamsSchema, type IdParams } from '../schemas/common.js';
 import { errorFrame } from './error-handler.js';
@@ -91,7 +91,7 @@ async function* raw(frames: AsyncIterable<Buffer>, deps: ServerDeps): AsyncGener
 async function* writtenFrames(output: AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>, opts: LogOptions): AsyncGenerator<Buffer> {
   for await (const { stream, data } of output) {
     if ((stream === 'stdout' ? opts.stdout : opts.stderr) === false) continue;
-    yield muxFrames(stream === 'stdout' ? MUX_STDOUT : MUX_STDERR, data);
+    yield muxFrames(muxType(stream), data);
   }
 }
 
@@ -104,7 +104,7 @@ async function* lineFrames(batches: AsyncIterable<LogLine[]>, timestamps: boolea
       let text = '';
       let i = from;
       for (; i < batch.length && batch[i]!.stream === stream; i++) text += timestamps ? `${batch[i]!.time} ${batch[i]!.line}\n` : `${batch[i]!.line}\n`;
-      frames.push(muxFrames(stream === 'stdout' ? MUX_STDOUT : MUX_STDERR, Buffer.from(text)));
+      frames.push(muxFrames(muxType(stream), Buffer.from(text)));
       from = i;
     }
     yield Buffer.concat(frames);
