@@ -50,7 +50,7 @@ export class ContainerList {
     this.below = h('td', { colspan: COLUMNS.length });
     this.belowRow = h('tr', { class: 'spacer', 'aria-hidden': 'true' }, this.below);
     this.tbody = h('tbody', {}, h('tr', { class: 'spacer', 'aria-hidden': 'true' }, this.above), this.belowRow);
-    const filter = h('input', { type: 'search', placeholder: 'Filter by name, id, image or state', 'aria-label': 'Filter containers' });
+    const filter = h('input', { type: 'search', placeholder: 'Filter by name, id, image, state or label (key=value)', 'aria-label': 'Filter containers' });
     filter.addEventListener('input', () => { this.filter = filter.value.trim(); this.onChange(); });
     this.empty = h('p', { class: 'empty' }, 'No containers. Start one with `berth run --rootfs DIR -- CMD`.');
     this.count = h('span', { class: 'count' });

@@ -16,6 +16,7 @@ export interface RowModel {
   uptimeMs: number;        // -1 when not running
   exitCode?: number;
   policy: PolicyStatus;
+  labels: Record<string, string>;
 }
 
 export const SORT_KEYS = ['name', 'id', 'status', 'image', 'cpu', 'memory', 'pids', 'uptime', 'policy'] as const;
@@ -42,6 +43,7 @@ export function rowModel(c: ContainerState, policy: PolicyTracker, now: number):
     uptimeMs: running && Number.isFinite(started) ? Math.max(0, now - started) : -1,
     exitCode: summary.exitCode,
     policy: policy.statusOf(summary.id, summary.name, summary.stopReason),
+    labels: summary.labels,
   };
 }
 
@@ -77,8 +79,17 @@ export function nextSort(current: Sort, key: SortKey): Sort {
   return { key, dir: numeric ? -1 : 1 };
 }
 
+/**
+ * Name, id prefix, image or exact state; `KEY=VALUE` is a label, exactly as given (docker's
+ * `--filter label=KEY=VALUE`), `KEY=` any value of it.
+ */
 export function matchesFilter(row: RowModel, filter: string): boolean {
   if (!filter) return true;
+  const eq = filter.indexOf('=');
+  if (eq > 0) {
+    const value = row.labels[filter.slice(0, eq)];
+    return value !== undefined && (eq === filter.length - 1 || value === filter.slice(eq + 1));
+  }
   const f = filter.toLowerCase();
   return row.name.toLowerCase().includes(f) || row.id.startsWith(f) || row.image.toLowerCase().includes(f) || row.status === f;
 }

@@ -37,7 +37,7 @@ test('an exited container shows no figures and no uptime, but its exit code', ()
 function rows(): RowModel[] {
   const p = new PolicyTracker();
   return [
-    rowModel(container('c'.repeat(64), 'beta', [sample('c'.repeat(64), 1, { cpuCores: 0.2 })]), p, NOW),
+    rowModel(container('c'.repeat(64), 'beta', [sample('c'.repeat(64), 1, { cpuCores: 0.2 })], { labels: { tier: 'web', 'com.docker.compose.service': 'front' } }), p, NOW),
     rowModel(container('a'.repeat(64), 'alpha', [sample('a'.repeat(64), 1, { cpuCores: 0.9 })]), p, NOW),
     rowModel(container('b'.repeat(64), 'gamma', [sample('b'.repeat(64), 1, { cpuCores: 0.2 })]), p, NOW),
   ];
@@ -63,4 +63,14 @@ test('the filter matches name, id prefix, image or exact state', () => {
   assert.ok(matchesFilter(beta!, 'rootfs'));
   assert.ok(matchesFilter(beta!, 'running'));
   assert.ok(!matchesFilter(beta!, 'alpha'));
+});
+
+test('KEY=VALUE filters by a label, exactly; KEY= by any value of it', () => {
+  const [beta, alpha] = rows();
+  assert.ok(matchesFilter(beta!, 'tier=web'));
+  assert.ok(matchesFilter(beta!, 'com.docker.compose.service=front'));
+  assert.ok(matchesFilter(beta!, 'tier='));
+  assert.ok(!matchesFilter(beta!, 'tier=we'), 'the value exactly');
+  assert.ok(!matchesFilter(beta!, 'Tier=web'), 'keys are case-sensitive, as docker\'s');
+  assert.ok(!matchesFilter(alpha!, 'tier='), 'a container without the label');
 });
