@@ -33,11 +33,10 @@ static void rotate(struct cri_log *log) {
 
 /* The records of one read of a stream, written with one writev: a chatty container costs the
  * shim one system call per read, not one per line (a container printing short lines had its shim
- * spend most of a core in write at ~350k lines/s). A single writer on an O_APPEND file, so a
+ * spend a core in write at ~300k lines/s). A single writer on an O_APPEND file, so a
  * reader still never sees records interleaved. All records of a batch carry the time of the read. */
 #define BATCH_RECORDS 256
 struct batch {
-  const struct cri_stream *s;
   char head_f[96], head_p[96];
   size_t head_f_len, head_p_len;
   struct iovec iov[3 * BATCH_RECORDS];
@@ -49,7 +48,6 @@ struct batch {
 static void batch_start(struct batch *b, const struct cri_stream *s) {
   char ts[48];
   format_time(ts, sizeof(ts), 1);
-  b->s = s;
   b->head_f_len = (size_t)snprintf(b->head_f, sizeof(b->head_f), "%s %s F ", ts, s->name);
   b->head_p_len = (size_t)snprintf(b->head_p, sizeof(b->head_p), "%s %s P ", ts, s->name);
   b->n = 0;
@@ -60,9 +58,8 @@ static void batch_start(struct batch *b, const struct cri_stream *s) {
  * off again, so the next record once there is room starts a line of its own. 0 when finished. */
 static int finish_record(struct cri_log *log, const struct iovec *rec, size_t written) {
   char rest[sizeof(((struct cri_stream *)0)->buf) + 128];
-  size_t off = 0, total = 0;
-  for (int i = 0; i < 3; i++) { memcpy(rest + off, rec[i].iov_base, rec[i].iov_len); off += rec[i].iov_len; }
-  total = off;
+  size_t total = 0;
+  for (int i = 0; i < 3; i++) { memcpy(rest + total, rec[i].iov_base, rec[i].iov_len); total += rec[i].iov_len; }
   off_t start = lseek(log->fd, 0, SEEK_CUR) - (off_t)written; /* O_APPEND left the offset at the end */
   if (write_all(log->fd, rest + written, total - written) == 0) return 0;
   if (start >= 0) (void)ftruncate(log->fd, start);
