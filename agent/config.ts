@@ -7,6 +7,7 @@ import { BerthError } from './errors.js';
 import { readConfigFile } from './config-file.js';
 import * as v from './config-values.js';
 import type { ListenAddress, LogLevel } from './config-values.js';
+import type { MetricsLabelSelection } from './metrics/index.js';
 
 export type { ListenAddress, LogLevel } from './config-values.js';
 export { LOG_LEVELS } from './config-values.js';
@@ -20,7 +21,7 @@ export interface AgentConfig {
   logLevel: LogLevel;
   sampleIntervalMs: number;
   sampleFullEvery: number;        // ticks between full reads of a container (sampler/cadence.ts)
-  metricsLabels: 'all' | readonly string[]; // container labels on /metrics series (metrics/container-labels.ts)
+  metricsLabels: MetricsLabelSelection; // container labels on /metrics series
   token: string;                  // "" = mutating calls refused on TCP
   shimPath: string;
   configFile: string;             // "" = none

@@ -35,6 +35,7 @@ export class ShimWatch {
 
   private checkAll(): void {
     const now = performance.now();
+    for (const id of this.retryAt.keys()) if (!this.ctx.records.has(id)) this.retryAt.delete(id); // removed meanwhile
     for (const record of this.ctx.records.values()) {
       if (!hasShim(record) || this.handling.has(record.id) || (this.retryAt.get(record.id) ?? 0) > now || processExists(record.shimPid)) continue;
       this.handling.add(record.id);

@@ -51,41 +51,42 @@ export async function logsPlugin(app: FastifyInstance, deps: ServerDeps): Promis
       const asWritten = q.tail === undefined && opts.since === undefined && opts.until === undefined && !q.timestamps;
       const frames = asWritten
         ? writtenFrames(await deps.runtime.output(info.id, { fromStart: true, follow: q.follow === true, signal: left.signal }), opts)
-        : lineFrames(deps.runtime.logs(info.id, opts), q.timestamps ?? false);
+        : perBatch(deps.runtime.logs(info.id, opts), (batch) => lineFrames(batch, q.timestamps ?? false));
       reply.type('application/vnd.docker.multiplexed-stream');
-      return reply.send(Readable.from(raw(frames, deps)));
+      return reply.send(Readable.from(streamed(Buffer.alloc(0), frames, deps, (err) => muxFrames(MUX_ERROR, Buffer.from(errorFrame(err))))));
     }
     const batches = deps.runtime.logs(info.id, opts);
-    const json = q.format === 'json';
-    reply.type(json ? 'application/x-ndjson' : 'text/plain; charset=utf-8');
-    return reply.send(Readable.from(json ? ndjson(batches, deps) : text(batches, q.timestamps ?? false, deps)));
+    if (q.format === 'json') {
+      reply.type('application/x-ndjson');
+      return reply.send(Readable.from(streamed('', perBatch(batches, (b) => b.map((l) => `${JSON.stringify(l)}\n`).join('')), deps, errorFrame)));
+    }
+    reply.type('text/plain; charset=utf-8');
+    return reply.send(Readable.from(streamed('', perBatch(batches, (b) => b.map((l) => lineText(l, q.timestamps ?? false)).join('')), deps)));
   });
 }
 
-// Node sends the status line and headers with the first write; an empty first chunk sends them at
-// once, so a client that follows a container before starting it is not left waiting for them.
-const FLUSH_HEADERS = '';
-
-// One write per batch: a log of millions of lines is sent in chunks of many, not line by line.
-async function* ndjson(batches: AsyncIterable<LogLine[]>, deps: ServerDeps): AsyncGenerator<string> {
-  yield FLUSH_HEADERS;
+/**
+ * `first`, then the body. Node sends the status line and headers with the first write: an empty
+ * one sends them at once, so a client that follows a container before starting it is not left
+ * waiting. A failure after that cannot change the status any more: the stream ends, with
+ * `lastWords` where the form has a way to say why (JSON's error line, raw's error frame).
+ */
+async function* streamed<T>(first: T, body: AsyncIterable<T>, deps: ServerDeps, lastWords?: (err: unknown) => T): AsyncGenerator<T> {
+  yield first;
   try {
-    for await (const batch of batches) yield batch.map((l) => `${JSON.stringify(l)}\n`).join('');
+    yield* body;
   } catch (err) {
     deps.logger.warn({ err }, 'log stream failed');
-    yield errorFrame(err);
+    if (lastWords) yield lastWords(err);
   }
 }
 
-async function* raw(frames: AsyncIterable<Buffer>, deps: ServerDeps): AsyncGenerator<Buffer> {
-  yield Buffer.alloc(0); // FLUSH_HEADERS
-  try {
-    yield* frames;
-  } catch (err) {
-    deps.logger.warn({ err }, 'log stream failed');
-    yield muxFrames(MUX_ERROR, Buffer.from(errorFrame(err)));
-  }
+/** One write per batch: a log of millions of lines is sent in chunks of many, not line by line. */
+async function* perBatch<T>(batches: AsyncIterable<LogLine[]>, render: (batch: LogLine[]) => T): AsyncGenerator<T> {
+  for await (const batch of batches) yield render(batch);
 }
+
+const lineText = (l: LogLine, timestamps: boolean): string => (timestamps ? `${l.time} ${l.line}\n` : `${l.line}\n`);
 
 /** The records' contents as written: a P record's as it is, an F record's with its newline. */
 async function* writtenFrames(output: AsyncIterable<{ stream: 'stdout' | 'stderr'; data: Buffer }>, opts: LogOptions): AsyncGenerator<Buffer> {
@@ -96,26 +97,15 @@ async function* writtenFrames(output: AsyncIterable<{ stream: 'stdout' | 'stderr
 }
 
 /** Lines as the text form has them, one frame per run of lines of one stream. */
-async function* lineFrames(batches: AsyncIterable<LogLine[]>, timestamps: boolean): AsyncGenerator<Buffer> {
-  for await (const batch of batches) {
-    const frames: Buffer[] = [];
-    for (let from = 0; from < batch.length;) {
-      const stream = batch[from]!.stream;
-      let text = '';
-      let i = from;
-      for (; i < batch.length && batch[i]!.stream === stream; i++) text += timestamps ? `${batch[i]!.time} ${batch[i]!.line}\n` : `${batch[i]!.line}\n`;
-      frames.push(muxFrames(muxType(stream), Buffer.from(text)));
-      from = i;
-    }
-    yield Buffer.concat(frames);
+function lineFrames(batch: LogLine[], timestamps: boolean): Buffer {
+  const frames: Buffer[] = [];
+  for (let from = 0; from < batch.length;) {
+    const stream = batch[from]!.stream;
+    let text = '';
+    let i = from;
+    for (; i < batch.length && batch[i]!.stream === stream; i++) text += lineText(batch[i]!, timestamps);
+    frames.push(muxFrames(muxType(stream), Buffer.from(text)));
+    from = i;
   }
-}
-
-async function* text(batches: AsyncIterable<LogLine[]>, timestamps: boolean, deps: ServerDeps): AsyncGenerator<string> {
-  yield FLUSH_HEADERS;
-  try {
-    for await (const batch of batches) yield batch.map((l) => (timestamps ? `${l.time} ${l.line}\n` : `${l.line}\n`)).join('');
-  } catch (err) {
-    deps.logger.warn({ err }, 'log stream failed');
-  }
+  return Buffer.concat(frames);
 }
