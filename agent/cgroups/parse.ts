@@ -72,17 +72,24 @@ function pressureTotal(text: string, prefix: 'some ' | 'full '): number {
   return total < line ? 0 : Number(text.slice(total + 7, end)) || 0;
 }
 
-/** v1 blkio files: `<maj:min> <Op> <value>` lines plus a final `Total <value>`; sums Op per device. */
-export function parseBlkio(text: string): { devices: number; read: number; write: number } {
-  let devices = 0;
-  let read = 0;
-  let write = 0;
+/** One device's Read and Write figures from a v1 blkio file. */
+export interface BlkioLine { major: number; minor: number; read: number; write: number }
+
+/** v1 blkio files: `<maj:min> <Op> <value>` lines plus a final `Total <value>`: Read and Write per device, in file order. */
+export function parseBlkio(text: string): BlkioLine[] {
+  const devices: BlkioLine[] = [];
+  let last: BlkioLine | undefined;
   for (const line of text.split('\n')) {
     const fields = line.trim().split(' ');
-    if (fields.length !== 3) continue;
-    if (fields[1] === 'Read') { read += Number(fields[2]); devices++; } else if (fields[1] === 'Write') write += Number(fields[2]);
+    if (fields.length !== 3 || (fields[1] !== 'Read' && fields[1] !== 'Write')) continue;
+    if (last === undefined || fields[0] !== `${last.major}:${last.minor}`) {
+      const [major, minor] = fields[0].split(':').map(Number);
+      last = devices.find((d) => d.major === major && d.minor === minor);
+      if (!last) devices.push(last = { major, minor, read: 0, write: 0 });
+    }
+    if (fields[1] === 'Read') last.read = Number(fields[2]); else last.write = Number(fields[2]);
   }
-  return { devices, read, write };
+  return devices;
 }
 
 /** Whitespace-separated integers (cpuacct.usage_percpu). */

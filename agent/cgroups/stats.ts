@@ -10,7 +10,7 @@
 // A read refreshes only its part of `into`; the other figures keep their last values.
 import type { SettingsEpoch } from './settings-epoch.js';
 import { HotFile, type StatFileSet } from './stat-file.js';
-import type { CgroupStats, CgroupStatsReader, StatsPart } from './types.js';
+import type { CgroupStats, CgroupStatsReader, IoDevice, StatsPart } from './types.js';
 
 export const STATS_PARTS: readonly StatsPart[] = ['cpu', 'active', 'memoryStat', 'full'];
 
@@ -54,14 +54,14 @@ export type HotFiles = Record<HotPart, HotFile[]>;
 
 export function emptyStats(): CgroupStats {
   return {
-    cpu: { usageNs: 0, userNs: 0, systemNs: 0, periods: 0, throttledPeriods: 0, throttledNs: 0 },
+    cpu: { usageNs: 0, userNs: 0, systemNs: 0, periods: 0, throttledPeriods: 0, throttledNs: 0, burstPeriods: 0, burstNs: 0 },
     memory: {
-      usageBytes: 0, workingSetBytes: 0, inactiveFileBytes: 0, rssBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0,
-      maxUsageBytes: 0, failcnt: 0, limitBytes: 0, swapLimitBytes: 0, reservationBytes: 0,
-      pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0,
+      usageBytes: 0, workingSetBytes: 0, inactiveFileBytes: 0, activeFileBytes: 0, rssBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0,
+      maxUsageBytes: 0, failcnt: 0, kernelBytes: 0, fileDirtyBytes: 0, fileWritebackBytes: 0, workingsetRefaultAnon: 0, workingsetRefaultFile: 0,
+      limitBytes: 0, swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0,
     },
     pids: { current: 0, limit: 0 },
-    io: { readBytes: 0, writeBytes: 0, reads: 0, writes: 0 },
+    io: { readBytes: 0, writeBytes: 0, reads: 0, writes: 0, devices: [] },
     spec: { cpuQuotaUs: 0, cpuPeriodUs: 0, cpuShares: 0 },
   };
 }
@@ -72,6 +72,33 @@ export function copyStats(s: CgroupStats): CgroupStats {
   if (s.cpu.perCpuNs) copy.cpu.perCpuNs = s.cpu.perCpuNs.slice();
   if (s.pressure) copy.pressure = { ...s.pressure };
   return copy;
+}
+
+/**
+ * Sets the io figures from a read's `devices` and their sums. Counters that did not move keep the
+ * previous array (already named by the sampler), so samples in the history can share it.
+ */
+export function setIoDevices(s: CgroupStats, devices: IoDevice[]): void {
+  if (sameIoCounters(s.io.devices, devices)) return;
+  const io = { readBytes: 0, writeBytes: 0, reads: 0, writes: 0, devices };
+  for (const d of devices) {
+    io.readBytes += d.readBytes;
+    io.writeBytes += d.writeBytes;
+    io.reads += d.reads;
+    io.writes += d.writes;
+  }
+  s.io = io;
+}
+
+function sameIoCounters(a: readonly IoDevice[], b: readonly IoDevice[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.major !== y.major || x.minor !== y.minor || x.readBytes !== y.readBytes || x.writeBytes !== y.writeBytes
+      || x.reads !== y.reads || x.writes !== y.writes) return false;
+  }
+  return true;
 }
 
 /**

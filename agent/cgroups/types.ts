@@ -30,23 +30,36 @@ export interface CgroupStats {
   cpu: {
     usageNs: number; userNs: number; systemNs: number;
     periods: number; throttledPeriods: number; throttledNs: number;
+    burstPeriods: number; burstNs: number; // cpu.stat nr_bursts, burst_time (v1) / burst_usec (v2); 0 before Linux 5.14
     perCpuNs?: number[];        // v1 only (cpuacct.usage_percpu)
   };
   memory: {
-    usageBytes: number; workingSetBytes: number; inactiveFileBytes: number; rssBytes: number; cacheBytes: number;
+    usageBytes: number; workingSetBytes: number; inactiveFileBytes: number; activeFileBytes: number; rssBytes: number; cacheBytes: number;
     swapBytes: number; mappedFileBytes: number; maxUsageBytes: number; failcnt: number;
+    kernelBytes: number;        // v1 memory.kmem.usage_in_bytes; v2 memory.stat kernel (Linux ≥ 5.18, else 0)
+    fileDirtyBytes: number; fileWritebackBytes: number;
+    workingsetRefaultAnon: number; workingsetRefaultFile: number; // pages; Linux ≥ 5.9, else 0
     limitBytes: number;         // 0 = unlimited
     swapLimitBytes: number;     // 0 = unlimited
     reservationBytes: number;
     pgfault: number; pgmajfault: number;
+    pgscan?: number; pgsteal?: number;         // v2 only: memory.stat
+    highEvents?: number; maxEvents?: number;   // v2 only: memory.events high, max
     oomEvents: number;          // v1 memory.oom_control oom_kill; v2 memory.events oom
     oomKills: number;
   };
   pids: { current: number; limit: number };  // limit 0 = unlimited
-  io: { readBytes: number; writeBytes: number; reads: number; writes: number };
+  io: {
+    readBytes: number; writeBytes: number; reads: number; writes: number; // summed over devices
+    /** Per device; a read replaces the array, never changes it (samples in the history share it). */
+    devices: readonly IoDevice[];
+  };
   spec: { cpuQuotaUs: number; cpuPeriodUs: number; cpuShares: number };
   pressure?: { cpu?: PressureStat; memory?: PressureStat; io?: PressureStat };
 }
+
+/** One block device's I/O counters; `name` is /dev/<name> from /proc/partitions, else "<major>:<minor>". */
+export interface IoDevice { major: number; minor: number; name: string; readBytes: number; writeBytes: number; reads: number; writes: number }
 
 export interface PressureStat { someTotalUs: number; fullTotalUs: number }
 

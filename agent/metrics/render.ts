@@ -6,7 +6,8 @@
 // REFERENCE.md §3.8: prom-client's per-value label formatting costs several times more.
 import type { HostSample } from '../sampler/types.js';
 import { seriesLabels, type MetricsLabelSelection } from './container-labels.js';
-import { CONTAINER_ROWS, escapeLabelValue, HOST_ROWS, type ContainerRow, type ContainerView, type Emit, type HostRow } from './table.js';
+import { escapeLabelValue } from './series-labels.js';
+import { CONTAINER_ROWS, HOST_ROWS, type ContainerRow, type ContainerView, type Emit, type HostRow } from './table.js';
 import { encodeText, ExpositionBuffer, piecesToString, type EncodedText } from './text-buffer.js';
 
 const SPACE = 0x20;

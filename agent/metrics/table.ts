@@ -6,12 +6,18 @@
 // - container_cpu_usage_seconds_total carries only cpu="total", on v1 too: cAdvisor's v1 per-CPU
 //   series multiply cardinality by the core count (google/cadvisor#1513) and every common query
 //   sums them anyway; the same query now works on both cgroup versions.
-// - container_fs_* carry no `device` label: the cgroup stats are summed over devices.
+// - container_fs_* and container_blkio_device_usage_total carry `device` = /dev/<name> as in
+//   /proc/partitions, or "<major>:<minor>" for a device without a name there (cAdvisor leaves it
+//   empty, and two such devices would then be one series twice: Prometheus drops the scrape).
+//   Operations are Read and Write, the two both cgroup versions count (v1's Sync/Async/Total are not there on v2).
+// - Figures a cgroup version lacks have no series there (pgscan, pgsteal, memory.events on v1),
+//   where cAdvisor exports 0.
 // - container_memory_failcnt is typed gauge: cAdvisor types it counter, which promtool rejects
 //   for a name without _total; PromQL treats both alike.
 // - container_last_seen is the sample's time, not the scrape's: it says when berth last saw it.
 import type { ContainerInfo } from '../runtime/types.js';
 import type { ContainerSample, HostSample, NamespaceSample } from '../sampler/types.js';
+import { blkioLabel, CPU_TOTAL, deviceLabel, HEALTH_LABELS, interfaceLabel, namespaceLabel, type BlkioOperation } from './series-labels.js';
 import { encodeText, type EncodedText } from './text-buffer.js';
 
 export type MetricType = 'counter' | 'gauge';
@@ -53,30 +59,7 @@ const gauge = (name: string, help: string, value: (s: ContainerSample) => number
 /** Only when a CFS quota is set, like cAdvisor. */
 const withQuota = (s: ContainerSample, v: number): number | undefined => (s.stats.spec.cpuQuotaUs > 0 ? v : undefined);
 
-export function escapeLabelValue(v: string): string {
-  let needs = false;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c === 92 || c === 34 || c === 10) { needs = true; break; }
-  }
-  return needs ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v;
-}
-
 type Iface = ContainerSample['network'][number];
-
-const CPU_TOTAL = encodeText('cpu="total"');
-
-/** `interface="…"` per interface name. Bounded: names are few (eth0 …), but a host could churn them. */
-const interfaceLabels = new Map<string, EncodedText>();
-function interfaceLabel(name: string): EncodedText {
-  let label = interfaceLabels.get(name);
-  if (!label) {
-    if (interfaceLabels.size >= 4096) interfaceLabels.clear();
-    label = encodeText(`interface="${escapeLabelValue(name)}"`);
-    interfaceLabels.set(name, label);
-  }
-  return label;
-}
 
 /** cAdvisor leaves lo out of the network series (the sample keeps it). */
 function network(name: string, help: string, value: (i: Iface) => number): ContainerRow {
@@ -90,19 +73,6 @@ function network(name: string, help: string, value: (i: Iface) => number): Conta
   };
 }
 
-/** The labels of a namespace series; the sampler keeps a namespace's object while it stays the same. */
-const namespaceLabels = new WeakMap<NamespaceSample, EncodedText>();
-const HEALTH_LABELS: readonly [string, EncodedText][] = ['starting', 'healthy', 'unhealthy'].map((s) => [s, encodeText(`status="${s}"`)]);
-
-function namespaceLabel(ns: NamespaceSample): EncodedText {
-  let label = namespaceLabels.get(ns);
-  if (!label) {
-    label = encodeText(`type="${ns.type}",inode="${ns.inode}",host_shared="${ns.hostShared}"`);
-    namespaceLabels.set(ns, label);
-  }
-  return label;
-}
-
 /**
  * cAdvisor's four page fault series. `scope="container"` counts the cgroup's own tasks, `hierarchy`
  * its descendants' too; a berth container's cgroup has none (it cannot write the cgroup tree), so
@@ -110,6 +80,20 @@ function namespaceLabel(ns: NamespaceSample): EncodedText {
  */
 const MEMORY_FAILURES = (['pgfault', 'pgmajfault'] as const).flatMap((type) => (['container', 'hierarchy'] as const).map((scope) =>
   ({ major: type === 'pgmajfault', labels: encodeText(`failure_type="${type}",scope="${scope}"`) })));
+
+type Device = ContainerSample['stats']['io']['devices'][number];
+
+/** One series per block device, `device` labelled; none for a container that did no I/O yet (as cAdvisor). */
+function perDevice(name: string, help: string, value: (d: Device) => number): ContainerRow {
+  return {
+    name, help, type: 'counter', base: 'container',
+    series(view, emit) {
+      for (const d of view.sample.stats.io.devices) emit(value(d), deviceLabel(d));
+    },
+  };
+}
+
+const BLKIO_OPERATIONS: readonly [BlkioOperation, (d: Device) => number][] = [['Read', (d) => d.readBytes], ['Write', (d) => d.writeBytes]];
 
 type PressureKind = 'cpu' | 'memory' | 'io';
 function pressure(kind: PressureKind, which: 'stalled' | 'waiting', help: string): ContainerRow {
@@ -130,6 +114,9 @@ export const CONTAINER_ROWS: readonly ContainerRow[] = [
   counter('container_cpu_cfs_periods_total', 'Number of elapsed enforcement period intervals.', (s) => withQuota(s, s.stats.cpu.periods)),
   counter('container_cpu_cfs_throttled_periods_total', 'Number of throttled period intervals.', (s) => withQuota(s, s.stats.cpu.throttledPeriods)),
   counter('container_cpu_cfs_throttled_seconds_total', 'Total time duration the container has been throttled.', (s) => withQuota(s, s.stats.cpu.throttledNs / NS)),
+  counter('container_cpu_cfs_burst_periods_total', 'Periods in which the container ran beyond its quota on saved-up burst time.',
+    (s) => withQuota(s, s.stats.cpu.burstPeriods)),
+  counter('container_cpu_cfs_burst_seconds_total', 'CPU time the container ran beyond its quota on burst time.', (s) => withQuota(s, s.stats.cpu.burstNs / NS)),
   gauge('container_memory_usage_bytes', 'Current memory usage in bytes, including all memory regardless of when it was accessed', (s) => s.stats.memory.usageBytes),
   gauge('container_memory_working_set_bytes', 'Current working set in bytes.', (s) => s.stats.memory.workingSetBytes),
   gauge('container_memory_rss', 'Size of RSS in bytes.', (s) => s.stats.memory.rssBytes),
@@ -138,6 +125,20 @@ export const CONTAINER_ROWS: readonly ContainerRow[] = [
   gauge('container_memory_mapped_file', 'Size of memory mapped files in bytes.', (s) => s.stats.memory.mappedFileBytes),
   gauge('container_memory_max_usage_bytes', 'Maximum memory usage recorded in bytes', (s) => s.stats.memory.maxUsageBytes),
   gauge('container_memory_failcnt', 'Number of memory usage hits limits', (s) => s.stats.memory.failcnt),
+  gauge('container_memory_kernel_usage', 'Kernel memory charged to the container in bytes.', (s) => s.stats.memory.kernelBytes),
+  gauge('container_memory_total_active_file_bytes', 'File cache on the active LRU list in bytes.', (s) => s.stats.memory.activeFileBytes),
+  gauge('container_memory_total_inactive_file_bytes', 'File cache on the inactive LRU list (first to be reclaimed) in bytes.',
+    (s) => s.stats.memory.inactiveFileBytes),
+  gauge('container_memory_file_dirty_bytes', 'File cache modified and not yet written back, in bytes.', (s) => s.stats.memory.fileDirtyBytes),
+  gauge('container_memory_file_writeback_bytes', 'File cache being written back now, in bytes.', (s) => s.stats.memory.fileWritebackBytes),
+  counter('container_memory_workingset_refault_anon_total', 'Anonymous pages faulted back in after being evicted.',
+    (s) => s.stats.memory.workingsetRefaultAnon),
+  counter('container_memory_workingset_refault_file_total', 'File pages faulted back in after being evicted.', (s) => s.stats.memory.workingsetRefaultFile),
+  counter('container_memory_pgscan_total', 'Pages scanned by reclaim (cgroup v2).', (s) => s.stats.memory.pgscan),
+  counter('container_memory_pgsteal_total', 'Pages reclaimed (cgroup v2).', (s) => s.stats.memory.pgsteal),
+  counter('container_memory_events_high_total', 'Times usage went over memory.high and the container was throttled (cgroup v2).',
+    (s) => s.stats.memory.highEvents),
+  counter('container_memory_events_max_total', 'Times usage hit memory.max (cgroup v2).', (s) => s.stats.memory.maxEvents),
   {
     name: 'container_memory_failures_total', help: 'Cumulative count of memory allocation failures.', type: 'counter', base: 'container',
     series(v, emit) {
@@ -154,10 +155,16 @@ export const CONTAINER_ROWS: readonly ContainerRow[] = [
   counter('container_oom_events_total', 'Count of out of memory events observed for the container', (s) => s.stats.memory.oomEvents),
   gauge('container_processes', 'Number of processes running inside the container.', (s) => s.processes),
   gauge('container_threads', 'Number of threads running inside the container', (s) => s.threads),
-  counter('container_fs_reads_bytes_total', 'Cumulative count of bytes read', (s) => s.stats.io.readBytes),
-  counter('container_fs_writes_bytes_total', 'Cumulative count of bytes written', (s) => s.stats.io.writeBytes),
-  counter('container_fs_reads_total', 'Cumulative count of reads completed', (s) => s.stats.io.reads),
-  counter('container_fs_writes_total', 'Cumulative count of writes completed', (s) => s.stats.io.writes),
+  perDevice('container_fs_reads_bytes_total', 'Cumulative count of bytes read', (d) => d.readBytes),
+  perDevice('container_fs_writes_bytes_total', 'Cumulative count of bytes written', (d) => d.writeBytes),
+  perDevice('container_fs_reads_total', 'Cumulative count of reads completed', (d) => d.reads),
+  perDevice('container_fs_writes_total', 'Cumulative count of writes completed', (d) => d.writes),
+  {
+    name: 'container_blkio_device_usage_total', help: 'Bytes read from and written to each block device.', type: 'counter', base: 'container',
+    series(v, emit) {
+      for (const d of v.sample.stats.io.devices) for (const [op, bytes] of BLKIO_OPERATIONS) emit(bytes(d), blkioLabel(d, op));
+    },
+  },
   network('container_network_receive_bytes_total', 'Cumulative count of bytes received', (i) => i.rxBytes),
   network('container_network_receive_packets_total', 'Cumulative count of packets received', (i) => i.rxPackets),
   network('container_network_receive_errors_total', 'Cumulative count of errors encountered while receiving', (i) => i.rxErrors),

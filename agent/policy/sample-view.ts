@@ -28,7 +28,7 @@ export function sampleView(s: ContainerSample, health?: HealthState): Record<str
       maxUsageBytes: memory.maxUsageBytes, failcnt: memory.failcnt,
     },
     pids: { current: pids.current, limit: pids.limit },
-    io: { ...io },
+    io: { readBytes: io.readBytes, writeBytes: io.writeBytes, reads: io.reads, writes: io.writes },
     network,
     oomEvents: memory.oomEvents, oomKills: memory.oomKills,
     processes: s.processes, threads: s.threads,

@@ -94,6 +94,7 @@ function readRow(h: Float64Array, o: number, base: ContainerSample, network: Int
   const b = base.stats;
   const cpu: CgroupStats['cpu'] = {
     usageNs: h[o], userNs: h[o + 1], systemNs: h[o + 2], periods: h[o + 3], throttledPeriods: h[o + 4], throttledNs: h[o + 5],
+    burstPeriods: b.cpu.burstPeriods, burstNs: b.cpu.burstNs,
   };
   if (b.cpu.perCpuNs) cpu.perCpuNs = b.cpu.perCpuNs;
   const stats: CgroupStats = {
@@ -117,14 +118,18 @@ function sameSlowParts(last: ContainerSample, s: ContainerSample): boolean {
   if (a === b) return true; // a sample carried over an idle tick
   const am = a.memory;
   const bm = b.memory;
-  return sameNumbers(a.cpu.perCpuNs, b.cpu.perCpuNs)
-    && am.inactiveFileBytes === bm.inactiveFileBytes && am.rssBytes === bm.rssBytes && am.cacheBytes === bm.cacheBytes
-    && am.swapBytes === bm.swapBytes && am.mappedFileBytes === bm.mappedFileBytes && am.maxUsageBytes === bm.maxUsageBytes
-    && am.failcnt === bm.failcnt && am.limitBytes === bm.limitBytes && am.swapLimitBytes === bm.swapLimitBytes
+  return sameNumbers(a.cpu.perCpuNs, b.cpu.perCpuNs) && a.cpu.burstPeriods === b.cpu.burstPeriods && a.cpu.burstNs === b.cpu.burstNs
+    && am.inactiveFileBytes === bm.inactiveFileBytes && am.activeFileBytes === bm.activeFileBytes && am.rssBytes === bm.rssBytes
+    && am.cacheBytes === bm.cacheBytes && am.swapBytes === bm.swapBytes && am.mappedFileBytes === bm.mappedFileBytes
+    && am.maxUsageBytes === bm.maxUsageBytes && am.failcnt === bm.failcnt && am.kernelBytes === bm.kernelBytes
+    && am.fileDirtyBytes === bm.fileDirtyBytes && am.fileWritebackBytes === bm.fileWritebackBytes
+    && am.workingsetRefaultAnon === bm.workingsetRefaultAnon && am.workingsetRefaultFile === bm.workingsetRefaultFile
+    && am.limitBytes === bm.limitBytes && am.swapLimitBytes === bm.swapLimitBytes
     && am.reservationBytes === bm.reservationBytes && am.pgfault === bm.pgfault && am.pgmajfault === bm.pgmajfault
+    && am.pgscan === bm.pgscan && am.pgsteal === bm.pgsteal && am.highEvents === bm.highEvents && am.maxEvents === bm.maxEvents
     && am.oomEvents === bm.oomEvents && am.oomKills === bm.oomKills
     && a.pids.limit === b.pids.limit
-    && a.io.readBytes === b.io.readBytes && a.io.writeBytes === b.io.writeBytes && a.io.reads === b.io.reads && a.io.writes === b.io.writes
+    && a.io.devices === b.io.devices // replaced by every read that saw device lines, so equal counters → the same array
     && a.spec.cpuQuotaUs === b.spec.cpuQuotaUs && a.spec.cpuPeriodUs === b.spec.cpuPeriodUs && a.spec.cpuShares === b.spec.cpuShares
     && samePressure(a.pressure, b.pressure);
 }

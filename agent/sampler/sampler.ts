@@ -6,6 +6,7 @@ import type { CgroupManager } from '../cgroups/types.js';
 import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import { copyStats } from '../cgroups/index.js';
 import { deriveCpu, NO_CPU } from './derive.js';
+import { DeviceNames } from './device-names.js';
 import { hostCpuPercent, HostReader, type ProcStat } from './host.js';
 import { readNamespaceInodes, type NamespaceInodes } from './namespaces.js';
 import { ScratchBuffer } from './open-file.js';
@@ -84,8 +85,11 @@ export class Sampler {
   private syncs = 0;
   private trackedCount = 0;
   private closed = false;
+  private readonly deviceNames: DeviceNames;
 
-  constructor(private readonly deps: SamplerDeps) {}
+  constructor(private readonly deps: SamplerDeps) {
+    this.deviceNames = new DeviceNames(deps.procRoot);
+  }
 
   /**
    * One tick. Containers are read in slices, with a yield to the event loop between two once the
@@ -239,7 +243,10 @@ export class Sampler {
       if (!reader.read('memoryStat', current)) return GONE;
       cadence.memoryStatRead(current.memory.usageBytes);
     }
-    if (full && !reader.read('full', current)) return GONE;
+    if (full) {
+      if (!reader.read('full', current)) return GONE;
+      this.deviceNames.nameAll(current.io.devices, this.tickCount);
+    }
     if (full || current.pids.current !== pidsBefore) {
       const processes = t.processes?.processes(this.scratch) ?? 0;
       if (processes < 0) return GONE;

@@ -13,7 +13,7 @@
 // then too, so a render does not pay for collecting the bench's own sample objects (the figures
 // are then the render's own; without it they include whatever GC falls into the render).
 // Two fleets: containers without labels, and with the 8 labels docker compose sets (each becomes a
-// container_label_* label on ~45 series per container, as on cAdvisor). Prints one table.
+// container_label_* label on ~75 series per container, as on cAdvisor). Prints one table.
 import { containersAndTicks } from '../helpers/bench-args.js';
 import { performance } from 'node:perf_hooks';
 import { createMetricsRegistry } from '../../agent/metrics/index.js';

@@ -51,6 +51,11 @@ function namespacesOf(index: number): NamespaceSample[] {
   return list;
 }
 
+/** The host's one disk (this VM's vda), which every container wrote to. */
+function ioOfOneDevice(readBytes: number, writeBytes: number, reads: number, writes: number): ContainerSample['stats']['io'] {
+  return { readBytes, writeBytes, reads, writes, devices: [{ major: 254, minor: 0, name: '/dev/vda', readBytes, writeBytes, reads, writes }] };
+}
+
 export function syntheticSample(index: number, tick: number): ContainerSample {
   const rand = seededRandom(index * 7919 + tick);
   const c = counters(rand, tick);
@@ -61,14 +66,15 @@ export function syntheticSample(index: number, tick: number): ContainerSample {
     stats: {
       // v1 cpuacct.stat counts USER_HZ ticks (1/100 s): user/system are whole hundredths.
       cpu: { usageNs: c.usageNs, userNs: c.userTicks * 1e7, systemNs: c.systemTicks * 1e7, periods: c.periods,
-        throttledPeriods: c.throttled, throttledNs: c.throttledNs },
+        throttledPeriods: c.throttled, throttledNs: c.throttledNs, burstPeriods: 0, burstNs: 0 },
       memory: {
-        usageBytes: c.pages(), workingSetBytes: c.pages(), inactiveFileBytes: c.pages(), rssBytes: c.pages(), cacheBytes: c.pages(), swapBytes: 0,
-        mappedFileBytes: c.pages(), maxUsageBytes: c.pages(), failcnt: c.small(), limitBytes: 256 * 2 ** 20,
+        usageBytes: c.pages(), workingSetBytes: c.pages(), inactiveFileBytes: c.pages(), activeFileBytes: c.pages(), rssBytes: c.pages(),
+        cacheBytes: c.pages(), swapBytes: 0, mappedFileBytes: c.pages(), maxUsageBytes: c.pages(), failcnt: c.small(), kernelBytes: c.pages(),
+        fileDirtyBytes: c.pages(), fileWritebackBytes: 0, workingsetRefaultAnon: c.small(), workingsetRefaultFile: c.bytes(), limitBytes: 256 * 2 ** 20,
         swapLimitBytes: 512 * 2 ** 20, reservationBytes: 0, pgfault: c.bytes(), pgmajfault: c.small(), oomEvents: 0, oomKills: 0,
       },
       pids: { current: c.small(), limit: 100 },
-      io: { readBytes: c.bytes(), writeBytes: c.bytes(), reads: c.small(), writes: c.small() },
+      io: ioOfOneDevice(c.bytes(), c.bytes(), c.small(), c.small()),
       spec: { cpuQuotaUs: 50000, cpuPeriodUs: 100000, cpuShares: 1024 },
       pressure: {
         cpu: { someTotalUs: c.bytes(), fullTotalUs: c.bytes() },

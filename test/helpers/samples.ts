@@ -5,14 +5,15 @@ import type { CgroupStats } from '../../agent/cgroups/types.js';
 
 export function fakeStats(over: { cpuUsageNs?: number; memoryBytes?: number; limitBytes?: number; pids?: number } = {}): CgroupStats {
   return {
-    cpu: { usageNs: over.cpuUsageNs ?? 0, userNs: 0, systemNs: 0, periods: 0, throttledPeriods: 0, throttledNs: 0 },
+    cpu: { usageNs: over.cpuUsageNs ?? 0, userNs: 0, systemNs: 0, periods: 0, throttledPeriods: 0, throttledNs: 0, burstPeriods: 0, burstNs: 0 },
     memory: {
       usageBytes: over.memoryBytes ?? 0, workingSetBytes: over.memoryBytes ?? 0, inactiveFileBytes: 0, rssBytes: over.memoryBytes ?? 0,
-      cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0, maxUsageBytes: 0, failcnt: 0, limitBytes: over.limitBytes ?? 0,
+      activeFileBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0, maxUsageBytes: 0, failcnt: 0, kernelBytes: 0, fileDirtyBytes: 0,
+      fileWritebackBytes: 0, workingsetRefaultAnon: 0, workingsetRefaultFile: 0, limitBytes: over.limitBytes ?? 0,
       swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0,
     },
     pids: { current: over.pids ?? 1, limit: 0 },
-    io: { readBytes: 0, writeBytes: 0, reads: 0, writes: 0 },
+    io: { readBytes: 0, writeBytes: 0, reads: 0, writes: 0, devices: [] },
     spec: { cpuQuotaUs: 0, cpuPeriodUs: 100000, cpuShares: 1024 },
   };
 }

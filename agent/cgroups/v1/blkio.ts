@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { fileExists, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { parseBlkio } from '../parse.js';
-import type { StatFills, StatGetter } from '../stats.js';
+import { setIoDevices, type StatFills, type StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyBlkioV1(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
@@ -43,9 +43,12 @@ function fillBlkio(get: StatGetter, s: CgroupStats): void {
     const bytesText = get(bytesFile);
     if (bytesText === undefined) continue;
     const bytes = parseBlkio(bytesText);
-    if (bytes.devices === 0) continue;
+    if (bytes.length === 0) continue;
     const ops = parseBlkio(get(opsFile) ?? '');
-    s.io = { readBytes: bytes.read, writeBytes: bytes.write, reads: ops.read, writes: ops.write };
+    setIoDevices(s, bytes.map((b) => {
+      const o = ops.find((d) => d.major === b.major && d.minor === b.minor);
+      return { major: b.major, minor: b.minor, name: '', readBytes: b.read, writeBytes: b.write, reads: o?.read ?? 0, writes: o?.write ?? 0 };
+    }));
     return;
   }
 }

@@ -49,11 +49,13 @@ export const CPU_V1: StatFills = {
   },
 };
 
-const CPU_STAT = new FlatKeyedBytes(['nr_periods', 'nr_throttled', 'throttled_time']);
+const CPU_STAT = new FlatKeyedBytes(['nr_periods', 'nr_throttled', 'throttled_time', 'nr_bursts', 'burst_time']);
 
 function fillThrottling(bytes: Uint8Array, length: number, s: CgroupStats): void {
   const v = CPU_STAT.parse(bytes, length); // by index, in the order of CPU_STAT's keys
   s.cpu.periods = v[0];
   s.cpu.throttledPeriods = v[1];
   s.cpu.throttledNs = v[2];
+  s.cpu.burstPeriods = v[3];
+  s.cpu.burstNs = v[4];
 }

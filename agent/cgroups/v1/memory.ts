@@ -47,18 +47,24 @@ export const MEMORY_V1: StatFills = {
     const m = s.memory;
     const stat = get('memory.stat') ?? '';
     m.inactiveFileBytes = flatKeyValue(stat, 'total_inactive_file') ?? 0;
+    m.activeFileBytes = flatKeyValue(stat, 'total_active_file') ?? 0;
     m.rssBytes = flatKeyValue(stat, 'total_rss') ?? 0;
     m.cacheBytes = flatKeyValue(stat, 'total_cache') ?? 0;
     m.swapBytes = flatKeyValue(stat, 'total_swap') ?? 0;
     m.mappedFileBytes = flatKeyValue(stat, 'total_mapped_file') ?? 0;
     m.pgfault = flatKeyValue(stat, 'total_pgfault') ?? 0;
     m.pgmajfault = flatKeyValue(stat, 'total_pgmajfault') ?? 0;
+    m.fileDirtyBytes = flatKeyValue(stat, 'total_dirty') ?? 0;
+    m.fileWritebackBytes = flatKeyValue(stat, 'total_writeback') ?? 0;
+    m.workingsetRefaultAnon = flatKeyValue(stat, 'total_workingset_refault_anon') ?? 0;
+    m.workingsetRefaultFile = flatKeyValue(stat, 'total_workingset_refault_file') ?? 0;
     updateWorkingSet(m);
   },
   full(get, s) {
     const m = s.memory;
     m.maxUsageBytes = parseNumber(get('memory.max_usage_in_bytes') ?? '') || 0;
     m.failcnt = parseNumber(get('memory.failcnt') ?? '') || 0;
+    m.kernelBytes = parseNumber(get('memory.kmem.usage_in_bytes') ?? '') || 0;
     m.limitBytes = parseLimit(get('memory.limit_in_bytes') ?? 'max') || 0;
     m.swapLimitBytes = parseLimit(get('memory.memsw.limit_in_bytes') ?? 'max') || 0;
     m.reservationBytes = parseLimit(get(SOFT_LIMIT) ?? 'max') || 0;

@@ -18,7 +18,7 @@ export async function applyCpuV2(dir: string, r: CgroupResources, write: CgroupW
   await write(join(dir, 'cpu.max'), `${quota > 0 ? quota : 'max'} ${period}`);
 }
 
-const CPU_STAT = new FlatKeyedBytes(['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec']);
+const CPU_STAT = new FlatKeyedBytes(['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec', 'nr_bursts', 'burst_usec']);
 
 /** cpu.stat holds usage, user/system and throttling in one file: all of it is the probe. */
 export const CPU_V2: StatFills = {
@@ -32,6 +32,8 @@ export const CPU_V2: StatFills = {
       s.cpu.periods = v[3];
       s.cpu.throttledPeriods = v[4];
       s.cpu.throttledNs = v[5] * 1000;
+      s.cpu.burstPeriods = v[6];
+      s.cpu.burstNs = v[7] * 1000;
     },
   },
   full: fillCpuSpec,

@@ -5,7 +5,7 @@ import { BerthError } from '../../errors.js';
 import { blkioWeightToIoWeight } from '../convert.js';
 import { fileExists, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { parseNestedKeyed } from '../parse.js';
-import type { StatFills, StatGetter } from '../stats.js';
+import { setIoDevices, type StatFills, type StatGetter } from '../stats.js';
 import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyIoV2(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
@@ -25,14 +25,11 @@ export async function applyIoV2(dir: string, r: CgroupResources, write: CgroupWr
 
 export const IO_V2: StatFills = { full: fillIo };
 
-/** io.stat has one line per device: the sums replace the previous figures. */
+/** io.stat has one line per device (`<major>:<minor> rbytes=… wbytes=… rios=… wios=… …`). */
 function fillIo(get: StatGetter, s: CgroupStats): void {
-  const io = { readBytes: 0, writeBytes: 0, reads: 0, writes: 0 };
-  for (const entry of Object.values(parseNestedKeyed(get('io.stat') ?? ''))) {
-    io.readBytes += entry.rbytes ?? 0;
-    io.writeBytes += entry.wbytes ?? 0;
-    io.reads += entry.rios ?? 0;
-    io.writes += entry.wios ?? 0;
-  }
-  s.io = io;
+  const devices = Object.entries(parseNestedKeyed(get('io.stat') ?? '')).map(([device, entry]) => {
+    const [major, minor] = device.split(':').map(Number);
+    return { major, minor, name: '', readBytes: entry.rbytes ?? 0, writeBytes: entry.wbytes ?? 0, reads: entry.rios ?? 0, writes: entry.wios ?? 0 };
+  });
+  setIoDevices(s, devices);
 }

@@ -39,11 +39,19 @@ export const MEMORY_V2: StatFills = {
     const m = s.memory;
     const stat = get('memory.stat') ?? '';
     m.inactiveFileBytes = flatKeyValue(stat, 'inactive_file') ?? 0;
+    m.activeFileBytes = flatKeyValue(stat, 'active_file') ?? 0;
     m.rssBytes = flatKeyValue(stat, 'anon') ?? 0;
     m.cacheBytes = flatKeyValue(stat, 'file') ?? 0;
     m.mappedFileBytes = flatKeyValue(stat, 'file_mapped') ?? 0;
     m.pgfault = flatKeyValue(stat, 'pgfault') ?? 0;
     m.pgmajfault = flatKeyValue(stat, 'pgmajfault') ?? 0;
+    m.kernelBytes = flatKeyValue(stat, 'kernel') ?? 0;
+    m.fileDirtyBytes = flatKeyValue(stat, 'file_dirty') ?? 0;
+    m.fileWritebackBytes = flatKeyValue(stat, 'file_writeback') ?? 0;
+    m.workingsetRefaultAnon = flatKeyValue(stat, 'workingset_refault_anon') ?? 0;
+    m.workingsetRefaultFile = flatKeyValue(stat, 'workingset_refault_file') ?? 0;
+    m.pgscan = flatKeyValue(stat, 'pgscan') ?? 0;
+    m.pgsteal = flatKeyValue(stat, 'pgsteal') ?? 0;
     updateWorkingSet(m);
   },
   full(get, s) {
@@ -60,7 +68,9 @@ export const MEMORY_V2: StatFills = {
     m.reservationBytes = parseLimit(get('memory.low') ?? '0') || 0;
     const events = get('memory.events') ?? '';
     // `max` counts the times usage hit memory.max: the nearest v2 figure to v1's failcnt.
-    m.failcnt = flatKeyValue(events, 'max') ?? 0;
+    m.maxEvents = flatKeyValue(events, 'max') ?? 0;
+    m.failcnt = m.maxEvents;
+    m.highEvents = flatKeyValue(events, 'high') ?? 0;
     m.oomEvents = flatKeyValue(events, 'oom') ?? 0;
     m.oomKills = flatKeyValue(events, 'oom_kill') ?? 0;
   },

@@ -40,10 +40,12 @@ test('parsePressure takes the some and full totals', () => {
   assert.deepEqual(parsePressure(''), { someTotalUs: 0, fullTotalUs: 0 });
 });
 
-test('parseBlkio sums Read and Write over devices and counts devices', () => {
-  const text = '8:0 Read 4096\n8:0 Write 8192\n8:0 Total 12288\n254:0 Read 1000\n254:0 Write 2000\nTotal 15288\n';
-  assert.deepEqual(parseBlkio(text), { devices: 2, read: 5096, write: 10192 });
-  assert.deepEqual(parseBlkio('Total 0\n'), { devices: 0, read: 0, write: 0 });
+test('parseBlkio gives Read and Write per device, in file order', () => {
+  const text = '8:0 Read 4096\n8:0 Write 8192\n8:0 Sync 12288\n8:0 Total 12288\n254:16 Read 1000\n254:16 Write 2000\nTotal 15288\n';
+  assert.deepEqual(parseBlkio(text), [{ major: 8, minor: 0, read: 4096, write: 8192 }, { major: 254, minor: 16, read: 1000, write: 2000 }]);
+  assert.deepEqual(parseBlkio('Total 0\n'), []);
+  // A device whose lines are not together (never seen, but nothing in the format forbids it) stays one device.
+  assert.deepEqual(parseBlkio('8:0 Read 1\n9:0 Read 2\n8:0 Write 3\n'), [{ major: 8, minor: 0, read: 1, write: 3 }, { major: 9, minor: 0, read: 2, write: 0 }]);
 });
 
 test('parseNumberList reads cpuacct.usage_percpu with its trailing space', () => {

@@ -7,14 +7,25 @@ import { fixtureTree } from './fixture-tree.js';
 
 // Both fixtures describe the same container in each version's own files.
 const common = {
-  cpu: { usageNs: 5_000_000_000, userNs: 3_000_000_000, systemNs: 1_500_000_000, periods: 100, throttledPeriods: 20, throttledNs: 400_000_000 },
+  cpu: {
+    usageNs: 5_000_000_000, userNs: 3_000_000_000, systemNs: 1_500_000_000, periods: 100, throttledPeriods: 20, throttledNs: 400_000_000,
+    burstPeriods: 1, burstNs: 10_000,
+  },
   memory: {
-    usageBytes: 104857600, workingSetBytes: 104857600 - 20971520, inactiveFileBytes: 20971520, rssBytes: 62914560, cacheBytes: 41943040, swapBytes: 1048576,
-    mappedFileBytes: 4194304, maxUsageBytes: 125829120, failcnt: 7, limitBytes: 268435456, swapLimitBytes: 536870912,
+    usageBytes: 104857600, workingSetBytes: 104857600 - 20971520, inactiveFileBytes: 20971520, activeFileBytes: 20971520, rssBytes: 62914560,
+    cacheBytes: 41943040, swapBytes: 1048576, mappedFileBytes: 4194304, maxUsageBytes: 125829120, failcnt: 7, kernelBytes: 1000,
+    fileDirtyBytes: 8192, fileWritebackBytes: 4096, workingsetRefaultAnon: 3, workingsetRefaultFile: 9, limitBytes: 268435456, swapLimitBytes: 536870912,
     reservationBytes: 67108864, pgfault: 12345, pgmajfault: 67,
   },
   pids: { current: 5, limit: 100 },
-  io: { readBytes: 5096, writeBytes: 10192, reads: 11, writes: 22 },
+  // Named by the sampler, not by the reader.
+  io: {
+    readBytes: 5096, writeBytes: 10192, reads: 11, writes: 22,
+    devices: [
+      { major: 8, minor: 0, name: '', readBytes: 4096, writeBytes: 8192, reads: 1, writes: 2 },
+      { major: 254, minor: 0, name: '', readBytes: 1000, writeBytes: 2000, reads: 10, writes: 20 },
+    ],
+  },
   spec: { cpuQuotaUs: 50000, cpuPeriodUs: 100000, cpuShares: 512 },
   pressure: { cpu: { someTotalUs: 1500, fullTotalUs: 500 }, memory: { someTotalUs: 2500, fullTotalUs: 700 }, io: { someTotalUs: 3500, fullTotalUs: 900 } },
 };
@@ -42,7 +53,7 @@ test('v2 stats: cpu.stat usec → ns, memory.stat anon/file, swap.max + max, mem
   const expected: CgroupStats = {
     ...common,
     cpu: { ...common.cpu, systemNs: 2_000_000_000 },
-    memory: { ...common.memory, oomEvents: 3, oomKills: 2 },
+    memory: { ...common.memory, oomEvents: 3, oomKills: 2, maxEvents: 7, highEvents: 4, pgscan: 100, pgsteal: 90 },
     // cpu.weight 59 is what shares 512 became; weights are coarser than shares (every share in
     // 511..521 maps to 59), so the way back lands at the top of that range.
     spec: { ...common.spec, cpuShares: 521 },
@@ -75,7 +86,7 @@ test('the reader re-reads the same open files: new content shows, the cgroup van
 test('the cpu probe re-reads its open file each time and fills only the CPU figures, on v1 and v2', async (t) => {
   for (const [version, file, content, usageNs] of [
     ['v1', 'cpuacct/berth/c1/cpuacct.usage', '7000000001\n', 7_000_000_001],
-    ['v2', 'berth/c1/cpu.stat', 'usage_usec 7000001\nuser_usec 6\nsystem_usec 5\nnr_periods 4\nnr_throttled 3\nthrottled_usec 2\n', 7_000_001_000],
+    ['v2', 'berth/c1/cpu.stat', 'usage_usec 7000001\nuser_usec 6\nsystem_usec 5\nnr_periods 4\nnr_throttled 3\nthrottled_usec 2\nnr_bursts 8\nburst_usec 9\n', 7_000_001_000],
   ] as const) {
     const tree = fixtureTree(version);
     t.after(() => tree.cleanup());
@@ -87,7 +98,7 @@ test('the cpu probe re-reads its open file each time and fills only the CPU figu
     tree.write(file, content);
     assert.ok(reader.read('cpu', stats));
     assert.equal(stats.cpu.usageNs, usageNs, `${version}: the new content`);
-    if (version === 'v2') assert.deepEqual(stats.cpu, { usageNs, userNs: 6000, systemNs: 5000, periods: 4, throttledPeriods: 3, throttledNs: 2000 });
+    if (version === 'v2') assert.deepEqual(stats.cpu, { usageNs, userNs: 6000, systemNs: 5000, periods: 4, throttledPeriods: 3, throttledNs: 2000, burstPeriods: 8, burstNs: 9000 });
     assert.deepEqual(stats.memory, emptyStats().memory, `${version}: nothing but CPU figures`);
   }
 });
@@ -130,7 +141,31 @@ test('v1 blkio: the first family with device lines wins (bfq empty → throttle)
   const manager = await createCgroupManager({ root: tree.root, parent: 'berth' });
   const reader = manager.statsReader('c1');
   t.after(() => reader.close());
-  assert.deepEqual(readAllStats(reader)!.io, { readBytes: 7, writeBytes: 9, reads: 1, writes: 1 });
+  assert.deepEqual(readAllStats(reader)!.io,
+    { readBytes: 7, writeBytes: 9, reads: 1, writes: 1, devices: [{ major: 8, minor: 16, name: '', readBytes: 7, writeBytes: 9, reads: 1, writes: 1 }] });
+});
+
+test('io: a read whose counters did not move keeps the devices array (the history shares it); one that moved replaces it', async (t) => {
+  for (const [version, file, moved] of [
+    ['v1', 'blkio/berth/c1/blkio.throttle.io_service_bytes_recursive', '8:0 Read 4096\n8:0 Write 8193\n254:0 Read 1000\n254:0 Write 2000\nTotal 15289\n'],
+    ['v2', 'berth/c1/io.stat', '8:0 rbytes=4096 wbytes=8193 rios=1 wios=2\n254:0 rbytes=1000 wbytes=2000 rios=10 wios=20\n'],
+  ] as const) {
+    const tree = fixtureTree(version);
+    t.after(() => tree.cleanup());
+    const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
+    t.after(() => reader.close());
+    const stats = emptyStats();
+    assert.ok(reader.read('full', stats));
+    const first = stats.io.devices;
+    assert.equal(first.length, 2, version);
+    assert.ok(reader.read('full', stats));
+    assert.equal(stats.io.devices, first, `${version}: the same counters, the same array`);
+    tree.write(file, moved);
+    assert.ok(reader.read('full', stats));
+    assert.notEqual(stats.io.devices, first, version);
+    assert.equal(stats.io.writeBytes, 10193, `${version}: the new sum`);
+    assert.equal(first[0].writeBytes, 8192, `${version}: the old array unchanged`);
+  }
 });
 
 test('a closed reader returns null and closing twice is harmless', async (t) => {
@@ -156,7 +191,7 @@ test('v1: cpuacct.usage_all gives the user/system split in ns; the total and per
   assert.equal(reader.read('full', stats), true);
   assert.deepEqual(stats.cpu, {
     usageNs: 5_000_000_000, userNs: 3_496_000_000, systemNs: 1_404_000_000, perCpuNs: [3_000_000_000, 2_000_000_000],
-    periods: 100, throttledPeriods: 20, throttledNs: 400_000_000,
+    periods: 100, throttledPeriods: 20, throttledNs: 400_000_000, burstPeriods: 1, burstNs: 10_000,
   });
 });
 

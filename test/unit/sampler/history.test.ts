@@ -13,7 +13,10 @@ function fullSample(time: number): ContainerSample {
   });
   let n = 100;
   const distinct = (o: Record<string, number>): void => { for (const k of Object.keys(o)) o[k] = n++ * 1e9 + 0.5; };
-  for (const part of Object.values(s.stats)) distinct(part as Record<string, number>);
+  Object.assign(s.stats.memory, { pgscan: 0, pgsteal: 0, highEvents: 0, maxEvents: 0 }); // the v2-only figures
+  const { devices: _, ...ioSums } = s.stats.io;
+  for (const part of [s.stats.cpu, s.stats.memory, s.stats.pids, ioSums, s.stats.spec]) distinct(part as Record<string, number>);
+  s.stats.io = { ...ioSums, devices: [{ major: 8, minor: 0, name: '/dev/sda', readBytes: 13e9, writeBytes: 14e9, reads: 15, writes: 16 }] };
   s.stats.cpu.perCpuNs = [11e9, 12e9];
   s.stats.pressure = { cpu: { someTotalUs: 1, fullTotalUs: 2 }, memory: { someTotalUs: 3, fullTotalUs: 4 }, io: { someTotalUs: 5, fullTotalUs: 6 } };
   return s;
@@ -68,6 +71,7 @@ test('history: rows that differ only in figures that move every tick share the r
   b.stats.cpu.usageNs += 1e6;
   b.stats.memory.usageBytes += 4096;
   b.network = structuredClone(a.network); // re-read, no packet moved
+  b.stats.io.devices = a.stats.io.devices; // a read whose counters did not move keeps the array (cgroups/stats.ts)
   const c = structuredClone(b);
   c.time = 3000;
   c.stats.io.readBytes += 512; // a full read saw I/O
