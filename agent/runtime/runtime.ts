@@ -36,7 +36,7 @@ import { attachInput, containerOutput } from './attach.js';
 import type { OutputChunk } from './cri-log.js';
 import type {
   AdmittedProcess, ContainerInfo, ContainerInput, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, OutputOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime,
-  StopReason, UpdateOrigin,
+  StopHow, StopReason, UpdateOrigin,
 } from './types.js';
 
 export class BerthRuntime implements Runtime {
@@ -122,15 +122,15 @@ export class BerthRuntime implements Runtime {
     });
   }
 
-  stop(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo> {
+  stop(idOrName: string, how: StopHow = {}, reason?: StopReason): Promise<ContainerInfo> {
     return this.locked(idOrName, (r) => {
       this.noteStopRequest(r, reason);
-      return stopContainer(this.ctx, r, timeoutSeconds, reason);
+      return stopContainer(this.ctx, r, how, reason);
     });
   }
 
-  async restart(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo> {
-    await this.stop(idOrName, timeoutSeconds, reason);
+  async restart(idOrName: string, how: StopHow = {}, reason?: StopReason): Promise<ContainerInfo> {
+    await this.stop(idOrName, how, reason);
     return this.start(idOrName);
   }
 

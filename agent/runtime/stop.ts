@@ -7,16 +7,20 @@ import { assertAllowed, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
 import { signal } from './cleanup.js';
 import { parseSignal } from './signals.js';
-import type { ExitInfo, StopReason } from './types.js';
+import type { ExitInfo, StopHow, StopReason } from './types.js';
 
 const AFTER_KILL_TIMEOUT_MS = 10_000;
 
-export async function stopContainer(ctx: RuntimeContext, record: ContainerRecord, timeoutSeconds?: number, reason?: StopReason): Promise<void> {
+export async function stopContainer(ctx: RuntimeContext, record: ContainerRecord, how: StopHow, reason?: StopReason): Promise<void> {
   assertAllowed(record, 'stop');
-  if (record.status === 'exited' || record.status === 'created') return; // nothing runs: a no-op, like docker
+  const { timeoutSeconds } = how;
   if (timeoutSeconds !== undefined && (!Number.isFinite(timeoutSeconds) || timeoutSeconds < 0)) {
     throw new BerthError('INVALID_REQUEST', `stop timeout: must be a non-negative number of seconds, got ${timeoutSeconds}`, { field: 't' });
   }
+  // docker stop --signal: this stop's first signal instead of the container's stop signal. Checked
+  // before anything else, so a misspelt one is an error also when nothing runs.
+  const stopSignal = how.signal === undefined ? parseSignal(record.spec.stopSignal, 'stopSignal') : parseSignal(how.signal, 'signal');
+  if (record.status === 'exited' || record.status === 'created') return; // nothing runs: a no-op, like docker
   const exited = exitPromise(ctx, record);
   const wasPaused = record.status === 'paused';
   record.pendingReason = reason ?? record.pendingReason ?? { by: 'user' };
@@ -24,7 +28,7 @@ export async function stopContainer(ctx: RuntimeContext, record: ContainerRecord
   await ctx.persist(record);
   const grace = (timeoutSeconds ?? record.spec.stopTimeout) * 1000;
   if (grace > 0) {
-    signal(record.pid, parseSignal(record.spec.stopSignal, 'stopSignal').name);
+    signal(record.pid, stopSignal.name);
     if (wasPaused) await ctx.cgroups.thaw(record.cgroupName); // a frozen process cannot act on the signal
     if (await within(exited, grace)) return;
   }

@@ -184,6 +184,9 @@ export function dockerState(c: Pick<ContainerInfo, 'status' | 'restartAt'>): Con
 }
 
 /** Why a container was stopped by berth itself (a policy rule, a stop request, …). */
+/** How a stop goes: the grace period (default the spec's stopTimeout) and the first signal (default its stopSignal). */
+export interface StopHow { timeoutSeconds?: number; signal?: string }
+
 export interface StopReason { by: 'user' | 'policy' | 'agent'; policy?: string; rule?: string; message?: string }
 
 export interface ExitInfo {
@@ -275,9 +278,9 @@ export interface Runtime {
   resolve(spec: ContainerSpec): Promise<ResolvedSpec>;
   create(spec: ContainerSpec): Promise<ContainerInfo>;
   start(idOrName: string): Promise<ContainerInfo>;
-  stop(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo>;
+  stop(idOrName: string, how?: StopHow, reason?: StopReason): Promise<ContainerInfo>;
   /** stop, then start (a stopped container is run again with a new init). */
-  restart(idOrName: string, timeoutSeconds?: number, reason?: StopReason): Promise<ContainerInfo>;
+  restart(idOrName: string, how?: StopHow, reason?: StopReason): Promise<ContainerInfo>;
   kill(idOrName: string, signal?: string, reason?: StopReason): Promise<ContainerInfo>;
   pause(idOrName: string, reason?: StopReason): Promise<ContainerInfo>;
   resume(idOrName: string): Promise<ContainerInfo>;

@@ -21,7 +21,14 @@ import { prunePlugin } from './prune.js';
 const USER: StopReason = { by: 'user' };
 const ok = (schema: object) => ({ 200: schema, ...errorResponses });
 const infoRoute = { params: idParamsSchema, response: ok(containerInfoSchema) };
-const stopQuery = { type: 'object', properties: { t: { type: 'integer', minimum: 0, description: 'seconds before SIGKILL' } } } as const;
+const stopQuery = {
+  type: 'object',
+  properties: {
+    t: { type: 'integer', minimum: 0, description: 'seconds before SIGKILL' },
+    signal: { type: 'string', minLength: 1, description: 'the first signal, instead of the container\'s stop signal (docker stop --signal)' },
+  },
+} as const;
+type StopQuery = { t?: number; signal?: string };
 
 type CreateBody = ContainerSpec & { start?: boolean };
 
@@ -67,13 +74,13 @@ export async function containersPlugin(app: FastifyInstance, deps: ServerDeps): 
 
   app.post<{ Params: IdParams }>('/v1/containers/:id/start', { schema: infoRoute }, async (req) => runtime.start(req.params.id));
 
-  app.post<{ Params: IdParams; Querystring: { t?: number } }>('/v1/containers/:id/stop', {
+  app.post<{ Params: IdParams; Querystring: StopQuery }>('/v1/containers/:id/stop', {
     schema: { ...infoRoute, querystring: stopQuery },
-  }, async (req) => runtime.stop(req.params.id, req.query.t, USER));
+  }, async (req) => runtime.stop(req.params.id, { timeoutSeconds: req.query.t, signal: req.query.signal }, USER));
 
-  app.post<{ Params: IdParams; Querystring: { t?: number } }>('/v1/containers/:id/restart', {
+  app.post<{ Params: IdParams; Querystring: StopQuery }>('/v1/containers/:id/restart', {
     schema: { ...infoRoute, querystring: stopQuery },
-  }, async (req) => runtime.restart(req.params.id, req.query.t, USER));
+  }, async (req) => runtime.restart(req.params.id, { timeoutSeconds: req.query.t, signal: req.query.signal }, USER));
 
   app.post<{ Params: IdParams; Querystring: { signal?: string } }>('/v1/containers/:id/kill', {
     schema: { ...infoRoute, querystring: { type: 'object', properties: { signal: { type: 'string', minLength: 1, description: 'name (SIGTERM, TERM) or number; default SIGKILL' } } } },

@@ -355,6 +355,25 @@ describe('berth CLI against a real agent', () => {
     assert.deepEqual({ code: rm.code, out: rm.stdout }, { code: 0, out: `${names.join('\n')}\n` });
   });
 
+  test('stop --signal and restart --signal send that signal instead of the stop signal; an unknown one changes nothing', async () => {
+    // PID 1 traps INT (exit 3) and HUP (exit 4); SIGTERM, the stop signal, it ignores (it would end by SIGKILL: 137).
+    const script = 'trap "echo got INT; exit 3" INT; trap "echo got HUP; exit 4" HUP; while :; do sleep 0.1; done';
+    assert.equal((await agent.cli(['run', '-d', '--name', 'sig', '--rootfs', rootfs, '--', 'sh', '-c', script])).code, 0);
+    const bogus = await agent.cli(['stop', '--signal', 'SIGBOGUS', 'sig']);
+    assert.equal(bogus.code, 125);
+    assert.match(bogus.stderr, /signal: unknown signal "SIGBOGUS"/);
+    assert.equal((await agent.api('GET', '/v1/containers/sig')).body.status, 'running');
+    const stop = await agent.cli(['stop', '-s', 'INT', '-t', '30', 'sig']);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal((await agent.api('GET', '/v1/containers/sig')).body.exit.exitCode, 3);
+    await agent.cli(['start', 'sig']);
+    const restart = await agent.cli(['restart', '--signal', '1', '-t', '30', 'sig']);
+    assert.equal(restart.code, 0, restart.stderr);
+    assert.equal((await agent.api('GET', '/v1/containers/sig')).body.status, 'running');
+    assert.equal((await agent.cli(['logs', 'sig'])).stdout, 'got INT\ngot HUP\n', 'the restart stopped it with SIGHUP');
+    assert.equal((await agent.cli(['rm', '-f', 'sig'])).code, 0);
+  });
+
   test('run --rm removes the container after it exits', async () => {
     const r = await agent.cli(['run', '--rm', '--name', 'gone', '--rootfs', rootfs, '--', 'sh', '-c', 'echo bye; exit 2']);
     assert.deepEqual({ code: r.code, out: r.stdout }, { code: 2, out: 'bye\n' });

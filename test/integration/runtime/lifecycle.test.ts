@@ -79,7 +79,7 @@ test('a follow whose reader left ends at once, also of a quiet container (logs a
 test('stop: SIGTERM ends a process without a handler outside a pid namespace (143)', async (t) => {
   const info = await started(t, { namespaces: { pid: 'host' } });
   const t0 = Date.now();
-  const stopped = await h.runtime.stop(info.id, 10);
+  const stopped = await h.runtime.stop(info.id, { timeoutSeconds: 10 });
   assert.ok(Date.now() - t0 < 5000, 'stop waited for the grace period');
   assert.equal(stopped.status, 'exited');
   assert.equal(stopped.exit?.exitCode, 143);
@@ -90,13 +90,13 @@ test('stop: SIGTERM ends a process without a handler outside a pid namespace (14
 test('stop: a namespace init ignores SIGTERM without a handler, so SIGKILL follows the grace period (137)', async (t) => {
   const info = await started(t, {});
   const t0 = Date.now();
-  const stopped = await h.runtime.stop(info.id, 1);
+  const stopped = await h.runtime.stop(info.id, { timeoutSeconds: 1 });
   assert.ok(Date.now() - t0 >= 900, 'stop did not wait for the grace period');
   assert.equal(stopped.exit?.exitCode, 137);
   const trapped = await started(t, { cmd: ['sh', '-c', 'trap "exit 7" TERM; echo trapped; while true; do sleep 0.1; done'] });
   // A TERM that lands before the shell has set its trap is ignored (pid 1) and the stop ends in 137.
   await waitFor('the shell to set its TERM trap', async () => (await collect(h.runtime.logs(trapped.id, {}))).includes('stdout:trapped'));
-  assert.equal((await h.runtime.stop(trapped.id, 10)).exit?.exitCode, 7);
+  assert.equal((await h.runtime.stop(trapped.id, { timeoutSeconds: 10 })).exit?.exitCode, 7);
 });
 
 test('--init: PID 1 is /dev/init, which passes the stop signal on, so SIGTERM ends the command at once (143, not 137)', async (t) => {
@@ -107,7 +107,7 @@ test('--init: PID 1 is /dev/init, which passes the stop signal on, so SIGTERM en
   await exec.exited;
   assert.equal(cmdline.split('\0').join(' ').trim(), '/dev/init -- sleep 1000');
   const t0 = Date.now();
-  const stopped = await h.runtime.stop(info.id, 10);
+  const stopped = await h.runtime.stop(info.id, { timeoutSeconds: 10 });
   assert.ok(Date.now() - t0 < 5000, 'stop waited for the grace period: the signal was not passed on');
   assert.equal(stopped.exit?.exitCode, 143);
   const failing = await started(t, { init: true, cmd: ['sh', '-c', 'exit 3'] });
@@ -195,7 +195,7 @@ test('update changes a live limit (the throttle action)', async (t) => {
 test('start runs an exited container again: same cgroup and limits, log appended, fresh exit; restart stops then starts', async (t) => {
   const info = await started(t, { cmd: ['sh', '-c', 'echo run $$; sleep 300; exit 7'], resources: { memoryBytes: 64 << 20 } });
   const firstPid = info.pid;
-  await h.runtime.stop(info.id, 1);
+  await h.runtime.stop(info.id, { timeoutSeconds: 1 });
   const first = h.runtime.get(info.id);
   assert.equal(first.exit?.exitCode, 137);
   const again = await h.runtime.start(info.id);
@@ -206,7 +206,7 @@ test('start runs an exited container again: same cgroup and limits, log appended
   assert.equal(readFileSync(`/sys/fs/cgroup/memory${again.cgroup}/memory.limit_in_bytes`, 'utf8').trim(), String(64 << 20));
   await waitFor('the second run\'s line', async () => (await collect(h.runtime.logs(info.id, {}))).length === 2);
   assert.deepEqual((await collect(h.runtime.logs(info.id, {}))).map((l) => l.replace(/\d+$/, 'N')), ['stdout:run N', 'stdout:run N']);
-  const restarted = await h.runtime.restart(info.id, 1);
+  const restarted = await h.runtime.restart(info.id, { timeoutSeconds: 1 });
   assert.equal(restarted.status, 'running');
   assert.notEqual(restarted.pid, again.pid);
   assert.ok(h.events.filter((e) => e.kind === 'container.started' && e.containerId === info.id).length >= 3);
@@ -216,7 +216,7 @@ test('start runs an exited container again: same cgroup and limits, log appended
   // --rm containers are gone once they exit; one still listed is not run again.
   const once = await h.runtime.create({ rootfs: h.rootfs, cmd: ['sleep', '300'], autoRemove: true });
   t.after(async () => { await h.runtime.remove(once.id, true).catch(() => undefined); });
-  await assert.rejects(h.runtime.start(once.id).then(() => h.runtime.stop(once.id, 0)).then(() => h.runtime.start(once.id)),
+  await assert.rejects(h.runtime.start(once.id).then(() => h.runtime.stop(once.id, { timeoutSeconds: 0 })).then(() => h.runtime.start(once.id)),
     (e: BerthError) => e.code === 'INVALID_STATE' || e.code === 'NOT_FOUND');
 });
 

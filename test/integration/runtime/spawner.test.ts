@@ -175,7 +175,7 @@ test('a container outlives the spawner that launched it and stays under the runt
   await waitFor('the spawner to be gone', () => !alive(spawner));
   assert.ok(alive(c.pid) && alive(c.shimPid), 'the container died with the spawner');
   assert.equal(h.runtime.get(c.id).status, 'running');
-  const stopped = await h.runtime.stop(c.id, 1);
+  const stopped = await h.runtime.stop(c.id, { timeoutSeconds: 1 });
   assert.equal(stopped.exit?.exitCode, 137);
   assert.ok(!alive(c.shimPid));
   await h.runtime.remove(c.id);

@@ -79,9 +79,11 @@ test('lifecycle routes call the runtime with the query parameters and a user sto
   const { id } = (await app.inject({ method: 'POST', url: '/v1/containers', payload: { rootfs: '/r', start: true } })).json();
   const short = id.slice(0, 12);
   assert.equal((await app.inject({ method: 'POST', url: `/v1/containers/${short}/stop?t=3` })).json().status, 'exited');
-  assert.deepEqual(runtime.calls.at(-1), { method: 'stop', args: [short, 3, { by: 'user' }] });
-  assert.equal((await app.inject({ method: 'POST', url: `/v1/containers/${short}/restart?t=2` })).json().status, 'running');
-  assert.deepEqual(runtime.calls.at(-1), { method: 'restart', args: [short, 2, { by: 'user' }] });
+  assert.deepEqual(runtime.calls.at(-1), { method: 'stop', args: [short, { timeoutSeconds: 3, signal: undefined }, { by: 'user' }] });
+  await app.inject({ method: 'POST', url: `/v1/containers/${short}/stop?signal=SIGINT` });
+  assert.deepEqual(runtime.calls.at(-1), { method: 'stop', args: [short, { timeoutSeconds: undefined, signal: 'SIGINT' }, { by: 'user' }] });
+  assert.equal((await app.inject({ method: 'POST', url: `/v1/containers/${short}/restart?t=2&signal=HUP` })).json().status, 'running');
+  assert.deepEqual(runtime.calls.at(-1), { method: 'restart', args: [short, { timeoutSeconds: 2, signal: 'HUP' }, { by: 'user' }] });
   assert.equal((await app.inject({ method: 'POST', url: `/v1/containers/${short}/rename?name=renamed` })).json().name, 'renamed');
   assert.deepEqual(runtime.calls.at(-1), { method: 'rename', args: [short, 'renamed'] });
   assert.equal((await app.inject({ method: 'POST', url: `/v1/containers/${short}/rename` })).json().error.details.field, 'name');

@@ -8,7 +8,7 @@ import { BerthError } from '../../../agent/errors.js';
 import { EventBus } from '../../../agent/events/index.js';
 import type { AgentFacts, ServerDeps } from '../../../agent/api/index.js';
 import type {
-  ContainerInput, ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, OutputOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime, StopReason, UpdateOrigin,
+  ContainerInput, ContainerInfo, ContainerSpec, ExecOptions, ExecProcess, ExitInfo, LogLine, LogOptions, OutputOptions, ProcessList, ResolvedSpec, ResourcesSpec, RestartPolicy, Runtime, StopHow, StopReason, UpdateOrigin,
 } from '../../../agent/runtime/types.js';
 
 export interface Call { method: string; args: unknown[] }
@@ -50,8 +50,8 @@ export class FakeRuntime implements Runtime {
   list(all = false): ContainerInfo[] { return [...this.containers.values()].filter((c) => all || c.status === 'running'); }
 
   async start(id: string) { this.record('start', id); if (this.failStart) throw this.failStart; return this.set(id, 'running'); }
-  async stop(id: string, t?: number, reason?: StopReason) { this.record('stop', id, t, reason); return this.set(id, 'exited'); }
-  async restart(id: string, t?: number, reason?: StopReason) { this.record('restart', id, t, reason); return this.set(id, 'running'); }
+  async stop(id: string, how?: StopHow, reason?: StopReason) { this.record('stop', id, how, reason); return this.set(id, 'exited'); }
+  async restart(id: string, how?: StopHow, reason?: StopReason) { this.record('restart', id, how, reason); return this.set(id, 'running'); }
   async kill(id: string, signal?: string, reason?: StopReason) { this.record('kill', id, signal, reason); return this.set(id, 'exited'); }
   async pause(id: string, reason?: StopReason) { this.record('pause', id, reason); return this.set(id, 'paused'); }
   async resume(id: string) { this.record('resume', id); return this.set(id, 'running'); }

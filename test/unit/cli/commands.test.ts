@@ -51,9 +51,9 @@ test('create, start, ps, inspect, stop, rm', async (t) => {
   assert.equal(inspected.length, 1);
   assert.equal(inspected[0].id, id);
   assert.equal((await cli('restart', '-t', '4', 'web')).out, 'web\n');
-  assert.deepEqual(runtime.calls.at(-1), { method: 'restart', args: ['web', 4, { by: 'user' }] });
-  assert.equal((await cli('stop', '-t', '2', 'web')).out, 'web\n');
-  assert.deepEqual(runtime.calls.at(-1), { method: 'stop', args: ['web', 2, { by: 'user' }] });
+  assert.deepEqual(runtime.calls.at(-1), { method: 'restart', args: ['web', { timeoutSeconds: 4, signal: undefined }, { by: 'user' }] });
+  assert.equal((await cli('stop', '-t', '2', '-s', 'SIGINT', 'web')).out, 'web\n');
+  assert.deepEqual(runtime.calls.at(-1), { method: 'stop', args: ['web', { timeoutSeconds: 2, signal: 'SIGINT' }, { by: 'user' }] });
   assert.equal((await cli('rm', 'web')).code, 0);
   assert.equal(runtime.containers.size, 0);
 });
