@@ -95,6 +95,18 @@ function perDevice(name: string, help: string, value: (d: Device) => number): Co
 
 const BLKIO_OPERATIONS: readonly [BlkioOperation, (d: Device) => number][] = [['Read', (d) => d.readBytes], ['Write', (d) => d.writeBytes]];
 
+/** A time of the runtime's record (ISO text) as seconds since the epoch; none while it has none. */
+function timeOf(name: string, help: string, time: (info: ContainerInfo) => string | undefined): ContainerRow {
+  return {
+    name, help, type: 'gauge', base: 'container',
+    series(v, emit) {
+      const text = v.info && time(v.info);
+      const ms = text ? Date.parse(text) : NaN;
+      if (!Number.isNaN(ms)) emit(ms / 1000);
+    },
+  };
+}
+
 type PressureKind = 'cpu' | 'memory' | 'io';
 function pressure(kind: PressureKind, which: 'stalled' | 'waiting', help: string): ContainerRow {
   return counter(`container_pressure_${kind}_${which}_seconds_total`, help, (s) => {
@@ -180,13 +192,8 @@ export const CONTAINER_ROWS: readonly ContainerRow[] = [
   pressure('io', 'waiting', 'Total time duration tasks in the container have waited due to IO congestion.'),
   pressure('io', 'stalled', 'Total time duration no tasks in the container could make progress due to IO congestion.'),
   gauge('container_last_seen', 'Last time a container was seen by the exporter', (s) => s.time / 1000),
-  {
-    name: 'container_start_time_seconds', help: 'Start time of the container since unix epoch in seconds.', type: 'gauge', base: 'container',
-    series(v, emit) {
-      const started = v.info?.startedAt ? Date.parse(v.info.startedAt) : NaN;
-      if (!Number.isNaN(started)) emit(started / 1000);
-    },
-  },
+  timeOf('container_creation_time_seconds', 'Creation time of the container since unix epoch in seconds.', (info) => info.createdAt),
+  timeOf('container_start_time_seconds', 'Start time of the container since unix epoch in seconds.', (info) => info.startedAt),
   gauge('berth_container_pids_limit', 'Maximum number of tasks in the container (pids.max); 0 = unlimited.', (s) => s.stats.pids.limit),
   counter('berth_container_oom_kills_total', 'Processes of the container killed by the OOM killer.', (s) => s.stats.memory.oomKills),
   {
