@@ -1,8 +1,8 @@
 // The stats readers against the fixture trees: every CgroupStats figure, same meaning on v1 and v2.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { copyStats, createCgroupManager, emptyStats, type CgroupStats, readAllStats, STATS_PARTS } from '../../../agent/cgroups/index.js';
+import { copyStats, createCgroupManager, emptyStats, type CgroupStats, type CgroupStatsReader, readAllStats, STATS_PARTS } from '../../../agent/cgroups/index.js';
 import { fixtureTree } from './fixture-tree.js';
 
 // Both fixtures describe the same container in each version's own files.
@@ -29,6 +29,13 @@ const common = {
   spec: { cpuQuotaUs: 50000, cpuPeriodUs: 100000, cpuShares: 512 },
   pressure: { cpu: { someTotalUs: 1500, fullTotalUs: 500 }, memory: { someTotalUs: 2500, fullTotalUs: 700 }, io: { someTotalUs: 3500, fullTotalUs: 900 } },
 };
+
+/** The stats reader of the fixture's container c1, closed after the test. */
+async function c1Reader(t: TestContext, tree: { root: string }): Promise<CgroupStatsReader> {
+  const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
+  t.after(() => reader.close());
+  return reader;
+}
 
 test('v1 (hybrid) stats: cpuacct, cpu.stat, memory totals, oom_kill, pids, blkio, pressure from unified', async (t) => {
   const tree = fixtureTree('v1');
@@ -90,8 +97,7 @@ test('the cpu probe re-reads its open file each time and fills only the CPU figu
   ] as const) {
     const tree = fixtureTree(version);
     t.after(() => tree.cleanup());
-    const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
-    t.after(() => reader.close());
+    const reader = await c1Reader(t, tree);
     const stats = emptyStats();
     assert.ok(reader.read('cpu', stats));
     assert.equal(stats.cpu.usageNs, common.cpu.usageNs, version);
@@ -152,8 +158,7 @@ test('io: a read whose counters did not move keeps the devices array (the histor
   ] as const) {
     const tree = fixtureTree(version);
     t.after(() => tree.cleanup());
-    const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
-    t.after(() => reader.close());
+    const reader = await c1Reader(t, tree);
     const stats = emptyStats();
     assert.ok(reader.read('full', stats));
     const first = stats.io.devices;
@@ -183,8 +188,7 @@ test('v1: cpuacct.usage_all gives the user/system split in ns; the total and per
   t.after(() => tree.cleanup());
   // Tick-sampled, as current kernels report it: its sum (4.9 s) is not the exact total (5 s).
   tree.write('cpuacct/berth/c1/cpuacct.usage_all', 'cpu user system\n0 1996000000 1000000000\n1 1500000000 404000000\n');
-  const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
-  t.after(() => reader.close());
+  const reader = await c1Reader(t, tree);
   const stats = emptyStats();
   assert.equal(reader.read('cpu', stats), true);
   assert.equal(stats.cpu.usageNs, 5_000_000_000);
@@ -254,8 +258,7 @@ for (const version of ['v1', 'v2'] as const) {
   test(`${version}: a copy for a sample keeps its figures through later reads`, async (t) => {
     const tree = fixtureTree(version);
     t.after(() => tree.cleanup());
-    const reader = (await createCgroupManager({ root: tree.root, parent: 'berth' })).statsReader('c1');
-    t.after(() => reader.close());
+    const reader = await c1Reader(t, tree);
     const current = readAllStats(reader)!;
     const copy = copyStats(current);
     const kept = structuredClone(copy);
