@@ -36,9 +36,12 @@ function assertSmooth(t: { diagnostic: (m: string) => void }, what: string, fram
 async function openOverview(t: TestContext, n: number): Promise<{ server: ReplayServer; page: Page; problems: string[] }> {
   buildDashboard();
   const server = await startReplayServer(n, INTERVAL_MS);
-  t.after(() => server.close());
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  t.after(async () => { // the browser first: its open connections would hold the server's close
+    await browser?.close();
+    await server.close();
+  });
+  browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems = watchProblems(page);
   await page.goto(`${server.url}/`);
