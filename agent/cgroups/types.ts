@@ -51,7 +51,7 @@ export interface CgroupStats {
   pids: { current: number; limit: number };  // limit 0 = unlimited
   io: {
     readBytes: number; writeBytes: number; reads: number; writes: number; // summed over devices
-    /** Per device; a read replaces the array, never changes it (samples in the history share it). */
+    /** Per device; a read that saw them move replaces the array (samples in the history share it), named by the sampler at once. */
     devices: readonly IoDevice[];
   };
   spec: { cpuQuotaUs: number; cpuPeriodUs: number; cpuShares: number };

@@ -13,36 +13,39 @@ export function escapeLabelValue(v: string): string {
   return needs ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v;
 }
 
-/** Encoded labels by key. Bounded: keys are few (eth0, vda …), but a host could churn them. */
-class LabelCache {
+/**
+ * Encoded labels by key, made from `of` (the thing labelled) on a miss. Bounded: keys are few
+ * (eth0, vda …), but a host could churn them.
+ */
+class LabelCache<T> {
   private readonly labels = new Map<string, EncodedText>();
 
-  constructor(private readonly text: (key: string) => string) {}
+  constructor(private readonly text: (of: T) => string) {}
 
-  get(key: string): EncodedText {
+  get(key: string, of: T): EncodedText {
     let label = this.labels.get(key);
     if (!label) {
       if (this.labels.size >= 4096) this.labels.clear();
-      label = encodeText(this.text(key));
+      label = encodeText(this.text(of));
       this.labels.set(key, label);
     }
     return label;
   }
 }
 
-const interfaceLabels = new LabelCache((name) => `interface="${escapeLabelValue(name)}"`);
-export const interfaceLabel = (name: string): EncodedText => interfaceLabels.get(name);
+const interfaceLabels = new LabelCache<string>((name) => `interface="${escapeLabelValue(name)}"`);
+export const interfaceLabel = (name: string): EncodedText => interfaceLabels.get(name, name);
 
-const deviceLabels = new LabelCache((name) => `device="${escapeLabelValue(name)}"`);
-export const deviceLabel = (device: IoDevice): EncodedText => deviceLabels.get(device.name);
+// Devices are keyed by name alone: a name stands for one device's numbers (a /proc/partitions name, or the numbers themselves).
+const deviceLabels = new LabelCache<IoDevice>((d) => `device="${escapeLabelValue(d.name)}"`);
+export const deviceLabel = (d: IoDevice): EncodedText => deviceLabels.get(d.name, d);
 
 /** cAdvisor's container_blkio_device_usage_total labels: the device by name and by number, and the operation. */
 export type BlkioOperation = 'Read' | 'Write';
-const blkioLabels = new LabelCache((key) => {
-  const [major, minor, operation, name] = key.split(' ');
-  return `device="${escapeLabelValue(name)}",major="${major}",minor="${minor}",operation="${operation}"`;
-});
-export const blkioLabel = (d: IoDevice, operation: BlkioOperation): EncodedText => blkioLabels.get(`${d.major} ${d.minor} ${operation} ${d.name}`);
+const blkioLabels = (operation: BlkioOperation) => new LabelCache<IoDevice>((d) =>
+  `device="${escapeLabelValue(d.name)}",major="${d.major}",minor="${d.minor}",operation="${operation}"`);
+const BLKIO_LABELS: Record<BlkioOperation, LabelCache<IoDevice>> = { Read: blkioLabels('Read'), Write: blkioLabels('Write') };
+export const blkioLabel = (d: IoDevice, operation: BlkioOperation): EncodedText => BLKIO_LABELS[operation].get(d.name, d);
 
 export const CPU_TOTAL = encodeText('cpu="total"');
 

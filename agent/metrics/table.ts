@@ -15,6 +15,7 @@
 // - container_memory_failcnt is typed gauge: cAdvisor types it counter, which promtool rejects
 //   for a name without _total; PromQL treats both alike.
 // - container_last_seen is the sample's time, not the scrape's: it says when berth last saw it.
+import type { IoDevice } from '../cgroups/types.js';
 import type { ContainerInfo } from '../runtime/types.js';
 import type { ContainerSample, HostSample, NamespaceSample } from '../sampler/types.js';
 import { blkioLabel, CPU_TOTAL, deviceLabel, HEALTH_LABELS, interfaceLabel, namespaceLabel, type BlkioOperation } from './series-labels.js';
@@ -81,10 +82,8 @@ function network(name: string, help: string, value: (i: Iface) => number): Conta
 const MEMORY_FAILURES = (['pgfault', 'pgmajfault'] as const).flatMap((type) => (['container', 'hierarchy'] as const).map((scope) =>
   ({ major: type === 'pgmajfault', labels: encodeText(`failure_type="${type}",scope="${scope}"`) })));
 
-type Device = ContainerSample['stats']['io']['devices'][number];
-
 /** One series per block device, `device` labelled; none for a container that did no I/O yet (as cAdvisor). */
-function perDevice(name: string, help: string, value: (d: Device) => number): ContainerRow {
+function perDevice(name: string, help: string, value: (d: IoDevice) => number): ContainerRow {
   return {
     name, help, type: 'counter', base: 'container',
     series(view, emit) {
@@ -93,7 +92,7 @@ function perDevice(name: string, help: string, value: (d: Device) => number): Co
   };
 }
 
-const BLKIO_OPERATIONS: readonly [BlkioOperation, (d: Device) => number][] = [['Read', (d) => d.readBytes], ['Write', (d) => d.writeBytes]];
+const BLKIO_OPERATIONS: readonly [BlkioOperation, (d: IoDevice) => number][] = [['Read', (d) => d.readBytes], ['Write', (d) => d.writeBytes]];
 
 /** A time of the runtime's record (ISO text) as seconds since the epoch; none while it has none. */
 function timeOf(name: string, help: string, time: (info: ContainerInfo) => string | undefined): ContainerRow {

@@ -183,10 +183,10 @@ export function dockerState(c: Pick<ContainerInfo, 'status' | 'restartAt'>): Con
   return c.status === 'exited' && c.restartAt !== undefined ? 'restarting' : c.status;
 }
 
-/** Why a container was stopped by berth itself (a policy rule, a stop request, …). */
 /** How a stop goes: the grace period (default the spec's stopTimeout) and the first signal (default its stopSignal). */
 export interface StopHow { timeoutSeconds?: number; signal?: string }
 
+/** Why a container was stopped by berth itself (a policy rule, a stop request, …). */
 export interface StopReason { by: 'user' | 'policy' | 'agent'; policy?: string; rule?: string; message?: string }
 
 export interface ExitInfo {

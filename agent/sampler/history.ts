@@ -129,7 +129,7 @@ function sameSlowParts(last: ContainerSample, s: ContainerSample): boolean {
     && am.pgscan === bm.pgscan && am.pgsteal === bm.pgsteal && am.highEvents === bm.highEvents && am.maxEvents === bm.maxEvents
     && am.oomEvents === bm.oomEvents && am.oomKills === bm.oomKills
     && a.pids.limit === b.pids.limit
-    && a.io.devices === b.io.devices // replaced by every read that saw device lines, so equal counters → the same array
+    && a.io.devices === b.io.devices // the same counters keep the same array (setIoDevices); the sums follow from them
     && a.spec.cpuQuotaUs === b.spec.cpuQuotaUs && a.spec.cpuPeriodUs === b.spec.cpuPeriodUs && a.spec.cpuShares === b.spec.cpuShares
     && samePressure(a.pressure, b.pressure);
 }
