@@ -14,6 +14,7 @@ const FIELD_FLAGS: Record<string, string> = {
   'resources.blkioWeight': '--blkio-weight', 'resources.ioLimits': '--device-{read,write}-{bps,iops}',
   'healthcheck.cmd': '--health-cmd', 'healthcheck.intervalSeconds': '--health-interval', 'healthcheck.timeoutSeconds': '--health-timeout',
   'healthcheck.retries': '--health-retries', 'healthcheck.startPeriodSeconds': '--health-start-period',
+  'healthcheck.startIntervalSeconds': '--health-start-interval',
   'namespaces.net': '--network', 'namespaces.pid': '--pid', 'namespaces.ipc': '--ipc', 'namespaces.uts': '--uts', 'namespaces.cgroup': '--cgroupns',
   'capabilities.add': '--cap-add', 'capabilities.drop': '--cap-drop',
   user: '--user', workdir: '--workdir', hostname: '--hostname', domainname: '--domainname', name: '--name', image: '--image',

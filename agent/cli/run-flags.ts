@@ -109,6 +109,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'health-timeout', kind: 'string', value: 'DURATION', help: 'longest a check may run (default 30s)' },
   { name: 'health-retries', kind: 'string', value: 'N', help: 'failures in a row that make it unhealthy (default 3)' },
   { name: 'health-start-period', kind: 'string', value: 'DURATION', help: 'time after start when failures do not count (default 0s)' },
+  { name: 'health-start-interval', kind: 'string', value: 'DURATION', help: 'time between checks in the start period (default 5s)' },
 ];
 
 /** Builds the spec; `cmd` is everything after the flags. Relative host paths are taken from `cwd`. */
@@ -305,17 +306,19 @@ function ioLimitsFrom(p: Parsed, command: string, fail: Fail): IoLimit[] {
 
 function healthcheckFrom(p: Parsed, command: string, fail: Fail): HealthcheckSpec | undefined {
   const cmd = p.str('health-cmd');
-  const tuning = ['health-interval', 'health-timeout', 'health-retries', 'health-start-period'].filter((f) => p.has(f));
+  const tuning = ['health-interval', 'health-timeout', 'health-retries', 'health-start-period', 'health-start-interval'].filter((f) => p.has(f));
   if (cmd === undefined) {
     if (tuning.length) throw fail(`--${tuning[0]}`, 'goes with --health-cmd');
     return undefined;
   }
   const h: HealthcheckSpec = { cmd: ['/bin/sh', '-c', cmd] }; // docker's CMD-SHELL
   const duration = (flag: string) => (p.has(flag) ? parseDuration(p.str(flag)!, `--${flag}`, command) : undefined);
-  const [interval, timeout, startPeriod] = [duration('health-interval'), duration('health-timeout'), duration('health-start-period')];
+  const [interval, timeout, startPeriod, startInterval] =
+    [duration('health-interval'), duration('health-timeout'), duration('health-start-period'), duration('health-start-interval')];
   if (interval !== undefined) h.intervalSeconds = interval;
   if (timeout !== undefined) h.timeoutSeconds = timeout;
   if (startPeriod !== undefined) h.startPeriodSeconds = startPeriod;
+  if (startInterval !== undefined) h.startIntervalSeconds = startInterval;
   if (p.has('health-retries')) h.retries = parseInteger(p.str('health-retries')!, '--health-retries', command, 1);
   return h;
 }

@@ -55,7 +55,7 @@ export const CONTAINER_SCHEMA: ObjectSchema = {
   restartPolicy: { object: 'RestartPolicy', fields: { name: 'string', maxRetries: 'int' } },
   logRotate: { object: 'LogRotate', fields: { maxSizeBytes: 'double', maxFiles: 'int' } },
   healthcheck: { object: 'Healthcheck', fields: {
-    cmd: 'list<string>', intervalSeconds: 'double', timeoutSeconds: 'double', retries: 'int', startPeriodSeconds: 'double',
+    cmd: 'list<string>', intervalSeconds: 'double', timeoutSeconds: 'double', retries: 'int', startPeriodSeconds: 'double', startIntervalSeconds: 'double',
   } },
 };
 

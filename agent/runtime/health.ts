@@ -1,7 +1,8 @@
 // Healthchecks, docker's: every interval the command runs in the container (like exec); exit 0 is
 // a pass, anything else (or no answer within the timeout) a failure. The status starts as
 // `starting`, a pass makes it `healthy`, `retries` failures in a row make it `unhealthy`; failures
-// within the start period after the container started do not count while it is still starting.
+// within the start period after the container started do not count while it is still starting,
+// and during it the checks run every start interval instead (docker 25's --health-start-interval).
 // The last five probes are kept with their output (at most 4 KiB each).
 import { readFile } from 'node:fs/promises';
 import { describe, type RuntimeContext } from './context.js';
@@ -28,13 +29,18 @@ export function nextHealth(state: HealthState, probe: HealthProbe, check: Resolv
   return { status: failingStreak >= check.retries ? 'unhealthy' : state.status, failingStreak, log };
 }
 
+/** Seconds to the next probe: the start interval while starting within the start period, else the interval. */
+export function nextProbeDelaySeconds(check: ResolvedSpec['healthcheck'], status: HealthState['status'], sinceStartSeconds: number): number {
+  return status === 'starting' && sinceStartSeconds < check.startPeriodSeconds ? check.startIntervalSeconds : check.intervalSeconds;
+}
+
 /** Runs the probes of running containers that have a healthcheck; one timer per container. */
 export class HealthMonitor {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly ctx: RuntimeContext) {}
 
-  /** After a start (or an adoption): a fresh `starting` status, the first probe one interval later. */
+  /** After a start (or an adoption): a fresh `starting` status, the first probe one interval (or start interval) later. */
   watch(record: ContainerRecord, fresh = true): void {
     // A command as short as /bin/true may have exited (and been forgotten) before this call.
     if (record.spec.healthcheck.cmd.length === 0 || !LIVE.has(record.status)) return;
@@ -54,7 +60,9 @@ export class HealthMonitor {
   }
 
   private next(record: ContainerRecord): void {
-    const timer = setTimeout(() => void this.probeAndRepeat(record), record.spec.healthcheck.intervalSeconds * 1000);
+    const sinceStart = record.startedAt ? (Date.now() - Date.parse(record.startedAt)) / 1000 : Infinity;
+    const delay = nextProbeDelaySeconds(record.spec.healthcheck, record.health?.status ?? 'starting', sinceStart);
+    const timer = setTimeout(() => void this.probeAndRepeat(record), delay * 1000);
     timer.unref();
     this.timers.set(record.id, timer);
   }

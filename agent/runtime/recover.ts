@@ -16,7 +16,7 @@ import { DEFAULT_SHM_SIZE_BYTES } from './defaults.js';
 import { readExitFile } from './exit-file.js';
 import { currentBoot } from './host-boot.js';
 import { launchedThisBoot, recordLostShim, shimAlive } from './lost-shim.js';
-import { resolveHealthcheck, UNSET_RESOURCES } from './resolve-common.js';
+import { DEFAULT_START_INTERVAL_SECONDS, resolveHealthcheck, UNSET_RESOURCES } from './resolve-common.js';
 import { pathExists, SHIM_PID_FILE, STATE_FILE } from './store.js';
 
 export interface RecoverySummary { adopted: number; exited: number; lost: number; discarded: number; orphanCgroups: number; failed: number }
@@ -113,6 +113,7 @@ function withLaterDefaults(record: ContainerRecord): ContainerRecord {
   record.spec.dnsOptions ??= [];
   record.spec.shmSizeBytes ??= record.spec.bundle || record.spec.namespaces.ipc === 'host' ? 0 : DEFAULT_SHM_SIZE_BYTES;
   record.spec.oomScoreAdj ??= bundleOomScoreAdj(record.spec.bundle);
+  record.spec.healthcheck.startIntervalSeconds ??= DEFAULT_START_INTERVAL_SECONDS;
   record.spec.resources = { ...UNSET_RESOURCES, ...record.spec.resources };
   return record;
 }

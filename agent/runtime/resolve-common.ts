@@ -81,10 +81,13 @@ export function stdioSettings(spec: ContainerSpec, fromBundle: { terminal?: bool
   return { tty, openStdin: spec.openStdin ?? false, consoleSize: tty ? { ...(spec.consoleSize ?? bundleSize ?? { rows: 0, cols: 0 }) } : { rows: 0, cols: 0 } };
 }
 
-/** docker's defaults: every 30 s, 30 s to answer, unhealthy after 3 failures in a row. */
+/** docker's defaults: every 30 s (every 5 s in the start period), 30 s to answer, unhealthy after 3 failures in a row. */
 export function resolveHealthcheck(h: HealthcheckSpec | undefined): Required<HealthcheckSpec> {
   return {
     cmd: h?.cmd ?? [], intervalSeconds: h?.intervalSeconds ?? 30, timeoutSeconds: h?.timeoutSeconds ?? 30,
-    retries: h?.retries ?? 3, startPeriodSeconds: h?.startPeriodSeconds ?? 0,
+    retries: h?.retries ?? 3, startPeriodSeconds: h?.startPeriodSeconds ?? 0, startIntervalSeconds: h?.startIntervalSeconds ?? DEFAULT_START_INTERVAL_SECONDS,
   };
 }
+
+/** docker 25's default --health-start-interval. */
+export const DEFAULT_START_INTERVAL_SECONDS = 5;

@@ -277,7 +277,7 @@ export function validateRestartPolicy(value: unknown, field: string): RestartPol
 
 function healthcheck(value: unknown, field: string): HealthcheckSpec {
   const obj = object(value, field);
-  noUnknownKeys(obj, ['cmd', 'intervalSeconds', 'timeoutSeconds', 'retries', 'startPeriodSeconds'], field);
+  noUnknownKeys(obj, ['cmd', 'intervalSeconds', 'timeoutSeconds', 'retries', 'startPeriodSeconds', 'startIntervalSeconds'], field);
   const seconds = (positive: boolean) => (v: unknown, f: string): number => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (positive && v === 0)) {
       throw invalid(f, `must be a number of seconds ${positive ? '> 0' : '≥ 0'}, got ${shown(v)}`);
@@ -291,6 +291,7 @@ function healthcheck(value: unknown, field: string): HealthcheckSpec {
     timeoutSeconds: optional(obj, 'timeoutSeconds', field, seconds(true)),
     retries: optional(obj, 'retries', field, (v, f) => integer(v, f, 1)),
     startPeriodSeconds: optional(obj, 'startPeriodSeconds', field, seconds(false)),
+    startIntervalSeconds: optional(obj, 'startIntervalSeconds', field, seconds(true)),
   });
 }
 

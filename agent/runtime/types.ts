@@ -124,6 +124,7 @@ export interface HealthcheckSpec {
   timeoutSeconds?: number;      // default 30
   retries?: number;             // consecutive failures that make it unhealthy; default 3
   startPeriodSeconds?: number;  // failures in this time after start do not count; default 0
+  startIntervalSeconds?: number; // time between checks in the start period while still starting; default 5 (docker ≥ 25)
 }
 
 /** docker's restart policies; maxRetries only with on-failure (0 = no limit). */

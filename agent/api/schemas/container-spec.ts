@@ -83,7 +83,7 @@ export const containerSpecProperties = {
   init: bool,
   healthcheck: {
     type: 'object', additionalProperties: false, required: ['cmd'],
-    properties: { cmd: strList, intervalSeconds: num, timeoutSeconds: num, retries: int, startPeriodSeconds: num },
+    properties: { cmd: strList, intervalSeconds: num, timeoutSeconds: num, retries: int, startPeriodSeconds: num, startIntervalSeconds: num },
   },
   logRotate: { type: 'object', additionalProperties: false, properties: { maxSizeBytes: int, maxFiles: int } },
   tty: bool,

@@ -325,6 +325,23 @@ describe('berth CLI against a real agent', () => {
     }
   });
 
+  test('--health-start-interval paces the checks in the start period: healthy long before the interval', async () => {
+    // The interval is a minute: a first check one interval after start (berth before, docker < 25) fails the wait.
+    const r = await agent.cli(['run', '-d', '--name', 'paced', '--health-cmd', 'true', '--health-interval', '60s', '--health-start-period', '30s',
+      '--health-start-interval', '200ms', '--rootfs', rootfs, '--', 'sleep', '1000']);
+    assert.equal(r.code, 0, r.stderr);
+    try {
+      const info = await waitFor('paced to be healthy', async () => {
+        const c = (await agent.api('GET', '/v1/containers/paced')).body;
+        return c.health?.status === 'healthy' ? c : undefined;
+      }, { timeoutMs: 10_000 });
+      assert.equal(info.spec.healthcheck.startIntervalSeconds, 0.2);
+      assert.equal(info.health.log.length, 1, 'one check made it healthy');
+    } finally {
+      await agent.cli(['rm', '-f', 'paced']);
+    }
+  });
+
   test('--mount: a read-only bind and a sized tmpfs, as the container sees them', async () => {
     const data = mkdtempSync(join(tmpdir(), 'berth-mount-'));
     try {

@@ -138,12 +138,13 @@ test('--restart takes docker\'s policies into restartPolicy; a bad one names the
 
 test('--health-* make a healthcheck run by sh -c, durations in docker\'s form; tuning without --health-cmd is refused', () => {
   assert.deepEqual(spec(['--rootfs', '/r', '--health-cmd', 'test -e /ok', '--health-interval', '1m30s', '--health-timeout', '500ms',
-    '--health-retries', '5', '--health-start-period', '2s']).healthcheck, {
-    cmd: ['/bin/sh', '-c', 'test -e /ok'], intervalSeconds: 90, timeoutSeconds: 0.5, retries: 5, startPeriodSeconds: 2,
+    '--health-retries', '5', '--health-start-period', '2s', '--health-start-interval', '250ms']).healthcheck, {
+    cmd: ['/bin/sh', '-c', 'test -e /ok'], intervalSeconds: 90, timeoutSeconds: 0.5, retries: 5, startPeriodSeconds: 2, startIntervalSeconds: 0.25,
   });
   assert.equal(spec(['--rootfs', '/r']).healthcheck, undefined);
   const cases: [string[], RegExp][] = [
     [['--health-interval', '30s'], /--health-interval: goes with --health-cmd/],
+    [['--health-start-interval', '1s'], /--health-start-interval: goes with --health-cmd/],
     [['--health-cmd', 'true', '--health-interval', '30'], /invalid argument "30" for --health-interval: not a duration/],
     [['--health-cmd', 'true', '--health-retries', '0'], /--health-retries: must be at least 1/],
   ];
