@@ -3,7 +3,7 @@
 // container in docker inspect's shape. Its capitalised keys sit next to berth's own lower-case
 // ones, so `{{.status}}` and `{{.State.Status}}` both work; the JSON berth prints is its own.
 import { DOCKER_DEFAULT_CAPABILITIES } from '../runtime/capabilities.js';
-import { dockerState, type ContainerInfo } from '../runtime/types.js';
+import { dockerState, type ContainerInfo, type ResolvedSpec } from '../runtime/types.js';
 
 /** docker's zero time: what it shows for a container never started or never finished. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -44,6 +44,7 @@ export function dockerView(c: ContainerInfo): Record<string, unknown> {
     Config: {
       Hostname: s.hostname, Domainname: s.domainname, User: s.user.name || `${s.user.uid}:${s.user.gid}`, Env: s.env, Cmd: s.cmd, Image: s.image,
       WorkingDir: s.workdir, Labels: s.labels, StopSignal: s.stopSignal, StopTimeout: s.stopTimeout, Tty: s.tty, OpenStdin: s.openStdin,
+      ...(s.healthcheck.cmd.length ? { Healthcheck: dockerHealthcheck(s.healthcheck) } : {}),
     },
     HostConfig: {
       Memory: r.memoryBytes, MemorySwap: r.memorySwapBytes, MemoryReservation: r.memoryReservationBytes, NanoCpus: Math.round(r.cpus * 1e9),
@@ -60,5 +61,17 @@ export function dockerView(c: ContainerInfo): Record<string, unknown> {
     },
     Mounts: s.mounts.map((m) => ({ Type: m.type, Source: m.source ?? '', Destination: m.target, RW: !m.readOnly })),
     NetworkSettings: { IPAddress: '', Networks: {} }, // no bridge: networks none and host have no address of their own, as in docker
+  };
+}
+
+const NS_PER_SECOND = 1e9;
+
+/** docker's Config.Healthcheck: `--health-cmd` (berth's `/bin/sh -c CMD`) is CMD-SHELL; durations in ns. */
+function dockerHealthcheck(h: ResolvedSpec['healthcheck']) {
+  const shell = h.cmd.length === 3 && h.cmd[0] === '/bin/sh' && h.cmd[1] === '-c';
+  return {
+    Test: shell ? ['CMD-SHELL', h.cmd[2]] : ['CMD', ...h.cmd],
+    Interval: h.intervalSeconds * NS_PER_SECOND, Timeout: h.timeoutSeconds * NS_PER_SECOND, StartPeriod: h.startPeriodSeconds * NS_PER_SECOND,
+    StartInterval: h.startIntervalSeconds * NS_PER_SECOND, Retries: h.retries,
   };
 }

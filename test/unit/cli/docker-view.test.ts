@@ -40,4 +40,13 @@ test('docker\'s Config and HostConfig from the resolved spec; berth\'s own field
   assert.match(render('{{json .Config.Env}}', c), /"A=1"/);
   assert.equal(render('{{range .Mounts}}{{.Type}} {{.Source}} {{.Destination}} {{.RW}}{{end}}', c), 'bind /tmp /data false');
   assert.equal(render('{{.status}} {{.spec.hostname}} {{.State.Status}}', c), `running ${c.spec.hostname} running`);
+  assert.equal(render('{{.Config.Healthcheck}}', c), '<no value>', 'no healthcheck: none in Config, as docker');
+});
+
+test('docker\'s Config.Healthcheck: a --health-cmd is CMD-SHELL, an API command CMD; durations in ns', async () => {
+  const shell = await info({}, { healthcheck: { cmd: ['/bin/sh', '-c', 'test -e /ok'], intervalSeconds: 2, startPeriodSeconds: 30, startIntervalSeconds: 0.5 } });
+  assert.equal(render('{{json .Config.Healthcheck}}', shell),
+    '{"Test":["CMD-SHELL","test -e /ok"],"Interval":2000000000,"Timeout":30000000000,"StartPeriod":30000000000,"StartInterval":500000000,"Retries":3}');
+  const exec = await info({}, { healthcheck: { cmd: ['/bin/check', '--quick'] } });
+  assert.equal(render('{{json .Config.Healthcheck.Test}}', exec), '["CMD","/bin/check","--quick"]');
 });
