@@ -4,7 +4,7 @@
 // docker has that berth cannot answer (ports, networks beyond none/host, health checks) is refused
 // by name rather than ignored.
 import { BerthError } from '../errors.js';
-import { dockerState, type ContainerInfo } from '../runtime/types.js';
+import { dockerState, networkMode, type ContainerInfo } from '../runtime/types.js';
 
 /** What a list without `all` shows (docker: running, including paused and restarting). */
 const UP: readonly ReturnType<typeof dockerState>[] = ['running', 'paused', 'stopping', 'restarting'];
@@ -64,7 +64,7 @@ function matcher(key: Key, value: string, lookup: ContainerLookup): (c: Containe
     case 'before': { const ref = reference(value, lookup); return (c) => Date.parse(c.createdAt) < Date.parse(ref.createdAt); }
     case 'since': { const ref = reference(value, lookup); return (c) => Date.parse(c.createdAt) > Date.parse(ref.createdAt); }
     case 'volume': return (c) => (c.spec.mounts ?? []).some((m) => m.source === value || m.target === value);
-    case 'network': return (c) => (c.spec.namespaces?.net === 'host' ? 'host' : 'none') === value;
+    case 'network': return (c) => networkMode(c.spec.namespaces?.net) === value;
     case 'health': return (c) => (c.health?.status ?? 'none') === value;
   }
 }

@@ -3,7 +3,7 @@
 // container in docker inspect's shape. Its capitalised keys sit next to berth's own lower-case
 // ones, so `{{.status}}` and `{{.State.Status}}` both work; the JSON berth prints is its own.
 import { DOCKER_DEFAULT_CAPABILITIES } from '../runtime/capabilities.js';
-import { dockerState, type ContainerInfo, type ResolvedSpec } from '../runtime/types.js';
+import { dockerState, joinedContainer, networkMode, type ContainerInfo, type ResolvedSpec } from '../runtime/types.js';
 
 /** docker's zero time: what it shows for a container never started or never finished. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -15,7 +15,7 @@ export function dockerView(c: ContainerInfo): Record<string, unknown> {
   const defaults = new Set<string>(DOCKER_DEFAULT_CAPABILITIES);
   const caps = new Set(s.capabilities);
   const shortCap = (cap: string) => cap.replace(/^CAP_/, '');
-  const mode = (ns: 'pid' | 'ipc' | 'uts') => (s.namespaces[ns] === 'host' ? 'host' : ns === 'ipc' ? 'private' : '');
+  const mode = (ns: 'pid' | 'ipc' | 'uts') => (s.namespaces[ns] === 'host' || joinedContainer(s.namespaces[ns]) ? s.namespaces[ns] : ns === 'ipc' ? 'private' : '');
   return {
     Id: c.id,
     Name: `/${c.name}`, // docker's names carry a leading slash
@@ -53,7 +53,7 @@ export function dockerView(c: ContainerInfo): Record<string, unknown> {
       RestartPolicy: { Name: s.restartPolicy.name, MaximumRetryCount: s.restartPolicy.maxRetries }, AutoRemove: s.autoRemove,
       CapAdd: s.capabilities.filter((cap) => !defaults.has(cap)).map(shortCap),
       CapDrop: [...defaults].filter((cap) => !caps.has(cap)).map(shortCap),
-      NetworkMode: s.namespaces.net === 'host' ? 'host' : 'none', PidMode: mode('pid'), IpcMode: mode('ipc'), UTSMode: mode('uts'),
+      NetworkMode: networkMode(s.namespaces.net), PidMode: mode('pid'), IpcMode: mode('ipc'), UTSMode: mode('uts'),
       ShmSize: s.shmSizeBytes, OomScoreAdj: s.oomScoreAdj, Init: s.init, Sysctls: s.sysctls, GroupAdd: s.groupAdd.map(String),
       Ulimits: s.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
       Devices: s.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions })),

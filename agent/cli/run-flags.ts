@@ -83,8 +83,8 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'cap-add', kind: 'list', value: 'CAP', help: 'add a Linux capability (or ALL)' },
   { name: 'cap-drop', kind: 'list', value: 'CAP', help: 'drop a Linux capability (or ALL)' },
   { name: 'security-opt', kind: 'list', value: 'OPT', help: 'seccomp=unconfined|default|FILE, no-new-privileges[=true|false]' },
-  { name: 'network', kind: 'string', value: 'MODE', help: 'none (own network namespace with lo only) or host' },
-  { name: 'pid', kind: 'string', value: 'MODE', help: 'host: share the host\'s pid namespace' },
+  { name: 'network', kind: 'string', value: 'MODE', help: 'none (own network namespace with lo only), host, or container:NAME (that container\'s)' },
+  { name: 'pid', kind: 'string', value: 'MODE', help: 'host: share the host\'s pid namespace; container:NAME: that container\'s' },
   { name: 'ipc', kind: 'string', value: 'MODE', help: 'host: share the host\'s ipc namespace' },
   { name: 'uts', kind: 'string', value: 'MODE', help: 'host: share the host\'s uts namespace' },
   { name: 'cgroupns', kind: 'string', value: 'MODE', help: 'host: share the host\'s cgroup namespace' },
@@ -328,17 +328,25 @@ function cpuList(value: string, flag: string, command: string): string {
   return value;
 }
 
+/** `container:NAME`: docker's mode for sharing another container's network or PID namespace. */
+const joinable = (mode: string): boolean => /^container:.+/.test(mode);
+
 function namespacesFrom(p: Parsed, fail: Fail): NonNullable<ContainerSpec['namespaces']> {
   const ns: NonNullable<ContainerSpec['namespaces']> = {};
   const network = p.str('network');
   if (network !== undefined) {
-    if (network !== 'none' && network !== 'host') throw fail('--network', `"${network}" is not supported; use none or host`);
-    ns.net = network === 'host' ? 'host' : 'private';
+    if (network !== 'none' && network !== 'host' && !joinable(network)) throw fail('--network', `"${network}" is not supported; use none, host or container:NAME`);
+    ns.net = network === 'none' ? 'private' : network as NamespaceMode;
   }
   for (const [flag, type] of [['pid', 'pid'], ['ipc', 'ipc'], ['uts', 'uts'], ['cgroupns', 'cgroup']] as const) {
     const v = p.str(flag);
     if (v === undefined) continue;
-    if (v !== 'host' && v !== 'private') throw fail(`--${flag}`, `"${v}" is not supported; use host (or private, the default)`);
+    if (flag === 'pid' && joinable(v)) {
+      ns.pid = v as NamespaceMode;
+      continue;
+    }
+    const others = flag === 'pid' ? ', or container:NAME' : '';
+    if (v !== 'host' && v !== 'private') throw fail(`--${flag}`, `"${v}" is not supported; use host (or private, the default)${others}`);
     ns[type] = v as NamespaceMode;
   }
   return ns;

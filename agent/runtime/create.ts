@@ -10,6 +10,7 @@ import { currentBoot } from './host-boot.js';
 import { generateName, newContainerId } from './ids.js';
 import { ensureEtcFiles } from './etc-files.js';
 import { reserveExitSpace } from './exit-reserve.js';
+import { joinedHostname, joinPaths, withJoinedIds } from './joins.js';
 import { buildLaunchPlan } from './plan.js';
 import { encodeLaunchPlan } from './plan-format.js';
 import { loadBundleOci } from './bundle-oci.js';
@@ -29,7 +30,7 @@ export async function createContainer(ctx: RuntimeContext, input: unknown): Prom
   const id = newContainerId();
   const name = reserveName(ctx, spec.name, id);
   try {
-    const resolved = withDefaultHostname(await resolveSpec({ ...spec, name }, { hostCpus: ctx.hostCpus }), spec, id);
+    const resolved = withDefaultHostname(withJoinedIds(ctx, await resolveSpec({ ...spec, name }, { hostCpus: ctx.hostCpus })), spec, id, ctx);
     const { warnings } = ctx.admit ? await ctx.admit(resolved, { operation: 'create' }) : { warnings: [] };
     return await launch(ctx, { id, name, spec, resolved, warnings });
   } catch (err) {
@@ -53,11 +54,11 @@ function reserveName(ctx: RuntimeContext, requested: string | undefined, id: str
 
 /**
  * Docker's default hostname: the short id, or the host's name in the host's network namespace
- * (what resolves there is the host's name). The resolver only knows the name.
+ * (what resolves there is the host's name), or in another container's that one's. The resolver only knows the name.
  */
-function withDefaultHostname(resolved: ResolvedSpec, spec: ContainerSpec, id: string): ResolvedSpec {
+function withDefaultHostname(resolved: ResolvedSpec, spec: ContainerSpec, id: string, ctx: RuntimeContext): ResolvedSpec {
   if (spec.hostname !== undefined || spec.bundle !== undefined || resolved.namespaces.uts === 'host') return resolved;
-  const hostname = resolved.namespaces.net === 'host' ? hostHostname() : id.slice(0, 12);
+  const hostname = joinedHostname(ctx, resolved) ?? (resolved.namespaces.net === 'host' ? hostHostname() : id.slice(0, 12));
   const userSetEnv = (spec.env ?? []).some((e) => e.startsWith('HOSTNAME='));
   const env = userSetEnv ? resolved.env : resolved.env.map((e) => (e.startsWith('HOSTNAME=') ? `HOSTNAME=${hostname}` : e));
   return { ...resolved, hostname, env };
@@ -117,7 +118,7 @@ async function undoCreate(ctx: RuntimeContext, id: string, pids: { shimPid: numb
 export function launchPlanFor(ctx: RuntimeContext, id: string, stateDir: string, resolved: ResolvedSpec, oci: OciConfig | undefined): LaunchPlan {
   return buildLaunchPlan(resolved, {
     id, stateDir, cgroupProcs: ctx.cgroups.procsFiles(id), cgroupVersion: ctx.cgroups.version, oci, compileSeccomp: ctx.compileSeccomp,
-    initPath: ctx.shimPath,
+    initPath: ctx.shimPath, joins: joinPaths(ctx, resolved),
   });
 }
 

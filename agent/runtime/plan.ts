@@ -19,7 +19,7 @@ import { exitReservePath } from './exit-reserve.js';
 import { mergeEnv, hasEnv } from './resolve-common.js';
 import { toPlanRlimits } from './rlimits.js';
 import { lookupUser, specUser } from './user-lookup.js';
-import { NAMESPACE_TYPES, type ContainerInfo, type ExecOptions, type MountSpec, type ResolvedSpec } from './types.js';
+import { joinedContainer, NAMESPACE_TYPES, type ContainerInfo, type ExecOptions, type MountSpec, type NamespaceType, type ResolvedSpec } from './types.js';
 
 export const LOG_FILE = 'container.log';
 export const EXIT_FILE = 'exit.json';
@@ -40,6 +40,8 @@ export interface LaunchContext {
   devRoot?: string;
   /** berth-shim itself, bind-mounted at /dev/init as PID 1 of a container with --init. */
   initPath?: string;
+  /** The namespace files of the containers whose namespaces this one joins (joins.ts). */
+  joins?: Partial<Record<NamespaceType, string>>;
 }
 
 /** Where --init's PID 1 appears in the container: berth's own /dev tmpfs, never the image. */
@@ -63,7 +65,7 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
     stateDir: ctx.stateDir,
     rootfs: spec.rootfs,
     readOnlyRootfs: spec.readOnlyRootfs,
-    namespaces: planNamespaces(spec, oci),
+    namespaces: planNamespaces(spec, oci, ctx.joins),
     uidMappings: spec.uidMappings.map((m) => ({ ...m })),
     gidMappings: spec.gidMappings.map((m) => ({ ...m })),
     hostname: spec.namespaces.uts === 'private' ? spec.hostname : '',
@@ -108,12 +110,18 @@ function bundleMountFilter(spec: ResolvedSpec, oci: OciConfig | undefined): (m: 
 }
 
 /**
- * Private namespaces only (a host one is simply absent); a bundle's `path` joins an existing one.
- * The time namespace exists only in bundles (berth's own spec has no switch for it).
+ * Private and joined namespaces (a host one is simply absent); a bundle's `path`, or another
+ * container's (`joins`), joins an existing one. The time namespace exists only in bundles (berth's
+ * own spec has no switch for it). An exec needs only the types: it joins those of the container's init.
  */
-function planNamespaces(spec: ResolvedSpec, oci: OciConfig | undefined): PlanNamespace[] {
+function planNamespaces(spec: ResolvedSpec, oci: OciConfig | undefined, joins?: Partial<Record<NamespaceType, string>>): PlanNamespace[] {
   const paths = new Map((oci?.linux?.namespaces ?? []).map((ns) => [OCI_NAMESPACE_TYPES[ns.type as keyof typeof OCI_NAMESPACE_TYPES], ns.path ?? '']));
-  const list: PlanNamespace[] = NAMESPACE_TYPES.filter((t) => spec.namespaces[t] === 'private').map((type) => ({ type, path: paths.get(type) ?? '' }));
+  for (const [type, path] of Object.entries(joins ?? {})) if (path) paths.set(type as NamespaceType, path);
+  const list: PlanNamespace[] = NAMESPACE_TYPES.filter((t) => spec.namespaces[t] !== 'host').map((type) => {
+    const path = paths.get(type) ?? '';
+    if (joins && joinedContainer(spec.namespaces[type]) && !path) throw new Error(`plan: namespaces.${type} joins a container but has no path`);
+    return { type, path };
+  });
   if (paths.has('time')) list.push({ type: 'time', path: paths.get('time')! });
   return list;
 }

@@ -8,7 +8,7 @@ import { describe, type RuntimeContext, type RuntimeOptions } from './context.js
 import { createContainer } from './create.js';
 import { toExitInfo, type ExitFile } from './exit-file.js';
 import { execInContainer } from './exec.js';
-import { isFullId } from './ids.js';
+import { findRecord, notFound } from './find.js';
 import { killContainer } from './kill.js';
 import { oomKillCount } from './oom.js';
 import { KeyedLock } from './lock.js';
@@ -252,20 +252,7 @@ export class BerthRuntime implements Runtime {
 
   /** By full id, then by exact name, then by a unique id prefix (Docker's order). */
   private find(idOrName: string): ContainerRecord {
-    if (typeof idOrName !== 'string' || idOrName === '') throw notFound(String(idOrName));
-    const records = this.ctx.records;
-    if (isFullId(idOrName) && records.has(idOrName)) return records.get(idOrName)!;
-    const byName = this.ctx.names.get(idOrName);
-    if (byName !== undefined && records.has(byName)) return records.get(byName)!;
-    if (/^[0-9a-f]+$/.test(idOrName)) {
-      const matches = [...records.keys()].filter((id) => id.startsWith(idOrName));
-      if (matches.length === 1) return records.get(matches[0]!)!;
-      if (matches.length > 1) {
-        throw new BerthError('INVALID_REQUEST', `id prefix "${idOrName}" matches ${matches.length} containers; give more characters`,
-          { prefix: idOrName, matches: matches.length });
-      }
-    }
-    throw notFound(idOrName);
+    return findRecord(this.ctx, idOrName);
   }
 
   private async locked(idOrName: string, verb: (record: ContainerRecord) => Promise<void>): Promise<ContainerInfo> {
@@ -326,6 +313,3 @@ export class BerthRuntime implements Runtime {
 
 }
 
-function notFound(idOrName: string): BerthError {
-  return new BerthError('NOT_FOUND', `no such container: ${idOrName}`, { id: idOrName });
-}

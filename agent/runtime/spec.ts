@@ -13,7 +13,7 @@ import { validateMounts } from './spec-mounts.js';
 import { validateResources } from './spec-resources.js';
 import { validateSysctls } from './sysctls.js';
 import {
-  NAMESPACE_TYPES, type ContainerSpec, type HealthcheckSpec, type IdMapping, type LogRotateSpec, type NamespaceMode, type NamespaceType, type RestartPolicy, type TerminalSize, type Ulimit,
+  JOINABLE_NAMESPACES, joinedContainer, NAMESPACE_TYPES, type ContainerSpec, type HealthcheckSpec, type IdMapping, type LogRotateSpec, type NamespaceMode, type NamespaceType, type RestartPolicy, type TerminalSize, type Ulimit,
 } from './types.js';
 import {
   absolutePath, array, boolean, dropUndefined, integer, invalid, join, nonEmptyString, noUnknownKeys, object, optional, shown,
@@ -161,8 +161,17 @@ function namespaces(value: unknown, field: string): Partial<Record<NamespaceType
   noUnknownKeys(obj, NAMESPACE_TYPES, field);
   const out: Partial<Record<NamespaceType, NamespaceMode>> = {};
   for (const [key, mode] of Object.entries(obj)) {
-    if (mode !== 'private' && mode !== 'host') throw invalid(join(field, key), `must be "private" or "host", got ${shown(mode)}`);
-    out[key as NamespaceType] = mode;
+    const type = key as NamespaceType;
+    if (typeof mode === 'string' && mode.startsWith('container:')) {
+      if (!JOINABLE_NAMESPACES.includes(type)) {
+        throw invalid(join(field, key), `cannot join another container's: only ${JOINABLE_NAMESPACES.join(' and ')} namespaces can be (got ${shown(mode)})`);
+      }
+      if (mode.length === 'container:'.length) throw invalid(join(field, key), 'container: needs the name or id of the container to join');
+      out[type] = mode as NamespaceMode;
+      continue;
+    }
+    if (mode !== 'private' && mode !== 'host') throw invalid(join(field, key), `must be "private", "host" or "container:<name>", got ${shown(mode)}`);
+    out[type] = mode;
   }
   if (out.mnt === 'host') throw invalid(join(field, 'mnt'), 'must be "private": a container needs its own mount namespace');
   return out;
@@ -335,6 +344,12 @@ function checkCrossFields(spec: ContainerSpec): void {
     if (spec[field] !== undefined && spec.namespaces?.uts === 'host') {
       throw invalid(field, 'cannot be set with namespaces.uts "host" (it would rename the host)');
     }
+    // docker's "conflicting options": the container takes the names of the one whose network it joins.
+    if (spec[field] !== undefined && joinedContainer(spec.namespaces?.net)) throw invalid(field, 'cannot be set when joining another container\'s network namespace (it takes that one\'s)');
+  }
+  const joined = JOINABLE_NAMESPACES.find((t) => joinedContainer(spec.namespaces?.[t]));
+  if (joined && hasMappings) {
+    throw invalid(`namespaces.${joined}`, 'cannot join another container\'s namespace with a user namespace of its own (uidMappings): the joined one belongs to the host\'s');
   }
   if (spec.rootfs !== undefined && spec.cmd === undefined) throw invalid('cmd', 'is required (a rootfs has no default command)');
   if (spec.privileged) checkPrivileged(spec);

@@ -50,7 +50,8 @@ export function checkSysctls(
     if (ns === undefined) {
       throw refuse(key, 'not allowed: only parameters of the container\'s own namespaces can be set (net.*, fs.mqueue.*, kernel.shm*, kernel.msg*, kernel.sem, kernel.hostname, kernel.domainname)');
     }
-    if (namespaces[ns] !== 'private') throw refuse(key, `not allowed with the host's ${ns} namespace (it would change the host)`);
+    if (namespaces[ns] === 'host') throw refuse(key, `not allowed with the host's ${ns} namespace (it would change the host)`);
+    if (namespaces[ns] !== 'private') throw refuse(key, `not allowed in another container's ${ns} namespace (it would change that container)`);
   }
   return sysctls;
 }

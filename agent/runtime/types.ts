@@ -5,7 +5,24 @@
 
 export const NAMESPACE_TYPES = ['pid', 'net', 'mnt', 'uts', 'ipc', 'cgroup', 'user'] as const;
 export type NamespaceType = (typeof NAMESPACE_TYPES)[number];
-export type NamespaceMode = 'private' | 'host';
+/**
+ * `container:<id>` joins the namespace of another container's init (docker's `--network/--pid
+ * container:NAME`); the spec may name the container, the resolved spec holds its id.
+ */
+export type NamespaceMode = 'private' | 'host' | `container:${string}`;
+
+/** The namespace types another container's can be joined for (docker's: network and PID). */
+export const JOINABLE_NAMESPACES: readonly NamespaceType[] = ['net', 'pid'];
+
+/** docker's NetworkMode: `none` for a network namespace of its own (berth has no bridge), `host`, or `container:<id>`. */
+export function networkMode(net: NamespaceMode | undefined): string {
+  return net === undefined || net === 'private' ? 'none' : net;
+}
+
+/** The container a `container:<ref>` mode joins, or undefined for private and host. */
+export function joinedContainer(mode: NamespaceMode | undefined): string | undefined {
+  return mode?.startsWith('container:') ? mode.slice('container:'.length) : undefined;
+}
 
 export interface IdMapping { containerId: number; hostId: number; size: number }
 

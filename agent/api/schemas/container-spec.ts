@@ -55,7 +55,8 @@ export const containerSpecProperties = {
   resources: resourcesSchema,
   namespaces: {
     type: 'object', additionalProperties: false,
-    properties: Object.fromEntries(NAMESPACE_TYPES.map((t) => [t, { type: 'string', enum: ['private', 'host'] }])),
+    // container:<name or id> joins another container's; spec validation says which types can.
+    properties: Object.fromEntries(NAMESPACE_TYPES.map((t) => [t, { type: 'string', pattern: '^(private|host|container:.+)$' }])),
   },
   uidMappings: { type: 'array', items: idMapping },
   gidMappings: { type: 'array', items: idMapping },

@@ -9,7 +9,7 @@ type Schema = Record<string, unknown>;
 type Check = (data: unknown) => { value: unknown } | { error: Error & { validation: FastifySchemaValidationError[] } };
 
 const KNOWN = new Set(['type', 'properties', 'additionalProperties', 'required', 'items', 'enum', 'minItems',
-  'minLength', 'minimum', 'maximum', 'description', '$id', 'default']);
+  'minLength', 'pattern', 'minimum', 'maximum', 'description', '$id', 'default']);
 
 export function compileStrict(schema: Schema): Check {
   assertSubset(schema, '#');
@@ -38,6 +38,9 @@ function firstError(schema: Schema, data: unknown, path: string): FastifySchemaV
   }
   if (Array.isArray(schema.enum) && !schema.enum.includes(data)) return fail('enum', 'must be equal to one of the allowed values', { allowedValues: schema.enum });
   if (typeof data === 'string' && typeof schema.minLength === 'number' && data.length < schema.minLength) return fail('minLength', `must NOT have fewer than ${schema.minLength} characters`);
+  if (typeof data === 'string' && typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(data)) {
+    return fail('pattern', `must match pattern "${schema.pattern}"`, { pattern: schema.pattern });
+  }
   if (typeof data === 'number' && typeof schema.minimum === 'number' && data < schema.minimum) return fail('minimum', `must be >= ${schema.minimum}`);
   if (typeof data === 'number' && typeof schema.maximum === 'number' && data > schema.maximum) return fail('maximum', `must be <= ${schema.maximum}`);
   if (Array.isArray(data)) return arrayError(schema, data, path, fail);

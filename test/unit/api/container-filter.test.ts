@@ -56,6 +56,9 @@ test('each key: id prefix, name regexp on /name, label, exited, ancestor, before
   assert.deepEqual(names(['since=job']), [], 'the reference may be a container that is not listed');
   assert.deepEqual(names(['volume=/srv/db'], true), ['db']);
   assert.deepEqual(names(['network=host'], true), ['new']);
+  assert.deepEqual(names(['network=none'], true), ['web', 'db', 'job', 'ok'], 'a network namespace of its own');
+  const sidecar = container('side', 'running', 6, { namespaces: { net: `container:${LIST[0]!.id}` } } as Partial<ResolvedSpec>);
+  assert.equal(filterContainers([sidecar], false, parseContainerFilter([`network=container:${LIST[0]!.id}`]), byName).length, 1, 'docker\'s container:<id>');
   assert.deepEqual(names(['health=unhealthy']), ['db']);
   assert.deepEqual(names(['health=none'], true), ['job', 'ok', 'new']);
   assert.deepEqual(names(['label=tier', 'status=running']), ['web'], 'different keys: AND');

@@ -48,7 +48,7 @@ test('schema errors name the field: wrong type, unknown field, missing field, ba
     [{ rootfs: '/r', resources: { memoryBytes: 'lots' } }, 'resources.memoryBytes', 'must be integer'],
     [{ rootfs: '/r', memory: 5 }, 'memory', 'unknown field memory'],
     [{ rootfs: '/r', mounts: [{ type: 'bind', source: '/a' }] }, 'mounts[0].target', 'missing field mounts[0].target'],
-    [{ rootfs: '/r', namespaces: { net: 'shared' } }, 'namespaces.net', 'must be one of "private", "host"'],
+    [{ rootfs: '/r', namespaces: { net: 'shared' } }, 'namespaces.net', 'must match pattern "^(private|host|container:.+)$"'],
     [{ rootfs: '/r', cmd: [1] }, 'cmd[0]', 'cmd[0] must be string'],
   ];
   for (const [payload, field, text] of cases) {

@@ -50,6 +50,13 @@ test('every run flag lands in the spec', (t) => {
   assert.equal(compileStrict(createContainerBodySchema as unknown as Record<string, unknown>)(s).hasOwnProperty('value'), true, 'the CLI sends what the API schema accepts');
 });
 
+test('--network/--pid container:NAME join that container\'s namespaces (checked against the API schema too)', () => {
+  const joined = spec(['--rootfs', '/', '--network', 'container:web', '--pid', 'container:web', 'true']);
+  assert.deepEqual(joined.namespaces, { net: 'container:web', pid: 'container:web' });
+  assert.equal(compileStrict(createContainerBodySchema as unknown as Record<string, unknown>)(joined).hasOwnProperty('value'), true);
+  assert.doesNotThrow(() => validateSpec(joined, { hostCpus: 2 }));
+});
+
 test('--uidmap gives a user namespace of its own with the mappings; the gid ranges follow the uid ones unless --gidmap says', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-flags-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,7 +100,8 @@ test('flag errors name the flag', () => {
     [['--rootfs', '/r', '--network', 'bridge'], /--network: "bridge" is not supported/],
     [['--rootfs', '/r', '--uidmap', '0:100000'], /--uidmap: "0:100000" is not CONTAINER:HOST:SIZE/],
     [['--rootfs', '/r', '--gidmap', '0:100000:10'], /--gidmap: needs --uidmap too/],
-    [['--rootfs', '/r', '--pid', 'container:x'], /--pid: "container:x" is not supported/],
+    [['--rootfs', '/r', '--ipc', 'container:x'], /--ipc: "container:x" is not supported/],
+    [['--rootfs', '/r', '--network', 'container:'], /--network: "container:" is not supported/],
     [['--rootfs', '/r', '-v', 'vol:/data'], /--volume: "vol": berth has no named volumes/],
     [['--rootfs', '/r', '-v', '/a:rel'], /--volume: "rel": the container path must be absolute/],
     [['--rootfs', '/r', '-v', '/a:/b:rx'], /--volume: unknown option "rx"/],
