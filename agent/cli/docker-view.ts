@@ -3,7 +3,7 @@
 // container in docker inspect's shape. Its capitalised keys sit next to berth's own lower-case
 // ones, so `{{.status}}` and `{{.State.Status}}` both work; the JSON berth prints is its own.
 import { DOCKER_DEFAULT_CAPABILITIES } from '../runtime/capabilities.js';
-import { dockerState, joinedContainer, networkMode, type ContainerInfo, type ResolvedSpec } from '../runtime/types.js';
+import { dockerState, networkMode, type ContainerInfo, type ResolvedSpec } from '../runtime/types.js';
 
 /** docker's zero time: what it shows for a container never started or never finished. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -15,7 +15,8 @@ export function dockerView(c: ContainerInfo): Record<string, unknown> {
   const defaults = new Set<string>(DOCKER_DEFAULT_CAPABILITIES);
   const caps = new Set(s.capabilities);
   const shortCap = (cap: string) => cap.replace(/^CAP_/, '');
-  const mode = (ns: 'pid' | 'ipc' | 'uts') => (s.namespaces[ns] === 'host' || joinedContainer(s.namespaces[ns]) ? s.namespaces[ns] : ns === 'ipc' ? 'private' : '');
+  // host or container:<id> as they are; a private one is docker's default: "private" for ipc, empty for the others.
+  const mode = (ns: 'pid' | 'ipc' | 'uts') => (s.namespaces[ns] !== 'private' ? s.namespaces[ns] : ns === 'ipc' ? 'private' : '');
   return {
     Id: c.id,
     Name: `/${c.name}`, // docker's names carry a leading slash

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isDevicePermissions } from '../runtime/devices.js';
-import type { ContainerSpec, DeviceMapping, HealthcheckSpec, IdMapping, IoLimit, LogRotateSpec, MountSpec, RestartPolicy, NamespaceMode, ResourcesSpec, Ulimit } from '../runtime/types.js';
+import { JOINABLE_NAMESPACES, type ContainerSpec, type DeviceMapping, type HealthcheckSpec, type IdMapping, type IoLimit, type LogRotateSpec, type MountSpec, type RestartPolicy, type NamespaceMode, type ResourcesSpec, type Ulimit } from '../runtime/types.js';
 import { usageError, type FlagDef, type Parsed } from './args.js';
 import { readKeyValueFile } from './env-file.js';
 import { mountFlag, tmpfsFlag, volumeFlag } from './mount-flags.js';
@@ -341,12 +341,10 @@ function namespacesFrom(p: Parsed, fail: Fail): NonNullable<ContainerSpec['names
   for (const [flag, type] of [['pid', 'pid'], ['ipc', 'ipc'], ['uts', 'uts'], ['cgroupns', 'cgroup']] as const) {
     const v = p.str(flag);
     if (v === undefined) continue;
-    if (flag === 'pid' && joinable(v)) {
-      ns.pid = v as NamespaceMode;
-      continue;
+    const canJoin = JOINABLE_NAMESPACES.includes(type);
+    if (v !== 'host' && v !== 'private' && !(canJoin && joinable(v))) {
+      throw fail(`--${flag}`, `"${v}" is not supported; use host (or private, the default)${canJoin ? ', or container:NAME' : ''}`);
     }
-    const others = flag === 'pid' ? ', or container:NAME' : '';
-    if (v !== 'host' && v !== 'private') throw fail(`--${flag}`, `"${v}" is not supported; use host (or private, the default)${others}`);
     ns[type] = v as NamespaceMode;
   }
   return ns;
