@@ -1,5 +1,5 @@
 // The metrics folder's entry.
-export { createMetricsRegistry, MetricsRegistry, type MetricsRegistryOptions } from './registry.js';
+export { createMetricsRegistry, MetricsRegistry, type MetricsRegistryOptions, type ScrapeEncoding } from './registry.js';
 export type { LaunchOutcome } from './self.js';
 export { CONTAINER_ROWS, HOST_ROWS, type ContainerRow, type HostRow, type ContainerView } from './table.js';
 export { ExpositionRenderer } from './render.js';

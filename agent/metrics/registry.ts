@@ -9,6 +9,7 @@ import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import { SAMPLED_STATUSES } from '../sampler/index.js';
 import type { SnapshotStore } from '../sampler/types.js';
 import type { MetricsLabelSelection } from './container-labels.js';
+import { gzipParts } from './compress.js';
 import { ExpositionRenderer } from './render.js';
 import { piecesToString } from './text-buffer.js';
 import { createSelfMetrics, type LaunchOutcome, type SelfMetrics } from './self.js';
@@ -35,6 +36,9 @@ const NO_RENDER = (): RenderCache => ({ key: '', pieces: [], sending: 0 });
 
 /** A scrape's bytes; `sent()` once the response is over (sent or aborted), so they can be reused. */
 export interface Scrape { parts: Buffer[]; sent(): void }
+
+/** How a scrape's bytes go on the wire: the text as is, or gzip-compressed (compress.ts). */
+export type ScrapeEncoding = 'identity' | 'gzip';
 
 export class MetricsRegistry extends Registry {
   private readonly renderer: ExpositionRenderer;
@@ -77,8 +81,10 @@ export class MetricsRegistry extends Registry {
    * every scrape copy and encode all of it again (each fresh MB costs ~4 ms of page faults here).
    * The caller must call `sent()` only when nothing will read the parts again (a response still
    * writing them would send another tick's bytes); a scrape that never calls it costs only reuse.
+   * Compressed, the parts are one fresh buffer, and the text's pieces are free once it is made.
    */
-  async scrape(): Promise<Scrape> {
+  async scrape(encoding: ScrapeEncoding = 'identity'): Promise<Scrape> {
+    this.self.scrapes.inc({ encoding }); // first, so that a scrape counts itself
     const cache = this.containerPieces();
     cache.sending++; // before the await: a scrape meanwhile may render a newer text
     let over = false;
@@ -88,7 +94,13 @@ export class MetricsRegistry extends Registry {
       cache.sending--;
       this.reuseIfDone(cache);
     };
-    return { parts: [...cache.pieces, Buffer.from(await super.metrics())], sent };
+    const parts = [...cache.pieces, Buffer.from(await super.metrics())];
+    if (encoding === 'identity') return { parts, sent };
+    try {
+      return { parts: [await gzipParts(parts)], sent: () => {} };
+    } finally {
+      sent();
+    }
   }
 
   /** Stops observing the store. */

@@ -8,6 +8,7 @@ export interface SelfMetrics {
   renderDuration: Gauge<string>;
   launches: Counter<'outcome'>;
   launchDuration: Histogram<'outcome'>;
+  scrapes: Counter<'encoding'>;
   buildInfo: Gauge<string>;
 }
 
@@ -31,6 +32,10 @@ export function createSelfMetrics(registry: Registry, build: Record<string, stri
     launchDuration: new Histogram({
       name: 'berth_container_launch_duration_seconds', help: 'Time from a launch request to the container running (or failing).',
       labelNames: ['outcome'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
+    }),
+    scrapes: new Counter({
+      name: 'berth_metrics_scrapes_total', help: 'Scrapes of /metrics by content encoding (gzip when the scraper asks for it, as Prometheus does).',
+      labelNames: ['encoding'], registers,
     }),
     buildInfo,
   };

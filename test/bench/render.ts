@@ -7,7 +7,8 @@
 //    which the registry makes by itself on the turn of the event loop after the first tick; and
 //    the first scrape, which then finds that text,
 //  - render: the first scrape after each later tick, which renders the containers,
-//  - cached: a second scrape of the same tick.
+//  - cached: a second scrape of the same tick,
+//  - gzip: a third one asking for gzip, as Prometheus does (the same text, compressed), and its size.
 // A scrape comes at the earliest on the turn after the tick's (the bench waits for it).
 // Every tick's samples are built before its timers start; with `node --expose-gc` a full GC runs
 // then too, so a render does not pay for collecting the bench's own sample objects (the figures
@@ -44,14 +45,15 @@ const COMPOSE_LABELS: Record<string, string> = {
 };
 
 interface Fleet { name: string; labels?: Record<string, string> }
-interface Measured { series: number; bytes: number; firstRender: number; cold: number; renders: number[]; cached: number[] }
+interface Measured { series: number; bytes: number; gzipBytes: number; firstRender: number; cold: number; renders: number[]; cached: number[]; gzip: number[] }
 
 async function measure(containers: number, ticks: number, fleet: Fleet): Promise<Measured> {
   const store = new FakeStore();
   let infos: ContainerInfo[] = [];
   const registry = createMetricsRegistry({ store, runtime: { list: () => infos } });
-  const rows: { render: number; cached: number }[] = [];
+  const rows: { render: number; cached: number; gzip: number }[] = [];
   let text = '';
+  let gzipBytes = 0;
   let firstRender = 0;
   try {
     for (let t = 0; t <= ticks; t++) {
@@ -64,18 +66,20 @@ async function measure(containers: number, ticks: number, fleet: Fleet): Promise
       if (t === 0) firstRender = turn.ms;
       const render = await timed(() => registry.scrape());
       const cached = await timed(() => registry.scrape());
+      const gzip = await timed(() => registry.scrape('gzip'));
       if (t === ticks) text = await registry.metrics();
       render.result.sent();
       cached.result.sent();
-      rows.push({ render: render.ms, cached: cached.ms });
+      gzipBytes = gzip.result.parts[0].length;
+      rows.push({ render: render.ms, cached: cached.ms, gzip: gzip.ms });
     }
   } finally {
     registry.close();
   }
   const [cold, ...warm] = rows;
   return {
-    series: text.split('\n').filter((l) => l && !l.startsWith('#')).length, bytes: Buffer.byteLength(text),
-    firstRender, cold: cold!.render, renders: warm.map((r) => r.render), cached: warm.map((r) => r.cached),
+    series: text.split('\n').filter((l) => l && !l.startsWith('#')).length, bytes: Buffer.byteLength(text), gzipBytes,
+    firstRender, cold: cold!.render, renders: warm.map((r) => r.render), cached: warm.map((r) => r.cached), gzip: warm.map((r) => r.gzip),
   };
 }
 
@@ -85,12 +89,12 @@ async function main(): Promise<void> {
   const pad = (v: string | number, w: number) => String(v).padStart(w);
   const ms = (v: number) => v.toFixed(1);
   process.stdout.write(`${pad('N', 6)} ${'fleet'.padEnd(17)} ${pad('series', 8)} ${pad('KiB', 6)} | cold: ${pad('render', 7)} ${pad('scrape', 7)} | `
-    + `${ticks} ticks: ${pad('min', 6)} ${pad('median', 7)} ${pad('max', 6)} ${pad('cached', 7)}   (ms)\n`);
+    + `${ticks} ticks: ${pad('min', 6)} ${pad('median', 7)} ${pad('max', 6)} ${pad('cached', 7)} ${pad('gzip', 6)}   (ms) ${pad('gzip KiB', 8)}\n`);
   for (const fleet of fleets) {
     const m = await measure(containers, ticks, fleet);
     process.stdout.write(`${pad(containers, 6)} ${fleet.name.padEnd(17)} ${pad(m.series, 8)} ${pad((m.bytes / 1024).toFixed(0), 6)} |       ${pad(ms(m.firstRender), 7)} `
       + `${pad(ms(m.cold), 7)} | ${' '.repeat(String(ticks).length + 8)}${pad(ms(Math.min(...m.renders)), 6)} ${pad(ms(median(m.renders)), 7)} `
-      + `${pad(ms(Math.max(...m.renders)), 6)} ${pad(ms(median(m.cached)), 7)}`
+      + `${pad(ms(Math.max(...m.renders)), 6)} ${pad(ms(median(m.cached)), 7)} ${pad(ms(median(m.gzip)), 6)}        ${pad((m.gzipBytes / 1024).toFixed(0), 8)}`
       + `${collectGarbage ? '   (GC before each tick)' : ''}\n`);
   }
   process.stdout.write('cold: the first fleet\'s is the process\'s very first render; the next fleet\'s code is compiled already\n');

@@ -21,7 +21,8 @@
 //    floor pays once: a virtual machine that traps system calls makes the floor many times a
 //    bare-metal machine's, so figures from two machines compare only with it,
 //  - /metrics: the bytes of a scrape after a fresh tick (render + encode; the process's first and the
-//    median of the next five) and of a cached one, size, series; and ticks with a scraper asking
+//    median of the next five) and of a cached one, size, series; the same gzip-compressed after a
+//    fresh tick, as Prometheus asks for it (median of five), and its size; and ticks with a scraper asking
 //    every 50 ms against the same ticks without (measureContention),
 // prints one table and removes everything it made, also on failure.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -69,7 +70,7 @@ interface Row {
   n: number; scenario: string; realMs: number; floorMs: number; hotFloorMs: number; readsPerSample: number; tickWallMs: number; gcMs: number;
   /** Of realMs and floorMs: the kernel's part (system time); the rest is user time (JS, V8, Node's own). */
   realSystemMs: number; floorSystemMs: number;
-  render?: { firstMs: number; ms: number; cachedMs: number; kib: number; series: number };
+  render?: { firstMs: number; ms: number; cachedMs: number; kib: number; series: number; gzipMs: number; gzipKib: number };
   contention?: { scrapeMaxMs: number; tickLateMs: number; quietTickLateMs: number; tickMs: number; quietTickMs: number };
   fullHistory?: { ms: number; heapMiB: number; arrayBuffersMiB: number };
 }
@@ -295,7 +296,7 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
 /**
  * A scrape as the HTTP route serves it (scrape(): the bytes it sends) after each of 6 fresh
  * ticks: the first in the process and the median of the others; then a cached scrape within one
- * tick. (The process's very first render, with cold code and fresh memory, is not a scrape's: the
+ * tick; then 5 fresh ticks scraped asking for gzip, as Prometheus does. (The process's very first render, with cold code and fresh memory, is not a scrape's: the
  * registry makes it by itself after the first tick with containers, in the warm-up ticks here.)
  */
 async function measureRender(sampler: SamplerHandle, registry: ReturnType<typeof createMetricsRegistry>): Promise<Row['render']> {
@@ -312,10 +313,22 @@ async function measureRender(sampler: SamplerHandle, registry: ReturnType<typeof
   const t0 = performance.now();
   for (let i = 0; i < 5; i++) (await registry.scrape()).sent();
   const cachedMs = (performance.now() - t0) / 5;
+  const gzipTimes: number[] = [];
+  let gzipBytes = 0;
+  for (let i = 0; i < 5; i++) {
+    await sampler.tickNow();
+    const t1 = performance.now();
+    const scrape = await registry.scrape('gzip'); // as Prometheus asks: render and compress
+    gzipTimes.push(performance.now() - t1);
+    gzipBytes = scrape.parts[0].length;
+  }
   const text = await registry.metrics();
   const series = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
-  const rest = times.slice(1).sort((a, b) => a - b);
-  return { firstMs: times[0], ms: rest[Math.floor(rest.length / 2)], cachedMs, kib: parts.reduce((n, p) => n + p.length, 0) / 1024, series };
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    firstMs: times[0], ms: median(times.slice(1)), cachedMs, kib: parts.reduce((n, p) => n + p.length, 0) / 1024, series,
+    gzipMs: median(gzipTimes), gzipKib: gzipBytes / 1024,
+  };
 }
 
 /**
@@ -393,7 +406,8 @@ function printHeader(version: string, syscallNs: number): void {
 /** Each row as soon as it is measured: a long run cut short still shows what it got. */
 function printRow(r: Row): void {
   out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad(r.realSystemMs.toFixed(1), 5)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad(r.floorSystemMs.toFixed(1), 6)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.gcMs.toFixed(1), 5)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
-  if (r.render) out(`        /metrics at N=${r.n}: scrape after a tick ${r.render.ms.toFixed(1)} ms (median of 5; the process's first ${r.render.firstMs.toFixed(1)} ms), cached ${r.render.cachedMs.toFixed(2)} ms, ${r.render.kib.toFixed(0)} KiB, ${r.render.series} series`);
+  if (r.render) out(`        /metrics at N=${r.n}: scrape after a tick ${r.render.ms.toFixed(1)} ms (median of 5; the process's first ${r.render.firstMs.toFixed(1)} ms), cached ${r.render.cachedMs.toFixed(2)} ms, ${r.render.kib.toFixed(0)} KiB, ${r.render.series} series; `
+    + `asked for gzip (as Prometheus does) ${r.render.gzipMs.toFixed(1)} ms, ${r.render.gzipKib.toFixed(0)} KiB`);
   const h = r.fullHistory;
   if (h) {
     out(`        with every history full (${HISTORY_SIZE} samples per container): sampler ${h.ms.toFixed(1)} ms per 1000 samples; `

@@ -3,6 +3,7 @@
 // `berth stats` polls). All read the sampler's snapshot; none touches the kernel.
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { acceptsGzip } from '../accept-encoding.js';
 import type { ServerDeps } from '../deps.js';
 import { errorResponses, idParamsSchema, openObjectSchema as open, type IdParams } from '../schemas/common.js';
 
@@ -20,13 +21,16 @@ export async function metricsPlugin(app: FastifyInstance, deps: ServerDeps): Pro
   const { metrics, snapshot, runtime } = deps;
 
   if (metrics) {
-    app.get('/metrics', async (_req, reply) => {
-      const { parts, sent } = await metrics.scrape();
+    app.get('/metrics', async (req, reply) => {
+      const gzip = acceptsGzip(req.headers['accept-encoding']);
+      const { parts, sent } = await metrics.scrape(gzip ? 'gzip' : 'identity');
       // 'close' comes after the last byte was handed to the socket, or after an abort: either
       // way nothing reads the parts any more.
       reply.raw.once('close', sent);
+      if (gzip) reply.header('content-encoding', 'gzip');
       const length = parts.reduce((n, part) => n + part.length, 0);
-      return reply.header('content-type', metrics.contentType).header('content-length', length).send(Readable.from(parts));
+      return reply.header('content-type', metrics.contentType).header('vary', 'accept-encoding').header('content-length', length)
+        .send(Readable.from(parts));
     });
   }
   if (!snapshot) return;

@@ -1,6 +1,6 @@
 // A real Prometheus server (Debian's `prometheus`) scraping a real agent every second: the target
 // is up and rate(container_cpu_usage_seconds_total) of a half-core spinner is ~0.5, also when
-// selected and grouped by its labels (cAdvisor's container_label_*).
+// selected and grouped by its labels (cAdvisor's container_label_*); its scrapes are gzip-compressed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -70,4 +70,9 @@ test('Prometheus scrapes the agent: target up, rate(cpu) of a --cpus 0.5 spinner
     assert.ok(labelRate > 0.3 && labelRate < 0.65, `rate by label = ${labelRate}`);
     const up = await api(`/api/v1/query?query=${encodeURIComponent('up{job="berth"}')}`);
     assert.equal(up.data.result[0].value[1], '1');
+    // Prometheus asks for gzip on every scrape, and got it: the agent counted them as such.
+    const scrapes = await api(`/api/v1/query?query=${encodeURIComponent('berth_metrics_scrapes_total{job="berth"}')}`);
+    const byEncoding = Object.fromEntries(scrapes.data.result.map((r: { metric: { encoding: string }; value: [number, string] }) => [r.metric.encoding, Number(r.value[1])]));
+    assert.deepEqual(Object.keys(byEncoding), ['gzip'], JSON.stringify(byEncoding));
+    assert.ok(byEncoding.gzip >= 4, JSON.stringify(byEncoding));
   });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http, { type IncomingMessage } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildServer } from '../../../agent/api/index.js';
@@ -49,6 +50,25 @@ test('GET /metrics answers Prometheus text on the TCP listener without a token',
   assert.equal(r.statusCode, 200);
   assert.equal(r.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
   assert.match(r.body, /^container_memory_working_set_bytes\{id="\/berth\/aaaa",name="c-aaaa",image="img"\} 3$/m);
+});
+
+test('GET /metrics is gzip-compressed when the scraper asks for it (as Prometheus does), plain text otherwise', async (t) => {
+  const app = setup(t, 'tcp');
+  const gzip = await app.inject({ method: 'GET', url: '/metrics', headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(gzip.statusCode, 200);
+  assert.equal(gzip.headers['content-encoding'], 'gzip');
+  assert.equal(gzip.headers.vary, 'accept-encoding');
+  assert.equal(Number(gzip.headers['content-length']), gzip.rawPayload.length);
+  const text = gunzipSync(gzip.rawPayload).toString();
+  assert.match(text, /^container_memory_working_set_bytes\{id="\/berth\/aaaa",name="c-aaaa",image="img"\} 3$/m);
+  assert.match(text, /^berth_metrics_scrapes_total\{encoding="gzip"\} 1$/m);
+  for (const headers of [{}, { 'accept-encoding': 'gzip;q=0, identity' }]) {
+    const plain = await app.inject({ method: 'GET', url: '/metrics', headers });
+    assert.equal(plain.headers['content-encoding'], undefined, JSON.stringify(headers));
+    assert.equal(plain.headers.vary, 'accept-encoding');
+    assert.match(plain.body, /^berth_metrics_scrapes_total\{encoding="gzip"\} 1$/m);
+  }
+  assert.match((await app.inject({ method: 'GET', url: '/metrics' })).body, /^berth_metrics_scrapes_total\{encoding="identity"\} 3$/m);
 });
 
 test('GET /v1/containers/:id/stats gives the recent history by id or name, limit bounds it', async (t) => {
@@ -113,12 +133,17 @@ test('a slow scraper receives its own tick\'s text while newer ticks are rendere
   });
   for (let n = 2; n <= 4; n++) {
     const text = await tick(n);
-    const fast = await fetch(`http://127.0.0.1:${port}/metrics`);
-    assert.equal(await fast.text(), text, `tick ${n}`);
+    const fast = await fetch(`http://127.0.0.1:${port}/metrics`); // gzip, decoded by fetch
+    assert.equal(withoutScrapeCount(await fast.text()), withoutScrapeCount(text), `tick ${n}`);
   }
   const chunks: Buffer[] = [];
   for await (const chunk of slow) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString();
-  assert.equal(body.length, firstText.length);
-  assert.ok(body === firstText, 'the slow scraper got the first tick\'s text, byte for byte');
+  const body = withoutScrapeCount(Buffer.concat(chunks).toString());
+  assert.equal(body.length, withoutScrapeCount(firstText).length);
+  assert.ok(body === withoutScrapeCount(firstText), 'the slow scraper got the first tick\'s text, byte for byte');
 });
+
+/** The text but the scrape counter's samples, which each scrape moves (metrics() does not count). */
+function withoutScrapeCount(text: string): string {
+  return text.replace(/^berth_metrics_scrapes_total\{.*\n/gm, '');
+}

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -160,6 +161,35 @@ test('the bytes of a replaced text are written into again only after every scrap
   assert.ok(reused.length >= third.memory.size - 1, `the third text reuses pieces of the earlier ones (${reused.length} of ${third.memory.size})`);
   assert.equal(third.copy.toString(), await registry.metrics());
   third.scrape.sent();
+});
+
+test('a gzip scrape is the same text compressed, counts itself, and frees its pieces without waiting for sent()', async (t) => {
+  const store = new FakeStore();
+  let infos: ContainerInfo[] = [];
+  const registry = createMetricsRegistry({ store, runtime: { list: () => infos } });
+  t.after(() => registry.close());
+  const push = (n: number) => {
+    const views = syntheticViews(300, n);
+    infos = views.map((v) => v.info!);
+    store.push({ time: views[0].sample.time, samples: views.map((v) => v.sample), host: syntheticHost(n, views.length) });
+  };
+  push(1);
+  const plain = await registry.scrape('identity');
+  const memory = new Set(plain.parts.slice(0, -1).map((p) => p.buffer));
+  plain.sent();
+  push(2);
+  const compressed = await registry.scrape('gzip'); // its sent() is never called
+  assert.equal(compressed.parts.length, 1);
+  const text = gunzipSync(compressed.parts[0]).toString();
+  assert.equal(text, await registry.metrics());
+  assert.ok(compressed.parts[0].length * 10 < text.length, `compressed ${compressed.parts[0].length} of ${text.length} bytes`);
+  assert.match(text, /^berth_metrics_scrapes_total\{encoding="gzip"\} 1$/m);
+  assert.match(text, /^berth_metrics_scrapes_total\{encoding="identity"\} 1$/m);
+  push(3);
+  const next = await registry.scrape('identity');
+  const reused = next.parts.slice(0, -1).filter((p) => memory.has(p.buffer)).length;
+  assert.ok(reused >= next.parts.length - 2, `the third text is written into the pieces the compressed scrape let go (${reused} of ${next.parts.length - 1})`);
+  next.sent();
 });
 
 test('the first tick with containers is rendered at once, and the first scrape sends that text', async (t) => {
