@@ -2,13 +2,20 @@
 // when; the timer then starts the container again through the runtime (under its lock). While the
 // delay runs the container is `exited` with `restartAt` set (docker shows "Restarting"). A user's
 // start, stop, kill or rm cancels a pending restart.
+// A container that joins another's namespaces (`--network container:web`) and has a restart
+// pending waits for a restart of that other one that is pending too: when the agent starts after a
+// host reboot both come back, and the joiner can only join namespaces that exist again.
 import { describe, type RuntimeContext } from './context.js';
 import type { ContainerRecord } from './container.js';
 import { restartDelay, startsWithAgent } from './restart-policy.js';
-import type { ExitInfo } from './types.js';
+import { JOINABLE_NAMESPACES, joinedContainer, type ExitInfo } from './types.js';
+
+/** A restart that is pending (its timer armed, or its start running): `settled` once it is over, whatever came of it. */
+interface Pending { settled: Promise<void>; settle(): void }
 
 export class RestartScheduler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pending = new Map<string, Pending>();
 
   /** `startAgain` runs a policy restart (the runtime checks the record still waits for it). */
   constructor(private readonly ctx: RuntimeContext, private readonly startAgain: (id: string) => Promise<void>) {}
@@ -33,12 +40,14 @@ export class RestartScheduler {
   cancel(record: ContainerRecord): void {
     clearTimeout(this.timers.get(record.id));
     this.timers.delete(record.id);
+    this.settle(record.id);
     delete record.restartAt;
   }
 
   close(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    for (const id of [...this.pending.keys()]) this.settle(id);
   }
 
   private schedule(record: ContainerRecord, delayMs: number): void {
@@ -53,15 +62,37 @@ export class RestartScheduler {
   }
 
   private arm(record: ContainerRecord, delayMs: number): void {
+    if (!this.pending.has(record.id)) {
+      let settle = (): void => {};
+      const settled = new Promise<void>((resolve) => { settle = resolve; });
+      this.pending.set(record.id, { settled, settle });
+    }
+    const pending = this.pending.get(record.id);
     const timer = setTimeout(() => {
       this.timers.delete(record.id);
-      this.startAgain(record.id).catch((err: unknown) => {
-        this.ctx.logger.error({ err, id: record.id }, `restart policy: starting ${describe(record)} again failed`);
-        this.ctx.emit('container.restarting', record, `restart policy: starting ${describe(record)} again failed: ${(err as Error).message}`,
-          { error: (err as Error).message });
-      });
+      void this.startAfterJoined(record).finally(() => this.settle(record.id, pending));
     }, delayMs);
     timer.unref(); // the agent's listeners keep it alive; a pending restart must not hold a closing agent
     this.timers.set(record.id, timer);
+  }
+
+  private async startAfterJoined(record: ContainerRecord): Promise<void> {
+    for (const type of JOINABLE_NAMESPACES) {
+      const joined = joinedContainer(record.spec.namespaces[type]);
+      if (joined !== undefined && joined !== record.id) await this.pending.get(joined)?.settled;
+    }
+    try {
+      await this.startAgain(record.id);
+    } catch (err) {
+      this.ctx.logger.error({ err, id: record.id }, `restart policy: starting ${describe(record)} again failed`);
+      this.ctx.emit('container.restarting', record, `restart policy: starting ${describe(record)} again failed: ${(err as Error).message}`,
+        { error: (err as Error).message });
+    }
+  }
+
+  /** `which`: only that restart (an exit during its start may have scheduled the next one already). */
+  private settle(id: string, which = this.pending.get(id)): void {
+    which?.settle();
+    if (this.pending.get(id) === which) this.pending.delete(id);
   }
 }

@@ -1,6 +1,7 @@
 // --network/--pid container:NAME against a real agent: a sidecar reaches a service on its loopback,
 // sees its processes and takes its hostname; a joiner of a stopped or unknown container is refused
-// and leaves nothing behind.
+// and leaves nothing behind; with restart policies, both come back when the agent starts, the joiner
+// after what it joins.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readlinkSync } from 'node:fs';
@@ -21,7 +22,7 @@ before(async () => {
   svcId = r.stdout.trim();
 });
 after(async () => {
-  await agent?.cli(['rm', '-f', 'svc', 'sidecar']);
+  await agent?.cli(['rm', '-f', 'svc', 'sidecar', 'svc-always', 'side-always']);
   await agent?.stop();
 });
 
@@ -71,4 +72,22 @@ test('joining a container that does not run or does not exist is refused, and no
   assert.equal((await agent.cli(['start', 'sidecar'])).code, 0);
   const sidecarPid = (await agent.api('GET', '/v1/containers/sidecar')).body.pid;
   assert.equal(readlinkSync(`/proc/${sidecarPid}/ns/net`), readlinkSync(`/proc/${(await svc()).pid}/ns/net`));
+});
+
+test('restart policy always: when the agent starts again, the sidecar comes back after its service, in its namespaces', async () => {
+  const run = (args: string[]) => agent.cli(['run', '-d', '--restart', 'always', '--rootfs', rootfs, ...args, '--', 'sleep', '1000']);
+  assert.equal((await run(['--name', 'svc-always'])).code, 0);
+  assert.equal((await run(['--name', 'side-always', '--network', 'container:svc-always'])).code, 0);
+  // Stopped by a user, which `always` ignores when the agent starts (docker's rule): as after a host reboot, both start then.
+  assert.equal((await agent.cli(['stop', '-t', '0', 'side-always', 'svc-always'])).code, 0);
+  await agent.crash();
+  await agent.start();
+  const [service, sidecar] = await waitFor('both to run again', async () => {
+    const both = await Promise.all(['svc-always', 'side-always'].map(async (name) => (await agent.api('GET', `/v1/containers/${name}`)).body));
+    return both.every((c) => c.status === 'running') ? both : undefined;
+  });
+  assert.equal(readlinkSync(`/proc/${sidecar.pid}/ns/net`), readlinkSync(`/proc/${service.pid}/ns/net`));
+  const failures = (await agent.api('GET', `/v1/events?kind=container.restarting&container=${sidecar.id}`)).body
+    .filter((e: { data: { error?: string } }) => e.data.error);
+  assert.deepEqual(failures, [], 'the sidecar\'s start did not fail first');
 });
