@@ -29,7 +29,7 @@ import { PRESSURE } from './v2/pressure.js';
 const NEEDED: [V1Controller, (r: CgroupResources) => boolean][] = [
   ['memory', (r) => r.memoryBytes !== undefined || r.memorySwapBytes !== undefined || r.memoryReservationBytes !== undefined
     || r.memorySwappiness !== undefined],
-  ['cpu', (r) => r.cpuQuotaUs !== undefined || r.cpuPeriodUs !== undefined || r.cpuShares !== undefined],
+  ['cpu', (r) => r.cpuQuotaUs !== undefined || r.cpuPeriodUs !== undefined || r.cpuBurstUs !== undefined || r.cpuShares !== undefined],
   ['cpuset', (r) => r.cpusetCpus !== undefined || r.cpusetMems !== undefined],
   ['pids', (r) => r.pidsLimit !== undefined],
   ['blkio', (r) => r.blkioWeight !== undefined || (r.ioThrottles?.length ?? 0) > 0],

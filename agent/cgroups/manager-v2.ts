@@ -27,7 +27,7 @@ const WANTED_CONTROLLERS = ['cpuset', 'cpu', 'io', 'memory', 'pids'] as const;
 const NEEDED: [string, (r: CgroupResources) => boolean][] = [
   ['memory', (r) => r.memoryBytes !== undefined || r.memorySwapBytes !== undefined || r.memoryReservationBytes !== undefined
     || r.memorySwappiness !== undefined],
-  ['cpu', (r) => r.cpuQuotaUs !== undefined || r.cpuPeriodUs !== undefined || r.cpuShares !== undefined],
+  ['cpu', (r) => r.cpuQuotaUs !== undefined || r.cpuPeriodUs !== undefined || r.cpuBurstUs !== undefined || r.cpuShares !== undefined],
   ['cpuset', (r) => r.cpusetCpus !== undefined || r.cpusetMems !== undefined],
   ['pids', (r) => r.pidsLimit !== undefined],
   ['io', (r) => r.blkioWeight !== undefined || (r.ioThrottles?.length ?? 0) > 0],

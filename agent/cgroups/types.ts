@@ -16,6 +16,7 @@ export interface CgroupResources {
   memorySwappiness?: number;   // v1 memory.swappiness 0..100; v2 has no such file (refused); absent = the parent's
   cpuQuotaUs?: number;         // 0 = no quota
   cpuPeriodUs?: number;        // default 100000
+  cpuBurstUs?: number;         // CFS burst, ≤ the quota: v1 cpu.cfs_burst_us, v2 cpu.max.burst (Linux ≥ 5.14); 0 = none
   cpuShares?: number;          // v1 shares 2..262144; v2 converted to cpu.weight
   cpusetCpus?: string;
   cpusetMems?: string;

@@ -30,6 +30,7 @@ export function validateResources(r: CgroupResources): void {
   checkInteger(r, 'memorySwappiness', 0, 100);
   checkInteger(r, 'cpuQuotaUs', 0);
   checkInteger(r, 'cpuPeriodUs', 1000, 1_000_000);
+  checkInteger(r, 'cpuBurstUs', 0);
   checkInteger(r, 'cpuShares', 2, 262_144);
   checkInteger(r, 'pidsLimit', 0);
   checkInteger(r, 'blkioWeight', 10, 1000);

@@ -147,7 +147,7 @@ function checkDevice(value: unknown, field: string): void {
 }
 
 const RESOURCE_KEYS: Record<string, readonly string[]> = {
-  memory: ['limit', 'swap', 'reservation', 'swappiness'], cpu: ['shares', 'quota', 'period', 'cpus', 'mems'], pids: ['limit'], blockIO: ['weight'],
+  memory: ['limit', 'swap', 'reservation', 'swappiness'], cpu: ['shares', 'quota', 'period', 'burst', 'cpus', 'mems'], pids: ['limit'], blockIO: ['weight'],
 };
 
 function checkResources(r: Obj): void {

@@ -109,6 +109,7 @@ function bundleResources(r: OciResources | undefined): ResourcesSpec {
   if (typeof r?.memory?.swappiness === 'number') out.memorySwappiness = r.memory.swappiness; // 0..100 (bundle-validate.ts)
   if (r?.cpu?.quota && r.cpu.quota > 0) out.cpus = r.cpu.quota / (r.cpu.period || 100000);
   if (r?.cpu?.period) out.cpuPeriodUs = r.cpu.period;
+  if (r?.cpu?.burst) out.cpuBurstUs = r.cpu.burst;
   if (r?.cpu?.shares) out.cpuShares = r.cpu.shares;
   if (r?.cpu?.cpus) out.cpusetCpus = r.cpu.cpus;
   if (r?.cpu?.mems) out.cpusetMems = r.cpu.mems;

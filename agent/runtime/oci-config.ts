@@ -54,6 +54,7 @@ export function specToOciConfig(plan: LaunchPlan, spec: ResolvedSpec, oci?: OciC
         cpu: {
           ...(spec.resources.cpuShares ? { shares: spec.resources.cpuShares } : {}),
           ...(resources.cpuQuotaUs ? { quota: resources.cpuQuotaUs, period: resources.cpuPeriodUs } : {}),
+          ...(resources.cpuBurstUs ? { burst: resources.cpuBurstUs } : {}),
           ...(spec.resources.cpusetCpus ? { cpus: spec.resources.cpusetCpus } : {}),
           ...(spec.resources.cpusetMems ? { mems: spec.resources.cpusetMems } : {}),
         },

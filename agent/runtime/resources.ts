@@ -10,6 +10,11 @@ import type { ResolvedSpec } from './types.js';
 /** The CFS period Docker uses for --cpus (100 ms). */
 export const CPU_PERIOD_US = 100_000;
 
+/** --cpus over the period (0: docker's 100 ms) as the CFS quota in µs; 0 without --cpus. */
+export function cpuQuotaUs(cpus: number, periodUs = 0): number {
+  return cpus > 0 ? Math.round(cpus * (periodUs || CPU_PERIOD_US)) : 0;
+}
+
 /** docker --privileged: every device, as its node list is every host device. */
 const ALLOW_ALL_DEVICES: readonly DeviceRule[] = [{ allow: true, type: 'a', major: -1, minor: -1, access: 'rwm' }];
 
@@ -21,8 +26,9 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privil
     memorySwapBytes: r.memorySwapBytes,
     memoryReservationBytes: r.memoryReservationBytes,
     memorySwappiness: r.memorySwappiness,
-    cpuQuotaUs: r.cpus > 0 ? Math.round(r.cpus * period) : 0,
+    cpuQuotaUs: cpuQuotaUs(r.cpus, period),
     cpuPeriodUs: period,
+    cpuBurstUs: r.cpuBurstUs,
     cpuShares: r.cpuShares,
     cpusetCpus: r.cpusetCpus,
     cpusetMems: r.cpusetMems,
@@ -49,6 +55,7 @@ export function onlySet(r: CgroupResources): CgroupResources {
   const out: CgroupResources = { ...r };
   if (out.memorySwappiness === undefined || out.memorySwappiness < 0) delete out.memorySwappiness;
   if (!out.cpuShares) delete out.cpuShares;
+  if (!out.cpuBurstUs) delete out.cpuBurstUs; // a fresh cgroup has none; an update that clears it sets 0 itself
   if (!out.blkioWeight) delete out.blkioWeight;
   if (!out.cpusetCpus) delete out.cpusetCpus;
   if (!out.cpusetMems) delete out.cpusetMems;

@@ -1,11 +1,12 @@
 // Validation of `resources` with Docker's limits (docker/cli run.md, moby daemon_unix.go
 // verifyContainerResources).
 import { MIN_MEMORY_BYTES } from './defaults.js';
+import { cpuQuotaUs } from './resources.js';
 import { validateIoLimits } from './io-limits.js';
 import type { ResourcesSpec } from './types.js';
 import { dropUndefined, integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
 
-const KNOWN = ['memoryBytes', 'memorySwapBytes', 'memoryReservationBytes', 'memorySwappiness', 'cpus', 'cpuPeriodUs', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight', 'ioLimits'];
+const KNOWN = ['memoryBytes', 'memorySwapBytes', 'memoryReservationBytes', 'memorySwappiness', 'cpus', 'cpuPeriodUs', 'cpuBurstUs', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight', 'ioLimits'];
 const MIB = 1024 * 1024;
 
 /** "0-2,5" → [0,1,2,5]; throws a plain Error describing the syntax problem. */
@@ -32,6 +33,7 @@ export function validateResources(value: unknown, field: string, hostCpus: numbe
     memorySwappiness: optional(obj, 'memorySwappiness', field, (v, f) => integer(v, f, -1, 100)),
     cpus: optional(obj, 'cpus', field, (v, f) => cpus(v, f, hostCpus)),
     cpuPeriodUs: optional(obj, 'cpuPeriodUs', field, (v, f) => zeroOr(v, f, 1000, 1_000_000)),
+    cpuBurstUs: optional(obj, 'cpuBurstUs', field, (v, f) => integer(v, f, 0)),
     cpuShares: optional(obj, 'cpuShares', field, (v, f) => zeroOr(v, f, 2, 262144)),
     cpusetCpus: optional(obj, 'cpusetCpus', field, (v, f) => cpuset(v, f, hostCpus)),
     cpusetMems: optional(obj, 'cpusetMems', field, (v, f) => cpuset(v, f)),
@@ -41,7 +43,18 @@ export function validateResources(value: unknown, field: string, hostCpus: numbe
   };
   checkSwap(obj, out, field);
   checkReservation(out, field);
+  checkBurst(out, field);
   return dropUndefined(out);
+}
+
+/** The kernel's rule: a burst is spent from quota, so it needs one and cannot exceed it. */
+function checkBurst(out: ResourcesSpec, field: string): void {
+  const burst = out.cpuBurstUs ?? 0;
+  if (burst === 0) return;
+  const burstField = join(field, 'cpuBurstUs');
+  if (!out.cpus) throw invalid(burstField, 'needs resources.cpus: a burst is quota carried over from earlier periods');
+  const quota = cpuQuotaUs(out.cpus, out.cpuPeriodUs);
+  if (burst > quota) throw invalid(burstField, `${burst} is above the CPU quota (${quota} µs per period, from resources.cpus): a burst must fit in the quota`);
 }
 
 /** docker: "Minimum memory limit can not be less than memory reservation limit". */

@@ -66,6 +66,7 @@ export interface ResourcesSpec {
   memorySwappiness?: number; // --memory-swappiness 0..100: v1 memory.swappiness (v2 has none); -1 or absent = the host's (the one "unset" that is not 0)
   cpus?: number;             // --cpus (or --cpu-quota / --cpu-period): fractional cores → CFS quota over the period
   cpuPeriodUs?: number;      // --cpu-period: the CFS period in µs, 1000..1000000; 0 or absent = 100000 (docker's)
+  cpuBurstUs?: number;       // CFS burst (OCI linux.resources.cpu.burst): quota left unused that later periods may spend, µs, ≤ the quota; 0 = none
   cpuShares?: number;        // --cpu-shares (v1 shares; mapped to cpu.weight on v2)
   cpusetCpus?: string;       // --cpuset-cpus "0-1,3"
   cpusetMems?: string;

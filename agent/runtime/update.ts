@@ -8,10 +8,10 @@ import { BerthError, errnoCode } from '../errors.js';
 import type { CgroupResources } from '../cgroups/types.js';
 import { assertAllowed, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
-import { onlySet, toCgroupResources } from './resources.js';
+import { cpuQuotaUs, onlySet, toCgroupResources } from './resources.js';
 import { withoutUnset } from './resolve-common.js';
 import { validateSpec } from './spec.js';
-import type { ResourcesSpec, UpdateOrigin } from './types.js';
+import type { ResolvedSpec, ResourcesSpec, UpdateOrigin } from './types.js';
 
 const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
   memoryBytes: ['memoryBytes'],
@@ -20,6 +20,7 @@ const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
   memorySwappiness: ['memorySwappiness'],
   cpus: ['cpuQuotaUs', 'cpuPeriodUs'],
   cpuPeriodUs: ['cpuQuotaUs', 'cpuPeriodUs'],
+  cpuBurstUs: ['cpuBurstUs'],
   cpuShares: ['cpuShares'],
   cpusetCpus: ['cpusetCpus'],
   cpusetMems: ['cpusetMems'],
@@ -39,7 +40,7 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   if (given.includes('ioLimits')) {
     throw new BerthError('INVALID_SPEC', 'resources.ioLimits: cannot be changed by an update (nor by docker update); create the container again', { field: 'resources.ioLimits' });
   }
-  const merged = { ...record.spec.resources, ...resources };
+  const { merged, burstLowered } = burstWithinQuota({ ...record.spec.resources, ...resources }, resources);
   // Validation of the merged limits with a minimal spec: the same rules and messages as create.
   try {
     validateSpec({ rootfs: '/', cmd: ['update'], resources: withoutUnset(merged) }, { hostCpus: ctx.hostCpus });
@@ -51,8 +52,11 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   // Throttles are never updated (refused above): leaving them out spares a device lookup that could
   // only fail an unrelated limit's update when a throttled device is gone.
   const mapped = onlySet(toCgroupResources({ ...spec, resources: { ...merged, ioLimits: [] } }));
+  mapped.cpuBurstUs = merged.cpuBurstUs; // 0 too: an update clears the burst in force
   const changes: CgroupResources = {};
-  for (const key of given) for (const ck of CGROUP_KEYS[key]) (changes as Record<string, unknown>)[ck] = mapped[ck];
+  for (const key of burstLowered ? [...given, 'cpuBurstUs' as const] : given) {
+    for (const ck of CGROUP_KEYS[key]) (changes as Record<string, unknown>)[ck] = mapped[ck];
+  }
   try {
     await ctx.cgroups.update(record.cgroupName, changes);
   } catch (err) {
@@ -63,6 +67,17 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   await ctx.persist(record);
   ctx.emit('container.updated', record, `updated ${describe(record)}: ${given.map((k) => `${k}=${String(resources[k])}`).join(' ')}`,
     { resources, by: origin });
+}
+
+/**
+ * A lower CPU quota lowers a burst above it to the quota, to 0 without one (the kernel keeps burst ≤ quota), unless
+ * the update gives a burst itself: then that one is checked like a create's. So a throttle by
+ * policy, or `berth update --cpus`, works on a container with a burst.
+ */
+function burstWithinQuota(merged: ResolvedSpec['resources'], given: ResourcesSpec): { merged: ResolvedSpec['resources']; burstLowered: boolean } {
+  const quota = cpuQuotaUs(merged.cpus, merged.cpuPeriodUs); // 0 without a quota: no burst either
+  if (given.cpuBurstUs !== undefined || merged.cpuBurstUs <= quota) return { merged, burstLowered: false };
+  return { merged: { ...merged, cpuBurstUs: quota }, burstLowered: true };
 }
 
 /**

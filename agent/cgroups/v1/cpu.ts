@@ -1,7 +1,8 @@
-// v1 cpu controller: CFS quota/period and shares; throttling counters and the spec from its files.
+// v1 cpu controller: CFS quota/period/burst and shares; throttling counters and the spec from its files.
 import { join } from 'node:path';
 import { isErrno } from '../../errors.js';
 import { v1Limit } from '../convert.js';
+import { withBurst } from '../cpu-burst.js';
 import { writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { parseNumber } from '../parse.js';
 import { FlatKeyedBytes } from '../parse-bytes.js';
@@ -10,7 +11,7 @@ import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyCpuV1(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
   if (r.cpuShares !== undefined) await write(join(dir, 'cpu.shares'), String(r.cpuShares));
-  await applyQuotaAndPeriod(dir, r, write);
+  await withBurst(r, (burst) => write(join(dir, 'cpu.cfs_burst_us'), String(burst)), () => applyQuotaAndPeriod(dir, r, write));
 }
 
 /** Period first (the quota is measured against it); if the kernel refuses that order, quota first. */

@@ -2,6 +2,7 @@
 // always present (core), cpu.max/cpu.weight only when the cpu controller is enabled.
 import { join } from 'node:path';
 import { DEFAULT_CPU_PERIOD_US, sharesToWeight, weightToShares } from '../convert.js';
+import { withBurst } from '../cpu-burst.js';
 import { readOptionalFile, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { parseCpuMax, parseNumber } from '../parse.js';
 import { FlatKeyedBytes } from '../parse-bytes.js';
@@ -10,6 +11,10 @@ import type { CgroupResources, CgroupStats } from '../types.js';
 
 export async function applyCpuV2(dir: string, r: CgroupResources, write: CgroupWrite = writeCgroupFile): Promise<void> {
   if (r.cpuShares !== undefined) await write(join(dir, 'cpu.weight'), String(sharesToWeight(r.cpuShares)));
+  await withBurst(r, (burst) => write(join(dir, 'cpu.max.burst'), String(burst)), () => applyCpuMax(dir, r, write));
+}
+
+async function applyCpuMax(dir: string, r: CgroupResources, write: CgroupWrite): Promise<void> {
   if (r.cpuQuotaUs === undefined && r.cpuPeriodUs === undefined) return;
   // Only one of the two given (an update): keep the other as it is now.
   const current = parseCpuMax((await readOptionalFile(join(dir, 'cpu.max'))) ?? `max ${DEFAULT_CPU_PERIOD_US}`);

@@ -336,14 +336,14 @@ test('a state.json written before the spec\'s later fields existed is read with 
   const record = JSON.parse(readFileSync(statePath, 'utf8'));
   for (const key of ['restartPolicy', 'healthcheck', 'sysctls', 'privilegedMode', 'devices', 'init', 'logRotate', 'groupAdd', 'shmSizeBytes', 'oomScoreAdj', 'domainname',
     'extraHosts', 'dns', 'dnsSearch', 'dnsOptions']) delete record.spec[key];
-  for (const key of ['memoryReservationBytes', 'cpuPeriodUs', 'ioLimits']) delete record.spec.resources[key];
+  for (const key of ['memoryReservationBytes', 'cpuPeriodUs', 'cpuBurstUs', 'ioLimits']) delete record.spec.resources[key];
   delete record.format;
   writeFileSync(statePath, JSON.stringify(record));
   for (const file of ['hosts', 'hostname', 'resolv.conf']) rmSync(join(dirname(statePath), file)); // nor the /etc files
   await agent.start();
   const spec = (await agent.api('GET', `/v1/containers/${created.id}`)).body.spec;
-  assert.deepEqual([spec.init, spec.sysctls, spec.devices, spec.logRotate, spec.shmSizeBytes, spec.resources.ioLimits, spec.resources.cpuPeriodUs, spec.domainname],
-    [false, {}, [], { maxSizeBytes: 0, maxFiles: 1 }, 64 * 2 ** 20, [], 0, '']);
+  assert.deepEqual([spec.init, spec.sysctls, spec.devices, spec.logRotate, spec.shmSizeBytes, spec.resources.ioLimits, spec.resources.cpuPeriodUs, spec.resources.cpuBurstUs, spec.domainname],
+    [false, {}, [], { maxSizeBytes: 0, maxFiles: 1 }, 64 * 2 ** 20, [], 0, 0, '']);
   assert.equal((await agent.api('POST', `/v1/containers/${created.id}/start`)).status, 200);
   assert.equal((await agent.api('POST', `/v1/containers/${created.id}/wait`)).body.exitCode, 0);
   assert.equal((await agent.cli(['logs', created.id])).stdout, 'run\nrun\n');

@@ -26,7 +26,7 @@ test('v2 create: parent enables the offered controllers, limits land in the v2 f
   assert.equal(manager.version, 'v2');
   await manager.create('c1', {
     memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, memoryReservationBytes: 128 << 20, cpuQuotaUs: 50_000, cpuPeriodUs: 100_000, cpuShares: 512,
-    cpusetCpus: '0', cpusetMems: '0', pidsLimit: 64, blkioWeight: 500,
+    cpuBurstUs: 20_000, cpusetCpus: '0', cpusetMems: '0', pidsLimit: 64, blkioWeight: 500,
     ioThrottles: [{ major: 8, minor: 16, readBps: 1048576, writeBps: 0, readIops: 0, writeIops: 100 }],
   });
   const read = (f: string): string => tree.read(`${PARENT}/c1/${f}`);
@@ -37,6 +37,7 @@ test('v2 create: parent enables the offered controllers, limits land in the v2 f
   assert.equal(read('memory.low'), String(128 << 20), 'a reservation is memory.low, as runc maps it');
   assert.equal(read('io.max'), '8:16 rbps=1048576 wiops=100', 'one io.max line per device, only the limits set');
   assert.equal(read('cpu.max'), '50000 100000');
+  assert.equal(read('cpu.max.burst'), '20000');
   assert.equal(read('cpu.weight'), '59');
   assert.equal(read('cpuset.cpus'), '0');
   assert.equal(read('cpuset.mems'), '0');
@@ -55,6 +56,7 @@ test('v2 create writes nothing it was not asked for, and unlimited values as max
   assert.equal(tree.read(`${PARENT}/c1/cpu.max`), 'max 100000');
   assert.equal(tree.read(`${PARENT}/c1/cpu.weight`), '100\n', 'untouched');
   assert.equal(tree.read(`${PARENT}/c1/memory.swap.max`), 'max\n', 'untouched');
+  assert.equal(tree.read(`${PARENT}/c1/cpu.max.burst`), '0\n', 'untouched');
 });
 
 test('v2 refuses a swappiness (memory.swappiness is v1 only) by field, and leaves no cgroup', async (t) => {

@@ -1,0 +1,51 @@
+// CFS burst (resources.cpuBurstUs, runc's linux.resources.cpu.burst) on this machine's kernel: the
+// cgroup gets it, a bursty container spends it (cAdvisor's burst series move), a lower quota by
+// update lowers it, and a burst above the quota is refused with nothing changed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { startAgent } from '../../helpers/agent.js';
+import { busyboxRootfs } from '../../helpers/rootfs.js';
+import { waitFor } from '../../helpers/wait.js';
+
+const V1_CPU = '/sys/fs/cgroup/cpu';
+const skip = !existsSync(`${V1_CPU}/cpu.cfs_burst_us`) && 'needs cgroup v1 cpu.cfs_burst_us (Linux ≥ 5.14)';
+
+test('a container\'s CFS burst: applied, spent, lowered with the quota, refused above it', { skip, timeout: 60_000 }, async (t) => {
+  const agent = await startAgent({ sampleInterval: '250ms' });
+  t.after(() => agent.stop());
+  // Idle for a second (quota left unused becomes burst), then busy for longer than half a period.
+  const bursty = 'while :; do sleep 1; i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; done';
+  const created = await agent.api('POST', '/v1/containers', {
+    name: 'burst', rootfs: busyboxRootfs(), cmd: ['sh', '-c', bursty], resources: { cpus: 0.5, cpuBurstUs: 40_000 }, start: true,
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const { cgroup } = (await agent.api('GET', '/v1/containers/burst')).body;
+  const file = (name: string) => readFileSync(`${V1_CPU}${cgroup}/${name}`, 'utf8').trim();
+  assert.deepEqual([file('cpu.cfs_quota_us'), file('cpu.cfs_burst_us')], ['50000', '40000']);
+
+  const series = (text: string, name: string) => Number(new RegExp(`^${name}\\{[^}]*name="burst"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  const spent = await waitFor('the burst series to move', async () => {
+    const text: string = (await agent.api('GET', '/metrics')).body;
+    const periods = series(text, 'container_cpu_cfs_burst_periods_total');
+    return periods > 0 ? { periods, seconds: series(text, 'container_cpu_cfs_burst_seconds_total') } : undefined;
+  }, { timeoutMs: 30_000, intervalMs: 250 });
+  assert.ok(spent.seconds > 0 && spent.seconds < 30, JSON.stringify(spent));
+
+  const lowered = await agent.api('POST', '/v1/containers/burst/update', { resources: { cpus: 0.2 } });
+  assert.equal(lowered.status, 200, JSON.stringify(lowered.body));
+  assert.equal(lowered.body.spec.resources.cpuBurstUs, 20_000, 'lowered to the new quota');
+  assert.deepEqual([file('cpu.cfs_quota_us'), file('cpu.cfs_burst_us')], ['20000', '20000']);
+
+  const above = await agent.api('POST', '/v1/containers/burst/update', { resources: { cpuBurstUs: 20_001 } });
+  assert.equal(above.status, 400);
+  assert.match(above.body.error.message, /resources\.cpuBurstUs: 20001 is above the CPU quota \(20000 µs per period/);
+  assert.equal(file('cpu.cfs_burst_us'), '20000', 'unchanged');
+
+  const both = await agent.api('POST', '/v1/containers/burst/update', { resources: { cpus: 0.8, cpuBurstUs: 60_000 } });
+  assert.equal(both.status, 200, JSON.stringify(both.body));
+  assert.deepEqual([file('cpu.cfs_quota_us'), file('cpu.cfs_burst_us')], ['80000', '60000']);
+  const cleared = await agent.api('POST', '/v1/containers/burst/update', { resources: { cpuBurstUs: 0 } });
+  assert.equal(cleared.status, 200, JSON.stringify(cleared.body));
+  assert.equal(file('cpu.cfs_burst_us'), '0');
+});
