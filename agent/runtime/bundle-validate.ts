@@ -2,6 +2,7 @@
 // (the spec permits extensions and runc ignores them); features that would change behaviour but
 // that berth does not implement are refused, so a bundle never runs differently than under runc
 // without saying so. Errors name the JSON path; bundle-oci.ts prefixes the file.
+import { OCI_THROTTLES } from './bundle-io.js';
 import { isKnownCapability, normalizeCapabilityName } from './capabilities.js';
 import { normalizeRlimitName } from './rlimits.js';
 import { OCI_NAMESPACE_TYPES, type OciConfig } from './oci-types.js';
@@ -147,7 +148,8 @@ function checkDevice(value: unknown, field: string): void {
 }
 
 const RESOURCE_KEYS: Record<string, readonly string[]> = {
-  memory: ['limit', 'swap', 'reservation', 'swappiness'], cpu: ['shares', 'quota', 'period', 'burst', 'cpus', 'mems'], pids: ['limit'], blockIO: ['weight'],
+  memory: ['limit', 'swap', 'reservation', 'swappiness'], cpu: ['shares', 'quota', 'period', 'burst', 'cpus', 'mems'], pids: ['limit'],
+  blockIO: ['weight', ...Object.keys(OCI_THROTTLES)],
 };
 
 function checkResources(r: Obj): void {
@@ -161,11 +163,19 @@ function checkResources(r: Obj): void {
     const set = Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== null && v !== 0 && v !== ''));
     noUnknownKeys(set, keys, field);
     for (const [key, v] of Object.entries(set)) {
-      if (key === 'cpus' || key === 'mems') string(v, join(field, key));
+      if (key in OCI_THROTTLES) array(v, join(field, key)).forEach((d, i) => checkThrottle(d, join(join(field, key), i)));
+      else if (key === 'cpus' || key === 'mems') string(v, join(field, key));
       else if (key === 'swappiness') integer(v, join(field, key), 0, 100);
       else integer(v, join(field, key), -1);
     }
   }
+}
+
+function checkThrottle(value: unknown, field: string): void {
+  const t = object(value, field);
+  integer(t.major, join(field, 'major'), 0, U32);
+  integer(t.minor, join(field, 'minor'), 0, U32);
+  integer(t.rate, join(field, 'rate'), 0);
 }
 
 function checkDeviceRule(value: unknown, field: string): void {

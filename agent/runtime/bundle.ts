@@ -5,6 +5,7 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { BerthError } from '../errors.js';
 import { applyCapabilityChanges, sortCapabilities } from './capabilities.js';
+import { bundleIoLimits } from './bundle-io.js';
 import { bundleConfigPath } from './bundle-oci.js';
 import { normalizeRlimitName } from './rlimits.js';
 import { resolveDevices } from './devices.js';
@@ -58,7 +59,7 @@ export function resolveBundleSpec(spec: ContainerSpec, oci: OciConfig, env: { ho
     user: specUser(user, groupAdd),
     groupAdd,
     extraHosts: [], dns: [], dnsSearch: [], dnsOptions: [], // a bundle's /etc is its own
-    resources: resolveResources(bundleResources(oci.linux?.resources), spec.resources, env.hostCpus),
+    resources: resolveResources(bundleResources(oci.linux?.resources, file), spec.resources, env.hostCpus),
     namespaces,
     uidMappings,
     gidMappings,
@@ -101,7 +102,7 @@ function bundleUtsName(field: 'hostname' | 'domainname', name: string, ns: Recor
 
 function idMapping(m: OciIdMapping): IdMapping { return { containerId: m.containerID, hostId: m.hostID, size: m.size }; }
 
-function bundleResources(r: OciResources | undefined): ResourcesSpec {
+function bundleResources(r: OciResources | undefined, file: string): ResourcesSpec {
   const out: ResourcesSpec = {};
   if (r?.memory?.limit && r.memory.limit > 0) out.memoryBytes = r.memory.limit;
   if (r?.memory?.swap) out.memorySwapBytes = r.memory.swap;
@@ -115,6 +116,8 @@ function bundleResources(r: OciResources | undefined): ResourcesSpec {
   if (r?.cpu?.mems) out.cpusetMems = r.cpu.mems;
   if (r?.pids?.limit && r.pids.limit > 0) out.pidsLimit = r.pids.limit;
   if (r?.blockIO?.weight) out.blkioWeight = r.blockIO.weight;
+  const ioLimits = bundleIoLimits(r?.blockIO, file);
+  if (ioLimits.length > 0) out.ioLimits = ioLimits;
   return out;
 }
 

@@ -2,6 +2,8 @@
 // (and readable by OCI tooling). The compiled seccomp program travels as crun's
 // `run.oci.seccomp_bpf_data` annotation (base64 of struct sock_filter[]); berth's profile name
 // as `org.berth.seccomp`. A bundle's own linux.seccomp object is copied when `oci` is given.
+import type { IoThrottle } from '../cgroups/types.js';
+import { OCI_THROTTLE_LISTS } from './bundle-io.js';
 import { capabilityNamesFromMask } from './capabilities.js';
 import { flagsToOptions, MS, propagationToOption } from './mount-options.js';
 import { OCI_NAMESPACE_TYPES, type OciConfig, type OciMount, type OciResources, type OciRlimit } from './oci-types.js';
@@ -59,7 +61,7 @@ export function specToOciConfig(plan: LaunchPlan, spec: ResolvedSpec, oci?: OciC
           ...(spec.resources.cpusetMems ? { mems: spec.resources.cpusetMems } : {}),
         },
         ...(spec.resources.pidsLimit ? { pids: { limit: spec.resources.pidsLimit } } : {}),
-        ...(spec.resources.blkioWeight ? { blockIO: { weight: spec.resources.blkioWeight } } : {}),
+        ...ociBlockIO(spec.resources.blkioWeight, resources.ioThrottles ?? []),
       },
       namespaces: plan.namespaces.map((ns) => ({ type: OCI_NAMES[ns.type]!, ...(ns.path ? { path: ns.path } : {}) })),
       devices: plan.devices.map((d) => ({ path: d.path, type: d.type, major: d.major, minor: d.minor, fileMode: d.mode, uid: d.uid, gid: d.gid })),
@@ -98,4 +100,14 @@ function ociMemory(r: ResolvedSpec['resources']): { memory?: OciResources['memor
     ...(r.memorySwappiness >= 0 ? { swappiness: r.memorySwappiness } : {}),
   };
   return Object.keys(memory).length ? { memory } : {};
+}
+
+/** runtime-spec's linux.resources.blockIO: the weight and, per list, the devices with a rate set. */
+function ociBlockIO(weight: number, throttles: IoThrottle[]): { blockIO?: NonNullable<OciResources['blockIO']> } {
+  const blockIO: NonNullable<OciResources['blockIO']> = weight ? { weight } : {};
+  for (const [list, rate] of OCI_THROTTLE_LISTS) {
+    const devices = throttles.filter((t) => t[rate] > 0).map((t) => ({ major: t.major, minor: t.minor, rate: t[rate] }));
+    if (devices.length > 0) blockIO[list] = devices;
+  }
+  return Object.keys(blockIO).length > 0 ? { blockIO } : {};
 }

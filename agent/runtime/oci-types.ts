@@ -39,7 +39,10 @@ export interface OciResources {
   memory?: { limit?: number; swap?: number; reservation?: number; swappiness?: number };
   cpu?: { shares?: number; quota?: number; period?: number; burst?: number; cpus?: string; mems?: string };
   pids?: { limit?: number };
-  blockIO?: { weight?: number };
+  blockIO?: {
+    weight?: number;
+    throttleReadBpsDevice?: OciThrottle[]; throttleWriteBpsDevice?: OciThrottle[]; throttleReadIOPSDevice?: OciThrottle[]; throttleWriteIOPSDevice?: OciThrottle[];
+  };
 }
 
 export interface OciLinux {
@@ -75,3 +78,6 @@ export const OCI_NAMESPACE_TYPES = {
 } as const;
 
 export type OciNamespaceType = keyof typeof OCI_NAMESPACE_TYPES;
+
+/** One device's rate in linux.resources.blockIO.throttle*Device (bytes or operations per second). */
+export interface OciThrottle { major: number; minor: number; rate: number }

@@ -1,11 +1,11 @@
 // One OCI bundle (from `runc spec`, args set to a probe script) run under runc and under berth:
 // what the probe prints must agree (args, env, cwd (missing from the rootfs: both make it),
 // hostname, ids, capabilities, no_new_privs, namespaces, mounts, rlimits) and so must the cgroup
-// limits seen from the host.
+// limits seen from the host (memory, pids, CPU quota, a block I/O throttle on the host's disk).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +16,8 @@ import { eachLine, hostNs, startHarness } from './harness.js';
 
 const RUNC = '/usr/sbin/runc';
 const NS_TYPES = ['pid', 'net', 'ipc', 'uts', 'mnt', 'cgroup', 'user'];
+/** A disk of this host (not a loop or RAM device) for a read throttle: "major:minor". */
+const DISK = readdirSync('/sys/block').filter((d) => !/^(loop|ram|zram)/.test(d)).map((d) => readFileSync(`/sys/block/${d}/dev`, 'utf8').trim())[0];
 
 const PROBE = `#!/bin/sh
 echo "args=$0 $*"
@@ -48,14 +50,21 @@ function makeBundle(dir: string, cgroupsPath: string): string {
   config.process.env.push('PROBE=1');
   config.process.cwd = '/made/by/the/runtime'; // missing from the rootfs: both make it
   config.linux.cgroupsPath = cgroupsPath;
-  config.linux.resources = { ...config.linux.resources, memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 64 }, cpu: { quota: 50_000, period: 100_000 } };
+  const [major, minor] = (DISK ?? '').split(':').map(Number);
+  config.linux.resources = {
+    ...config.linux.resources, memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 64 }, cpu: { quota: 50_000, period: 100_000 },
+    ...(DISK ? { blockIO: { throttleReadBpsDevice: [{ major, minor, rate: 1048576 }], throttleWriteIOPSDevice: [{ major, minor, rate: 500 }] } } : {}),
+  };
   writeFileSync(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
   return bundle;
 }
 
 function hostLimits(cgroup: string): Record<string, string> {
   const read = (f: string) => readFileSync(`/sys/fs/cgroup/${f.split('.')[0]}${cgroup}/${f}`, 'utf8').trim();
-  return { 'memory.limit_in_bytes': read('memory.limit_in_bytes'), 'pids.max': read('pids.max'), 'cpu.cfs_quota_us': read('cpu.cfs_quota_us') };
+  return {
+    'memory.limit_in_bytes': read('memory.limit_in_bytes'), 'pids.max': read('pids.max'), 'cpu.cfs_quota_us': read('cpu.cfs_quota_us'),
+    'blkio.throttle.read_bps_device': read('blkio.throttle.read_bps_device'), 'blkio.throttle.write_iops_device': read('blkio.throttle.write_iops_device'),
+  };
 }
 
 /** Maps namespace inodes to host/private so runs can be compared. */
@@ -132,4 +141,5 @@ test('the same OCI bundle behaves the same under runc and berth', { skip: !exist
   const mounts = (p: Probe) => byKey(p, 'mount').filter((m) => !m.startsWith('mount=/sys/fs/cgroup/')).sort();
   assert.deepEqual(mounts(berth), mounts(runc));
   assert.deepEqual(berth.limits, runc.limits);
+  if (DISK) assert.equal(berth.limits['blkio.throttle.read_bps_device'], `${DISK} 1048576`, 'the throttle is there, not two empty files');
 });

@@ -111,6 +111,8 @@ test('bundle errors name config.json and the JSON path', async (t) => {
   await check((c) => { c.mounts[2].destination = 'dev/pts'; }, /mounts\[2\]\.destination: must be an absolute path/);
   await check((c) => { c.hooks = { prestart: [{ path: '/bin/true' }] }; }, /hooks\.prestart: OCI hooks are not supported/);
   await check((c) => { c.linux.resources.hugepageLimits = []; }, /linux\.resources\.hugepageLimits: unknown field/);
+  await check((c) => { c.linux.resources.blockIO = { throttleReadBpsDevice: [{ major: 8, minor: 0 }] }; }, /linux\.resources\.blockIO\.throttleReadBpsDevice\[0\]\.rate: /);
+  await check((c) => { c.linux.resources.blockIO = { throttleWriteIOPSDevice: {} }; }, /linux\.resources\.blockIO\.throttleWriteIOPSDevice: must be an array/);
   await check((c) => { c.linux.resources.devices[0].access = 'rwx'; }, /linux\.resources\.devices\[0\]\.access/);
   await check((c) => { c.linux.devices = [{ path: '/dev/fifo', type: 'p' }]; }, /linux\.devices\[0\]\.type: must be "c", "u" or "b"/);
   await check((c) => { c.ociVersion = '2.0.0'; }, /ociVersion: berth reads runtime-spec 1\.x/);
