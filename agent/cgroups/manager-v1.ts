@@ -28,7 +28,7 @@ import { PRESSURE } from './v2/pressure.js';
 /** Which controller each resource needs: asking for a limit whose controller is not mounted fails. */
 const NEEDED: [V1Controller, (r: CgroupResources) => boolean][] = [
   ['memory', (r) => r.memoryBytes !== undefined || r.memorySwapBytes !== undefined || r.memoryReservationBytes !== undefined
-    || r.memorySwappiness !== undefined],
+    || r.memorySwappiness !== undefined || r.oomKillDisable !== undefined],
   ['cpu', (r) => r.cpuQuotaUs !== undefined || r.cpuPeriodUs !== undefined || r.cpuBurstUs !== undefined || r.cpuShares !== undefined],
   ['cpuset', (r) => r.cpusetCpus !== undefined || r.cpusetMems !== undefined],
   ['pids', (r) => r.pidsLimit !== undefined],

@@ -26,7 +26,7 @@ const WANTED_CONTROLLERS = ['cpuset', 'cpu', 'io', 'memory', 'pids'] as const;
 
 const NEEDED: [string, (r: CgroupResources) => boolean][] = [
   ['memory', (r) => r.memoryBytes !== undefined || r.memorySwapBytes !== undefined || r.memoryReservationBytes !== undefined
-    || r.memorySwappiness !== undefined],
+    || r.memorySwappiness !== undefined || r.oomKillDisable !== undefined],
   ['cpu', (r) => r.cpuQuotaUs !== undefined || r.cpuPeriodUs !== undefined || r.cpuBurstUs !== undefined || r.cpuShares !== undefined],
   ['cpuset', (r) => r.cpusetCpus !== undefined || r.cpusetMems !== undefined],
   ['pids', (r) => r.pidsLimit !== undefined],

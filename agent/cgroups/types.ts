@@ -14,6 +14,7 @@ export interface CgroupResources {
   memorySwapBytes?: number;    // memory + swap (v1 memsw semantics); -1 = unlimited swap
   memoryReservationBytes?: number; // soft limit: v1 memory.soft_limit_in_bytes, v2 memory.low; 0 = none
   memorySwappiness?: number;   // v1 memory.swappiness 0..100; v2 has no such file (refused); absent = the parent's
+  oomKillDisable?: boolean;    // v1 memory.oom_control 1: at the limit tasks wait for memory instead of being killed; v2 has no switch (refused)
   cpuQuotaUs?: number;         // 0 = no quota
   cpuPeriodUs?: number;        // default 100000
   cpuBurstUs?: number;         // CFS burst, ≤ the quota: v1 cpu.cfs_burst_us, v2 cpu.max.burst (Linux ≥ 5.14); 0 = none

@@ -50,7 +50,7 @@ export function dockerView(c: ContainerInfo): Record<string, unknown> {
     HostConfig: {
       Memory: r.memoryBytes, MemorySwap: r.memorySwapBytes, MemoryReservation: r.memoryReservationBytes, NanoCpus: Math.round(r.cpus * 1e9),
       CpuShares: r.cpuShares, CpuPeriod: r.cpuPeriodUs, CpusetCpus: r.cpusetCpus, CpusetMems: r.cpusetMems, PidsLimit: r.pidsLimit,
-      BlkioWeight: r.blkioWeight, Privileged: s.privilegedMode, ReadonlyRootfs: s.readOnlyRootfs,
+      BlkioWeight: r.blkioWeight, OomKillDisable: r.oomKillDisable, Privileged: s.privilegedMode, ReadonlyRootfs: s.readOnlyRootfs,
       RestartPolicy: { Name: s.restartPolicy.name, MaximumRetryCount: s.restartPolicy.maxRetries }, AutoRemove: s.autoRemove,
       CapAdd: s.capabilities.filter((cap) => !defaults.has(cap)).map(shortCap),
       CapDrop: [...defaults].filter((cap) => !caps.has(cap)).map(shortCap),

@@ -8,7 +8,7 @@ import type { Parsed } from './args.js';
 /** Fields set by one flag (the value is in the agent's message when it matters). */
 const FIELD_FLAGS: Record<string, string> = {
   'resources.memoryBytes': '--memory', 'resources.memorySwapBytes': '--memory-swap',
-  'resources.memoryReservationBytes': '--memory-reservation', 'resources.memorySwappiness': '--memory-swappiness',
+  'resources.memoryReservationBytes': '--memory-reservation', 'resources.memorySwappiness': '--memory-swappiness', 'resources.oomKillDisable': '--oom-kill-disable',
   'resources.cpus': '--cpus', 'resources.cpuPeriodUs': '--cpu-period', 'resources.cpuShares': '--cpu-shares',
   'resources.cpusetCpus': '--cpuset-cpus', 'resources.cpusetMems': '--cpuset-mems', 'resources.pidsLimit': '--pids-limit',
   'resources.blkioWeight': '--blkio-weight', 'resources.ioLimits': '--device-{read,write}-{bps,iops}',

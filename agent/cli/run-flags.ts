@@ -75,6 +75,7 @@ export const RUN_FLAGS: FlagDef[] = [
   { name: 'ulimit', kind: 'list', value: 'NAME=SOFT[:HARD]', help: 'resource limit, e.g. nofile=1024:2048' },
   { name: 'shm-size', kind: 'string', value: 'BYTES', help: 'size of /dev/shm (default 64m)' },
   { name: 'oom-score-adj', kind: 'string', value: 'N', help: 'OOM killer preference -1000..1000 (higher: killed first)' },
+  { name: 'oom-kill-disable', kind: 'bool', help: 'at the memory limit, wait for memory instead of being OOM-killed (cgroup v1)' },
   { name: 'sysctl', kind: 'list', value: 'K=V', help: 'kernel parameter of the container\'s namespaces, e.g. net.ipv4.ip_forward=1' },
   { name: 'read-only', kind: 'bool', help: 'mount the root filesystem read-only' },
   { name: 'privileged', kind: 'bool', help: 'every capability and host device, no seccomp, no masked paths, writable /sys' },
@@ -136,6 +137,7 @@ export function specFromFlags(p: Parsed, command: string, env: NodeJS.ProcessEnv
   const resources = resourcesFrom(p, command);
   const ioLimits = ioLimitsFrom(p, command, fail);
   if (ioLimits.length) resources.ioLimits = ioLimits;
+  if (p.has('oom-kill-disable')) resources.oomKillDisable = true;
   if (Object.keys(resources).length) spec.resources = resources;
   const namespaces = namespacesFrom(p, fail);
   applyIdMappings(p, spec, namespaces, fail);

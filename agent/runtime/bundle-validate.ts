@@ -148,7 +148,7 @@ function checkDevice(value: unknown, field: string): void {
 }
 
 const RESOURCE_KEYS: Record<string, readonly string[]> = {
-  memory: ['limit', 'swap', 'reservation', 'swappiness'], cpu: ['shares', 'quota', 'period', 'burst', 'cpus', 'mems'], pids: ['limit'],
+  memory: ['limit', 'swap', 'reservation', 'swappiness', 'disableOOMKiller'], cpu: ['shares', 'quota', 'period', 'burst', 'cpus', 'mems'], pids: ['limit'],
   blockIO: ['weight', ...Object.keys(OCI_THROTTLES)],
 };
 
@@ -166,6 +166,7 @@ function checkResources(r: Obj): void {
       if (key in OCI_THROTTLES) array(v, join(field, key)).forEach((d, i) => checkThrottle(d, join(join(field, key), i)));
       else if (key === 'cpus' || key === 'mems') string(v, join(field, key));
       else if (key === 'swappiness') integer(v, join(field, key), 0, 100);
+      else if (key === 'disableOOMKiller') boolean(v, join(field, key));
       else integer(v, join(field, key), -1);
     }
   }

@@ -108,6 +108,7 @@ function bundleResources(r: OciResources | undefined, file: string): ResourcesSp
   if (r?.memory?.swap) out.memorySwapBytes = r.memory.swap;
   if (r?.memory?.reservation && r.memory.reservation > 0) out.memoryReservationBytes = r.memory.reservation;
   if (typeof r?.memory?.swappiness === 'number') out.memorySwappiness = r.memory.swappiness; // 0..100 (bundle-validate.ts)
+  if (r?.memory?.disableOOMKiller) out.oomKillDisable = true;
   if (r?.cpu?.quota && r.cpu.quota > 0) out.cpus = r.cpu.quota / (r.cpu.period || 100000);
   if (r?.cpu?.period) out.cpuPeriodUs = r.cpu.period;
   if (r?.cpu?.burst) out.cpuBurstUs = r.cpu.burst;

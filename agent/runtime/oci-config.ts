@@ -98,6 +98,7 @@ function ociMemory(r: ResolvedSpec['resources']): { memory?: OciResources['memor
     ...(r.memoryBytes && r.memorySwapBytes ? { swap: r.memorySwapBytes } : {}),
     ...(r.memoryReservationBytes ? { reservation: r.memoryReservationBytes } : {}),
     ...(r.memorySwappiness >= 0 ? { swappiness: r.memorySwappiness } : {}),
+    ...(r.oomKillDisable ? { disableOOMKiller: true } : {}),
   };
   return Object.keys(memory).length ? { memory } : {};
 }

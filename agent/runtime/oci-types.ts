@@ -36,7 +36,7 @@ export interface OciDeviceCgroup { allow: boolean; type?: string; major?: number
 
 export interface OciResources {
   devices?: OciDeviceCgroup[];
-  memory?: { limit?: number; swap?: number; reservation?: number; swappiness?: number };
+  memory?: { limit?: number; swap?: number; reservation?: number; swappiness?: number; disableOOMKiller?: boolean };
   cpu?: { shares?: number; quota?: number; period?: number; burst?: number; cpus?: string; mems?: string };
   pids?: { limit?: number };
   blockIO?: {

@@ -7,7 +7,7 @@ import { validateResources } from './spec-resources.js';
 import type { ContainerSpec, HealthcheckSpec, IdMapping, NamespaceMode, NamespaceType, ResolvedSpec, ResourcesSpec } from './types.js';
 
 export const UNSET_RESOURCES: Required<ResourcesSpec> = {
-  memoryBytes: 0, memorySwapBytes: 0, memoryReservationBytes: 0, memorySwappiness: -1, cpus: 0, cpuPeriodUs: 0, cpuBurstUs: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0, ioLimits: [],
+  memoryBytes: 0, memorySwapBytes: 0, memoryReservationBytes: 0, memorySwappiness: -1, oomKillDisable: false, cpus: 0, cpuPeriodUs: 0, cpuBurstUs: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0, ioLimits: [],
 };
 
 /**

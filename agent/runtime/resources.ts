@@ -26,6 +26,7 @@ export function toCgroupResources(spec: Pick<ResolvedSpec, 'resources' | 'privil
     memorySwapBytes: r.memorySwapBytes,
     memoryReservationBytes: r.memoryReservationBytes,
     memorySwappiness: r.memorySwappiness,
+    oomKillDisable: r.oomKillDisable,
     cpuQuotaUs: cpuQuotaUs(r.cpus, period),
     cpuPeriodUs: period,
     cpuBurstUs: r.cpuBurstUs,
@@ -54,6 +55,7 @@ function deviceRules(spec: Pick<ResolvedSpec, 'privilegedMode' | 'devices' | 'de
 export function onlySet(r: CgroupResources): CgroupResources {
   const out: CgroupResources = { ...r };
   if (out.memorySwappiness === undefined || out.memorySwappiness < 0) delete out.memorySwappiness;
+  if (!out.oomKillDisable) delete out.oomKillDisable; // a fresh cgroup's OOM killer is on; v2 has no file to write false to
   if (!out.cpuShares) delete out.cpuShares;
   if (!out.cpuBurstUs) delete out.cpuBurstUs; // a fresh cgroup has none; an update that clears it sets 0 itself
   if (!out.blkioWeight) delete out.blkioWeight;

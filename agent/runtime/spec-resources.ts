@@ -4,9 +4,9 @@ import { MIN_MEMORY_BYTES } from './defaults.js';
 import { cpuQuotaUs } from './resources.js';
 import { validateIoLimits } from './io-limits.js';
 import type { ResourcesSpec } from './types.js';
-import { dropUndefined, integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
+import { boolean, dropUndefined, integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
 
-const KNOWN = ['memoryBytes', 'memorySwapBytes', 'memoryReservationBytes', 'memorySwappiness', 'cpus', 'cpuPeriodUs', 'cpuBurstUs', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight', 'ioLimits'];
+const KNOWN = ['memoryBytes', 'memorySwapBytes', 'memoryReservationBytes', 'memorySwappiness', 'oomKillDisable', 'cpus', 'cpuPeriodUs', 'cpuBurstUs', 'cpuShares', 'cpusetCpus', 'cpusetMems', 'pidsLimit', 'blkioWeight', 'ioLimits'];
 const MIB = 1024 * 1024;
 
 /** "0-2,5" → [0,1,2,5]; throws a plain Error describing the syntax problem. */
@@ -31,6 +31,7 @@ export function validateResources(value: unknown, field: string, hostCpus: numbe
     memorySwapBytes: optional(obj, 'memorySwapBytes', field, (v, f) => integer(v, f, -1)),
     memoryReservationBytes: optional(obj, 'memoryReservationBytes', field, memory('reservation')),
     memorySwappiness: optional(obj, 'memorySwappiness', field, (v, f) => integer(v, f, -1, 100)),
+    oomKillDisable: optional(obj, 'oomKillDisable', field, boolean),
     cpus: optional(obj, 'cpus', field, (v, f) => cpus(v, f, hostCpus)),
     cpuPeriodUs: optional(obj, 'cpuPeriodUs', field, (v, f) => zeroOr(v, f, 1000, 1_000_000)),
     cpuBurstUs: optional(obj, 'cpuBurstUs', field, (v, f) => integer(v, f, 0)),

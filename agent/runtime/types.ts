@@ -64,6 +64,7 @@ export interface ResourcesSpec {
   memorySwapBytes?: number;  // --memory-swap: memory + swap; -1 = unlimited swap
   memoryReservationBytes?: number; // --memory-reservation: soft limit reclaim aims for under pressure (v1 soft_limit_in_bytes, v2 memory.low); 0 = none
   memorySwappiness?: number; // --memory-swappiness 0..100: v1 memory.swappiness (v2 has none); -1 or absent = the host's (the one "unset" that is not 0)
+  oomKillDisable?: boolean;  // --oom-kill-disable: at its memory limit the container waits for memory instead of being OOM-killed (v1 only)
   cpus?: number;             // --cpus (or --cpu-quota / --cpu-period): fractional cores → CFS quota over the period
   cpuPeriodUs?: number;      // --cpu-period: the CFS period in µs, 1000..1000000; 0 or absent = 100000 (docker's)
   cpuBurstUs?: number;       // CFS burst (OCI linux.resources.cpu.burst): quota left unused that later periods may spend, µs, ≤ the quota; 0 = none

@@ -18,6 +18,7 @@ const CGROUP_KEYS: Record<keyof ResourcesSpec, (keyof CgroupResources)[]> = {
   memorySwapBytes: ['memorySwapBytes'],
   memoryReservationBytes: ['memoryReservationBytes'],
   memorySwappiness: ['memorySwappiness'],
+  oomKillDisable: [], // refused below, as by docker update
   cpus: ['cpuQuotaUs', 'cpuPeriodUs'],
   cpuPeriodUs: ['cpuQuotaUs', 'cpuPeriodUs'],
   cpuBurstUs: ['cpuBurstUs'],
@@ -37,8 +38,10 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   const unknown = given.filter((k) => !(k in CGROUP_KEYS));
   if (unknown.length) throw new BerthError('INVALID_SPEC', `resources.${unknown[0]}: unknown field`, { field: `resources.${unknown[0]}` });
   if (given.length === 0) throw new BerthError('INVALID_SPEC', 'resources: nothing to update (give at least one limit)', { field: 'resources' });
-  if (given.includes('ioLimits')) {
-    throw new BerthError('INVALID_SPEC', 'resources.ioLimits: cannot be changed by an update (nor by docker update); create the container again', { field: 'resources.ioLimits' });
+  for (const field of ['ioLimits', 'oomKillDisable'] as const) {
+    if (given.includes(field)) {
+      throw new BerthError('INVALID_SPEC', `resources.${field}: cannot be changed by an update (nor by docker update); create the container again`, { field: `resources.${field}` });
+    }
   }
   const { merged, burstLowered } = burstWithinQuota({ ...record.spec.resources, ...resources }, resources);
   // Validation of the merged limits with a minimal spec: the same rules and messages as create.

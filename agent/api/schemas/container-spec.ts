@@ -26,7 +26,7 @@ export const mountSpecSchema = {
 export const resourcesSchema = {
   type: 'object', additionalProperties: false,
   properties: {
-    memoryBytes: int, memorySwapBytes: int, memoryReservationBytes: int, memorySwappiness: int, cpus: num, cpuPeriodUs: int, cpuBurstUs: int, cpuShares: int,
+    memoryBytes: int, memorySwapBytes: int, memoryReservationBytes: int, memorySwappiness: int, oomKillDisable: { type: 'boolean' }, cpus: num, cpuPeriodUs: int, cpuBurstUs: int, cpuShares: int,
     cpusetCpus: str, cpusetMems: str, pidsLimit: int, blkioWeight: int,
     ioLimits: {
       type: 'array',

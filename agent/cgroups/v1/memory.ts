@@ -33,6 +33,7 @@ export async function applyMemoryV1(dir: string, r: CgroupResources, hasMemsw: b
   // The soft limit is not bound to the others: the kernel takes any value (above the limit it never applies).
   if (r.memoryReservationBytes !== undefined) await write(join(dir, SOFT_LIMIT), v1Limit(r.memoryReservationBytes));
   if (r.memorySwappiness !== undefined) await write(join(dir, 'memory.swappiness'), String(r.memorySwappiness));
+  if (r.oomKillDisable !== undefined) await write(join(dir, 'memory.oom_control'), r.oomKillDisable ? '1' : '0');
 }
 
 export const MEMORY_V1: StatFills = {

@@ -15,6 +15,10 @@ export async function applyMemoryV2(dir: string, r: CgroupResources, write: Cgro
     throw new BerthError('INVALID_SPEC', 'resources.memorySwappiness: cgroup v2 has no per-cgroup swappiness (memory.swappiness is v1 only)',
       { field: 'resources.memorySwappiness' });
   }
+  if (r.oomKillDisable) {
+    throw new BerthError('INVALID_SPEC', 'resources.oomKillDisable: cgroup v2 cannot turn the OOM killer off for a cgroup (memory.oom_control is v1 only)',
+      { field: 'resources.oomKillDisable' });
+  }
   if (r.memoryBytes !== undefined) await write(join(dir, 'memory.max'), v2Limit(r.memoryBytes));
   // runc's mapping of docker's reservation: memory.low, best-effort protection from reclaim.
   if (r.memoryReservationBytes !== undefined) await write(join(dir, 'memory.low'), String(r.memoryReservationBytes));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../helpers/wait.js';
 import { run, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -54,6 +55,27 @@ test('OOM kills are counted per run: the same container started again and SIGKIL
   await h.runtime.kill(r.id, 'SIGKILL');
   const exit = await h.runtime.wait(r.id);
   assert.deepEqual([exit.exitCode, exit.oomKilled], [137, false]);
+});
+
+test('--oom-kill-disable (cgroup v1): at its limit the container waits for memory instead of being killed; rm -f still ends it', {
+  skip: !existsSync('/sys/fs/cgroup/memory/memory.oom_control') && 'needs the cgroup v1 memory controller',
+}, async (t) => {
+  const info = await h.runtime.create({
+    rootfs: h.rootfs, cmd: ['sh', '-c', 'x=0123456789abcdef; while true; do x="$x$x"; done'],
+    resources: { memoryBytes: 16 * MiB, memorySwapBytes: 16 * MiB, oomKillDisable: true },
+  });
+  t.after(async () => { await h.runtime.remove(info.id, true).catch(() => undefined); });
+  await h.runtime.start(info.id);
+  const oomControl = () => readFileSync(`/sys/fs/cgroup/memory${info.cgroup}/memory.oom_control`, 'utf8');
+  const control = await waitFor('the container to reach its limit and wait', () => {
+    const text = oomControl();
+    return /^under_oom 1$/m.test(text) ? text : undefined;
+  }, { timeoutMs: 20_000 });
+  assert.match(control, /^oom_kill_disable 1$/m);
+  assert.match(control, /^oom_kill 0$/m, 'nothing killed');
+  assert.equal(h.runtime.get(info.id).status, 'running');
+  await h.runtime.remove(info.id, true); // SIGKILL ends a task waiting for memory
+  assert.throws(() => h.runtime.get(info.id), { code: 'NOT_FOUND' });
 });
 
 test('the pids limit stops a fork loop', async () => {

@@ -1,7 +1,7 @@
 // One OCI bundle (from `runc spec`, args set to a probe script) run under runc and under berth:
 // what the probe prints must agree (args, env, cwd (missing from the rootfs: both make it),
 // hostname, ids, capabilities, no_new_privs, namespaces, mounts, rlimits) and so must the cgroup
-// limits seen from the host (memory, pids, CPU quota, a block I/O throttle on the host's disk).
+// limits seen from the host (memory, OOM killer off, pids, CPU quota, a block I/O throttle on the host's disk).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -52,7 +52,7 @@ function makeBundle(dir: string, cgroupsPath: string): string {
   config.linux.cgroupsPath = cgroupsPath;
   const [major, minor] = (DISK ?? '').split(':').map(Number);
   config.linux.resources = {
-    ...config.linux.resources, memory: { limit: 64 * 1024 * 1024 }, pids: { limit: 64 }, cpu: { quota: 50_000, period: 100_000 },
+    ...config.linux.resources, memory: { limit: 64 * 1024 * 1024, disableOOMKiller: true }, pids: { limit: 64 }, cpu: { quota: 50_000, period: 100_000 },
     ...(DISK ? { blockIO: { throttleReadBpsDevice: [{ major, minor, rate: 1048576 }], throttleWriteIOPSDevice: [{ major, minor, rate: 500 }] } } : {}),
   };
   writeFileSync(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
@@ -63,6 +63,7 @@ function hostLimits(cgroup: string): Record<string, string> {
   const read = (f: string) => readFileSync(`/sys/fs/cgroup/${f.split('.')[0]}${cgroup}/${f}`, 'utf8').trim();
   return {
     'memory.limit_in_bytes': read('memory.limit_in_bytes'), 'pids.max': read('pids.max'), 'cpu.cfs_quota_us': read('cpu.cfs_quota_us'),
+    'memory.oom_control': /^oom_kill_disable \d$/m.exec(read('memory.oom_control'))?.[0] ?? '',
     'blkio.throttle.read_bps_device': read('blkio.throttle.read_bps_device'), 'blkio.throttle.write_iops_device': read('blkio.throttle.write_iops_device'),
   };
 }
@@ -142,4 +143,5 @@ test('the same OCI bundle behaves the same under runc and berth', { skip: !exist
   assert.deepEqual(mounts(berth), mounts(runc));
   assert.deepEqual(berth.limits, runc.limits);
   if (DISK) assert.equal(berth.limits['blkio.throttle.read_bps_device'], `${DISK} 1048576`, 'the throttle is there, not two empty files');
+  assert.equal(berth.limits['memory.oom_control'], 'oom_kill_disable 1');
 });

@@ -39,7 +39,7 @@ test('hybrid create: a directory in every hierarchy and in unified, parent cpuse
 test('v1 limits land in the v1 files', async (t) => {
   const { tree, manager } = await setUp(t);
   await manager.create('c1', {
-    memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, memoryReservationBytes: 128 << 20, memorySwappiness: 0, cpuQuotaUs: 50_000, cpuPeriodUs: 200_000,
+    memoryBytes: 256 << 20, memorySwapBytes: 512 << 20, memoryReservationBytes: 128 << 20, memorySwappiness: 0, oomKillDisable: true, cpuQuotaUs: 50_000, cpuPeriodUs: 200_000,
     cpuBurstUs: 20_000, cpuShares: 512, cpusetCpus: '1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300,
     ioThrottles: [{ major: 8, minor: 16, readBps: 1048576, writeBps: 0, readIops: 0, writeIops: 100 }],
     devices: [{ allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }, { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' },
@@ -50,6 +50,7 @@ test('v1 limits land in the v1 files', async (t) => {
   assert.equal(read('memory', 'memory.memsw.limit_in_bytes'), String(512 << 20));
   assert.equal(read('memory', 'memory.soft_limit_in_bytes'), String(128 << 20));
   assert.equal(read('memory', 'memory.swappiness'), '0');
+  assert.equal(read('memory', 'memory.oom_control'), '1');
   assert.equal(read('cpu', 'cpu.cfs_quota_us'), '50000');
   assert.equal(read('cpu', 'cpu.cfs_period_us'), '200000');
   assert.equal(read('cpu', 'cpu.cfs_burst_us'), '20000');

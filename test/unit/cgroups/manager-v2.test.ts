@@ -66,6 +66,13 @@ test('v2 refuses a swappiness (memory.swappiness is v1 only) by field, and leave
   assert.deepEqual(await manager.list(), []);
 });
 
+test('v2 refuses to turn the OOM killer off (no such switch on v2) by field, and leaves no cgroup', async (t) => {
+  const { manager } = await setUp(t);
+  await assert.rejects(manager.create('c1', { memoryBytes: 64 << 20, oomKillDisable: true }),
+    { code: 'INVALID_SPEC', message: /^resources\.oomKillDisable: cgroup v2 cannot turn the OOM killer off/ });
+  assert.deepEqual(await manager.list(), []);
+});
+
 test('v2 io.bfq.weight takes the blkio weight unchanged when present', async (t) => {
   const { tree, manager } = await setUp(t, (h) => ({ ...h, populate: (dir) => { h.populate(dir); writeFileSync(join(dir, 'io.bfq.weight'), '100\n'); } }));
   await manager.create('c1', { blkioWeight: 300 });

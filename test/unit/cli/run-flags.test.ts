@@ -27,13 +27,13 @@ test('every run flag lands in the spec', (t) => {
     '-v', '/data:/data:ro', '-v', './rel:/rel:rw,nosuid', '--tmpfs', '/run:size=64m,mode=1777', '--tmpfs', '/tmp',
     '--stop-timeout', '3', '--stop-signal', 'SIGINT', '--rm', '--group-add', 'staff', '--group-add', '4242', '--shm-size', '128m',
     '--add-host', 'db:10.0.0.5', '--dns', '192.0.2.53', '--dns-search', 'corp.test', '--dns-option', 'ndots:2',
-    '--oom-score-adj', '-100', '--memory-reservation', '32m', '--memory-swappiness', '0', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3', '--', 'sh', '-c', 'echo hi',
+    '--oom-score-adj', '-100', '--oom-kill-disable', '--memory-reservation', '32m', '--memory-swappiness', '0', '--log-opt', 'max-size=10m', '--log-opt', 'max-file=3', '--', 'sh', '-c', 'echo hi',
   ], { FROM_SHELL: 'x' }, dir);
   assert.deepEqual(s, {
     rootfs: join(dir, 'rootfs'), cmd: ['sh', '-c', 'echo hi'], name: 'web', image: 'busybox', workdir: '/srv', hostname: 'box', domainname: 'corp.example', user: '1000:1000',
     stopSignal: 'SIGINT', env: ['A=1', 'FROM_SHELL=x'], labels: { tier: 'batch', flag: '' },
     groupAdd: ['staff', '4242'], extraHosts: ['db:10.0.0.5'], dns: ['192.0.2.53'], dnsSearch: ['corp.test'], dnsOptions: ['ndots:2'], shmSizeBytes: 128 * 2 ** 20, oomScoreAdj: -100, logRotate: { maxSizeBytes: 10 * 2 ** 20, maxFiles: 3 },
-    resources: { memoryBytes: 64 * 2 ** 20, memorySwapBytes: -1, memoryReservationBytes: 32 * 2 ** 20, memorySwappiness: 0, cpus: 0.5, cpuShares: 512, cpusetCpus: '0-1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300 },
+    resources: { memoryBytes: 64 * 2 ** 20, memorySwapBytes: -1, memoryReservationBytes: 32 * 2 ** 20, memorySwappiness: 0, cpus: 0.5, cpuShares: 512, cpusetCpus: '0-1', cpusetMems: '0', pidsLimit: 64, blkioWeight: 300, oomKillDisable: true },
     namespaces: { net: 'private', pid: 'host', ipc: 'host', uts: 'host', cgroup: 'host' },
     capabilities: { add: ['NET_ADMIN', 'SYS_TIME'], drop: ['ALL'] },
     mounts: [

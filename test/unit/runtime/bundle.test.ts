@@ -56,7 +56,7 @@ test('bundle resources, user, mappings, seccomp and bind mounts', async (t) => {
   config.process.rlimits = [{ type: 'RLIMIT_CORE', soft: 2 ** 64 - 1, hard: 2 ** 64 - 1 }];
   config.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
   config.linux.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
-  config.linux.resources = { memory: { limit: 64 * 1024 * 1024, swap: 128 * 1024 * 1024, reservation: 32 * 1024 * 1024, swappiness: 10 }, cpu: { quota: 50000, period: 100000, burst: 25000, shares: 256, cpus: '0' }, pids: { limit: 32 }, blockIO: { weight: 300 } };
+  config.linux.resources = { memory: { limit: 64 * 1024 * 1024, swap: 128 * 1024 * 1024, reservation: 32 * 1024 * 1024, swappiness: 10, disableOOMKiller: true }, cpu: { quota: 50000, period: 100000, burst: 25000, shares: 256, cpus: '0' }, pids: { limit: 32 }, blockIO: { weight: 300 } };
   config.linux.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [] };
   config.mounts.push({ destination: '/data', type: 'bind', source: 'data', options: ['rbind', 'ro'] });
   const bundle = makeBundle(t, config);
@@ -67,7 +67,7 @@ test('bundle resources, user, mappings, seccomp and bind mounts', async (t) => {
   assert.equal(spec.namespaces.user, 'private');
   assert.equal(spec.namespaces.net, 'host');
   assert.deepEqual(spec.uidMappings, [{ containerId: 0, hostId: 100000, size: 65536 }]);
-  assert.deepEqual(spec.resources, { memoryBytes: 67108864, memorySwapBytes: 134217728, memoryReservationBytes: 33554432, memorySwappiness: 10, cpus: 0.5, cpuPeriodUs: 100000, cpuBurstUs: 25000, cpuShares: 256, cpusetCpus: '0', cpusetMems: '', pidsLimit: 32, blkioWeight: 300, ioLimits: [] });
+  assert.deepEqual(spec.resources, { memoryBytes: 67108864, memorySwapBytes: 134217728, memoryReservationBytes: 33554432, memorySwappiness: 10, oomKillDisable: true, cpus: 0.5, cpuPeriodUs: 100000, cpuBurstUs: 25000, cpuShares: 256, cpusetCpus: '0', cpusetMems: '', pidsLimit: 32, blkioWeight: 300, ioLimits: [] });
   assert.deepEqual(spec.ulimits, [{ name: 'core', soft: -1, hard: -1 }]);
   assert.equal(spec.seccomp, `bundle:${join(bundle, 'config.json')}#linux.seccomp`);
   assert.deepEqual(spec.mounts, [
@@ -113,6 +113,7 @@ test('bundle errors name config.json and the JSON path', async (t) => {
   await check((c) => { c.linux.resources.hugepageLimits = []; }, /linux\.resources\.hugepageLimits: unknown field/);
   await check((c) => { c.linux.resources.blockIO = { throttleReadBpsDevice: [{ major: 8, minor: 0 }] }; }, /linux\.resources\.blockIO\.throttleReadBpsDevice\[0\]\.rate: /);
   await check((c) => { c.linux.resources.blockIO = { throttleWriteIOPSDevice: {} }; }, /linux\.resources\.blockIO\.throttleWriteIOPSDevice: must be an array/);
+  await check((c) => { c.linux.resources.memory = { disableOOMKiller: 'yes' }; }, /linux\.resources\.memory\.disableOOMKiller: must be true or false/);
   await check((c) => { c.linux.resources.devices[0].access = 'rwx'; }, /linux\.resources\.devices\[0\]\.access/);
   await check((c) => { c.linux.devices = [{ path: '/dev/fifo', type: 'p' }]; }, /linux\.devices\[0\]\.type: must be "c", "u" or "b"/);
   await check((c) => { c.ociVersion = '2.0.0'; }, /ociVersion: berth reads runtime-spec 1\.x/);

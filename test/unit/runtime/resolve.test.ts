@@ -23,7 +23,7 @@ test('Docker defaults for a bare rootfs spec', async (t) => {
   assert.equal(spec.hostname, 'web');
   assert.deepEqual(spec.user, { uid: 0, gid: 0, additionalGids: [], name: 'root' });
   assert.deepEqual(spec.env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'HOSTNAME=web', 'HOME=/root']);
-  assert.deepEqual(spec.resources, { memoryBytes: 0, memorySwapBytes: 0, memoryReservationBytes: 0, memorySwappiness: -1, cpus: 0, cpuPeriodUs: 0, cpuBurstUs: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0, ioLimits: [] });
+  assert.deepEqual(spec.resources, { memoryBytes: 0, memorySwapBytes: 0, memoryReservationBytes: 0, memorySwappiness: -1, oomKillDisable: false, cpus: 0, cpuPeriodUs: 0, cpuBurstUs: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0, ioLimits: [] });
   assert.equal(spec.bundle, '');
   assert.equal(spec.image, rootfs);
   assert.equal(spec.readOnlyRootfs, false);
@@ -135,7 +135,7 @@ test('user namespace: private with mappings, and the user must be mapped', async
 test('resources: all present, pids -1 becomes 0, cpus checked against the host given to resolve', async (t) => {
   const rootfs = fixtureRootfs(t);
   const spec = await resolve({ rootfs, cmd: ['sh'], resources: { memoryBytes: 64 * 1024 * 1024, pidsLimit: -1, cpus: 1.5 } });
-  assert.deepEqual(spec.resources, { memoryBytes: 67108864, memorySwapBytes: 0, memoryReservationBytes: 0, memorySwappiness: -1, cpus: 1.5, cpuPeriodUs: 0, cpuBurstUs: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0, ioLimits: [] });
+  assert.deepEqual(spec.resources, { memoryBytes: 67108864, memorySwapBytes: 0, memoryReservationBytes: 0, memorySwappiness: -1, oomKillDisable: false, cpus: 1.5, cpuPeriodUs: 0, cpuBurstUs: 0, cpuShares: 0, cpusetCpus: '', cpusetMems: '', pidsLimit: 0, blkioWeight: 0, ioLimits: [] });
   const validated = validateSpec({ rootfs, cmd: ['sh'], resources: { cpus: 2 } }, { hostCpus: 4 });
   await assertRejectsInvalid(resolveSpec(validated, { hostCpus: 1 }), 'resources.cpus', /between 0.01 and 1/);
 });

@@ -8,9 +8,9 @@ import type { OciConfig } from '../../../agent/runtime/oci-types.js';
 const rule = (r: DeviceRule) => `${r.allow ? 'allow' : 'deny'} ${r.type} ${r.major < 0 ? '*' : r.major}:${r.minor < 0 ? '*' : r.minor} ${r.access}`;
 
 test('limits map to cgroup values; cpus is a quota over a 100 ms period', () => {
-  const r = toCgroupResources({ privilegedMode: false, devices: [], deviceCgroupRules: [], resources: { memoryBytes: 64 << 20, memorySwapBytes: -1, memoryReservationBytes: 32 << 20, memorySwappiness: 0, cpus: 0.5, cpuPeriodUs: 0, cpuBurstUs: 20000, cpuShares: 512, cpusetCpus: '0', cpusetMems: '0', pidsLimit: 100, blkioWeight: 300, ioLimits: [] } });
+  const r = toCgroupResources({ privilegedMode: false, devices: [], deviceCgroupRules: [], resources: { memoryBytes: 64 << 20, memorySwapBytes: -1, memoryReservationBytes: 32 << 20, memorySwappiness: 0, oomKillDisable: true, cpus: 0.5, cpuPeriodUs: 0, cpuBurstUs: 20000, cpuShares: 512, cpusetCpus: '0', cpusetMems: '0', pidsLimit: 100, blkioWeight: 300, ioLimits: [] } });
   assert.deepEqual({ ...r, devices: undefined }, {
-    memoryBytes: 64 << 20, memorySwapBytes: -1, memoryReservationBytes: 32 << 20, memorySwappiness: 0, cpuQuotaUs: 50000, cpuPeriodUs: 100000, cpuBurstUs: 20000, cpuShares: 512,
+    memoryBytes: 64 << 20, memorySwapBytes: -1, memoryReservationBytes: 32 << 20, memorySwappiness: 0, oomKillDisable: true, cpuQuotaUs: 50000, cpuPeriodUs: 100000, cpuBurstUs: 20000, cpuShares: 512,
     cpusetCpus: '0', cpusetMems: '0', pidsLimit: 100, blkioWeight: 300, ioThrottles: [], devices: undefined,
   });
   assert.equal(toCgroupResources({ privilegedMode: false, devices: [], deviceCgroupRules: [], resources: { ...UNSET_RESOURCES, cpus: 1.25 } }).cpuQuotaUs, 125000);
