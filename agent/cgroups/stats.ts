@@ -58,7 +58,7 @@ export function emptyStats(): CgroupStats {
     memory: {
       usageBytes: 0, workingSetBytes: 0, inactiveFileBytes: 0, activeFileBytes: 0, rssBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0,
       maxUsageBytes: 0, failcnt: 0, kernelBytes: 0, fileDirtyBytes: 0, fileWritebackBytes: 0, workingsetRefaultAnon: 0, workingsetRefaultFile: 0,
-      limitBytes: 0, swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0,
+      limitBytes: 0, swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0, underOom: false,
     },
     pids: { current: 0, limit: 0 },
     io: { readBytes: 0, writeBytes: 0, reads: 0, writes: 0, devices: [] },

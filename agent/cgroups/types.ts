@@ -49,6 +49,7 @@ export interface CgroupStats {
     highEvents?: number; maxEvents?: number;   // v2 only: memory.events high, max
     oomEvents: number;          // v1 memory.oom_control oom_kill; v2 memory.events oom
     oomKills: number;
+    underOom: boolean;          // v1 memory.oom_control under_oom: at the limit with the OOM killer off, tasks waiting for memory; v2 never
   };
   pids: { current: number; limit: number };  // limit 0 = unlimited
   io: {

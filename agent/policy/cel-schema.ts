@@ -86,6 +86,7 @@ export const SAMPLE_SCHEMA: ObjectSchema = {
   memory: { object: 'SampleMemory', fields: {
     usageBytes: 'double', workingSetBytes: 'double', rssBytes: 'double', cacheBytes: 'double',
     swapBytes: 'double', limitBytes: 'double', maxUsageBytes: 'double', failcnt: 'double',
+    underOom: 'bool',              // at the limit with the OOM killer off (--oom-kill-disable), waiting for memory (v1)
   } },
   pids: { object: 'SamplePids', fields: { current: 'double', limit: 'double' } },
   io: { object: 'SampleIo', fields: { readBytes: 'double', writeBytes: 'double', reads: 'double', writes: 'double' } },

@@ -43,7 +43,7 @@ export function createSampleConverter(classes: CelClasses): (s: ContainerSample,
     const m = make.memory();
     m.usageBytes = num(memory.usageBytes); m.workingSetBytes = num(memory.workingSetBytes); m.rssBytes = num(memory.rssBytes);
     m.cacheBytes = num(memory.cacheBytes); m.swapBytes = num(memory.swapBytes); m.limitBytes = num(memory.limitBytes);
-    m.maxUsageBytes = num(memory.maxUsageBytes); m.failcnt = num(memory.failcnt);
+    m.maxUsageBytes = num(memory.maxUsageBytes); m.failcnt = num(memory.failcnt); m.underOom = memory.underOom;
     out.memory = m;
     const p = make.pids();
     p.current = num(pids.current); p.limit = num(pids.limit);

@@ -25,7 +25,7 @@ export function sampleView(s: ContainerSample, health?: HealthState): Record<str
     memory: {
       usageBytes: memory.usageBytes, workingSetBytes: memory.workingSetBytes, rssBytes: memory.rssBytes,
       cacheBytes: memory.cacheBytes, swapBytes: memory.swapBytes, limitBytes: memory.limitBytes,
-      maxUsageBytes: memory.maxUsageBytes, failcnt: memory.failcnt,
+      maxUsageBytes: memory.maxUsageBytes, failcnt: memory.failcnt, underOom: memory.underOom,
     },
     pids: { current: pids.current, limit: pids.limit },
     io: { readBytes: io.readBytes, writeBytes: io.writeBytes, reads: io.reads, writes: io.writes },

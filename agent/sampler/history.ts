@@ -127,7 +127,7 @@ function sameSlowParts(last: ContainerSample, s: ContainerSample): boolean {
     && am.limitBytes === bm.limitBytes && am.swapLimitBytes === bm.swapLimitBytes
     && am.reservationBytes === bm.reservationBytes && am.pgfault === bm.pgfault && am.pgmajfault === bm.pgmajfault
     && am.pgscan === bm.pgscan && am.pgsteal === bm.pgsteal && am.highEvents === bm.highEvents && am.maxEvents === bm.maxEvents
-    && am.oomEvents === bm.oomEvents && am.oomKills === bm.oomKills
+    && am.oomEvents === bm.oomEvents && am.oomKills === bm.oomKills && am.underOom === bm.underOom
     && a.pids.limit === b.pids.limit
     && a.io.devices === b.io.devices // the same counters keep the same array (setIoDevices); the sums follow from them
     && a.spec.cpuQuotaUs === b.spec.cpuQuotaUs && a.spec.cpuPeriodUs === b.spec.cpuPeriodUs && a.spec.cpuShares === b.spec.cpuShares

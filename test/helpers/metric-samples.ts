@@ -71,7 +71,7 @@ export function syntheticSample(index: number, tick: number): ContainerSample {
         usageBytes: c.pages(), workingSetBytes: c.pages(), inactiveFileBytes: c.pages(), activeFileBytes: c.pages(), rssBytes: c.pages(),
         cacheBytes: c.pages(), swapBytes: 0, mappedFileBytes: c.pages(), maxUsageBytes: c.pages(), failcnt: c.small(), kernelBytes: c.pages(),
         fileDirtyBytes: c.pages(), fileWritebackBytes: 0, workingsetRefaultAnon: c.small(), workingsetRefaultFile: c.bytes(), limitBytes: 256 * 2 ** 20,
-        swapLimitBytes: 512 * 2 ** 20, reservationBytes: 0, pgfault: c.bytes(), pgmajfault: c.small(), oomEvents: 0, oomKills: 0,
+        swapLimitBytes: 512 * 2 ** 20, reservationBytes: 0, pgfault: c.bytes(), pgmajfault: c.small(), oomEvents: 0, oomKills: 0, underOom: false,
       },
       pids: { current: c.small(), limit: 100 },
       io: ioOfOneDevice(c.bytes(), c.bytes(), c.small(), c.small()),

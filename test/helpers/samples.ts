@@ -10,7 +10,7 @@ export function fakeStats(over: { cpuUsageNs?: number; memoryBytes?: number; lim
       usageBytes: over.memoryBytes ?? 0, workingSetBytes: over.memoryBytes ?? 0, inactiveFileBytes: 0, rssBytes: over.memoryBytes ?? 0,
       activeFileBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0, maxUsageBytes: 0, failcnt: 0, kernelBytes: 0, fileDirtyBytes: 0,
       fileWritebackBytes: 0, workingsetRefaultAnon: 0, workingsetRefaultFile: 0, limitBytes: over.limitBytes ?? 0,
-      swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0,
+      swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0, underOom: false,
     },
     pids: { current: over.pids ?? 1, limit: 0 },
     io: { readBytes: 0, writeBytes: 0, reads: 0, writes: 0, devices: [] },

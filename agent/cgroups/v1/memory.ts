@@ -70,7 +70,9 @@ export const MEMORY_V1: StatFills = {
     m.swapLimitBytes = parseLimit(get('memory.memsw.limit_in_bytes') ?? 'max') || 0;
     m.reservationBytes = parseLimit(get(SOFT_LIMIT) ?? 'max') || 0;
     // v1 counts only OOM kills; it has no separate "hit the limit and OOM'd" counter.
-    m.oomKills = flatKeyValue(get('memory.oom_control') ?? '', 'oom_kill') ?? 0;
+    const oomControl = get('memory.oom_control') ?? '';
+    m.oomKills = flatKeyValue(oomControl, 'oom_kill') ?? 0;
     m.oomEvents = m.oomKills;
+    m.underOom = flatKeyValue(oomControl, 'under_oom') === 1;
   },
 };

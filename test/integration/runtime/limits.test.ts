@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readAllStats } from '../../../agent/cgroups/index.js';
 import { waitFor } from '../../helpers/wait.js';
 import { run, startHarness, type Harness } from './harness.js';
 
@@ -74,6 +75,12 @@ test('--oom-kill-disable (cgroup v1): at its limit the container waits for memor
   assert.match(control, /^oom_kill_disable 1$/m);
   assert.match(control, /^oom_kill 0$/m, 'nothing killed');
   assert.equal(h.runtime.get(info.id).status, 'running');
+  const reader = h.cgroups.statsReader(info.id);
+  try {
+    assert.equal(readAllStats(reader)?.memory.underOom, true, 'the sampler\'s figure (sample.memory.underOom)');
+  } finally {
+    reader.close();
+  }
   await h.runtime.remove(info.id, true); // SIGKILL ends a task waiting for memory
   assert.throws(() => h.runtime.get(info.id), { code: 'NOT_FOUND' });
 });

@@ -46,7 +46,7 @@ test('v1 (hybrid) stats: cpuacct, cpu.stat, memory totals, oom_kill, pids, blkio
   const expected: CgroupStats = {
     ...common,
     cpu: { ...common.cpu, perCpuNs: [3_000_000_000, 2_000_000_000] },
-    memory: { ...common.memory, oomEvents: 2, oomKills: 2 },
+    memory: { ...common.memory, oomEvents: 2, oomKills: 2, underOom: true },
   };
   assert.deepEqual(readAllStats(reader), expected);
 });
@@ -60,7 +60,7 @@ test('v2 stats: cpu.stat usec → ns, memory.stat anon/file, swap.max + max, mem
   const expected: CgroupStats = {
     ...common,
     cpu: { ...common.cpu, systemNs: 2_000_000_000 },
-    memory: { ...common.memory, oomEvents: 3, oomKills: 2, maxEvents: 7, highEvents: 4, pgscan: 100, pgsteal: 90 },
+    memory: { ...common.memory, oomEvents: 3, oomKills: 2, maxEvents: 7, highEvents: 4, pgscan: 100, pgsteal: 90, underOom: false },
     // cpu.weight 59 is what shares 512 became; weights are coarser than shares (every share in
     // 511..521 maps to 59), so the way back lands at the top of that range.
     spec: { ...common.spec, cpuShares: 521 },

@@ -18,7 +18,7 @@ test('rules/ loads: baseline enforced, restricted warned, runtime defaults alert
   assert.equal(byName.restricted.enforcement, 'warn');
   assert.ok(byName['runtime-defaults'].runtime.every((r) => r.action === 'alert'));
   assert.deepEqual(byName['runtime-defaults'].runtime.map((r) => r.name),
-    ['memory-near-limit', 'cpu-throttled', 'pids-near-limit', 'repeated-oom-kills']);
+    ['memory-near-limit', 'cpu-throttled', 'pids-near-limit', 'repeated-oom-kills', 'waiting-for-memory']);
 });
 
 test('every example loads (exceptions together with the baseline they refer to)', () => {

@@ -10,7 +10,7 @@ export function makeStats(over: { cpu?: Partial<CgroupStats['cpu']>; memory?: Pa
     cpu: { usageNs: 0, userNs: 0, systemNs: 0, periods: 0, throttledPeriods: 0, throttledNs: 0, burstPeriods: 0, burstNs: 0, ...over.cpu },
     memory: {
       usageBytes: 0, workingSetBytes: 0, inactiveFileBytes: 0, activeFileBytes: 0, rssBytes: 0, cacheBytes: 0, swapBytes: 0, mappedFileBytes: 0,
-      maxUsageBytes: 0, failcnt: 0, kernelBytes: 0, fileDirtyBytes: 0, fileWritebackBytes: 0, workingsetRefaultAnon: 0, workingsetRefaultFile: 0, limitBytes: 0, swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0,
+      maxUsageBytes: 0, failcnt: 0, kernelBytes: 0, fileDirtyBytes: 0, fileWritebackBytes: 0, workingsetRefaultAnon: 0, workingsetRefaultFile: 0, limitBytes: 0, swapLimitBytes: 0, reservationBytes: 0, pgfault: 0, pgmajfault: 0, oomEvents: 0, oomKills: 0, underOom: false,
       ...over.memory,
     },
     pids: { current: 0, limit: 0, ...over.pids },
