@@ -166,6 +166,7 @@ function checkResources(r: Obj): void {
       if (key in OCI_THROTTLES) array(v, join(field, key)).forEach((d, i) => checkThrottle(d, join(join(field, key), i)));
       else if (key === 'cpus' || key === 'mems') string(v, join(field, key));
       else if (key === 'swappiness') integer(v, join(field, key), 0, 100);
+      else if (key === 'burst') integer(v, join(field, key), 0); // uint64 in the spec: no -1 for "unlimited"
       else if (key === 'disableOOMKiller') boolean(v, join(field, key));
       else integer(v, join(field, key), -1);
     }

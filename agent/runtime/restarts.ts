@@ -62,12 +62,7 @@ export class RestartScheduler {
   }
 
   private arm(record: ContainerRecord, delayMs: number): void {
-    if (!this.pending.has(record.id)) {
-      let settle = (): void => {};
-      const settled = new Promise<void>((resolve) => { settle = resolve; });
-      this.pending.set(record.id, { settled, settle });
-    }
-    const pending = this.pending.get(record.id);
+    const pending = this.pending.get(record.id) ?? this.newPending(record.id);
     const timer = setTimeout(() => {
       this.timers.delete(record.id);
       void this.startAfterJoined(record).finally(() => this.settle(record.id, pending));
@@ -88,6 +83,14 @@ export class RestartScheduler {
       this.ctx.emit('container.restarting', record, `restart policy: starting ${describe(record)} again failed: ${(err as Error).message}`,
         { error: (err as Error).message });
     }
+  }
+
+  private newPending(id: string): Pending {
+    let settle = (): void => {};
+    const settled = new Promise<void>((resolve) => { settle = resolve; });
+    const pending = { settled, settle };
+    this.pending.set(id, pending);
+    return pending;
   }
 
   /** `which`: only that restart (an exit during its start may have scheduled the next one already). */

@@ -114,6 +114,7 @@ test('bundle errors name config.json and the JSON path', async (t) => {
   await check((c) => { c.linux.resources.blockIO = { throttleReadBpsDevice: [{ major: 8, minor: 0 }] }; }, /linux\.resources\.blockIO\.throttleReadBpsDevice\[0\]\.rate: /);
   await check((c) => { c.linux.resources.blockIO = { throttleWriteIOPSDevice: {} }; }, /linux\.resources\.blockIO\.throttleWriteIOPSDevice: must be an array/);
   await check((c) => { c.linux.resources.memory = { disableOOMKiller: 'yes' }; }, /linux\.resources\.memory\.disableOOMKiller: must be true or false/);
+  await check((c) => { c.linux.resources.cpu = { quota: 50000, burst: -1 }; }, /linux\.resources\.cpu\.burst: must be a non-negative integer, got -1/);
   await check((c) => { c.linux.resources.devices[0].access = 'rwx'; }, /linux\.resources\.devices\[0\]\.access/);
   await check((c) => { c.linux.devices = [{ path: '/dev/fifo', type: 'p' }]; }, /linux\.devices\[0\]\.type: must be "c", "u" or "b"/);
   await check((c) => { c.ociVersion = '2.0.0'; }, /ociVersion: berth reads runtime-spec 1\.x/);
