@@ -1,8 +1,8 @@
 // Validation of `resources` with Docker's limits (docker/cli run.md, moby daemon_unix.go
 // verifyContainerResources).
 import { MIN_MEMORY_BYTES } from './defaults.js';
-import { cpuQuotaUs } from './resources.js';
 import { validateIoLimits } from './io-limits.js';
+import { cpuQuotaUs } from './resources.js';
 import type { ResourcesSpec } from './types.js';
 import { boolean, dropUndefined, integer, invalid, join, noUnknownKeys, object, optional, shown, string, type Obj } from './spec-check.js';
 

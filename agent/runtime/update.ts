@@ -73,9 +73,9 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
 }
 
 /**
- * A lower CPU quota lowers a burst above it to the quota, to 0 without one (the kernel keeps burst ≤ quota), unless
- * the update gives a burst itself: then that one is checked like a create's. So a throttle by
- * policy, or `berth update --cpus`, works on a container with a burst.
+ * A lower CPU quota lowers a burst above it to the quota, to 0 without one (the kernel keeps
+ * burst ≤ quota), unless the update gives a burst itself: then that one is checked like a
+ * create's. So a throttle by policy, or `berth update --cpus`, works on a container with a burst.
  */
 function burstWithinQuota(merged: ResolvedSpec['resources'], given: ResourcesSpec): { merged: ResolvedSpec['resources']; burstLowered: boolean } {
   const quota = cpuQuotaUs(merged.cpus, merged.cpuPeriodUs); // 0 without a quota: no burst either
