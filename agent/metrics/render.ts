@@ -4,6 +4,7 @@
 // encoded once per container and copied as bytes, family names and headers once per renderer,
 // and everything is written into one reused buffer (text-buffer.ts says why not strings).
 // REFERENCE.md §3.8: prom-client's per-value label formatting costs several times more.
+import type { MachineInfo } from '../sampler/machine.js';
 import type { HostSample } from '../sampler/types.js';
 import { seriesLabels, type MetricsLabelSelection } from './container-labels.js';
 import { escapeLabelValue } from './series-labels.js';
@@ -46,6 +47,7 @@ export class ExpositionRenderer {
   private piecesPerText = 0;
 
   private readonly labelSelection: MetricsLabelSelection;
+  private machineLabels: { of: MachineInfo; text: EncodedText | undefined } | undefined;
 
   constructor({ containerRows = CONTAINER_ROWS, hostRows = HOST_ROWS, containerLabels = 'all' }: RendererOptions = {}) {
     this.containerRows = containerRows.map(encodeRow);
@@ -94,9 +96,21 @@ export class ExpositionRenderer {
     const out = this.out;
     out.bytes(header);
     out.bytes(name);
+    const labels = row.machine ? this.machineLabelsOf(host.machine) : undefined;
+    if (labels) out.bytes(labels);
     out.byte(SPACE);
     out.value(row.value(host));
     out.byte(NEWLINE);
+  }
+
+  /** `{boot_id="…",machine_id="…",system_uuid="…"}` without the empty ones; undefined when all are. Cached: the host's is one object. */
+  private machineLabelsOf(machine: MachineInfo): EncodedText | undefined {
+    if (this.machineLabels?.of !== machine) {
+      const pairs = [['boot_id', machine.bootId], ['machine_id', machine.machineId], ['system_uuid', machine.systemUuid]].filter(([, v]) => v !== '');
+      const text = pairs.length ? `{${pairs.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',')}}` : '';
+      this.machineLabels = { of: machine, text: text ? encodeText(text) : undefined };
+    }
+    return this.machineLabels.text;
   }
 
   private labelsFor({ sample, info }: ContainerView): ContainerLabels {

@@ -40,7 +40,8 @@ export interface ContainerRow {
   series(view: ContainerView, emit: Emit): void;
 }
 
-export interface HostRow { name: string; help: string; type: MetricType; value(host: HostSample): number }
+/** `machine`: the series carries cAdvisor's machine labels (boot_id, machine_id, system_uuid). */
+export interface HostRow { name: string; help: string; type: MetricType; value(host: HostSample): number; machine?: boolean }
 
 const NS = 1e9;
 const US = 1e6;
@@ -215,8 +216,11 @@ export const CONTAINER_ROWS: readonly ContainerRow[] = [
 ];
 
 export const HOST_ROWS: readonly HostRow[] = [
-  { name: 'machine_cpu_cores', help: 'Number of logical CPU cores.', type: 'gauge', value: (h) => h.cpuCores },
-  { name: 'machine_memory_bytes', help: 'Amount of memory installed on the machine.', type: 'gauge', value: (h) => h.memoryTotalBytes },
+  { name: 'machine_cpu_cores', help: 'Number of logical CPU cores.', type: 'gauge', value: (h) => h.cpuCores, machine: true },
+  { name: 'machine_cpu_physical_cores', help: 'Number of physical CPU cores.', type: 'gauge', value: (h) => h.machine.physicalCores, machine: true },
+  { name: 'machine_cpu_sockets', help: 'Number of CPU sockets.', type: 'gauge', value: (h) => h.machine.sockets, machine: true },
+  { name: 'machine_memory_bytes', help: 'Amount of memory installed on the machine.', type: 'gauge', value: (h) => h.memoryTotalBytes, machine: true },
+  { name: 'machine_swap_bytes', help: 'Amount of swap memory available on the machine.', type: 'gauge', value: (h) => h.swapTotalBytes, machine: true },
   { name: 'berth_containers_running', help: 'Containers sampled in the latest tick.', type: 'gauge', value: (h) => h.containersRunning },
   // cAdvisor's: 1 when reading some container failed; berth's count says how many (the agent's log says why).
   { name: 'container_scrape_error', help: '1 if there was an error while getting container metrics, 0 otherwise', type: 'gauge', value: (h) => (h.containersFailed > 0 ? 1 : 0) },

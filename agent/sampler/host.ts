@@ -3,7 +3,7 @@
 import { OpenFile, type ScratchBuffer } from './open-file.js';
 
 export interface ProcStat { cpuCores: number; busyTicks: number; totalTicks: number }
-export interface MemInfo { totalBytes: number; availableBytes: number }
+export interface MemInfo { totalBytes: number; availableBytes: number; swapTotalBytes: number }
 export interface LoadAvg { load1: number; load5: number; load15: number }
 export interface HostReading { stat: ProcStat; mem: MemInfo; load: LoadAvg }
 
@@ -40,7 +40,8 @@ export function parseMeminfo(text: string): MemInfo {
   const totalBytes = kb('MemTotal');
   if (Number.isNaN(totalBytes)) throw new Error('no MemTotal line');
   const available = kb('MemAvailable'); // absent before Linux 3.14: fall back to MemFree
-  return { totalBytes, availableBytes: Number.isNaN(available) ? kb('MemFree') : available };
+  const swap = kb('SwapTotal'); // absent without swap support in the kernel
+  return { totalBytes, availableBytes: Number.isNaN(available) ? kb('MemFree') : available, swapTotalBytes: Number.isNaN(swap) ? 0 : swap };
 }
 
 export function parseLoadavg(text: string): LoadAvg {

@@ -18,6 +18,9 @@ export interface SamplerOptions {
   cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles' | 'version'>;
   intervalMs: number;
   procRoot?: string;
+  /** The host's /sys and /etc, for the machine's identity and CPU topology (fixtures in tests). */
+  sysRoot?: string;
+  etcRoot?: string;
   historySize?: number;
   logger: SamplerLogger;
   /** Test seams: a fake clock, fixed agent usage, how often namespaces are re-read (in ticks). */
@@ -46,14 +49,14 @@ export interface SamplerHandle {
 }
 
 export function createSampler(options: SamplerOptions): SamplerHandle {
-  const { intervalMs, procRoot = '/proc', historySize = 300, logger } = options;
+  const { intervalMs, procRoot = '/proc', sysRoot = '/sys', etcRoot = '/etc', historySize = 300, logger } = options;
   if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new Error(`sampler interval: must be at least 10 ms, got ${intervalMs}`);
   const fullEveryTicks = options.fullEveryTicks ?? 10;
   if (!(Number.isInteger(fullEveryTicks) && fullEveryTicks >= 1)) throw new Error(`sampler full-read cadence: must be a whole number of ticks ≥ 1, got ${fullEveryTicks}`);
   const clock = options.clock ?? SYSTEM_CLOCK;
   const store = createSnapshotStore(historySize, (err) => logger.error({ err }, 'sampler: snapshot listener threw'));
   const sampler = new Sampler({
-    runtime: options.runtime, cgroups: options.cgroups, store, procRoot, logger, clock,
+    runtime: options.runtime, cgroups: options.cgroups, store, procRoot, sysRoot, etcRoot, logger, clock,
     agentUsage: options.agentUsage ?? processUsage, namespaceRefreshTicks: options.namespaceRefreshTicks ?? 60,
     fullEveryTicks,
     sliceSize: options.sliceSize ?? 100,

@@ -8,6 +8,7 @@ import { copyStats } from '../cgroups/index.js';
 import { deriveCpu, NO_CPU } from './derive.js';
 import { DeviceNames } from './device-names.js';
 import { hostCpuPercent, HostReader, type ProcStat } from './host.js';
+import { readMachineInfo, type MachineInfo } from './machine.js';
 import { readNamespaceInodes, type NamespaceInodes } from './namespaces.js';
 import { ScratchBuffer } from './open-file.js';
 import { ProcessCounter } from './processes.js';
@@ -39,6 +40,9 @@ export interface SamplerDeps {
   cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles' | 'version'>;
   store: WritableSnapshotStore;
   procRoot: string;
+  /** /sys and /etc of the host (machine.ts); fixtures in tests. */
+  sysRoot: string;
+  etcRoot: string;
   logger: SamplerLogger;
   clock: SamplerClock;
   agentUsage: () => AgentUsage;
@@ -86,6 +90,7 @@ export class Sampler {
   private trackedCount = 0;
   private closed = false;
   private readonly deviceNames: DeviceNames;
+  private machine: MachineInfo | undefined;
 
   constructor(private readonly deps: SamplerDeps) {
     this.deviceNames = new DeviceNames(deps.procRoot);
@@ -288,6 +293,8 @@ export class Sampler {
       cpuPercent,
       memoryTotalBytes: reading.mem.totalBytes,
       memoryAvailableBytes: reading.mem.availableBytes,
+      swapTotalBytes: reading.mem.swapTotalBytes,
+      machine: this.machine ??= readMachineInfo(this.deps),
       ...reading.load,
       containersRunning,
       containersFailed,

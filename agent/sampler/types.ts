@@ -1,5 +1,6 @@
 // The version-neutral sample the sampler stores per container; /metrics, the streams, the runtime
 // policy rules and the dashboard all read these from the snapshot store, never the kernel.
+import type { MachineInfo } from './machine.js';
 import type { CgroupStats } from '../cgroups/types.js';
 import type { NamespaceType } from '../runtime/types.js';
 
@@ -33,6 +34,9 @@ export interface HostSample {
   cpuPercent: number;          // whole host busy share, 0..100 (100 = every core busy)
   memoryTotalBytes: number;
   memoryAvailableBytes: number;
+  swapTotalBytes: number;
+  /** Identity and CPU topology, read once (machine.ts): the same object in every tick's sample. */
+  machine: MachineInfo;
   load1: number; load5: number; load15: number;
   containersRunning: number;
   /** Containers whose read failed this tick (logged; their last sample stands, ageing, until a read works). */

@@ -7,6 +7,7 @@
 import type { ContainerInfo } from '../../agent/runtime/types.js';
 import type { ContainerView } from '../../agent/metrics/index.js';
 import type { ContainerSample, HostSample, NamespaceSample } from '../../agent/sampler/types.js';
+import { FAKE_MACHINE } from './samples.js';
 
 const NAMESPACE_TYPES: NamespaceSample['type'][] = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'user', 'uts', 'time'];
 const INTERFACES = ['lo', 'eth0', 'ifb0', 'ifb1'];
@@ -111,7 +112,7 @@ export function syntheticViews(count: number, tick: number): ContainerView[] {
 export function syntheticHost(tick: number, containers: number): HostSample {
   return {
     time: BASE_TIME_MS + tick * 1000, cpuCores: 2, cpuPercent: 37.5, memoryTotalBytes: 8 * 2 ** 30, memoryAvailableBytes: 3 * 2 ** 30,
-    load1: 0.7, load5: 0.5, load15: 0.4, containersRunning: containers, containersFailed: 0,
+    swapTotalBytes: 2 * 2 ** 30, machine: FAKE_MACHINE, load1: 0.7, load5: 0.5, load15: 0.4, containersRunning: containers, containersFailed: 0,
     agent: { cpuSecondsTotal: 12.34 + tick * 0.01, rssBytes: 96 * 2 ** 20, sampleDurationSeconds: 0.031 },
   };
 }

@@ -26,9 +26,12 @@ export function fakeSample(id: string, time: number, over: Partial<ContainerSamp
   };
 }
 
+/** The machine of synthetic host samples (no boot id, no DMI: as on many VMs). */
+export const FAKE_MACHINE = { bootId: '', machineId: '3d1219c7c4c5404aaa1f6d2a48adfda4', systemUuid: '', physicalCores: 2, sockets: 1 };
+
 export function fakeHost(time: number): HostSample {
   return {
-    time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 1 << 30, memoryAvailableBytes: 1 << 29,
+    time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 1 << 30, memoryAvailableBytes: 1 << 29, swapTotalBytes: 0, machine: FAKE_MACHINE,
     load1: 0.1, load5: 0.1, load15: 0.1, containersRunning: 0, containersFailed: 0,
     agent: { cpuSecondsTotal: 0, rssBytes: 0, sampleDurationSeconds: 0 },
   };

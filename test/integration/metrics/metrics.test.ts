@@ -3,7 +3,7 @@ import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
 import { startAgent, type TestAgent } from '../../helpers/agent.js';
@@ -139,6 +139,19 @@ test('namespace info: private pid, net, mnt, uts, ipc, cgroup; user shared with 
   }
   assert.equal(value(text, 'berth_container_namespace_info', { name: 'ns', type: 'user', host_shared: 'true' }), 1);
   assert.equal(value(text, 'container_network_receive_bytes_total', { name: 'ns' }), undefined, 'only lo in a fresh netns: no network series');
+});
+
+test('machine series: this host\'s cores, memory and swap, with its boot and machine ids as labels (cAdvisor\'s)', async () => {
+  await waitFor('a first tick', async () => (await scrape()).includes('machine_cpu_cores'));
+  const text = await scrape();
+  const ids = { boot_id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), machine_id: readFileSync('/etc/machine-id', 'utf8').trim() };
+  assert.equal(value(text, 'machine_cpu_cores', ids), cpus().length);
+  assert.equal(value(text, 'machine_memory_bytes', ids), totalmem());
+  const swapKiB = Number(/^SwapTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]);
+  assert.equal(value(text, 'machine_swap_bytes', ids), swapKiB * 1024);
+  const physical = value(text, 'machine_cpu_physical_cores', ids)!;
+  const sockets = value(text, 'machine_cpu_sockets', ids)!;
+  assert.ok(sockets >= 1 && physical >= sockets && physical <= cpus().length, JSON.stringify({ physical, sockets }));
 });
 
 test('a removed container\'s series vanish at the next scrape; /metrics passes promtool', async () => {

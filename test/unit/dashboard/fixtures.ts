@@ -1,5 +1,6 @@
 // Protocol frames for the dashboard's unit tests, in the agent's own types.
 import type { BerthEvent, ContainerSummary, EventKind, HostSample, StreamSample } from '../../../dashboard/src/protocol.js';
+import { FAKE_MACHINE } from '../../helpers/samples.js';
 
 export const ID_A = 'a'.repeat(64);
 export const ID_B = 'b'.repeat(64);
@@ -21,7 +22,7 @@ export function sample(id: string, t: number, over: Partial<StreamSample> = {}):
 
 export function host(time: number): HostSample {
   return {
-    time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 1 << 30, memoryAvailableBytes: 1 << 29,
+    time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 1 << 30, memoryAvailableBytes: 1 << 29, swapTotalBytes: 0, machine: FAKE_MACHINE,
     load1: 0.1, load5: 0.1, load15: 0.1, containersRunning: 1, containersFailed: 0,
     agent: { cpuSecondsTotal: 1, rssBytes: 1 << 26, sampleDurationSeconds: 0.001 },
   };

@@ -12,7 +12,7 @@ import { createSnapshotStore } from '../../../agent/sampler/index.js';
 import type { ContainerInfo, Runtime } from '../../../agent/runtime/types.js';
 import type { ContainerSample, HostSample } from '../../../agent/sampler/types.js';
 import { syntheticHost, syntheticViews } from '../../helpers/metric-samples.js';
-import { FakeStore } from '../../helpers/samples.js';
+import { FAKE_MACHINE, FakeStore } from '../../helpers/samples.js';
 import { makeInfo, makeStats } from '../sampler/fakes.js';
 
 function setup(t: { after(fn: () => unknown): void }, listener: 'unix' | 'tcp' = 'unix') {
@@ -35,7 +35,7 @@ function setup(t: { after(fn: () => unknown): void }, listener: 'unix' | 'tcp' =
   const facts = { version: '0', startedAt: '', stateDir: '', cgroupVersion: 'v1', cgroupParent: 'berth', rulesDir: '', socket: '', listen: '', sampleIntervalMs: 1000 };
   const app = buildServer({ runtime, events: new EventBus(), logger: pino({ level: 'silent' }), facts, listener, snapshot, metrics });
   t.after(() => { metrics.close(); return app.close(); });
-  const host = (time: number) => ({ time, cpuCores: 2, memoryTotalBytes: 1 << 30, agent: { sampleDurationSeconds: 0.001 } }) as HostSample;
+  const host = (time: number) => ({ time, cpuCores: 2, memoryTotalBytes: 1 << 30, machine: FAKE_MACHINE, agent: { sampleDurationSeconds: 0.001 } }) as HostSample;
   for (let i = 1; i <= 3; i++) {
     const sample = { id: 'aaaa', name: 'c-aaaa', image: 'img', cgroup: '/berth/aaaa', time: i, stats: makeStats({ memory: { workingSetBytes: i } }),
       cpu: { cores: 0, percent: 0, throttledRatio: 0 }, network: [], processes: 1, threads: 1, namespaces: [] } as ContainerSample;

@@ -20,7 +20,8 @@ for (const version of ['v1', 'v2'] as const) {
     const info = makeInfo('c1', { name: 'web', cgroup: cgroups.path('c1'), spec: { image: 'busybox:golden', labels: { 'com.docker.compose.service': 'web', tier: 'front' } } as never });
     const runtime = { list: () => [info] };
     const clock = new FakeClock();
-    const sampler = createSampler({ runtime, cgroups, intervalMs: 1000, procRoot: join(FIXTURES, 'proc'), logger: silentLogger, clock,
+    const sampler = createSampler({ runtime, cgroups, intervalMs: 1000, procRoot: join(FIXTURES, 'proc'),
+      sysRoot: join(FIXTURES, 'sys'), etcRoot: join(FIXTURES, 'etc'), logger: silentLogger, clock,
       agentUsage: () => ({ cpuSecondsTotal: 12.5, rssBytes: 50331648 }) });
     t.after(() => sampler.stop());
     const registry = createMetricsRegistry({ store: sampler.store, runtime, build: { version: 'golden', node_version: 'v20', cgroup_version: cgroups.version },

@@ -8,11 +8,11 @@ import { createSnapshotStore } from '../../../agent/sampler/index.js';
 import type { ContainerInfo } from '../../../agent/runtime/types.js';
 import type { ContainerSample, HostSample } from '../../../agent/sampler/types.js';
 import { syntheticHost, syntheticViews } from '../../helpers/metric-samples.js';
-import { FakeStore } from '../../helpers/samples.js';
+import { FAKE_MACHINE, FakeStore } from '../../helpers/samples.js';
 import { makeInfo, makeStats } from '../sampler/fakes.js';
 
 const host = (time: number): HostSample => ({
-  time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 8 << 30, memoryAvailableBytes: 4 << 30, load1: 0, load5: 0, load15: 0,
+  time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 8 << 30, memoryAvailableBytes: 4 << 30, swapTotalBytes: 0, machine: FAKE_MACHINE, load1: 0, load5: 0, load15: 0,
   containersRunning: 1, containersFailed: 0, agent: { cpuSecondsTotal: 2, rssBytes: 1 << 20, sampleDurationSeconds: 0.003 },
 });
 
@@ -50,7 +50,7 @@ test('series carry id, name, image; cpu="total"; lo stays out of network series;
   assert.deepEqual(lines(text, 'container_last_seen'), ['container_last_seen{id="/berth/a",name="c-a",image="busybox:test"} 1763900000']);
   assert.deepEqual(lines(text, 'container_start_time_seconds'), ['container_start_time_seconds{id="/berth/a",name="c-a",image="busybox:test"} 1795428001.5']);
   assert.deepEqual(lines(text, 'berth_container_namespace_info'), ['berth_container_namespace_info{id="/berth/a",name="c-a",type="net",inode="4026532204",host_shared="false"} 1']);
-  assert.deepEqual(lines(text, 'machine_cpu_cores'), ['machine_cpu_cores 2']);
+  assert.deepEqual(lines(text, 'machine_cpu_cores'), ['machine_cpu_cores{machine_id="3d1219c7c4c5404aaa1f6d2a48adfda4"} 2'], 'cAdvisor\'s machine labels, the empty ones left out');
   assert.deepEqual(lines(text, 'berth_build_info'), ['berth_build_info{version="1.2.3"} 1']);
   assert.equal(lines(text, 'container_cpu_cfs_periods_total').length, 0, 'no quota → no cfs series');
   for (const l of text.split('\n')) if (l && !l.startsWith('#')) assert.match(l, /^[a-z_]+(\{.*\})? \S+$/, `no timestamp: ${l}`);

@@ -35,7 +35,10 @@ function oracle(views: readonly ContainerView[], host: HostSample | undefined,
     }
     if (lines.length) text += header(row) + lines.join('');
   }
-  if (host) for (const row of hostRows) text += `${header(row)}${row.name} ${oracleValue(row.value(host))}\n`;
+  const { bootId, machineId, systemUuid } = host?.machine ?? { bootId: '', machineId: '', systemUuid: '' };
+  const machine = [['boot_id', bootId], ['machine_id', machineId], ['system_uuid', systemUuid]].filter(([, v]) => v).map(([k, v]) => `${k}="${oracleEscape(v)}"`);
+  const machineLabels = machine.length ? `{${machine.join(',')}}` : '';
+  if (host) for (const row of hostRows) text += `${header(row)}${row.name}${row.machine ? machineLabels : ''} ${oracleValue(row.value(host))}\n`;
   return text;
 }
 

@@ -44,9 +44,10 @@ test('hostCpuPercent is the busy share between two readings', () => {
   assert.equal(hostCpuPercent(a, b), 25);
 });
 
-test('parseMeminfo converts kB to bytes and falls back to MemFree', () => {
-  assert.deepEqual(parseMeminfo(readFileSync(join(PROC, 'meminfo'), 'latin1')), { totalBytes: 24683620 * 1024, availableBytes: 23253808 * 1024 });
-  assert.deepEqual(parseMeminfo('MemTotal: 4 kB\nMemFree: 2 kB\n'), { totalBytes: 4096, availableBytes: 2048 });
+test('parseMeminfo converts kB to bytes and falls back to MemFree; no SwapTotal line is no swap', () => {
+  assert.deepEqual(parseMeminfo(readFileSync(join(PROC, 'meminfo'), 'latin1')),
+    { totalBytes: 24683620 * 1024, availableBytes: 23253808 * 1024, swapTotalBytes: 2097148 * 1024 });
+  assert.deepEqual(parseMeminfo('MemTotal: 4 kB\nMemFree: 2 kB\n'), { totalBytes: 4096, availableBytes: 2048, swapTotalBytes: 0 });
   assert.throws(() => parseMeminfo('Cached: 1 kB\n'), /no MemTotal/);
 });
 
