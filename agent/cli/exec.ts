@@ -20,6 +20,7 @@ export const exec: Command = {
     { name: 'env-file', kind: 'list', value: 'FILE', help: 'read environment variables from a file of K=V lines (-e wins)' },
     { name: 'workdir', short: 'w', kind: 'string', value: 'DIR', help: 'working directory inside the container' },
     { name: 'user', short: 'u', kind: 'string', value: 'USER[:GROUP]', help: 'user name or uid[:gid]' },
+    { name: 'privileged', kind: 'bool', help: 'give the command every capability (the container\'s seccomp stays)' },
   ],
   async run(ctx, p) {
     const [name, ...cmd] = p.args as [string, ...string[]];
@@ -29,6 +30,7 @@ export const exec: Command = {
       ...(env.length ? { env } : {}),
       ...(p.has('workdir') ? { workdir: p.str('workdir') } : {}),
       ...(p.has('user') ? { user: p.str('user') } : {}),
+      ...(p.bool('privileged') ? { privileged: true } : {}),
     };
     const mode = { stdin: p.bool('interactive'), tty: p.bool('tty') };
     if (mode.stdin && p.bool('detach')) throw usageError('berth exec', '-i and -d exclude each other (a detached command has no stdin)', '--interactive');

@@ -71,6 +71,7 @@ export const REQUEST_SCHEMA: ObjectSchema = {
   user: 'string',                  // as given (`exec -u`), else the container's
   uid: 'int', gid: 'int',          // the process's, resolved in the container's /etc/passwd
   tty: 'bool', stdin: 'bool',
+  privileged: 'bool',              // exec --privileged: every capability
   workdir: 'string',
   env: 'list<string>',             // the process's whole environment
 };

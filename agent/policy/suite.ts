@@ -107,7 +107,7 @@ function execCases(suite: Suite, cel: CelEnv): CaseResult[] {
     const spec = suite.resources.get(run.resource)!;
     const request: ExecRequest = {
       operation: 'exec', command: [], user: spec.user.name, uid: spec.user.uid, gid: spec.user.gid,
-      tty: false, stdin: false, workdir: spec.workdir, env: spec.env, ...run.request,
+      tty: false, stdin: false, workdir: spec.workdir, env: spec.env, privileged: false, ...run.request,
     };
     const results = evaluateAdmission(suite.policies, cel, spec, suite.now, request).results;
     for (const exp of run.results) {

@@ -26,7 +26,7 @@ export async function execInContainer(ctx: RuntimeContext, record: ContainerReco
   });
   await admit?.({
     command: plan.args, user: opts.user ?? record.spec.user.name, uid: plan.uid, gid: plan.gid,
-    tty: opts.tty ?? false, stdin: opts.stdin ?? false, workdir: plan.cwd, env: plan.env,
+    tty: opts.tty ?? false, stdin: opts.stdin ?? false, workdir: plan.cwd, env: plan.env, privileged: opts.privileged ?? false,
   });
   const id = `exec-${randomBytes(16).toString('hex')}`; // unguessable: it is what a connection to the socket must name
   const output = await ctx.execStdio.expect(id, { tty: opts.tty ?? false });

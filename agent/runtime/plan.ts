@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { CgroupVersion } from '../cgroups/types.js';
+import { capabilityMask, ownBoundingSet } from './capabilities.js';
 import { bundleUserMounts } from './bundle.js';
 import { loadBundleOciSync } from './bundle-oci.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS, thermalThrottlePaths } from './defaults.js';
@@ -13,7 +14,7 @@ import { hostDevices, toPlanDevice } from './host-devices.js';
 import { planDevices, planSymlinks } from './plan-devices.js';
 import { etcFileMounts } from './etc-files.js';
 import { mountList, toPlanMount } from './plan-mounts.js';
-import { capabilitySets, seccompProgram, type SeccompCompile } from './plan-security.js';
+import { capabilitySets, seccompProgram, type CapabilitySets, type SeccompCompile } from './plan-security.js';
 import { PLAN_VERSION, type ExecPlan, type LaunchPlan, type PlanNamespace, type PlanProcess } from './plan-types.js';
 import { exitReservePath } from './exit-reserve.js';
 import { mergeEnv, hasEnv } from './resolve-common.js';
@@ -178,5 +179,16 @@ export function buildExecPlan(info: ContainerInfo, opts: ExecOptions, ctx: ExecC
       // Another user's HOME, as runc sets it for `runc exec --user`, unless the exec names one.
       env: user && !hasEnv(opts.env ?? [], 'HOME') ? mergeEnv(env, [`HOME=${user.home}`]) : env,
     }),
+    ...(opts.privileged ? { capabilities: privilegedExecCapabilities() } : {}),
   };
+}
+
+/**
+ * docker exec --privileged: in every set, every capability the agent can hand out (as for a
+ * --privileged container); the seccomp program and no_new_privs stay the container's (compiled for
+ * its own capabilities: docker keeps them too).
+ */
+function privilegedExecCapabilities(): CapabilitySets {
+  const all = capabilityMask(ownBoundingSet());
+  return { bounding: all, effective: all, permitted: all };
 }

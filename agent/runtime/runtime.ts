@@ -210,7 +210,8 @@ export class BerthRuntime implements Runtime {
   async exec(idOrName: string, opts: ExecOptions): Promise<ExecProcess> {
     const record = this.find(idOrName);
     const proc = await execInContainer(this.ctx, record, opts, (process) => this.admit(record, 'exec', process));
-    const what = { cmd: opts.cmd, user: opts.user ?? record.spec.user.name, tty: opts.tty ?? false, stdin: opts.stdin ?? false, pid: proc.pid };
+    const what = { cmd: opts.cmd, user: opts.user ?? record.spec.user.name, tty: opts.tty ?? false, stdin: opts.stdin ?? false,
+      privileged: opts.privileged ?? false, pid: proc.pid };
     this.ctx.emit('container.exec', record, `exec in ${describe(record)}: ${opts.cmd.join(' ')}`, what);
     void proc.exited.then((exit) => {
       this.ctx.emit('container.exec_exited', record, `exec in ${describe(record)} exited with code ${exit.exitCode}: ${opts.cmd.join(' ')}`, { ...what, ...exit });
@@ -229,6 +230,7 @@ export class BerthRuntime implements Runtime {
     const what = { stdin: spec.openStdin, tty: spec.tty };
     await this.admit(record, 'attach', {
       command: [], user: spec.user.name, uid: spec.user.uid, gid: spec.user.gid, tty: spec.tty, stdin: spec.openStdin, workdir: spec.workdir, env: spec.env,
+      privileged: false,
     });
     const input = await attachInput(record, () => this.ctx.emit('container.detached', record, `detached from ${describe(record)}`, what));
     this.ctx.emit('container.attached', record, `attached to ${describe(record)}`, what);

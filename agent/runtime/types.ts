@@ -270,6 +270,8 @@ export interface TerminalSize { rows: number; cols: number }
 
 export interface ExecOptions {
   cmd: string[]; env?: string[]; workdir?: string; user?: string;
+  /** docker exec --privileged: every capability (the container's seccomp and no_new_privs stay). */
+  privileged?: boolean;
   /** The caller writes the process's stdin (ExecProcess.stdin; its end is the process's EOF), docker exec -i. */
   stdin?: boolean;
   /** A pseudo-terminal as the process's stdin, stdout and stderr (docker exec -t): its output is all stdout. */
@@ -361,6 +363,8 @@ export interface AdmittedProcess {
   stdin: boolean;
   workdir: string;
   env: string[];
+  /** exec --privileged: every capability; false for attach (the container's own process). */
+  privileged: boolean;
 }
 
 /** Who changes a container's limits: a user (checked by admission) or a policy action. */

@@ -24,6 +24,7 @@ export const execOptionsProperties = {
   workdir: { type: 'string' },
   user: { type: 'string' },
   tty: { type: 'boolean' },
+  privileged: { type: 'boolean' },
   consoleSize: terminalSizeSchema,
 } as const;
 

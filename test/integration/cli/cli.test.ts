@@ -113,6 +113,13 @@ describe('berth CLI against a real agent', () => {
     assert.equal(raw.status, 0, raw.stderr);
     assert.ok(readFileSync(copy).equals(readFileSync(join(rootfs, 'bin/busybox'))), 'exec output differs from the file it printed');
     rmSync(dirname(copy), { recursive: true, force: true });
+    // exec --privileged (docker's): every capability the agent holds; the container's seccomp stays (mode 2, filter).
+    const caps = (extra: string[]) => agent.cli(['exec', ...extra, 'sleeper', 'sh', '-c', 'grep -E "^(CapEff|Seccomp):" /proc/self/status | tr -d "\\t"']);
+    const agentCaps = /^CapBnd:\s*(\w+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))![1];
+    assert.deepEqual((await caps(['--privileged'])).stdout.trim().split('\n'), [`CapEff:${agentCaps}`, 'Seccomp:2']);
+    assert.deepEqual((await caps([])).stdout.trim().split('\n'), ['CapEff:00000000a80425fb', 'Seccomp:2'], 'docker\'s default set without it');
+    const execEvents = (await agent.api('GET', '/v1/events?kind=container.exec')).body as { data: { privileged: boolean; cmd: string[] } }[];
+    assert.deepEqual(execEvents.filter((e) => e.data.cmd[0] === 'sh' && e.data.cmd[2]?.includes('CapEff')).map((e) => e.data.privileged), [true, false]);
     assert.match((await agent.cli(['top', 'sleeper'])).stdout, /sleep 1001/);
     assert.equal((await agent.cli(['logs', 'sleeper'])).stdout, 'started\n', 'a detached exec\'s output is not the container\'s log');
     const stop = await agent.cli(['stop', '-t', '1', 'sleeper']);

@@ -112,7 +112,7 @@ test('an exec denied by an exec rule: POLICY_DENIED, an event and an audit line 
     'access.yaml': policyYaml('access', '  exec:\n    - name: no-root\n      expression: request.uid != 0\n      message: exec as a user\n'),
   });
   const spec = await resolved({ name: 'web' });
-  const process = { command: ['sh', '-c', 'id'], user: 'root', uid: 0, gid: 0, tty: false, stdin: false, workdir: '/', env: ['SECRET=x'] };
+  const process = { command: ['sh', '-c', 'id'], user: 'root', uid: 0, gid: 0, tty: false, stdin: false, workdir: '/', env: ['SECRET=x'], privileged: false };
   await assert.rejects(engine.admit(spec, { operation: 'exec', containerId: 'c1', process }),
     { code: 'POLICY_DENIED', message: 'denied by policy: access/no-root: exec as a user' });
   assert.deepEqual(await engine.admit(spec, { operation: 'attach', containerId: 'c1', process: { ...process, command: [], uid: 1000 } }), { warnings: [] });

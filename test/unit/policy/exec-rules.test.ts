@@ -32,7 +32,7 @@ spec:
 `;
 
 function request(overrides: Partial<ExecRequest> = {}): ExecRequest {
-  return { operation: 'exec', command: ['sh'], user: '', uid: 0, gid: 0, tty: true, stdin: true, workdir: '/', env: ['PATH=/bin'], ...overrides };
+  return { operation: 'exec', command: ['sh'], user: '', uid: 0, gid: 0, tty: true, stdin: true, workdir: '/', env: ['PATH=/bin'], privileged: false, ...overrides };
 }
 
 test('an exec is judged by the exec rules alone, with the container and the request', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { BerthError } from '../../../agent/errors.js';
 import { loadBundleOci } from '../../../agent/runtime/bundle-oci.js';
-import { capabilityMask } from '../../../agent/runtime/capabilities.js';
+import { capabilityMask, ownBoundingSet } from '../../../agent/runtime/capabilities.js';
 import { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from '../../../agent/runtime/defaults.js';
 import { MS } from '../../../agent/runtime/mount-options.js';
 import { buildExecPlan, buildLaunchPlan, type LaunchContext } from '../../../agent/runtime/plan.js';
@@ -286,6 +286,12 @@ test('exec plan: the container\'s namespaces, caps and seccomp; env, user and wo
   assert.deepEqual(plan.capabilities, { bounding: DOCKER_CAPS, effective: DOCKER_CAPS, permitted: DOCKER_CAPS });
   assert.deepEqual(plan.seccomp, compileSeccomp('default', spec.capabilities));
   assert.deepEqual(plan.rlimits, [{ resource: 7, soft: 5, hard: 6 }]);
+  // --privileged: every capability the agent holds, in every set; the container's seccomp program stays.
+  const privileged = buildExecPlan(info(spec), { cmd: ['ls'], privileged: true }, { cgroupProcs: [] });
+  const all = capabilityMask(ownBoundingSet());
+  assert.deepEqual(privileged.capabilities, { bounding: all, effective: all, permitted: all });
+  assert.deepEqual(privileged.seccomp, plan.seccomp);
+  assert.equal(privileged.noNewPrivileges, plan.noNewPrivileges);
   const asAlice = buildExecPlan(info(spec), { cmd: ['id'], user: 'alice' }, { cgroupProcs: [] });
   assert.deepEqual([asAlice.uid, asAlice.gid, asAlice.additionalGids, asAlice.cwd], [1000, 1000, [10, 29], '/']);
   assert.deepEqual(asAlice.capabilities, { bounding: DOCKER_CAPS, effective: 0n, permitted: 0n });
