@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeviceNames, parsePartitions } from '../../../agent/sampler/device-names.js';
+import { parsePartitions } from '../../../agent/runtime/block-devices.js';
+import { DeviceNames } from '../../../agent/sampler/device-names.js';
 import type { IoDevice } from '../../../agent/cgroups/types.js';
 
 const device = (major: number, minor: number): IoDevice => ({ major, minor, name: '', readBytes: 0, writeBytes: 0, reads: 0, writes: 0 });
