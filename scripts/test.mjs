@@ -14,6 +14,7 @@ const needed = {
   prometheus: '/usr/bin/prometheus',
   chromium: '/usr/bin/chromium',
   iproute2: '/usr/sbin/ip',
+  'qemu-system-x86': '/usr/bin/qemu-system-x86_64', // the pure cgroup v2 VM (test/vm/)
 };
 
 function ensurePackages() {

@@ -12,6 +12,8 @@ import { waitFor } from './wait.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const CGROUP_ROOT = '/sys/fs/cgroup';
+// The VM of pure-v2-vm.test.ts emulates its CPUs: an agent loading from source takes longer there.
+const START_TIMEOUT_MS = Number(process.env.BERTH_TEST_AGENT_START_MS ?? 20_000);
 
 export interface ApiResponse<T = any> { status: number; body: T; headers: Record<string, string | string[] | undefined> }
 export interface CliResult { code: number; stdout: string; stderr: string }
@@ -100,7 +102,7 @@ export class TestAgent {
     await waitFor('the agent to answer /healthz', async () => {
       if (hasExited(proc)) throw new Error(`agent exited with ${proc.exitCode ?? proc.signalCode}: ${this.output}`);
       return existsSync(this.socket) && (await this.api('GET', '/healthz')).status === 200;
-    }, { timeoutMs: 20_000, intervalMs: 50 });
+    }, { timeoutMs: START_TIMEOUT_MS, intervalMs: 50 });
     return this;
   }
 
