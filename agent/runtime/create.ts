@@ -117,7 +117,8 @@ async function undoCreate(ctx: RuntimeContext, id: string, pids: { shimPid: numb
 
 export function launchPlanFor(ctx: RuntimeContext, id: string, stateDir: string, resolved: ResolvedSpec, oci: OciConfig | undefined): LaunchPlan {
   return buildLaunchPlan(resolved, {
-    id, stateDir, cgroupProcs: ctx.cgroups.procsFiles(id), cgroupVersion: ctx.cgroups.version, oci, compileSeccomp: ctx.compileSeccomp,
+    id, stateDir, cgroupProcs: ctx.cgroups.procsFiles(id), cgroupVersion: ctx.cgroups.version, cgroupPath: ctx.cgroups.path(id),
+    oci, compileSeccomp: ctx.compileSeccomp,
     initPath: ctx.shimPath, joins: joinPaths(ctx, resolved),
   });
 }

@@ -14,6 +14,10 @@ export interface MountContext {
   cgroupVersion: CgroupVersion;
   /** The container shares the host's network namespace: a fresh sysfs cannot be mounted. */
   netHost: boolean;
+  /** The container shares the host's cgroup namespace. */
+  cgroupNsHost: boolean;
+  /** v2: the container's cgroup directory and the hierarchy's root on the host (see cgroupMount). */
+  v2Cgroup?: { dir: string; root: string };
   /** Relative bind sources of a bundle are relative to the bundle directory (runc runs there). */
   baseDir: string;
   /** Bind sources berth makes before the launch (etc-files.ts), known to be files: not stat'ed. */
@@ -75,8 +79,23 @@ export function toPlanMount(m: OciMount, ctx: MountContext, field: string): Plan
  */
 function cgroupMount(m: OciMount, flags: number, ctx: MountContext): PlanMount {
   const common = { target: m.destination, create: 'dir' as const, remount: false };
+  if (ctx.cgroupVersion === 'v2' && ctx.netHost) return cgroupBind(m, flags, ctx);
   if (ctx.cgroupVersion === 'v2') return { ...common, source: 'cgroup2', fstype: 'cgroup2', flags, data: '' };
   return { ...common, source: 'tmpfs', fstype: 'tmpfs', flags: flags | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, data: 'mode=755' };
+}
+
+/**
+ * v2 with the host's network namespace: the host's /sys bound in (above) brings the host's cgroup2
+ * mount along, and the kernel refuses the same filesystem mounted again on its own root (EBUSY).
+ * runc's fallback instead: a bind, read-only as asked, of the container's own cgroup directory
+ * (what a private cgroup namespace shows) or, with the host's cgroup namespace, of the hierarchy.
+ */
+function cgroupBind(m: OciMount, flags: number, ctx: MountContext): PlanMount {
+  if (!ctx.v2Cgroup) throw new BerthError('INTERNAL', `${m.destination}: the container's cgroup directory is not known`);
+  return {
+    source: ctx.cgroupNsHost ? ctx.v2Cgroup.root : ctx.v2Cgroup.dir, target: m.destination, fstype: '', flags: flags | MS.BIND,
+    data: '', create: 'dir', remount: (flags & BIND_REMOUNT_FLAGS) !== 0,
+  };
 }
 
 function bindMount(m: OciMount, flags: number, ctx: MountContext, field: string): PlanMount {

@@ -2,7 +2,7 @@
 // Without `oci` the container gets Docker's filesystem view (defaults.ts); with `oci` (a bundle)
 // the bundle's own mounts, devices, masked/read-only paths, sysctls and capability sets, so it
 // behaves as under runc.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { BerthError } from '../errors.js';
 import type { CgroupVersion } from '../cgroups/types.js';
 import { capabilityMask, ownBoundingSet } from './capabilities.js';
@@ -31,6 +31,8 @@ export interface LaunchContext {
   stateDir: string;
   cgroupProcs: string[];
   cgroupVersion: CgroupVersion;
+  /** The container's cgroup below the hierarchy's root ("/berth/<id>"); v2 derives host directories from it. */
+  cgroupPath?: string;
   /** The bundle's config.json (loadBundleOci) when the container comes from a bundle. */
   oci?: OciConfig;
   /** Defaults to seccomp/index.ts compileSeccomp (uncached); the runtime passes its SeccompCompiler's. */
@@ -45,6 +47,14 @@ export interface LaunchContext {
   joins?: Partial<Record<NamespaceType, string>>;
 }
 
+/** v2: one cgroup.procs, in the container's directory, which is the hierarchy's root + cgroupPath. */
+function v2CgroupDirs(ctx: LaunchContext): { dir: string; root: string } | undefined {
+  if (ctx.cgroupVersion !== 'v2' || ctx.cgroupPath === undefined || ctx.cgroupProcs.length !== 1) return undefined;
+  const dir = dirname(ctx.cgroupProcs[0]);
+  if (!dir.endsWith(ctx.cgroupPath)) return undefined;
+  return { dir, root: dir.slice(0, dir.length - ctx.cgroupPath.length) || '/' };
+}
+
 /** Where --init's PID 1 appears in the container: berth's own /dev tmpfs, never the image. */
 export const INIT_PATH = '/dev/init';
 
@@ -53,8 +63,8 @@ export function buildLaunchPlan(spec: ResolvedSpec, ctx: LaunchContext): LaunchP
   const etcFiles = oci ? [] : etcFileMounts(ctx.stateDir, spec);
   const mounts = [...mountList(spec, oci?.mounts ?? (oci ? [] : undefined), bundleMountFilter(spec, oci), etcFiles), ...initMount(spec, ctx)];
   const mountCtx = {
-    cgroupVersion: ctx.cgroupVersion, netHost: spec.namespaces.net === 'host', baseDir: spec.bundle || '/',
-    ownFiles: new Set(etcFiles.map((m) => m.source!)),
+    cgroupVersion: ctx.cgroupVersion, netHost: spec.namespaces.net === 'host', cgroupNsHost: spec.namespaces.cgroup === 'host',
+    v2Cgroup: v2CgroupDirs(ctx), baseDir: spec.bundle || '/', ownFiles: new Set(etcFiles.map((m) => m.source!)),
   };
   const symlinks = planSymlinks(mounts, ctx.procRoot ?? '/proc');
   // The host's /dev/ptmx node is the container's pts/ptmx symlink (runc's setupPtmx).

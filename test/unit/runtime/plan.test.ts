@@ -143,6 +143,17 @@ test('cgroup v2 gets a cgroup2 mount at /sys/fs/cgroup', async (t) => {
   });
 });
 
+test('cgroup v2 with the host network: /sys/fs/cgroup is a read-only bind (a cgroup2 mount on the host\'s bound-in one is EBUSY)', async (t) => {
+  const v2 = { cgroupVersion: 'v2' as const, cgroupProcs: ['/sys/fs/cgroup/berth/aaaa/cgroup.procs'], cgroupPath: '/berth/aaaa' };
+  const bind = { target: '/sys/fs/cgroup', fstype: '', flags: MS.BIND | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '', create: 'dir', remount: true };
+  const own = buildLaunchPlan(await resolved(t, { namespaces: { net: 'host' } }), ctx(t, v2));
+  assert.deepEqual(byTarget(own.mounts, '/sys/fs/cgroup'), { source: '/sys/fs/cgroup/berth/aaaa', ...bind }, 'a private cgroup namespace: its own directory');
+  const host = buildLaunchPlan(await resolved(t, { namespaces: { net: 'host', cgroup: 'host' } }), ctx(t, v2));
+  assert.deepEqual(byTarget(host.mounts, '/sys/fs/cgroup'), { source: '/sys/fs/cgroup', ...bind }, 'the host\'s cgroup namespace: the hierarchy');
+  const spec = await resolved(t, { namespaces: { net: 'host' } });
+  assert.throws(() => buildLaunchPlan(spec, ctx(t, { ...v2, cgroupPath: undefined })), /\/sys\/fs\/cgroup: the container's cgroup directory is not known/);
+});
+
 test('host network: /sys is a read-only bind of the host\'s; host namespaces are left out', async (t) => {
   const plan = buildLaunchPlan(await resolved(t, { namespaces: { net: 'host', pid: 'host', uts: 'host' } }), ctx(t));
   assert.deepEqual(byTarget(plan.mounts, '/sys'), {
