@@ -17,6 +17,7 @@ export const VM_MODULES = [
   'drivers/virtio/virtio_pci_modern_dev', 'drivers/virtio/virtio_pci',
   'net/9p/9pnet', 'net/9p/9pnet_virtio', 'fs/netfs/netfs', 'fs/fscache/fscache', 'fs/9p/9p',
   'drivers/block/loop', // the block I/O tests read and write a loop device of their own
+  'fs/fuse/fuse', // /dev/fuse, the node the --device tests give a container
 ];
 
 export interface VmKernel { vmlinuz: string; modules: string[] }

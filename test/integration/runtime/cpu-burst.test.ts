@@ -3,13 +3,17 @@
 // update lowers it, and a burst above the quota is refused with nothing changed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { release } from 'node:os';
 import { startAgent } from '../../helpers/agent.js';
+import { cgroupFile, PURE_V2 } from '../../helpers/cgroup-files.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
 import { waitFor } from '../../helpers/wait.js';
 
-const V1_CPU = '/sys/fs/cgroup/cpu';
-const skip = !existsSync(`${V1_CPU}/cpu.cfs_burst_us`) && 'needs cgroup v1 cpu.cfs_burst_us (Linux ≥ 5.14)';
+// v2 has cpu.max.burst in every cgroup with the cpu controller since 5.14, none at the root to look for.
+const [major, minor] = release().split('.').map(Number);
+const hasBurst = PURE_V2 ? major > 5 || (major === 5 && minor >= 14) : existsSync('/sys/fs/cgroup/cpu/cpu.cfs_burst_us');
+const skip = !hasBurst && 'needs CFS burst (Linux ≥ 5.14)';
 
 test('a container\'s CFS burst: applied, spent, lowered with the quota, refused above it', { skip, timeout: 60_000 }, async (t) => {
   const agent = await startAgent({ sampleInterval: '250ms' });
@@ -23,7 +27,7 @@ test('a container\'s CFS burst: applied, spent, lowered with the quota, refused 
   });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const { cgroup } = (await agent.api('GET', '/v1/containers/burst')).body;
-  const file = (name: string) => readFileSync(`${V1_CPU}${cgroup}/${name}`, 'utf8').trim();
+  const file = (name: string) => cgroupFile(cgroup, name);
   assert.deepEqual([file('cpu.cfs_quota_us'), file('cpu.cfs_burst_us')], ['10000', '8000']);
 
   const series = (text: string, name: string) => Number(new RegExp(`^${name}\\{[^}]*name="burst"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);

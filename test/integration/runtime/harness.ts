@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import pino from 'pino';
-import { createCgroupManager } from '../../../agent/cgroups/index.js';
+import { createCgroupManager, shimDeviceProgramLoader } from '../../../agent/cgroups/index.js';
 import type { CgroupManager } from '../../../agent/cgroups/types.js';
 import { EventBus, type BerthEvent } from '../../../agent/events/index.js';
 import { createRuntime } from '../../../agent/runtime/index.js';
@@ -43,7 +43,7 @@ export async function startHarness(): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-rt-'));
   const stateDir = join(dir, 'state');
   const parent = `berth-test-${randomBytes(4).toString('hex')}`;
-  const cgroups = await createCgroupManager({ parent });
+  const cgroups = await createCgroupManager({ parent, deviceProgramLoader: shimDeviceProgramLoader(SHIM_PATH) }); // as the agent's (daemon.ts)
   const logger = pino({ level: process.env.BERTH_TEST_LOG ?? 'silent' });
   const bus = new EventBus();
   const events: BerthEvent[] = [];

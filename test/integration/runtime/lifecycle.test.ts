@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eachLine, run, startHarness, type Harness } from './harness.js';
 import type { LogLine } from '../../../agent/runtime/types.js';
-import { cpuQuotaFile, memoryLimitFile } from '../../helpers/cgroup-files.js';
+import { cgroupFile } from '../../helpers/cgroup-files.js';
 import { waitFor } from '../../helpers/wait.js';
 import { BerthError } from '../../../agent/errors.js';
 import type { ContainerSpec } from '../../../agent/runtime/types.js';
@@ -182,13 +182,13 @@ test('update changes a live limit (the throttle action)', async (t) => {
   const info = await started(t, { resources: { cpus: 1 } });
   const updated = await h.runtime.update(info.id, { cpus: 0.25 }, 'policy');
   assert.equal(updated.spec.resources.cpus, 0.25);
-  assert.equal(cpuQuotaFile(info.cgroup), '25000');
+  assert.equal(cgroupFile(info.cgroup, 'cpu.cfs_quota_us'), '25000');
   await assert.rejects(h.runtime.update(info.id, { memoryBytes: 5 }), (e: BerthError) => e.code === 'INVALID_SPEC' && /memoryBytes/.test(e.message));
   await h.runtime.update(info.id, { memoryBytes: 64 << 20, memorySwapBytes: 128 << 20 });
   await assert.rejects(h.runtime.update(info.id, { memoryBytes: 256 << 20 }),
     (e: BerthError) => e.code === 'INVALID_SPEC' && /memorySwapBytes: .*the memory \+ swap limit was set earlier/.test(e.message));
   await h.runtime.update(info.id, { memoryBytes: 256 << 20, memorySwapBytes: -1 });
-  assert.equal(memoryLimitFile(info.cgroup), String(256 << 20));
+  assert.equal(cgroupFile(info.cgroup, 'memory.limit_in_bytes'), String(256 << 20));
   assert.ok(h.events.some((e) => e.kind === 'container.updated' && e.containerId === info.id));
 });
 
@@ -203,7 +203,7 @@ test('start runs an exited container again: same cgroup and limits, log appended
   assert.equal(again.exit, undefined, 'the last exit belongs to the last run');
   assert.notEqual(again.pid, firstPid);
   assert.equal(again.cgroup, first.cgroup);
-  assert.equal(memoryLimitFile(again.cgroup), String(64 << 20));
+  assert.equal(cgroupFile(again.cgroup, 'memory.limit_in_bytes'), String(64 << 20));
   await waitFor('the second run\'s line', async () => (await collect(h.runtime.logs(info.id, {}))).length === 2);
   assert.deepEqual((await collect(h.runtime.logs(info.id, {}))).map((l) => l.replace(/\d+$/, 'N')), ['stdout:run N', 'stdout:run N']);
   const restarted = await h.runtime.restart(info.id, { timeoutSeconds: 1 });

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAllStats } from '../../../agent/cgroups/index.js';
+import { cgroupFile } from '../../helpers/cgroup-files.js';
 import { waitFor } from '../../helpers/wait.js';
 import { run, startHarness, type Harness } from './harness.js';
 
@@ -97,7 +98,7 @@ test('the pids limit stops a fork loop', async () => {
     assert.notEqual(r.exit.exitCode, 0);
     // The kernel counts refused forks in pids.events (v1 pids controller and v2 alike).
     const cg = h.runtime.get(r.id).cgroup;
-    const events = readFileSync(existsSync(`/sys/fs/cgroup/pids${cg}`) ? `/sys/fs/cgroup/pids${cg}/pids.events` : `/sys/fs/cgroup${cg}/pids.events`, 'utf8');
+    const events = cgroupFile(cg, 'pids.events');
     assert.ok(Number(/max (\d+)/.exec(events)?.[1]) > 0, `pids.events: ${events}`);
   } finally {
     await h.runtime.remove(r.id, true);

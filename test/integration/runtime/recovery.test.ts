@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { removeCgroupTree, startAgent, type TestAgent } from '../../helpers/agent.js';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
+import { cgroupDir, cgroupFile } from '../../helpers/cgroup-files.js';
 import { waitFor } from '../../helpers/wait.js';
 import { ensureShim } from './harness.js';
 
@@ -115,7 +116,7 @@ test('a container whose shim is gone without an exit (host restart, killed shim)
   assert.equal((await agent.api('POST', `/v1/containers/${never.id}/start`)).status, 200);
   assert.equal((await waiting).body.exitCode, 0);
   assert.equal((await agent.cli(['logs', never.id])).stdout, 'hello\n');
-  assert.equal(readFileSync(join('/sys/fs/cgroup/memory', never.cgroup, 'memory.limit_in_bytes'), 'utf8').trim(), String(64 * 2 ** 20));
+  assert.equal(cgroupFile(never.cgroup, 'memory.limit_in_bytes'), String(64 * 2 ** 20));
 });
 
 test('a recorded shim pid that another container\'s shim has taken since (reused while the agent was down) is neither adopted nor killed as the first one\'s', async (t) => {
@@ -186,7 +187,7 @@ test('a half-created container (no `created` recorded) and an orphan cgroup are 
   const halfDir = join(agent.stateDir, 'containers', halfId);
   mkdirSync(halfDir, { recursive: true });
   writeFileSync(join(halfDir, 'state.json'), JSON.stringify({ id: halfId, phase: 'creating' }));
-  const pidsRoot = `/sys/fs/cgroup/pids/${agent.cgroupParent}`;
+  const pidsRoot = cgroupDir('pids', agent.cgroupParent);
   const halfCg = join(pidsRoot, halfId);
   const orphanCg = join(pidsRoot, orphanId);
   mkdirSync(halfCg, { recursive: true });
@@ -232,14 +233,14 @@ test('a start again interrupted by a crash leaves the exited container as it was
   writeFileSync(statePath, JSON.stringify({ ...JSON.parse(readFileSync(statePath, 'utf8')), phase: 'relaunching' }));
   const halfStarted = spawn('sleep', ['300'], { stdio: 'ignore' });
   t.after(() => { halfStarted.kill('SIGKILL'); });
-  writeFileSync(join('/sys/fs/cgroup/pids', cgroup, 'cgroup.procs'), String(halfStarted.pid));
+  writeFileSync(join(cgroupDir('pids', cgroup), 'cgroup.procs'), String(halfStarted.pid));
 
   await agent.start();
   await waitFor('the half-started process to be killed through the cgroup', () => halfStarted.exitCode !== null || halfStarted.signalCode !== null);
   const after = (await agent.api('GET', `/v1/containers/${id}`)).body;
   assert.deepEqual([after.status, after.exit.exitCode], ['exited', 5]);
   assert.equal(JSON.parse(readFileSync(statePath, 'utf8')).phase, 'created');
-  assert.ok(existsSync(join('/sys/fs/cgroup/pids', cgroup)), 'the cgroup stays with the container');
+  assert.ok(existsSync(cgroupDir('pids', cgroup)), 'the cgroup stays with the container');
   // And it can be started again for real.
   assert.equal((await agent.api('POST', `/v1/containers/${id}/start`)).status, 200);
   assert.equal((await agent.api('POST', `/v1/containers/${id}/wait`)).body.exitCode, 5);
@@ -367,7 +368,7 @@ test('a state.json of a newer format (a downgrade) is left alone: not adopted, n
   const recovered = (await agent.api('GET', '/v1/events?kind=agent.recovered')).body.at(-1);
   assert.match(recovered.message, /, 1 failed$/);
   assert.ok(alive(live.pid) && existsSync(statePath), 'the container runs on, its state dir kept');
-  assert.ok(existsSync(`/sys/fs/cgroup/pids${record.cgroup}`), 'its cgroup kept');
+  assert.ok(existsSync(cgroupDir('pids', record.cgroup)), 'its cgroup kept');
   // Back to this agent's format: the next start adopts it, so the test leaves nothing behind.
   await agent.crash();
   writeFileSync(statePath, JSON.stringify(record));

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { ExecStdioServer } from '../../../agent/runtime/exec-stdio.js';
 import { encodeExecPlan } from '../../../agent/runtime/plan-format.js';
 import { buildShim, DOCKER_CAPS, dockerLikePlan, isRoot, nsLink, pidAlive, readPid, Scratch, shimCreate, shimExec,
-  Spawner, startContainer, stdoutText, TestCgroup } from './harness.js';
+  OWN_CGROUP_SH, Spawner, startContainer, stdoutText, TestCgroup } from './harness.js';
 
 const skip = !isRoot() || !busyboxAvailable() ? 'needs root and busybox-static' : false;
 let scratch: Scratch;
@@ -44,7 +44,7 @@ function execPlan(args: string[], over: Partial<ExecPlan> = {}): ExecPlan {
 
 test('exec joins the namespaces and the cgroup of the container', { skip }, async () => {
   const script = 'echo host=$(hostname); echo net=$(readlink /proc/self/ns/net); echo mnt=$(readlink /proc/self/ns/mnt); ' +
-    'echo init=$(cat /proc/1/comm); echo cg=$(grep :pids: /proc/self/cgroup | cut -d: -f3); echo x=$X; ' +
+    `echo init=$(cat /proc/1/comm); echo cg=${OWN_CGROUP_SH}; echo x=$X; ` +
     'echo nnp=$(grep NoNewPrivs /proc/self/status | cut -f2); echo capeff=$(grep CapEff /proc/self/status | cut -f2); echo err >&2';
   const r = await shimExec(execPlan(['sh', '-c', script]));
   assert.equal(r.code, 0, r.stderr + r.status.join('|'));
@@ -53,7 +53,7 @@ test('exec joins the namespaces and the cgroup of the container', { skip }, asyn
   assert.equal(v.net, nsLink(initPid, 'net'));
   assert.equal(v.mnt, nsLink(initPid, 'mnt'));
   assert.equal(v.init, 'sleep');
-  assert.equal(v.cg, cgroup.dir.replace('/sys/fs/cgroup/pids', ''));
+  assert.equal(v.cg, cgroup.path);
   assert.equal(v.x, 'exec');
   assert.equal(v.nnp, '1');
   assert.equal(v.capeff, '00000000a80425fb');

@@ -15,6 +15,7 @@ import { ExecStdioServer, type ExecOutput } from '../../../agent/runtime/exec-st
 import { encodeExecPlan, encodeLaunchPlan } from '../../../agent/runtime/plan-format.js';
 import type { ExecPlan, LaunchPlan } from '../../../agent/runtime/plan-types.js';
 import { ROOT } from '../../helpers/agent.js';
+import { cgroupDir } from '../../helpers/cgroup-files.js';
 import { waitFor } from '../../helpers/wait.js';
 
 export const SHIM = join(ROOT, 'dist/bin/berth-shim');
@@ -29,9 +30,14 @@ export function buildShim(): void {
 
 export function isRoot(): boolean { return process.getuid?.() === 0; }
 
-/** A pids-controller cgroup of our own; `remove()` kills what is left in it and deletes it. */
+/** Shell: the process's own cgroup as /proc/self/cgroup names it (v1's pids line, else v2's "0::" line). */
+export const OWN_CGROUP_SH = '$( (grep :pids: /proc/self/cgroup || grep ^0:: /proc/self/cgroup) | cut -d: -f3)';
+
+/** A pids-controller cgroup of our own (v1 or v2); `remove()` kills what is left in it and deletes it. */
 export class TestCgroup {
-  readonly dir = `/sys/fs/cgroup/pids/berth-test-shim-${randomBytes(4).toString('hex')}`;
+  /** As /proc/<pid>/cgroup names it. */
+  readonly path = `/berth-test-shim-${randomBytes(4).toString('hex')}`;
+  readonly dir = cgroupDir('pids', this.path);
   constructor() { mkdirSync(this.dir); }
   get procsFile(): string { return join(this.dir, 'cgroup.procs'); }
   pids(): number[] { return readFileSync(this.procsFile, 'utf8').split('\n').filter(Boolean).map(Number); }

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxAvailable, busyboxRootfs } from '../../helpers/rootfs.js';
 import { buildShim, dockerLikePlan, isRoot, nsLink, privateRootfs, readPid, Scratch, shimCreate, startContainer, stdoutText,
-  readLog, TestCgroup, waitExit } from './harness.js';
+  OWN_CGROUP_SH, readLog, TestCgroup, waitExit } from './harness.js';
 
 const skip = !isRoot() || !busyboxAvailable() ? 'needs root and busybox-static' : false;
 let scratch: Scratch;
@@ -86,7 +86,7 @@ test('a Docker-like container is isolated and reports through the CRI log and th
 });
 
 test('a private cgroup namespace is rooted at the container cgroup', { skip }, async () => {
-  const { values, hostView } = await probe('echo pids=$(grep :pids: /proc/self/cgroup | cut -d: -f3)',
+  const { values, hostView } = await probe(`echo pids=${OWN_CGROUP_SH}`,
     (p) => p.namespaces.push({ type: 'cgroup', path: '' }));
   assert.ok(hostView.pidInCgroup);
   assert.equal(values.pids, '/');
