@@ -1,11 +1,13 @@
 // Shared by the cgroup integration tests: a random parent of our own, child processes that the
 // tests place into cgroups, and clean-up that runs even when an assertion failed.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { TestContext } from 'node:test';
 import { removeCgroupTree } from '../../helpers/agent.js';
 import { waitFor } from '../../helpers/wait.js';
-import type { CgroupManager } from '../../../agent/cgroups/index.js';
+import { createCgroupManager, readAllStats, type CgroupManager, type CgroupResources, type CgroupStats, type CgroupStatsReader } from '../../../agent/cgroups/index.js';
 
 export function randomParent(): string {
   return `berth-test-${randomBytes(4).toString('hex')}`;
@@ -56,4 +58,33 @@ export function exited(child: ChildProcess): Promise<string | null> {
 /** Waits until `read()` exceeds `above` (a counter moving). */
 export async function grows(what: string, read: () => number, above: number): Promise<number> {
   return waitFor(what, () => { const v = read(); return v > above ? v : false; }, { timeoutMs: 10_000 });
+}
+
+/** A cgroup `c1` (with `resources`) under a fresh parent, a spinning shell placed in it, and its stats reader. */
+export async function busyCgroup(t: TestContext, resources: CgroupResources = {}) {
+  const parent = randomParent();
+  const children: ChildProcess[] = [];
+  cleanUpAfter(t, parent, children);
+  const manager = await createCgroupManager({ parent });
+  await manager.create('c1', resources);
+  const reader = manager.statsReader('c1');
+  t.after(() => reader.close());
+  const busy = spawnBusy(children);
+  place(manager, 'c1', busy.pid!);
+  return { parent, children, manager, reader, busy };
+}
+
+/** Places a process in `c1` that allocates 32 MiB; asserts usage, rss and working set count it. */
+export async function assertAllocationCounted(manager: CgroupManager, reader: CgroupStatsReader, children: ChildProcess[]): Promise<CgroupStats['memory']> {
+  const bytes = 32 << 20;
+  const allocator = spawnAllocator(children, bytes);
+  place(manager, 'c1', allocator.pid!);
+  const before = readAllStats(reader)!.memory.usageBytes;
+  allocator.stdin!.write('go\n');
+  await allocator.allocated;
+  const memory = readAllStats(reader)!.memory;
+  assert.ok(memory.usageBytes - before >= bytes, `usage grew by ${memory.usageBytes - before}, want ≥ ${bytes}`);
+  assert.ok(memory.rssBytes >= bytes, `rss ${memory.rssBytes}`);
+  assert.ok(memory.workingSetBytes >= bytes && memory.workingSetBytes <= memory.usageBytes);
+  return memory;
 }

@@ -1,12 +1,12 @@
 // The v1 (hybrid) manager on this machine's real kernel, under a random berth-test-xxxx parent.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCgroupManager, detectCgroupVersion, readAllStats } from '../../../agent/cgroups/index.js';
 import { waitFor } from '../../helpers/wait.js';
-import { cleanUpAfter, exited, grows, place, processState, randomParent, spawnAllocator, spawnBusy } from './helpers.js';
+import { assertAllocationCounted, busyCgroup, cleanUpAfter, exited, grows, place, processState, randomParent, spawnAllocator, spawnBusy } from './helpers.js';
 
 const ROOT = '/sys/fs/cgroup';
 const isHybrid = process.getuid?.() === 0 && existsSync(`${ROOT}/memory`) && detectCgroupVersion() !== 'v2';
@@ -71,20 +71,6 @@ test('a blkio weight without a weighting I/O scheduler is refused naming the fil
   for (const h of readdirSync(ROOT)) assert.equal(existsSync(join(ROOT, h, parent, 'w')), false, h);
 });
 
-/** A cgroup `c1` under a fresh parent with a spinning shell placed in it, and its stats reader. */
-async function busyCgroup(t: TestContext) {
-  const parent = randomParent();
-  const children: ChildProcess[] = [];
-  cleanUpAfter(t, parent, children);
-  const manager = await createCgroupManager({ parent });
-  await manager.create('c1', {});
-  const reader = manager.statsReader('c1');
-  t.after(() => reader.close());
-  const busy = spawnBusy(children);
-  place(manager, 'c1', busy.pid!);
-  return { parent, children, manager, reader, busy };
-}
-
 test('a placed process shows in pids(), its cpu and memory show in the stats', { skip }, async (t) => {
   const { children, manager, reader, busy } = await busyCgroup(t);
   assert.deepEqual(await manager.pids('c1'), [busy.pid]);
@@ -95,16 +81,7 @@ test('a placed process shows in pids(), its cpu and memory show in the stats', {
   assert.ok(stats.cpu.perCpuNs!.length >= 1 && stats.cpu.perCpuNs!.reduce((a, b) => a + b, 0) > 0);
   assert.ok(stats.pressure?.cpu, 'hybrid: pressure from the unified mount');
 
-  const bytes = 32 << 20;
-  const allocator = spawnAllocator(children, bytes);
-  place(manager, 'c1', allocator.pid!);
-  const before = readAllStats(reader)!.memory.usageBytes;
-  allocator.stdin!.write('go\n');
-  await allocator.allocated;
-  const memory = readAllStats(reader)!.memory;
-  assert.ok(memory.usageBytes - before >= bytes, `usage grew by ${memory.usageBytes - before}, want ≥ ${bytes}`);
-  assert.ok(memory.rssBytes >= bytes, `rss ${memory.rssBytes}`);
-  assert.ok(memory.workingSetBytes >= bytes && memory.workingSetBytes <= memory.usageBytes);
+  const memory = await assertAllocationCounted(manager, reader, children);
   assert.ok(memory.maxUsageBytes >= memory.usageBytes);
 });
 

@@ -1,7 +1,7 @@
 // The v2 manager on a real pure cgroup v2 kernel, under a random berth-test-xxxx parent: what
 // manager-v1.test.ts shows for v1. This host is hybrid, so these run inside the VM that
 // pure-v2-vm.test.ts boots (Debian's kernel, cgroup_no_v1=all, every controller enabled at the root).
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { sharesToWeight, weightToShares } from '../../../agent/cgroups/convert.j
 import { DOCKER_DEVICE_RULES } from '../../../agent/runtime/defaults.js';
 import { buildShim, SHIM } from '../shim/harness.js';
 import { waitFor } from '../../helpers/wait.js';
-import { cleanUpAfter, exited, grows, place, processState, randomParent, spawnAllocator, spawnBusy } from './helpers.js';
+import { assertAllocationCounted, busyCgroup, cleanUpAfter, exited, grows, place, processState, randomParent, spawnAllocator, spawnBusy } from './helpers.js';
 
 const ROOT = '/sys/fs/cgroup';
 const isV2 = process.getuid?.() === 0 && existsSync(join(ROOT, 'cgroup.controllers')) && detectCgroupVersion() === 'v2';
@@ -65,20 +65,6 @@ test('a kernel refusal fails create with the file named and leaves no directory 
   assert.deepEqual(await manager.list(), []);
 });
 
-/** A cgroup `c1` under a fresh parent with a spinning shell placed in it, and its stats reader. */
-async function busyCgroup(t: TestContext, resources = {}) {
-  const parent = randomParent();
-  const children: ChildProcess[] = [];
-  cleanUpAfter(t, parent, children);
-  const manager = await createCgroupManager({ parent });
-  await manager.create('c1', resources);
-  const reader = manager.statsReader('c1');
-  t.after(() => reader.close());
-  const busy = spawnBusy(children);
-  place(manager, 'c1', busy.pid!);
-  return { parent, children, manager, reader, busy };
-}
-
 test('a placed process shows in pids(), its cpu, memory and pressure in the stats', { skip }, async (t) => {
   const { children, manager, reader, busy } = await busyCgroup(t, { cpuQuotaUs: 20_000 });
   assert.deepEqual(await manager.pids('c1'), [busy.pid]);
@@ -92,16 +78,7 @@ test('a placed process shows in pids(), its cpu, memory and pressure in the stat
   assert.ok(stats.cpu.periods >= stats.cpu.throttledPeriods && stats.cpu.throttledNs > 0);
   await grows('cpu pressure (the quota makes the shell wait)', () => readAllStats(reader)!.pressure?.cpu?.someTotalUs ?? 0, 0);
 
-  const bytes = 32 << 20;
-  const allocator = spawnAllocator(children, bytes);
-  place(manager, 'c1', allocator.pid!);
-  const before = readAllStats(reader)!.memory.usageBytes;
-  allocator.stdin!.write('go\n');
-  await allocator.allocated;
-  const memory = readAllStats(reader)!.memory;
-  assert.ok(memory.usageBytes - before >= bytes, `usage grew by ${memory.usageBytes - before}, want ≥ ${bytes}`);
-  assert.ok(memory.rssBytes >= bytes, `anon ${memory.rssBytes}`);
-  assert.ok(memory.workingSetBytes >= bytes && memory.workingSetBytes <= memory.usageBytes);
+  const memory = await assertAllocationCounted(manager, reader, children);
   assert.ok(memory.pgfault > 0);
 });
 
