@@ -95,7 +95,7 @@ test('a privileged plan: host devices (ptmx stays the pts symlink), nothing mask
 
 test('a privileged container with the host network binds the host /sys writable; others read-only', async (t) => {
   const root = tempDir(t, 'berth-host-');
-  const ctx = { id: 'a'.repeat(64), stateDir: '/s', cgroupProcs: [], cgroupVersion: 'v2' as const, sysRoot: join(root, 'sys'), procRoot: join(root, 'proc'), devRoot: fixtureDev(t) };
+  const ctx = { id: 'a'.repeat(64), stateDir: '/s', cgroupProcs: ['/sys/fs/cgroup/berth/a/cgroup.procs'], cgroupPath: '/berth/a', cgroupVersion: 'v2' as const, sysRoot: join(root, 'sys'), procRoot: join(root, 'proc'), devRoot: fixtureDev(t) };
   const sysOf = async (extra: Record<string, unknown>) => buildLaunchPlan(await resolve(t, { namespaces: { net: 'host' }, ...extra }), ctx).mounts.find((m) => m.target === '/sys')!;
   const privileged = await sysOf({ privileged: true });
   assert.deepEqual([privileged.source, privileged.flags & MS.RDONLY, privileged.flags & MS.BIND], ['/sys', 0, MS.BIND]);
