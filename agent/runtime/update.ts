@@ -98,13 +98,15 @@ function withEarlierLimitHint(err: unknown, resources: ResourcesSpec): unknown {
 
 /**
  * The kernel refuses a memory limit below what the container holds and cannot reclaim (v1: EBUSY
- * after reclaiming what it could; no swap, or tmpfs and locked pages). That is the caller's
+ * after reclaiming what it could; no swap, or tmpfs and locked pages; v2: berth's own refusal in
+ * cgroups/v2/memory.ts, where the kernel would OOM-kill instead). That is the caller's
  * request meeting the container's state, not an agent failure: say so, naming the field.
  */
 function explainRefusal(err: unknown, record: ContainerRecord, resources: ResourcesSpec): unknown {
   if (!(err instanceof BerthError) || errnoCode(err.cause) !== 'EBUSY') return err;
   const path = String(err.details?.path ?? '');
-  const field = path.endsWith('memory.memsw.limit_in_bytes') ? 'memorySwapBytes' : path.endsWith('memory.limit_in_bytes') ? 'memoryBytes' : undefined;
+  const field = path.endsWith('memory.memsw.limit_in_bytes') ? 'memorySwapBytes'
+    : path.endsWith('memory.limit_in_bytes') || path.endsWith('memory.max') ? 'memoryBytes' : undefined;
   if (field === undefined) return err;
   const bytes = resources[field] ?? 0;
   return new BerthError('INVALID_STATE',

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { BerthError } from '../../errors.js';
 import { swapMaxV2, v2Limit } from '../convert.js';
-import { fileExists, writeCgroupFile, type CgroupWrite } from '../fsio.js';
+import { cgroupError, fileExists, readOptionalFile, writeCgroupFile, type CgroupWrite } from '../fsio.js';
 import { flatKeyValue, parseLimit, parseNumber } from '../parse.js';
 import { parseUintBytes } from '../parse-bytes.js';
 import { updateWorkingSet, type StatFills } from '../stats.js';
@@ -19,7 +19,7 @@ export async function applyMemoryV2(dir: string, r: CgroupResources, write: Cgro
     throw new BerthError('INVALID_SPEC', 'resources.oomKillDisable: cgroup v2 cannot turn the OOM killer off for a cgroup (memory.oom_control is v1 only)',
       { field: 'resources.oomKillDisable' });
   }
-  if (r.memoryBytes !== undefined) await write(join(dir, 'memory.max'), v2Limit(r.memoryBytes));
+  if (r.memoryBytes !== undefined) await writeMemoryMax(dir, r.memoryBytes, write);
   // runc's mapping of docker's reservation: memory.low, best-effort protection from reclaim.
   if (r.memoryReservationBytes !== undefined) await write(join(dir, 'memory.low'), String(r.memoryReservationBytes));
   if (r.memorySwapBytes === undefined) return;
@@ -29,6 +29,32 @@ export async function applyMemoryV2(dir: string, r: CgroupResources, write: Cgro
     throw new BerthError('CGROUP_FAILED', `write ${swapFile}: ENOENT (no swap accounting: memorySwapBytes cannot be enforced)`, { path: swapFile });
   }
   await write(swapFile, swapMaxV2(r.memoryBytes ?? 0, r.memorySwapBytes));
+}
+
+/**
+ * A memory.max below what the cgroup holds: v1's kernel reclaims and refuses what it cannot free
+ * (EBUSY), v2's reclaims and then OOM-kills in the cgroup. berth keeps v1's answer on both: the new
+ * limit goes to memory.high first, whose write reclaims and never kills; still above it afterwards,
+ * the write is refused as EBUSY, memory.high put back. (Usage may grow between that check and the
+ * memory.max write; memory.high throttles the cgroup meanwhile.)
+ */
+async function writeMemoryMax(dir: string, bytes: number, write: CgroupWrite): Promise<void> {
+  const maxFile = join(dir, 'memory.max');
+  const usage = parseNumber((await readOptionalFile(join(dir, 'memory.current'))) ?? '') || 0;
+  if (bytes <= 0 || usage <= bytes) return write(maxFile, v2Limit(bytes));
+  const highFile = join(dir, 'memory.high');
+  const high = ((await readOptionalFile(highFile)) ?? 'max').trim();
+  await writeCgroupFile(highFile, String(bytes));
+  try {
+    const held = parseNumber((await readOptionalFile(join(dir, 'memory.current'))) ?? '') || 0;
+    if (held > bytes) {
+      throw cgroupError('write', maxFile, Object.assign(new Error('EBUSY'), { code: 'EBUSY' }),
+        `value "${bytes}": ${held} bytes held after reclaim, an OOM kill otherwise`);
+    }
+    await write(maxFile, String(bytes));
+  } finally {
+    await writeCgroupFile(highFile, high);
+  }
 }
 
 export const MEMORY_V2: StatFills = {

@@ -99,6 +99,21 @@ test('OOM kills are counted from memory.events', { skip }, async (t) => {
   assert.ok(memory.oomEvents >= 1 && memory.maxEvents! >= 1, `oom ${memory.oomEvents}, max ${memory.maxEvents}`);
 });
 
+test('a memory limit below what the cgroup holds (anon, no swap) is refused as EBUSY, as on v1: nothing OOM-killed, nothing changed', { skip }, async (t) => {
+  const { parent, children, manager, reader } = await busyCgroup(t, { memoryBytes: 128 << 20 });
+  const holder = spawnAllocator(children, 48 << 20);
+  place(manager, 'c1', holder.pid!);
+  holder.stdin!.write('go\n');
+  await holder.allocated;
+  await assert.rejects(manager.update('c1', { memoryBytes: 16 << 20 }), (err: any) => err.code === 'CGROUP_FAILED' && err.cause?.code === 'EBUSY');
+  const at = (f: string): string => read(join(ROOT, parent, 'c1', f));
+  assert.deepEqual([at('memory.max'), at('memory.high')], [String(128 << 20), 'max']);
+  assert.equal(readAllStats(reader)!.memory.oomKills, 0);
+  assert.equal(holder.exitCode ?? holder.signalCode, null, 'the holder still runs');
+  await manager.update('c1', { memoryBytes: 96 << 20 });
+  assert.equal(at('memory.max'), String(96 << 20));
+});
+
 test('freeze stops a process (cgroup.freeze, the kernel reports frozen), thaw resumes it', { skip }, async (t) => {
   const { parent, manager, reader, busy } = await busyCgroup(t);
   await grows('the process to run', () => readAllStats(reader)!.cpu.usageNs, 10e6);

@@ -223,7 +223,7 @@ describe('berth CLI against a real agent', () => {
   }, async () => {
     const r = await agent.cli(['run', '-d', '--name', 'swappy', '--memory-swappiness', '0', '--rootfs', rootfs, '--', 'sleep', '1000']);
     assert.equal(r.code, 125);
-    assert.match(r.stderr, /resources\.memorySwappiness: cgroup v2 has no per-cgroup swappiness/);
+    assert.match(r.stderr, /^berth: --memory-swappiness: cgroup v2 has no per-cgroup swappiness/);
     assert.equal((await agent.cli(['ps', '-a', '-q', '--filter', 'name=swappy'])).stdout, '');
     assert.deepEqual(agent.leftoverCgroups(), []);
   });

@@ -113,6 +113,22 @@ test('v2 update: only the given fields; cpu.max keeps the period when only the q
   await assert.rejects(manager.update('c1', { cpuShares: 1 }), { code: 'INVALID_SPEC' });
 });
 
+test('v2 update below what the cgroup holds: through memory.high (reclaim, no OOM kill); still above it, refused as EBUSY, nothing changed', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', { memoryBytes: 64 << 20 });
+  tree.write(`${PARENT}/c1/memory.current`, `${40 << 20}\n`); // this fixture's kernel reclaims nothing
+  await assert.rejects(manager.update('c1', { cpusetCpus: '1', memoryBytes: 32 << 20 }), (err: any) => err.code === 'CGROUP_FAILED'
+    && err.cause?.code === 'EBUSY' && err.message === `write ${tree.root}/${PARENT}/c1/memory.max: EBUSY (value "${32 << 20}": ${40 << 20} bytes held after reclaim, an OOM kill otherwise)`);
+  assert.equal(tree.read(`${PARENT}/c1/memory.max`), String(64 << 20));
+  assert.equal(tree.read(`${PARENT}/c1/memory.high`), 'max', 'memory.high put back');
+  assert.equal(tree.read(`${PARENT}/c1/cpuset.cpus`), '\n', 'the rest of the update undone');
+  tree.write(`${PARENT}/c1/memory.high`, `${60 << 20}\n`);
+  await assert.rejects(manager.update('c1', { memoryBytes: 32 << 20 }), /EBUSY/);
+  assert.equal(tree.read(`${PARENT}/c1/memory.high`), String(60 << 20), 'a memory.high of its own put back too');
+  await manager.update('c1', { memoryBytes: 48 << 20 });
+  assert.equal(tree.read(`${PARENT}/c1/memory.max`), String(48 << 20), 'above the usage: written directly');
+});
+
 test('a v2 update that fails half-way writes back what it changed (an inherited cpuset stays inherited)', async (t) => {
   const { tree, manager } = await setUp(t);
   await manager.create('c1', { memoryBytes: 64 << 20 });
