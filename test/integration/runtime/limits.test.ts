@@ -86,6 +86,24 @@ test('--oom-kill-disable (cgroup v1): at its limit the container waits for memor
   assert.throws(() => h.runtime.get(info.id), { code: 'NOT_FOUND' });
 });
 
+test('a memory limit below what the container holds (tmpfs, no swap) is refused naming the field; nothing changes, nothing is killed', async (t) => {
+  // v1's kernel refuses the write (EBUSY); v2's would OOM-kill, so berth refuses it there itself.
+  const info = await h.runtime.create({
+    rootfs: h.rootfs, cmd: ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/held bs=1M count=24 2>/dev/null; touch /dev/shm/done; exec sleep 1000'],
+    resources: { memoryBytes: 64 * MiB },
+  });
+  t.after(async () => { await h.runtime.remove(info.id, true).catch(() => undefined); });
+  await h.runtime.start(info.id);
+  const pid = h.runtime.get(info.id).pid;
+  await waitFor('24 MiB held in /dev/shm', () => existsSync(`/proc/${pid}/root/dev/shm/done`));
+  await assert.rejects(h.runtime.update(info.id, { memoryBytes: 8 * MiB }), (err: any) => err.code === 'INVALID_STATE'
+    && /^resources\.memoryBytes: .* holds more than the new limit of 8\.0 MiB .*the limits were left as they were .*EBUSY/.test(err.message));
+  assert.equal(cgroupFile(info.cgroup, 'memory.limit_in_bytes'), String(64 * MiB));
+  assert.equal(h.runtime.get(info.id).status, 'running');
+  await h.runtime.update(info.id, { memoryBytes: 48 * MiB });
+  assert.equal(cgroupFile(info.cgroup, 'memory.limit_in_bytes'), String(48 * MiB));
+});
+
 test('the pids limit stops a fork loop', async () => {
   const r = await run(h.runtime, {
     rootfs: h.rootfs,
