@@ -40,16 +40,16 @@ export async function applyMemoryV2(dir: string, r: CgroupResources, write: Cgro
  */
 async function writeMemoryMax(dir: string, bytes: number, write: CgroupWrite): Promise<void> {
   const maxFile = join(dir, 'memory.max');
-  const usage = parseNumber((await readOptionalFile(join(dir, 'memory.current'))) ?? '') || 0;
-  if (bytes <= 0 || usage <= bytes) return write(maxFile, v2Limit(bytes));
+  const held = async () => parseNumber((await readOptionalFile(join(dir, 'memory.current'))) ?? '') || 0;
+  if (bytes <= 0 || (await held()) <= bytes) return write(maxFile, v2Limit(bytes));
   const highFile = join(dir, 'memory.high');
   const high = ((await readOptionalFile(highFile)) ?? 'max').trim();
   await writeCgroupFile(highFile, String(bytes));
   try {
-    const held = parseNumber((await readOptionalFile(join(dir, 'memory.current'))) ?? '') || 0;
-    if (held > bytes) {
+    const stillHeld = await held();
+    if (stillHeld > bytes) {
       throw cgroupError('write', maxFile, Object.assign(new Error('EBUSY'), { code: 'EBUSY' }),
-        `value "${bytes}": ${held} bytes held after reclaim, an OOM kill otherwise`);
+        `value "${bytes}": ${stillHeld} bytes held after reclaim, an OOM kill otherwise`);
     }
     await write(maxFile, String(bytes));
   } finally {
