@@ -31,7 +31,7 @@ export async function runTestsInVm(projectDir: string, testFiles: string[], { ti
     writeFileSync(join(out, 'tests'), testFiles.join('\n') + '\n');
     const share = (tag: string, path: string, ro: boolean) =>
       ['-virtfs', `local,path=${path},mount_tag=${tag},security_model=passthrough,multidevs=remap${ro ? ',readonly=on' : ''}`];
-    const console = await boot([
+    const serial = await boot([
       '-machine', 'q35', '-accel', 'tcg,thread=multi', '-smp', '2', '-m', '2048',
       '-display', 'none', '-serial', 'stdio', '-monitor', 'none', '-nic', 'none', '-no-reboot',
       '-kernel', kernel.vmlinuz, '-initrd', initramfs,
@@ -40,7 +40,7 @@ export async function runTestsInVm(projectDir: string, testFiles: string[], { ti
     ], timeoutMs);
     const read = (name: string) => (existsSync(join(out, name)) ? readFileSync(join(out, name), 'utf8') : '');
     const status = read('status').trim();
-    return { status: status === '' ? undefined : Number(status), output: read('output'), console };
+    return { status: status === '' ? undefined : Number(status), output: read('output'), console: serial };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -50,14 +50,14 @@ export async function runTestsInVm(projectDir: string, testFiles: string[], { ti
 function boot(args: string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const qemu = spawn(QEMU, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let console = '';
-    qemu.stdout!.on('data', (d) => { console += d; });
-    qemu.stderr!.on('data', (d) => { console += d; });
+    let serial = '';
+    qemu.stdout!.on('data', (d) => { serial += d; });
+    qemu.stderr!.on('data', (d) => { serial += d; });
     const timer = setTimeout(() => {
       qemu.kill('SIGKILL');
-      console += `\n[berth test: the VM was still running after ${timeoutMs} ms and was killed]\n`;
+      serial += `\n[berth test: the VM was still running after ${timeoutMs} ms and was killed]\n`;
     }, timeoutMs);
     qemu.once('error', (err) => { clearTimeout(timer); reject(err); });
-    qemu.once('close', () => { clearTimeout(timer); resolve(console); });
+    qemu.once('close', () => { clearTimeout(timer); resolve(serial); });
   });
 }
