@@ -23,7 +23,16 @@ export const VM_MODULES = [
 export interface VmKernel { vmlinuz: string; modules: string[] }
 
 export function ensureKernel(): VmKernel {
-  const pkg = kernelPackage();
+  try {
+    return cachedOrFetched(kernelPackage());
+  } catch {
+    // No or stale package lists: a fresh machine has none, and the archive moves on to newer kernels.
+    execFileSync('apt-get', ['update'], { stdio: 'ignore' });
+    return cachedOrFetched(kernelPackage());
+  }
+}
+
+function cachedOrFetched(pkg: string): VmKernel {
   const dir = join(CACHE, pkg);
   if (existsSync(dir)) {
     try {
@@ -50,12 +59,7 @@ function kernelIn(dir: string): VmKernel {
 
 /** linux-image-amd64 is a metapackage: the package with the kernel is what it depends on. */
 function kernelPackage(): string {
-  const depends = (): string => execFileSync('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8' });
-  let text = depends();
-  if (!/Depends: linux-image-\S+/.test(text)) {
-    execFileSync('apt-get', ['update'], { stdio: 'ignore' }); // a fresh machine may have no package lists yet
-    text = depends();
-  }
+  const text = execFileSync('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8' });
   const match = /Depends: (linux-image-\S+)/.exec(text);
   if (!match) throw new Error(`apt-cache depends linux-image-amd64 names no kernel package:\n${text}`);
   return match[1];

@@ -10,12 +10,12 @@ import { createCgroupManager, detectCgroupVersion, readAllStats, shimDeviceProgr
 import { sharesToWeight, weightToShares } from '../../../agent/cgroups/convert.js';
 import { DOCKER_DEVICE_RULES } from '../../../agent/runtime/defaults.js';
 import { buildShim, SHIM } from '../shim/harness.js';
+import { PURE_V2 } from '../../helpers/cgroup-files.js';
 import { waitFor } from '../../helpers/wait.js';
 import { assertAllocationCounted, busyCgroup, cleanUpAfter, exited, grows, place, processState, randomParent, spawnAllocator, spawnBusy } from './helpers.js';
 
 const ROOT = '/sys/fs/cgroup';
-const isV2 = process.getuid?.() === 0 && existsSync(join(ROOT, 'cgroup.controllers')) && detectCgroupVersion() === 'v2';
-const skip = isV2 ? false : 'needs root on a pure cgroup v2 host (pure-v2-vm.test.ts runs this file in one)';
+const skip = process.getuid?.() === 0 && PURE_V2 && detectCgroupVersion() === 'v2' ? false : 'needs root on a pure cgroup v2 host (pure-v2-vm.test.ts runs this file in one)';
 const read = (path: string): string => readFileSync(path, 'utf8').trim();
 
 test('create applies the limits, and the kernel reads them back; update changes them', { skip }, async (t) => {
