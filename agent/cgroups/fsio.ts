@@ -14,8 +14,12 @@ export function cgroupError(op: string, path: string, err: unknown, hint = ''): 
   return new BerthError('CGROUP_FAILED', `${op} ${path}: ${code}${hint ? ` (${hint})` : ''}`, { path }, { cause: err });
 }
 
-/** How the appliers write a cgroup file: writeCgroupFile on create, through a journal on update (undo.ts). */
-export type CgroupWrite = (path: string, value: string) => Promise<void>;
+/**
+ * How the appliers write a cgroup file: writeCgroupFile on create, through a journal on update
+ * (undo.ts). `putBack` replaces the journal's plain write of the old content, for a file whose old
+ * content cannot always be written again.
+ */
+export type CgroupWrite = (path: string, value: string, putBack?: (before: string) => Promise<void>) => Promise<void>;
 
 /**
  * One write(2) of the whole value, like runc (O_WRONLY|O_TRUNC, never O_CREAT: a missing file

@@ -19,18 +19,18 @@ export async function undoMade(dirs: string[], cause: unknown, hooks?: FixtureHo
  * written gets its old content back, so the cgroup keeps the limits its container's spec records.
  */
 export async function writeAllOrNothing(apply: (write: CgroupWrite) => Promise<void>): Promise<void> {
-  const written: [path: string, before: string][] = [];
-  const write: CgroupWrite = async (path, value) => {
+  const written: [path: string, putBack: () => Promise<void>][] = [];
+  const write: CgroupWrite = async (path, value, putBack = (before) => writeCgroupFile(path, before)) => {
     const before = await readCgroupFile(path);
     await writeCgroupFile(path, value);
-    written.push([path, before]);
+    written.push([path, () => putBack(before)]);
   };
   try {
     await apply(write);
   } catch (cause) {
     const leftovers: string[] = [];
-    for (const [path, before] of written.reverse()) {
-      await writeCgroupFile(path, before).catch((err: unknown) =>
+    for (const [path, putBack] of written.reverse()) {
+      await putBack().catch((err: unknown) =>
         leftovers.push(`restore ${path}: ${errnoCode((err as Error).cause) ?? (err as Error).message}`));
     }
     throw withLeftovers(cause, leftovers);

@@ -27,6 +27,8 @@ const FROM_V2: Record<string, (dir: string) => string> = {
   'cpu.cfs_quota_us': (dir) => { const quota = read(dir, 'cpu.max').split(' ')[0]; return quota === 'max' ? '-1' : quota; },
   'cpu.cfs_period_us': (dir) => read(dir, 'cpu.max').split(' ')[1],
   'cpu.cfs_burst_us': (dir) => read(dir, 'cpu.max.burst'),
+  // v1's holds the set in force (berth copies the parent's in); v2's is empty when inherited.
+  'cpuset.cpus': (dir) => read(dir, 'cpuset.cpus.effective'),
   ...Object.fromEntries(Object.entries(IO_MAX_KEYS).map(([file, key]) => [file, (dir: string) => ioMaxAs(read(dir, 'io.max'), key)])),
 };
 
