@@ -13,7 +13,7 @@ import { waitFor } from './wait.js';
 export const ROOT = resolve(import.meta.dirname, '../..');
 const CGROUP_ROOT = '/sys/fs/cgroup';
 // The VM of pure-v2-vm.test.ts emulates its CPUs: an agent loading from source takes longer there.
-const START_TIMEOUT_MS = Number(process.env.BERTH_TEST_AGENT_START_MS ?? 20_000);
+export const START_TIMEOUT_MS = Number(process.env.BERTH_TEST_AGENT_START_MS ?? 20_000);
 
 export interface ApiResponse<T = any> { status: number; body: T; headers: Record<string, string | string[] | undefined> }
 export interface CliResult { code: number; stdout: string; stderr: string }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 const CACHE = '/var/cache/berth-test';
 
 /**
- * virtio-pci for the devices, 9p over virtio for the shared directories, loop; in the order insmod
- * needs them (each after what it depends on: Debian builds all of these as modules).
+ * virtio-pci for the devices, 9p over virtio for the shared directories, then what tests use; in
+ * the order insmod needs them (each after what it depends on: Debian builds all of these as modules).
  */
 export const VM_MODULES = [
   'drivers/virtio/virtio_ring', 'drivers/virtio/virtio', 'drivers/virtio/virtio_pci_legacy_dev',
@@ -18,6 +18,8 @@ export const VM_MODULES = [
   'net/9p/9pnet', 'net/9p/9pnet_virtio', 'fs/netfs/netfs', 'fs/fscache/fscache', 'fs/9p/9p',
   'drivers/block/loop', // the block I/O tests read and write a loop device of their own
   'fs/fuse/fuse', // /dev/fuse, the node the --device tests give a container
+  'drivers/net/dummy', // an interface besides lo (boot.sh): the VM has no NIC
+  'net/unix/unix_diag', // ss's view of unix sockets (the spawner tests read a socket's queue)
 ];
 
 export interface VmKernel { vmlinuz: string; modules: string[] }

@@ -1,6 +1,6 @@
-// cgroup v2 device rules enforced for real: the v2 manager pointed at this hybrid host's
-// controller-less cgroup2 mount (cgroup-BPF device programs attach to any cgroup2 directory)
-// creates berth-test-<rand>/c with Docker's default rules, berth-shim devices loads and attaches
+// cgroup v2 device rules enforced for real: the v2 manager pointed at the host's cgroup2 mount
+// (on this hybrid host the controller-less one: cgroup-BPF device programs attach to any cgroup2
+// directory; on a pure v2 host, as in pure-v2-vm.test.ts, the root) creates berth-test-<rand>/c with Docker's default rules, berth-shim devices loads and attaches
 // the compiled program, and a shell placed in the cgroup tries device nodes. A control shell
 // outside the cgroup shows the refusals come from the program, not from the nodes.
 import { before, test } from 'node:test';
@@ -12,12 +12,13 @@ import { join } from 'node:path';
 import { createCgroupManager, shimDeviceProgramLoader, type CgroupManager, type DeviceRule } from '../../../agent/cgroups/index.js';
 import { compileDeviceProgram } from '../../../agent/cgroups/v2/device-program.js';
 import { DOCKER_DEVICE_RULES } from '../../../agent/runtime/defaults.js';
+import { PURE_V2 } from '../../helpers/cgroup-files.js';
 import { buildShim, SHIM } from '../shim/harness.js';
 import { cleanUpAfter, exited, place, randomParent } from './helpers.js';
 
-const UNIFIED = '/sys/fs/cgroup/unified';
-const skip = process.getuid?.() === 0 && existsSync(join(UNIFIED, 'cgroup.procs')) ? false : 'needs root and a cgroup2 mount at /sys/fs/cgroup/unified';
-const MOUNTINFO = `40 30 0:37 / ${UNIFIED} rw,relatime - cgroup2 cgroup2 rw\n`;
+const V2_ROOT = PURE_V2 ? '/sys/fs/cgroup' : '/sys/fs/cgroup/unified';
+const skip = process.getuid?.() === 0 && existsSync(join(V2_ROOT, 'cgroup.procs')) ? false : `needs root and a cgroup2 mount at ${V2_ROOT}`;
+const MOUNTINFO = `40 30 0:37 / ${V2_ROOT} rw,relatime - cgroup2 cgroup2 rw\n`;
 const EPERM = 'Operation not permitted';
 
 before(() => { if (!skip) buildShim(); });

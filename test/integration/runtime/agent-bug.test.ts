@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
-import { freePort, ROOT, TestAgent } from '../../helpers/agent.js';
+import { freePort, ROOT, START_TIMEOUT_MS, TestAgent } from '../../helpers/agent.js';
 import { waitFor } from '../../helpers/wait.js';
 import { ensureShim } from './harness.js';
 
@@ -23,7 +23,8 @@ test('an unhandled rejection ends the agent with a fatal JSON log line; its cont
   let stdout = '';
   proc.stdout!.on('data', (d) => { stdout += d; });
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  await waitFor('the agent to answer', async () => (await agent.api('GET', '/healthz').catch(() => ({ status: 0 }))).status === 200);
+  await waitFor('the agent to answer', async () => (await agent.api('GET', '/healthz').catch(() => ({ status: 0 }))).status === 200,
+    { timeoutMs: START_TIMEOUT_MS });
   const created = await agent.api('POST', '/v1/containers', { name: 'survivor', rootfs: busyboxRootfs(), cmd: ['sleep', '300'], start: true });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const pid = (await agent.api('GET', `/v1/containers/${created.body.id}`)).body.pid as number;

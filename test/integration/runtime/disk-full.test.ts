@@ -8,13 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
-import { TestAgent } from '../../helpers/agent.js';
+import { START_TIMEOUT_MS, TestAgent } from '../../helpers/agent.js';
 import { ensureShim } from './harness.js';
 
 const CRI_RECORD = /^\S+Z (stdout|stderr) [FP] /;
 
 test('a log that fills the disk: exit codes kept (shim and agent, across an agent crash), log readable, a launch on the full disk fails cleanly',
-  { timeout: 60_000 }, async (t) => {
+  { timeout: 40_000 + 2 * START_TIMEOUT_MS }, async (t) => { // two agent starts: slower in the emulated VM
     ensureShim();
     const agent = new TestAgent();
     t.after(() => agent.stop());

@@ -66,6 +66,8 @@ function assertOutcomes(program: Uint8Array, expected: Record<string, Expect>): 
     const got = filtered.results.get(name);
     if (want === 'allowed') {
       assert.equal(got, own, `${name}: allowed, so the kernel's own answer (errno ${own}) passes through`);
+    } else if (want === ENOSYS && own === ENOSYS && got === ENOSYS) {
+      continue; // a system call newer than this kernel (cachestat before 6.5): nothing to tell apart
     } else {
       assert.notEqual(own, want, `${name}: the case must tell the filter apart (kernel answers errno ${own} itself)`);
       assert.equal(got, want, `${name}: refused with errno ${want}`);
