@@ -14,6 +14,11 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 const CGROUP_ROOT = '/sys/fs/cgroup';
 // The VM of pure-v2-vm.test.ts emulates its CPUs: an agent loading from source takes longer there.
 export const START_TIMEOUT_MS = Number(process.env.BERTH_TEST_AGENT_START_MS ?? 20_000);
+/**
+ * node's arguments that run berth (agent and CLI) from source: through tsx, or the bundle of the
+ * sources the VM makes before it boots (test/vm/bundle.ts), which loads ~3× faster there.
+ */
+export const BERTH_MAIN = process.env.BERTH_TEST_MAIN ? [process.env.BERTH_TEST_MAIN] : ['--import', 'tsx', join(ROOT, 'agent/main.ts')];
 
 export interface ApiResponse<T = any> { status: number; body: T; headers: Record<string, string | string[] | undefined> }
 export interface CliResult { code: number; stdout: string; stderr: string }
@@ -94,7 +99,7 @@ export class TestAgent {
 
   async start(): Promise<this> {
     if (!this.port) this.port = await freePort();
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'agent/main.ts'), ...this.args()],
+    const proc = spawn(process.execPath, [...BERTH_MAIN, ...this.args()],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     proc.stdout!.on('data', (d) => { this.output += d; });
@@ -174,7 +179,7 @@ export async function startAgent(options: AgentOptions = {}): Promise<TestAgent>
 
 export function runCli(args: string[], { input, timeoutMs = 60_000 }: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((res) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'agent/main.ts'), ...args],
+    const child = execFile(process.execPath, [...BERTH_MAIN, ...args],
       { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
         const code = err && typeof (err as any).code === 'number' ? (err as any).code : err ? 1 : 0;
         res({ code, stdout: String(stdout), stderr: String(stderr) });

@@ -1,12 +1,14 @@
 // Boots Debian's kernel under qemu (software emulation: this VM has no KVM) on a pure cgroup v2
 // hierarchy (cgroup_no_v1=all) and runs test files of the project inside it: the host's root
 // filesystem is the guest's, read-only over 9p, with the project and a writable output directory
-// as two more shares (guest/init.sh, guest/boot.sh). The guest writes the test runner's TAP
-// output and exit status to the output share and powers off.
+// as two more shares (guest/init.sh, guest/boot.sh); agents and CLI calls there run berth's sources
+// bundled (bundle.ts). The guest writes the test runner's TAP output and exit status to the output
+// share and powers off.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleBerth } from './bundle.js';
 import { buildInitramfs } from './initramfs.js';
 import { ensureKernel } from './kernel.js';
 
@@ -24,6 +26,7 @@ export interface VmRun {
 export async function runTestsInVm(projectDir: string, testFiles: string[], { timeoutMs }: { timeoutMs: number }): Promise<VmRun> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-vm-'));
   try {
+    bundleBerth(projectDir);
     const kernel = ensureKernel();
     const initramfs = buildInitramfs(dir, kernel);
     const out = join(dir, 'out');

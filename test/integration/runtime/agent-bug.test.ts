@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { busyboxRootfs } from '../../helpers/rootfs.js';
-import { freePort, ROOT, START_TIMEOUT_MS, TestAgent } from '../../helpers/agent.js';
+import { BERTH_MAIN, freePort, ROOT, START_TIMEOUT_MS, TestAgent } from '../../helpers/agent.js';
 import { waitFor } from '../../helpers/wait.js';
 import { ensureShim } from './harness.js';
 
@@ -17,7 +17,7 @@ test('an unhandled rejection ends the agent with a fatal JSON log line; its cont
   const agent = new TestAgent();
   t.after(() => agent.stop());
   agent.port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--import', INJECT, join(ROOT, 'agent/main.ts'), ...agent.args()],
+  const proc = spawn(process.execPath, ['--import', INJECT, ...BERTH_MAIN, ...agent.args()],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => { if (proc.exitCode === null) proc.kill('SIGKILL'); });
   let stdout = '';

@@ -5,6 +5,7 @@
 # output and exit status written to <out>/output and <out>/status, and power off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root BERTH_TEST=1 BERTH_TEST_AGENT_START_MS=180000
 VM=/run/berth-vm
+export BERTH_TEST_MAIN="$VM/project/dist/test-vm/main.mjs" # test/vm/bundle.ts, made before the boot
 fail() { echo "berth-vm boot: $*"; echo "boot: $*" > "$VM/out/output"; busybox poweroff -f; }
 mount -t proc proc /proc && mount -t sysfs sysfs /sys && mount -t devtmpfs devtmpfs /dev || fail "mount proc, sys, dev"
 mkdir -p /dev/pts /dev/shm /dev/mqueue
