@@ -7,14 +7,17 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The bundle's directory under the project; guest/boot.sh runs `main.mjs` in it as BERTH_TEST_MAIN. */
-export const BUNDLE_DIR = 'dist/test-vm';
+/** guest/boot.sh runs `main.mjs` in it as BERTH_TEST_MAIN. */
+const BUNDLE_DIR = 'dist/test-vm';
 
-export function bundleBerth(projectDir: string): void {
+/** Bundles into the project's BUNDLE_DIR; the returned function removes the bundle. */
+export function bundleBerth(projectDir: string): () => void {
   const out = join(projectDir, BUNDLE_DIR);
-  rmSync(out, { recursive: true, force: true });
+  const remove = () => rmSync(out, { recursive: true, force: true });
+  remove();
   execFileSync(join(projectDir, 'node_modules/esbuild/bin/esbuild'), [
     'agent/main.ts', '--bundle', '--splitting', '--platform=node', '--format=esm', '--packages=external', '--target=node20',
     `--outdir=${out}`, '--out-extension:.js=.mjs', '--log-level=warning',
   ], { cwd: projectDir, stdio: ['ignore', 'ignore', 'pipe'] });
+  return remove;
 }

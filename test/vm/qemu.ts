@@ -25,8 +25,9 @@ export interface VmRun {
 
 export async function runTestsInVm(projectDir: string, testFiles: string[], { timeoutMs }: { timeoutMs: number }): Promise<VmRun> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-vm-'));
+  let removeBundle = (): void => undefined;
   try {
-    bundleBerth(projectDir);
+    removeBundle = bundleBerth(projectDir);
     const kernel = ensureKernel();
     const initramfs = buildInitramfs(dir, kernel);
     const out = join(dir, 'out');
@@ -46,6 +47,7 @@ export async function runTestsInVm(projectDir: string, testFiles: string[], { ti
     return { status: status === '' ? undefined : Number(status), output: read('output'), console: serial };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    removeBundle();
   }
 }
 

@@ -1,8 +1,9 @@
 // cgroup v2 device rules enforced for real: the v2 manager pointed at the host's cgroup2 mount
 // (on this hybrid host the controller-less one: cgroup-BPF device programs attach to any cgroup2
-// directory; on a pure v2 host, as in pure-v2-vm.test.ts, the root) creates berth-test-<rand>/c with Docker's default rules, berth-shim devices loads and attaches
-// the compiled program, and a shell placed in the cgroup tries device nodes. A control shell
-// outside the cgroup shows the refusals come from the program, not from the nodes.
+// directory; on a pure v2 host, as in the VM of pure-v2-vm.test.ts, the root) creates
+// berth-test-<rand>/c with Docker's default rules, berth-shim devices loads and attaches the
+// compiled program, and a shell placed in the cgroup tries device nodes. A control shell outside
+// the cgroup shows the refusals come from the program, not from the nodes.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';

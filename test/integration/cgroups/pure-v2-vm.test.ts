@@ -10,7 +10,7 @@ import { ROOT } from '../../helpers/agent.js';
 import { buildShim } from '../shim/harness.js';
 import { QEMU, runTestsInVm } from '../../vm/qemu.js';
 
-// ~3-4 minutes under emulation. Integration tests read cgroup files through helpers/cgroup-files.ts,
+// ~2.5 minutes under emulation. Integration tests read cgroup files through helpers/cgroup-files.ts,
 // so any of them can run there (test/vm/run.ts); these are where v2's paths differ most from v1's.
 const GUEST_TESTS = [
   'test/integration/cgroups/manager-v2.test.ts',
