@@ -24,10 +24,9 @@ export interface VmRun {
 }
 
 export async function runTestsInVm(projectDir: string, testFiles: string[], { timeoutMs }: { timeoutMs: number }): Promise<VmRun> {
+  const removeBundle = bundleBerth(projectDir);
   const dir = mkdtempSync(join(tmpdir(), 'berth-vm-'));
-  let removeBundle = (): void => undefined;
   try {
-    removeBundle = bundleBerth(projectDir);
     const kernel = ensureKernel();
     const initramfs = buildInitramfs(dir, kernel);
     const out = join(dir, 'out');

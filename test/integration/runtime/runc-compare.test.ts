@@ -53,7 +53,9 @@ function makeBundle(dir: string, cgroupsPath: string): string {
   config.linux.cgroupsPath = cgroupsPath;
   const [major, minor] = (DISK ?? '').split(':').map(Number);
   config.linux.resources = {
-    ...config.linux.resources, memory: { limit: 64 * 1024 * 1024, ...(PURE_V2 ? {} : { disableOOMKiller: true }) }, // v1 only: berth refuses it on v2 pids: { limit: 64 }, cpu: { quota: 50_000, period: 100_000 },
+    ...config.linux.resources,
+    memory: { limit: 64 * 1024 * 1024, ...(PURE_V2 ? {} : { disableOOMKiller: true }) }, // v1 only: berth refuses it on v2
+    pids: { limit: 64 }, cpu: { quota: 50_000, period: 100_000 },
     ...(DISK ? { blockIO: { throttleReadBpsDevice: [{ major, minor, rate: 1048576 }], throttleWriteIOPSDevice: [{ major, minor, rate: 500 }] } } : {}),
   };
   writeFileSync(join(bundle, 'config.json'), JSON.stringify(config, null, 2));
