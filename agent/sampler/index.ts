@@ -1,6 +1,7 @@
 // The sampler folder's entry: createSampler wires the loop, the snapshot store and the timer.
 import type { CgroupManager } from '../cgroups/types.js';
 import type { Runtime } from '../runtime/types.js';
+import { turnOffPretenuring } from './pretenuring.js';
 import { processUsage, Sampler, SYSTEM_CLOCK, type AgentUsage, type SamplerClock, type SamplerLogger } from './sampler.js';
 import { createSnapshotStore } from './snapshot.js';
 import type { SnapshotStore } from './types.js';
@@ -53,6 +54,7 @@ export function createSampler(options: SamplerOptions): SamplerHandle {
   if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new Error(`sampler interval: must be at least 10 ms, got ${intervalMs}`);
   const fullEveryTicks = options.fullEveryTicks ?? 10;
   if (!(Number.isInteger(fullEveryTicks) && fullEveryTicks >= 1)) throw new Error(`sampler full-read cadence: must be a whole number of ticks ≥ 1, got ${fullEveryTicks}`);
+  turnOffPretenuring();
   const clock = options.clock ?? SYSTEM_CLOCK;
   const store = createSnapshotStore(historySize, (err) => logger.error({ err }, 'sampler: snapshot listener threw'));
   const sampler = new Sampler({

@@ -12,6 +12,9 @@ import { OpenFile, type ScratchBuffer } from './open-file.js';
 import { ProcessCounter } from './processes.js';
 import type { ContainerSample, InterfaceSample, NamespaceSample } from './types.js';
 
+/** What a tick's hot reads found: the cgroup gone, nothing moved, or figures read. */
+export type HotRead = 'gone' | 'idle' | 'read';
+
 export class TrackedContainer {
   /** The CPU figures and monotonic time of the previous tick, updated in place every tick. */
   readonly prev: CpuMark = { monoMs: NaN, usageNs: 0, periods: 0, throttledPeriods: 0 };
@@ -24,8 +27,12 @@ export class TrackedContainer {
   /** The figures as last read; each read refreshes only its part (cgroups/stats.ts). */
   readonly current: CgroupStats = emptyStats();
   readonly cadence: ReadCadence;
-  /** The result of this tick's probe: false when the cgroup is gone, the error when the read failed. */
-  probed: boolean | Error = false;
+  /** What this tick's hot reads (readHot) found, or the error of the one that failed. */
+  hot: HotRead | Error = 'gone';
+  /** Whether this tick reads everything (cadence.ts), as decided by readHot. */
+  fullTurn = false;
+  /** pids.current before this tick's active read. */
+  pidsBefore = 0;
   private usageBefore = 0;
   processCount = 0;
   threadCount = 0;
@@ -54,13 +61,21 @@ export class TrackedContainer {
     this.cadence = new ReadCadence(cadencePhase);
   }
 
-  /** Re-reads the CPU figures (the `cpu` part) into `current`; see `probed` and `ran`. */
-  probeCpu(): void {
-    this.usageBefore = this.current.cpu.usageNs;
+  /**
+   * This tick's reads of the files read on most ticks: the CPU usage probe and, when the
+   * container ran or a full read is due, the `active` part (memory usage, pids, v1 throttling).
+   */
+  readHot(fullEvery: number): void {
+    const { current, reader } = this;
+    this.usageBefore = current.cpu.usageNs;
+    this.pidsBefore = current.pids.current;
     try {
-      this.probed = this.reader.read('cpu', this.current);
+      if (!reader.read('cpu', current)) { this.hot = 'gone'; return; }
+      this.fullTurn = this.cadence.fullTurn(fullEvery, this.ran, reader.settingsChanged());
+      if (!this.fullTurn && !this.ran) this.hot = 'idle'; // no task ran: nothing else moved
+      else this.hot = reader.read('active', current) ? 'read' : 'gone';
     } catch (err) {
-      this.probed = err instanceof Error ? err : new Error(String(err));
+      this.hot = err instanceof Error ? err : new Error(String(err));
     }
   }
 
