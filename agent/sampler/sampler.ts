@@ -13,7 +13,7 @@ import { readNamespaceInodes, type NamespaceInodes } from './namespaces.js';
 import { ScratchBuffer } from './open-file.js';
 import { ProcessCounter } from './processes.js';
 import type { WritableSnapshotStore } from './snapshot.js';
-import { TrackedContainer } from './tracked.js';
+import { TrackedContainer, type HotRead } from './tracked.js';
 import type { ContainerSample, HostSample, InterfaceSample, NamespaceSample, SampleTick } from './types.js';
 
 export interface SamplerClock {
@@ -59,8 +59,6 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 const GONE = Symbol('gone');
 const FAILED = Symbol('failed');
-const IDLE = Symbol('idle');
-const READ = Symbol('read');
 
 /**
  * The sample of a tick at which nothing moved: the figures are those of the last sample, which is
@@ -205,11 +203,11 @@ export class Sampler {
   private sampleContainer(t: TrackedContainer, time: number, mono: number): ContainerSample | typeof GONE | typeof FAILED {
     try {
       const read = this.readDue(t);
-      if (read === GONE) return GONE; // cgroup or init gone between list() and the read: expected, not an error
+      if (read === 'gone') return GONE; // cgroup or init gone between list() and the read: expected, not an error
       t.lastError = '';
       const namespaces = t.namespaces(this.tickCount, this.deps.namespaceRefreshTicks, this.hostNamespaces);
       let sample: ContainerSample;
-      if (read === IDLE && t.last) {
+      if (read === 'idle' && t.last) {
         sample = carried(t.last, time, namespaces);
         t.prev.monoMs = mono;
       } else {
@@ -237,27 +235,27 @@ export class Sampler {
     };
   }
 
-  /** What this tick read: IDLE when nothing more was due and CPU usage had not moved. */
-  private readDue(t: TrackedContainer): typeof GONE | typeof IDLE | typeof READ {
-    const { reader, current, cadence, hot, fullTurn: full, pidsBefore } = t;
+  /** Reads the rest of what is due after the hot reads: 'idle' when nothing was due and CPU usage had not moved. */
+  private readDue(t: TrackedContainer): HotRead {
+    const { reader, current, cadence, hot, fullRead: full, pidsBefore } = t;
     if (hot instanceof Error) throw hot;
-    if (hot !== 'read') return hot === 'gone' ? GONE : IDLE;
+    if (hot !== 'read') return hot;
     if (cadence.memoryStatDue(full, current.memory.usageBytes)) {
-      if (!reader.read('memoryStat', current)) return GONE;
+      if (!reader.read('memoryStat', current)) return 'gone';
       cadence.memoryStatRead(current.memory.usageBytes);
     }
     if (full) {
-      if (!reader.read('full', current)) return GONE;
+      if (!reader.read('full', current)) return 'gone';
       this.deviceNames.nameAll(current.io.devices, this.tickCount);
     }
     if (full || current.pids.current !== pidsBefore) {
       const processes = t.processes?.processes(this.scratch) ?? 0;
-      if (processes < 0) return GONE;
+      if (processes < 0) return 'gone';
       t.processCount = processes;
       t.threadCount = this.threads(t, current.pids.current, processes);
     }
     if (full || t.networkDue) this.readNetwork(t);
-    return READ;
+    return 'read';
   }
 
   /** Containers in the host's netns all see its counters: the first of them this tick reads them for all. */

@@ -30,7 +30,7 @@ export class TrackedContainer {
   /** What this tick's hot reads (readHot) found, or the error of the one that failed. */
   hot: HotRead | Error = 'gone';
   /** Whether this tick reads everything (cadence.ts), as decided by readHot. */
-  fullTurn = false;
+  fullRead = false;
   /** pids.current before this tick's active read. */
   pidsBefore = 0;
   private usageBefore = 0;
@@ -71,8 +71,8 @@ export class TrackedContainer {
     this.pidsBefore = current.pids.current;
     try {
       if (!reader.read('cpu', current)) { this.hot = 'gone'; return; }
-      this.fullTurn = this.cadence.fullTurn(fullEvery, this.ran, reader.settingsChanged());
-      if (!this.fullTurn && !this.ran) this.hot = 'idle'; // no task ran: nothing else moved
+      this.fullRead = this.cadence.fullTurn(fullEvery, this.ran, reader.settingsChanged());
+      if (!this.fullRead && !this.ran) this.hot = 'idle'; // no task ran: nothing else moved
       else this.hot = reader.read('active', current) ? 'read' : 'gone';
     } catch (err) {
       this.hot = err instanceof Error ? err : new Error(String(err));
