@@ -30,7 +30,7 @@ export interface SamplerOptions {
   namespaceRefreshTicks?: number;
   /** Every how many ticks each container's figures are all read (default 10; 1 = everything every tick). */
   fullEveryTicks?: number;
-  /** Containers per slice (default 100): a slice's CPU probes are read back to back. */
+  /** Containers per slice (default 100): a slice's hot reads (CPU probe, active part) run back to back. */
   sliceSize?: number;
   /**
    * Between slices the tick yields to the event loop once it has run this long since it last did

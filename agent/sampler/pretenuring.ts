@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 
 let off = false;
 
-/** Idempotent; V8 reads the flag at each GC's pretenuring decision, so setting it at run time takes. */
+/** Idempotent. Set at run time, the flag takes effect for what follows (--trace-gc shows the old generation's growth drop as above). */
 export function turnOffPretenuring(): void {
   if (off) return;
   off = true;
