@@ -66,7 +66,7 @@ const ALLOWED: Record<Verb, readonly ContainerStatus[]> = {
   kill: ['running', 'paused', 'stopping'],
   pause: ['running'],
   resume: ['paused'],
-  update: ['created', 'running', 'paused'],
+  update: ['created', 'running', 'paused', 'exited'], // an exited one keeps its cgroup until rm (relaunch.ts)
   exec: ['running'],
   top: ['running', 'paused', 'stopping'],
   remove: ['created', 'exited'], // running ones need force

@@ -1,9 +1,10 @@
-// update: new limits for a live or created container, from a user (`berth update`, which admission
-// policy checks like a create, on the whole spec as it would become) or from the policy throttle
-// action (which lowers the CPU quota and is not itself subject to admission). The new values are
-// validated like a create's, mapped by the same toCgroupResources, and only the cgroup settings
-// that follow from the given fields are written, all or nothing (the cgroup manager restores what
-// it wrote when a later write fails), before the record changes.
+// update: new limits for a created, live or exited container (an exited one runs with them when
+// started again), from a user (`berth update`, which admission policy checks like a create, on
+// the whole spec as it would become) or from the policy throttle action (which lowers the CPU
+// quota and is not itself subject to admission). The new values are validated like a create's,
+// mapped by the same toCgroupResources, and only the cgroup settings that follow from the given
+// fields are written, all or nothing (the cgroup manager restores what it wrote when a later write
+// fails), before the record changes.
 import { BerthError, errnoCode } from '../errors.js';
 import type { CgroupResources } from '../cgroups/types.js';
 import { assertAllowed, type ContainerRecord } from './container.js';
@@ -60,16 +61,29 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
   for (const key of burstLowered ? [...given, 'cpuBurstUs' as const] : given) {
     for (const ck of CGROUP_KEYS[key]) (changes as Record<string, unknown>)[ck] = mapped[ck];
   }
-  try {
-    await ctx.cgroups.update(record.cgroupName, changes);
-  } catch (err) {
-    throw explainRefusal(err, record, resources);
+  if (await hasCgroup(ctx, record)) {
+    try {
+      await ctx.cgroups.update(record.cgroupName, changes);
+    } catch (err) {
+      throw explainRefusal(err, record, resources);
+    }
   }
   record.spec = spec;
   if (origin === 'user') record.warnings = warnings;
   await ctx.persist(record);
   ctx.emit('container.updated', record, `updated ${describe(record)}: ${given.map((k) => `${k}=${String(resources[k])}`).join(' ')}`,
     { resources, by: origin });
+}
+
+/**
+ * A live container's cgroup takes the new limits at once, and so does an exited one's, which stays
+ * until rm (relaunch.ts). After a host restart an exited or created container has none: the next
+ * start makes it from the record, so the new limits apply then (as docker applies an update of a
+ * stopped container at its next start).
+ */
+async function hasCgroup(ctx: RuntimeContext, record: ContainerRecord): Promise<boolean> {
+  if (record.status !== 'exited' && record.status !== 'created') return true;
+  return (await ctx.cgroups.list()).includes(record.cgroupName);
 }
 
 /**

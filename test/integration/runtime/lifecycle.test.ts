@@ -220,6 +220,27 @@ test('start runs an exited container again: same cgroup and limits, log appended
     (e: BerthError) => e.code === 'INVALID_STATE' || e.code === 'NOT_FOUND');
 });
 
+test('update of an exited container: its kept cgroup takes the limits at once and its next run has them; without a cgroup (a host restart) the next start makes one with them', async (t) => {
+  const info = await started(t, { cmd: ['sh', '-c', 'exit 3'], resources: { memoryBytes: 64 << 20 } });
+  assert.equal((await h.runtime.wait(info.id)).exitCode, 3);
+  const updated = await h.runtime.update(info.id, { memoryBytes: 32 << 20, pidsLimit: 20 });
+  assert.deepEqual([updated.status, updated.spec.resources.memoryBytes], ['exited', 32 << 20]);
+  assert.equal(cgroupFile(info.cgroup, 'memory.limit_in_bytes'), String(32 << 20));
+  assert.equal(cgroupFile(info.cgroup, 'pids.max'), '20');
+  await h.runtime.start(info.id);
+  assert.equal((await h.runtime.wait(info.id)).exitCode, 3);
+  assert.equal(cgroupFile(info.cgroup, 'memory.limit_in_bytes'), String(32 << 20));
+
+  await h.cgroups.destroy(info.id); // what a host restart leaves: the record, no cgroup
+  await h.runtime.update(info.id, { memoryBytes: 48 << 20 });
+  assert.ok(!(await h.cgroups.list()).includes(info.id), 'the update made no cgroup');
+  assert.equal(h.runtime.get(info.id).spec.resources.memoryBytes, 48 << 20);
+  await h.runtime.start(info.id);
+  assert.equal((await h.runtime.wait(info.id)).exitCode, 3);
+  assert.equal(cgroupFile(info.cgroup, 'memory.limit_in_bytes'), String(48 << 20));
+  assert.equal(cgroupFile(info.cgroup, 'pids.max'), '20');
+});
+
 test('logs until: lines up to a time; a follow with until ends when that time comes, though the container runs on', async (t) => {
   const info = await started(t, { cmd: ['sh', '-c', 'echo first; sleep 0.3; echo second; exec sleep 300'] });
   await waitFor('both lines', async () => (await collect(h.runtime.logs(info.id, {}))).length === 2);
