@@ -1,6 +1,7 @@
 // A container's persisted record (state.json) and the state machine: which verb is allowed in
 // which status. Every verb checks here first, so "cannot pause an exited container" is said once.
 import { BerthError } from '../errors.js';
+import type { CgroupResources } from '../cgroups/types.js';
 import { describe } from './context.js';
 import type { ContainerInfo, ContainerStatus, ExitInfo, HealthState, ResolvedSpec, StopReason } from './types.js';
 
@@ -56,6 +57,12 @@ export interface ContainerRecord {
   restartAt?: string;
   /** With a healthcheck: its status and last probes (health.ts). */
   health?: HealthState;
+  /**
+   * While an update writes the cgroup (update.ts): the limits it makes and its writes. Recorded
+   * before the first write, so an agent that dies half-way finishes the update when it starts again
+   * (recover.ts), and the cgroup never keeps half of one that the record does not show.
+   */
+  updating?: { resources: ResolvedSpec['resources']; cgroup: CgroupResources };
 }
 
 export type Verb = 'start' | 'stop' | 'kill' | 'pause' | 'resume' | 'update' | 'exec' | 'top' | 'remove';

@@ -2,8 +2,9 @@
 // is adopted; an exit that happened while the agent was down is recorded from the exit file;
 // a half-created container (no `created` recorded) is removed with its processes and cgroup;
 // cgroups under the parent with no state dir go too. A container that was being started again
-// (`relaunching`) is the exited container it was before. A container whose shim is gone without
-// an exit file (the host restarted, or the shim was killed) is kept: see lost-shim.ts.
+// (`relaunching`) is the exited container it was before; an update cut short is finished. A
+// container whose shim is gone without an exit file (the host restarted, or the shim was killed)
+// is kept: see lost-shim.ts.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { isErrno } from '../errors.js';
@@ -53,6 +54,7 @@ async function recoverOne(ctx: RuntimeContext, id: string): Promise<'adopted' | 
     await discard(ctx, id, record);
     return 'discarded';
   }
+  if (record.updating) await finishUpdate(ctx, record);
   let outcome: 'exited' | 'lost' = 'exited';
   if (!record.exit && !(await readExitFile(record.files.exit))) {
     if (await shimAlive(record)) {
@@ -148,6 +150,26 @@ async function readRecord(ctx: RuntimeContext, id: string): Promise<ContainerRec
   if (record && record.id === id && record.files && record.spec) return withLaterDefaults(record);
   if (record) ctx.logger.warn({ id }, `${ctx.store.dir(id)}/${STATE_FILE} does not describe container ${id}`);
   return undefined;
+}
+
+/**
+ * An update the agent died in the middle of (update.ts): its writes are made again (each sets a
+ * value, so those made before the crash are no matter), and the record takes its limits. The
+ * client got no answer either way; finishing it is what leaves the cgroup and the record agreeing.
+ * A cgroup gone since (a host restart) is made from the record at the next start.
+ */
+async function finishUpdate(ctx: RuntimeContext, record: ContainerRecord): Promise<void> {
+  const { resources, cgroup } = record.updating!;
+  try {
+    if ((await ctx.cgroups.list()).includes(record.cgroupName)) await ctx.cgroups.update(record.cgroupName, cgroup);
+    record.spec.resources = resources;
+    ctx.logger.warn({ id: record.id, resources: cgroup }, `the agent stopped during an update of ${describe(record)}; the update is finished now`);
+  } catch (err) {
+    ctx.logger.error({ err, id: record.id, resources: cgroup },
+      `the agent stopped during an update of ${describe(record)}, which cannot be finished now; its cgroup may keep part of it: ${(err as Error).message}`);
+  }
+  delete record.updating;
+  await ctx.persist(record);
 }
 
 /** Kills what the interrupted attempt started (its shim wrote a fresh shim.pid); the cgroup and the last exit stay. */

@@ -4,7 +4,8 @@
 // quota and is not itself subject to admission). The new values are validated like a create's,
 // mapped by the same toCgroupResources, and only the cgroup settings that follow from the given
 // fields are written, all or nothing (the cgroup manager restores what it wrote when a later write
-// fails), before the record changes.
+// fails), before the record changes. The record says what is being written meanwhile
+// (`updating`), so recover.ts finishes an update the agent died in the middle of.
 import { BerthError, errnoCode } from '../errors.js';
 import type { CgroupResources } from '../cgroups/types.js';
 import { assertAllowed, type ContainerRecord } from './container.js';
@@ -62,11 +63,16 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
     for (const ck of CGROUP_KEYS[key]) (changes as Record<string, unknown>)[ck] = mapped[ck];
   }
   if (await hasCgroup(ctx, record)) {
+    record.updating = { resources: merged, cgroup: changes };
     try {
+      await ctx.persist(record);
       await ctx.cgroups.update(record.cgroupName, changes);
     } catch (err) {
+      delete record.updating; // the cgroup manager has put back what it wrote
+      await ctx.persist(record);
       throw explainRefusal(err, record, resources);
     }
+    delete record.updating;
   }
   record.spec = spec;
   if (origin === 'user') record.warnings = warnings;

@@ -40,10 +40,15 @@ export async function applyMemoryV2(dir: string, r: CgroupResources, write: Cgro
  */
 async function writeMemoryMax(dir: string, bytes: number, write: CgroupWrite): Promise<void> {
   const maxFile = join(dir, 'memory.max');
-  const held = async () => parseNumber((await readOptionalFile(join(dir, 'memory.current'))) ?? '') || 0;
-  if (bytes <= 0 || (await held()) <= bytes) return write(maxFile, v2Limit(bytes));
   const highFile = join(dir, 'memory.high');
-  const high = ((await readOptionalFile(highFile)) ?? 'max').trim();
+  const held = async () => parseNumber((await readOptionalFile(join(dir, 'memory.current'))) ?? '') || 0;
+  const highNow = ((await readOptionalFile(highFile)) ?? 'max').trim();
+  const high = leftByCrash(highNow, bytes) ? 'max' : highNow;
+  if (bytes <= 0 || (await held()) <= bytes) {
+    await write(maxFile, v2Limit(bytes));
+    if (high !== highNow) await writeCgroupFile(highFile, high);
+    return;
+  }
   await writeCgroupFile(highFile, String(bytes));
   try {
     const stillHeld = await held();
@@ -55,6 +60,17 @@ async function writeMemoryMax(dir: string, bytes: number, write: CgroupWrite): P
   } finally {
     await writeCgroupFile(highFile, high);
   }
+}
+
+/**
+ * A memory.high at the very limit being written is what the function above leaves when the agent
+ * dies before its `finally`: recovery makes the same update again (runtime/recover.ts), and it was
+ * max before. (The kernel keeps it in pages: it reads back rounded down to the page size, at most
+ * 64 KiB.) An operator's own memory.high there would hold the container where the limit does anyway.
+ */
+function leftByCrash(high: string, bytes: number): boolean {
+  const value = Number(high);
+  return bytes > 0 && high !== 'max' && value <= bytes && bytes - value < 64 << 10;
 }
 
 export const MEMORY_V2: StatFills = {

@@ -192,6 +192,27 @@ test('update changes a live limit (the throttle action)', async (t) => {
   assert.ok(h.events.some((e) => e.kind === 'container.updated' && e.containerId === info.id));
 });
 
+test('update records what it writes before the first cgroup write (for recovery after a crash) and drops it after, also when the write fails', async (t) => {
+  const info = await started(t, { resources: { cpus: 1 } });
+  const recorded = () => JSON.parse(readFileSync(join(info.stateDir, 'state.json'), 'utf8')).updating;
+  const update = h.cgroups.update;
+  t.after(() => { h.cgroups.update = update; });
+  const seen: unknown[] = [];
+  let fail = false;
+  h.cgroups.update = async (name, resources) => {
+    seen.push(recorded());
+    if (fail) throw new BerthError('CGROUP_FAILED', `write ${name}: EIO`);
+    return update.call(h.cgroups, name, resources);
+  };
+  await h.runtime.update(info.id, { cpus: 0.5 });
+  assert.equal(seen.length, 1);
+  assert.deepEqual(seen[0], { resources: h.runtime.get(info.id).spec.resources, cgroup: { cpuQuotaUs: 50000, cpuPeriodUs: 100000 } });
+  assert.equal(recorded(), undefined);
+  fail = true;
+  await assert.rejects(h.runtime.update(info.id, { pidsLimit: 9 }), /EIO/);
+  assert.deepEqual([seen.length, recorded(), h.runtime.get(info.id).spec.resources.pidsLimit], [2, undefined, 0]);
+});
+
 test('start runs an exited container again: same cgroup and limits, log appended, fresh exit; restart stops then starts', async (t) => {
   const info = await started(t, { cmd: ['sh', '-c', 'echo run $$; sleep 300; exit 7'], resources: { memoryBytes: 64 << 20 } });
   const firstPid = info.pid;

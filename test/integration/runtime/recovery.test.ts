@@ -247,6 +247,32 @@ test('a start again interrupted by a crash leaves the exited container as it was
   assert.equal((await agent.api('DELETE', `/v1/containers/${id}`)).status, 204);
 });
 
+test('an update cut short by a crash (recorded, the cgroup half-written) is finished at start: the cgroup and the record agree on the new limits', async (t) => {
+  ensureShim();
+  const agent = await startAgent();
+  t.after(() => agent.stop());
+  const created = await agent.api('POST', '/v1/containers', { rootfs: busyboxRootfs(), cmd: ['sleep', '300'], resources: { cpus: 1 }, start: true });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const { id, stateDir, cgroup, pid } = (await agent.api('GET', `/v1/containers/${created.body.id}`)).body;
+  await agent.crash();
+
+  // What update.ts leaves when the agent dies after its first cgroup write: the record names the
+  // update, the spec is the old one, the pids limit is written and the CPU quota not yet.
+  const statePath = join(stateDir, 'state.json');
+  const record = JSON.parse(readFileSync(statePath, 'utf8'));
+  const resources = { ...record.spec.resources, cpus: 0.5, pidsLimit: 30 };
+  writeFileSync(statePath, JSON.stringify({ ...record, updating: { resources, cgroup: { cpuQuotaUs: 50000, cpuPeriodUs: 100000, pidsLimit: 30 } } }));
+  writeFileSync(join(cgroupDir('pids', cgroup), 'pids.max'), '30');
+  assert.equal(cgroupFile(cgroup, 'cpu.cfs_quota_us'), '100000');
+
+  await agent.start();
+  const after = (await agent.api('GET', `/v1/containers/${id}`)).body;
+  assert.deepEqual([after.status, after.pid, after.spec.resources.cpus, after.spec.resources.pidsLimit], ['running', pid, 0.5, 30]);
+  assert.deepEqual([cgroupFile(cgroup, 'cpu.cfs_quota_us'), cgroupFile(cgroup, 'pids.max')], ['50000', '30']);
+  assert.equal(JSON.parse(readFileSync(statePath, 'utf8')).updating, undefined);
+  assert.equal((await agent.api('DELETE', `/v1/containers/${id}?force=true`)).status, 204);
+});
+
 test('restart policies: on-failure gives up after its retries; always comes back from a crash of its process, not from a user stop, and again when the agent starts', async (t) => {
   ensureShim();
   const agent = await startAgent();

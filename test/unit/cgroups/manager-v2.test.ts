@@ -129,6 +129,26 @@ test('v2 update below what the cgroup holds: through memory.high (reclaim, no OO
   assert.equal(tree.read(`${PARENT}/c1/memory.max`), String(48 << 20), 'above the usage: written directly');
 });
 
+test('v2: a memory.high left at the limit by an agent that died mid-update goes back to max when recovery makes the update again; one of its own stays', async (t) => {
+  const { tree, manager } = await setUp(t);
+  await manager.create('c1', { memoryBytes: 64 << 20 });
+  tree.write(`${PARENT}/c1/memory.current`, `${20 << 20}\n`);
+  const limit = (32 << 20) + 1000; // not a whole page: the kernel reads it back rounded down
+  tree.write(`${PARENT}/c1/memory.high`, `${32 << 20}\n`);
+  await manager.update('c1', { memoryBytes: limit });
+  assert.deepEqual([tree.read(`${PARENT}/c1/memory.max`), tree.read(`${PARENT}/c1/memory.high`)], [String(limit), 'max']);
+  tree.write(`${PARENT}/c1/memory.high`, `${32 << 20}\n`);
+  tree.write(`${PARENT}/c1/memory.current`, `${40 << 20}\n`); // and still above the limit: refused, memory.high at max
+  await assert.rejects(manager.update('c1', { memoryBytes: limit }), /EBUSY/);
+  assert.equal(tree.read(`${PARENT}/c1/memory.high`), 'max');
+  tree.write(`${PARENT}/c1/memory.current`, `${20 << 20}\n`);
+  for (const own of [`${16 << 20}`, `${48 << 20}`]) {
+    tree.write(`${PARENT}/c1/memory.high`, `${own}\n`);
+    await manager.update('c1', { memoryBytes: limit });
+    assert.equal(tree.read(`${PARENT}/c1/memory.high`).trim(), own);
+  }
+});
+
 test('a v2 update that fails half-way writes back what it changed (an inherited cpuset stays inherited)', async (t) => {
   const { tree, manager } = await setUp(t);
   await manager.create('c1', { memoryBytes: 64 << 20 });
