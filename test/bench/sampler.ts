@@ -12,6 +12,8 @@
 //    floor ran minutes after the sampler). Also replayed back to back with no pause (hot), for
 //    reference: a cgroup file read once per tick finds its data out of the CPU caches (up to ~1.5×
 //    the cost of the same read repeated at once, here), which no sampler reading at 1 Hz can avoid,
+//  - the same reads replayed by a C program (replay.c), a third tick after each floor tick: the
+//    least a native reader, with no JavaScript between the reads, could cost for them,
 //  - how much of the sampler's figure went to V8's garbage collection pauses within its ticks,
 //  - for reference, the same workload read the way a sampler without cadence would: every file of
 //    every container on every tick (fullEveryTicks 1): the cost without cadence,
@@ -33,6 +35,7 @@ import { runInNewContext } from 'node:vm';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
@@ -70,6 +73,8 @@ interface Row {
   n: number; scenario: string; realMs: number; floorMs: number; hotFloorMs: number; readsPerSample: number; tickWallMs: number; gcMs: number;
   /** Of realMs and floorMs: the kernel's part (system time); the rest is user time (JS, V8, Node's own). */
   realSystemMs: number; floorSystemMs: number;
+  /** The floor replayed in C (replay.c), and of it the kernel's part. */
+  nativeMs: number; nativeSystemMs: number;
   render?: { firstMs: number; ms: number; cachedMs: number; kib: number; series: number; gzipMs: number; gzipKib: number };
   contention?: { scrapeMaxMs: number; tickLateMs: number; quietTickLateMs: number; tickMs: number; quietTickMs: number };
   fullHistory?: { ms: number; heapMiB: number; arrayBuffersMiB: number };
@@ -157,23 +162,31 @@ async function recordReads(sampler: SamplerHandle, ticks: number): Promise<Recor
 }
 
 /**
+ * A recorded read as the floors make it: through a descriptor the sampler holds open, or by
+ * opening the file, reading and closing it, for a file the sampler opens per read (settings, v1
+ * cgroup.procs, whose open list is a snapshot): a floor must make the same syscalls.
+ */
+interface ReplayRead extends RecordedRead { held: boolean }
+
+function replayReads(perTick: RecordedRead[][]): ReplayRead[][] {
+  const held = new Map<string, boolean>();
+  return perTick.map((reads) => reads.map(({ fd, path }) => {
+    const key = `${fd} ${path}`;
+    if (!held.has(key)) held.set(key, stillOpenOn(fd, path));
+    return { fd, path, held: held.get(key)! };
+  }));
+}
+
+/**
  * The floor: recorded reads replayed with pread at offset 0 into one buffer, through the sampler's
- * own descriptors (the fd limit could not hold a second set of them). A file the sampler opens per
- * read (settings, v1 cgroup.procs, whose open list is a snapshot) is opened, read and closed per
- * read here too: a floor must make the same syscalls.
+ * own descriptors (the fd limit could not hold a second set of them in this process).
  */
 class FloorReplay {
   private readonly ticks: (number | string)[][];
   private readonly buf = Buffer.allocUnsafe(64 * 1024);
 
-  constructor(perTick: RecordedRead[][]) {
-    const held = new Map<string, boolean>();
-    const isHeld = ({ fd, path }: RecordedRead): boolean => {
-      const key = `${fd} ${path}`;
-      if (!held.has(key)) held.set(key, stillOpenOn(fd, path));
-      return held.get(key)!;
-    };
-    this.ticks = perTick.map((reads) => reads.map((read) => (isHeld(read) ? read.fd : read.path)));
+  constructor(perTick: ReplayRead[][]) {
+    this.ticks = perTick.map((reads) => reads.map((read) => (read.held ? read.fd : read.path)));
   }
 
   /** CPU ms of tick `i`'s reads, and of it the kernel's. */
@@ -193,6 +206,43 @@ class FloorReplay {
   }
 }
 
+/**
+ * The same reads replayed by test/bench/replay.c, a process of its own with its own descriptors:
+ * no JavaScript runtime between the reads, i.e. what the best native (batched) reader would cost.
+ */
+class NativeReplay {
+  private readonly waiting: { resolve: (line: string) => void; reject: (err: Error) => void }[] = [];
+
+  private constructor(private readonly proc: ChildProcess, private readonly ticks: number) {
+    createInterface({ input: proc.stdout! }).on('line', (line) => this.waiting.shift()?.resolve(line));
+    proc.once('exit', (code) => { for (const w of this.waiting.splice(0)) w.reject(new Error(`replay exited with ${code}`)); });
+  }
+
+  static start(program: string, dir: string, perTick: ReplayRead[][]): NativeReplay {
+    const held = new Map<string, number>();
+    for (const read of perTick.flat()) if (read.held && !held.has(read.path)) held.set(read.path, held.size);
+    const plan = [held.size, ...held.keys(), perTick.length];
+    for (const reads of perTick) plan.push(reads.length, ...reads.map((r) => (r.held ? `h ${held.get(r.path)}` : `o ${r.path}`)));
+    const planFile = join(dir, 'replay-plan');
+    writeFileSync(planFile, `${plan.join('\n')}\n`);
+    return new NativeReplay(spawn(program, [planFile], { stdio: ['pipe', 'pipe', 'inherit'] }), perTick.length);
+  }
+
+  /** CPU ms of tick `i`'s reads in replay.c, and of it the kernel's. */
+  async tick(i: number): Promise<{ cpu: number; system: number }> {
+    const line = await new Promise<string>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.proc.stdin!.write(`${i % this.ticks}\n`);
+    });
+    const [user, system] = line.split(' ').map(Number);
+    return { cpu: (user + system) / 1000, system: system / 1000 };
+  }
+
+  stop(): void {
+    this.proc.kill('SIGKILL');
+  }
+}
+
 function stillOpenOn(fd: number, path: string): boolean {
   try {
     return readlinkSync(`/proc/self/fd/${fd}`) === path;
@@ -202,11 +252,13 @@ function stillOpenOn(fd: number, path: string): boolean {
 }
 
 /**
- * The sampler's ticks and the floor's, alternating, each after a pause of the same length, so
- * that both see the same machine (see the header).
+ * The sampler's ticks, the floor's and the native floor's, alternating, each after a pause of the
+ * same length, so that all see the same machine (see the header).
  */
-async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: number): Promise<{ cpu: number; wall: number; floor: number; gc: number; system: number; floorSystem: number }> {
-  const total = { cpu: 0, wall: 0, floor: 0, gc: 0, system: 0, floorSystem: 0 };
+async function interleaved(sampler: SamplerHandle, floor: FloorReplay, native: NativeReplay, ticks: number): Promise<{
+  cpu: number; wall: number; floor: number; gc: number; system: number; floorSystem: number; native: number; nativeSystem: number;
+}> {
+  const total = { cpu: 0, wall: 0, floor: 0, gc: 0, system: 0, floorSystem: 0, native: 0, nativeSystem: 0 };
   const gc = new GcPauses();
   const windows: TickWindow[] = [];
   for (let i = 0; i < ticks; i++) {
@@ -219,6 +271,10 @@ async function interleaved(sampler: SamplerHandle, floor: FloorReplay, ticks: nu
     const bare = floor.tick(i);
     total.floor += bare.cpu;
     total.floorSystem += bare.system;
+    await sleep(TICK_SPACING_MS);
+    const inC = await native.tick(i);
+    total.native += inC.cpu;
+    total.nativeSystem += inC.system;
   }
   total.gc = await gc.within(windows);
   return total;
@@ -245,10 +301,13 @@ async function startWorkloads(ticker: string, modes: Mode[], hostNetwork: boolea
   return { proc, pids };
 }
 
-async function measure(cgroups: CgroupManager, names: string[], ticker: string, s: Scenario): Promise<Row> {
+/** The bench's C programs, compiled into its work directory. */
+interface Programs { dir: string; ticker: string; replay: string }
+
+async function measure(cgroups: CgroupManager, names: string[], programs: Programs, s: Scenario): Promise<Row> {
   const n = names.length;
   const modes = names.map((_, i): Mode => (i < n * s.churn ? 'churn' : i < n * s.active ? 'active' : 'idle'));
-  const { proc, pids } = await startWorkloads(ticker, modes, s.hostNetwork ?? false);
+  const { proc, pids } = await startWorkloads(programs.ticker, modes, s.hostNetwork ?? false);
   try {
     for (let i = 0; i < n; i++) for (const f of cgroups.procsFiles(names[i])) writeFileSync(f, String(pids[i]));
     const now = new Date().toISOString();
@@ -266,8 +325,15 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
       await spacedTicks(sampler, s.fullEvery + 2);
       // TICKS is one whole cadence cycle: tick i of the measurement reads what tick i of the recording did.
       const reads = await recordReads(sampler, TICKS);
-      const floor = new FloorReplay(reads);
-      const real = await interleaved(sampler, floor, TICKS);
+      const replayed = replayReads(reads);
+      const floor = new FloorReplay(replayed);
+      const native = NativeReplay.start(programs.replay, programs.dir, replayed);
+      let real;
+      try {
+        real = await interleaved(sampler, floor, native, TICKS);
+      } finally {
+        native.stop();
+      }
       let hotFloor = 0;
       for (let i = 0; i < TICKS; i++) hotFloor += floor.tick(i).cpu;
       let render: Row['render'];
@@ -282,6 +348,7 @@ async function measure(cgroups: CgroupManager, names: string[], ticker: string, 
         n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (real.floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
         readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, gcMs: (real.gc / samples) * 1000, render, contention, fullHistory,
         realSystemMs: (real.system / samples) * 1000, floorSystemMs: (real.floorSystem / samples) * 1000,
+        nativeMs: (real.native / samples) * 1000, nativeSystemMs: (real.nativeSystem / samples) * 1000,
       };
     } finally {
       registry.close();
@@ -398,14 +465,15 @@ function printHeader(version: string, syscallNs: number): void {
   out(`A null system call costs ${syscallNs} ns on this machine; every read of the floor pays it once.`);
   out('CPU ms per 1000 container-samples = % of one core at 1000 containers sampled every second × 10.');
   out('floor: the same reads, bare, alternating with the sampler\'s ticks (ratio = sampler / floor); hot: the same reads back to back.');
-  out('sys, f.sys: of the sampler\'s and of the floor\'s figure, the kernel\'s part (system time); the rest is user time.');
+  out('C, C.sys: the floor replayed by a C program (replay.c), alternating too: the least a native, batched reader could cost for the same reads.');
+  out('sys, f.sys, C.sys: of the sampler\'s, the floor\'s and C\'s figure, the kernel\'s part (system time); the rest is user time.');
   out('gc: of the sampler\'s figure, V8\'s GC pauses within its ticks (main thread; helper threads not counted).');
-  out(`${'N'.padStart(6)}  ${'scenario'.padEnd(36)} ${pad('sampler', 8)} ${pad('sys', 5)} ${pad('% core', 7)} ${pad('floor', 7)} ${pad('f.sys', 6)} ${pad('ratio', 6)} ${pad('hot', 6)} ${pad('gc', 5)} ${pad('reads', 6)} ${pad('tick ms', 8)}`);
+  out(`${'N'.padStart(6)}  ${'scenario'.padEnd(36)} ${pad('sampler', 8)} ${pad('sys', 5)} ${pad('% core', 7)} ${pad('floor', 7)} ${pad('f.sys', 6)} ${pad('ratio', 6)} ${pad('C', 5)} ${pad('C.sys', 6)} ${pad('hot', 6)} ${pad('gc', 5)} ${pad('reads', 6)} ${pad('tick ms', 8)}`);
 }
 
 /** Each row as soon as it is measured: a long run cut short still shows what it got. */
 function printRow(r: Row): void {
-  out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad(r.realSystemMs.toFixed(1), 5)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad(r.floorSystemMs.toFixed(1), 6)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.gcMs.toFixed(1), 5)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
+  out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad(r.realSystemMs.toFixed(1), 5)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad(r.floorSystemMs.toFixed(1), 6)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.nativeMs.toFixed(1), 5)} ${pad(r.nativeSystemMs.toFixed(1), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.gcMs.toFixed(1), 5)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
   if (r.render) out(`        /metrics at N=${r.n}: scrape after a tick ${r.render.ms.toFixed(1)} ms (median of 5; the process's first ${r.render.firstMs.toFixed(1)} ms), cached ${r.render.cachedMs.toFixed(2)} ms, ${r.render.kib.toFixed(0)} KiB, ${r.render.series} series; `
     + `asked for gzip (as Prometheus does) ${r.render.gzipMs.toFixed(1)} ms, ${r.render.gzipKib.toFixed(0)} KiB`);
   const h = r.fullHistory;
@@ -440,7 +508,7 @@ async function main(): Promise<void> {
     process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   }
   try {
-    const ticker = compile(work, 'ticker');
+    const programs: Programs = { dir: work, ticker: compile(work, 'ticker'), replay: compile(work, 'replay') };
     printHeader(cgroups.version, syscallCostNs(work));
     for (const n of sizes.length ? sizes : [100, 1000]) {
       // ~14 files per container stay open (v1/hybrid); a size over the fd limit is reported
@@ -450,7 +518,7 @@ async function main(): Promise<void> {
       const names = Array.from({ length: n }, (_, i) => `c${String(i).padStart(5, '0')}`);
       try {
         for (const name of names) await cgroups.create(name, { memoryBytes: 256 << 20, cpuQuotaUs: 50000, cpuPeriodUs: 100000, pidsLimit: 100 });
-        for (const s of scenarios) printRow(await measure(cgroups, names, ticker, s));
+        for (const s of scenarios) printRow(await measure(cgroups, names, programs, s));
       } finally {
         for (const name of names) await cgroups.destroy(name).catch(() => undefined);
       }
