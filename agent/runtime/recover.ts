@@ -154,9 +154,9 @@ async function readRecord(ctx: RuntimeContext, id: string): Promise<ContainerRec
 
 /**
  * An update the agent died in the middle of (update.ts): its writes are made again (each sets a
- * value, so those made before the crash are no matter), and the record takes its limits. The
- * client got no answer either way; finishing it is what leaves the cgroup and the record agreeing.
- * A cgroup gone since (a host restart) is made from the record at the next start.
+ * value, so repeating those done before the crash does no harm), and the record takes its limits.
+ * The client got no answer either way; finishing it is what leaves the cgroup and the record
+ * agreeing. A cgroup gone since (a host restart) is made from the record at the next start.
  */
 async function finishUpdate(ctx: RuntimeContext, record: ContainerRecord): Promise<void> {
   const { resources, cgroup } = record.updating!;
