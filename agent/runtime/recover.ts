@@ -17,6 +17,7 @@ import { DEFAULT_SHM_SIZE_BYTES } from './defaults.js';
 import { readExitFile } from './exit-file.js';
 import { currentBoot } from './host-boot.js';
 import { launchedThisBoot, recordLostShim, shimAlive } from './lost-shim.js';
+import { cgroupExists } from './relaunch.js';
 import { DEFAULT_START_INTERVAL_SECONDS, resolveHealthcheck, UNSET_RESOURCES } from './resolve-common.js';
 import { pathExists, SHIM_PID_FILE, STATE_FILE } from './store.js';
 
@@ -161,7 +162,7 @@ async function readRecord(ctx: RuntimeContext, id: string): Promise<ContainerRec
 async function finishUpdate(ctx: RuntimeContext, record: ContainerRecord): Promise<void> {
   const { resources, cgroup } = record.updating!;
   try {
-    if ((await ctx.cgroups.list()).includes(record.cgroupName)) await ctx.cgroups.update(record.cgroupName, cgroup);
+    if (await cgroupExists(ctx, record)) await ctx.cgroups.update(record.cgroupName, cgroup);
     record.spec.resources = resources;
     ctx.logger.warn({ id: record.id, resources: cgroup }, `the agent stopped during an update of ${describe(record)}; the update is finished now`);
   } catch (err) {

@@ -66,7 +66,12 @@ export async function relaunchContainer(ctx: RuntimeContext, record: ContainerRe
 
 /** A container's cgroup normally stays until rm; it is made again if something removed it (a host restart does). */
 export async function ensureCgroup(ctx: RuntimeContext, record: ContainerRecord, oci: OciConfig | undefined): Promise<void> {
-  if (!(await ctx.cgroups.list()).includes(record.cgroupName)) await ctx.cgroups.create(record.cgroupName, onlySet(toCgroupResources(record.spec, oci)));
+  if (!(await cgroupExists(ctx, record))) await ctx.cgroups.create(record.cgroupName, onlySet(toCgroupResources(record.spec, oci)));
+}
+
+/** Whether the container's cgroup is there: kept from its last run until rm, gone after a host restart. */
+export async function cgroupExists(ctx: RuntimeContext, record: ContainerRecord): Promise<boolean> {
+  return (await ctx.cgroups.list()).includes(record.cgroupName);
 }
 
 async function removeIfThere(path: string): Promise<void> {

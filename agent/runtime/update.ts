@@ -10,6 +10,7 @@ import { BerthError, errnoCode } from '../errors.js';
 import type { CgroupResources } from '../cgroups/types.js';
 import { assertAllowed, type ContainerRecord } from './container.js';
 import { describe, type RuntimeContext } from './context.js';
+import { cgroupExists } from './relaunch.js';
 import { cpuQuotaUs, onlySet, toCgroupResources } from './resources.js';
 import { withoutUnset } from './resolve-common.js';
 import { validateSpec } from './spec.js';
@@ -88,8 +89,7 @@ export async function updateContainer(ctx: RuntimeContext, record: ContainerReco
  * stopped container at its next start).
  */
 async function hasCgroup(ctx: RuntimeContext, record: ContainerRecord): Promise<boolean> {
-  if (record.status !== 'exited' && record.status !== 'created') return true;
-  return (await ctx.cgroups.list()).includes(record.cgroupName);
+  return (record.status !== 'exited' && record.status !== 'created') || cgroupExists(ctx, record);
 }
 
 /**
