@@ -10,13 +10,14 @@ import { ROOT } from '../../helpers/agent.js';
 import { buildShim } from '../shim/harness.js';
 import { QEMU, runTestsInVm } from '../../vm/qemu.js';
 
-// ~2.5 minutes under emulation. Integration tests read cgroup files through helpers/cgroup-files.ts,
+// ~4 minutes under emulation. Integration tests read cgroup files through helpers/cgroup-files.ts,
 // so any of them can run there (test/vm/run.ts); these are where v2's paths differ most from v1's.
 const GUEST_TESTS = [
   'test/integration/cgroups/manager-v2.test.ts',
   'test/integration/runtime/limits.test.ts',
   'test/integration/runtime/isolation.test.ts', // the v2 device program, /sys/fs/cgroup with the host's network
   'test/integration/metrics/metrics.test.ts',
+  'test/integration/metrics/prometheus.test.ts', // a real Prometheus's rate() of a spinner under v2's cpu.max
 ];
 
 const skip = process.getuid?.() !== 0 ? 'needs root'
