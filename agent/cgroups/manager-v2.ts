@@ -21,6 +21,7 @@ import { cgroupKill } from './v2/kill.js';
 import { applyMemoryV2, MEMORY_V2 } from './v2/memory.js';
 import { applyPidsV2, PIDS } from './v2/pids.js';
 import { PRESSURE } from './v2/pressure.js';
+import { SubtreeFlush } from './v2/subtree-flush.js';
 
 const WANTED_CONTROLLERS = ['cpuset', 'cpu', 'io', 'memory', 'pids'] as const;
 
@@ -45,10 +46,12 @@ export class V2CgroupManager implements CgroupManager {
   private readonly readBuffer = new ReadBuffer();
   /** Controllers enabled for the parent's children, known once the parent is set up. */
   private enabled?: Promise<Set<string>>;
+  private readonly subtreeFlush: SubtreeFlush;
 
   constructor(private readonly root: string, private readonly opts: ManagerOptions) {
     this.parent = opts.parent;
     this.parentDir = join(root, opts.parent);
+    this.subtreeFlush = new SubtreeFlush(join(this.parentDir, 'cpu.stat'), this.readBuffer);
   }
 
   path(name: string): string {
@@ -185,6 +188,10 @@ export class V2CgroupManager implements CgroupManager {
     const epoch = this.settingsEpochs.of(name);
     const files = new StatFileSet(this.dir(name), this.readBuffer, epoch);
     return new CompositeStatsReader(hotFilesOf(files, ...STAT_FILLS), [fileSource(files, ...STAT_FILLS)], epoch);
+  }
+
+  flushStats(): void {
+    this.subtreeFlush.run();
   }
 }
 

@@ -106,4 +106,10 @@ export interface CgroupManager {
   /** Names of existing cgroups under the parent (for garbage collection after a crash). */
   list(): Promise<string[]>;
   statsReader(name: string): CgroupStatsReader;
+  /**
+   * Called by the sampler before a batch of statsReader probes: lets the kernel sum every
+   * container's pending counters in one pass rather than one per container (v2: subtree-flush.ts).
+   * Absent where there is nothing to batch (v1 reads its counters directly).
+   */
+  flushStats?(): void;
 }

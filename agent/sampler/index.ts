@@ -16,7 +16,7 @@ export { SAMPLED_STATUSES } from './sampler.js';
 
 export interface SamplerOptions {
   runtime: Pick<Runtime, 'list'>;
-  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles' | 'version'>;
+  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles' | 'version' | 'flushStats'>;
   intervalMs: number;
   procRoot?: string;
   /** The host's /sys and /etc, for the machine's identity and CPU topology (fixtures in tests). */

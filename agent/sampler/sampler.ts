@@ -37,7 +37,7 @@ export type SamplerLogger = Pick<Logger, 'warn' | 'error'>;
 
 export interface SamplerDeps {
   runtime: Pick<Runtime, 'list'>;
-  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles' | 'version'>;
+  cgroups: Pick<CgroupManager, 'statsReader' | 'procsFiles' | 'version' | 'flushStats'>;
   store: WritableSnapshotStore;
   procRoot: string;
   /** /sys and /etc of the host (machine.ts); fixtures in tests. */
@@ -124,6 +124,7 @@ export class Sampler {
       // other per-container work: the kernel's read path stays in the CPU's caches (a micro-measurement
       // here: ~1.5 µs per container cheaper than interleaved for the probes; ~0.07 off the bench's
       // ratio to the floor at 1000 busy containers once the active reads joined them).
+      this.deps.cgroups.flushStats?.(); // per slice: a yield may have let the counters pile up again
       for (const t of slice) t.readHot(this.deps.fullEveryTicks);
       const now = clock.now();
       const mono = clock.monotonicMs();

@@ -44,6 +44,7 @@ import { createMetricsRegistry } from '../../agent/metrics/index.js';
 import { createSampler, type SamplerHandle } from '../../agent/sampler/index.js';
 import type { ContainerInfo } from '../../agent/runtime/types.js';
 import { removeCgroupTree } from '../helpers/agent.js';
+import { compile, liveTickers, startWorkloads, type Mode } from './workloads.js';
 
 // One whole cycle of the slowest cadence (an idle container's full read: 6 × FULL_EVERY ticks), so
 // every row contains the full reads it would have in the long run.
@@ -53,7 +54,6 @@ const FULL_EVERY = 10;
 const HISTORY_SIZE = 300; // the agent's default
 const logger = pino({ level: 'warn' });
 
-type Mode = 'idle' | 'active' | 'churn';
 /** `active`: share of workloads that run between ticks; `churn`: share (of all) that also move their memory by > 1 MiB. */
 interface Scenario { name: string; active: number; churn: number; fullEvery: number; render?: boolean; hostNetwork?: boolean; fullHistory?: boolean }
 
@@ -280,27 +280,6 @@ async function interleaved(sampler: SamplerHandle, floor: FloorReplay, native: N
   return total;
 }
 
-/** The ticker processes alive now: the workloads' parent is in no cgroup of the bench, so removing those does not end it. */
-const liveTickers = new Set<ChildProcess>();
-
-async function startWorkloads(ticker: string, modes: Mode[], hostNetwork: boolean): Promise<{ proc: ChildProcess; pids: number[] }> {
-  const proc = spawn(ticker, hostNetwork ? ['--host-net', ...modes] : modes, { stdio: ['ignore', 'pipe', 'inherit'] });
-  liveTickers.add(proc);
-  proc.once('exit', () => liveTickers.delete(proc));
-  let out = '';
-  proc.stdout!.setEncoding('utf8');
-  const pids = await new Promise<number[]>((resolve, reject) => {
-    proc.stdout!.on('data', (chunk: string) => {
-      out += chunk;
-      const lines = out.split('\n');
-      lines.pop(); // what follows the last newline: a pid not printed whole yet
-      if (lines.length >= modes.length) resolve(lines.slice(0, modes.length).map(Number));
-    });
-    proc.on('exit', (code) => reject(new Error(`ticker exited with ${code} before printing its pids`)));
-  });
-  return { proc, pids };
-}
-
 /** The bench's C programs, compiled into its work directory. */
 interface Programs { dir: string; ticker: string; replay: string }
 
@@ -440,14 +419,6 @@ async function measureFullHistory(sampler: SamplerHandle, n: number): Promise<No
 
 function fdLimit(): number {
   return Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 0);
-}
-
-/** Compiles test/bench/<name>.c into `dir`; the program's path. */
-function compile(dir: string, name: string): string {
-  const out = join(dir, name);
-  const cc = spawnSync('cc', ['-O2', '-o', out, join(import.meta.dirname, `${name}.c`)], { encoding: 'utf8' });
-  if (cc.status !== 0) throw new Error(`cc ${name}.c: ${cc.stderr || cc.error?.message}`);
-  return out;
 }
 
 /** ns per null system call on this machine (syscall-cost.c); printed so figures from machines can be compared. */

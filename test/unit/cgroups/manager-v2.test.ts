@@ -2,7 +2,7 @@
 // kernel's mkdir/rmdir): every write it makes, its failures and its clean-up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCgroupManager, type CgroupManager, type FixtureHooks, readAllStats } from '../../../agent/cgroups/index.js';
 import { fixtureTree, type FixtureTree } from './fixture-tree.js';
@@ -243,4 +243,24 @@ test('stats readers cache settings files until update() moves the epoch, and ref
   // berth's own update is seen at the next read.
   await manager.update('c1', { memoryBytes: 128 << 20 });
   assert.equal(readAllStats(reader)!.memory.limitBytes, 128 << 20);
+});
+
+/** Files this process holds open under `dir`. */
+function openUnder(dir: string): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try { return [readlinkSync(`/proc/self/fd/${fd}`)]; } catch { return []; }
+  }).filter((path) => path.startsWith(dir));
+}
+
+test('flushStats reads the parent\'s cpu.stat (one rstat flush for every container below), and shrugs while there is none', async (t) => {
+  const { tree, manager } = await setUp(t);
+  const parentStat = join(tree.root, PARENT, 'cpu.stat');
+  manager.flushStats!(); // the parent is made at the first create
+  assert.deepEqual(openUnder(tree.root), []);
+  await manager.create('c1', {});
+  writeFileSync(parentStat, 'usage_usec 1\n');
+  manager.flushStats!();
+  assert.deepEqual(openUnder(tree.root), [parentStat]);
+  manager.flushStats!();
+  assert.deepEqual(openUnder(tree.root), [parentStat], 'held open, not opened per call');
 });

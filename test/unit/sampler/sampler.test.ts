@@ -201,6 +201,25 @@ test('a tick yields only once it has run yieldAfterMs: a short tick runs through
   assert.equal(sampler.store.all().length, 3);
 });
 
+test('every slice\'s probes come right after one flushStats (v2: the kernel sums all containers\' counters at once)', async (t) => {
+  const log: string[] = [];
+  const containers = ['a', 'b', 'c'].map((id) => makeInfo(id));
+  const probeLogged = (id: string) => {
+    const reader = new ScriptedReader();
+    const read = reader.read.bind(reader);
+    reader.read = (part, into) => { if (part === 'cpu') log.push(`probe ${id}`); return read(part, into); };
+    return reader;
+  };
+  const sampler = createSampler({
+    runtime: { list: () => containers },
+    cgroups: { statsReader: probeLogged, procsFiles: () => [], version: 'v2', flushStats: () => log.push('flush') },
+    intervalMs: 1000, procRoot: PROC, logger: recordingLogger().logger, sliceSize: 2,
+  });
+  t.after(() => sampler.stop());
+  await sampler.tickNow();
+  assert.deepEqual(log, ['flush', 'probe a', 'probe b', 'flush', 'probe c']);
+});
+
 const FULL = ['cpu', 'active', 'memoryStat', 'full'];
 const MiB = 1 << 20;
 
