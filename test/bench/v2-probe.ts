@@ -25,51 +25,50 @@ const ROUNDS = 20;
 const PAUSE_MS = 250;
 const buf = Buffer.allocUnsafe(4096);
 
-function cpuMsSince(start: NodeJS.CpuUsage): number {
-  const u = process.cpuUsage(start);
+/** CPU ms of `work`, after the pause every measurement gets. */
+async function cpuMsOf(work: () => unknown): Promise<number> {
+  await sleep(PAUSE_MS);
+  const u0 = process.cpuUsage();
+  await work();
+  const u = process.cpuUsage(u0);
   return (u.user + u.system) / 1000;
 }
 
-/** CPU ms of reading each descriptor once, the parent's first when given. */
-function readAll(fds: number[], parentFd?: number): number {
-  const u0 = process.cpuUsage();
-  if (parentFd !== undefined) readSync(parentFd, buf, 0, buf.length, 0);
+/** Reads each descriptor once. */
+function readAll(fds: number[]): void {
   for (const fd of fds) readSync(fd, buf, 0, buf.length, 0);
-  return cpuMsSince(u0);
 }
 
 async function measure(manager: V2CgroupManager, root: string, names: string[], ticker: string, mode: Mode): Promise<string> {
   const n = names.length;
   const { proc, pids } = await startWorkloads(ticker, names.map(() => mode), false);
-  const fds: number[] = [];
+  const fds: number[] = []; // every descriptor opened, closed at the end
+  const open = (path: string) => { const fd = openSync(path, 'r'); fds.push(fd); return fd; };
   try {
     names.forEach((name, i) => writeFileSync(manager.procsFiles(name)[0], String(pids[i])));
-    for (const name of names) fds.push(openSync(join(root, manager.parent, name, 'cpu.stat'), 'r'));
-    const parentFd = openSync(join(root, manager.parent, 'cpu.stat'), 'r');
-    fds.push(parentFd);
-    const probes = fds.slice(0, n);
+    const probes = names.map((name) => open(join(root, manager.parent, name, 'cpu.stat')));
+    const parentThenProbes = [open(join(root, manager.parent, 'cpu.stat')), ...probes];
     const infos: ContainerInfo[] = names.map((name, i) => ({
       id: name, name, status: 'running', pid: pids[i], shimPid: 0, createdAt: '', startedAt: '',
       cgroup: manager.path(name), stateDir: '', spec: { image: 'bench' } as ContainerInfo['spec'],
     }));
-    const flushStats = manager.flushStats.bind(manager);
     const noFlush = { statsReader: (id: string) => manager.statsReader(id), procsFiles: (id: string) => manager.procsFiles(id), version: manager.version };
     const logger = pino({ level: 'warn' });
     const withFlush = createSampler({ runtime: { list: () => infos }, cgroups: manager, intervalMs: 1000, logger, historySize: 300 });
     const without = createSampler({ runtime: { list: () => infos }, cgroups: noFlush, intervalMs: 1000, logger, historySize: 300 });
     try {
-      for (let i = 0; i < 3; i++) { await withFlush.tickNow(); await without.tickNow(); flushStats(); }
+      for (let i = 0; i < 3; i++) { await withFlush.tickNow(); await without.tickNow(); }
       const ms = { alone: 0, flushed: 0, sampler: 0, samplerNoFlush: 0 };
       for (let r = 0; r < ROUNDS; r++) {
-        await sleep(PAUSE_MS); ms.alone += readAll(probes);
-        await sleep(PAUSE_MS); ms.flushed += readAll(probes, parentFd);
-        await sleep(PAUSE_MS); let u0 = process.cpuUsage(); await withFlush.tickNow(); ms.sampler += cpuMsSince(u0);
-        await sleep(PAUSE_MS); u0 = process.cpuUsage(); await without.tickNow(); ms.samplerNoFlush += cpuMsSince(u0);
+        ms.alone += await cpuMsOf(() => readAll(probes));
+        ms.flushed += await cpuMsOf(() => readAll(parentThenProbes));
+        ms.sampler += await cpuMsOf(() => withFlush.tickNow());
+        ms.samplerNoFlush += await cpuMsOf(() => without.tickNow());
       }
-      const perRead = (v: number) => ((v / (ROUNDS * n)) * 1000).toFixed(2);
-      const per1000 = (v: number) => ((v / (ROUNDS * n)) * 1000).toFixed(1);
-      return `${String(n).padStart(6)}  ${mode.padEnd(7)} probe µs: alone ${perRead(ms.alone)}, after the parent's ${perRead(ms.flushed)} (×${(ms.alone / ms.flushed).toFixed(2)}); `
-        + `sampler ms per 1000 samples: with flushStats ${per1000(ms.sampler)}, without ${per1000(ms.samplerNoFlush)} (×${(ms.samplerNoFlush / ms.sampler).toFixed(2)})`;
+      // ms per container-sample × 1000: µs per probe read, or ms per 1000 samples
+      const per = (v: number, digits: number) => ((v / (ROUNDS * n)) * 1000).toFixed(digits);
+      return `${String(n).padStart(6)}  ${mode.padEnd(7)} probe µs: alone ${per(ms.alone, 2)}, after the parent's ${per(ms.flushed, 2)} (×${(ms.alone / ms.flushed).toFixed(2)}); `
+        + `sampler ms per 1000 samples: with flushStats ${per(ms.sampler, 1)}, without ${per(ms.samplerNoFlush, 1)} (×${(ms.samplerNoFlush / ms.sampler).toFixed(2)})`;
     } finally {
       withFlush.stop();
       without.stop();
