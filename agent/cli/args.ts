@@ -37,8 +37,10 @@ export class Parsed {
   }
 }
 
+/** Printed after `berth: `, so the bare command is not named twice (`berth: unknown flag: -x`). */
 export function usageError(command: string, message: string, flag?: string): BerthError {
-  return new BerthError('INVALID_REQUEST', `${command}: ${message}\nSee '${command} --help'.`, flag ? { flag } : undefined);
+  const context = command === 'berth' ? '' : `${command}: `;
+  return new BerthError('INVALID_REQUEST', `${context}${message}\nSee '${command} --help'.`, flag ? { flag } : undefined);
 }
 
 export function parseArgs(argv: string[], opts: ParseOptions): Parsed {

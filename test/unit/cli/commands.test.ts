@@ -186,7 +186,9 @@ test('usage errors and an unreachable agent exit 125; help exits 0', async (t) =
   const bad = await cli('run', '--bogus');
   assert.equal(bad.code, 125);
   assert.match(bad.err, /^berth: berth run: unknown flag: --bogus\nSee 'berth run --help'.\n$/);
-  assert.equal((await cli('frobnicate')).code, 125);
+  const unknown = await cli('frobnicate');
+  assert.equal(unknown.code, 125);
+  assert.equal(unknown.err, 'berth: unknown command "frobnicate"\nSee \'berth --help\'.\n', 'the bare command is not named twice');
   assert.equal((await cli('stop')).code, 125);
   const gone = await runCli(parseGlobal(['--host', join(dir, 'none.sock'), 'ps']), { stdin: Readable.from([]), stdout: new PassThrough(), stderr: collect(), env: {}, cwd: dir });
   assert.equal(gone, 125);
