@@ -55,6 +55,16 @@ export function positiveInt(value: unknown, where: string): number {
   return Number(s);
 }
 
+/** A share of one core: "3%" or "3" (percent, > 0 and ≤ 100) → 0.03; "none" → null (no limit). */
+export function coreShare(value: unknown, where: string): number | null {
+  const s = typeof value === 'number' ? String(value) : asString(value, where).trim();
+  if (s.toLowerCase() === 'none') return null;
+  const m = /^(\d+(?:\.\d+)?)\s*%?$/.exec(s);
+  const percent = m ? Number(m[1]) : NaN;
+  if (!(percent > 0 && percent <= 100)) throw invalid(where, `"${s}" is not a share of one core; use a percentage in (0, 100] such as 3% or 0.5%, or none`);
+  return percent / 100;
+}
+
 export function logLevel(value: unknown, where: string): LogLevel {
   const s = asString(value, where).trim().toLowerCase();
   if ((LOG_LEVELS as readonly string[]).includes(s)) return s as LogLevel;

@@ -8,6 +8,7 @@ import { readConfigFile } from './config-file.js';
 import * as v from './config-values.js';
 import type { ListenAddress, LogLevel } from './config-values.js';
 import type { MetricsLabelSelection } from './metrics/index.js';
+import { DEFAULT_CPU_BUDGET } from './sampler/budget.js';
 
 export type { ListenAddress, LogLevel } from './config-values.js';
 export { LOG_LEVELS } from './config-values.js';
@@ -21,6 +22,7 @@ export interface AgentConfig {
   logLevel: LogLevel;
   sampleIntervalMs: number;
   sampleFullEvery: number;        // ticks between full reads of a container (sampler/cadence.ts)
+  sampleBudget: number | null;    // share of one core the sampler may take before it reads busy containers' figures less often (sampler/budget.ts); null: no limit
   metricsLabels: MetricsLabelSelection; // container labels on /metrics series
   token: string;                  // "" = mutating calls refused on TCP
   shimPath: string;
@@ -53,6 +55,7 @@ export const SETTINGS = [
   setting({ key: 'logLevel', flag: 'log-level', help: `one of ${v.LOG_LEVELS.join(', ')}`, parse: v.logLevel }),
   setting({ key: 'sampleIntervalMs', flag: 'sample-interval', help: 'how often containers are sampled, e.g. 1s, 500ms', parse: v.durationMs }),
   setting({ key: 'sampleFullEvery', flag: 'sample-full-every', help: 'every how many samples all figures of a container are read; in between, figures that cannot move while it is idle are read only when it ran', parse: v.positiveInt }),
+  setting({ key: 'sampleBudget', flag: 'sample-budget', help: 'CPU the sampler may take, in % of one core; above it, busy containers\' figures other than CPU usage are read every 2-4 samples instead of every one; "none" for no limit', parse: v.coreShare }),
   setting({ key: 'metricsLabels', flag: 'metrics-labels', help: 'container labels that /metrics series carry as container_label_<key>, like cAdvisor: all, none or keys separated by commas', parse: v.labelSelection }),
   setting({ key: 'token', flag: 'token', help: 'bearer token that allows mutating calls on the TCP listener', parse: v.token }),
   setting({ key: 'shimPath', flag: 'shim-path', help: 'path of the berth-shim helper', parse: v.path }),
@@ -69,6 +72,7 @@ export function defaultConfig(ctx: ConfigContext): AgentConfig {
     logLevel: 'info',
     sampleIntervalMs: 1000,
     sampleFullEvery: 10,
+    sampleBudget: DEFAULT_CPU_BUDGET,
     metricsLabels: 'all',
     token: '',
     shimPath: join(ctx.packageRoot, 'dist/bin/berth-shim'),
@@ -141,7 +145,7 @@ export function agentHelp(ctx: ConfigContext): string {
   const d = defaultConfig(ctx);
   const shown: Record<Settable, string> = {
     stateDir: d.stateDir, socket: d.socket, listen: '127.0.0.1:9465', rulesDir: '/etc/berth/rules if present, else none',
-    cgroupParent: d.cgroupParent, logLevel: d.logLevel, sampleIntervalMs: '1s', sampleFullEvery: '10', metricsLabels: 'all', token: 'none', shimPath: d.shimPath,
+    cgroupParent: d.cgroupParent, logLevel: d.logLevel, sampleIntervalMs: '1s', sampleFullEvery: '10', sampleBudget: `${DEFAULT_CPU_BUDGET * 100}%`, metricsLabels: 'all', token: 'none', shimPath: d.shimPath,
   };
   const rows = SETTINGS.map((s) => `  --${s.flag.padEnd(16)} ${s.help}\n  ${''.padEnd(18)} (default ${shown[s.key]}; env ${envName(s)})`);
   return [

@@ -50,7 +50,7 @@ export async function startDaemon(config: AgentConfig, logger: Logger): Promise<
       cgroupVersion: cgroups.version, cgroupParent: config.cgroupParent, rulesDir: config.rulesDir,
       socket: config.socket, listen: 'none', sampleIntervalMs: config.sampleIntervalMs,
     };
-    const sampler = createSampler({ runtime, cgroups, intervalMs: config.sampleIntervalMs, fullEveryTicks: config.sampleFullEvery, logger: logger.child({ part: 'sampler' }) });
+    const sampler = createSampler({ runtime, cgroups, intervalMs: config.sampleIntervalMs, fullEveryTicks: config.sampleFullEvery, cpuBudget: config.sampleBudget, logger: logger.child({ part: 'sampler' }) });
     closers.push(async () => sampler.stop());
     const metrics = createMetricsRegistry({ store: sampler.store, runtime, containerLabels: config.metricsLabels,
       build: { version: facts.version, node_version: process.version, cgroup_version: cgroups.version } });

@@ -5,6 +5,7 @@ export type LaunchOutcome = 'success' | 'failure' | 'denied';
 
 export interface SelfMetrics {
   sampleDuration: Histogram<string>;
+  sampleStride: Gauge<string>;
   renderDuration: Gauge<string>;
   launches: Counter<'outcome'>;
   launchDuration: Histogram<'outcome'>;
@@ -22,6 +23,11 @@ export function createSelfMetrics(registry: Registry, build: Record<string, stri
     sampleDuration: new Histogram({
       name: 'berth_sampler_duration_seconds', help: 'Wall time of one sampler tick over every container and the host.',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers,
+    }),
+    sampleStride: new Gauge({
+      name: 'berth_sampler_stride',
+      help: 'Every how many sampler ticks the figures of busy containers other than CPU usage are read: 1, or more while reading them every tick would cost more than the CPU budget (--sample-budget).',
+      registers,
     }),
     renderDuration: new Gauge({
       name: 'berth_metrics_render_seconds', help: 'Time the last render of the container series took (once per tick at most).', registers,

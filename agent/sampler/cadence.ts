@@ -22,6 +22,8 @@
 //     reads instead of all of them at once.
 // What an idle container can still see change between full reads (memory shrinking under reclaim,
 // packets the kernel answers without waking a task, I/O writeback) is at most 6 × fullEvery ticks old.
+// Over the sampler's CPU budget (budget.ts), a container that ran reads its active part only on its
+// turn, every `stride` ticks, and its full reads are `stride` times rarer; CPU usage is read every tick.
 
 /** Idle containers get a full read this many times less often. */
 export const IDLE_FULL_FACTOR = 6;
@@ -33,9 +35,14 @@ export class ReadCadence {
   private ticksSinceFull = Infinity; // the first read is full
   private ranSinceFull = false;
   private usageAtMemoryStat = -Infinity;
+  /** The container ran since its active part was last read. */
+  private ranSinceActive = false;
 
-  /** `phase` (0 ≤ phase < fullEvery) delays the second full read, spreading containers over ticks. */
-  constructor(private phase: number) {}
+  /**
+   * `phase` (0 ≤ phase < fullEvery) delays the second full read, spreading containers over ticks;
+   * `turn` spreads them over the ticks of a stride.
+   */
+  constructor(private phase: number, private readonly turn: number) {}
 
   /**
    * Called once per tick after the probe: true when this tick reads everything. `ran`: the probe
@@ -49,6 +56,18 @@ export class ReadCadence {
     if (this.ticksSinceFull !== Infinity) this.phase = 0; // the phase delays only the second full read
     this.ticksSinceFull = 0;
     this.ranSinceFull = false;
+    this.ranSinceActive = false; // a full read reads the active part too
+    return true;
+  }
+
+  /**
+   * Called on ticks that are not full reads: true when the active part is read, i.e. the container
+   * ran since it was last read and this tick is its turn (every tick at stride 1).
+   */
+  activeTurn(tick: number, stride: number, ran: boolean): boolean {
+    this.ranSinceActive ||= ran;
+    if (!this.ranSinceActive || (tick + this.turn) % stride !== 0) return false;
+    this.ranSinceActive = false;
     return true;
   }
 

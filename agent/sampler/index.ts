@@ -1,8 +1,9 @@
 // The sampler folder's entry: createSampler wires the loop, the snapshot store and the timer.
 import type { CgroupManager } from '../cgroups/types.js';
 import type { Runtime } from '../runtime/types.js';
+import { DEFAULT_CPU_BUDGET } from './budget.js';
 import { turnOffPretenuring } from './pretenuring.js';
-import { processUsage, Sampler, SYSTEM_CLOCK, type AgentUsage, type SamplerClock, type SamplerLogger } from './sampler.js';
+import { processCpuMicros, processUsage, Sampler, SYSTEM_CLOCK, type AgentUsage, type SamplerClock, type SamplerLogger } from './sampler.js';
 import { createSnapshotStore } from './snapshot.js';
 import type { SnapshotStore } from './types.js';
 
@@ -30,6 +31,13 @@ export interface SamplerOptions {
   namespaceRefreshTicks?: number;
   /** Every how many ticks each container's figures are all read (default 10; 1 = everything every tick). */
   fullEveryTicks?: number;
+  /**
+   * Share of one core the ticks may take (default 0.03) before busy containers' figures other than
+   * CPU usage are read less often (budget.ts); null: no budget, every figure as often as the cadence says.
+   */
+  cpuBudget?: number | null;
+  /** Test seam: CPU µs used by the process (what a tick cost). */
+  cpuMicros?: () => number;
   /** Containers per slice (default 100): a slice's hot reads (CPU probe, active part) run back to back. */
   sliceSize?: number;
   /**
@@ -54,6 +62,8 @@ export function createSampler(options: SamplerOptions): SamplerHandle {
   if (!Number.isFinite(intervalMs) || intervalMs < 10) throw new Error(`sampler interval: must be at least 10 ms, got ${intervalMs}`);
   const fullEveryTicks = options.fullEveryTicks ?? 10;
   if (!(Number.isInteger(fullEveryTicks) && fullEveryTicks >= 1)) throw new Error(`sampler full-read cadence: must be a whole number of ticks ≥ 1, got ${fullEveryTicks}`);
+  const cpuBudget = options.cpuBudget === undefined ? DEFAULT_CPU_BUDGET : options.cpuBudget;
+  if (cpuBudget !== null && !(cpuBudget > 0 && cpuBudget <= 1)) throw new Error(`sampler CPU budget: must be a share of one core in (0, 1], got ${cpuBudget}`);
   turnOffPretenuring();
   const clock = options.clock ?? SYSTEM_CLOCK;
   const store = createSnapshotStore(historySize, (err) => logger.error({ err }, 'sampler: snapshot listener threw'));
@@ -61,6 +71,8 @@ export function createSampler(options: SamplerOptions): SamplerHandle {
     runtime: options.runtime, cgroups: options.cgroups, store, procRoot, sysRoot, etcRoot, logger, clock,
     agentUsage: options.agentUsage ?? processUsage, namespaceRefreshTicks: options.namespaceRefreshTicks ?? 60,
     fullEveryTicks,
+    cpuMicros: options.cpuMicros ?? processCpuMicros,
+    cpuBudgetMsPerTick: cpuBudget === null ? Infinity : cpuBudget * intervalMs,
     sliceSize: options.sliceSize ?? 100,
     yieldAfterMs: options.yieldAfterMs ?? 4,
   });

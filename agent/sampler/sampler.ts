@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { CgroupManager } from '../cgroups/types.js';
 import type { ContainerInfo, Runtime } from '../runtime/types.js';
 import { copyStats } from '../cgroups/index.js';
+import { SampleBudget } from './budget.js';
 import { deriveCpu, NO_CPU } from './derive.js';
 import { DeviceNames } from './device-names.js';
 import { hostCpuPercent, HostReader, type ProcStat } from './host.js';
@@ -27,6 +28,12 @@ export const SYSTEM_CLOCK: SamplerClock = { now: () => Date.now(), monotonicMs: 
 
 export interface AgentUsage { cpuSecondsTotal: number; rssBytes: number }
 
+/** CPU µs this process has used (user + system): what a tick costs, against the budget. */
+export function processCpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
 /** The agent's own CPU seconds and resident memory (a parameter so tests can fix them). */
 export function processUsage(): AgentUsage {
   const usage = process.cpuUsage();
@@ -46,6 +53,9 @@ export interface SamplerDeps {
   logger: SamplerLogger;
   clock: SamplerClock;
   agentUsage: () => AgentUsage;
+  cpuMicros: () => number;
+  /** CPU ms a tick may take before busy containers' figures other than CPU usage are read less often (budget.ts); Infinity: no limit. */
+  cpuBudgetMsPerTick: number;
   namespaceRefreshTicks: number;
   /** Every how many ticks a container's figures are all read (cadence.ts); 1 = all, every tick. */
   fullEveryTicks: number;
@@ -89,9 +99,11 @@ export class Sampler {
   private closed = false;
   private readonly deviceNames: DeviceNames;
   private machine: MachineInfo | undefined;
+  private readonly budget: SampleBudget;
 
   constructor(private readonly deps: SamplerDeps) {
     this.deviceNames = new DeviceNames(deps.procRoot);
+    this.budget = new SampleBudget(deps.cpuBudgetMsPerTick);
   }
 
   /**
@@ -99,13 +111,17 @@ export class Sampler {
    * tick has run `yieldAfterMs`, so a tick over 1000 containers never blocks requests (a scrape, a
    * stream) for its whole duration. Yielding by time rather than after every slice: a yield cost
    * ~0.1 ms of CPU here, 1 ms per tick at 1000 idle containers in slices of 100.
-   * Resolves to null when the sampler was closed mid-tick (nothing is recorded then).
+   * Resolves to null when the sampler was closed mid-tick (nothing is recorded then). The CPU the
+   * tick took, not counting what ran while it yielded, goes to the budget.
    */
   async tick(): Promise<SampleTick | null> {
     if (this.closed) return null;
-    const { clock, store, sliceSize, yieldAfterMs } = this.deps;
+    const { clock, store, sliceSize, yieldAfterMs, cpuMicros } = this.deps;
     const time = clock.now();
     const started = clock.monotonicMs();
+    let cpuFrom = cpuMicros();
+    let cpuSpent = 0;
+    const stride = this.budget.stride;
     if (this.tickCount % this.deps.namespaceRefreshTicks === 0) this.hostNamespaces = this.readHostNamespaces();
     this.syncTracked();
     this.hostInterfaces = undefined;
@@ -115,9 +131,11 @@ export class Sampler {
     let ranSince = performance.now(); // real time, whatever the sample clock: this is about requests waiting
     for (let from = 0; from < all.length; from += sliceSize) {
       if (from > 0 && performance.now() - ranSince >= yieldAfterMs) {
+        cpuSpent += cpuMicros() - cpuFrom;
         await yieldToEventLoop();
         if (this.closed) return null;
         ranSince = performance.now();
+        cpuFrom = cpuMicros();
       }
       const slice = all.slice(from, from + sliceSize).filter((t) => !t.closed); // closed: left during the yield
       // The hot reads of a slice (probe, and the active part where due) back to back, before any
@@ -125,7 +143,7 @@ export class Sampler {
       // here: ~1.5 µs per container cheaper than interleaved for the probes; ~0.07 off the bench's
       // ratio to the floor at 1000 busy containers once the active reads joined them).
       this.deps.cgroups.flushStats?.(); // per slice: a yield may have let the counters pile up again
-      for (const t of slice) t.readHot(this.deps.fullEveryTicks);
+      for (const t of slice) t.readHot(this.deps.fullEveryTicks, this.tickCount, stride);
       const now = clock.now();
       const mono = clock.monotonicMs();
       for (const t of slice) {
@@ -134,7 +152,8 @@ export class Sampler {
         else if (s !== GONE) samples.push(s);
       }
     }
-    const host = this.sampleHost(time, samples.length, failed.size, (clock.monotonicMs() - started) / 1000);
+    const host = this.sampleHost(time, samples.length, failed.size, (clock.monotonicMs() - started) / 1000, stride);
+    this.budget.record((cpuSpent + cpuMicros() - cpuFrom) / 1000); // before the store's listeners: their work is theirs
     const tick: SampleTick = { time, samples, host };
     store.record(tick, failed);
     this.tickCount++;
@@ -186,8 +205,8 @@ export class Sampler {
       const reader = cgroups.statsReader(info.id);
       const procsPath = cgroups.procsFiles(info.id)[0];
       const counter = procsPath ? new ProcessCounter(procsPath, cgroups.version !== 'v2') : null;
-      const phase = this.trackedCount++ % this.deps.fullEveryTicks;
-      const t = new TrackedContainer(info, reader, counter, procRoot, phase);
+      const turn = this.trackedCount++;
+      const t = new TrackedContainer(info, reader, counter, procRoot, turn % this.deps.fullEveryTicks, turn);
       t.listedAtSync = sync;
       this.tracked.set(info.id, t);
     } catch (err) {
@@ -240,7 +259,7 @@ export class Sampler {
   private readDue(t: TrackedContainer): HotRead {
     const { reader, current, cadence, hot, fullRead: full, pidsBefore } = t;
     if (hot instanceof Error) throw hot;
-    if (hot !== 'read') return hot;
+    if (hot !== 'read') return hot; // 'cpu': a fresh sample with only CPU usage read anew
     if (cadence.memoryStatDue(full, current.memory.usageBytes)) {
       if (!reader.read('memoryStat', current)) return 'gone';
       cadence.memoryStatRead(current.memory.usageBytes);
@@ -279,7 +298,7 @@ export class Sampler {
     return Math.max(processes, t.processes?.threadsFromList(this.scratch) ?? 0);
   }
 
-  private sampleHost(time: number, containersRunning: number, containersFailed: number, sampleDurationSeconds: number): HostSample {
+  private sampleHost(time: number, containersRunning: number, containersFailed: number, sampleDurationSeconds: number, sampleStride: number): HostSample {
     this.host ??= new HostReader(this.deps.procRoot);
     const reading = this.host.read(this.scratch);
     const cpuPercent = hostCpuPercent(this.prevProcStat, reading.stat);
@@ -295,7 +314,7 @@ export class Sampler {
       ...reading.load,
       containersRunning,
       containersFailed,
-      agent: { ...this.deps.agentUsage(), sampleDurationSeconds },
+      agent: { ...this.deps.agentUsage(), sampleDurationSeconds, sampleStride },
     };
   }
 

@@ -12,8 +12,11 @@ import { OpenFile, type ScratchBuffer } from './open-file.js';
 import { ProcessCounter } from './processes.js';
 import type { ContainerSample, InterfaceSample, NamespaceSample } from './types.js';
 
-/** What a tick's hot reads found: the cgroup gone, nothing moved, or figures read. */
-export type HotRead = 'gone' | 'idle' | 'read';
+/**
+ * What a tick's hot reads found: the cgroup gone, nothing moved, CPU usage moved but the rest waits
+ * for the container's turn (budget.ts), or figures read.
+ */
+export type HotRead = 'gone' | 'idle' | 'cpu' | 'read';
 
 export class TrackedContainer {
   /** The CPU figures and monotonic time of the previous tick, updated in place every tick. */
@@ -57,23 +60,26 @@ export class TrackedContainer {
     readonly processes: ProcessCounter | null,
     private readonly procRoot: string,
     cadencePhase: number,
+    cadenceTurn: number,
   ) {
-    this.cadence = new ReadCadence(cadencePhase);
+    this.cadence = new ReadCadence(cadencePhase, cadenceTurn);
   }
 
   /**
-   * This tick's reads of the files read on most ticks: the CPU usage probe and, when the
-   * container ran or a full read is due, the `active` part (memory usage, pids, v1 throttling).
+   * This tick's reads of the files read on most ticks: the CPU usage probe and, when a full read
+   * is due or the container ran (on its turn, at a stride over 1), the `active` part (memory usage,
+   * pids, v1 throttling).
    */
-  readHot(fullEvery: number): void {
+  readHot(fullEvery: number, tick: number, stride: number): void {
     const { current, reader } = this;
     this.usageBefore = current.cpu.usageNs;
     this.pidsBefore = current.pids.current;
     try {
       if (!reader.read('cpu', current)) { this.hot = 'gone'; return; }
-      this.fullRead = this.cadence.fullTurn(fullEvery, this.ran, reader.settingsChanged());
-      if (!this.fullRead && !this.ran) this.hot = 'idle'; // no task ran: nothing else moved
-      else this.hot = reader.read('active', current) ? 'read' : 'gone';
+      const ran = this.ran;
+      this.fullRead = this.cadence.fullTurn(fullEvery * stride, ran, reader.settingsChanged());
+      if (this.fullRead || this.cadence.activeTurn(tick, stride, ran)) this.hot = reader.read('active', current) ? 'read' : 'gone';
+      else this.hot = ran ? 'cpu' : 'idle'; // idle: no task ran, nothing else moved
     } catch (err) {
       this.hot = err instanceof Error ? err : new Error(String(err));
     }

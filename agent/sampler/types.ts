@@ -41,7 +41,8 @@ export interface HostSample {
   containersRunning: number;
   /** Containers whose read failed this tick (logged; their last sample stands, ageing, until a read works). */
   containersFailed: number;
-  agent: { cpuSecondsTotal: number; rssBytes: number; sampleDurationSeconds: number };
+  /** sampleStride: every how many ticks busy containers' figures beyond CPU usage were read (sampler/budget.ts). */
+  agent: { cpuSecondsTotal: number; rssBytes: number; sampleDurationSeconds: number; sampleStride: number };
 }
 
 /** One sampler tick: every running container's sample plus the host's, taken together. */

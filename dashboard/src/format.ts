@@ -46,6 +46,12 @@ export function formatDuration(ms: number): string {
 
 export function shortId(id: string): string { return id.slice(0, 12); }
 
+/** The agent's own cost: CPU share (cores), resident memory, the last tick, and its stride when over its CPU budget. */
+export function formatAgentCost(cpuCores: number, agent: { rssBytes: number; sampleDurationSeconds: number; sampleStride: number }): string {
+  const text = `${(cpuCores * 100).toFixed(1)}% CPU · ${formatBytes(agent.rssBytes)} RSS · sampling ${(agent.sampleDurationSeconds * 1000).toFixed(1)} ms`;
+  return agent.sampleStride > 1 ? `${text} · over its CPU budget: busy containers' figures other than CPU every ${agent.sampleStride} samples` : text;
+}
+
 /** "running", "running (healthy)", or with the last exit code: "exited (137)", "restarting (1)". */
 export function formatStatus(c: { status: string; exitCode?: number; health?: string }): string {
   if ((c.status === 'exited' || c.status === 'restarting') && c.exitCode !== undefined) return `${c.status} (${c.exitCode})`;

@@ -54,8 +54,12 @@ const FULL_EVERY = 10;
 const HISTORY_SIZE = 300; // the agent's default
 const logger = pino({ level: 'warn' });
 
-/** `active`: share of workloads that run between ticks; `churn`: share (of all) that also move their memory by > 1 MiB. */
-interface Scenario { name: string; active: number; churn: number; fullEvery: number; render?: boolean; hostNetwork?: boolean; fullHistory?: boolean }
+/**
+ * `active`: share of workloads that run between ticks; `churn`: share (of all) that also move their memory by > 1 MiB.
+ * `budget`: the sampler keeps to its default CPU budget (agent/sampler/budget.ts); the other rows read exactly what the
+ * cadence says at every tick (`--sample-budget none`), which is also what the budget lets through whenever it can.
+ */
+interface Scenario { name: string; active: number; churn: number; fullEvery: number; render?: boolean; hostNetwork?: boolean; fullHistory?: boolean; budget?: boolean }
 
 const SCENARIOS: Scenario[] = [
   // The render is timed in wall-clock ms: on the quiet machine, not under 1000 busy workloads on 2 cores.
@@ -67,6 +71,7 @@ const SCENARIOS: Scenario[] = [
   // More churn than this saturates 2 cores with page faults at N=1000 (the workloads, not berth).
   { name: 'all active, 10% memory churn', active: 1, churn: 0.1, fullEvery: FULL_EVERY },
   { name: 'same, every file every tick', active: 1, churn: 0.1, fullEvery: 1 },
+  { name: 'all active, within the 3 % budget', active: 1, churn: 0, fullEvery: FULL_EVERY, budget: true },
 ];
 
 interface Row {
@@ -78,6 +83,8 @@ interface Row {
   render?: { firstMs: number; ms: number; cachedMs: number; kib: number; series: number; gzipMs: number; gzipKib: number };
   contention?: { scrapeMaxMs: number; tickLateMs: number; quietTickLateMs: number; tickMs: number; quietTickMs: number };
   fullHistory?: { ms: number; heapMiB: number; arrayBuffersMiB: number };
+  /** The stride of each measured tick (budget.ts). */
+  strides: number[];
 }
 
 /** CPU ms since `from` (a process.cpuUsage() snapshot): all of it, and the kernel's part. */
@@ -142,20 +149,37 @@ class GcPauses {
 /** A read the sampler made: the descriptor and what it was open on. */
 interface RecordedRead { fd: number; path: string }
 
-/** The reads the sampler makes, tick by tick, over `ticks` ticks: fs.readSync wrapped for the run. */
+/**
+ * The reads the sampler makes, tick by tick, over `ticks` ticks: fs.readSync and fs.openSync wrapped
+ * for the run. A descriptor's path is looked up once, when it is opened or first read, not at every
+ * read: a readlink per read would double the run's CPU, and with it push the budget's stride up.
+ */
 async function recordReads(sampler: SamplerHandle, ticks: number): Promise<RecordedRead[][]> {
-  const original = fs.readSync;
+  const { readSync: originalRead, openSync: originalOpen } = fs;
+  const paths = new Map<number, string>();
+  const pathOf = (fd: number): string => {
+    let path = paths.get(fd);
+    if (path === undefined) paths.set(fd, (path = readlinkSync(`/proc/self/fd/${fd}`)));
+    return path;
+  };
   const perTick: RecordedRead[][] = [];
   let trace: RecordedRead[] = [];
+  fs.openSync = ((...args: unknown[]) => {
+    const fd = (originalOpen as (...a: unknown[]) => number)(...args);
+    paths.delete(fd); // a number closed and handed out again
+    pathOf(fd);
+    return fd;
+  }) as typeof fs.openSync;
   fs.readSync = ((fd: number, ...rest: unknown[]) => {
-    trace.push({ fd, path: readlinkSync(`/proc/self/fd/${fd}`) });
-    return (original as (...a: unknown[]) => number)(fd, ...rest);
+    trace.push({ fd, path: pathOf(fd) });
+    return (originalRead as (...a: unknown[]) => number)(fd, ...rest);
   }) as typeof fs.readSync;
   syncBuiltinESMExports();
   try {
     await spacedTicks(sampler, ticks, () => perTick.push((trace = [])));
   } finally {
-    fs.readSync = original;
+    fs.readSync = originalRead;
+    fs.openSync = originalOpen;
     syncBuiltinESMExports();
   }
   return perTick;
@@ -256,13 +280,14 @@ function stillOpenOn(fd: number, path: string): boolean {
  * same length, so that all see the same machine (see the header).
  */
 async function interleaved(sampler: SamplerHandle, floor: FloorReplay, native: NativeReplay, ticks: number): Promise<{
-  cpu: number; wall: number; floor: number; gc: number; system: number; floorSystem: number; native: number; nativeSystem: number;
+  cpu: number; wall: number; floor: number; gc: number; system: number; floorSystem: number; native: number; nativeSystem: number; strides: number[];
 }> {
-  const total = { cpu: 0, wall: 0, floor: 0, gc: 0, system: 0, floorSystem: 0, native: 0, nativeSystem: 0 };
+  const total = { cpu: 0, wall: 0, floor: 0, gc: 0, system: 0, floorSystem: 0, native: 0, nativeSystem: 0, strides: [] as number[] };
   const gc = new GcPauses();
   const windows: TickWindow[] = [];
   for (let i = 0; i < ticks; i++) {
     const real = await spacedTicks(sampler, 1);
+    total.strides.push(sampler.store.host()!.agent.sampleStride);
     total.system += real.system;
     total.cpu += real.cpu;
     total.wall += real.wall;
@@ -296,7 +321,9 @@ async function measure(cgroups: CgroupManager, names: string[], programs: Progra
     }));
     // As Runtime.list() answers: fresh objects on every call, newest first (~0.2 ms at N=1000).
     const list = () => infos.map((info) => ({ ...info })).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
-    const sampler = createSampler({ runtime: { list }, cgroups, intervalMs: 1000, logger, historySize: HISTORY_SIZE, fullEveryTicks: s.fullEvery });
+    const sampler = createSampler({
+      runtime: { list }, cgroups, intervalMs: 1000, logger, historySize: HISTORY_SIZE, fullEveryTicks: s.fullEvery, cpuBudget: s.budget ? undefined : null,
+    });
     const registry = createMetricsRegistry({ store: sampler.store, runtime: { list } });
     try {
       // Steady state: every reader open, the phases of the full reads spread, the JIT warm.
@@ -327,7 +354,7 @@ async function measure(cgroups: CgroupManager, names: string[], programs: Progra
         n, scenario: s.name, realMs: (real.cpu / samples) * 1000, floorMs: (real.floor / samples) * 1000, hotFloorMs: (hotFloor / samples) * 1000,
         readsPerSample: reads.flat().length / samples, tickWallMs: real.wall / TICKS, gcMs: (real.gc / samples) * 1000, render, contention, fullHistory,
         realSystemMs: (real.system / samples) * 1000, floorSystemMs: (real.floorSystem / samples) * 1000,
-        nativeMs: (real.native / samples) * 1000, nativeSystemMs: (real.nativeSystem / samples) * 1000,
+        nativeMs: (real.native / samples) * 1000, nativeSystemMs: (real.nativeSystem / samples) * 1000, strides: real.strides,
       };
     } finally {
       registry.close();
@@ -447,6 +474,12 @@ function printRow(r: Row): void {
   out(`${pad(r.n, 6)}  ${r.scenario.padEnd(36)} ${pad(r.realMs.toFixed(1), 8)} ${pad(r.realSystemMs.toFixed(1), 5)} ${pad((r.realMs / 10).toFixed(2), 7)} ${pad(r.floorMs.toFixed(1), 7)} ${pad(r.floorSystemMs.toFixed(1), 6)} ${pad((r.realMs / r.floorMs).toFixed(2), 6)} ${pad(r.nativeMs.toFixed(1), 5)} ${pad(r.nativeSystemMs.toFixed(1), 6)} ${pad(r.hotFloorMs.toFixed(1), 6)} ${pad(r.gcMs.toFixed(1), 5)} ${pad(r.readsPerSample.toFixed(1), 6)} ${pad(r.tickWallMs.toFixed(1), 8)}`);
   if (r.render) out(`        /metrics at N=${r.n}: scrape after a tick ${r.render.ms.toFixed(1)} ms (median of 5; the process's first ${r.render.firstMs.toFixed(1)} ms), cached ${r.render.cachedMs.toFixed(2)} ms, ${r.render.kib.toFixed(0)} KiB, ${r.render.series} series; `
     + `asked for gzip (as Prometheus does) ${r.render.gzipMs.toFixed(1)} ms, ${r.render.gzipKib.toFixed(0)} KiB`);
+  if (r.strides.some((stride) => stride > 1)) {
+    const counts = new Map<number, number>();
+    for (const stride of r.strides) counts.set(stride, (counts.get(stride) ?? 0) + 1);
+    out(`        over the budget, busy containers' figures other than CPU usage were read every ${[...counts].sort(([a], [b]) => a - b).map(([stride, k]) => `${stride} ticks (${k} of ${r.strides.length})`).join(', ')}; `
+      + 'the floor replays the reads of a run before the measured one, at the strides of then');
+  }
   const h = r.fullHistory;
   if (h) {
     out(`        with every history full (${HISTORY_SIZE} samples per container): sampler ${h.ms.toFixed(1)} ms per 1000 samples; `

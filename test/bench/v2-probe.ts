@@ -54,8 +54,8 @@ async function measure(manager: V2CgroupManager, root: string, names: string[], 
     }));
     const noFlush = { statsReader: (id: string) => manager.statsReader(id), procsFiles: (id: string) => manager.procsFiles(id), version: manager.version };
     const logger = pino({ level: 'warn' });
-    const withFlush = createSampler({ runtime: { list: () => infos }, cgroups: manager, intervalMs: 1000, logger, historySize: 300 });
-    const without = createSampler({ runtime: { list: () => infos }, cgroups: noFlush, intervalMs: 1000, logger, historySize: 300 });
+    const withFlush = createSampler({ runtime: { list: () => infos }, cgroups: manager, intervalMs: 1000, logger, historySize: 300, cpuBudget: null });
+    const without = createSampler({ runtime: { list: () => infos }, cgroups: noFlush, intervalMs: 1000, logger, historySize: 300, cpuBudget: null });
     try {
       for (let i = 0; i < 3; i++) { await withFlush.tickNow(); await without.tickNow(); }
       const ms = { alone: 0, flushed: 0, sampler: 0, samplerNoFlush: 0 };

@@ -113,6 +113,6 @@ export function syntheticHost(tick: number, containers: number): HostSample {
   return {
     time: BASE_TIME_MS + tick * 1000, cpuCores: 2, cpuPercent: 37.5, memoryTotalBytes: 8 * 2 ** 30, memoryAvailableBytes: 3 * 2 ** 30,
     swapTotalBytes: 2 * 2 ** 30, machine: FAKE_MACHINE, load1: 0.7, load5: 0.5, load15: 0.4, containersRunning: containers, containersFailed: 0,
-    agent: { cpuSecondsTotal: 12.34 + tick * 0.01, rssBytes: 96 * 2 ** 20, sampleDurationSeconds: 0.031 },
+    agent: { cpuSecondsTotal: 12.34 + tick * 0.01, rssBytes: 96 * 2 ** 20, sampleDurationSeconds: 0.031, sampleStride: 1 },
   };
 }

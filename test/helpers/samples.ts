@@ -33,7 +33,7 @@ export function fakeHost(time: number): HostSample {
   return {
     time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 1 << 30, memoryAvailableBytes: 1 << 29, swapTotalBytes: 0, machine: FAKE_MACHINE,
     load1: 0.1, load5: 0.1, load15: 0.1, containersRunning: 0, containersFailed: 0,
-    agent: { cpuSecondsTotal: 0, rssBytes: 0, sampleDurationSeconds: 0 },
+    agent: { cpuSecondsTotal: 0, rssBytes: 0, sampleDurationSeconds: 0, sampleStride: 1 },
   };
 }
 

@@ -16,7 +16,7 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
 test('defaults', () => {
   assert.deepEqual(loadConfig([], {}, ctx), {
     stateDir: '/var/lib/berth', socket: '/run/berth/berth.sock', listen: { host: '127.0.0.1', port: 9465 }, rulesDir: '',
-    cgroupParent: 'berth', logLevel: 'info', sampleIntervalMs: 1000, sampleFullEvery: 10, metricsLabels: 'all', token: '', shimPath: '/opt/berth/dist/bin/berth-shim', configFile: '',
+    cgroupParent: 'berth', logLevel: 'info', sampleIntervalMs: 1000, sampleFullEvery: 10, sampleBudget: 0.03, metricsLabels: 'all', token: '', shimPath: '/opt/berth/dist/bin/berth-shim', configFile: '',
   });
   assert.equal(defaultConfig({ ...ctx, exists: (p) => p === '/etc/berth/rules' }).rulesDir, '/etc/berth/rules');
 });
@@ -47,6 +47,15 @@ test('metrics labels: all, none, or keys from a flag, the environment or a YAML 
   assert.deepEqual(loadConfig(['--config', file], {}, ctx).metricsLabels, ['tier', 'app.kubernetes.io/name']);
 });
 
+test('the sampler budget: a percentage of one core (the % optional) or none', (t) => {
+  assert.equal(loadConfig(['--sample-budget', '5%'], {}, ctx).sampleBudget, 0.05);
+  assert.equal(loadConfig([], { BERTH_SAMPLE_BUDGET: '0.5' }, ctx).sampleBudget, 0.005);
+  assert.equal(loadConfig(['--sample-budget', 'none'], {}, ctx).sampleBudget, null);
+  const file = join(tempDir(t), 'berth.yaml');
+  writeFileSync(file, 'sampleBudget: 2\n');
+  assert.equal(loadConfig(['--config', file], {}, ctx).sampleBudget, 0.02, 'a YAML number');
+});
+
 test('JSON config files and BERTH_CONFIG', (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'berth.json');
@@ -61,7 +70,7 @@ test('bad values name where they came from', (t) => {
   const dir = tempDir(t);
   const file = join(dir, 'bad.yaml');
   writeFileSync(file, 'stateDir: /s\n\nsampleRate: 5\n');
-  assert.throws(() => loadConfig(['--config', file], {}, ctx), (e: any) => e.code === 'INVALID_CONFIG' && e.message === `${file}:3: sampleRate: unknown setting; known: stateDir, socket, listen, rules, cgroupParent, logLevel, sampleInterval, sampleFullEvery, metricsLabels, token, shimPath`);
+  assert.throws(() => loadConfig(['--config', file], {}, ctx), (e: any) => e.code === 'INVALID_CONFIG' && e.message === `${file}:3: sampleRate: unknown setting; known: stateDir, socket, listen, rules, cgroupParent, logLevel, sampleInterval, sampleFullEvery, sampleBudget, metricsLabels, token, shimPath`);
   writeFileSync(file, 'stateDir: /s\nsample-interval: 5\n');
   assert.throws(() => loadConfig(['--config', file], {}, ctx), new RegExp(`^BerthError: ${file}:2: sample-interval: "5" is not a duration`.replace(/\//g, '\\/')));
   writeFileSync(file, 'stateDir: [1, 2\n');
@@ -78,6 +87,9 @@ test('bad values name where they came from', (t) => {
     [['--sample-interval', '1ms'], {}, /^--sample-interval: "1ms" is too short/],
     [['--sample-full-every', '0'], {}, /^--sample-full-every: "0" is not a whole number ≥ 1/],
     [[], { BERTH_SAMPLE_FULL_EVERY: '2.5' }, /^BERTH_SAMPLE_FULL_EVERY: "2.5" is not a whole number ≥ 1/],
+    [['--sample-budget', '0%'], {}, /^--sample-budget: "0%" is not a share of one core; use a percentage in \(0, 100\] such as 3% or 0.5%, or none/],
+    [['--sample-budget', '150'], {}, /^--sample-budget: "150" is not a share of one core/],
+    [[], { BERTH_SAMPLE_BUDGET: 'lots' }, /^BERTH_SAMPLE_BUDGET: "lots" is not a share of one core/],
     [['--cgroup-parent', '../escape'], {}, /^--cgroup-parent: "..\/escape" is not a cgroup parent/],
     [['--metrics-labels', 'tier,,app'], {}, /^--metrics-labels: label key 2 of 3 is empty; use all, none or keys separated by commas/],
     [['--token', 'short'], {}, /^--token: a bearer token must be at least 16 characters/],

@@ -2,7 +2,7 @@
 // the current figures (including the agent's own cost).
 import { limitLine, maxY, type ChartSummary, type LiveChart } from '../charts.js';
 import { h, setText } from '../dom.js';
-import { formatBytes, niceCeil } from '../format.js';
+import { formatAgentCost, formatBytes, niceCeil } from '../format.js';
 import { latestRate, valuePoints } from '../rates.js';
 import { HISTORY_POINTS, type DashboardState } from '../state.js';
 import type { HostSample } from '../protocol.js';
@@ -102,7 +102,7 @@ export class HostPanel {
     setText(this.tiles.running, String(last.containersRunning));
     const agentCpu = latestRate({ t: last.time, v: last.agent.cpuSecondsTotal },
       before && { t: before.time, v: before.agent.cpuSecondsTotal }, (s) => s.v);
-    setText(this.tiles.agent, `${(agentCpu * 100).toFixed(1)}% CPU · ${formatBytes(last.agent.rssBytes)} RSS · sampling ${(last.agent.sampleDurationSeconds * 1000).toFixed(1)} ms`);
+    setText(this.tiles.agent, formatAgentCost(agentCpu, last.agent));
   }
 
   charts(): ChartSummary[] {

@@ -24,7 +24,7 @@ export function host(time: number): HostSample {
   return {
     time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 1 << 30, memoryAvailableBytes: 1 << 29, swapTotalBytes: 0, machine: FAKE_MACHINE,
     load1: 0.1, load5: 0.1, load15: 0.1, containersRunning: 1, containersFailed: 0,
-    agent: { cpuSecondsTotal: 1, rssBytes: 1 << 26, sampleDurationSeconds: 0.001 },
+    agent: { cpuSecondsTotal: 1, rssBytes: 1 << 26, sampleDurationSeconds: 0.001, sampleStride: 1 },
   };
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatBytes, formatCpuPercent, formatDuration, formatPercent, formatRate, formatStatus, formatUsage, niceCeil, shortId,
+  formatAgentCost, formatBytes, formatCpuPercent, formatDuration, formatPercent, formatRate, formatStatus, formatUsage, niceCeil, shortId,
 } from '../../../dashboard/src/format.js';
 
 test('memory is binary (MiB), I/O rates decimal (kB/s), like docker stats', () => {
@@ -43,4 +43,11 @@ test('a status carries the last exit code when exited or restarting', () => {
   assert.equal(formatStatus({ status: 'exited', exitCode: 137 }), 'exited (137)');
   assert.equal(formatStatus({ status: 'restarting', exitCode: 1 }), 'restarting (1)');
   assert.equal(formatStatus({ status: 'exited' }), 'exited');
+});
+
+test('the agent\'s cost names its stride only when over its CPU budget', () => {
+  const agent = { rssBytes: 96 * 2 ** 20, sampleDurationSeconds: 0.0123, sampleStride: 1 };
+  assert.equal(formatAgentCost(0.021, agent), '2.1% CPU · 96.0 MiB RSS · sampling 12.3 ms');
+  assert.equal(formatAgentCost(0.021, { ...agent, sampleStride: 3 }),
+    '2.1% CPU · 96.0 MiB RSS · sampling 12.3 ms · over its CPU budget: busy containers\' figures other than CPU every 3 samples');
 });

@@ -13,7 +13,7 @@ import { makeInfo, makeStats } from '../sampler/fakes.js';
 
 const host = (time: number): HostSample => ({
   time, cpuCores: 2, cpuPercent: 10, memoryTotalBytes: 8 << 30, memoryAvailableBytes: 4 << 30, swapTotalBytes: 0, machine: FAKE_MACHINE, load1: 0, load5: 0, load15: 0,
-  containersRunning: 1, containersFailed: 0, agent: { cpuSecondsTotal: 2, rssBytes: 1 << 20, sampleDurationSeconds: 0.003 },
+  containersRunning: 1, containersFailed: 0, agent: { cpuSecondsTotal: 2, rssBytes: 1 << 20, sampleDurationSeconds: 0.003, sampleStride: 1 },
 });
 
 function sample(id: string, time: number, over: Partial<ContainerSample> = {}): ContainerSample {

@@ -32,6 +32,8 @@ function setup(t: { after(fn: () => void): void }, fullEveryTicks?: number, more
   const clock = new FakeClock();
   const { logger, lines } = recordingLogger();
   const procsFile = (id: string) => join(dir, `${id}.procs`);
+  // The CPU a tick costs, as the budget sees it (the process's own would make the stride depend on the machine).
+  const cpu = { tickMs: 0, usedMicros: 0 };
   const sampler = createSampler({
     runtime: { list: () => containers },
     cgroups: {
@@ -41,6 +43,7 @@ function setup(t: { after(fn: () => void): void }, fullEveryTicks?: number, more
     },
     intervalMs: 1000, procRoot: PROC, historySize: 10, logger, clock, fullEveryTicks, ...more,
     agentUsage: () => ({ cpuSecondsTotal: 1.5, rssBytes: 4096 }),
+    cpuMicros: () => (cpu.usedMicros += cpu.tickMs * 1000), // called at a tick's start and end: one step per tick
   });
   t.after(() => sampler.stop());
   const add = (id: string, pids = '4242\n', over: Partial<ContainerInfo> = {}) => {
@@ -48,7 +51,7 @@ function setup(t: { after(fn: () => void): void }, fullEveryTicks?: number, more
     containers = [...containers, makeInfo(id, over)];
   };
   const remove = (id: string) => { containers = containers.filter((c) => c.id !== id); };
-  return { sampler, readers, clock, add, remove, lines, procsFile };
+  return { sampler, readers, clock, add, remove, lines, procsFile, cpu };
 }
 
 test('cpu cores and throttled ratio derive from two ticks on the monotonic clock', async (t) => {
@@ -86,7 +89,7 @@ test('a sample carries identity, network (lo kept), processes, threads and names
   assert.equal(host.cpuCores, 2);
   assert.equal(host.containersRunning, 1);
   assert.equal(host.memoryTotalBytes, 24683620 * 1024);
-  assert.deepEqual(host.agent, { cpuSecondsTotal: 1.5, rssBytes: 4096, sampleDurationSeconds: 0 });
+  assert.deepEqual(host.agent, { cpuSecondsTotal: 1.5, rssBytes: 4096, sampleDurationSeconds: 0, sampleStride: 1 });
 });
 
 test('namespaces are re-read on schedule only for a container that ran since (no task ran: no setns/unshare)', async (t) => {
@@ -370,6 +373,34 @@ test('full reads are spread over the ticks: each tick reads about 1/fullEvery of
     fullPerTick.push([...readers.values()].filter((r) => r.parts.includes('full')).length);
   }
   assert.deepEqual(fullPerTick, [0, 0, 0, 0, 2, 2, 2, 2, 2, 2]);
+});
+
+test('over the CPU budget, busy containers read CPU usage every tick and the rest every stride ticks, each on its turn', async (t) => {
+  const { sampler, readers, add, cpu } = setup(t, 100);
+  for (const id of ['a', 'b', 'c']) add(id); // their turns: 0, 1, 2
+  cpu.tickMs = 45; // the default budget is 3 % of the 1 s interval: 30 ms
+  await sampler.tickNow(); // tick 0: every container's first read is full
+  const strides: number[] = [];
+  const active: string[] = [];
+  const usage: number[] = [];
+  for (let tick = 1; tick <= 8; tick++) {
+    for (const r of readers.values()) {
+      r.takeParts();
+      r.next = makeStats({ cpu: { usageNs: tick * 1e6 }, memory: { usageBytes: tick * 4096 } }); // all run every tick
+    }
+    await sampler.tickNow();
+    strides.push(sampler.store.host()!.agent.sampleStride);
+    active.push([...readers.entries()].filter(([, r]) => r.parts.includes('active')).map(([id]) => id).join(''));
+    usage.push(sampler.store.latest('a')!.stats.cpu.usageNs / 1e6);
+    assert.ok([...readers.values()].every((r) => r.parts.includes('cpu')), 'every container\'s CPU usage, every tick');
+  }
+  assert.deepEqual(usage, [1, 2, 3, 4, 5, 6, 7, 8], 'CPU usage exact at every tick');
+  assert.deepEqual(strides, [1, 1, 2, 2, 2, 3, 3, 3], 'the stride steps up after each window of 3 ticks over the budget');
+  // (tick + turn) % stride === 0: at stride 2, b on odd ticks, a and c on even ones.
+  assert.deepEqual(active, ['abc', 'abc', 'b', 'ac', 'b', 'a', 'c', 'b'], 'at a stride, each container reads its active part on its turn');
+  const a = sampler.store.latest('a')!;
+  assert.equal(a.stats.cpu.usageNs, 8e6);
+  assert.equal(a.stats.memory.usageBytes, 6 * 4096, 'tick 8 carries the memory usage read on a\'s turn at tick 6');
 });
 
 test('a sample in the history keeps its figures when later reads refresh the container', async (t) => {

@@ -6,7 +6,7 @@ import { FAKE_MACHINE, fakeSample } from '../../helpers/samples.js';
 
 const host = (time: number): HostSample => ({
   time, cpuCores: 2, cpuPercent: 0, memoryTotalBytes: 1, memoryAvailableBytes: 1, swapTotalBytes: 0, machine: FAKE_MACHINE, load1: 0, load5: 0, load15: 0,
-  containersRunning: 0, containersFailed: 0, agent: { cpuSecondsTotal: 0, rssBytes: 0, sampleDurationSeconds: 0 },
+  containersRunning: 0, containersFailed: 0, agent: { cpuSecondsTotal: 0, rssBytes: 0, sampleDurationSeconds: 0, sampleStride: 1 },
 });
 const tick = (time: number, ids: string[]): SampleTick => ({ time, samples: ids.map((id) => fakeSample(id, time)), host: host(time) });
 
