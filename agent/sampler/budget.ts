@@ -6,8 +6,8 @@
 // throttling, the network counters and the process count; and the full reads) are read every
 // `stride` ticks instead of every tick, each container on its own turn, and the full reads `stride`
 // times less often. CPU usage stays exact at every tick; the active part's figures are at most
-// `stride` ticks old. The stride steps back down when the
-// fleet calms: it tries one less every so often and keeps it while ticks stay within the budget.
+// `stride` ticks old. The stride steps back down when the fleet calms: it tries one less every so
+// often and keeps it while ticks stay within the budget.
 // (Measured at 1000 busy containers: the CPU probe alone costs ~1.5 % of a core, the active part
 // and the full reads ~1.7 % each; test/bench/sampler.ts settles at strides 3-4, ~2.4 %.)
 

@@ -36,8 +36,7 @@ export function processCpuMicros(): number {
 
 /** The agent's own CPU seconds and resident memory (a parameter so tests can fix them). */
 export function processUsage(): AgentUsage {
-  const usage = process.cpuUsage();
-  return { cpuSecondsTotal: (usage.user + usage.system) / 1e6, rssBytes: process.memoryUsage.rss() };
+  return { cpuSecondsTotal: processCpuMicros() / 1e6, rssBytes: process.memoryUsage.rss() };
 }
 
 export type SamplerLogger = Pick<Logger, 'warn' | 'error'>;
