@@ -2,6 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_STRIDE, SampleBudget } from '../../../agent/sampler/budget.js';
 
+/** A budget of 30 ms per tick past its first tick (left out of every window). */
+function started(): SampleBudget {
+  const budget = new SampleBudget(30);
+  budget.record(0);
+  return budget;
+}
+
 /** Records `ticks` ticks of `cpuMs` each; returns the stride after each. */
 function run(budget: SampleBudget, ticks: number, cpuMs: number): number[] {
   const strides: number[] = [];
@@ -13,19 +20,25 @@ function run(budget: SampleBudget, ticks: number, cpuMs: number): number[] {
 }
 
 test('within the budget the stride stays 1; without a budget it never moves', () => {
-  assert.deepEqual(run(new SampleBudget(30), 100, 29), new Array(100).fill(1));
+  assert.deepEqual(run(started(), 100, 29), new Array(100).fill(1));
   assert.deepEqual(run(new SampleBudget(Infinity), 100, 1e6), new Array(100).fill(1));
 });
 
 test('ticks over the budget raise the stride one step per window of 3 ticks, up to the max', () => {
-  const budget = new SampleBudget(30);
+  const budget = started();
   assert.deepEqual(run(budget, 6, 45), [1, 1, 2, 2, 2, 3]);
   run(budget, 30, 1000);
   assert.equal(budget.stride, MAX_STRIDE);
 });
 
-test('one slow tick among cheap ones does not move the stride: the window is averaged', () => {
+test('the first tick, which opens and reads everything, is left out', () => {
   const budget = new SampleBudget(30);
+  budget.record(150);
+  assert.deepEqual(run(budget, 3, 20), [1, 1, 1]);
+});
+
+test('one slow tick among cheap ones does not move the stride: the window is averaged', () => {
+  const budget = started();
   budget.record(70); // e.g. the first tick, with every container's first full read
   budget.record(5);
   budget.record(5);
@@ -33,7 +46,7 @@ test('one slow tick among cheap ones does not move the stride: the window is ave
 });
 
 test('once ticks are cheap again, one less is tried after 30 ticks, and kept while it holds', () => {
-  const budget = new SampleBudget(30);
+  const budget = started();
   run(budget, 6, 45);
   assert.equal(budget.stride, 3);
   const strides = run(budget, 66, 10);
@@ -43,7 +56,7 @@ test('once ticks are cheap again, one less is tried after 30 ticks, and kept whi
 });
 
 test('the first tick at a lower stride, with the full reads it had kept waiting, is left out of the window', () => {
-  const budget = new SampleBudget(30);
+  const budget = started();
   run(budget, 3, 45);
   run(budget, 30, 20);
   assert.equal(budget.stride, 1, 'trying 1');
@@ -53,7 +66,7 @@ test('the first tick at a lower stride, with the full reads it had kept waiting,
 });
 
 test('a try that goes over at once steps back up, and the next try waits twice as long', () => {
-  const budget = new SampleBudget(30);
+  const budget = started();
   run(budget, 3, 45);
   assert.equal(budget.stride, 2);
   // The fleet costs 20 ms per tick at stride 2 and 40 at stride 1.
