@@ -55,7 +55,7 @@ export const SETTINGS = [
   setting({ key: 'logLevel', flag: 'log-level', help: `one of ${v.LOG_LEVELS.join(', ')}`, parse: v.logLevel }),
   setting({ key: 'sampleIntervalMs', flag: 'sample-interval', help: 'how often containers are sampled, e.g. 1s, 500ms', parse: v.durationMs }),
   setting({ key: 'sampleFullEvery', flag: 'sample-full-every', help: 'every how many samples all figures of a container are read; in between, figures that cannot move while it is idle are read only when it ran', parse: v.positiveInt }),
-  setting({ key: 'sampleBudget', flag: 'sample-budget', help: 'CPU the sampler may take, in % of one core; above it, busy containers\' figures other than CPU usage are read every 2-4 samples instead of every one; "none" for no limit', parse: v.coreShare }),
+  setting({ key: 'sampleBudget', flag: 'sample-budget', help: 'CPU the sampler may take, in % of one core; above it, busy containers\' figures other than CPU usage are read every 2-6 samples instead of every one; "none" for no limit', parse: v.coreShare }),
   setting({ key: 'metricsLabels', flag: 'metrics-labels', help: 'container labels that /metrics series carry as container_label_<key>, like cAdvisor: all, none or keys separated by commas', parse: v.labelSelection }),
   setting({ key: 'token', flag: 'token', help: 'bearer token that allows mutating calls on the TCP listener', parse: v.token }),
   setting({ key: 'shimPath', flag: 'shim-path', help: 'path of the berth-shim helper', parse: v.path }),

@@ -9,13 +9,14 @@
 // `stride` ticks old. The stride steps back down when the fleet calms: it tries one less every so
 // often and keeps it while ticks stay within the budget.
 // (Measured at 1000 busy containers: the CPU probe alone costs ~1.5 % of a core, the active part
-// and the full reads ~1.7 % each; test/bench/sampler.ts settles at strides 3-4, ~2.4 %.)
+// and the full reads ~1.7 % each; test/bench/sampler.ts settles at strides 4-6, ~2.3 %. With 4 as
+// the most, one run in five went over 3 %, on a busier machine.)
 
 /** 3 % of one core: the sampler's goal at 1000 containers sampled every second. */
 export const DEFAULT_CPU_BUDGET = 0.03;
 
 /** The most ticks a figure may age: beyond it, ticks cost what they cost (and the budget is exceeded). */
-export const MAX_STRIDE = 4;
+export const MAX_STRIDE = 6;
 /** Ticks averaged before a step, so that one slow tick (a launch, a GC) does not move the stride. */
 const WINDOW_TICKS = 3;
 /** Ticks at a stride before one less is tried; doubled after each try that went over, up to the max. */

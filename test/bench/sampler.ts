@@ -71,7 +71,7 @@ const SCENARIOS: Scenario[] = [
   // More churn than this saturates 2 cores with page faults at N=1000 (the workloads, not berth).
   { name: 'all active, 10% memory churn', active: 1, churn: 0.1, fullEvery: FULL_EVERY },
   { name: 'same, every file every tick', active: 1, churn: 0.1, fullEvery: 1 },
-  { name: 'all active, within the 3 % budget', active: 1, churn: 0, fullEvery: FULL_EVERY, budget: true },
+  { name: 'budget 3 %, all active', active: 1, churn: 0, fullEvery: FULL_EVERY, budget: true },
 ];
 
 interface Row {
